@@ -1,0 +1,3 @@
+from zonekeeper.cli import main
+
+main()

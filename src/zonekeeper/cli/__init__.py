@@ -1,0 +1,41 @@
+"""The `zonekeeper` command: a thin Typer shell over the use cases.
+
+Each area registers its commands from its own module; this module only assembles them and
+turns every `InputError` into exit code 2 with one line per problem on standard error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from zonekeeper.cli.app import app
+from zonekeeper.errors import CannotCompute, InputError
+
+# Importing these modules registers their commands on `app`.
+from zonekeeper.cli import demo, drawback, duty, entry, ledger, tariff  # noqa: E402,F401,I001
+
+
+def main() -> None:
+    """Console entry point: run the app; bad input is exit 2, nothing partially done."""
+    try:
+        app(standalone_mode=False)
+    except InputError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        sys.exit(2)
+    except CannotCompute as error:
+        print(f"cannot compute: {error.reason}", file=sys.stderr)
+        sys.exit(2)
+    except SystemExit:
+        raise
+    except Exception as error:  # click's own usage errors carry their exit code
+        import click
+
+        if isinstance(error, click.exceptions.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        if isinstance(error, click.exceptions.Abort):
+            sys.exit(1)
+        if isinstance(error, click.exceptions.Exit):
+            sys.exit(error.exit_code)
+        raise

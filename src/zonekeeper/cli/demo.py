@@ -1,0 +1,1 @@
+"""CLI commands: demo (being built)."""

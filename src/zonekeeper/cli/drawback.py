@@ -1,0 +1,1 @@
+"""CLI commands: drawback (being built)."""

@@ -1,0 +1,1 @@
+"""CLI commands: ledger (being built)."""

@@ -1,0 +1,57 @@
+"""One base exception, one subclass per broken rule, each with a message a user can act on.
+
+Errors that belong to the data are collected as `Problem`s so a run reports every problem in a
+file at once (the beancount habit); `InputError` carries them all out of a use case, and the
+shell turns it into exit code 2 with nothing changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where (file, row, field) and why."""
+
+    reason: str
+    file: str | None = None
+    row: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = ":".join(
+            part
+            for part in (
+                self.file or "",
+                f"row {self.row}" if self.row is not None else "",
+                self.field or "",
+            )
+            if part
+        )
+        return f"{where}: {self.reason}" if where else self.reason
+
+
+class ZonekeeperError(Exception):
+    """Base of every error Zonekeeper raises on purpose."""
+
+
+class InputError(ZonekeeperError):
+    """The input cannot be used as given; nothing was changed. Carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class CannotCompute(ZonekeeperError):
+    """A figure the software cannot compute from what it was given — reported, never 0."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)

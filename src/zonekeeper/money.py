@@ -1,0 +1,39 @@
+"""Money as `Decimal`, rounded once, explicitly, where the law rounds.
+
+Duty per line and fees are rounded to the cent, half up (CBP rounds entry summary amounts
+to the cent: 19 CFR 159.1 and the ACE CATAIR rounding rule). Every intermediate value stays
+unrounded until then, so a derivation can show the exact figure it rounded.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+
+def cents(amount: Decimal) -> Decimal:
+    """Round an amount to the cent, half up."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_decimal(text: str | int | Decimal) -> Decimal:
+    """Parse a decimal from text as users write it (`1,234.50`, ` 12 `); raise ValueError."""
+    if isinstance(text, Decimal):
+        return text
+    if isinstance(text, int):
+        return Decimal(text)
+    cleaned = text.strip().replace(",", "").replace("$", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"not a number: {text!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {text!r}")
+    return value
+
+
+def fmt(amount: Decimal) -> str:
+    """A cent-rounded decimal string, as JSON outputs carry money."""
+    return str(cents(amount))
