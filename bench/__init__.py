@@ -1,1 +1,1 @@
-"""Benchmarks: `make bench` runs every module listed in `bench.__main__` and writes docs/performance.md."""
+"""Benchmarks: `make bench` runs the modules listed in `bench.__main__`."""

@@ -20,7 +20,8 @@ MODULES = ["tariff_bench", "ledger_bench", "weekly_bench", "drawback_bench"]
 
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
-    return f"{platform.python_implementation()} {platform.python_version()}, {cpu}, {os.cpu_count()} cores"
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    return f"{python}, {cpu}, {os.cpu_count()} cores"
 
 
 def main(argv: list[str]) -> int:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import sys
 
+# Importing the area modules registers their commands on `app`.
+from zonekeeper.cli import demo, drawback, duty, entry, ledger, tariff  # noqa: F401
 from zonekeeper.cli.app import app
 from zonekeeper.errors import CannotCompute, InputError
-
-# Importing these modules registers their commands on `app`.
-from zonekeeper.cli import demo, drawback, duty, entry, ledger, tariff  # noqa: E402,F401,I001
 
 
 def main() -> None:
