@@ -15,9 +15,13 @@ from zonekeeper.errors import CannotCompute, InputError
 
 
 def main() -> None:
-    """Console entry point: run the app; bad input is exit 2, nothing partially done."""
+    """Console entry point: run the app; bad input is exit 2, nothing partially done.
+
+    Click's standalone mode already turns its own usage errors into exit 2; our errors
+    pass through it and are reported here, one line per problem.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except InputError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -25,16 +29,3 @@ def main() -> None:
     except CannotCompute as error:
         print(f"cannot compute: {error.reason}", file=sys.stderr)
         sys.exit(2)
-    except SystemExit:
-        raise
-    except Exception as error:  # click's own usage errors carry their exit code
-        import click
-
-        if isinstance(error, click.exceptions.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        if isinstance(error, click.exceptions.Abort):
-            sys.exit(1)
-        if isinstance(error, click.exceptions.Exit):
-            sys.exit(error.exit_code)
-        raise

@@ -1,0 +1,40 @@
+"""Money rounds once, half up, to the cent; parsing accepts what users type and refuses the rest."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zonekeeper.money import cents, fmt, parse_decimal
+
+
+@pytest.mark.parametrize(
+    ("raw", "rounded"),
+    [
+        ("0.005", "0.01"),
+        ("0.0049", "0.00"),
+        ("229.595", "229.60"),
+        ("-0.005", "-0.01"),
+        ("1", "1.00"),
+    ],
+)
+def test_cents_rounds_half_up(raw: str, rounded: str) -> None:
+    assert cents(Decimal(raw)) == Decimal(rounded)
+    assert fmt(Decimal(raw)) == rounded
+
+
+@pytest.mark.parametrize(("text", "value"), [("1,234.50", "1234.50"), (" 12 ", "12"), ("$7", "7")])
+def test_parse_decimal_accepts_user_forms(text: str, value: str) -> None:
+    assert parse_decimal(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1.2.3", "NaN", "Infinity"])
+def test_parse_decimal_refuses_non_numbers(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_decimal(text)
+
+
+@given(st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, places=6))
+def test_rounding_moves_less_than_half_a_cent(amount: Decimal) -> None:
+    assert abs(cents(amount) - amount) <= Decimal("0.005")
