@@ -1,0 +1,67 @@
+"""Open a database by URL: SQLite as the embedded default, PostgreSQL for production.
+
+SQLite runs in WAL mode with `synchronous=FULL`: a committed batch survives a power cut,
+not only a crash of the process (19 CFR 146.21(a) wants records that are kept, not merely
+written). A batch is one transaction, so FULL costs one extra fsync per batch, not per event.
+Every SQLite transaction starts with `BEGIN IMMEDIATE`, which takes the file's write lock up
+front: two clerks posting at once queue behind each other instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from zonekeeper.errors import InputError, Problem
+
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for `url` (`sqlite:///file.db` or `postgresql+psycopg://...`)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InputError(Problem(f"not a database URL: {url!r}", field="--database-url")) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(url)
+    if backend == "postgresql":
+        if parsed.get_driver_name() != "psycopg":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    raise InputError(
+        Problem(
+            f"unsupported database {backend!r}: use a SQLite file or postgresql+psycopg://",
+            field="--database-url",
+        )
+    )
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # The driver must not open transactions by itself; we BEGIN IMMEDIATE below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def is_postgresql(engine: Engine) -> bool:
+    """True when the books are on PostgreSQL (row locks, NUMERIC money)."""
+    return engine.dialect.name == "postgresql"

@@ -1,0 +1,104 @@
+"""The tables, as SQLAlchemy Core metadata. Every table carries the zone key first.
+
+`events` is the book of record: one row per event, in order, hash-chained (see `chain`).
+Everything else is a projection rebuilt from the events and checked against them by
+`verify`: `parts` and `boms` (master data as the events left it), `lots` (one row per zone
+lot with its balance on hand, 19 CFR 146.23(a)) and `postings` (every movement of a lot,
+traceable to the event that caused it, 146.23(a)(2), 146.24). The `zones` row holds the head
+of the chain; PostgreSQL locks it to serialize posting per zone.
+
+The Alembic migrations in `migrations/versions` create exactly these tables; a test compares
+the two.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from zonekeeper.store.types import Exact
+
+metadata = MetaData()
+
+zones = Table(
+    "zones",
+    metadata,
+    Column("zone", String(32), primary_key=True),
+    Column("site", String(200), nullable=True),
+    Column("method", String(8), nullable=False),
+    Column("head_seq", BigInteger, nullable=False),
+    Column("head_hash", String(64), nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("zone", String(32), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(40), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    ForeignKeyConstraint(["zone"], ["zones.zone"]),
+)
+
+parts = Table(
+    "parts",
+    metadata,
+    Column("zone", String(32), primary_key=True),
+    Column("part", String(100), primary_key=True),
+    Column("data", Text, nullable=False),
+    ForeignKeyConstraint(["zone"], ["zones.zone"]),
+)
+
+boms = Table(
+    "boms",
+    metadata,
+    Column("zone", String(32), primary_key=True),
+    Column("product", String(100), primary_key=True),
+    Column("data", Text, nullable=False),
+    ForeignKeyConstraint(["zone"], ["zones.zone"]),
+)
+
+lots = Table(
+    "lots",
+    metadata,
+    Column("zone", String(32), primary_key=True),
+    Column("lot", String(100), primary_key=True),
+    Column("admission_no", String(100), nullable=True),
+    Column("line", Integer, nullable=True),
+    Column("part", String(100), nullable=False),
+    Column("status", String(4), nullable=False),
+    Column("quantity", Exact, nullable=False),
+    Column("value", Exact, nullable=False),
+    Column("data", Text, nullable=False),
+    ForeignKeyConstraint(["zone"], ["zones.zone"]),
+)
+
+postings = Table(
+    "postings",
+    metadata,
+    Column("zone", String(32), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("n", Integer, primary_key=True, autoincrement=False),
+    Column("lot", String(100), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("quantity", Exact, nullable=False),
+    Column("value", Exact, nullable=False),
+    Column("data", Text, nullable=False),
+    ForeignKeyConstraint(["zone"], ["zones.zone"]),
+)
+
+Index("postings_by_lot", postings.c.zone, postings.c.lot, postings.c.seq)
+Index("lots_by_part", lots.c.zone, lots.c.part)
