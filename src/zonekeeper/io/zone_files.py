@@ -1,0 +1,387 @@
+"""Readers of the zone's input files: parts, bills of materials, admissions, production,
+shipments, physical counts and status changes (docs/files.md documents every column).
+
+Each file is CSV with a header row, or JSON lines (`.jsonl`, one object per line). A reader
+checks the whole file and returns typed rows, or raises `InputError` carrying *every*
+problem found (file, row, column, reason) so the user fixes a file in one pass and nothing is
+posted from a file with any problem in it (architecture rule 6). Row numbers are the line
+numbers a spreadsheet shows: the header is row 1, the first data row is row 2; in JSON lines
+the first line is row 1.
+
+The readers know formats, not the law: whether a withdrawal over-draws a lot or a status
+change is allowed is the zone core's decision when the rows are posted.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.money import parse_decimal
+from zonekeeper.zone.status import Disposition, ZoneStatus
+
+Parser = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a file: its name, whether it must be present and filled, its parser."""
+
+    name: str
+    parse: Parser
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Row:
+    """One parsed row: where it came from and its typed values (absent optionals are None)."""
+
+    file: str
+    row: int
+    values: Mapping[str, Any]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.values.get(name)
+        return default if value is None else value
+
+
+# ------------------------------------------------------------------------------ parsers
+
+
+def text(value: str) -> str:
+    return value
+
+
+def positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"not a whole number: {value!r}") from None
+    if number <= 0:
+        raise ValueError(f"must be a whole number above 0, got {value!r}")
+    return number
+
+
+def positive_decimal(value: str) -> Decimal:
+    number = parse_decimal(value)
+    if number <= 0:
+        raise ValueError(f"must be above 0, got {value!r}")
+    return number
+
+
+def nonnegative_decimal(value: str) -> Decimal:
+    number = parse_decimal(value)
+    if number < 0:
+        raise ValueError(f"must not be negative, got {value!r}")
+    return number
+
+
+def percent(value: str) -> Decimal:
+    number = parse_decimal(value.rstrip("%"))
+    if not Decimal(0) <= number < Decimal(100):
+        raise ValueError(f"must be a percentage from 0 to under 100, got {value!r}")
+    return number
+
+
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a date (use YYYY-MM-DD): {value!r}") from None
+
+
+_HTS = re.compile(r"^\d{4}(\.?\d{2}){0,3}$")
+
+
+def hts(value: str) -> str:
+    """An HTS number as written (`8537.10.91.70`, `8537109170`); kept as digits."""
+    if not _HTS.match(value):
+        raise ValueError(f"not an HTS number (4 to 10 digits, e.g. 8537.10.91.70): {value!r}")
+    return value.replace(".", "")
+
+
+def country(value: str) -> str:
+    """An ISO 3166-1 alpha-2 country of origin, as CBP Form 214 and 7501 carry it."""
+    code = value.upper()
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        raise ValueError(f"not a two-letter ISO country code: {value!r}")
+    return code
+
+
+def status(value: str) -> ZoneStatus:
+    return ZoneStatus.parse(value)
+
+
+def disposition(value: str) -> Disposition:
+    return Disposition.parse(value)
+
+
+MODES = ("vessel", "air", "truck", "rail", "mail")
+
+
+def mode(value: str) -> str:
+    key = value.strip().lower()
+    if key not in MODES:
+        raise ValueError(f"unknown mode of transport {value!r}: use one of {', '.join(MODES)}")
+    return key
+
+
+def method(value: str) -> str:
+    key = value.strip().upper()
+    if key not in ("FIFO", "LIFO", "LOT"):
+        raise ValueError(f"unknown inventory method {value!r}: use FIFO, LIFO or LOT")
+    return key
+
+
+# ------------------------------------------------------------------------------ formats
+
+PARTS = (
+    Column("part", text),
+    Column("description", text, required=False),
+    Column("hts", hts),
+    Column("origin", country),
+    Column("unit", text, required=False),
+)
+BOMS = (
+    Column("product", text),
+    Column("component", text),
+    Column("quantity_per_unit", positive_decimal),
+    Column("waste_pct", percent, required=False),
+    Column("scrap_pct", percent, required=False),
+    Column("effective_from", iso_date, required=False),
+)
+ADMISSIONS = (
+    Column("admission_no", text),
+    Column("line", positive_int),
+    Column("date", iso_date),
+    Column("part", text),
+    Column("quantity", positive_decimal),
+    Column("value", nonnegative_decimal),
+    Column("status", status),
+    Column("hts", hts, required=False),
+    Column("origin", country, required=False),
+    Column("description", text, required=False),
+    Column("unit", text, required=False),
+    Column("mode", mode, required=False),
+    Column("pf_date", iso_date, required=False),
+)
+PRODUCTION = (
+    Column("production_no", text),
+    Column("date", iso_date),
+    Column("product", text),
+    Column("quantity", positive_decimal),
+)
+SHIPMENTS = (
+    Column("shipment_no", text),
+    Column("date", iso_date),
+    Column("part", text),
+    Column("quantity", positive_decimal),
+    Column("disposition", disposition),
+    Column("value", nonnegative_decimal),
+    Column("lot", text, required=False),
+)
+COUNTS = (
+    Column("date", iso_date),
+    Column("part", text),
+    Column("counted_quantity", nonnegative_decimal),
+    Column("lot", text, required=False),
+)
+STATUS_CHANGES = (
+    Column("date", iso_date),
+    Column("lot", text, required=False),
+    Column("admission_no", text, required=False),
+    Column("line", positive_int, required=False),
+    Column("to_status", status),
+    Column("pf_date", iso_date, required=False),
+)
+
+
+# ------------------------------------------------------------------------------ reading
+
+
+def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, column -> raw value) for each data row; raises InputError if unreadable."""
+    name = str(path)
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise InputError(Problem(f"cannot read the file: {error.strerror}", file=name)) from None
+    with handle:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise InputError(
+                        Problem(f"not a JSON object: {error.msg}", file=name, row=number)
+                    ) from None
+                if not isinstance(obj, dict):
+                    raise InputError(Problem("not a JSON object", file=name, row=number))
+                yield number, {str(k).strip().lower(): v for k, v in obj.items()}
+            return
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise InputError(Problem("the file is empty: a header row is needed", file=name))
+        columns = [h.strip().lower() for h in header]
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) > len(columns):
+                raise InputError(
+                    Problem(
+                        f"{len(record)} cells but the header names {len(columns)} columns",
+                        file=name,
+                        row=reader.line_num,
+                    )
+                )
+            yield reader.line_num, dict(zip(columns, record, strict=False))
+
+
+def _cell(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise ValueError(f"expected text or a number, got {json.dumps(raw)}")
+    if isinstance(raw, float):
+        # JSON numbers arrive as float; go through repr, never through binary arithmetic.
+        return repr(raw)
+    return str(raw).strip()
+
+
+def read_file(path: Path, columns: Sequence[Column]) -> list[Row]:
+    """Every row of `path` parsed by `columns`; InputError with every problem found."""
+    name = str(path)
+    known = {c.name for c in columns}
+    problems: list[Problem] = []
+    rows: list[Row] = []
+    header_checked = False
+    for number, raw in _raw_rows(path):
+        if not header_checked or path.suffix.lower() in (".jsonl", ".ndjson"):
+            header_checked = True
+            row_no = None if path.suffix.lower() not in (".jsonl", ".ndjson") else number
+            for extra in sorted(set(raw) - known):
+                problems.append(
+                    Problem(
+                        f"unknown column {extra!r} (known: {', '.join(c.name for c in columns)})",
+                        file=name,
+                        row=row_no,
+                        field=extra,
+                    )
+                )
+            if row_no is None:
+                for column in columns:
+                    if column.required and column.name not in raw:
+                        problems.append(
+                            Problem("required column is missing", file=name, field=column.name)
+                        )
+        values: dict[str, Any] = {}
+        for column in columns:
+            try:
+                cell = _cell(raw.get(column.name))
+                if cell == "":
+                    if column.required and column.name in raw:
+                        raise ValueError("is empty but required")
+                    if column.required and path.suffix.lower() in (".jsonl", ".ndjson"):
+                        raise ValueError("is missing but required")
+                    values[column.name] = None
+                    continue
+                values[column.name] = column.parse(cell)
+            except ValueError as error:
+                problems.append(Problem(str(error), file=name, row=number, field=column.name))
+        rows.append(Row(name, number, values))
+    if problems:
+        raise InputError(problems)
+    if not rows:
+        raise InputError(Problem("the file has no data rows", file=name))
+    return rows
+
+
+def unique(rows: Sequence[Row], key: Sequence[str], what: str) -> None:
+    """Refuse a file that names the same `key` twice (e.g. one admission line twice)."""
+    seen: dict[tuple[Any, ...], int] = {}
+    problems: list[Problem] = []
+    for row in rows:
+        k = tuple(row.get(name) for name in key)
+        if k in seen:
+            problems.append(
+                Problem(
+                    f"{what} {'/'.join(str(v) for v in k)} is already on row {seen[k]}",
+                    file=row.file,
+                    row=row.row,
+                    field=key[-1],
+                )
+            )
+        else:
+            seen[k] = row.row
+    if problems:
+        raise InputError(problems)
+
+
+def read_parts(path: Path) -> list[Row]:
+    rows = read_file(path, PARTS)
+    unique(rows, ["part"], "part")
+    return rows
+
+
+def read_boms(path: Path) -> list[Row]:
+    rows = read_file(path, BOMS)
+    unique(rows, ["product", "component", "effective_from"], "bill of materials line")
+    return rows
+
+
+def read_admissions(path: Path) -> list[Row]:
+    """Admission lines, one per CBP Form 214 line (19 CFR 146.22, 146.32)."""
+    rows = read_file(path, ADMISSIONS)
+    unique(rows, ["admission_no", "line"], "admission line")
+    return rows
+
+
+def read_production(path: Path) -> list[Row]:
+    """Production runs (manufacture in the zone, 19 CFR 146.52; 15 CFR 400.14)."""
+    rows = read_file(path, PRODUCTION)
+    unique(rows, ["production_no", "product"], "production")
+    return rows
+
+
+def read_shipments(path: Path) -> list[Row]:
+    """Shipments out of the zone (19 CFR 146.24, 146.61-146.71)."""
+    return read_file(path, SHIPMENTS)
+
+
+def read_counts(path: Path) -> list[Row]:
+    """Physical inventory counts (19 CFR 146.23(c))."""
+    rows = read_file(path, COUNTS)
+    unique(rows, ["date", "part", "lot"], "count")
+    return rows
+
+
+def read_status_changes(path: Path) -> list[Row]:
+    """Changes of zone status (19 CFR 146.41(b), 146.44): by lot, or admission number + line."""
+    rows = read_file(path, STATUS_CHANGES)
+    problems = [
+        Problem(
+            "name the lot, or the admission_no and line",
+            file=row.file,
+            row=row.row,
+            field="lot",
+        )
+        for row in rows
+        if row.get("lot") is None and (row.get("admission_no") is None or row.get("line") is None)
+    ]
+    if problems:
+        raise InputError(problems)
+    return rows
