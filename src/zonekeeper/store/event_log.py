@@ -1,0 +1,91 @@
+"""The append-only events table: append a batch in bulk, read events back in order.
+
+Rows are only ever inserted; there is no update or delete here (architecture rule 4). Each
+row stores the event's canonical JSON (`zone.events.canonical_bytes`) exactly as hashed, the
+previous event's hash and its own (`chain.link_hash`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, insert, select
+
+from zonekeeper.store.chain import link_hash
+from zonekeeper.store.schema import events
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One row of the events table."""
+
+    seq: int
+    kind: str
+    date: date
+    payload: str
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event ready to append: its kind, date and canonical bytes."""
+
+    kind: str
+    date: date
+    canonical: bytes
+
+
+def append(
+    connection: Connection,
+    zone: str,
+    head_seq: int,
+    head_hash: str,
+    batch: Sequence[NewEvent],
+) -> tuple[int, str]:
+    """Append `batch` after the head in one executemany; return the new head (seq, hash)."""
+    rows = []
+    prev = head_hash
+    seq = head_seq
+    for new in batch:
+        seq += 1
+        digest = link_hash(prev, zone, seq, new.canonical)
+        rows.append(
+            {
+                "zone": zone,
+                "seq": seq,
+                "kind": new.kind,
+                "date": new.date,
+                "payload": new.canonical.decode("utf-8"),
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    if rows:
+        connection.execute(insert(events), rows)
+    return seq, prev
+
+
+def read(connection: Connection, zone: str, *, after: int = 0) -> Iterator[StoredEvent]:
+    """Every event of `zone` after sequence number `after`, in order, streamed."""
+    query = (
+        select(events.c.seq, events.c.kind, events.c.date, events.c.payload,
+               events.c.prev_hash, events.c.hash)
+        .where(events.c.zone == zone, events.c.seq > after)
+        .order_by(events.c.seq)
+        .execution_options(yield_per=10_000)
+    )
+    for row in connection.execute(query):
+        yield StoredEvent(*row)
+
+
+def read_one(connection: Connection, zone: str, seq: int) -> StoredEvent | None:
+    query = select(
+        events.c.seq, events.c.kind, events.c.date, events.c.payload,
+        events.c.prev_hash, events.c.hash,
+    ).where(events.c.zone == zone, events.c.seq == seq)
+    row = connection.execute(query).first()
+    return None if row is None else StoredEvent(*row)

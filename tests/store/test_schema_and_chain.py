@@ -1,0 +1,99 @@
+"""The schema the shipped migrations build, exact decimals, and the hash chain's links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import insert, select
+
+from zonekeeper.store import event_log, zones
+from zonekeeper.store.chain import GENESIS, link_hash
+from zonekeeper.store.engine import open_engine
+from zonekeeper.store.migrate import current_revision, head_revision, upgrade
+from zonekeeper.store.schema import lots, metadata
+
+
+def test_migrations_build_exactly_the_schema_the_code_uses(database_url: str) -> None:
+    engine = open_engine(database_url)
+    try:
+        assert current_revision(engine) is None
+        upgrade(engine)
+        upgrade(engine)  # idempotent: already at head
+        assert current_revision(engine) == head_revision()
+        with engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), metadata)
+        assert diff == []
+    finally:
+        engine.dispose()
+
+
+def test_money_and_quantities_round_trip_exactly(database_url: str) -> None:
+    engine = open_engine(database_url)
+    try:
+        upgrade(engine)
+        awkward = [Decimal("0.1"), Decimal("123456789012345678.000000001"), Decimal("1E-12")]
+        with engine.begin() as connection:
+            zones.create_zone(connection, "7", None, "FIFO")
+            connection.execute(
+                insert(lots),
+                [
+                    {"zone": "7", "lot": f"L{i}", "admission_no": None, "line": None,
+                     "part": "W", "status": "NPF", "quantity": q, "value": q, "data": "{}"}
+                    for i, q in enumerate(awkward)
+                ],
+            )
+        with engine.connect() as connection:
+            stored = connection.execute(select(lots.c.value).order_by(lots.c.lot)).scalars()
+            assert [Decimal(v) for v in stored] == awkward
+            assert all(isinstance(v, Decimal) for v in connection.execute(
+                select(lots.c.quantity)).scalars())
+    finally:
+        engine.dispose()
+
+
+def test_append_links_each_event_to_the_one_before(database_url: str) -> None:
+    engine = open_engine(database_url)
+    try:
+        upgrade(engine)
+        day = dt.date(2026, 8, 3)
+        with engine.begin() as connection:
+            zones.create_zone(connection, "7", "Dock", "FIFO")
+            first = [event_log.NewEvent("count", day, b'{"a":1}'),
+                     event_log.NewEvent("count", day, b'{"a":2}')]
+            head = event_log.append(connection, "7", 0, GENESIS, first)
+            head = event_log.append(connection, "7", *head,
+                                    [event_log.NewEvent("count", day, b'{"a":3}')])
+        with engine.connect() as connection:
+            stored = list(event_log.read(connection, "7"))
+        assert [e.seq for e in stored] == [1, 2, 3]
+        assert stored[0].prev_hash == GENESIS
+        for before, after in zip(stored, stored[1:], strict=False):
+            assert after.prev_hash == before.hash
+        for e in stored:
+            assert e.hash == link_hash(e.prev_hash, "7", e.seq, e.payload.encode())
+        assert head == (3, stored[-1].hash)
+    finally:
+        engine.dispose()
+
+
+@given(st.binary(max_size=64), st.binary(max_size=64), st.integers(1, 10**9))
+def test_any_change_of_content_or_position_changes_the_hash(a: bytes, b: bytes, seq: int) -> None:
+    h = link_hash(GENESIS, "7", seq, a)
+    assert len(h) == 64
+    if a != b:
+        assert link_hash(GENESIS, "7", seq, b) != h
+    assert link_hash(GENESIS, "7", seq + 1, a) != h
+    assert link_hash(GENESIS, "8", seq, a) != h
+
+
+def test_an_unknown_database_url_is_bad_input() -> None:
+    from zonekeeper.errors import InputError
+
+    with pytest.raises(InputError):
+        open_engine("mysql://nobody@nowhere/db")
