@@ -1,0 +1,318 @@
+"""The shared vocabulary of entries out of a zone: the quote seam, MPF, and CBP's calendar.
+
+A consumption entry from a zone (entry type 06) prices each line with the duty engine and
+charges the merchandise processing fee once per entry (19 USC 58c(a)(9), (b)(8)(D)(vi)):
+0.3464% of the value of the *foreign* merchandise only, within the fiscal year's floor and
+cap. This module holds what the withdrawal, weekly-entry and alert modules share:
+
+- `DutyRequest` / `Quoter`: the seam to the duty engine. The zone core asks "what duty on
+  this HTS, origin, value and quantity, on this date, frozen at that date?" and gets back
+  anything shaped like `duty.quote.LineQuote`. The shell adapts `quote_line`; a what-if
+  override (illustrative rates, scenario tests) is just another quoter.
+- `MpfTerms` / `FeeTable`: the seam to the fee table (`tariff.fees`), by fiscal year.
+- `mpf_charge`: the fee on one entry, with its derivation.
+- `business_days_after`: CBP counts entry-summary and permit deadlines in business
+  (working) days — weekdays that are not federal holidays (5 USC 6103).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from typing import Protocol
+
+from zonekeeper.money import ZERO, cents
+
+ENTRY_TYPE_FTZ_CONSUMPTION = "06"
+MAX_SUMMARY_LINES = 998  # lines per entry summary (CBP Form 7501; ACE ES line limit)
+
+
+# ---------------------------------------------------------------------------- quote seam
+
+
+@dataclass(frozen=True)
+class DutyRequest:
+    """One thing to price: HTS, origin, dutiable value and quantities (canonical units)."""
+
+    hts: str
+    origin: str
+    value: Decimal
+    quantities: Mapping[str, Decimal] = field(default_factory=dict)
+    spi: str | None = None
+
+
+class QuotedComponent(Protocol):
+    """One duty component as the duty engine reports it (program, heading, rate, basis)."""
+
+    @property
+    def program(self) -> str: ...
+    @property
+    def heading(self) -> str: ...
+    @property
+    def rate(self) -> str: ...
+    @property
+    def basis(self) -> str: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def source(self) -> str: ...
+
+
+class Quoted(Protocol):
+    """A priced line: components, duty (None when any part cannot be computed), reasons."""
+
+    @property
+    def components(self) -> Sequence[QuotedComponent]: ...
+    @property
+    def duty(self) -> Decimal | None: ...
+    @property
+    def cannot_compute(self) -> Sequence[str]: ...
+    @property
+    def warnings(self) -> Sequence[str]: ...
+
+
+class Quoter(Protocol):
+    """Price a request on `on`; `frozen_on` is the privileged-foreign freeze date (146.65(a)(1))."""
+
+    def __call__(self, request: DutyRequest, on: date, frozen_on: date | None) -> Quoted: ...
+
+
+@dataclass(frozen=True)
+class Component:
+    """A duty component copied out of a quote, so entry documents own plain values."""
+
+    program: str
+    heading: str
+    rate: str
+    basis: str
+    amount: Decimal
+    source: str = ""
+
+    @staticmethod
+    def of(quoted: QuotedComponent) -> Component:
+        return Component(
+            program=str(quoted.program),
+            heading=quoted.heading,
+            rate=quoted.rate,
+            basis=quoted.basis,
+            amount=quoted.amount,
+            source=getattr(quoted, "source", ""),
+        )
+
+
+# ------------------------------------------------------------------------------------ MPF
+
+
+class MpfTerms(Protocol):
+    """The fiscal year's MPF: ad valorem rate (a fraction), minimum and maximum per entry."""
+
+    @property
+    def rate(self) -> Decimal: ...
+    @property
+    def minimum(self) -> Decimal: ...
+    @property
+    def maximum(self) -> Decimal: ...
+    @property
+    def fiscal_year(self) -> int: ...
+
+
+class FeeTable(Protocol):
+    """MPF terms by date (fiscal year from 1 October); unknown years raise, never guess."""
+
+    def mpf_terms(self, on: date) -> MpfTerms: ...
+
+
+@dataclass(frozen=True)
+class MpfCharge:
+    """MPF on one entry: the foreign value it is charged on and how floor/cap applied."""
+
+    foreign_value: Decimal
+    rate: Decimal
+    minimum: Decimal
+    maximum: Decimal
+    fiscal_year: int
+    exact: Decimal  # value x rate, before floor and cap
+    amount: Decimal  # cents
+    bound: str  # "ad valorem", "minimum" or "maximum"
+
+    @property
+    def derivation(self) -> str:
+        pct = (self.rate * 100).normalize()
+        return (
+            f"MPF {pct}% x ${cents(self.foreign_value):,} foreign value = ${cents(self.exact):,}; "
+            f"FY{self.fiscal_year} minimum ${self.minimum:,}, maximum ${self.maximum:,} "
+            f"-> ${self.amount:,} ({self.bound}; 19 USC 58c(a)(9), (b)(8)(D)(vi); "
+            f"19 CFR 24.23)"
+        )
+
+
+def mpf_charge(foreign_value: Decimal, terms: MpfTerms) -> MpfCharge:
+    """MPF on one formal entry: rate x foreign value, within the floor and cap (19 CFR 24.23).
+
+    Only foreign (PF/NPF) merchandise counts (19 USC 58c(b)(8)(D)(vi)); the caller passes
+    the entry's foreign value, domestic content already excluded. An entry with no foreign
+    value owes no MPF (there is nothing the fee applies to).
+    """
+    exact = foreign_value * terms.rate
+    if foreign_value <= ZERO:
+        amount, bound = ZERO, "no foreign value"
+    elif exact < terms.minimum:
+        amount, bound = terms.minimum, "minimum"
+    elif exact > terms.maximum:
+        amount, bound = terms.maximum, "maximum"
+    else:
+        amount, bound = cents(exact), "ad valorem"
+    return MpfCharge(
+        foreign_value=foreign_value,
+        rate=terms.rate,
+        minimum=terms.minimum,
+        maximum=terms.maximum,
+        fiscal_year=terms.fiscal_year,
+        exact=exact,
+        amount=cents(amount),
+        bound=bound,
+    )
+
+
+# ------------------------------------------------------------------- business-day calendar
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _last_weekday(year: int, month: int, weekday: int) -> date:
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    last = nxt - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _observed(day: date) -> date:
+    """A holiday on Saturday is observed Friday, on Sunday the Monday (5 USC 6103(b))."""
+    if day.weekday() == 5:
+        return day - timedelta(days=1)
+    if day.weekday() == 6:
+        return day + timedelta(days=1)
+    return day
+
+
+@lru_cache(maxsize=64)
+def federal_holidays(year: int) -> frozenset[date]:
+    """The legal public holidays of 5 USC 6103(a), as observed, for one calendar year."""
+    mon, thu = 0, 3
+    days = {
+        _observed(date(year, 1, 1)),
+        _nth_weekday(year, 1, mon, 3),  # Birthday of Martin Luther King, Jr.
+        _nth_weekday(year, 2, mon, 3),  # Washington's Birthday
+        _last_weekday(year, 5, mon),  # Memorial Day
+        _observed(date(year, 6, 19)),  # Juneteenth
+        _observed(date(year, 7, 4)),
+        _nth_weekday(year, 9, mon, 1),  # Labor Day
+        _nth_weekday(year, 10, mon, 2),  # Columbus Day
+        _observed(date(year, 11, 11)),
+        _nth_weekday(year, 11, thu, 4),  # Thanksgiving Day
+        _observed(date(year, 12, 25)),
+    }
+    # New Year's Day of the next year can be observed on 31 December.
+    days.add(_observed(date(year + 1, 1, 1)))
+    return frozenset(d for d in days if d.year == year)
+
+
+def is_business_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in federal_holidays(day.year)
+
+
+def business_days_after(start: date, n: int) -> date:
+    """The n-th business day after `start` (start itself not counted)."""
+    day, counted = start, 0
+    while counted < n:
+        day += timedelta(days=1)
+        if is_business_day(day):
+            counted += 1
+    return day
+
+
+def business_days_between(start: date, end: date) -> int:
+    """Business days after `start` up to and including `end` (0 when end <= start)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if is_business_day(day):
+            count += 1
+    return count
+
+
+# ---------------------------------------------------------------- what-if rate overrides
+
+
+@dataclass(frozen=True)
+class FixedComponent:
+    """A what-if duty component: an ad valorem percentage under a program and heading."""
+
+    program: str
+    heading: str
+    rate: str
+    basis: str
+    amount: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
+class FixedQuote:
+    components: tuple[FixedComponent, ...]
+    duty: Decimal | None
+    cannot_compute: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WhatIfRate:
+    """One illustrative ad valorem rate for HTS codes starting with `prefix`."""
+
+    prefix: str
+    program: str  # 'base', 'section301', ...
+    heading: str
+    percent: Decimal
+    valid_from: date = date.min
+
+
+@dataclass(frozen=True)
+class WhatIfQuoter:
+    """A quoter over illustrative rates — a what-if, never the real tariff.
+
+    Used to reproduce worked examples whose rates are illustrative (scenarios.md §1) and to
+    ask "what if the article's rate changed?". A rate applies to codes with its prefix from
+    `valid_from`; the latest applicable rate per (program, heading) wins. PF lines take the
+    rate as of their freeze date, like the real engine (19 CFR 146.65(a)(1)).
+    """
+
+    rates: tuple[WhatIfRate, ...]
+
+    def __call__(self, request: DutyRequest, on: date, frozen_on: date | None) -> FixedQuote:
+        day = frozen_on or on
+        digits = request.hts.replace(".", "")
+        chosen: dict[tuple[str, str], WhatIfRate] = {}
+        for rate in self.rates:
+            if digits.startswith(rate.prefix.replace(".", "")) and rate.valid_from <= day:
+                slot = (rate.program, rate.heading)
+                if slot not in chosen or chosen[slot].valid_from <= rate.valid_from:
+                    chosen[slot] = rate
+        if not chosen:
+            reason = f"what-if: no illustrative rate given for {request.hts}"
+            return FixedQuote((), None, (reason,))
+        parts = tuple(
+            FixedComponent(
+                program=r.program,
+                heading=r.heading,
+                rate=f"{r.percent.normalize()}%",
+                basis=f"${cents(request.value):,} value",
+                amount=cents(request.value * r.percent / 100),
+                source="what-if override (illustrative rate, not the published tariff)",
+            )
+            for r in chosen.values()
+        )
+        return FixedQuote(parts, sum((p.amount for p in parts), ZERO))

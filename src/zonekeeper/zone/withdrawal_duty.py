@@ -1,0 +1,413 @@
+"""Duty on merchandise leaving a zone, split by zone status (19 CFR 146.65; 19 USC 81c(a)).
+
+A unit withdrawn for consumption is not dutied as one thing. Its status composition says
+how much of it came from each status, and each part is dutied by its own rule:
+
+- **privileged foreign** (PF) components: their own classification, rate and dutiable value
+  frozen on the date the PF application was filed (146.65(a)(1)) — except measures that
+  override the freeze, which the duty engine applies on the filing date. Each PF component
+  is reported on its own entry line, with its PF date.
+- **non-privileged foreign** (NPF) content: the finished article's classification and rates
+  on the date the entry is filed (146.65(a)(2)), applied to the dutiable value of the NPF
+  content (146.65(b)(2): the price of the inputs in the transaction that brought them into
+  the zone — not zone labour, overhead or profit). Specific rates apply to the article's
+  quantity.
+- **domestic** content: no duty, and not part of the dutiable value (146.43(c); 19 USC 81c(a)).
+- **zone-restricted** content: may not be entered for consumption (146.44(c), 146.63(b)).
+
+Foreign inputs lost as waste in manufacture are allowed for (19 USC 81c(a)): the
+composition carries only the content in the article; the waste value is shown, not dutied.
+Exports, zone-to-zone transfers and destruction owe no duty (19 USC 81c(a); 146.66, 146.52);
+the record says so.
+
+The split produces unpriced `LinePart`s; `price` quotes one of them. A weekly entry groups
+parts by entry-line key before pricing, so the duty engine runs once per line, not per unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.money import ZERO
+from zonekeeper.zone.entries import Component, DutyRequest, Quoter
+
+
+class Disposition(StrEnum):
+    """Where a removal goes: only consumption is a transfer to customs territory that owes duty."""
+
+    CONSUMPTION = "consumption"
+    EXPORT = "export"
+    ZONE_TRANSFER = "zone_transfer"
+    DESTRUCTION = "destruction"
+
+
+NO_DUTY_REASONS: dict[Disposition, str] = {
+    Disposition.EXPORT: (
+        "exported from the zone: no duty owed (19 USC 81c(a); 19 CFR 146.67) — "
+        "foreign content never entered the customs territory"
+    ),
+    Disposition.ZONE_TRANSFER: (
+        "transferred to another zone: no duty owed; status and history travel with the "
+        "goods (19 CFR 146.66)"
+    ),
+    Disposition.DESTRUCTION: (
+        "destroyed in the zone: no duty owed (19 USC 81c(a); 19 CFR 146.52)"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PfComponent:
+    """Privileged-foreign content of a removal, frozen as of its PF filing date."""
+
+    part: str
+    hts: str
+    origin: str
+    value: Decimal  # dutiable value of the content in this removal (146.65(b)(2))
+    quantity: Decimal
+    unit: str
+    pf_date: date
+    lot: str = ""
+    spi: str | None = None
+
+
+@dataclass(frozen=True)
+class NpfInput:
+    """Non-privileged-foreign input whose value is in the removal (dutied at the article's rate)."""
+
+    part: str
+    hts: str
+    origin: str
+    value: Decimal
+    quantity: Decimal
+    unit: str
+    admitted_on: date
+    lot: str = ""
+
+
+@dataclass(frozen=True)
+class Composition:
+    """What a removal is made of, by zone status, for the quantity removed."""
+
+    pf: tuple[PfComponent, ...] = ()
+    npf: tuple[NpfInput, ...] = ()
+    domestic_value: Decimal = ZERO
+    zr_value: Decimal = ZERO
+    waste_value: Decimal = ZERO  # foreign input value lost as waste (19 USC 81c(a) allowance)
+
+    @property
+    def npf_value(self) -> Decimal:
+        return sum((n.value for n in self.npf), ZERO)
+
+    @property
+    def pf_value(self) -> Decimal:
+        return sum((p.value for p in self.pf), ZERO)
+
+    @property
+    def foreign_value(self) -> Decimal:
+        """The value MPF is charged on: PF and NPF only (19 USC 58c(b)(8)(D)(vi))."""
+        return self.pf_value + self.npf_value
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One shipment line leaving the zone: the article, how many, where to, and its make-up."""
+
+    shipment_no: str
+    date: date
+    part: str
+    hts: str  # the article's classification in its condition as removed
+    origin: str
+    quantity: Decimal
+    unit: str
+    disposition: Disposition
+    composition: Composition
+    zone_value: Decimal | None = None  # price in the removing transaction (146.65(b)(1))
+    spi: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LineKey:
+    """What makes two pieces one entry-summary line: HTS, origin, status, SPI, PF date."""
+
+    hts: str
+    origin: str
+    status: str  # "PF" | "NPF"
+    spi: str | None
+    pf_date: date | None
+
+    def sort_key(self) -> tuple[str, str, str, str, date]:
+        return (self.status, self.hts, self.origin, self.spi or "", self.pf_date or date.min)
+
+
+@dataclass(frozen=True)
+class LinePart:
+    """An unpriced piece of an entry line, traceable to its shipments and lots (146.24)."""
+
+    key: LineKey
+    value: Decimal
+    quantity: Decimal
+    unit: str
+    shipments: tuple[str, ...]
+    lots: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    """A priced entry line: the duty of every component with its source and derivation."""
+
+    key: LineKey
+    value: Decimal
+    quantity: Decimal
+    unit: str
+    components: tuple[Component, ...]
+    duty: Decimal | None  # None when any component cannot be computed (never 0)
+    cannot_compute: tuple[str, ...]
+    warnings: tuple[str, ...]
+    basis_note: str
+    shipments: tuple[str, ...]
+    lots: tuple[str, ...] = ()
+
+    @property
+    def hts(self) -> str:
+        return self.key.hts
+
+    @property
+    def origin(self) -> str:
+        return self.key.origin
+
+    @property
+    def status(self) -> str:
+        return self.key.status
+
+
+@dataclass(frozen=True)
+class NpfRecompute:
+    """The NPF content's duty estimated at admission against what is owed at exit."""
+
+    estimate: Decimal | None  # inputs at their own rates on their admission dates
+    at_exit: Decimal | None  # the article's rate on the filing date
+    cannot_compute: tuple[str, ...]
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.estimate is None or self.at_exit is None:
+            return None
+        return self.at_exit - self.estimate
+
+
+@dataclass(frozen=True)
+class WithdrawalDuty:
+    """Duty on one removal: its lines by status, what was excluded and why."""
+
+    removal: Removal
+    entry_date: date
+    lines: tuple[EntryLine, ...]
+    domestic_value: Decimal
+    waste_value: Decimal
+    notes: tuple[str, ...]
+    npf_recompute: NpfRecompute | None = None
+
+    @property
+    def duty(self) -> Decimal | None:
+        if any(line.duty is None for line in self.lines):
+            return None
+        return sum((line.duty for line in self.lines if line.duty is not None), ZERO)
+
+    @property
+    def foreign_value(self) -> Decimal:
+        return sum((line.value for line in self.lines), ZERO)
+
+    @property
+    def cannot_compute(self) -> tuple[str, ...]:
+        return tuple(r for line in self.lines for r in line.cannot_compute)
+
+
+def refusal(removal: Removal) -> Problem | None:
+    """Zone-restricted content cannot be entered for consumption (146.44(c), 146.63(b))."""
+    if removal.disposition is Disposition.CONSUMPTION and removal.composition.zr_value > ZERO:
+        return Problem(
+            f"shipment {removal.shipment_no}: contains zone-restricted merchandise "
+            f"(${removal.composition.zr_value:,}); it may not be entered for consumption "
+            "unless the FTZ Board allows it (19 CFR 146.44(c), 146.63(b)) — export or "
+            "destroy it instead",
+            field="status",
+        )
+    return None
+
+
+def split(removal: Removal) -> tuple[LinePart, ...]:
+    """The entry-line pieces of one removal for consumption; none for other dispositions.
+
+    Raises `InputError` for zone-restricted content (146.63(b)).
+    """
+    if removal.disposition is not Disposition.CONSUMPTION:
+        return ()
+    problem = refusal(removal)
+    if problem is not None:
+        raise InputError(problem)
+    comp = removal.composition
+    parts: list[LinePart] = [
+        LinePart(
+            key=LineKey(pf.hts, pf.origin, "PF", pf.spi, pf.pf_date),
+            value=pf.value,
+            quantity=pf.quantity,
+            unit=pf.unit,
+            shipments=(removal.shipment_no,),
+            lots=(pf.lot,) if pf.lot else (),
+        )
+        for pf in comp.pf
+    ]
+    if comp.npf:
+        parts.append(
+            LinePart(
+                key=LineKey(removal.hts, removal.origin, "NPF", removal.spi, None),
+                value=comp.npf_value,
+                # specific rates apply to the finished article's quantity (146.65(a)(2))
+                quantity=removal.quantity,
+                unit=removal.unit,
+                shipments=(removal.shipment_no,),
+                lots=tuple(n.lot for n in comp.npf if n.lot),
+            )
+        )
+    return tuple(parts)
+
+
+def _basis_note(key: LineKey) -> str:
+    if key.status == "PF":
+        return (
+            f"privileged foreign: classification, rate and value frozen at PF filing "
+            f"{key.pf_date} (19 CFR 146.65(a)(1)); measures that override the freeze "
+            "apply on the entry date"
+        )
+    return (
+        "non-privileged foreign: the article's classification and rate on the entry date, "
+        "on the dutiable value of its NPF content (19 CFR 146.65(a)(2), (b)(2))"
+    )
+
+
+def price(part: LinePart, quoter: Quoter, entry_date: date) -> EntryLine:
+    """Quote one entry line: PF at its freeze date, NPF on the entry date."""
+    key = part.key
+    request = DutyRequest(
+        hts=key.hts,
+        origin=key.origin,
+        value=part.value,
+        quantities={part.unit: part.quantity} if part.unit else {},
+        spi=key.spi,
+    )
+    frozen_on = key.pf_date if key.status == "PF" else None
+    quoted = quoter(request, entry_date, frozen_on)
+    return EntryLine(
+        key=key,
+        value=part.value,
+        quantity=part.quantity,
+        unit=part.unit,
+        components=tuple(Component.of(c) for c in quoted.components),
+        duty=quoted.duty,
+        cannot_compute=tuple(quoted.cannot_compute),
+        warnings=tuple(quoted.warnings),
+        basis_note=_basis_note(key),
+        shipments=part.shipments,
+        lots=part.lots,
+    )
+
+
+def npf_recompute(removal: Removal, at_exit: EntryLine | None, quoter: Quoter) -> NpfRecompute:
+    """Estimate (NPF inputs at their own rates when admitted) vs the duty owed at exit."""
+    reasons: list[str] = []
+    estimate: Decimal | None = ZERO
+    for npf in removal.composition.npf:
+        quoted = quoter(
+            DutyRequest(npf.hts, npf.origin, npf.value, {npf.unit: npf.quantity}),
+            npf.admitted_on,
+            None,
+        )
+        reasons.extend(quoted.cannot_compute)
+        estimate = None if estimate is None or quoted.duty is None else estimate + quoted.duty
+    owed = at_exit.duty if at_exit is not None else ZERO
+    if at_exit is not None:
+        reasons.extend(at_exit.cannot_compute)
+    return NpfRecompute(estimate=estimate, at_exit=owed, cannot_compute=tuple(reasons))
+
+
+def withdrawal_duty(
+    removal: Removal, quoter: Quoter, entry_date: date, *, with_estimate: bool = True
+) -> WithdrawalDuty:
+    """Duty on one removal filed on `entry_date`, one line per PF component plus the NPF line."""
+    comp = removal.composition
+    notes: list[str] = []
+    if removal.disposition is not Disposition.CONSUMPTION:
+        notes.append(NO_DUTY_REASONS[removal.disposition])
+        return WithdrawalDuty(
+            removal, entry_date, (), comp.domestic_value, comp.waste_value, tuple(notes)
+        )
+    lines = tuple(price(part, quoter, entry_date) for part in split(removal))
+    if comp.domestic_value > ZERO:
+        notes.append(
+            f"domestic content ${comp.domestic_value:,}: no duty and not in the dutiable "
+            "value (19 CFR 146.43(c); 19 USC 81c(a))"
+        )
+    if comp.waste_value > ZERO:
+        notes.append(
+            f"foreign inputs lost as waste ${comp.waste_value:,}: allowed for, not dutiable "
+            "(19 USC 81c(a))"
+        )
+    recompute = None
+    if with_estimate and comp.npf:
+        npf_line = next((line for line in lines if line.status == "NPF"), None)
+        recompute = npf_recompute(removal, npf_line, quoter)
+    return WithdrawalDuty(
+        removal,
+        entry_date,
+        lines,
+        comp.domestic_value,
+        comp.waste_value,
+        tuple(notes),
+        recompute,
+    )
+
+
+def merge_parts(parts: Iterable[LinePart]) -> list[LinePart]:
+    """Sum pieces with the same line key into one entry line (19 CFR 146.63(c) grouping).
+
+    Quantities add only when the unit agrees; pieces of one key in different units stay
+    separate lines, since one line carries one reporting quantity.
+    """
+    groups: dict[tuple[LineKey, str], tuple[Decimal, Decimal, list[str], list[str]]] = {}
+    for part in parts:
+        slot = (part.key, part.unit)
+        found = groups.get(slot)
+        if found is None:
+            groups[slot] = (part.value, part.quantity, list(part.shipments), list(part.lots))
+        else:
+            value, qty, ships, lots = found
+            ships.extend(part.shipments)
+            lots.extend(part.lots)
+            groups[slot] = (value + part.value, qty + part.quantity, ships, lots)
+    merged = [
+        LinePart(
+            key=key,
+            value=value,
+            quantity=qty,
+            unit=unit,
+            shipments=tuple(dict.fromkeys(ships)),
+            lots=tuple(dict.fromkeys(lots)),
+        )
+        for (key, unit), (value, qty, ships, lots) in groups.items()
+    ]
+    merged.sort(key=lambda p: (p.key.sort_key(), p.unit))
+    return merged
+
+
+def total_duty(lines: Sequence[EntryLine]) -> Decimal | None:
+    """Sum of line duties, or None when any line cannot be computed (never a silent 0)."""
+    if any(line.duty is None for line in lines):
+        return None
+    return sum((line.duty for line in lines if line.duty is not None), ZERO)
