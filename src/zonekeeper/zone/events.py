@@ -1,0 +1,348 @@
+"""The zone ledger's events: what happened in the zone, one immutable record each.
+
+The ledger is append-only (19 CFR 146.21-146.24: every receipt traceable to a CBP Form 214,
+every transfer out traceable to an admission); a mistake is corrected by a `Correction`
+that names the event it reverses, never by changing an event. Each event is a frozen
+dataclass with `kind: ClassVar[str]`. `to_record` / `from_record` turn an event into a
+JSON-safe dict and back (decimals and dates as strings, exactly as given, so the round
+trip is lossless), and `canonical_bytes` is the byte form the store hashes into its chain.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar, Union
+
+from zonekeeper.zone.status import Disposition, ZoneStatus
+
+__all__ = [
+    "EVENT_TYPES",
+    "Admission",
+    "Correction",
+    "Count",
+    "Event",
+    "Manipulation",
+    "Production",
+    "Shipment",
+    "StatusChange",
+    "SuspenseReceipt",
+    "canonical_bytes",
+    "from_record",
+    "to_record",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """One line of a CBP Form 214 admitting merchandise to the zone (146.22, 146.32).
+
+    `value` is the dutiable value: the price in the transaction that brought the goods into
+    the zone (146.65(b)(2)). `hts` and `origin` default from the part master in force on
+    `date`. `pf_date` is the date the complete privileged-foreign application was filed
+    (146.41(b), 146.65(a)(1)); it defaults to the admission date and applies only to PF.
+    `lot` is the zone lot number (146.23(a)); default `"<admission_no>/<line>"`.
+    `suspense_ref` names a suspense receipt this admission documents (146.22(c)).
+    `mode` is the mode of transport to the port (vessel cargo owes HMF, 146.22(e)).
+    """
+
+    kind: ClassVar[str] = "admission"
+    admission_no: str
+    line: int
+    date: dt.date
+    part: str
+    quantity: Decimal
+    value: Decimal
+    status: ZoneStatus
+    hts: str | None = None
+    origin: str | None = None
+    mode: str | None = None
+    pf_date: dt.date | None = None
+    lot: str | None = None
+    suspense_ref: str | None = None
+
+    @property
+    def lot_id(self) -> str:
+        return self.lot if self.lot else f"{self.admission_no}/{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A change of zone status of a whole lot: NPF to PF (146.41(b), before any change of
+    classification) or NPF/PF/D to ZR (146.44(a)). Nothing else: PF cannot be abandoned
+    (146.41(e)), ZR cannot be abandoned (146.44(a)), D does not change.
+
+    `pf_date` is the date the complete PF application was filed (default: `date`);
+    `reference` is the Form 214 (or other application) number.
+    """
+
+    kind: ClassVar[str] = "status_change"
+    date: dt.date
+    lot: str
+    status: ZoneStatus
+    pf_date: dt.date | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Manipulation:
+    """Manipulation under a CBP Form 216 permit (146.52), e.g. relabel or repack.
+
+    The part and status do not change. If `new_lot` is given, `quantity` moves from `lot`
+    to `new_lot` (a new lot identity that keeps the origin lot's status, composition and
+    trace to its admission); otherwise the manipulation is only recorded in the lot's history.
+    """
+
+    kind: ClassVar[str] = "manipulation"
+    date: dt.date
+    lot: str
+    quantity: Decimal
+    new_lot: str | None = None
+    permit: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Production:
+    """Manufacture under a CBP Form 216 permit (146.52): consumes component lots per the
+    bill of materials in force on `date` and produces `quantity` of `product` in a new lot
+    (default id `"P/<ref>"`) that remembers its status composition (146.65).
+
+    `status` restricts the components drawn to one zone status; `lots` names the lots to
+    draw from (required when the zone allocates by specific lot).
+    """
+
+    kind: ClassVar[str] = "production"
+    date: dt.date
+    ref: str
+    product: str
+    quantity: Decimal
+    lot: str | None = None
+    status: ZoneStatus | None = None
+    lots: tuple[str, ...] = ()
+
+    @property
+    def lot_id(self) -> str:
+        return self.lot if self.lot else f"P/{self.ref}"
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    """A transfer of merchandise out of the zone (146.24): to customs territory on an entry
+    (consumption), export, transfer to another zone, or destruction in the zone.
+
+    `value` is the transaction value out (the zone value). `status` restricts the lots drawn
+    to one zone status; `lot` names the lot (required when the zone allocates by specific
+    lot). `ref` is the entry, export or permit reference.
+    """
+
+    kind: ClassVar[str] = "shipment"
+    date: dt.date
+    ref: str
+    part: str
+    quantity: Decimal
+    disposition: Disposition
+    value: Decimal
+    status: ZoneStatus | None = None
+    lot: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A physical count of a lot (146.23(c)); a difference from the books becomes a
+    shortage or overage record (146.53). `theft` and `not_properly_admitted` are what the
+    counter knows about the cause; both make the record reportable at once (146.53(a)(1),(2)).
+    """
+
+    kind: ClassVar[str] = "count"
+    date: dt.date
+    lot: str
+    counted: Decimal
+    theft: bool = False
+    not_properly_admitted: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SuspenseReceipt:
+    """Merchandise received without complete documentation, held in suspense until an
+    `Admission` naming `ref` as its `suspense_ref` documents it (146.22(c))."""
+
+    kind: ClassVar[str] = "suspense_receipt"
+    date: dt.date
+    ref: str
+    part: str
+    quantity: Decimal
+    description: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """Reverses the event at ledger position `corrects` (1-based sequence number of this
+    zone's events), with a reason. The ledger stays append-only (146.21 audit trail)."""
+
+    kind: ClassVar[str] = "correction"
+    date: dt.date
+    corrects: int
+    reason: str
+
+
+Event = (
+    Admission
+    | StatusChange
+    | Manipulation
+    | Production
+    | Shipment
+    | Count
+    | SuspenseReceipt
+    | Correction
+)
+
+EVENT_TYPES: Mapping[str, type[Any]] = {
+    cls.kind: cls
+    for cls in (
+        Admission,
+        StatusChange,
+        Manipulation,
+        Production,
+        Shipment,
+        Count,
+        SuspenseReceipt,
+        Correction,
+    )
+}
+
+
+# --- records -------------------------------------------------------------------------------
+
+_Encode = Callable[[Any], Any]
+_Decode = Callable[[Any], Any]
+
+
+def _enc_plain(value: Any) -> Any:
+    return value
+
+
+def _enc_str(value: Any) -> Any:
+    return None if value is None else str(value)
+
+
+def _enc_date(value: Any) -> Any:
+    return None if value is None else value.isoformat()
+
+
+def _enc_tuple(value: Any) -> Any:
+    return list(value)
+
+
+def _optional(decode: _Decode) -> _Decode:
+    def run(value: Any) -> Any:
+        return None if value is None else decode(value)
+
+    return run
+
+
+def _dec_decimal(value: Any) -> Decimal:
+    if isinstance(value, float):
+        raise ValueError("decimals are carried as strings, not floats")
+    return Decimal(str(value))
+
+
+def _dec_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"not an integer: {value!r}")
+    return int(value)
+
+
+def _dec_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"not a boolean: {value!r}")
+    return value
+
+
+def _dec_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"not a string: {value!r}")
+    return value
+
+
+def _dec_strs(value: Any) -> tuple[str, ...]:
+    return tuple(_dec_str(v) for v in value)
+
+
+_CODECS: dict[Any, tuple[_Encode, _Decode]] = {
+    Decimal: (_enc_str, _dec_decimal),
+    dt.date: (_enc_date, dt.date.fromisoformat),
+    ZoneStatus: (_enc_str, ZoneStatus),
+    Disposition: (_enc_str, Disposition),
+    int: (_enc_plain, _dec_int),
+    bool: (_enc_plain, _dec_bool),
+    str: (_enc_plain, _dec_str),
+    tuple[str, ...]: (_enc_tuple, _dec_strs),
+}
+
+
+def _codec(hint: Any) -> tuple[_Encode, _Decode]:
+    args = typing.get_args(hint)
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is Union:
+        inner = [a for a in args if a is not type(None)]
+        encode, decode = _CODECS[inner[0]]
+        return encode, _optional(decode)
+    return _CODECS[hint]
+
+
+def _field_codecs(cls: type[Any]) -> tuple[tuple[str, _Encode, _Decode, bool], ...]:
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        encode, decode = _codec(hints[f.name])
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        out.append((f.name, encode, decode, required))
+    return tuple(out)
+
+
+_FIELDS: dict[str, tuple[tuple[str, _Encode, _Decode, bool], ...]] = {
+    kind: _field_codecs(cls) for kind, cls in EVENT_TYPES.items()
+}
+
+
+def to_record(event: Event) -> dict[str, Any]:
+    """The event as a JSON-safe dict: every field, decimals and dates as strings."""
+    return {name: encode(getattr(event, name)) for name, encode, _, _ in _FIELDS[event.kind]}
+
+
+def from_record(kind: str, record: Mapping[str, Any]) -> Event:
+    """Rebuild an event from `to_record`'s output; ValueError naming the field on bad data."""
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        raise ValueError(f"unknown event kind {kind!r}: one of {', '.join(EVENT_TYPES)}")
+    values: dict[str, Any] = {}
+    for name, _, decode, required in fields:
+        if name not in record:
+            if required:
+                raise ValueError(f"{kind} record lacks field {name!r}")
+            continue
+        try:
+            values[name] = decode(record[name])
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            raise ValueError(f"{kind} field {name!r}: {exc}") from None
+    unknown = set(record) - {name for name, _, _, _ in fields} - {"kind"}
+    if unknown:
+        raise ValueError(f"{kind} record has unknown fields: {', '.join(sorted(unknown))}")
+    event: Event = EVENT_TYPES[kind](**values)
+    return event
+
+
+def canonical_bytes(event: Event) -> bytes:
+    """The canonical form the store hashes: compact JSON of `to_record` plus `kind`, keys
+    sorted, UTF-8. Equal events (field for field, decimals as written) give equal bytes."""
+    record = to_record(event)
+    record["kind"] = event.kind
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

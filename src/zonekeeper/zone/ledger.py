@@ -1,0 +1,249 @@
+"""The zone's books (the ICRS of 19 CFR 146.21-146.26): state, lots, postings, `post`.
+
+`post(state, events) -> PostResult(state, postings, problems, discrepancies)` is the
+functional core of the ledger, in the manner of beancount's `book`: it takes the zone's
+state and a batch of events and returns the new state, the postings (one signed movement
+of one lot each; every removal names its lot and the admissions it traces to, 146.24(a)(2))
+and the problems found. A batch with any problem posts nothing and returns the state
+unchanged, with every problem in the batch reported (`Problem.row` = 1-based position of
+the event in the batch).
+
+Internally `post` works on a mutable builder (copy-on-write per lot and per pool) and
+freezes at the end, so a batch costs O(events) plus one shallow copy of the lot index.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from zonekeeper.errors import Problem
+from zonekeeper.zone.allocation import AllocationMethod, PoolEntry, allocation_key
+from zonekeeper.zone.composition import AdmissionRef, Composition
+from zonekeeper.zone.events import Event
+from zonekeeper.zone.master import Bom, MasterData, Part
+from zonekeeper.zone.records import Discrepancy, SuspenseItem
+from zonekeeper.zone.status import Disposition, ZoneStatus
+
+__all__ = [
+    "DutyRule",
+    "Lot",
+    "Movement",
+    "PfRule",
+    "PostResult",
+    "Posting",
+    "PostingsOf",
+    "ZoneState",
+    "post",
+]
+
+PfRule = Callable[[str, str, dt.date], list[str]]
+"""`(hts, origin, on) -> reasons PF status is required` (from `MeasureBook.pf_required`)."""
+
+DutyRule = Callable[["Lot", Decimal, dt.date], Decimal]
+"""`(lot, quantity, on) -> duty and taxes` the quantity would owe on entry (146.53(a)(3));
+raises `CannotCompute` when it cannot say."""
+
+PostingsOf = Callable[[int], Sequence["Posting"]]
+"""`(seq) -> the postings of the event at ledger position seq` (for corrections of events
+posted in earlier batches; the store reads them from its movements)."""
+
+
+class Movement(StrEnum):
+    """What a posting does to its lot, in the terms of the annual reconciliation (146.25)."""
+
+    RECEIPT = "receipt"  # admission (Form 214)
+    PRODUCED = "produced"  # finished lot of a production (Form 216)
+    SCRAP = "scrap"  # recoverable scrap lot of a production
+    CONSUMED = "consumed"  # component used in production (incl. its waste)
+    SHIPPED = "shipped"  # transfer out: consumption, export, zone transfer, destruction
+    STATUS_OUT = "status_out"  # status change: leaves the old status
+    STATUS_IN = "status_in"  # status change: enters the new status
+    TRANSFER_OUT = "transfer_out"  # manipulation into a new lot identity
+    TRANSFER_IN = "transfer_in"
+    MANIPULATED = "manipulated"  # manipulation recorded without quantity change
+    ADJUSTMENT = "adjustment"  # count difference (146.53)
+
+
+@dataclass(frozen=True, slots=True)
+class Lot:
+    """A zone lot (146.23(a)): merchandise under one zone lot number or unique identifier.
+
+    `quantity`/`value` are what came into the lot; `balance`/`value_on_hand` what is left.
+    For foreign merchandise `value` is the dutiable value (146.65(b)); for a produced lot,
+    the value of its inputs (zone labour, overhead and profit excluded). `composition` is
+    per unit. `admissions` are the Form 214 lines it traces to (146.24(a)(2)). `reference`
+    is the CBP form that created it. `seq` is the ledger position of that event.
+    """
+
+    id: str
+    part: str
+    description: str
+    status: ZoneStatus
+    date: dt.date
+    seq: int
+    quantity: Decimal
+    value: Decimal
+    balance: Decimal
+    value_on_hand: Decimal
+    composition: Composition
+    admissions: tuple[AdmissionRef, ...]
+    reference: str
+    hts: str | None = None
+    origin: str | None = None
+    pf_date: dt.date | None = None
+    mode: str | None = None
+    produced: bool = False
+
+    @property
+    def key(self) -> PoolEntry:
+        return allocation_key(self.date, self.seq, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One signed movement of one lot, caused by the event at ledger position `seq`.
+
+    `quantity` and `value` are signed (+ into the lot, - out of it). `composition` is the
+    lot's per-unit composition at the time, so the duty on a removal is read from
+    `composition` x `-quantity` (146.65). `admissions` trace the lot to its Form 214
+    lines. `kind` is the event's kind ("correction" for a reversal, whose `movement`
+    is the reversed posting's). `reference` names the CBP form or document (e.g.
+    "CBP Form 214 A123 line 1", "entry 123-4567890-1"). For shipments `disposition` and
+    `zone_value` (this lot's share of the transaction value out) are set; for
+    consumption in production `waste` is the part of `-quantity` lost as irrecoverable
+    waste and `scrap` the part recovered as scrap.
+    """
+
+    seq: int
+    row: int
+    kind: str
+    date: dt.date
+    movement: Movement
+    lot: str
+    part: str
+    status: ZoneStatus
+    quantity: Decimal
+    value: Decimal
+    composition: Composition
+    admissions: tuple[AdmissionRef, ...]
+    reference: str
+    disposition: Disposition | None = None
+    zone_value: Decimal | None = None
+    waste: Decimal | None = None
+    scrap: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ZoneState:
+    """The zone's books at one point of the ledger.
+
+    `method` is the zone's inventory method, applied to every removal (146.23(a)(2)).
+    `lots` holds every lot ever created (empty ones too, for history and reconciliation);
+    `pools` the lots with a balance per (part, status), in allocation order (rebuilt by
+    `with_lots`, never edited by hand). `seq` is how many events have been posted.
+    `corrected` the ledger positions already reversed.
+    """
+
+    zone: str
+    method: AllocationMethod = AllocationMethod.FIFO
+    master: MasterData = field(default_factory=MasterData.build)
+    lots: Mapping[str, Lot] = field(default_factory=dict)
+    pools: Mapping[tuple[str, ZoneStatus], tuple[PoolEntry, ...]] = field(default_factory=dict)
+    suspense: Mapping[str, SuspenseItem] = field(default_factory=dict)
+    seq: int = 0
+    corrected: frozenset[int] = frozenset()
+
+    @classmethod
+    def new(
+        cls,
+        zone: str,
+        method: AllocationMethod = AllocationMethod.FIFO,
+        parts: Iterable[Part] = (),
+        boms: Iterable[Bom] = (),
+    ) -> ZoneState:
+        """An empty zone with its inventory method and master data."""
+        return cls(zone=zone, method=method, master=MasterData.build(parts, boms))
+
+    def with_master(self, parts: Iterable[Part] = (), boms: Iterable[Bom] = ()) -> ZoneState:
+        """The same books with more part/BOM versions (effective-dated; same date replaces)."""
+        return dataclasses.replace(self, master=self.master.with_versions(parts, boms))
+
+    @classmethod
+    def with_lots(
+        cls,
+        zone: str,
+        method: AllocationMethod,
+        master: MasterData,
+        lots: Iterable[Lot],
+        suspense: Iterable[SuspenseItem] = (),
+        seq: int = 0,
+        corrected: Iterable[int] = (),
+    ) -> ZoneState:
+        """Books loaded from stored projections: the pools are rebuilt from the lots."""
+        by_id = {lot.id: lot for lot in lots}
+        pools: dict[tuple[str, ZoneStatus], list[PoolEntry]] = {}
+        for lot in by_id.values():
+            if lot.balance > 0:
+                pools.setdefault((lot.part, lot.status), []).append(lot.key)
+        return cls(
+            zone=zone,
+            method=method,
+            master=master,
+            lots=by_id,
+            pools={k: tuple(sorted(v)) for k, v in pools.items()},
+            suspense={s.ref: s for s in suspense},
+            seq=seq,
+            corrected=frozenset(corrected),
+        )
+
+    def lot(self, lot_id: str) -> Lot | None:
+        return self.lots.get(lot_id)
+
+    def on_hand(self, part: str, status: ZoneStatus | None = None) -> Decimal:
+        """Quantity of `part` on hand now (in one status, or all)."""
+        total = Decimal(0)
+        for (p, s), pool in self.pools.items():
+            if p == part and (status is None or s is status):
+                total += sum((self.lots[e[2]].balance for e in pool), Decimal(0))
+        return total
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """What `post` returns: the new state (the old one if there are problems), the
+    postings, the problems (empty when the batch posted) and the shortage/overage records."""
+
+    state: ZoneState
+    postings: tuple[Posting, ...]
+    problems: tuple[Problem, ...]
+    discrepancies: tuple[Discrepancy, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def post(
+    state: ZoneState,
+    events: Sequence[Event],
+    *,
+    pf_rule: PfRule | None = None,
+    duty_rule: DutyRule | None = None,
+    postings_of: PostingsOf | None = None,
+) -> PostResult:
+    """Post a batch of events to the books: all of them, or none if any breaks a rule.
+
+    Rules checked (each a `Problem` with the event's 1-based batch position as `row`):
+    no negative balance (146.23(b)(4)); status changes only NPF->PF and ->ZR, PF never
+    abandoned (146.41(e)), ZR not to consumption (146.44(a)); PF required by a measure
+    (`pf_rule`, 15 CFR 400.13 and the trade actions) refuses an NPF/D admission; the
+    inventory method applied consistently (146.23(a)(2)).
+    """
+    from zonekeeper.zone.posting import run
+
+    return run(state, events, pf_rule=pf_rule, duty_rule=duty_rule, postings_of=postings_of)

@@ -1,0 +1,111 @@
+"""Master data of the zone's books: the part master and bills of materials, effective-dated.
+
+A part or BOM version is valid from its `valid_from` date until the next version's; a
+posting uses the version in force on its own date (146.23(b): description, part or stock
+number; 146.52(d)(2): audit trail through manufacture).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypeVar
+
+ONE = Decimal(1)
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One version of a part: number, description, HTS, country of origin, unit of quantity."""
+
+    number: str
+    description: str
+    hts: str | None
+    origin: str | None
+    unit: str
+    valid_from: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class BomLine:
+    """One component of a bill of materials, per unit of product.
+
+    `quantity` is the quantity incorporated in one unit of good product. `waste` is
+    irrecoverable waste and `scrap` recoverable scrap, each as a fraction of `quantity`
+    consumed on top of it: consuming one unit of product takes
+    `quantity * (1 + waste + scrap) / yield` of the component. Recoverable scrap becomes
+    its own lot of `scrap_part` (default `"<component>-SCRAP"`).
+    """
+
+    component: str
+    quantity: Decimal
+    waste: Decimal = ZERO
+    scrap: Decimal = ZERO
+    scrap_part: str | None = None
+
+    @property
+    def scrap_part_number(self) -> str:
+        return self.scrap_part or f"{self.component}-SCRAP"
+
+
+@dataclass(frozen=True, slots=True)
+class Bom:
+    """One version of the bill of materials of `product`.
+
+    `yield_rate` is the fraction of units started that come out as good product (1 = no
+    loss); the inputs of rejected units are irrecoverable waste.
+    """
+
+    product: str
+    valid_from: dt.date
+    lines: tuple[BomLine, ...]
+    yield_rate: Decimal = ONE
+
+
+@dataclass(frozen=True, slots=True)
+class MasterData:
+    """Every version of every part and BOM, each list sorted by `valid_from`."""
+
+    parts: Mapping[str, tuple[Part, ...]]
+    boms: Mapping[str, tuple[Bom, ...]]
+
+    @classmethod
+    def build(cls, parts: Iterable[Part] = (), boms: Iterable[Bom] = ()) -> MasterData:
+        return cls({}, {}).with_versions(parts, boms)
+
+    def with_versions(self, parts: Iterable[Part] = (), boms: Iterable[Bom] = ()) -> MasterData:
+        """A copy with more versions; a version with the same key and date replaces it."""
+        new_parts: dict[str, dict[dt.date, Part]] = {
+            k: {p.valid_from: p for p in v} for k, v in self.parts.items()
+        }
+        for p in parts:
+            new_parts.setdefault(p.number, {})[p.valid_from] = p
+        new_boms: dict[str, dict[dt.date, Bom]] = {
+            k: {b.valid_from: b for b in v} for k, v in self.boms.items()
+        }
+        for b in boms:
+            new_boms.setdefault(b.product, {})[b.valid_from] = b
+        return MasterData(
+            {k: tuple(v[d] for d in sorted(v)) for k, v in new_parts.items()},
+            {k: tuple(v[d] for d in sorted(v)) for k, v in new_boms.items()},
+        )
+
+    def part_on(self, number: str, on: dt.date) -> Part | None:
+        """The version of part `number` in force on `on`, or None."""
+        return _in_force(self.parts.get(number, ()), on)
+
+    def bom_on(self, product: str, on: dt.date) -> Bom | None:
+        """The BOM version of `product` in force on `on`, or None."""
+        return _in_force(self.boms.get(product, ()), on)
+
+
+_V = TypeVar("_V", Part, Bom)
+
+
+def _in_force(versions: tuple[_V, ...], on: dt.date) -> _V | None:
+    i = bisect_right([v.valid_from for v in versions], on)
+    return versions[i - 1] if i else None
