@@ -1,0 +1,193 @@
+"""Readers of the USITC HTSUS exports (CSV and JSON) into `SourceRow`s.
+
+The USITC "HTS Search" site exports the whole schedule as CSV (UTF-8 with a BOM, header
+`HTS Number, Indent, Description, Unit of Quantity, General Rate of Duty, Special Rate of Duty,
+Column 2 Rate of Duty, Quota Quantity, Additional Duties`) and as JSON (a list of objects with
+`htsno, indent, description, units, general, special, other, footnotes, ...`). Both are read
+whole and validated whole: every bad row is reported with its file, row and field, and a bad
+file yields nothing (architecture rule 6). Gzipped files (`.gz`) are read transparently.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.tariff.codes import HtsCode
+from zonekeeper.tariff.schedule import SourceRow
+
+CSV_COLUMNS = {
+    "hts": "HTS Number",
+    "indent": "Indent",
+    "description": "Description",
+    "units": "Unit of Quantity",
+    "general": "General Rate of Duty",
+    "special": "Special Rate of Duty",
+    "column2": "Column 2 Rate of Duty",
+    "additional": "Additional Duties",
+}
+_REQUIRED = ("hts", "indent", "description", "general")
+JSON_KEYS = {
+    "hts": "htsno",
+    "indent": "indent",
+    "description": "description",
+    "units": "units",
+    "general": "general",
+    "special": "special",
+    "column2": "other",
+    "additional": "additionalDuties",
+}
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, un-gzipped when it is gzip."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def read_usitc(path: Path) -> list[SourceRow]:
+    """Read a USITC CSV or JSON export (optionally gzipped); InputError lists every problem."""
+    try:
+        data = read_bytes(path)
+    except OSError as error:
+        raise InputError(Problem(f"cannot read: {error.strerror or error}", str(path))) from None
+    except (EOFError, gzip.BadGzipFile):
+        raise InputError(Problem("not a readable gzip file", str(path))) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(Problem(f"not UTF-8 text (byte {error.start})", str(path))) from None
+    if text.lstrip()[:1] in ("[", "{"):
+        return parse_json(text, str(path))
+    return parse_csv(text, str(path))
+
+
+def parse_csv(text: str, file: str) -> list[SourceRow]:
+    """Rows of a USITC CSV export; the header is row 1, the first record row 2."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise InputError(Problem("the file is empty", file)) from None
+    except csv.Error as error:
+        raise InputError(Problem(f"not CSV: {error}", file, 1)) from None
+    where = {key: header.index(name) for key, name in CSV_COLUMNS.items() if name in header}
+    missing = [CSV_COLUMNS[key] for key in _REQUIRED if key not in where]
+    if missing:
+        raise InputError([Problem(f"missing column {name!r} (not a USITC HTS CSV export?)",
+                                  file, 1, name) for name in missing])
+    records: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    try:
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) < len(header):
+                cells = cells + [""] * (len(header) - len(cells))
+            records.append({key: cells[i] for key, i in where.items()} | {"_row": number})
+    except csv.Error as error:
+        problems.append(Problem(f"not CSV: {error}", file, reader.line_num))
+    rows = _validate(records, file, CSV_COLUMNS, problems)
+    return rows
+
+
+def parse_json(text: str, file: str) -> list[SourceRow]:
+    """Rows of a USITC JSON export: a list of objects (row n = the n-th object, from 1)."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(Problem(f"not JSON: {error.msg} at line {error.lineno}", file)) from None
+    if isinstance(document, dict):
+        for key in ("data", "results", "hts"):
+            if isinstance(document.get(key), list):
+                document = document[key]
+                break
+    if not isinstance(document, list):
+        raise InputError(Problem("want a JSON list of HTS rows", file))
+    problems: list[Problem] = []
+    records: list[dict[str, Any]] = []
+    for number, item in enumerate(document, start=1):
+        if not isinstance(item, dict):
+            problems.append(Problem("not a JSON object", file, number))
+            continue
+        if "htsno" not in item or "indent" not in item:
+            problems.append(Problem("missing key 'htsno' or 'indent'", file, number))
+            continue
+        records.append({key: item.get(name) for key, name in JSON_KEYS.items()}
+                       | {"_row": number})
+    return _validate(records, file, JSON_KEYS, problems)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(_text(v) for v in value)
+    return str(value)
+
+
+def parse_units(value: Any) -> tuple[str, ...]:
+    """`["No.","kg"]` (a JSON-ish string in the CSV, a list in the JSON) -> ('No.', 'kg')."""
+    if isinstance(value, list):
+        items = [_text(v) for v in value]
+    else:
+        raw = _text(value).strip()
+        if not raw:
+            return ()
+        try:
+            parsed = json.loads(raw)
+            items = [_text(v) for v in parsed] if isinstance(parsed, list) else [raw]
+        except json.JSONDecodeError:
+            items = re.split(r"[;,]", raw.strip("[]"))
+    cleaned = (re.sub(r"\s+", " ", i.replace('"', "")).strip() for i in items)
+    return tuple(i for i in cleaned if i)
+
+
+def _validate(records: Iterable[Mapping[str, Any]], file: str, names: Mapping[str, str],
+              problems: list[Problem]) -> list[SourceRow]:
+    rows: list[SourceRow] = []
+    for record in records:
+        number = int(record["_row"])
+        hts = _text(record.get("hts")).strip()
+        indent_text = _text(record.get("indent")).strip()
+        ok = True
+        if hts:
+            try:
+                HtsCode.parse(hts)
+            except InputError:
+                problems.append(Problem(f"not an HTS number: {hts!r}", file, number,
+                                        names["hts"]))
+                ok = False
+        try:
+            indent = int(indent_text)
+            if not 0 <= indent <= 20:
+                raise ValueError
+        except ValueError:
+            problems.append(Problem(f"indent must be a whole number 0-20, not {indent_text!r}",
+                                    file, number, names["indent"]))
+            ok = False
+        if not ok:
+            continue
+        rows.append(SourceRow(
+            row=number,
+            hts=hts,
+            indent=indent,
+            description=_text(record.get("description")).strip(),
+            units=parse_units(record.get("units")),
+            general=_text(record.get("general")).strip(),
+            special=_text(record.get("special")).strip(),
+            column2=_text(record.get("column2")).strip(),
+            additional=_text(record.get("additional")).strip(),
+        ))
+    if problems:
+        raise InputError(problems)
+    if not rows:
+        raise InputError(Problem("no HTS rows found", file))
+    return rows

@@ -1,0 +1,100 @@
+"""HTS codes: one value type for the numbers of the Harmonized Tariff Schedule of the US.
+
+The HTSUS numbers its provisions in pairs of digits (General Rules of Interpretation; HTSUS
+General Note 1): a 2-digit chapter, 4-digit heading, 6-digit subheading (the international HS
+level), 8-digit tariff line (where the rates of duty sit) and a 10-digit statistical suffix
+(which inherits the 8-digit line's rates). Users write the same code many ways
+(`8414.30.80.30`, `8414308030`, `8414 30 8030`, or with the leading zero eaten by a
+spreadsheet: `101.21.00`); `HtsCode.parse` accepts them all and keeps only the digits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zonekeeper.errors import InputError, Problem
+
+# Levels of the nomenclature by number of digits.
+LEVELS = {2: "chapter", 4: "heading", 6: "subheading", 8: "tariff line", 10: "statistical line"}
+
+_SEPARATORS = re.compile(r"[.\s\-]")
+
+
+@dataclass(frozen=True, order=True)
+class HtsCode:
+    """An HTS number at any level, held as its digits only (no dots)."""
+
+    digits: str
+
+    def __post_init__(self) -> None:
+        if not (self.digits.isdigit() and self.digits.isascii() and len(self.digits) in LEVELS):
+            raise InputError(
+                Problem(f"not an HTS code: {self.digits!r} (want 2, 4, 6, 8 or 10 digits)",
+                        field="hts")
+            )
+
+    @classmethod
+    def parse(cls, text: str | HtsCode) -> HtsCode:
+        """Parse `8414.30.80.30`, `8414308030`, `8414.30.80`, `8414`; raise InputError.
+
+        A code whose leading zero was dropped by a spreadsheet (`101210010`, `101.21.00`) gets it
+        back: HTS chapters are always two digits, so an odd digit count can only mean that.
+        """
+        if isinstance(text, HtsCode):
+            return text
+        raw = str(text).strip()
+        groups = [g for g in _SEPARATORS.split(raw) if g]
+        if groups and len(groups[0]) in (1, 3) and len(groups) > 1:
+            groups[0] = "0" + groups[0]
+        digits = "".join(groups)
+        if digits.isdigit() and len(digits) % 2 == 1 and len(digits) <= 9:
+            digits = "0" + digits
+        if not (digits.isdigit() and digits.isascii() and len(digits) in LEVELS):
+            raise InputError(
+                Problem(
+                    f"not an HTS code: {raw!r} (want e.g. 8414.30.80.30, 8414308030 or 8414.30.80)",
+                    field="hts",
+                )
+            )
+        return cls(digits)
+
+    @property
+    def dotted(self) -> str:
+        """The code as the HTSUS prints it: `8414`, `8414.30`, `8414.30.80`, `8414.30.80.30`."""
+        d = self.digits
+        if len(d) <= 4:
+            return d
+        return ".".join([d[:4], *(d[i : i + 2] for i in range(4, len(d), 2))])
+
+    @property
+    def hts8(self) -> str:
+        """The first eight digits (the tariff line), or all digits of a shorter code."""
+        return self.digits[:8]
+
+    @property
+    def hts10(self) -> str | None:
+        """The ten digits of a statistical line; None for a shorter code."""
+        return self.digits if len(self.digits) == 10 else None
+
+    @property
+    def level(self) -> str:
+        """`chapter`, `heading`, `subheading`, `tariff line` or `statistical line`."""
+        return LEVELS[len(self.digits)]
+
+    @property
+    def chapter(self) -> str:
+        return self.digits[:2]
+
+    @property
+    def is_rate_level(self) -> bool:
+        """True for 8- and 10-digit codes: the levels that carry (or inherit) rates of duty."""
+        return len(self.digits) >= 8
+
+    def startswith(self, prefix: HtsCode | str) -> bool:
+        """True when this code lies under `prefix` (a code or a digit string)."""
+        p = prefix.digits if isinstance(prefix, HtsCode) else prefix.replace(".", "")
+        return self.digits.startswith(p)
+
+    def __str__(self) -> str:
+        return self.dotted

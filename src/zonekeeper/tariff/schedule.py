@@ -1,0 +1,324 @@
+"""The effective-dated tariff schedule: HTSUS revisions, each in force from its date.
+
+USITC publishes the HTSUS as a Basic Edition and numbered revisions; a revision governs the
+goods entered (or, for privileged foreign status, admitted: 19 CFR 146.65(a)(1)) on or after
+its effective date until the next one. A lookup therefore takes a date, picks the revision in
+force on it and names that revision in the result, so every duty can cite its source.
+
+Rates of duty sit on the 8-digit tariff line; 10-digit statistical lines inherit them (HTSUS
+General Note 1; the USITC export leaves their rate columns empty). Where the export prints the
+rates on a 10-digit line with no 8-digit parent, that line is its own rate line.
+
+This module is pure: it builds revisions from `SourceRow`s that the shell reads
+(`zonekeeper.io.usitc`); `load_schedule` delegates the file and cache work to
+`zonekeeper.tariff.store`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.tariff.codes import HtsCode
+from zonekeeper.tariff.expressions import Rate, SpecialRates
+from zonekeeper.tariff.rate_parser import parse_rate, parse_special
+from zonekeeper.tariff.units import quantity_unit_key
+
+_EMPTY_RATE = parse_rate("")
+_EMPTY_SPECIAL = parse_special("")
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One record of a USITC export, as read (a label row has an empty `hts`)."""
+
+    row: int
+    hts: str
+    indent: int
+    description: str
+    units: tuple[str, ...] = ()
+    general: str = ""
+    special: str = ""
+    column2: str = ""
+    additional: str = ""
+
+
+@dataclass(frozen=True)
+class TariffLine:
+    """One line of the schedule, with the rates that apply to it (own or inherited).
+
+    `rate_code` is the line the rates are printed on (the 8-digit line for a statistical
+    line). A label row ("Horses:") appears only in `Revision.ancestors`, with `is_label` set
+    and the code of the line it sits under.
+    """
+
+    code: HtsCode
+    indent: int
+    description: str
+    units: tuple[str, ...]
+    general: Rate
+    special: SpecialRates
+    column2: Rate
+    rate_code: HtsCode
+    additional: str = ""
+    is_label: bool = False
+
+    @property
+    def has_rates(self) -> bool:
+        return bool(self.general.text.strip() or self.special.text.strip()
+                    or self.column2.text.strip())
+
+    @property
+    def unit_keys(self) -> tuple[str, ...]:
+        """The units of quantity as canonical keys (see `zonekeeper.tariff.units.UNITS`)."""
+        return tuple(quantity_unit_key(u) for u in self.units)
+
+
+class Revision:
+    """One edition or revision of the HTSUS, in force from `effective`."""
+
+    def __init__(self, name: str, effective: date, lines: Sequence[TariffLine],
+                 parents: Sequence[int], source: str = "") -> None:
+        self.name = name
+        self.effective = effective
+        self.source = source
+        self._lines = tuple(lines)
+        self._parents = tuple(parents)
+        self._index = {line.code.digits: i for i, line in enumerate(self._lines)
+                       if not line.is_label}
+        self._codes = sorted(self._index)
+
+    def __repr__(self) -> str:
+        return f"Revision({self.name!r}, {self.effective.isoformat()}, {len(self._index)} codes)"
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __iter__(self) -> Iterator[TariffLine]:
+        """Every coded line, in the order of the schedule."""
+        return (line for line in self._lines if not line.is_label)
+
+    def get(self, code: str | HtsCode) -> TariffLine | None:
+        digits = HtsCode.parse(code).digits
+        position = self._index.get(digits)
+        return None if position is None else self._lines[position]
+
+    def ancestors(self, code: str | HtsCode) -> list[TariffLine]:
+        """The chain of parent lines by indent, outermost first (labels included).
+
+        Read with the line's own description, it gives the full description path.
+        """
+        position = self._index.get(HtsCode.parse(code).digits)
+        if position is None:
+            return []
+        chain: list[TariffLine] = []
+        parent = self._parents[position]
+        while parent >= 0:
+            chain.append(self._lines[parent])
+            parent = self._parents[parent]
+        chain.reverse()
+        return chain
+
+    def description_path(self, code: str | HtsCode) -> list[str]:
+        """Descriptions from the heading down to the line itself."""
+        line = self.get(code)
+        own = [line.description] if line is not None else []
+        return [a.description for a in self.ancestors(code)] + own
+
+    def under(self, prefix: str | HtsCode) -> list[HtsCode]:
+        """Every code under `prefix` (itself excluded), in order."""
+        digits = HtsCode.parse(prefix).digits
+        start = bisect.bisect_left(self._codes, digits)
+        out: list[HtsCode] = []
+        for candidate in self._codes[start:]:
+            if not candidate.startswith(digits):
+                break
+            if candidate != digits:
+                out.append(HtsCode(candidate))
+        return out
+
+    def rate_lines_under(self, prefix: str | HtsCode) -> list[HtsCode]:
+        """The codes under `prefix` that carry rates of duty (8-digit, or 10-digit with own)."""
+        out = []
+        for code in self.under(prefix):
+            line = self._lines[self._index[code.digits]]
+            if line.rate_code == line.code and line.has_rates:
+                out.append(code)
+        return out
+
+    def nearest(self, code: str | HtsCode, n: int = 5) -> list[HtsCode]:
+        """Up to `n` valid rate-level codes nearest to `code`: same-prefix siblings first."""
+        digits = HtsCode.parse(code).digits if isinstance(code, HtsCode) else _digits_of(code)
+        for length in range(min(len(digits), 10) - 1, 1, -1):
+            prefix = digits[:length]
+            start = bisect.bisect_left(self._codes, prefix)
+            found = [c for c in self._codes[start : start + 2000]
+                     if c.startswith(prefix) and len(c) >= 8]
+            if found:
+                target = int(digits.ljust(10, "0")[:10])
+                found.sort(key=lambda c: (abs(int(c.ljust(10, "0")) - target), c))
+                return [HtsCode(c) for c in found[:n]]
+        return []
+
+    def lines(self) -> tuple[TariffLine, ...]:
+        """Every row in schedule order, labels included."""
+        return self._lines
+
+
+def _digits_of(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def _ordered_problems(problems: Iterable[Problem]) -> list[Problem]:
+    return list(problems)
+
+
+def build_revision(name: str, effective: date, rows: Iterable[SourceRow],
+                   source: str = "") -> Revision:
+    """Build a revision from the rows of a USITC export; InputError lists every bad row.
+
+    Rates are inherited down the indent chain: a line without rates of its own takes those
+    of the nearest coded ancestor that has them (the 8-digit line, General Note 1).
+    """
+    lines: list[TariffLine] = []
+    parents: list[int] = []
+    stack: list[tuple[int, int]] = []  # (indent, position) of the open ancestors
+    seen: dict[str, int] = {}
+    problems: list[Problem] = []
+    for row in rows:
+        while stack and stack[-1][0] >= row.indent:
+            stack.pop()
+        parent = stack[-1][1] if stack else -1
+        rate_source = _rate_source(lines, parents, parent)
+        if row.hts:
+            try:
+                code = HtsCode.parse(row.hts)
+            except InputError:
+                problems.append(Problem(f"not an HTS number: {row.hts!r}", source or None,
+                                        row.row, "HTS Number"))
+                continue
+            if code.digits in seen:
+                problems.append(Problem(
+                    f"HTS number {code.dotted} repeats row {seen[code.digits]}",
+                    source or None, row.row, "HTS Number"))
+                continue
+            seen[code.digits] = row.row
+            own = bool(row.general.strip() or row.special.strip() or row.column2.strip())
+            if own or rate_source is None or len(code.digits) < 8:
+                general = parse_rate(row.general.strip()) if row.general.strip() else _EMPTY_RATE
+                special = (parse_special(row.special.strip()) if row.special.strip()
+                           else _EMPTY_SPECIAL)
+                column2 = parse_rate(row.column2.strip()) if row.column2.strip() else _EMPTY_RATE
+                rate_code = code
+            else:
+                general, special, column2 = (rate_source.general, rate_source.special,
+                                             rate_source.column2)
+                rate_code = rate_source.rate_code
+            line = TariffLine(code, row.indent, row.description, row.units, general, special,
+                              column2, rate_code, row.additional)
+        else:
+            holder = lines[parent].code if parent >= 0 else HtsCode("00")
+            line = TariffLine(holder, row.indent, row.description, row.units, _EMPTY_RATE,
+                              _EMPTY_SPECIAL, _EMPTY_RATE, holder, row.additional, True)
+        stack.append((row.indent, len(lines)))
+        lines.append(line)
+        parents.append(parent)
+    if problems:
+        raise InputError(_ordered_problems(problems))
+    return Revision(name, effective, lines, parents, source)
+
+
+def _rate_source(lines: list[TariffLine], parents: list[int], position: int) -> TariffLine | None:
+    """The nearest coded ancestor at 8 digits or more that carries rates."""
+    while position >= 0:
+        line = lines[position]
+        if not line.is_label and len(line.code.digits) >= 8 and line.has_rates:
+            return line
+        if not line.is_label and len(line.code.digits) < 8:
+            return None
+        position = parents[position]
+    return None
+
+
+class Schedule:
+    """Every loaded revision, each in force from its effective date until the next."""
+
+    def __init__(self, revisions: Iterable[Revision]) -> None:
+        by_name: dict[str, Revision] = {}
+        for revision in revisions:
+            by_name[revision.name] = revision  # a later one of the same name replaces it
+        # stable sort: of two revisions on the same date, the later-loaded one governs
+        self.revisions: tuple[Revision, ...] = tuple(
+            sorted(by_name.values(), key=lambda r: r.effective))
+
+    def __repr__(self) -> str:
+        return f"Schedule({', '.join(r.name for r in self.revisions)})"
+
+    def revision_on(self, on: date) -> Revision:
+        """The revision in force on `on`; CannotCompute before the first one."""
+        chosen: Revision | None = None
+        for revision in self.revisions:
+            if revision.effective <= on:
+                chosen = revision
+        if chosen is None:
+            if not self.revisions:
+                raise CannotCompute("no tariff revision is loaded")
+            first = self.revisions[0]
+            raise CannotCompute(
+                f"no tariff for {on.isoformat()}: the earliest loaded revision "
+                f"({first.name}) is in force from {first.effective.isoformat()}"
+            )
+        return chosen
+
+    def revision_named(self, name: str) -> Revision:
+        for revision in self.revisions:
+            if revision.name == name:
+                return revision
+        raise InputError(Problem(f"no tariff revision named {name!r}", field="revision"))
+
+    def line(self, code: str | HtsCode, on: date) -> tuple[TariffLine, Revision]:
+        """The rate line for `code` in force on `on`, and the revision it comes from.
+
+        Unknown code -> InputError naming the nearest valid codes; a heading or subheading
+        (or an 8-digit line whose rates are on its statistical lines) -> InputError listing
+        the rate lines under it.
+        """
+        revision = self.revision_on(on)
+        try:
+            parsed = HtsCode.parse(code)
+        except InputError:
+            near = revision.nearest(str(code))
+            hint = f"; nearest valid codes: {_list(near)}" if near else ""
+            raise InputError(Problem(f"not an HTS code: {str(code)!r}{hint}",
+                                     field="hts")) from None
+        line = revision.get(parsed)
+        if line is None:
+            near = revision.nearest(parsed)
+            hint = f"; nearest valid codes: {_list(near)}" if near else ""
+            raise InputError(Problem(
+                f"HTS {parsed.dotted} is not in {revision.name}{hint}", field="hts"))
+        if len(parsed.digits) < 8 or not line.has_rates:
+            children = revision.rate_lines_under(parsed)
+            if len(parsed.digits) < 8 or children:
+                raise InputError(Problem(
+                    f"HTS {parsed.dotted} is a {parsed.level}, not a rate line; "
+                    f"its rate lines: {_list(children)}", field="hts"))
+        return line, revision
+
+
+def _list(codes: Sequence[HtsCode], limit: int = 12) -> str:
+    shown = ", ".join(c.dotted for c in codes[:limit])
+    more = len(codes) - limit
+    if not codes:
+        return "(none)"
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def load_schedule() -> Schedule:
+    """The shipped revisions plus every user-imported one, from the cache when it is fresh."""
+    from zonekeeper.tariff.store import load_schedule as load  # the I/O lives in the shell
+
+    return load()

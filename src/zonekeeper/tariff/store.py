@@ -1,0 +1,229 @@
+"""The tariff store and cache: where revisions come from, and how they load fast.
+
+This is the one shell module of the tariff package (it reads files); the rest stays pure.
+
+- Shipped revisions: the USITC CSV exports in the package (`zonekeeper/data/tariff/hts`),
+  HTS 2026 Basic Edition (in force 2026-01-01) and Revision 3 (2026-02-13; its latest cited
+  change is 13 Feb 2026 — see docs/domain.md §8).
+- Imported revisions: `zonekeeper tariff import FILE --effective D` validates a USITC export
+  and writes its parsed rows, gzipped JSON, to `<home>/tariff/revisions/` where `<home>` is
+  `$ZONEKEEPER_HOME` or `~/.local/share/zonekeeper`.
+- Cache: the built `Schedule` is pickled to `$ZONEKEEPER_CACHE` (or `~/.cache/zonekeeper`)
+  under a key hashing every source file, the parser's own source and the package version,
+  so a changed source or parser never reads a stale cache; an unreadable cache is rebuilt.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import pickle
+import re
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from zonekeeper import __version__
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.tariff.schedule import Revision, Schedule, SourceRow, build_revision
+
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Source:
+    """One revision's source: a shipped CSV or an imported, parsed file."""
+
+    name: str
+    effective: date
+    path: Path
+    kind: str  # 'usitc' (a USITC export) | 'parsed' (our gzipped JSON rows)
+
+
+SHIPPED = (
+    ("HTS 2026 Basic Edition", date(2026, 1, 1), "hts_2026_basic_edition_csv.csv.gz"),
+    ("HTS 2026 Revision 3", date(2026, 2, 13), "hts_2026_revision_3_csv.csv.gz"),
+)
+
+
+def home_dir() -> Path:
+    env = os.environ.get("ZONEKEEPER_HOME")
+    return Path(env) if env else Path.home() / ".local" / "share" / "zonekeeper"
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("ZONEKEEPER_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "zonekeeper"
+
+
+def revisions_dir() -> Path:
+    return home_dir() / "tariff" / "revisions"
+
+
+def shipped_sources() -> list[Source]:
+    base = resources.files("zonekeeper") / "data" / "tariff" / "hts"
+    return [Source(name, effective, Path(str(base / file)), "usitc")
+            for name, effective, file in SHIPPED]
+
+
+def imported_sources() -> list[Source]:
+    """Revisions imported by the user, in the order they were imported."""
+    folder = revisions_dir()
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.glob("*.json.gz")):
+        meta_path = path.with_name(path.name.replace(".json.gz", ".meta.json"))
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            out.append((int(meta.get("imported_seq", 0)),
+                        Source(meta["name"], date.fromisoformat(meta["effective"]), path,
+                               "parsed")))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # an incomplete import (no readable metadata) is not a revision
+    return [source for _, source in sorted(out, key=lambda pair: pair[0])]
+
+
+def all_sources() -> list[Source]:
+    return shipped_sources() + imported_sources()
+
+
+def _code_fingerprint() -> bytes:
+    """Hash of the modules whose output the cache holds, so parser changes rebuild it."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in ("codes.py", "units.py", "expressions.py", "rate_parser.py", "schedule.py"):
+        digest.update((here / name).read_bytes())
+    return digest.digest()
+
+
+def cache_key(sources: list[Source]) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{CACHE_FORMAT}|{__version__}|".encode())
+    digest.update(_code_fingerprint())
+    for source in sources:
+        digest.update(f"{source.name}|{source.effective.isoformat()}|{source.kind}|".encode())
+        digest.update(hashlib.sha256(source.path.read_bytes()).digest())
+    return digest.hexdigest()[:24]
+
+
+def read_source(source: Source) -> list[SourceRow]:
+    """The rows of a source (I/O)."""
+    if source.kind == "parsed":
+        return read_parsed(source.path)
+    from zonekeeper.io.usitc import read_usitc
+
+    return read_usitc(source.path)
+
+
+def build_schedule(sources: list[Source]) -> Schedule:
+    """Parse every source into a revision (no cache)."""
+    revisions: list[Revision] = []
+    for source in sources:
+        revisions.append(build_revision(source.name, source.effective, read_source(source),
+                                        str(source.path)))
+    return Schedule(revisions)
+
+
+_memo: dict[str, Schedule] = {}
+
+
+def load_schedule(*, use_cache: bool = True) -> Schedule:
+    """Shipped plus imported revisions; from the in-process memo or the disk cache if fresh."""
+    sources = all_sources()
+    key = cache_key(sources)
+    if key in _memo:
+        return _memo[key]
+    path = cache_dir() / f"schedule-{key}.pickle"
+    schedule = _read_cache(path) if use_cache else None
+    if schedule is None:
+        schedule = build_schedule(sources)
+        if use_cache:
+            _write_cache(path, schedule)
+    _memo.clear()
+    _memo[key] = schedule
+    return schedule
+
+
+def _read_cache(path: Path) -> Schedule | None:
+    try:
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - any damage to a cache file just means rebuild it
+        return None
+    if not isinstance(loaded, tuple) or len(loaded) != 2 or loaded[0] != CACHE_FORMAT:
+        return None
+    schedule = loaded[1]
+    return schedule if isinstance(schedule, Schedule) else None
+
+
+def _write_cache(path: Path, schedule: Schedule) -> None:
+    """Write atomically; a cache that cannot be written only costs speed next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("schedule-*.pickle"):
+            old.unlink(missing_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
+            pickle.dump((CACHE_FORMAT, schedule), tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp.name, path)
+    except OSError:
+        return
+
+
+def write_parsed(path: Path, rows: list[SourceRow]) -> None:
+    payload = json.dumps([asdict(row) for row in rows], ensure_ascii=False)
+    path.write_bytes(gzip.compress(payload.encode("utf-8"), mtime=0))
+
+
+def read_parsed(path: Path) -> list[SourceRow]:
+    try:
+        items = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
+        return [SourceRow(row=i["row"], hts=i["hts"], indent=i["indent"],
+                          description=i["description"], units=tuple(i["units"]),
+                          general=i["general"], special=i["special"], column2=i["column2"],
+                          additional=i["additional"]) for i in items]
+    except (OSError, ValueError, KeyError, TypeError, EOFError) as error:
+        raise InputError(Problem(f"imported revision is damaged ({error}); import it again",
+                                 str(path))) from None
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "-", name.lower()).strip("-") or "revision"
+
+
+def import_revision(file: Path, effective: date, name: str | None = None) -> Revision:
+    """Validate a USITC export and store it as a revision; nothing is written on error."""
+    from zonekeeper.io.usitc import read_usitc
+
+    rows = read_usitc(file)
+    label = name or file.name.split(".")[0]
+    revision = build_revision(label, effective, rows, str(file))
+    folder = revisions_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = _slug(label)
+    seq = max((_seq_of(s) for s in imported_sources()), default=0) + 1
+    data_path = folder / f"{stem}.json.gz"
+    meta_path = folder / f"{stem}.meta.json"
+    tmp = folder / f".{stem}.json.gz.tmp"
+    write_parsed(tmp, rows)
+    os.replace(tmp, data_path)
+    meta = {"name": label, "effective": effective.isoformat(), "source": str(file),
+            "sha256": hashlib.sha256(file.read_bytes()).hexdigest(), "rows": len(rows),
+            "imported_seq": seq}
+    meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    _memo.clear()
+    return revision
+
+
+def _seq_of(source: Source) -> int:
+    meta_path = source.path.with_name(source.path.name.replace(".json.gz", ".meta.json"))
+    try:
+        return int(json.loads(meta_path.read_text(encoding="utf-8")).get("imported_seq", 0))
+    except (OSError, ValueError, TypeError):
+        return 0
