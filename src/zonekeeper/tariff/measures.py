@@ -1,0 +1,519 @@
+"""Chapter 99 measures (Sections 301, 232, 122, IEEPA) and AD/CVD as dated data.
+
+A measure is an additional duty that the HTSUS places in subchapters III and IV of
+chapter 99 and attaches to goods by product list and origin. Each one is a row of
+`data/tariff/measures/measures.csv` (heading, rate, countries, validity, PF and drawback
+attributes, stacking) whose product coverage comes from the shipped lists
+(`s301/s301_product_lists.csv`, `s232/*`), matched by HTS prefix. Nothing here is a
+constant in code: a new proclamation is a new row.
+
+Dates. `valid_from`/`valid_to` are inclusive and apply to the date the rule is applied on:
+the entry (summary) filing date for ordinary and NPF goods (19 CFR 146.65(a)(2)), the PF
+filing date for privileged-foreign goods (19 CFR 146.65(a)(1)) unless the measure
+`overrides_pf_freeze`. `pf_required_from` is the date from which covered goods admitted to a
+zone must take PF status (domain.md §1; e.g. 19 CFR 146.41 clauses in each proclamation).
+
+Stacking (documented in docs/duty.md):
+- Within one program only the highest `precedence` group applies: the Section 301 four-year
+  review headings 9903.91/.92 replace (not add to) lists 1-4A (U.S. note 31); Section 232
+  autos displace metals (copper proclamation cl. 5, EO 14289) and MHD parts.
+- `not_with`: a measure that does not stack on another program (Section 122 cl. 4 and U.S.
+  note 2(aa)(v); IEEPA reciprocal EO 14257 sec. 3(b)) is dropped when a full-value measure of
+  that program applies, and applies only to the value not subject to it when the blocking
+  measure is levied on metal content.
+- Section 301 stacks on 232, 122 and IEEPA, on the full customs value.
+- `exempt_spi`: a granted USMCA claim (S/S+) exempts auto parts, MHD parts, Section 122
+  (9903.03.07/.08) and the IEEPA Canada/Mexico duties.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.tariff.expressions import AdValorem, Rate
+
+
+class Program(StrEnum):
+    """The kind of a duty component, as the JSON contract names it."""
+
+    BASE = "base"
+    SECTION301 = "section301"
+    SECTION232 = "section232"
+    SECTION122 = "section122"
+    IEEPA = "ieepa"
+    ADCVD = "adcvd"
+    OTHER = "other"
+
+
+# Programs whose lists are exclusive: one heading per product.
+_EXCLUSIVE = frozenset({Program.SECTION301})
+
+RateShape = Literal["ad_valorem", "content", "floor"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One Chapter 99 heading's additional duty over one validity interval."""
+
+    id: str
+    program: Program
+    heading: str
+    title: str
+    rate: Rate
+    countries: frozenset[str] | None  # ISO alpha-2; None = every origin
+    valid_from: date
+    valid_to: date | None
+    pf_required_from: date | None
+    overrides_pf_freeze: bool
+    drawback_eligible: bool | None  # None = conditional
+    source: str
+    except_countries: frozenset[str] = frozenset()
+    exempt_spi: frozenset[str] = frozenset()
+    precedence: int = 1
+    not_with: frozenset[Program] = frozenset()
+    status: str = "confirmed"  # confirmed | unconfirmed | yale_reading | suspended
+    shape: RateShape = "ad_valorem"
+
+    @property
+    def pct(self) -> Decimal:
+        component = self.rate.components[0]
+        assert isinstance(component, AdValorem)
+        return component.pct
+
+    @property
+    def content_key(self) -> str | None:
+        """The content the duty is levied on (`steel`, `aluminum`, `copper`), if any."""
+        component = self.rate.components[0]
+        return component.of if isinstance(component, AdValorem) else None
+
+    def in_force(self, on: date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+    def covers_origin(self, origin: str) -> bool:
+        if origin in self.except_countries:
+            return False
+        return self.countries is None or origin in self.countries
+
+
+@dataclass(frozen=True)
+class AdcvdCase:
+    """An antidumping or countervailing duty case with the user's cash-deposit rate.
+
+    Rates are case-, producer- and exporter-specific (19 USC 1673, 1671; 19 CFR 351), so the
+    user supplies them. Never refundable by drawback (19 USC 1313; domain.md §5); goods
+    admitted to a zone must be PF (15 CFR 400.13(c)).
+    """
+
+    case: str
+    rate_pct: Decimal
+    kind: Literal["AD", "CVD"] = "AD"
+
+    @staticmethod
+    def infer_kind(case: str) -> Literal["AD", "CVD"]:
+        """Commerce numbers cases A-xxx-xxx (AD) and C-xxx-xxx (CVD)."""
+        return "CVD" if case.strip().upper().startswith("C") else "AD"
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """A product exemption from a measure's program (e.g. U.S. note 2(aa)(ii)-(iv))."""
+
+    heading: str
+    condition: str
+
+
+@dataclass(frozen=True)
+class _Cover:
+    measure: Measure
+    prefix: str
+    since: date | None  # a list entry's own inclusion date, when later than the measure's
+
+
+@dataclass
+class MeasureBook:
+    """Every measure with its product coverage, indexed by HTS prefix for fast lookup."""
+
+    measures: tuple[Measure, ...]
+    covers: tuple[_Cover, ...]
+    s122_exempt: Mapping[str, Exemption] = field(default_factory=dict)
+    universal: frozenset[str] = frozenset()  # ids of measures covering every product
+    _by_prefix: dict[str, list[_Cover]] = field(init=False, repr=False)
+    _universal: list[Measure] = field(init=False, repr=False)
+    _by_heading: dict[str, Measure] = field(init=False, repr=False)
+    _by_hs6: dict[str, list[_Cover]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_prefix = defaultdict(list)
+        self._by_hs6 = defaultdict(list)
+        for cover in self.covers:
+            self._by_prefix[cover.prefix].append(cover)
+            if len(cover.prefix) >= 8:
+                self._by_hs6[cover.prefix[:6]].append(cover)
+        self._universal = [m for m in self.measures if m.id in self.universal]
+        self._by_heading = {}
+        for measure in sorted(self.measures, key=lambda m: m.valid_from):
+            self._by_heading[measure.heading] = measure
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def by_heading(self, heading: str) -> Measure | None:
+        """The latest measure under a Chapter 99 heading (`9903.88.03`)."""
+        return self._by_heading.get(heading.strip())
+
+    def by_id(self, measure_id: str) -> Measure | None:
+        return next((m for m in self.measures if m.id == measure_id), None)
+
+    def listed(self, digits: str) -> list[tuple[Measure, date | None]]:
+        """Measures whose product lists name a prefix of `digits` (any date, any origin)."""
+        found: list[tuple[Measure, date | None]] = []
+        for size in range(2, len(digits) + 1):
+            for cover in self._by_prefix.get(digits[:size], ()):
+                found.append((cover.measure, cover.since))
+        return found
+
+    def applicable(
+        self, code: str, origin: str, on: date, *, spi: str | None = None
+    ) -> tuple[list[Measure], list[str]]:
+        """Measures that attach to goods `code` of `origin` on `on`, after stacking rules.
+
+        `spi` is a *granted* preference claim (USMCA S/S+ exempts some measures). Returns the
+        measures and warnings (overlaps, displaced lists, exemptions, suspended lists,
+        unconfirmed data).
+        """
+        digits = code.replace(".", "")
+        warnings: list[str] = []
+        later: list[str] = []  # warnings that matter only if the measure survives stacking
+        candidates: list[Measure] = []
+        suspended: list[Measure] = []
+        seen: set[str] = set()
+        pairs = [(m, None) for m in self._universal] + self.listed(digits)
+        for measure, since in pairs:
+            if measure.id in seen or not measure.covers_origin(origin) or not measure.in_force(on):
+                continue
+            if since is not None and on < since:
+                continue
+            seen.add(measure.id)
+            if measure.status == "suspended":
+                suspended.append(measure)
+                continue
+            if spi is not None and spi in measure.exempt_spi:
+                warnings.append(
+                    f"{measure.heading} ({measure.title}) not applied: goods entered under a "
+                    f"granted {spi} (USMCA) claim are exempt"
+                )
+                continue
+            if measure.program is Program.SECTION122:
+                exemption = self._s122_exemption(digits)
+                if exemption is not None and self._exempted(exemption, spi, later):
+                    warnings.extend(later)
+                    later.clear()
+                    continue
+            candidates.append(measure)
+        kept = self._by_precedence(candidates, warnings)
+        kept = self._one_list_per_program(kept, warnings)
+        kept = self._without_blocked(kept, warnings)
+        if any(m.program is Program.SECTION122 for m in kept):
+            warnings.extend(later)
+        for measure in suspended:
+            if not any(m.program is measure.program for m in kept):
+                warnings.append(
+                    f"{measure.heading} ({measure.title}) lists this product but is suspended "
+                    f"(never in force): not applied"
+                )
+        self._warn_overlaps(kept, warnings)
+        for measure in kept:
+            if measure.status == "unconfirmed":
+                warnings.append(
+                    f"{measure.heading}: dates or rate marked unconfirmed in the measure data "
+                    f"({measure.source})"
+                )
+            elif measure.status == "yale_reading":
+                warnings.append(
+                    f"{measure.heading}: coverage/rate per the Yale Budget Lab's reading "
+                    f"({measure.title}); verify against the proclamation"
+                )
+        return kept, warnings
+
+    def pf_required(self, code: str, origin: str, on: date) -> list[Measure]:
+        """Measures that require goods admitted on `on` to be privileged foreign (146.41)."""
+        measures, _ = self.applicable(code, origin, on)
+        return [m for m in measures if m.pf_required_from is not None and m.pf_required_from <= on]
+
+    def stale_list_codes(
+        self, code: str, origin: str, on: date, exists: Mapping[str, bool] | None = None
+    ) -> list[tuple[Measure, str]]:
+        """List entries in the same 6-digit subheading as `code` that the caller reports as
+        absent from the schedule (`exists[prefix] is False`): renumbered codes whose goods may
+        now sit under `code` and need a concordance."""
+        if exists is None:
+            return []
+        digits = code.replace(".", "")
+        out = []
+        for cover in self._by_hs6.get(digits[:6], ()):
+            m = cover.measure
+            if digits.startswith(cover.prefix) or exists.get(cover.prefix, True):
+                continue
+            if m.covers_origin(origin) and m.in_force(on) and m.status != "suspended":
+                out.append((m, cover.prefix))
+        return out
+
+    def hs6_list_codes(self, code: str) -> list[str]:
+        """Prefixes of 8+ digits listed under the 6-digit subheading of `code`."""
+        return sorted({c.prefix for c in self._by_hs6.get(code.replace(".", "")[:6], ())})
+
+    # -- stacking rules --------------------------------------------------------------------
+
+    def _s122_exemption(self, digits: str) -> Exemption | None:
+        for size in range(len(digits), 3, -1):
+            found = self.s122_exempt.get(digits[:size])
+            if found is not None:
+                return found
+        return None
+
+    @staticmethod
+    def _exempted(exemption: Exemption, spi: str | None, warnings: list[str]) -> bool:
+        """Whether a U.S. note 2(aa) product exemption removes the Section 122 surcharge."""
+        if exemption.heading == "9903.03.05" and spi != "C":
+            warnings.append(
+                "Section 122 surcharge applied: civil aircraft articles are exempt under "
+                "9903.03.05 only when they meet general note 6 (claim SPI C)"
+            )
+            return False
+        if exemption.heading == "9903.03.04":
+            warnings.append(
+                "Section 122 surcharge applied: 9903.03.04 exempts only the particular article "
+                "described in U.S. note 2(aa)(iii) for this subheading; if the goods are that "
+                "article, the surcharge does not apply"
+            )
+            return False
+        warnings.append(
+            f"Section 122 surcharge (9903.03.01) not applied: exempt under {exemption.heading} "
+            f"(U.S. note 2(aa) to subchapter III of chapter 99)"
+        )
+        return True
+
+    @staticmethod
+    def _by_precedence(measures: list[Measure], warnings: list[str]) -> list[Measure]:
+        top: dict[Program, int] = {}
+        for m in measures:
+            top[m.program] = max(top.get(m.program, 0), m.precedence)
+        kept = [m for m in measures if m.precedence == top[m.program]]
+        for m in measures:
+            if m.precedence < top[m.program]:
+                winners = ", ".join(k.heading for k in kept if k.program is m.program)
+                warnings.append(
+                    f"{m.title} ({m.heading}) lists this product too but is displaced by "
+                    f"{winners} (replaces, not stacked)"
+                )
+        return kept
+
+    @staticmethod
+    def _one_list_per_program(measures: list[Measure], warnings: list[str]) -> list[Measure]:
+        """Section 301 lists are mutually exclusive (each product is "provided for" in one list,
+        U.S. note 20); a product the shipped lists name twice is reported under the earliest
+        heading, with a warning to confirm at the 10-digit level."""
+        lists = sorted((m for m in measures if m.program in _EXCLUSIVE), key=lambda m: m.heading)
+        if len(lists) <= 1:
+            return measures
+        chosen, rest = lists[0], lists[1:]
+        warnings.append(
+            f"lists overlap: {', '.join(m.heading for m in lists)} all name this product; "
+            f"applied {chosen.heading} once (the lists are exclusive) — confirm the list at the "
+            f"10-digit level"
+        )
+        dropped = {m.id for m in rest}
+        return [m for m in measures if m.id not in dropped]
+
+    @staticmethod
+    def _without_blocked(measures: list[Measure], warnings: list[str]) -> list[Measure]:
+        kept = []
+        for m in measures:
+            blockers = [b for b in measures if b.program in m.not_with]
+            if not blockers:
+                kept.append(m)
+            elif all(b.shape == "content" for b in blockers):
+                names = ", ".join(b.heading for b in blockers)
+                warnings.append(
+                    f"{m.heading} applies only to the value not subject to {names} "
+                    f"(metal content excluded)"
+                )
+                kept.append(m)
+            else:
+                names = ", ".join(b.heading for b in blockers)
+                warnings.append(f"{m.heading} ({m.title}) not applied: not stacked on {names}")
+        return kept
+
+    @staticmethod
+    def _warn_overlaps(measures: list[Measure], warnings: list[str]) -> None:
+        by_program: dict[Program, list[Measure]] = defaultdict(list)
+        for m in measures:
+            by_program[m.program].append(m)
+        for program, group in by_program.items():
+            headings = sorted({m.heading for m in group})
+            if len(headings) > 1 and program not in _EXCLUSIVE and program is not Program.IEEPA:
+                warnings.append(
+                    f"lists overlap: {', '.join(headings)} all cover this product; all applied"
+                )
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def _additional_rate(shape: RateShape, pct: Decimal, of: str | None) -> Rate:
+    if shape == "content":
+        text = (
+            f"The duty provided in the applicable subheading + {pct}% of the value of the "
+            f"{of} content"
+        )
+    elif shape == "floor":
+        text = f"Total duty not less than {pct}% (column 1 rate below {pct}% raised to {pct}%)"
+    else:
+        text = f"The duty provided in the applicable subheading + {pct}%"
+    return Rate(text=text, kind="additional", components=(AdValorem(pct, of),))
+
+
+def _parse_rate_cell(text: str) -> tuple[RateShape, Decimal, str | None]:
+    """`25%`, `50% of steel`, `floor 15%`."""
+    words = text.strip().split()
+    if words[0] == "floor":
+        return "floor", Decimal(words[1].rstrip("%")), None
+    pct = Decimal(words[0].rstrip("%"))
+    if len(words) == 3 and words[1] == "of":
+        return "content", pct, words[2]
+    if len(words) != 1:
+        raise ValueError(f"unknown rate {text!r} (want '25%', '50% of steel', 'floor 15%')")
+    return "ad_valorem", pct, None
+
+
+def _codes(text: str) -> frozenset[str]:
+    return frozenset(p.strip().upper() for p in text.split(";") if p.strip())
+
+
+def _date(text: str) -> date | None:
+    return date.fromisoformat(text.strip()) if text.strip() else None
+
+
+def parse_measures(rows: Iterable[Mapping[str, str]], file: str) -> list[tuple[Measure, str]]:
+    """Measure rows and their coverage keys; every bad row reported in one InputError."""
+    out: list[tuple[Measure, str]] = []
+    problems: list[Problem] = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            shape, pct, of = _parse_rate_cell(row["rate"])
+            drawback = row["drawback_eligible"].strip().lower()
+            start = _date(row["valid_from"])
+            if start is None:
+                raise ValueError("valid_from is required")
+            measure = Measure(
+                id=row["id"].strip(),
+                program=Program(row["program"].strip()),
+                heading=row["heading"].strip(),
+                title=row["title"].strip(),
+                rate=_additional_rate(shape, pct, of),
+                countries=_codes(row["countries"]) or None,
+                valid_from=start,
+                valid_to=_date(row["valid_to"]),
+                pf_required_from=_date(row["pf_required_from"]),
+                overrides_pf_freeze=row["overrides_pf_freeze"].strip().lower() == "yes",
+                drawback_eligible=None if drawback == "" else drawback == "yes",
+                source=row["source"].strip(),
+                except_countries=_codes(row["except_countries"]),
+                exempt_spi=_codes(row["exempt_spi"]),
+                precedence=int(row["precedence"] or 1),
+                not_with=frozenset(Program(p.lower()) for p in _codes(row["not_with"])),
+                status=row["status"].strip() or "confirmed",
+                shape=shape,
+            )
+            out.append((measure, row["coverage"].strip()))
+        except (KeyError, ValueError) as error:
+            problems.append(Problem(str(error), file, number))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _read(path: str) -> str:
+    return resources.files("zonekeeper").joinpath(f"data/tariff/{path}").read_text("utf-8")
+
+
+def _rows(path: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(_read(path))))
+
+
+@cache
+def _coverage_tables() -> Mapping[str, list[tuple[str, date | None]]]:
+    """Every shipped product list, keyed as measures.csv names it."""
+    tables: dict[str, list[tuple[str, date | None]]] = defaultdict(list)
+    for row in _rows("s301/s301_product_lists.csv"):
+        tables[f"s301:{row['ch99_code']}"].append((row["hts8"], None))
+    for row in _rows("s232/s232_derivative_products.csv"):
+        tables[f"s232_derivative:{row['ch99_code']}"].append(
+            (row["hts_prefix"], _date(row["effective_date"]))
+        )
+    for row in _rows("s232/s232_copper_products.csv"):
+        tables["s232_copper"].append((row["hts10"], None))
+    for row in _rows("s232/s232_semi_products.csv"):
+        tables["s232_semi"].append((row["hts10"], None))
+    for row in _rows("s232/s232_annex_products.csv"):
+        tables[f"s232_annex:{row['annex']}"].append(
+            (row["hts_prefix"], _date(row["effective_date"]))
+        )
+    for name, key in (
+        ("s232/s232_auto_parts.txt", "s232_auto"),
+        ("s232/s232_mhd_parts.txt", "s232_mhd"),
+    ):
+        for line in _read(name).splitlines():
+            if line.strip():
+                tables[key].append((line.strip(), None))
+    return tables
+
+
+def build_book(
+    measures: list[tuple[Measure, str]],
+    tables: Mapping[str, list[tuple[str, date | None]]],
+    s122_exempt: Mapping[str, Exemption],
+) -> MeasureBook:
+    covers: list[_Cover] = []
+    universal: set[str] = set()
+    problems: list[Problem] = []
+    for measure, coverage in measures:
+        if coverage == "all":
+            universal.add(measure.id)
+            continue
+        entries = tables.get(coverage)
+        if entries is None:
+            problems.append(
+                Problem(f"unknown coverage {coverage!r}", "measures.csv", None, measure.id)
+            )
+            continue
+        for prefix, since in entries:
+            later = since if since is not None and since > measure.valid_from else None
+            covers.append(_Cover(measure, prefix.replace(".", ""), later))
+    if problems:
+        raise InputError(problems)
+    return MeasureBook(
+        tuple(m for m, _ in measures), tuple(covers), s122_exempt, frozenset(universal)
+    )
+
+
+def load_measures() -> MeasureBook:
+    """The shipped measures with their product lists (`zonekeeper/data/tariff/measures/`)."""
+    measures = parse_measures(
+        csv.DictReader(io.StringIO(_read("measures/measures.csv"))), "measures.csv"
+    )
+    exempt = {
+        row["hts_prefix"]: Exemption(row["heading"], row["condition"])
+        for row in _rows("measures/s122_exempt.csv")
+    }
+    return build_book(measures, _coverage_tables(), exempt)
