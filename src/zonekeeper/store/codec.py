@@ -88,11 +88,13 @@ def build(hint: Any, data: Any) -> Any:
     if isinstance(hint, type):
         if dataclasses.is_dataclass(hint):
             hints = _hints(hint)
-            return hint(**{
-                f.name: build(hints[f.name], data[f.name])
-                for f in _fields(hint)
-                if f.name in data
-            })
+            return hint(
+                **{
+                    f.name: build(hints[f.name], data[f.name])
+                    for f in _fields(hint)
+                    if f.name in data
+                }
+            )
         if issubclass(hint, Enum):
             return hint(data)
         if hint is Decimal:

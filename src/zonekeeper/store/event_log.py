@@ -72,8 +72,14 @@ def append(
 def read(connection: Connection, zone: str, *, after: int = 0) -> Iterator[StoredEvent]:
     """Every event of `zone` after sequence number `after`, in order, streamed."""
     query = (
-        select(events.c.seq, events.c.kind, events.c.date, events.c.payload,
-               events.c.prev_hash, events.c.hash)
+        select(
+            events.c.seq,
+            events.c.kind,
+            events.c.date,
+            events.c.payload,
+            events.c.prev_hash,
+            events.c.hash,
+        )
         .where(events.c.zone == zone, events.c.seq > after)
         .order_by(events.c.seq)
         .execution_options(yield_per=10_000)
@@ -84,8 +90,12 @@ def read(connection: Connection, zone: str, *, after: int = 0) -> Iterator[Store
 
 def read_one(connection: Connection, zone: str, seq: int) -> StoredEvent | None:
     query = select(
-        events.c.seq, events.c.kind, events.c.date, events.c.payload,
-        events.c.prev_hash, events.c.hash,
+        events.c.seq,
+        events.c.kind,
+        events.c.date,
+        events.c.payload,
+        events.c.prev_hash,
+        events.c.hash,
     ).where(events.c.zone == zone, events.c.seq == seq)
     row = connection.execute(query).first()
     return None if row is None else StoredEvent(*row)

@@ -2,10 +2,12 @@
 
 `events` is the book of record: one row per event, in order, hash-chained (see `chain`).
 Everything else is a projection rebuilt from the events and checked against them by
-`verify`: `parts` and `boms` (master data as the events left it), `lots` (one row per zone
+`verify`: `lots` (one row per zone
 lot with its balance on hand, 19 CFR 146.23(a)) and `postings` (every movement of a lot,
-traceable to the event that caused it, 146.23(a)(2), 146.24). The `zones` row holds the head
-of the chain; PostgreSQL locks it to serialize posting per zone.
+traceable to the event that caused it, 146.23(a)(2), 146.24), `suspense` (receipts awaiting
+documents, 146.22(c)) and `discrepancies` (count shortages/overages, 146.53). `parts` and
+`boms` hold the effective-dated master data (every version), which postings read. The
+`zones` row holds the head of the chain; PostgreSQL locks it to serialize posting per zone.
 
 The Alembic migrations in `migrations/versions` create exactly these tables; a test compares
 the two.
@@ -96,6 +98,26 @@ postings = Table(
     Column("date", Date, nullable=False),
     Column("quantity", Exact, nullable=False),
     Column("value", Exact, nullable=False),
+    Column("data", Text, nullable=False),
+    ForeignKeyConstraint(["zone"], ["zones.zone"]),
+)
+
+suspense = Table(
+    "suspense",
+    metadata,
+    Column("zone", String(32), primary_key=True),
+    Column("ref", String(100), primary_key=True),
+    Column("data", Text, nullable=False),
+    ForeignKeyConstraint(["zone"], ["zones.zone"]),
+)
+
+discrepancies = Table(
+    "discrepancies",
+    metadata,
+    Column("zone", String(32), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("n", Integer, primary_key=True, autoincrement=False),
+    Column("lot", String(100), nullable=False),
     Column("data", Text, nullable=False),
     ForeignKeyConstraint(["zone"], ["zones.zone"]),
 )

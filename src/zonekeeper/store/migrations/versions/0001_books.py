@@ -75,6 +75,22 @@ def upgrade() -> None:
         sa.Column("data", sa.Text, nullable=False),
         sa.ForeignKeyConstraint(["zone"], ["zones.zone"]),
     )
+    op.create_table(
+        "suspense",
+        *_zone_key(),
+        sa.Column("ref", sa.String(100), primary_key=True),
+        sa.Column("data", sa.Text, nullable=False),
+        sa.ForeignKeyConstraint(["zone"], ["zones.zone"]),
+    )
+    op.create_table(
+        "discrepancies",
+        *_zone_key(),
+        sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("n", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("lot", sa.String(100), nullable=False),
+        sa.Column("data", sa.Text, nullable=False),
+        sa.ForeignKeyConstraint(["zone"], ["zones.zone"]),
+    )
     op.create_index("postings_by_lot", "postings", ["zone", "lot", "seq"])
     op.create_index("lots_by_part", "lots", ["zone", "part"])
 
@@ -82,5 +98,14 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("lots_by_part", "lots")
     op.drop_index("postings_by_lot", "postings")
-    for name in ("postings", "lots", "boms", "parts", "events", "zones"):
+    for name in (
+        "discrepancies",
+        "suspense",
+        "postings",
+        "lots",
+        "boms",
+        "parts",
+        "events",
+        "zones",
+    ):
         op.drop_table(name)

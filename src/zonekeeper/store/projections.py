@@ -1,0 +1,309 @@
+"""Projections of the events: read the zone's books into a `ZoneState`, write what a batch
+changed, in bulk.
+
+Lots, suspense items and master data are kept whole (`codec`) beside the columns queries
+filter on; postings and discrepancies are appended per event. Writing a batch is a handful
+of executemany statements whatever its size (architecture rule 7: no per-row round trips).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from zonekeeper.store import codec
+from zonekeeper.store.schema import boms, discrepancies, events, lots, parts, postings, suspense
+from zonekeeper.zone.allocation import AllocationMethod
+from zonekeeper.zone.events import Correction
+from zonekeeper.zone.ledger import Lot, Posting, ZoneState
+from zonekeeper.zone.master import Bom, MasterData, Part
+from zonekeeper.zone.records import Discrepancy, SuspenseItem
+
+_CHUNK = 20_000
+
+
+def _upsert(
+    connection: Connection, table: Any, key: Sequence[str], rows: list[dict[str, Any]]
+) -> None:
+    """INSERT ... ON CONFLICT (key) DO UPDATE, in chunks, on either database."""
+    if not rows:
+        return
+    make = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = make(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={c: statement.excluded[c] for c in rows[0] if c not in key},
+    )
+    for start in range(0, len(rows), _CHUNK):
+        connection.execute(statement, rows[start : start + _CHUNK])
+
+
+def _insert(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), _CHUNK):
+        connection.execute(insert(table), rows[start : start + _CHUNK])
+
+
+# ------------------------------------------------------------------------------ master data
+
+
+def load_master(connection: Connection, zone: str) -> MasterData:
+    """Every version of every part and bill of materials of the zone."""
+    part_versions: list[Part] = []
+    for (data,) in connection.execute(select(parts.c.data).where(parts.c.zone == zone)):
+        part_versions.extend(codec.build(tuple[Part, ...], json.loads(data)))
+    bom_versions: list[Bom] = []
+    for (data,) in connection.execute(select(boms.c.data).where(boms.c.zone == zone)):
+        bom_versions.extend(codec.build(tuple[Bom, ...], json.loads(data)))
+    return MasterData.build(part_versions, bom_versions)
+
+
+def save_master(
+    connection: Connection,
+    zone: str,
+    master: MasterData,
+    part_numbers: Iterable[str],
+    products: Iterable[str],
+) -> None:
+    """Write the versions of the named parts and products (all of each one's versions)."""
+    _upsert(
+        connection,
+        parts,
+        ("zone", "part"),
+        [
+            {"zone": zone, "part": p, "data": codec.dumps(master.parts[p])}
+            for p in sorted(set(part_numbers))
+        ],
+    )
+    _upsert(
+        connection,
+        boms,
+        ("zone", "product"),
+        [
+            {"zone": zone, "product": p, "data": codec.dumps(master.boms[p])}
+            for p in sorted(set(products))
+        ],
+    )
+
+
+# ------------------------------------------------------------------------------ state
+
+
+def method_of(stored: str) -> AllocationMethod:
+    """The core's method for the zone row's `FIFO` / `LIFO` / `LOT`."""
+    return {
+        "FIFO": AllocationMethod.FIFO,
+        "LIFO": AllocationMethod.LIFO,
+        "LOT": AllocationMethod.SPECIFIC,
+    }[stored]
+
+
+def load_state(connection: Connection, zone: str, method: str, head_seq: int) -> ZoneState:
+    """The zone's books after event `head_seq`, read from the projections."""
+    all_lots = [
+        codec.loads(Lot, data)
+        for (data,) in connection.execute(select(lots.c.data).where(lots.c.zone == zone))
+    ]
+    items = [
+        codec.loads(SuspenseItem, data)
+        for (data,) in connection.execute(select(suspense.c.data).where(suspense.c.zone == zone))
+    ]
+    corrected = [
+        json.loads(payload)["corrects"]
+        for (payload,) in connection.execute(
+            select(events.c.payload).where(events.c.zone == zone, events.c.kind == Correction.kind)
+        )
+    ]
+    return ZoneState.with_lots(
+        zone,
+        method_of(method),
+        load_master(connection, zone),
+        all_lots,
+        items,
+        seq=head_seq,
+        corrected=corrected,
+    )
+
+
+def lot_row(zone: str, lot: Lot) -> dict[str, Any]:
+    first = lot.admissions[0] if lot.admissions and not lot.produced else None
+    return {
+        "zone": zone,
+        "lot": lot.id,
+        "admission_no": first.admission_no if first else None,
+        "line": first.line if first else None,
+        "part": lot.part,
+        "status": lot.status.value,
+        "quantity": lot.balance,
+        "value": lot.value_on_hand,
+        "data": codec.dumps(lot),
+    }
+
+
+def posting_rows(zone: str, batch: Sequence[Posting]) -> list[dict[str, Any]]:
+    rows = []
+    n_of: dict[int, int] = {}
+    for p in batch:
+        n = n_of.get(p.seq, 0) + 1
+        n_of[p.seq] = n
+        rows.append(
+            {
+                "zone": zone,
+                "seq": p.seq,
+                "n": n,
+                "lot": p.lot,
+                "date": p.date,
+                "quantity": p.quantity,
+                "value": p.value,
+                "data": codec.dumps(p),
+            }
+        )
+    return rows
+
+
+def discrepancy_rows(zone: str, found: Sequence[Discrepancy]) -> list[dict[str, Any]]:
+    rows = []
+    n_of: dict[int, int] = {}
+    for d in found:
+        n = n_of.get(d.seq, 0) + 1
+        n_of[d.seq] = n
+        rows.append({"zone": zone, "seq": d.seq, "n": n, "lot": d.lot, "data": codec.dumps(d)})
+    return rows
+
+
+def changed_lots(before: ZoneState, after: ZoneState, batch: Sequence[Posting]) -> list[Lot]:
+    """The lots a batch created or changed: the copy-on-write core hands back the very same
+    object for every lot it left alone."""
+    touched = {p.lot for p in batch}
+    old = before.lots
+    if len(after.lots) != len(old) + sum(1 for lot in touched if lot not in old):
+        # Something beyond the postings' lots appeared: fall back to a full identity diff.
+        return [lot for key, lot in after.lots.items() if old.get(key) is not lot]
+    return [
+        after.lots[key]
+        for key in touched
+        if key in after.lots and old.get(key) is not after.lots[key]
+    ]
+
+
+def save_batch(
+    connection: Connection,
+    zone: str,
+    before: ZoneState,
+    after: ZoneState,
+    batch: Sequence[Posting],
+    found: Sequence[Discrepancy],
+) -> None:
+    """Write what one posted batch changed: lots, postings, discrepancies, suspense."""
+    _upsert(
+        connection,
+        lots,
+        ("zone", "lot"),
+        [lot_row(zone, lot) for lot in changed_lots(before, after, batch)],
+    )
+    _insert(connection, postings, posting_rows(zone, batch))
+    _insert(connection, discrepancies, discrepancy_rows(zone, found))
+    _save_suspense(connection, zone, before.suspense, after.suspense)
+
+
+def _save_suspense(
+    connection: Connection,
+    zone: str,
+    before: Mapping[str, SuspenseItem],
+    after: Mapping[str, SuspenseItem],
+) -> None:
+    gone = [ref for ref, item in before.items() if after.get(ref) is not item]
+    for start in range(0, len(gone), _CHUNK):
+        connection.execute(
+            delete(suspense).where(
+                suspense.c.zone == zone, suspense.c.ref.in_(gone[start : start + _CHUNK])
+            )
+        )
+    _insert(
+        connection,
+        suspense,
+        [
+            {"zone": zone, "ref": ref, "data": codec.dumps(item)}
+            for ref, item in after.items()
+            if before.get(ref) is not item
+        ],
+    )
+
+
+# ------------------------------------------------------------------------------ queries
+
+
+def postings_of_event(connection: Connection, zone: str, seq: int) -> list[Posting]:
+    """The postings the event at ledger position `seq` made (for corrections)."""
+    query = (
+        select(postings.c.data)
+        .where(postings.c.zone == zone, postings.c.seq == seq)
+        .order_by(postings.c.n)
+    )
+    return [codec.loads(Posting, data) for (data,) in connection.execute(query)]
+
+
+def lot_postings(connection: Connection, zone: str, lot: str) -> list[Posting]:
+    """Every posting of one lot, in ledger order (its history, 146.23(a))."""
+    query = (
+        select(postings.c.data)
+        .where(postings.c.zone == zone, postings.c.lot == lot)
+        .order_by(postings.c.seq, postings.c.n)
+    )
+    return [codec.loads(Posting, data) for (data,) in connection.execute(query)]
+
+
+@dataclass(frozen=True)
+class LotBalance:
+    """A lot's balance on hand at a date: quantity and dutiable value (146.23(a)(1))."""
+
+    lot: Lot
+    quantity: Decimal
+    value: Decimal
+
+
+def balances(
+    connection: Connection, zone: str, *, as_of: date | None = None, part: str | None = None
+) -> list[LotBalance]:
+    """Lots with their balance on hand now (the projection) or at the end of `as_of`
+    (summing the lot's postings dated on or before it)."""
+    query = select(lots.c.lot, lots.c.data, lots.c.quantity, lots.c.value).where(
+        lots.c.zone == zone
+    )
+    if part is not None:
+        query = query.where(lots.c.part == part)
+    found = {row.lot: row for row in connection.execute(query)}
+    result: list[LotBalance] = []
+    if as_of is None:
+        for row in found.values():
+            result.append(LotBalance(codec.loads(Lot, row.data), row.quantity, row.value))
+    else:
+        sums = select(postings.c.lot, postings.c.quantity, postings.c.value).where(
+            postings.c.zone == zone, postings.c.date <= as_of
+        )
+        if part is not None:
+            sums = sums.where(postings.c.lot.in_(list(found)))
+        totals: dict[str, list[Decimal]] = {}
+        for lot_id, quantity, value in connection.execute(sums):
+            acc = totals.setdefault(lot_id, [Decimal(0), Decimal(0)])
+            acc[0] += quantity
+            acc[1] += value
+        for lot_id, (quantity, value) in totals.items():
+            if lot_id in found:
+                result.append(LotBalance(codec.loads(Lot, found[lot_id].data), quantity, value))
+    result.sort(key=lambda b: (b.lot.date, b.lot.seq, b.lot.id))
+    return result
+
+
+def count_rows(connection: Connection, table: Any, zone: str) -> int:
+    return int(
+        connection.execute(
+            select(func.count()).select_from(table).where(table.c.zone == zone)
+        ).scalar_one()
+    )
