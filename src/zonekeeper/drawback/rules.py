@@ -1,0 +1,230 @@
+"""Who may be designated against what: the substitution standards and the time windows.
+
+- 1313(j)(2) (190.2 "substitutable merchandise" (3); 190.32): same 8-digit HTSUS subheading;
+  but when the import's 8-digit description begins with "Other", only the same 10-digit
+  statistical number qualifies, and only when that 10-digit description does not begin
+  with "Other". Independently, an export whose Schedule B number shares its first 8 digits
+  with the import's subheading qualifies.
+- 1313(b) (190.2 (1); 190.22): same 8-digit HTSUS subheading as the substitute input.
+- 1313(c) (190.2 (2); 190.41): same 8-digit subheading and the same part number; export
+  within 1 year of import (the issue's standard for rejected merchandise returned).
+- 1313(j)(1) (190.31) and 1313(a) (190.21): direct identification — the same article:
+  same part number when both sides carry one, else the same 10-digit HTS.
+- Windows: see `calendar`. Every pair carries its reasons so a claim can be defended.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from zonekeeper.drawback.calendar import (
+    anniversary,
+    claim_deadline,
+    manufacturing_deadline,
+    unused_export_deadline,
+)
+from zonekeeper.drawback.ports import DescriptionSource
+from zonekeeper.drawback.records import ClaimType, Export, ImportLine
+
+_OTHER = re.compile(r"^\s*other\b", re.IGNORECASE)
+
+
+def begins_with_other(description: str | None) -> bool:
+    """190.2: the article description "begins with the term 'other'"."""
+    return description is not None and bool(_OTHER.match(description))
+
+
+class Route(StrEnum):
+    """The standard a pair qualifies under; recorded on each designation."""
+
+    HTS8 = "hts8"  # same 8-digit subheading
+    HTS10 = "hts10"  # same 10-digit number, 8-digit "Other" rule
+    SCHEDULE_B = "schedule_b"  # Schedule B first 8 digits = import subheading
+    PART = "part"  # same part number (direct identification, 1313(c))
+    SAME_HTS10 = "same_hts10"  # direct identification by 10-digit classification
+
+
+@dataclass(frozen=True)
+class J2Standard:
+    """How an import may be substituted under 1313(j)(2), read from the schedule."""
+
+    key: str | None  # the code a substitute must share ('hts8' digits or 'hts10' digits)
+    route: Route | None
+    reason: str
+
+
+def j2_standard(imp: ImportLine, descriptions: DescriptionSource) -> J2Standard:
+    """The HTS route for an import (190.2 'substitutable merchandise' (3)).
+
+    The schedule in force on the import date is read: the classification is the one
+    reported at entry (190.51(c)(1)(i)).
+    """
+    code8 = imp.hts[:8]
+    desc8 = descriptions.own_description(code8, imp.import_date)
+    if desc8 is None:
+        return J2Standard(None, None, f"HTS {code8} not found in the schedule in force on "
+                          f"{imp.import_date}: the 8/10-digit rule cannot be applied")
+    if not begins_with_other(desc8):
+        return J2Standard(code8, Route.HTS8, f"same 8-digit subheading {code8} "
+                          f"(description {desc8[:60]!r}), 190.2")
+    if len(imp.hts) < 10:
+        return J2Standard(None, None, f"subheading {code8} begins with 'Other' and the "
+                          "import gives no 10-digit number (190.2)")
+    desc10 = descriptions.own_description(imp.hts[:10], imp.import_date)
+    if desc10 is None or begins_with_other(desc10):
+        return J2Standard(None, None, f"subheading {code8} begins with 'Other' and the "
+                          f"10-digit {imp.hts[:10]} description {desc10!r} does too: "
+                          "no HTS substitution (190.2); Schedule B route only")
+    return J2Standard(imp.hts[:10], Route.HTS10, f"subheading {code8} begins with 'Other': "
+                      f"same 10-digit {imp.hts[:10]} ({desc10[:60]!r}), 190.2")
+
+
+@dataclass(frozen=True)
+class Demand:
+    """What import quantity is designated against: an export (j, c) or an input use (a, b).
+
+    `quantity` is in the import's unit. `cap_per_unit` is the lesser-of limit per unit
+    after 99% (None: no limit, direct identification); `cap_reason` explains it, or why it
+    cannot be computed (then `priced` is False and the demand is not designated).
+    """
+
+    id: int
+    export: Export
+    use_date: date
+    hts: str
+    part: str | None
+    quantity: Decimal
+    unit: str
+    cap_per_unit: Decimal | None
+    cap_reason: str
+    priced: bool = True
+    production_ref: str | None = None
+
+
+def same_unit(a: str, b: str) -> bool:
+    return normalize_unit(a) == normalize_unit(b)
+
+
+def normalize_unit(unit: str) -> str:
+    return unit.strip().rstrip(".").upper()
+
+
+def export_deadline(claim: ClaimType, import_date: date) -> date:
+    """Last export/destruction day for a designation of this import under `claim`."""
+    if claim.manufacturing:
+        return manufacturing_deadline(import_date)
+    if claim is ClaimType.C:
+        return anniversary(import_date, 1) - timedelta(days=1)
+    return unused_export_deadline(import_date)
+
+
+def deadline_reason(claim: ClaimType) -> str:
+    if claim.manufacturing:
+        return "used and exported within 5 years after importation (190.27)"
+    if claim is ClaimType.C:
+        return "exported within 1 year of importation (1313(c))"
+    return "exported before the close of the 5-year period from importation (190.32(a))"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether one import line may be designated against one demand, and why (not)."""
+
+    ok: bool
+    route: Route | None
+    reasons: tuple[str, ...]
+
+
+def check_pair(
+    claim: ClaimType,
+    imp: ImportLine,
+    demand: Demand,
+    descriptions: DescriptionSource,
+    claim_date: date,
+) -> Verdict:
+    """Every rule for one pair, with its reason (used to defend each designation)."""
+    reasons: list[str] = []
+    route = _route(claim, imp, demand, descriptions, reasons)
+    ok = route is not None
+    if not same_unit(imp.unit, demand.unit):
+        ok = False
+        reasons.append(
+            f"unit {imp.unit} of the import differs from {demand.unit} (190.51(a)(2)(xi))"
+        )
+    exported = demand.export.export_date
+    if demand.use_date < imp.import_date:
+        ok = False
+        reasons.append(f"{'used' if claim.manufacturing else 'exported'} {demand.use_date} "
+                       f"before importation {imp.import_date}")
+    last = export_deadline(claim, imp.import_date)
+    if exported > last:
+        ok = False
+        reasons.append(f"exported {exported} after {last}: not {deadline_reason(claim)}")
+    else:
+        reasons.append(f"imported {imp.import_date}, exported {exported} by {last}: "
+                       f"{deadline_reason(claim)}")
+    if exported > claim_date:
+        ok = False
+        reasons.append(f"exported {exported} after the claim date {claim_date} (190.32(a))")
+    filing = claim_deadline(imp.import_date)
+    if claim_date > filing:
+        ok = False
+        reasons.append(f"claim date {claim_date} after {filing}: 5 years from import (190.51(e))")
+    else:
+        reasons.append(f"claim by {filing} (190.51(e))")
+    return Verdict(ok, route if ok else None, tuple(reasons))
+
+
+def _route(
+    claim: ClaimType,
+    imp: ImportLine,
+    demand: Demand,
+    descriptions: DescriptionSource,
+    reasons: list[str],
+) -> Route | None:
+    if claim is ClaimType.J2:
+        std = j2_standard(imp, descriptions)
+        if std.route is Route.HTS8 and demand.hts[:8] == std.key:
+            reasons.append(std.reason)
+            return Route.HTS8
+        if std.route is Route.HTS10 and demand.hts[:10] == std.key:
+            reasons.append(std.reason)
+            return Route.HTS10
+        sched = demand.export.schedule_b
+        if sched and sched[:8] == imp.hts[:8]:
+            reasons.append(f"Schedule B {sched} shares its first 8 digits with the import's "
+                           f"subheading {imp.hts[:8]} (190.2)")
+            return Route.SCHEDULE_B
+        reasons.append(f"not substitutable: {std.reason}; export HTS {demand.hts}")
+        return None
+    if claim is ClaimType.B:
+        if demand.hts[:8] == imp.hts[:8]:
+            reasons.append(
+                f"substitute input in the same 8-digit subheading {imp.hts[:8]} (190.2, 190.22)"
+            )
+            return Route.HTS8
+        reasons.append(f"input HTS {demand.hts} not in subheading {imp.hts[:8]} (190.22)")
+        return None
+    if claim is ClaimType.C:
+        if demand.hts[:8] == imp.hts[:8] and imp.part and demand.part == imp.part:
+            reasons.append(f"same subheading {imp.hts[:8]} and part {imp.part} (190.2 (2))")
+            return Route.PART
+        reasons.append(f"1313(c) needs the same subheading and part number "
+                       f"(import {imp.hts[:8]}/{imp.part}, export {demand.hts[:8]}/{demand.part})")
+        return None
+    # Direct identification: 1313(a), 1313(j)(1).
+    if imp.part and demand.part:
+        if imp.part == demand.part:
+            reasons.append(f"identified by part number {imp.part} (190.14, 190.21/190.31)")
+            return Route.PART
+        reasons.append(f"part {demand.part} is not the imported part {imp.part}")
+        return None
+    if len(imp.hts) >= 10 and demand.hts[:10] == imp.hts[:10]:
+        reasons.append(f"identified by 10-digit classification {imp.hts[:10]} (190.14)")
+        return Route.SAME_HTS10
+    reasons.append(f"not identified: HTS {demand.hts} vs imported {imp.hts}")
+    return None
