@@ -16,6 +16,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,9 @@ JSON_KEYS = {
     "column2": "other",
     "additional": "additionalDuties",
 }
+
+
+_DOTTED = re.compile(r"\d{4}(?:\.\d{2}){0,3}")
 
 
 def read_bytes(path: Path) -> bytes:
@@ -136,16 +140,23 @@ def _text(value: Any) -> str:
 def parse_units(value: Any) -> tuple[str, ...]:
     """`["No.","kg"]` (a JSON-ish string in the CSV, a list in the JSON) -> ('No.', 'kg')."""
     if isinstance(value, list):
-        items = [_text(v) for v in value]
-    else:
-        raw = _text(value).strip()
-        if not raw:
-            return ()
-        try:
-            parsed = json.loads(raw)
-            items = [_text(v) for v in parsed] if isinstance(parsed, list) else [raw]
-        except json.JSONDecodeError:
-            items = re.split(r"[;,]", raw.strip("[]"))
+        return _clean_units(tuple(_text(v) for v in value))
+    return _units_text(_text(value).strip())
+
+
+@lru_cache(maxsize=1024)
+def _units_text(raw: str) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    try:
+        parsed = json.loads(raw)
+        items = [_text(v) for v in parsed] if isinstance(parsed, list) else [raw]
+    except json.JSONDecodeError:
+        items = re.split(r"[;,]", raw.strip("[]"))
+    return _clean_units(tuple(items))
+
+
+def _clean_units(items: tuple[str, ...]) -> tuple[str, ...]:
     cleaned = (re.sub(r"\s+", " ", i.replace('"', "")).strip() for i in items)
     return tuple(i for i in cleaned if i)
 
@@ -158,7 +169,7 @@ def _validate(records: Iterable[Mapping[str, Any]], file: str, names: Mapping[st
         hts = _text(record.get("hts")).strip()
         indent_text = _text(record.get("indent")).strip()
         ok = True
-        if hts:
+        if hts and not _DOTTED.fullmatch(hts):
             try:
                 HtsCode.parse(hts)
             except InputError:

@@ -17,6 +17,7 @@ This module is pure: it builds revisions from `SourceRow`s that the shell reads
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,7 @@ from zonekeeper.tariff.expressions import Rate, SpecialRates
 from zonekeeper.tariff.rate_parser import parse_rate, parse_special
 from zonekeeper.tariff.units import quantity_unit_key
 
+_DOTTED = re.compile(r"\d{4}(?:\.\d{2}){0,3}")
 _EMPTY_RATE = parse_rate("")
 _EMPTY_SPECIAL = parse_special("")
 
@@ -77,19 +79,34 @@ class TariffLine:
         return tuple(quantity_unit_key(u) for u in self.units)
 
 
-class Revision:
-    """One edition or revision of the HTSUS, in force from `effective`."""
+# A row as the revision keeps it: digits ('' for a label), indent, description, units,
+# general, special, column 2, additional duties. Plain tuples unpickle ~15x faster than
+# dataclasses, which is what makes a warm start cheap; lines are built on first use.
+Row = tuple[str, int, str, tuple[str, ...], str, str, str, str]
 
-    def __init__(self, name: str, effective: date, lines: Sequence[TariffLine],
-                 parents: Sequence[int], source: str = "") -> None:
+
+class Revision:
+    """One edition or revision of the HTSUS, in force from `effective`.
+
+    Holds the rows compactly and builds each `TariffLine` (parsing its rates) on first use.
+    """
+
+    def __init__(self, name: str, effective: date, rows: Sequence[Row],
+                 parents: Sequence[int], rate_rows: Sequence[int], source: str = "") -> None:
         self.name = name
         self.effective = effective
         self.source = source
-        self._lines = tuple(lines)
+        self._rows = tuple(rows)
         self._parents = tuple(parents)
-        self._index = {line.code.digits: i for i, line in enumerate(self._lines)
-                       if not line.is_label}
+        self._rate_rows = tuple(rate_rows)
+        self._index = {row[0]: i for i, row in enumerate(self._rows) if row[0]}
         self._codes = sorted(self._index)
+        self._built: dict[int, TariffLine] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_built"] = {}
+        return state
 
     def __repr__(self) -> str:
         return f"Revision({self.name!r}, {self.effective.isoformat()}, {len(self._index)} codes)"
@@ -99,12 +116,59 @@ class Revision:
 
     def __iter__(self) -> Iterator[TariffLine]:
         """Every coded line, in the order of the schedule."""
-        return (line for line in self._lines if not line.is_label)
+        return (self._line(i) for i, row in enumerate(self._rows) if row[0])
+
+    def codes(self) -> list[HtsCode]:
+        """Every code in the revision, sorted."""
+        return [HtsCode(c) for c in self._codes]
+
+    def rate_texts(self) -> Iterator[tuple[str, str, str]]:
+        """(column, text, digits) for every rate text printed in the revision."""
+        for digits, _i, _d, _u, general, special, column2, _a in self._rows:
+            if general:
+                yield "general", general, digits
+            if special:
+                yield "special", special, digits
+            if column2:
+                yield "column2", column2, digits
+
+    def _line(self, position: int) -> TariffLine:
+        built = self._built.get(position)
+        if built is not None:
+            return built
+        digits, indent, description, units, _g, _s, _c, additional = self._rows[position]
+        if digits:
+            code = HtsCode(digits)
+            is_label = False
+        else:
+            code = self._holder(position)
+            is_label = True
+        source = self._rate_rows[position]
+        if source < 0:
+            general, special, column2, rate_code = _EMPTY_RATE, _EMPTY_SPECIAL, _EMPTY_RATE, code
+        else:
+            rate_row = self._rows[source]
+            general = parse_rate(rate_row[4]) if rate_row[4] else _EMPTY_RATE
+            special = parse_special(rate_row[5]) if rate_row[5] else _EMPTY_SPECIAL
+            column2 = parse_rate(rate_row[6]) if rate_row[6] else _EMPTY_RATE
+            rate_code = HtsCode(rate_row[0]) if rate_row[0] else code
+        line = TariffLine(code, indent, description, units, general, special, column2,
+                          rate_code, additional, is_label)
+        self._built[position] = line
+        return line
+
+    def _holder(self, position: int) -> HtsCode:
+        parent = self._parents[position]
+        while parent >= 0:
+            if self._rows[parent][0]:
+                return HtsCode(self._rows[parent][0])
+            parent = self._parents[parent]
+        return HtsCode("00")
 
     def get(self, code: str | HtsCode) -> TariffLine | None:
         digits = HtsCode.parse(code).digits
         position = self._index.get(digits)
-        return None if position is None else self._lines[position]
+        return None if position is None else self._line(position)
 
     def ancestors(self, code: str | HtsCode) -> list[TariffLine]:
         """The chain of parent lines by indent, outermost first (labels included).
@@ -117,7 +181,7 @@ class Revision:
         chain: list[TariffLine] = []
         parent = self._parents[position]
         while parent >= 0:
-            chain.append(self._lines[parent])
+            chain.append(self._line(parent))
             parent = self._parents[parent]
         chain.reverse()
         return chain
@@ -144,14 +208,14 @@ class Revision:
         """The codes under `prefix` that carry rates of duty (8-digit, or 10-digit with own)."""
         out = []
         for code in self.under(prefix):
-            line = self._lines[self._index[code.digits]]
-            if line.rate_code == line.code and line.has_rates:
+            position = self._index[code.digits]
+            if self._rate_rows[position] == position:
                 out.append(code)
         return out
 
     def nearest(self, code: str | HtsCode, n: int = 5) -> list[HtsCode]:
         """Up to `n` valid rate-level codes nearest to `code`: same-prefix siblings first."""
-        digits = HtsCode.parse(code).digits if isinstance(code, HtsCode) else _digits_of(code)
+        digits = code.digits if isinstance(code, HtsCode) else _digits_of(code)
         for length in range(min(len(digits), 10) - 1, 1, -1):
             prefix = digits[:length]
             start = bisect.bisect_left(self._codes, prefix)
@@ -163,84 +227,80 @@ class Revision:
                 return [HtsCode(c) for c in found[:n]]
         return []
 
-    def lines(self) -> tuple[TariffLine, ...]:
+    def lines(self) -> list[TariffLine]:
         """Every row in schedule order, labels included."""
-        return self._lines
+        return [self._line(i) for i in range(len(self._rows))]
 
 
 def _digits_of(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
-def _ordered_problems(problems: Iterable[Problem]) -> list[Problem]:
-    return list(problems)
-
-
 def build_revision(name: str, effective: date, rows: Iterable[SourceRow],
-                   source: str = "") -> Revision:
+                   source: str = "", shared: dict[Row, Row] | None = None) -> Revision:
     """Build a revision from the rows of a USITC export; InputError lists every bad row.
 
     Rates are inherited down the indent chain: a line without rates of its own takes those
-    of the nearest coded ancestor that has them (the 8-digit line, General Note 1).
+    of the nearest coded ancestor at 8 digits or more that has them (General Note 1).
+    `shared` interns rows equal across revisions, so a cache stores each only once.
     """
-    lines: list[TariffLine] = []
+    intern: dict[Row, Row] = {} if shared is None else shared
+    kept: list[Row] = []
     parents: list[int] = []
+    rate_rows: list[int] = []
     stack: list[tuple[int, int]] = []  # (indent, position) of the open ancestors
     seen: dict[str, int] = {}
     problems: list[Problem] = []
     for row in rows:
-        while stack and stack[-1][0] >= row.indent:
-            stack.pop()
-        parent = stack[-1][1] if stack else -1
-        rate_source = _rate_source(lines, parents, parent)
+        digits = ""
         if row.hts:
             try:
-                code = HtsCode.parse(row.hts)
+                digits = (row.hts.replace(".", "") if _DOTTED.fullmatch(row.hts)
+                          else HtsCode.parse(row.hts).digits)
             except InputError:
                 problems.append(Problem(f"not an HTS number: {row.hts!r}", source or None,
                                         row.row, "HTS Number"))
                 continue
-            if code.digits in seen:
+            if digits in seen:
                 problems.append(Problem(
-                    f"HTS number {code.dotted} repeats row {seen[code.digits]}",
+                    f"HTS number {HtsCode(digits).dotted} repeats row {seen[digits]}",
                     source or None, row.row, "HTS Number"))
                 continue
-            seen[code.digits] = row.row
-            own = bool(row.general.strip() or row.special.strip() or row.column2.strip())
-            if own or rate_source is None or len(code.digits) < 8:
-                general = parse_rate(row.general.strip()) if row.general.strip() else _EMPTY_RATE
-                special = (parse_special(row.special.strip()) if row.special.strip()
-                           else _EMPTY_SPECIAL)
-                column2 = parse_rate(row.column2.strip()) if row.column2.strip() else _EMPTY_RATE
-                rate_code = code
-            else:
-                general, special, column2 = (rate_source.general, rate_source.special,
-                                             rate_source.column2)
-                rate_code = rate_source.rate_code
-            line = TariffLine(code, row.indent, row.description, row.units, general, special,
-                              column2, rate_code, row.additional)
+            seen[digits] = row.row
+        while stack and stack[-1][0] >= row.indent:
+            stack.pop()
+        parent = stack[-1][1] if stack else -1
+        position = len(kept)
+        own = bool(row.general or row.special or row.column2)
+        if not digits:
+            rate_row = -1
+        elif own or len(digits) < 8:
+            rate_row = position if own else -1
         else:
-            holder = lines[parent].code if parent >= 0 else HtsCode("00")
-            line = TariffLine(holder, row.indent, row.description, row.units, _EMPTY_RATE,
-                              _EMPTY_SPECIAL, _EMPTY_RATE, holder, row.additional, True)
-        stack.append((row.indent, len(lines)))
-        lines.append(line)
+            rate_row = _rate_source(kept, parents, rate_rows, parent)
+        record: Row = (digits, row.indent, row.description, row.units, row.general,
+                       row.special, row.column2, row.additional)
+        kept.append(intern.setdefault(record, record))
         parents.append(parent)
+        rate_rows.append(rate_row)
+        stack.append((row.indent, position))
     if problems:
-        raise InputError(_ordered_problems(problems))
-    return Revision(name, effective, lines, parents, source)
+        raise InputError(problems)
+    return Revision(name, effective, kept, parents, rate_rows, source)
 
 
-def _rate_source(lines: list[TariffLine], parents: list[int], position: int) -> TariffLine | None:
-    """The nearest coded ancestor at 8 digits or more that carries rates."""
+def _rate_source(rows: list[Row], parents: list[int], rate_rows: list[int],
+                 position: int) -> int:
+    """The row of the nearest coded ancestor at 8 digits or more that carries rates; -1."""
     while position >= 0:
-        line = lines[position]
-        if not line.is_label and len(line.code.digits) >= 8 and line.has_rates:
-            return line
-        if not line.is_label and len(line.code.digits) < 8:
-            return None
+        digits = rows[position][0]
+        if digits:
+            if len(digits) < 8:
+                return -1
+            if rate_rows[position] == position:
+                return position
         position = parents[position]
-    return None
+    return -1
 
 
 class Schedule:

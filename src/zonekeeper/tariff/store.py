@@ -29,7 +29,7 @@ from pathlib import Path
 
 from zonekeeper import __version__
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.tariff.schedule import Revision, Schedule, SourceRow, build_revision
+from zonekeeper.tariff.schedule import Revision, Row, Schedule, SourceRow, build_revision
 
 CACHE_FORMAT = 1
 
@@ -123,9 +123,10 @@ def read_source(source: Source) -> list[SourceRow]:
 def build_schedule(sources: list[Source]) -> Schedule:
     """Parse every source into a revision (no cache)."""
     revisions: list[Revision] = []
+    shared: dict[Row, Row] = {}
     for source in sources:
         revisions.append(build_revision(source.name, source.effective, read_source(source),
-                                        str(source.path)))
+                                        str(source.path), shared))
     return Schedule(revisions)
 
 
