@@ -116,7 +116,7 @@ class MpfTerms(Protocol):
     @property
     def maximum(self) -> Decimal: ...
     @property
-    def fiscal_year(self) -> int: ...
+    def fiscal_year(self) -> str: ...  # 'FY2026'
 
 
 class FeeTable(Protocol):
@@ -133,7 +133,7 @@ class MpfCharge:
     rate: Decimal
     minimum: Decimal
     maximum: Decimal
-    fiscal_year: int
+    fiscal_year: str
     exact: Decimal  # value x rate, before floor and cap
     amount: Decimal  # cents
     bound: str  # "ad valorem", "minimum" or "maximum"
@@ -143,7 +143,7 @@ class MpfCharge:
         pct = (self.rate * 100).normalize()
         return (
             f"MPF {pct}% x ${cents(self.foreign_value):,} foreign value = ${cents(self.exact):,}; "
-            f"FY{self.fiscal_year} minimum ${self.minimum:,}, maximum ${self.maximum:,} "
+            f"{self.fiscal_year} minimum ${self.minimum:,}, maximum ${self.maximum:,} "
             f"-> ${self.amount:,} ({self.bound}; 19 USC 58c(a)(9), (b)(8)(D)(vi); "
             f"19 CFR 24.23)"
         )

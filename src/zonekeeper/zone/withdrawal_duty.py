@@ -26,7 +26,7 @@ parts by entry-line key before pricing, so the duty engine runs once per line, n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -303,6 +303,24 @@ def price(part: LinePart, quoter: Quoter, entry_date: date) -> EntryLine:
         spi=key.spi,
     )
     frozen_on = key.pf_date if key.status == "PF" else None
+    missing = [name for name, given in (("HTS", key.hts), ("origin", key.origin)) if not given]
+    if missing:
+        return EntryLine(
+            key=key,
+            value=part.value,
+            quantity=part.quantity,
+            unit=part.unit,
+            components=(),
+            duty=None,
+            cannot_compute=(
+                f"{key.status} content of lot(s) {', '.join(part.lots) or '?'} has no "
+                f"{' or '.join(missing)} recorded: record it on the part or admission",
+            ),
+            warnings=(),
+            basis_note=_basis_note(key),
+            shipments=part.shipments,
+            lots=part.lots,
+        )
     quoted = quoter(request, entry_date, frozen_on)
     return EntryLine(
         key=key,
@@ -411,3 +429,94 @@ def total_duty(lines: Sequence[EntryLine]) -> Decimal | None:
     if any(line.duty is None for line in lines):
         return None
     return sum((line.duty for line in lines if line.duty is not None), ZERO)
+
+
+# ------------------------------------------------- the naive NPF claim vs the lawful answer
+
+PfRequired = Callable[[str, str, date], list[str]]
+"""`(hts, origin, on) -> reasons PF status is required` (the shell passes
+`MeasureBook.pf_required`, rendered as text)."""
+
+
+@dataclass(frozen=True)
+class Input:
+    """A foreign input per unit of the article: what it is, where from, what it cost."""
+
+    part: str
+    hts: str
+    origin: str
+    value: Decimal
+    quantity: Decimal
+    unit: str
+
+
+@dataclass(frozen=True)
+class StatusComparison:
+    """The same goods entered two ways: every input NPF (the claim) and as the law requires."""
+
+    naive: WithdrawalDuty
+    lawful: WithdrawalDuty
+    pf_reasons: Mapping[str, tuple[str, ...]]  # part -> why it must be PF
+
+    @property
+    def explanation(self) -> str:
+        if not any(self.pf_reasons.values()):
+            return (
+                "no input is covered by a measure that requires privileged foreign status: "
+                "NPF status at the article's rate is available (19 CFR 146.65(a)(2))"
+            )
+        lines = [
+            "the NPF claim is not available for these inputs: merchandise covered by a "
+            "measure that requires privileged foreign status must be admitted PF "
+            "(15 CFR 400.13; 19 CFR 146.41), and PF components pay their own classification, "
+            "rate and value frozen at admission on entry for consumption (19 CFR "
+            "146.65(a)(1)); only exported units escape that duty"
+        ]
+        for part, reasons in sorted(self.pf_reasons.items()):
+            if reasons:
+                lines.append(f"{part}: PF required — {'; '.join(reasons)}")
+        return "\n".join(lines)
+
+
+def compare_npf_claim(
+    article: Removal,
+    inputs: Sequence[Input],
+    admitted_on: date,
+    entry_date: date,
+    quoter: Quoter,
+    pf_required: PfRequired,
+) -> StatusComparison:
+    """Duty on `article` if every input were NPF, against the status the law requires.
+
+    The inverted-tariff strategy (pay the finished article's lower rate on NPF inputs) works
+    only for inputs no PF-requiring measure covers (domain §1). Inputs are per unit of the
+    article; `article.quantity` units are entered on `entry_date`.
+    """
+    qty = article.quantity
+    reasons = {i.part: tuple(pf_required(i.hts, i.origin, admitted_on)) for i in inputs}
+    naive_npf = tuple(
+        NpfInput(i.part, i.hts, i.origin, i.value * qty, i.quantity * qty, i.unit, admitted_on)
+        for i in inputs
+    )
+    naive = Removal(
+        article.shipment_no, article.date, article.part, article.hts, article.origin, qty,
+        article.unit, Disposition.CONSUMPTION, Composition(npf=naive_npf),
+        article.zone_value, article.spi, article.description,
+    )
+    lawful_pf = tuple(
+        PfComponent(i.part, i.hts, i.origin, i.value * qty, i.quantity * qty, i.unit,
+                    admitted_on)
+        for i in inputs
+        if reasons[i.part]
+    )
+    lawful_npf = tuple(n for n in naive_npf if not reasons[n.part])
+    lawful = Removal(
+        article.shipment_no, article.date, article.part, article.hts, article.origin, qty,
+        article.unit, Disposition.CONSUMPTION, Composition(pf=lawful_pf, npf=lawful_npf),
+        article.zone_value, article.spi, article.description,
+    )
+    return StatusComparison(
+        naive=withdrawal_duty(naive, quoter, entry_date, with_estimate=False),
+        lawful=withdrawal_duty(lawful, quoter, entry_date, with_estimate=False),
+        pf_reasons=reasons,
+    )
