@@ -1,1 +1,442 @@
-"""CLI commands: ledger (being built)."""
+"""CLI commands of the zone's books (19 CFR 146.21-146.26): set up a zone, load master data,
+post admissions, production, shipments, counts and status changes from files, correct an
+event, and read balances, lot histories, the annual reconciliation and the Board report.
+
+A thin shell over `services.ledger`: every posting command reads a whole file, posts it in
+one transaction or not at all, and reports every problem (exit 2). `verify` exits 1 when
+the books do not match their events (a failed check, not bad input), 0 when they do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from zonekeeper.cli.app import app, settings
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.io import zone_files
+from zonekeeper.money import fmt
+from zonekeeper.services.ledger import Ledger, Posted, count_events
+from zonekeeper.zone.events import Event
+
+parts_app = typer.Typer(help="The part master (effective-dated).", no_args_is_help=True)
+bom_app = typer.Typer(help="Bills of materials (effective-dated).", no_args_is_help=True)
+report_app = typer.Typer(help="Reports from the zone's books.", no_args_is_help=True)
+app.add_typer(parts_app, name="parts")
+app.add_typer(bom_app, name="bom")
+app.add_typer(report_app, name="report")
+
+ZoneOption = Annotated[
+    str | None,
+    typer.Option("--zone", help="Zone number (needed only when the database holds several)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
+FileArgument = Annotated[
+    Path, typer.Argument(help="CSV with a header, or JSON lines (.jsonl); see docs/files.md.")
+]
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def _open(ctx: typer.Context, zone: str | None) -> Ledger:
+    return Ledger.open(settings(ctx).database_url, zone)
+
+
+@contextmanager
+def _step(text: str) -> Iterator[None]:
+    """A spinner with elapsed time on standard error while a long step runs (TTY only)."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    ) as progress:
+        progress.add_task(text, total=None)
+        yield
+
+
+def _quantity(value: Decimal) -> str:
+    """A quantity as plain decimal text without trailing zeros (`10`, `2.5`)."""
+    text = format(value.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+def _report_posted(what: str, posted: Posted) -> None:
+    out.print(
+        f"posted {posted.events} {what} event(s): {posted.postings} posting(s); "
+        f"ledger now at event {posted.head_seq} (hash {posted.head_hash[:12]})"
+    )
+    for d in posted.discrepancies:
+        flag = " — REPORT TO CBP AT ONCE (19 CFR 146.53)" if d.report_to_cbp else ""
+        out.print(
+            f"  {d.kind.value} on lot {d.lot}: book {_quantity(d.book)}, counted "
+            f"{_quantity(d.counted)}{flag}"
+        )
+    for warning in posted.warnings:
+        err.print(f"warning: {warning}")
+
+
+def _post_file(
+    ctx: typer.Context,
+    zone: str | None,
+    path: Path,
+    what: str,
+    read: Callable[[Path], list[zone_files.Row]],
+    convert: Callable[[Sequence[zone_files.Row]], Sequence[Event]],
+) -> None:
+    with _step(f"reading {path.name}"):
+        rows = read(path)
+        batch = list(convert(rows))
+    with _open(ctx, zone) as ledger, _step(f"posting {len(batch)} event(s)"):
+        posted = ledger.post(batch, source=str(path), rows=[r.row for r in rows])
+    _report_posted(what, posted)
+
+
+# ------------------------------------------------------------------------------ set-up
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    zone: Annotated[str, typer.Option("--zone", help="FTZ number (e.g. 49) or subzone (49A).")],
+    site: Annotated[str | None, typer.Option("--site", help="Site name or address.")] = None,
+    method: Annotated[
+        str,
+        typer.Option("--method", help="Inventory method: FIFO, LIFO or LOT (specific lot)."),
+    ] = "FIFO",
+) -> None:
+    """Open the books of a zone (creates or migrates the database)."""
+    zone_files.method(method)
+    with Ledger.init(settings(ctx).database_url, zone, site, method) as ledger:
+        out.print(f"zone {ledger.zone} ready ({method.upper()}) at {settings(ctx).database_url}")
+
+
+@parts_app.command("load")
+def parts_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+    """Load part master versions: part, description, hts, origin, unit[, valid_from]."""
+    parts = zone_files.parts_from(zone_files.read_parts(file))
+    with _open(ctx, zone) as ledger:
+        changed = ledger.load_master(parts=parts)
+    out.print(f"{len(parts)} part(s) read, {changed} new or changed")
+
+
+@bom_app.command("load")
+def bom_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+    """Load bills of materials: product, component, quantity_per_unit[, waste_pct,
+    scrap_pct, effective_from]."""
+    boms = zone_files.boms_from(zone_files.read_boms(file))
+    with _open(ctx, zone) as ledger:
+        changed = ledger.load_master(boms=boms)
+    out.print(f"{len(boms)} bill(s) of materials read, {changed} new or changed")
+
+
+# ------------------------------------------------------------------------------ posting
+
+
+@app.command()
+def admit(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+    """Admit merchandise: one row per CBP Form 214 line (19 CFR 146.22, 146.32)."""
+    _post_file(ctx, zone, file, "admission", zone_files.read_admissions, zone_files.admissions_from)
+
+
+@app.command()
+def produce(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+    """Record production runs that consume components per their BOM (146.52)."""
+    _post_file(
+        ctx, zone, file, "production", zone_files.read_production, zone_files.production_from
+    )
+
+
+@app.command()
+def ship(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+    """Ship merchandise out: consumption, export, zone_transfer or destruction (146.24)."""
+    _post_file(ctx, zone, file, "shipment", zone_files.read_shipments, zone_files.shipments_from)
+
+
+@app.command()
+def count(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+    """Record physical counts; differences become shortages/overages (146.23(c), 146.53)."""
+    with _step(f"reading {file.name}"):
+        rows = zone_files.read_counts(file)
+    with _open(ctx, zone) as ledger:
+        counts, file_rows = count_events(ledger.state(), rows)
+        posted = ledger.post(counts, source=str(file), rows=file_rows)
+    _report_posted("count", posted)
+
+
+@app.command("status-change")
+def status_change(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+    """Change the zone status of lots: NPF to PF, or to ZR (146.41, 146.44)."""
+    _post_file(
+        ctx,
+        zone,
+        file,
+        "status change",
+        zone_files.read_status_changes,
+        zone_files.status_changes_from,
+    )
+
+
+@app.command()
+def correct(
+    ctx: typer.Context,
+    event: Annotated[int, typer.Argument(help="Ledger position (seq) of the event to reverse.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the event is reversed.")],
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Date of the correction (default: the event's date)."),
+    ] = None,
+    zone: ZoneOption = None,
+) -> None:
+    """Reverse an event by a new correcting event (the books stay append-only)."""
+    on = _date(date, "--date") if date else None
+    with _open(ctx, zone) as ledger:
+        posted = ledger.correct(event, reason, on)
+    _report_posted("correction", posted)
+
+
+# ------------------------------------------------------------------------------ reading
+
+
+def _date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(Problem(f"not a date (YYYY-MM-DD): {text!r}", field=option)) from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return _quantity(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@app.command()
+def balance(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Balance at the end of this date.")
+    ] = None,
+    part: Annotated[str | None, typer.Option("--part", help="Only this part.")] = None,
+    as_json: JsonOption = False,
+    zone: ZoneOption = None,
+) -> None:
+    """Lots on hand with quantity and dutiable value (146.23(a)(1))."""
+    on = _date(as_of, "--as-of") if as_of else None
+    with _open(ctx, zone) as ledger:
+        found = [b for b in ledger.balances(as_of=on, part=part) if b.quantity != 0]
+    rows = [
+        {
+            "lot": b.lot.id,
+            "admission_no": b.lot.admissions[0].admission_no
+            if b.lot.admissions and not b.lot.produced
+            else None,
+            "line": b.lot.admissions[0].line if b.lot.admissions and not b.lot.produced else None,
+            "part": b.lot.part,
+            "description": b.lot.description,
+            "status": b.lot.status.value,
+            "quantity": _quantity(b.quantity),
+            "value": fmt(b.value),
+            "hts": b.lot.hts,
+            "origin": b.lot.origin,
+            "date": b.lot.date.isoformat(),
+            "pf_date": _plain(b.lot.pf_date),
+        }
+        for b in found
+    ]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"Balance on hand{f' at the end of {on}' if on else ''}")
+    for column in ("lot", "admission_no", "part", "status", "quantity", "value"):
+        table.add_column(column, justify="right" if column in ("quantity", "value") else "left")
+    for r in rows:
+        table.add_row(
+            *(str(r[c] or "") for c in ("lot", "admission_no", "part", "status")),
+            r["quantity"],
+            r["value"],
+        )
+    out.print(table)
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    lot: Annotated[str, typer.Argument(help="Zone lot number.")],
+    as_json: JsonOption = False,
+    zone: ZoneOption = None,
+) -> None:
+    """Every movement of a lot, traceable to its events and CBP forms (146.23, 146.24)."""
+    with _open(ctx, zone) as ledger:
+        found, moves = ledger.history(lot)
+    rows = [
+        {
+            "seq": p.seq,
+            "date": p.date.isoformat(),
+            "kind": p.kind,
+            "movement": p.movement.value,
+            "status": p.status.value,
+            "quantity": _quantity(p.quantity),
+            "value": fmt(p.value),
+            "reference": p.reference,
+            "disposition": p.disposition.value if p.disposition else None,
+            "admissions": [str(a) for a in p.admissions],
+        }
+        for p in moves
+    ]
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "lot": found.id,
+                    "part": found.part,
+                    "status": found.status.value,
+                    "balance": _quantity(found.balance),
+                    "postings": rows,
+                },
+                indent=2,
+            )
+        )
+        return
+    table = Table(
+        title=f"Lot {found.id} — {found.part} ({found.status.value}), "
+        f"on hand {_quantity(found.balance)}"
+    )
+    for column in ("seq", "date", "movement", "quantity", "value", "reference"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            *(str(r[c]) for c in ("seq", "date", "movement", "quantity", "value")),
+            str(r["reference"]),
+        )
+    out.print(table)
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+    zone: ZoneOption = None,
+) -> None:
+    """Re-check the hash chain and rebuild the projections; exit 1 naming the first event
+    that does not match."""
+    with _open(ctx, zone) as ledger, _step("verifying"):
+        result = ledger.verify()
+    if as_json:
+        bad = result.mismatch
+        print(
+            json.dumps(
+                {
+                    "ok": result.ok,
+                    "events": result.events,
+                    "lots": result.lots,
+                    "head_hash": result.head_hash,
+                    "mismatch": None
+                    if bad is None
+                    else {"seq": bad.seq, "kind": bad.kind, "reason": bad.reason},
+                },
+                indent=2,
+            )
+        )
+    elif result.ok:
+        out.print(
+            f"ok: {result.events} events chained and replayed, {result.lots} lots match "
+            f"(head {result.head_hash[:12]})"
+        )
+    else:
+        err.print(f"verify FAILED at {result.mismatch}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def _year_dates(year: int) -> tuple[dt.date, dt.date]:
+    if not 1900 <= year <= 9999:
+        raise InputError(Problem(f"not a year: {year}", field="--year"))
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+@app.command()
+def reconcile(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="Zone year (calendar year).")],
+    as_json: JsonOption = False,
+    zone: ZoneOption = None,
+) -> None:
+    """The annual reconciliation per lot and status (19 CFR 146.25)."""
+    from zonekeeper.zone.reports import annual_reconciliation
+
+    start, end = _year_dates(year)
+    with _open(ctx, zone) as ledger:
+        state = ledger.state()
+        lines = annual_reconciliation(ledger.all_postings(), state.lots, start, end)
+    rows = [{k: _plain(getattr(line, k)) for k in line.__dataclass_fields__} for line in lines]
+    if as_json:
+        print(
+            json.dumps(
+                {"year": year, "start": start.isoformat(), "end": end.isoformat(), "lots": rows},
+                indent=2,
+            )
+        )
+        return
+    table = Table(title=f"Annual reconciliation {start} – {end} (19 CFR 146.25)")
+    keys = (
+        "lot",
+        "part",
+        "status",
+        "opening",
+        "receipts",
+        "transfers_out",
+        "adjustments_plus",
+        "adjustments_minus",
+        "closing",
+    )
+    for k in keys:
+        table.add_column(k)
+    for r in rows:
+        table.add_row(*(str(r[k]) for k in keys))
+    out.print(table)
+
+
+@report_app.command("board")
+def report_board(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="Calendar year.")],
+    as_json: JsonOption = False,
+    zone: ZoneOption = None,
+) -> None:
+    """The FTZ Board annual report figures (15 CFR 400.51(c))."""
+    from zonekeeper.zone.reports import board_report
+
+    _year_dates(year)
+    with _open(ctx, zone) as ledger:
+        figures = board_report(ledger.all_postings(), year)
+    data = {
+        k: (fmt(v) if isinstance(v, Decimal) else v)
+        for k, v in ((k, getattr(figures, k)) for k in figures.__dataclass_fields__)
+    }
+    if as_json:
+        print(json.dumps(data, indent=2))
+        return
+    table = Table(title=f"FTZ Board annual report {year} (15 CFR 400.51(c))")
+    table.add_column("figure")
+    table.add_column("USD", justify="right")
+    for k, v in data.items():
+        if k != "year":
+            table.add_row(k.replace("_", " "), str(v))
+    out.print(table)

@@ -26,7 +26,12 @@ from typing import Any
 
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.money import parse_decimal
+from zonekeeper.zone.events import Admission, Production, Shipment, StatusChange
+from zonekeeper.zone.master import Bom, BomLine, Part
 from zonekeeper.zone.status import Disposition, ZoneStatus
+
+# Master data without a date is in force from the beginning of the books.
+BEGINNING = date(1900, 1, 1)
 
 Parser = Callable[[str], Any]
 
@@ -152,6 +157,7 @@ PARTS = (
     Column("hts", hts),
     Column("origin", country),
     Column("unit", text, required=False),
+    Column("valid_from", iso_date, required=False),
 )
 BOMS = (
     Column("product", text),
@@ -175,12 +181,15 @@ ADMISSIONS = (
     Column("unit", text, required=False),
     Column("mode", mode, required=False),
     Column("pf_date", iso_date, required=False),
+    Column("lot", text, required=False),
 )
 PRODUCTION = (
     Column("production_no", text),
     Column("date", iso_date),
     Column("product", text),
     Column("quantity", positive_decimal),
+    Column("lot", text, required=False),
+    Column("status", status, required=False),
 )
 SHIPMENTS = (
     Column("shipment_no", text),
@@ -190,6 +199,7 @@ SHIPMENTS = (
     Column("disposition", disposition),
     Column("value", nonnegative_decimal),
     Column("lot", text, required=False),
+    Column("status", status, required=False),
 )
 COUNTS = (
     Column("date", iso_date),
@@ -204,6 +214,7 @@ STATUS_CHANGES = (
     Column("line", positive_int, required=False),
     Column("to_status", status),
     Column("pf_date", iso_date, required=False),
+    Column("reference", text, required=False),
 )
 
 
@@ -385,3 +396,105 @@ def read_status_changes(path: Path) -> list[Row]:
     if problems:
         raise InputError(problems)
     return rows
+
+
+# ------------------------------------------------------------------------------ to the core
+
+
+def parts_from(rows: Sequence[Row]) -> list[Part]:
+    """Part master versions (one per row)."""
+    return [
+        Part(
+            number=r["part"],
+            description=r.get("description", ""),
+            hts=r["hts"],
+            origin=r["origin"],
+            unit=r.get("unit", ""),
+            valid_from=r.get("valid_from", BEGINNING),
+        )
+        for r in rows
+    ]
+
+
+def boms_from(rows: Sequence[Row]) -> list[Bom]:
+    """Bills of materials: the rows of one product and effective date make one version.
+    Waste and scrap percentages become fractions of the quantity per unit."""
+    grouped: dict[tuple[str, date], list[BomLine]] = {}
+    for r in rows:
+        grouped.setdefault((r["product"], r.get("effective_from", BEGINNING)), []).append(
+            BomLine(
+                component=r["component"],
+                quantity=r["quantity_per_unit"],
+                waste=r.get("waste_pct", Decimal(0)) / 100,
+                scrap=r.get("scrap_pct", Decimal(0)) / 100,
+            )
+        )
+    return [
+        Bom(product, valid_from, tuple(lines)) for (product, valid_from), lines in grouped.items()
+    ]
+
+
+def admissions_from(rows: Sequence[Row]) -> list[Admission]:
+    """Admission events, one per Form 214 line (146.32)."""
+    return [
+        Admission(
+            admission_no=r["admission_no"],
+            line=r["line"],
+            date=r["date"],
+            part=r["part"],
+            quantity=r["quantity"],
+            value=r["value"],
+            status=r["status"],
+            hts=r.get("hts"),
+            origin=r.get("origin"),
+            mode=r.get("mode"),
+            pf_date=r.get("pf_date"),
+            lot=r.get("lot"),
+        )
+        for r in rows
+    ]
+
+
+def production_from(rows: Sequence[Row]) -> list[Production]:
+    return [
+        Production(
+            date=r["date"],
+            ref=r["production_no"],
+            product=r["product"],
+            quantity=r["quantity"],
+            lot=r.get("lot"),
+            status=r.get("status"),
+        )
+        for r in rows
+    ]
+
+
+def shipments_from(rows: Sequence[Row]) -> list[Shipment]:
+    return [
+        Shipment(
+            date=r["date"],
+            ref=r["shipment_no"],
+            part=r["part"],
+            quantity=r["quantity"],
+            disposition=r["disposition"],
+            value=r["value"],
+            status=r.get("status"),
+            lot=r.get("lot"),
+        )
+        for r in rows
+    ]
+
+
+def status_changes_from(rows: Sequence[Row]) -> list[StatusChange]:
+    """Status changes; a row naming admission_no and line means that line's lot (the
+    default zone lot number `<admission_no>/<line>`)."""
+    return [
+        StatusChange(
+            date=r["date"],
+            lot=r.get("lot") or f"{r['admission_no']}/{r['line']}",
+            status=r["to_status"],
+            pf_date=r.get("pf_date"),
+            reference=r.get("reference"),
+        )
+        for r in rows
+    ]

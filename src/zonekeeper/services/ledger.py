@@ -29,9 +29,11 @@ from zonekeeper.store.engine import open_engine
 from zonekeeper.store.migrate import upgrade
 from zonekeeper.store.schema import discrepancies, events, lots, postings, suspense
 from zonekeeper.store.zones import ZoneRow, all_zones, create_zone, find_zone, move_head
+from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.events import (
     Admission,
     Correction,
+    Count,
     Event,
     StatusChange,
     canonical_bytes,
@@ -381,6 +383,62 @@ class Ledger:
             if isinstance(chain, Mismatch):
                 return Verification(0, 0, row.head_hash, chain)
             return _check_projections(connection, row, chain, self._pf_rule, self._duty_rule)
+
+
+# ------------------------------------------------------------------------------ counts
+
+
+def count_events(state: ZoneState, rows: Sequence[Any]) -> tuple[list[Count], list[int]]:
+    """Physical counts as `Count` events per lot (146.23(c)), with the file row of each.
+
+    A row naming a lot counts that lot. A row naming only a part spreads the counted
+    quantity over the part's lots on hand the way the zone's inventory method presumes
+    stock leaves: under FIFO (and specific lot) the newest lots are filled first and a
+    shortage falls on the oldest, under LIFO the reverse; an overage goes to the lot filled
+    first. A part with no lot on hand cannot take an overage this way: name the lot.
+    """
+    found: list[Count] = []
+    file_rows: list[int] = []
+    problems: list[Problem] = []
+    for r in rows:
+        if r.get("lot") is not None:
+            found.append(Count(r["date"], r["lot"], r["counted_quantity"]))
+            file_rows.append(r.row)
+            continue
+        on_hand = [
+            state.lots[entry[2]]
+            for (part, _), pool in state.pools.items()
+            if part == r["part"]
+            for entry in pool
+        ]
+        if not on_hand:
+            problems.append(
+                Problem(
+                    f"no lot of part {r['part']} is on hand to count against: name the lot",
+                    file=r.file,
+                    row=r.row,
+                    field="lot",
+                )
+            )
+            continue
+        newest_first = state.method is not AllocationMethod.LIFO
+        on_hand.sort(key=lambda lot: lot.key, reverse=newest_first)
+        counted: Decimal = r["counted_quantity"]
+        book = sum((lot.balance for lot in on_hand), Decimal(0))
+        shares = [lot.balance for lot in on_hand]
+        if counted >= book:
+            shares[0] += counted - book
+        else:
+            left = counted
+            for i, lot in enumerate(on_hand):
+                shares[i] = min(left, lot.balance)
+                left -= shares[i]
+        for lot, share in zip(on_hand, shares, strict=True):
+            found.append(Count(r["date"], lot.id, share))
+            file_rows.append(r.row)
+    if problems:
+        raise InputError(problems)
+    return found, file_rows
 
 
 # ------------------------------------------------------------------------------ helpers
