@@ -1,11 +1,55 @@
-"""The posting engine behind `ledger.post` (work in progress)."""
+"""The posting engine behind `ledger.post`: admissions, status changes, manipulation,
+shipments and suspense receipts; production, counts and corrections have their own modules.
+
+Each handler checks every rule for its event first and changes the books only when the
+event is valid, so the engine can go on checking the rest of the batch and report every
+problem at once; any problem discards the whole batch (architecture rule 6).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
 
-from zonekeeper.zone.events import Event
-from zonekeeper.zone.ledger import DutyRule, PfRule, PostingsOf, PostResult, ZoneState
+from zonekeeper.zone.book import Book, LotRecord
+from zonekeeper.zone.composition import AdmissionRef, Composition, PfComponent
+from zonekeeper.zone.draw import Refused, plan
+from zonekeeper.zone.events import (
+    Admission,
+    Correction,
+    Count,
+    Event,
+    Manipulation,
+    Production,
+    Shipment,
+    StatusChange,
+    SuspenseReceipt,
+)
+from zonekeeper.zone.ledger import (
+    DutyRule,
+    Lot,
+    Movement,
+    PfRule,
+    PostingsOf,
+    PostResult,
+    ZoneState,
+)
+from zonekeeper.zone.records import SuspenseItem
+from zonekeeper.zone.rules import (
+    pf_required_refusal,
+    removable_statuses,
+    shipment_refusal,
+    status_change_refusal,
+)
+from zonekeeper.zone.status import Disposition, ZoneStatus
+
+ZERO = Decimal(0)
+PF = ZoneStatus.PRIVILEGED_FOREIGN
+NPF = ZoneStatus.NONPRIVILEGED_FOREIGN
+D = ZoneStatus.DOMESTIC
+ZR = ZoneStatus.ZONE_RESTRICTED
 
 
 def run(
@@ -16,4 +60,427 @@ def run(
     duty_rule: DutyRule | None,
     postings_of: PostingsOf | None,
 ) -> PostResult:
-    raise NotImplementedError
+    from zonekeeper.zone.corrections import correct
+    from zonekeeper.zone.counts import count
+    from zonekeeper.zone.production import produce
+
+    book = Book(state)
+    book.pf_rule = pf_rule
+    book.duty_rule = duty_rule
+    book.postings_of = postings_of
+    handlers: dict[type[Any], Callable[[Book, Any, int, int], None]] = {
+        Admission: admit,
+        StatusChange: change_status,
+        Manipulation: manipulate,
+        Production: produce,
+        Shipment: ship,
+        Count: count,
+        SuspenseReceipt: hold_in_suspense,
+        Correction: correct,
+    }
+    for index, event in enumerate(events):
+        handler = handlers.get(type(event))
+        row = index + 1
+        if handler is None:
+            book.problem(row, f"not a zone event: {type(event).__name__}")
+            continue
+        handler(book, event, state.seq + row, row)
+    if book.problems:
+        return PostResult(state, (), tuple(book.problems), ())
+    return PostResult(
+        book.freeze(len(events)), tuple(book.postings), (), tuple(book.discrepancies)
+    )
+
+
+# --- shared checks ------------------------------------------------------------------------
+
+
+def positive(book: Book, row: int, value: Decimal, field: str) -> bool:
+    if not value.is_finite() or value <= 0:
+        book.problem(row, f"{field} must be a positive number, not {value}", field)
+        return False
+    return True
+
+
+def not_negative(book: Book, row: int, value: Decimal, field: str) -> bool:
+    if not value.is_finite() or value < 0:
+        book.problem(row, f"{field} must not be negative: {value}", field)
+        return False
+    return True
+
+
+def existing_lot(book: Book, row: int, lot_id: str, on: dt.date) -> LotRecord | Lot | None:
+    lot = book.lot(lot_id)
+    if lot is None:
+        book.problem(row, f"no lot {lot_id!r} in the zone", "lot")
+        return None
+    if on < lot.date:
+        reason = f"dated {on}, before lot {lot_id} came into the zone ({lot.date})"
+        book.problem(row, reason, "date")
+        return None
+    return lot
+
+
+def free_lot_id(book: Book, row: int, lot_id: str, field: str) -> bool:
+    if book.lot(lot_id) is not None:
+        book.problem(row, f"lot {lot_id!r} already exists (zone lot numbers are unique)", field)
+        return False
+    return True
+
+
+def own_composition(
+    status: ZoneStatus,
+    unit_value: Decimal,
+    *,
+    part: str,
+    hts: str | None,
+    origin: str | None,
+    pf_date: dt.date | None,
+    lot: str,
+    admission: AdmissionRef,
+) -> Composition:
+    """The composition of merchandise as admitted: all of one status (146.41-146.44)."""
+    if status is PF:
+        assert pf_date is not None
+        component = PfComponent(
+            part=part,
+            hts=hts,
+            origin=origin,
+            pf_date=pf_date,
+            lot=lot,
+            admission=admission,
+            quantity=Decimal(1),
+            value=unit_value,
+        )
+        return Composition(pf=(component,))
+    if status is NPF:
+        return Composition(npf_value=unit_value, npf_origins=(origin,) if origin else ())
+    if status is D:
+        return Composition(domestic_value=unit_value)
+    return Composition(zr_value=unit_value)
+
+
+# --- admission (146.22, 146.32) ------------------------------------------------------------
+
+
+def admit(book: Book, e: Admission, seq: int, row: int) -> None:
+    """Admission of one Form 214 line: a new lot (146.22(d): quantity, date, value, status,
+    description and part number), traceable to the 214 (146.22(a))."""
+    ok = positive(book, row, e.quantity, "quantity") & not_negative(book, row, e.value, "value")
+    lot_id = e.lot_id
+    ok &= free_lot_id(book, row, lot_id, "lot")
+    part = book.state.master.part_on(e.part, e.date)
+    if part is None:
+        book.problem(row, f"part {e.part!r} is not in the part master on {e.date}", "part")
+        return
+    hts = e.hts or part.hts
+    origin = e.origin or part.origin
+    if e.status is PF and not hts:
+        book.problem(row, "a PF admission needs an HTS number to freeze (146.65(a)(1))", "hts")
+        ok = False
+    if e.pf_date is not None and e.status is not PF:
+        book.problem(row, "pf_date applies only to privileged foreign admissions", "pf_date")
+        ok = False
+    if e.pf_date is not None and e.pf_date < e.date:
+        book.problem(
+            row, f"PF application date {e.pf_date} is before the admission {e.date}", "pf_date"
+        )
+        ok = False
+    if book.pf_rule is not None and hts and origin and e.status in (NPF, D):
+        refusal = pf_required_refusal(e.status, book.pf_rule(hts, origin, e.date))
+        if refusal:
+            book.problem(row, refusal, "status")
+            ok = False
+    if e.suspense_ref is not None:
+        item = book.suspense_items().get(e.suspense_ref)
+        if item is None:
+            book.problem(row, f"no suspense receipt {e.suspense_ref!r} is open", "suspense_ref")
+            ok = False
+        elif item.part != e.part:
+            book.problem(
+                row, f"suspense receipt {item.ref} is of part {item.part}, not {e.part}", "part"
+            )
+            ok = False
+    if not ok:
+        return
+    if e.suspense_ref is not None:
+        del book.suspense_items()[e.suspense_ref]
+    pf_date = (e.pf_date or e.date) if e.status is PF else None
+    ref = AdmissionRef(e.admission_no, e.line)
+    composition = own_composition(
+        e.status,
+        e.value / e.quantity,
+        part=e.part,
+        hts=hts,
+        origin=origin,
+        pf_date=pf_date,
+        lot=lot_id,
+        admission=ref,
+    )
+    rec = book.create(
+        Lot(
+            id=lot_id,
+            part=e.part,
+            description=part.description,
+            status=e.status,
+            date=e.date,
+            seq=seq,
+            quantity=e.quantity,
+            value=e.value,
+            balance=ZERO,
+            value_on_hand=ZERO,
+            composition=composition,
+            admissions=(ref,),
+            reference=f"CBP Form 214 {e.admission_no} line {e.line}",
+            hts=hts,
+            origin=origin,
+            pf_date=pf_date,
+            mode=e.mode,
+        )
+    )
+    book.move(
+        rec,
+        seq=seq,
+        row=row,
+        kind=e.kind,
+        date=e.date,
+        movement=Movement.RECEIPT,
+        quantity=e.quantity,
+        value=e.value,
+        reference=rec.reference,
+    )
+
+
+# --- status change (146.41, 146.44) --------------------------------------------------------
+
+
+def change_status(book: Book, e: StatusChange, seq: int, row: int) -> None:
+    """Status of a whole lot: NPF -> PF, or -> ZR (see `rules.status_change_refusal`)."""
+    lot = existing_lot(book, row, e.lot, e.date)
+    if lot is None:
+        return
+    refusal = status_change_refusal(lot.status, e.status, produced=lot.produced)
+    if refusal:
+        book.problem(row, refusal, "status")
+        return
+    if lot.balance <= 0:
+        book.problem(row, f"lot {e.lot} has nothing on hand to change", "lot")
+        return
+    if e.status is PF and not lot.hts:
+        book.problem(row, "PF status needs the lot's HTS number to freeze (146.65(a)(1))", "lot")
+        return
+    if e.pf_date is not None and e.status is not PF:
+        book.problem(row, "pf_date applies only to a change to PF status", "pf_date")
+        return
+    rec = book.edit(e.lot)
+    reference = f"CBP Form 214 {e.reference}" if e.reference else "status change"
+    quantity, value = rec.balance, rec.value_on_hand
+    book.move(
+        rec,
+        seq=seq,
+        row=row,
+        kind=e.kind,
+        date=e.date,
+        movement=Movement.STATUS_OUT,
+        quantity=-quantity,
+        value=-value,
+        reference=reference,
+    )
+    book.leave_pool(rec)
+    old = rec.composition
+    if e.status is PF:
+        rec.pf_date = e.pf_date or e.date
+        rec.composition = Composition(
+            pf=(
+                PfComponent(
+                    part=rec.part,
+                    hts=rec.hts,
+                    origin=rec.origin,
+                    pf_date=rec.pf_date,
+                    lot=rec.id,
+                    admission=rec.admissions[0],
+                    quantity=Decimal(1),
+                    value=old.npf_value,
+                ),
+            ),
+            domestic_value=old.domestic_value,
+        )
+    else:
+        rec.composition = Composition(zr_value=old.foreign_value, domestic_value=old.domestic_value)
+    rec.status = e.status
+    book.move(
+        rec,
+        seq=seq,
+        row=row,
+        kind=e.kind,
+        date=e.date,
+        movement=Movement.STATUS_IN,
+        quantity=quantity,
+        value=value,
+        reference=reference,
+    )
+
+
+# --- manipulation (146.52) -----------------------------------------------------------------
+
+
+def manipulate(book: Book, e: Manipulation, seq: int, row: int) -> None:
+    """Manipulation under a Form 216 permit: same part and status; optionally a new lot
+    identity that keeps the trace to the admission (146.23(a), 146.52(d)(2))."""
+    lot = existing_lot(book, row, e.lot, e.date)
+    if lot is None:
+        return
+    reference = f"CBP Form 216 {e.permit}" if e.permit else "manipulation"
+    if e.new_lot is None:
+        book.move(
+            book.edit(e.lot),
+            seq=seq,
+            row=row,
+            kind=e.kind,
+            date=e.date,
+            movement=Movement.MANIPULATED,
+            quantity=ZERO,
+            value=ZERO,
+            reference=reference,
+        )
+        return
+    ok = positive(book, row, e.quantity, "quantity")
+    ok &= free_lot_id(book, row, e.new_lot, "new_lot")
+    if ok and e.quantity > lot.balance:
+        book.problem(
+            row,
+            f"lot {e.lot} has {lot.balance} on hand, not {e.quantity} "
+            "(no negative balance, 19 CFR 146.23(b)(4))",
+            "quantity",
+        )
+        ok = False
+    if not ok:
+        return
+    rec = book.edit(e.lot)
+    value = rec.share_of_value(e.quantity)
+    book.move(
+        rec,
+        seq=seq,
+        row=row,
+        kind=e.kind,
+        date=e.date,
+        movement=Movement.TRANSFER_OUT,
+        quantity=-e.quantity,
+        value=-value,
+        reference=reference,
+    )
+    new = book.create(
+        Lot(
+            id=e.new_lot,
+            part=rec.part,
+            description=rec.description,
+            status=rec.status,
+            date=e.date,
+            seq=seq,
+            quantity=e.quantity,
+            value=value,
+            balance=ZERO,
+            value_on_hand=ZERO,
+            composition=rec.composition,
+            admissions=rec.admissions,
+            reference=reference,
+            hts=rec.hts,
+            origin=rec.origin,
+            pf_date=rec.pf_date,
+            mode=rec.mode,
+            produced=rec.produced,
+        )
+    )
+    book.move(
+        new,
+        seq=seq,
+        row=row,
+        kind=e.kind,
+        date=e.date,
+        movement=Movement.TRANSFER_IN,
+        quantity=e.quantity,
+        value=value,
+        reference=reference,
+    )
+
+
+# --- shipment (146.24, subpart F) ----------------------------------------------------------
+
+_SHIPMENT_REFERENCE = {
+    Disposition.CONSUMPTION: "entry {}",
+    Disposition.EXPORT: "export {}",
+    Disposition.ZONE_TRANSFER: "zone transfer {}",
+    Disposition.DESTRUCTION: "destruction {}",
+}
+
+
+def ship(book: Book, e: Shipment, seq: int, row: int) -> None:
+    """A transfer out of the zone, traced to lots and admissions by the zone's method
+    (146.24(a)(2)); ZR never to consumption (146.44(a))."""
+    ok = positive(book, row, e.quantity, "quantity") & not_negative(book, row, e.value, "value")
+    if e.status is not None:
+        refusal = shipment_refusal(e.status, e.disposition)
+        if refusal:
+            book.problem(row, refusal, "status")
+            ok = False
+        statuses: tuple[ZoneStatus, ...] = (e.status,)
+    else:
+        statuses = removable_statuses(e.disposition)
+    if e.lot is not None:
+        lot = book.lot(e.lot)
+        if lot is not None:
+            refusal = shipment_refusal(lot.status, e.disposition)
+            if refusal:
+                book.problem(row, refusal, "lot")
+                ok = False
+            elif lot.part != e.part:
+                book.problem(row, f"lot {e.lot} holds part {lot.part}, not {e.part}", "lot")
+                ok = False
+    if not ok:
+        return
+    try:
+        draw = plan(book, e.part, statuses, e.quantity, e.date, (e.lot,) if e.lot else ())
+    except Refused as refused:
+        book.problem(row, refused.reason, refused.field)
+        return
+    reference = _SHIPMENT_REFERENCE[e.disposition].format(e.ref)
+    zone_value_left = e.value
+    for i, (lot, take) in enumerate(draw):
+        rec = book.edit(lot.id)
+        zone_value = zone_value_left if i == len(draw) - 1 else e.value * take / e.quantity
+        zone_value_left -= zone_value
+        book.move(
+            rec,
+            seq=seq,
+            row=row,
+            kind=e.kind,
+            date=e.date,
+            movement=Movement.SHIPPED,
+            quantity=-take,
+            value=-rec.share_of_value(take),
+            reference=reference,
+            disposition=e.disposition,
+            zone_value=zone_value,
+        )
+
+
+# --- suspense (146.22(c)) ------------------------------------------------------------------
+
+
+def hold_in_suspense(book: Book, e: SuspenseReceipt, seq: int, row: int) -> None:
+    """Merchandise received without complete documentation, held until admitted."""
+    ok = positive(book, row, e.quantity, "quantity")
+    items = book.suspense_items()
+    if e.ref in items:
+        book.problem(row, f"suspense receipt {e.ref!r} is already open", "ref")
+        ok = False
+    if ok:
+        items[e.ref] = SuspenseItem(
+            ref=e.ref,
+            seq=seq,
+            date=e.date,
+            part=e.part,
+            quantity=e.quantity,
+            description=e.description,
+            reason=e.reason,
+        )

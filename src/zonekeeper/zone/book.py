@@ -1,0 +1,293 @@
+"""The mutable builder `post` works on, frozen into a new `ZoneState` at the end.
+
+Copy-on-write: a lot is copied into a mutable `LotRecord` the first time a batch changes
+it, a pool (the lots of one part and status in allocation order) the first time a lot is
+added to it; removals only move the pool's live bounds. Nothing of the old state is ever
+changed, so a batch with problems is simply dropped. Cost: O(events) plus one shallow copy
+of the lot index and of each touched pool at the end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from bisect import bisect_left
+from collections.abc import Iterator
+from decimal import Decimal
+
+from zonekeeper.errors import Problem
+from zonekeeper.zone.allocation import AllocationMethod, PoolEntry, walk_pools
+from zonekeeper.zone.composition import AdmissionRef, Composition
+from zonekeeper.zone.ledger import (
+    DutyRule,
+    Lot,
+    Movement,
+    PfRule,
+    Posting,
+    PostingsOf,
+    ZoneState,
+)
+from zonekeeper.zone.records import Discrepancy, SuspenseItem
+from zonekeeper.zone.status import Disposition, ZoneStatus
+
+ZERO = Decimal(0)
+
+PoolKey = tuple[str, ZoneStatus]
+
+
+class LotRecord:
+    """A lot being changed by the current batch (the mutable twin of `Lot`)."""
+
+    __slots__ = tuple(f.name for f in dataclasses.fields(Lot))
+
+    id: str
+    part: str
+    description: str
+    status: ZoneStatus
+    date: dt.date
+    seq: int
+    quantity: Decimal
+    value: Decimal
+    balance: Decimal
+    value_on_hand: Decimal
+    composition: Composition
+    admissions: tuple[AdmissionRef, ...]
+    reference: str
+    hts: str | None
+    origin: str | None
+    pf_date: dt.date | None
+    mode: str | None
+    produced: bool
+
+    def __init__(self, lot: Lot) -> None:
+        for name in LotRecord.__slots__:
+            setattr(self, name, getattr(lot, name))
+
+    def freeze(self) -> Lot:
+        return Lot(**{name: getattr(self, name) for name in LotRecord.__slots__})
+
+    @property
+    def key(self) -> PoolEntry:
+        return (self.date, self.seq, self.id)
+
+    def share_of_value(self, quantity: Decimal) -> Decimal:
+        """Value of `quantity` taken from the lot: proportional, and exactly the rest when
+        the lot is emptied, so value is conserved to the last unit."""
+        if quantity == self.balance:
+            return self.value_on_hand
+        return self.value_on_hand * quantity / self.balance
+
+
+class Book:
+    """The working books of one `post` call."""
+
+    def __init__(self, state: ZoneState) -> None:
+        self.state = state
+        self.method: AllocationMethod = state.method
+        self.records: dict[str, LotRecord] = {}
+        self._pools: dict[PoolKey, list[PoolEntry]] = {}  # copied on first insert
+        self._bounds: dict[PoolKey, list[int]] = {}  # live [lo, hi) per pool seen
+        self._dirty: set[PoolKey] = set()  # pools whose lots changed: re-filtered on freeze
+        self.suspense: dict[str, SuspenseItem] | None = None
+        self.corrected: set[int] = set()
+        self.postings: list[Posting] = []
+        self.first_posting: dict[int, int] = {}  # seq -> index of its first posting
+        self.discrepancies: list[Discrepancy] = []
+        self.problems: list[Problem] = []
+        self.pf_rule: PfRule | None = None
+        self.duty_rule: DutyRule | None = None
+        self.postings_of: PostingsOf | None = None
+
+    # --- lots ---------------------------------------------------------------------------
+
+    def lot(self, lot_id: str) -> LotRecord | Lot | None:
+        rec = self.records.get(lot_id)
+        if rec is not None:
+            return rec
+        return self.state.lots.get(lot_id)
+
+    def edit(self, lot_id: str) -> LotRecord:
+        rec = self.records.get(lot_id)
+        if rec is None:
+            rec = self.records[lot_id] = LotRecord(self.state.lots[lot_id])
+        return rec
+
+    def create(self, lot: Lot) -> LotRecord:
+        rec = self.records[lot.id] = LotRecord(lot)
+        if rec.balance > 0:
+            self.enter_pool(rec)
+        return rec
+
+    # --- pools --------------------------------------------------------------------------
+
+    def _view(self, key: PoolKey) -> tuple[list[PoolEntry] | tuple[PoolEntry, ...], list[int]]:
+        pool: list[PoolEntry] | tuple[PoolEntry, ...] | None = self._pools.get(key)
+        if pool is None:
+            pool = self.state.pools.get(key, ())
+        bounds = self._bounds.get(key)
+        if bounds is None:
+            bounds = self._bounds[key] = [0, len(pool)]
+        return pool, bounds
+
+    def _live(self, entry: PoolEntry, status: ZoneStatus) -> bool:
+        lot = self.lot(entry[2])
+        return lot is not None and lot.balance > 0 and lot.status is status
+
+    def enter_pool(self, rec: LotRecord) -> None:
+        """Put a lot (new, or back to a balance, or in a new status) into its pool."""
+        key = (rec.part, rec.status)
+        self._dirty.add(key)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._pools[key] = list(self.state.pools.get(key, ()))
+        bounds = self._bounds.setdefault(key, [0, len(pool)])
+        entry = rec.key
+        i = bisect_left(pool, entry)
+        if i < len(pool) and pool[i] == entry:
+            bounds[0] = min(bounds[0], i)
+            bounds[1] = max(bounds[1], i + 1)
+            return
+        pool.insert(i, entry)
+        lo, hi = bounds
+        bounds[0] = i if i <= lo else lo
+        bounds[1] = hi + 1 if i < hi else i + 1
+
+    def leave_pool(self, rec: LotRecord) -> None:
+        """The lot no longer belongs to its pool (its status is about to change)."""
+        self._dirty.add((rec.part, rec.status))
+
+    def trim(self, part: str, status: ZoneStatus) -> None:
+        """Move a pool's live bounds past lots emptied at either end."""
+        key = (part, status)
+        self._dirty.add(key)
+        pool, bounds = self._view(key)
+        lo, hi = bounds
+        while lo < hi and not self._live(pool[lo], status):
+            lo += 1
+        while hi > lo and not self._live(pool[hi - 1], status):
+            hi -= 1
+        bounds[0], bounds[1] = lo, hi
+
+    def candidates(
+        self, part: str, statuses: tuple[ZoneStatus, ...], on: dt.date
+    ) -> Iterator[LotRecord | Lot]:
+        """Lots of `part` in `statuses` with a balance on `on`, in the zone's order."""
+        views = []
+        for status in statuses:
+            pool, (lo, hi) = self._view((part, status))
+            if lo < hi:
+                views.append((pool, lo, hi))
+        if not views:
+            return
+        for entry in walk_pools(self.method, views, on):
+            lot = self.lot(entry[2])
+            if lot is not None and lot.balance > 0 and lot.status in statuses:
+                yield lot
+
+    # --- postings -----------------------------------------------------------------------
+
+    def move(
+        self,
+        rec: LotRecord,
+        *,
+        seq: int,
+        row: int,
+        kind: str,
+        date: dt.date,
+        movement: Movement,
+        quantity: Decimal,
+        value: Decimal,
+        reference: str,
+        disposition: Disposition | None = None,
+        zone_value: Decimal | None = None,
+        waste: Decimal | None = None,
+        scrap: Decimal | None = None,
+    ) -> Posting:
+        """Change a lot's balance and value by signed amounts and record the posting."""
+        posting = Posting(
+            seq=seq,
+            row=row,
+            kind=kind,
+            date=date,
+            movement=movement,
+            lot=rec.id,
+            part=rec.part,
+            status=rec.status,
+            quantity=quantity,
+            value=value,
+            composition=rec.composition,
+            admissions=rec.admissions,
+            reference=reference,
+            disposition=disposition,
+            zone_value=zone_value,
+            waste=waste,
+            scrap=scrap,
+        )
+        was_empty = rec.balance <= 0
+        self._dirty.add((rec.part, rec.status))
+        rec.balance += quantity
+        rec.value_on_hand += value
+        if rec.balance == 0:
+            rec.value_on_hand = ZERO
+            self.trim(rec.part, rec.status)
+        elif was_empty and rec.balance > 0:
+            self.enter_pool(rec)
+        self.record(posting)
+        return posting
+
+    def record(self, posting: Posting) -> None:
+        if posting.seq not in self.first_posting:
+            self.first_posting[posting.seq] = len(self.postings)
+        self.postings.append(posting)
+
+    def postings_in_batch(self, seq: int) -> list[Posting]:
+        start = self.first_posting.get(seq)
+        if start is None:
+            return []
+        out = []
+        for p in self.postings[start:]:
+            if p.seq != seq:
+                break
+            out.append(p)
+        return out
+
+    def problem(self, row: int, reason: str, field: str | None = None) -> None:
+        self.problems.append(Problem(reason, row=row, field=field))
+
+    # --- suspense -----------------------------------------------------------------------
+
+    def suspense_items(self) -> dict[str, SuspenseItem]:
+        if self.suspense is None:
+            self.suspense = dict(self.state.suspense)
+        return self.suspense
+
+    # --- freeze -------------------------------------------------------------------------
+
+    def freeze(self, events_posted: int) -> ZoneState:
+        state = self.state
+        lots = dict(state.lots)
+        for lot_id, rec in self.records.items():
+            lots[lot_id] = rec.freeze()
+        pools = dict(state.pools)
+        for key in self._dirty:
+            pool = self._pools.get(key)
+            lo, hi = self._view(key)[1]
+            source = pool if pool is not None else state.pools.get(key, ())
+            status = key[1]
+            live = tuple(
+                e
+                for e in source[lo:hi]
+                if lots[e[2]].balance > 0 and lots[e[2]].status is status
+            )
+            if live:
+                pools[key] = live
+            else:
+                pools.pop(key, None)
+        return dataclasses.replace(
+            state,
+            lots=lots,
+            pools=pools,
+            suspense=self.suspense if self.suspense is not None else state.suspense,
+            seq=state.seq + events_posted,
+            corrected=state.corrected | self.corrected if self.corrected else state.corrected,
+        )
