@@ -1,0 +1,460 @@
+"""Entry documents out: JSON, CSV, printable HTML and PDF a broker could file from.
+
+The pure core builds the weekly entry (7501 data, type 06), the single consumption entry,
+the Form 214 data, the quarterly HMF (Form 349) figure and the alerts; this module writes
+them. JSON is the scriptable contract (money as cent strings, a figure that cannot be
+computed as `null` with its reasons). CSV follows the ACE ES-003 layout: one row per tariff
+ordinal, so each Chapter 99 heading is its own row of the same line. HTML comes from the
+Jinja2 templates in `zonekeeper/templates/`; the PDF is drawn with ReportLab (pure Python,
+pinned) so a broker gets a paginated document without a browser.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from xml.sax.saxutils import escape
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from zonekeeper.money import fmt
+from zonekeeper.zone.admission_doc import AdmissionDocument
+from zonekeeper.zone.alerts import Alert
+from zonekeeper.zone.entries import MpfCharge
+from zonekeeper.zone.hmf import HmfQuarter
+from zonekeeper.zone.weekly import WeeklyEntry
+from zonekeeper.zone.withdrawal_duty import EntryLine, WithdrawalDuty
+
+HMF_ON_WITHDRAWAL = (
+    "HMF is not charged on a zone withdrawal: it was owed on admission of vessel cargo "
+    "(19 CFR 146.22(e), 24.24) and is paid quarterly on CBP Form 349"
+)
+
+
+def money(amount: Decimal | None) -> str | None:
+    """Cent string, or None for a figure that cannot be computed (never 0)."""
+    return None if amount is None else fmt(amount)
+
+
+def _day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _qty(amount: Decimal) -> str:
+    text = format(amount.normalize(), "f")
+    return text
+
+
+# ------------------------------------------------------------------------------- JSON
+
+
+def line_json(line: EntryLine) -> dict[str, Any]:
+    return {
+        "hts": line.hts,
+        "origin": line.origin,
+        "status": line.status,
+        "spi": line.key.spi,
+        "pf_date": _day(line.key.pf_date),
+        "value": fmt(line.value),
+        "quantity": _qty(line.quantity),
+        "unit": line.unit,
+        "duty": money(line.duty),
+        "components": [
+            {
+                "program": c.program,
+                "heading": c.heading,
+                "rate": c.rate,
+                "basis": c.basis,
+                "amount": fmt(c.amount),
+                "source": c.source,
+            }
+            for c in line.components
+        ],
+        "cannot_compute": list(line.cannot_compute),
+        "warnings": list(line.warnings),
+        "basis": line.basis_note,
+        "shipments": list(line.shipments),
+        "lots": list(line.lots),
+    }
+
+
+def mpf_json(charge: MpfCharge) -> dict[str, Any]:
+    return {
+        "amount": fmt(charge.amount),
+        "foreign_value": fmt(charge.foreign_value),
+        "rate_pct": str((charge.rate * 100).normalize()),
+        "exact": str(charge.exact),
+        "minimum": fmt(charge.minimum),
+        "maximum": fmt(charge.maximum),
+        "fiscal_year": charge.fiscal_year,
+        "bound": charge.bound,
+        "derivation": charge.derivation,
+    }
+
+
+def weekly_entry_json(entry: WeeklyEntry) -> dict[str, Any]:
+    """The weekly entry as JSON: `entry_type`, `week`, `lines`, `duty`, `mpf`, `total`, ..."""
+    lines = []
+    for summary in entry.summaries:
+        for numbered in summary.lines:
+            row = line_json(numbered.line)
+            lines.append({"summary": summary.sequence, "line": numbered.number, **row})
+    comparison = entry.single_entries
+    return {
+        "entry_type": entry.entry_type,
+        "week": str(entry.week),
+        "week_start": _day(entry.week.start),
+        "week_end": _day(entry.week.end),
+        "entry_date": _day(entry.entry_date),
+        "summary_date": _day(entry.summary_date),
+        "summary_due": _day(entry.summary_due),
+        "removals": entry.removals,
+        "lines": lines,
+        "foreign_value": fmt(entry.foreign_value),
+        "domestic_value_excluded": fmt(entry.domestic_value),
+        "waste_value_allowed": fmt(entry.waste_value),
+        "duty": money(entry.duty),
+        "mpf": fmt(entry.mpf),
+        "hmf": "0.00",
+        "hmf_note": HMF_ON_WITHDRAWAL,
+        "total": money(entry.total),
+        "cannot_compute": list(entry.cannot_compute),
+        "summaries": [
+            {
+                "sequence": s.sequence,
+                "lines": len(s.lines),
+                "foreign_value": fmt(s.foreign_value),
+                "duty": money(s.duty),
+                "mpf": mpf_json(s.mpf),
+                "total": money(s.total),
+            }
+            for s in entry.summaries
+        ],
+        "not_entered": [
+            {
+                "shipment_no": n.shipment_no,
+                "date": _day(n.date),
+                "part": n.part,
+                "quantity": _qty(n.quantity),
+                "disposition": str(n.disposition),
+                "reason": n.reason,
+            }
+            for n in entry.not_entered
+        ],
+        "estimate_overruns": [
+            {
+                "part": o.part,
+                "estimated": _qty(o.estimated),
+                "removed": _qty(o.removed),
+                "excess": _qty(o.excess),
+                "exceeded_on": _day(o.exceeded_on),
+                "supplemental_filed": o.covered,
+            }
+            for o in entry.overruns
+        ],
+        "single_entries": {
+            "count": len(comparison.entries),
+            "mpf": fmt(comparison.single_mpf),
+            "weekly_mpf": fmt(comparison.weekly_mpf),
+            "saving": fmt(comparison.saving),
+            "entries": [
+                {
+                    "shipment_no": e.shipment_no,
+                    "entry_date": _day(e.entry_date),
+                    "foreign_value": fmt(e.foreign_value),
+                    "mpf": fmt(e.mpf.amount),
+                    "bound": e.mpf.bound,
+                }
+                for e in comparison.entries
+            ],
+        },
+    }
+
+
+def consumption_entry_json(result: WithdrawalDuty, mpf: MpfCharge | None) -> dict[str, Any]:
+    """One removal entered on its own (type 06), or the no-duty record of an export etc."""
+    removal = result.removal
+    recompute = result.npf_recompute
+    duty = result.duty
+    return {
+        "entry_type": "06" if result.lines else None,
+        "shipment_no": removal.shipment_no,
+        "date": _day(removal.date),
+        "entry_date": _day(result.entry_date),
+        "part": removal.part,
+        "hts": removal.hts,
+        "origin": removal.origin,
+        "quantity": _qty(removal.quantity),
+        "disposition": str(removal.disposition),
+        "lines": [{"line": i, **line_json(line)} for i, line in enumerate(result.lines, 1)],
+        "foreign_value": fmt(result.foreign_value),
+        "domestic_value_excluded": fmt(result.domestic_value),
+        "waste_value_allowed": fmt(result.waste_value),
+        "duty": money(duty),
+        "mpf": mpf_json(mpf) if mpf is not None else None,
+        "total": money(None if duty is None else duty + (mpf.amount if mpf else Decimal(0))),
+        "notes": list(result.notes),
+        "npf_recompute": None
+        if recompute is None
+        else {
+            "estimate_at_admission": money(recompute.estimate),
+            "at_exit": money(recompute.at_exit),
+            "difference": money(recompute.difference),
+            "cannot_compute": list(recompute.cannot_compute),
+        },
+        "cannot_compute": list(result.cannot_compute),
+    }
+
+
+def admission_json(doc: AdmissionDocument) -> dict[str, Any]:
+    """CBP Form 214 data for one admission, each line with its duty at admission."""
+    return {
+        "form": "CBP Form 214",
+        "zone": doc.zone,
+        "admission_no": doc.admission_no,
+        "date": _day(doc.date),
+        "mode": doc.mode,
+        "value": fmt(doc.value),
+        "lines": [
+            {
+                "line": d.line.line,
+                "status_requested": d.form_status,
+                "status": d.line.status,
+                "part": d.line.part,
+                "description": d.line.description,
+                "hts": d.line.hts,
+                "origin": d.line.origin,
+                "quantity": _qty(d.line.quantity),
+                "unit": d.line.unit,
+                "value": fmt(d.line.value),
+                "pf_date": _day(d.line.pf_date),
+                "duty_kind": d.duty.kind,
+                "duty": money(d.duty.duty),
+                "duty_note": d.duty.note,
+                "components": line_json(d.duty.line)["components"] if d.duty.line else [],
+                "cannot_compute": list(d.duty.line.cannot_compute) if d.duty.line else [],
+            }
+            for d in doc.lines
+        ],
+        "duty_owed_pf": money(doc.duty_owed),
+        "duty_estimate_npf": money(doc.duty_estimate),
+        "hmf": money(doc.hmf) if doc.hmf_rate is not None else "0.00",
+        "hmf_note": (
+            "vessel cargo: HMF owed on admission, paid with the quarter's CBP Form 349 "
+            "(19 CFR 146.22(e), 24.24)"
+            if doc.hmf_rate is not None
+            else "not vessel cargo (or mode not recorded): no HMF on this admission"
+        ),
+    }
+
+
+def hmf_json(q: HmfQuarter) -> dict[str, Any]:
+    return {
+        "form": "CBP Form 349",
+        "class_code": q.class_code,
+        "quarter": str(q.quarter),
+        "from": _day(q.quarter.start),
+        "to": _day(q.quarter.end),
+        "due": _day(q.due),
+        "value": fmt(q.value),
+        "fee": fmt(q.fee),
+        "admissions": [
+            {
+                "admission_no": line.admission_no,
+                "date": _day(line.date),
+                "value": fmt(line.value),
+                "rate_pct": str((line.rate * 100).normalize()),
+                "exact": str(line.exact),
+            }
+            for line in q.lines
+        ],
+        "not_vessel": list(q.not_vessel),
+        "mode_unknown": list(q.mode_unknown),
+    }
+
+
+def alerts_json(found: Sequence[Alert], as_of: date) -> dict[str, Any]:
+    return {
+        "as_of": _day(as_of),
+        "alerts": [
+            {
+                "kind": a.kind,
+                "subject": a.subject,
+                "message": a.message,
+                "due": _day(a.due),
+                "overdue": a.overdue,
+                "citation": a.citation,
+            }
+            for a in found
+        ],
+    }
+
+
+# -------------------------------------------------------------------------------- CSV
+
+CSV_COLUMNS = (
+    "Entry Summary Sequence",
+    "Entry Type Code",
+    "Entry Summary Line Number",
+    "Tariff Ordinal Number",
+    "HTS Number - Full",
+    "Country of Origin Code",
+    "Zone Status",
+    "Privileged Status Date",
+    "Line SPI Code",
+    "Line Tariff Goods Value Amount",
+    "Line Tariff Quantity (1)",
+    "Line Tariff UOM (1) Code",
+    "Program",
+    "Rate",
+    "Line Tariff Duty Amount",
+    "Cannot Compute",
+)
+
+
+def weekly_entry_csv(entry: WeeklyEntry) -> str:
+    """ES-003-style rows: the line's own HTS first, then one row per Chapter 99 heading."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for summary in entry.summaries:
+        for numbered in summary.lines:
+            line = numbered.line
+            head = [summary.sequence, entry.entry_type, numbered.number]
+            tail = [line.origin, line.status, _day(line.key.pf_date) or "", line.key.spi or ""]
+            components = line.components or ()
+            if not components:
+                writer.writerow([*head, 1, line.hts, *tail, fmt(line.value),
+                                 _qty(line.quantity), line.unit, "", "", "",
+                                 "; ".join(line.cannot_compute)])
+            for ordinal, c in enumerate(components, start=1):
+                hts = line.hts if c.program == "base" else c.heading
+                writer.writerow([
+                    *head, ordinal, hts, *tail,
+                    fmt(line.value) if ordinal == 1 else "",
+                    _qty(line.quantity) if ordinal == 1 else "",
+                    line.unit if ordinal == 1 else "",
+                    c.program, c.rate, fmt(c.amount),
+                    "; ".join(line.cannot_compute) if ordinal == 1 else "",
+                ])
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------- HTML
+
+_env = Environment(
+    loader=PackageLoader("zonekeeper", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render_html(template: str, **context: Any) -> str:
+    """Render one of the package's templates (e.g. `weekly_entry.html`)."""
+    return _env.get_template(template).render(**context)
+
+
+def weekly_entry_html(entry: WeeklyEntry, zone: str = "") -> str:
+    return render_html("weekly_entry.html", e=weekly_entry_json(entry), zone=zone)
+
+
+# -------------------------------------------------------------------------------- PDF
+
+
+def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "") -> bytes:
+    """A paginated PDF of the weekly entry summary (US Letter, landscape), via ReportLab."""
+    from reportlab.lib import colors  # type: ignore[import-untyped]
+    from reportlab.lib.pagesizes import landscape, letter  # type: ignore[import-untyped]
+    from reportlab.lib.styles import getSampleStyleSheet  # type: ignore[import-untyped]
+    from reportlab.lib.units import inch  # type: ignore[import-untyped]
+    from reportlab.platypus import (  # type: ignore[import-untyped]
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+
+    e = weekly_entry_json(entry)
+    styles = getSampleStyleSheet()
+    small = styles["BodyText"].clone("small", fontSize=7, leading=8.5)
+    story: list[Any] = [
+        Paragraph(
+            f"Weekly entry summary — entry type {e['entry_type']} (FTZ consumption), "
+            f"week {e['week']}" + (f", zone {zone}" if zone else ""),
+            styles["Title"],
+        ),
+        Paragraph(
+            f"Removals {e['week_start']} to {e['week_end']}; entry date {e['entry_date']}; "
+            f"entry summary date {e['summary_date']} (due {e['summary_due']}). "
+            "19 CFR 146.63(c); 19 USC 1484(i).",
+            styles["BodyText"],
+        ),
+        Spacer(1, 0.15 * inch),
+    ]
+    header = ["Sum.", "Line", "HTS", "Origin", "Status", "PF date", "SPI", "Value", "Qty",
+              "Program / heading / rate", "Duty"]
+    rows: list[list[Any]] = [header]
+    for line in e["lines"]:
+        comps = "<br/>".join(
+            escape(f"{c['program']} {c['heading']} {c['rate']}: {c['amount']}")
+            for c in line["components"]
+        ) or escape("; ".join(line["cannot_compute"]))
+        rows.append([
+            line["summary"], line["line"], line["hts"], line["origin"], line["status"],
+            line["pf_date"] or "", line["spi"] or "", line["value"],
+            f"{line['quantity']} {line['unit']}", Paragraph(comps, small),
+            line["duty"] if line["duty"] is not None else "cannot compute",
+        ])
+    table = Table(rows, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), "Helvetica", 7.5),
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.5),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (7, 1), (7, -1), "RIGHT"),
+        ("ALIGN", (10, 1), (10, -1), "RIGHT"),
+    ]))
+    story.append(table)
+    story.append(Spacer(1, 0.2 * inch))
+    for s in e["summaries"]:
+        story.append(Paragraph(
+            f"Entry summary {s['sequence']}: {s['lines']} lines, foreign value "
+            f"${s['foreign_value']}, duty {s['duty'] or 'cannot compute'}, "
+            f"MPF ${s['mpf']['amount']} — {escape(s['mpf']['derivation'])}",
+            styles["BodyText"],
+        ))
+    single = e["single_entries"]
+    story.append(Paragraph(
+        f"<b>Duty ${e['duty'] or 'cannot compute'} + MPF ${e['mpf']} = total "
+        f"${e['total'] or 'cannot compute'}</b>. {escape(e['hmf_note'])}.",
+        styles["BodyText"],
+    ))
+    story.append(Paragraph(
+        f"Entered one by one, the week's {single['count']} shipments would pay MPF "
+        f"${single['mpf']}; the weekly entry pays ${single['weekly_mpf']}: saving "
+        f"${single['saving']}.",
+        styles["BodyText"],
+    ))
+    if e["not_entered"]:
+        story.append(Paragraph(
+            "Not entered: " + "; ".join(
+                escape(f"{n['shipment_no']} ({n['disposition']}): {n['reason']}")
+                for n in e["not_entered"]
+            ),
+            small,
+        ))
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=landscape(letter), title=f"Weekly entry {e['week']}",
+        leftMargin=0.5 * inch, rightMargin=0.5 * inch, topMargin=0.5 * inch,
+        bottomMargin=0.5 * inch, invariant=True,
+    )
+    doc.build(story)
+    return out.getvalue()

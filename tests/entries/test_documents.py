@@ -1,0 +1,75 @@
+"""Entry documents: the JSON contract keys, ES-003-style CSV, printable HTML and PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+from zonekeeper.io.documents import (
+    consumption_entry_json,
+    weekly_entry_csv,
+    weekly_entry_html,
+    weekly_entry_json,
+    weekly_entry_pdf,
+)
+from zonekeeper.zone.entries import WhatIfQuoter, WhatIfRate
+from zonekeeper.zone.weekly import Week, weekly_entry
+from zonekeeper.zone.withdrawal_duty import Disposition, withdrawal_duty
+
+D = Decimal
+RATES = WhatIfQuoter((
+    WhatIfRate("8407.34", "base", "8407.34", D("2.5")),
+    WhatIfRate("8407.34", "section301", "9903.88.01", D("25")),
+    WhatIfRate("8706.00", "base", "8706.00", D("4")),
+    WhatIfRate("8703.23", "base", "8703.23", D("2.5")),
+))
+
+
+def _week_entry(car_removal, fees):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    w = Week.parse("2026-W19")
+    cars = [replace(car_removal(), shipment_no=f"S{i}") for i in range(3)]
+    export = replace(car_removal(disposition=Disposition.EXPORT), shipment_no="X1")
+    return weekly_entry(w, [*cars, export], RATES, fees)
+
+
+def test_weekly_json_has_the_contract_keys(car_removal, fees) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(json.dumps(weekly_entry_json(_week_entry(car_removal, fees))))
+    assert {"entry_type", "week", "lines", "duty", "mpf", "total"} <= set(data)
+    assert data["entry_type"] == "06" and data["week"] == "2026-W19"
+    for line in data["lines"]:
+        assert {"hts", "origin", "status", "value", "duty", "components"} <= set(line)
+    # 3 cars: engine, chassis and car lines, each summed over the three shipments
+    assert [(x["status"], x["hts"], x["value"]) for x in data["lines"]] == [
+        ("NPF", "8703.23", "1200.00"), ("PF", "8407.34", "9000.00"), ("PF", "8706.00", "6000.00")]
+    assert D(data["total"]) == D(data["duty"]) + D(data["mpf"])
+    assert data["not_entered"][0]["shipment_no"] == "X1"
+    assert data["single_entries"]["count"] == 3
+
+
+def test_csv_gives_each_chapter99_heading_its_own_row(car_removal, fees) -> None:  # type: ignore[no-untyped-def]
+    rows = list(csv.DictReader(io.StringIO(weekly_entry_csv(_week_entry(car_removal, fees)))))
+    engine = [r for r in rows if r["Entry Summary Line Number"] == "2"]
+    assert [r["HTS Number - Full"] for r in engine] == ["8407.34", "9903.88.01"]
+    assert [r["Tariff Ordinal Number"] for r in engine] == ["1", "2"]
+    assert sum(D(r["Line Tariff Duty Amount"]) for r in rows) == D("2745.00")  # 3 x (825 + 80 + 10)
+
+
+def test_html_and_pdf_render(car_removal, fees) -> None:  # type: ignore[no-untyped-def]
+    entry = _week_entry(car_removal, fees)
+    html = weekly_entry_html(entry, zone="99")
+    assert "Weekly entry summary" in html and "9903.88.01" in html and "saving" in html
+    pdf = weekly_entry_pdf(entry, zone="99")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 1500
+
+
+def test_consumption_entry_json_shows_the_npf_recompute(car_removal) -> None:  # type: ignore[no-untyped-def]
+    result = withdrawal_duty(car_removal(), RATES, date(2026, 5, 4))
+    data = consumption_entry_json(result, None)
+    assert data["duty"] == "915.00"  # 3000 x 27.5% + 2000 x 4% + 400 x 2.5%
+    assert data["npf_recompute"]["estimate_at_admission"] is None  # tire rate not given
+    assert data["npf_recompute"]["cannot_compute"]
