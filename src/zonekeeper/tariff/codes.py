@@ -39,16 +39,17 @@ class HtsCode:
         """Parse `8414.30.80.30`, `8414308030`, `8414.30.80`, `8414`; raise InputError.
 
         A code whose leading zero was dropped by a spreadsheet (`101210010`, `101.21.00`) gets it
-        back: HTS chapters are always two digits, so an odd digit count can only mean that.
+        back: chapters are always two digits, so a 7- or 9-digit number, or a 3-digit first
+        group, can only be an 8- or 10-digit code of chapters 01-09 (HTSUS General Note 1).
         """
         if isinstance(text, HtsCode):
             return text
         raw = str(text).strip()
         groups = [g for g in _SEPARATORS.split(raw) if g]
-        if groups and len(groups[0]) in (1, 3) and len(groups) > 1:
+        if len(groups) > 1 and len(groups[0]) == 3:
             groups[0] = "0" + groups[0]
         digits = "".join(groups)
-        if digits.isdigit() and len(digits) % 2 == 1 and len(digits) <= 9:
+        if digits.isdigit() and len(digits) in (7, 9):
             digits = "0" + digits
         if not (digits.isdigit() and digits.isascii() and len(digits) in LEVELS):
             raise InputError(

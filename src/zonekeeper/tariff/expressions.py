@@ -83,7 +83,9 @@ class Specific:
 
     def quantity(self, basis: Basis, text: str) -> Decimal:
         if self.of:
-            found = basis.content.get(self.key)
+            prefix = f"{self.of}_"
+            found = convert({k[len(prefix):]: v for k, v in basis.content.items()
+                             if k.startswith(prefix)}, self.unit)
             if found is None:
                 raise CannotCompute(
                     f"rate {text!r} needs the {self.of.replace('_', ' ')} content in "

@@ -1,0 +1,24 @@
+"""Fixtures of the tariff core tests: the shipped schedule (built once, without the cache)
+and every distinct rate string of both shipped revisions, read from the package data."""
+
+from __future__ import annotations
+
+import pytest
+
+from zonekeeper.tariff.schedule import Schedule
+from zonekeeper.tariff.store import build_schedule, shipped_sources
+
+
+@pytest.fixture(scope="session")
+def schedule() -> Schedule:
+    return build_schedule(shipped_sources())
+
+
+@pytest.fixture(scope="session")
+def rate_strings(schedule: Schedule) -> dict[tuple[str, str], str]:
+    """(column, text) -> the first HTS code printing it, over every loaded revision."""
+    found: dict[tuple[str, str], str] = {}
+    for revision in schedule.revisions:
+        for column, text, digits in revision.rate_texts():
+            found.setdefault((column, text), digits)
+    return found
