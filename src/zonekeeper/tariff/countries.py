@@ -8,7 +8,12 @@ real country must stop the computation (an `InputError`), never be guessed. Code
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
+from importlib import resources
 
 import pycountry
 
@@ -42,3 +47,26 @@ def parse_country(
             field=field,
         )
     )
+
+
+@dataclass(frozen=True)
+class Column2Country:
+    """A country whose goods take the Column 2 rates (HTSUS General Note 3(b))."""
+
+    code: str
+    valid_from: date
+    source: str
+
+
+def parse_column2(text: str) -> dict[str, Column2Country]:
+    out: dict[str, Column2Country] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        code = row["iso2"].strip().upper()
+        out[code] = Column2Country(code, date.fromisoformat(row["valid_from"]), row["source"])
+    return out
+
+
+def load_column2() -> dict[str, Column2Country]:
+    """The shipped General Note 3(b) list (`data/tariff/measures/column2.csv`)."""
+    path = resources.files("zonekeeper").joinpath("data/tariff/measures/column2.csv")
+    return parse_column2(path.read_text("utf-8"))

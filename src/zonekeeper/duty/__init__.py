@@ -1,0 +1,14 @@
+"""Duty quotes: a line's duty with every component cited, and an entry's fees (pure)."""
+
+from zonekeeper.duty.entry import EntryQuote, FeeLine, quote_entry
+from zonekeeper.duty.quote import Component, LineItem, LineQuote, quote_line
+
+__all__ = [
+    "Component",
+    "EntryQuote",
+    "FeeLine",
+    "LineItem",
+    "LineQuote",
+    "quote_entry",
+    "quote_line",
+]

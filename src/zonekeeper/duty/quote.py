@@ -1,0 +1,362 @@
+"""Quote the duty on one entry line: every component with its source, or why it cannot be had.
+
+A line's duty is the sum of its components (the UK duty-calculator model):
+- **base**: the rate of the HTS line in force (HTSUS General Notes 3(a)-(c)): the Column 1
+  General rate; the Special rate when a claimed program is granted (`tariff.spi`); the
+  Column 2 rate for goods of a General Note 3(b) country (Cuba, North Korea, Russia,
+  Belarus), for which no preference can be claimed;
+- each **Chapter 99 measure** that attaches to the goods and origin on the date
+  (`tariff.measures`: Section 301, 232, 122, IEEPA), after the stacking rules;
+- each **AD/CVD** case the user names, at the cash-deposit rate they supply.
+
+Each component is rounded to the cent half up (19 CFR 159.1 as CBP reports each tariff
+ordinal of a line) and the line duty is the sum of the rounded components, so the figures a
+user sees add up. A component that cannot be computed (a rate text the parser cannot read,
+a metal-content value not supplied) makes the line's duty `None` with the reason — never 0.
+
+Dates (architecture rule 3): `on` is the date the rule applies to (entry filing date for
+NPF and ordinary goods, 19 CFR 146.65(a)(2)). With `frozen_on` (privileged-foreign freeze,
+146.65(a)(1)) the classification, base rate and measures are taken as of `frozen_on`, except
+measures marked `overrides_pf_freeze`, which are taken as of `on`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+
+from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.money import ZERO, cents
+from zonekeeper.tariff import Tariff
+from zonekeeper.tariff.countries import parse_country
+from zonekeeper.tariff.expressions import Basis, Rate
+from zonekeeper.tariff.measures import AdcvdCase, Measure, Program
+from zonekeeper.tariff.schedule import Revision, TariffLine
+from zonekeeper.tariff.units import UNITS, convert
+
+MODES = ("vessel", "air", "truck", "rail", "mail")
+HUNDRED = Decimal(100)
+_EMPTY: Mapping[str, Decimal] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """One line to price: HTS, origin (ISO alpha-2), customs value (USD) and what rates need.
+
+    `quantities` are keyed by canonical unit (`tariff.units.UNITS`: `kg`, `each`, `liter`...);
+    `content` by content key (`steel`, `aluminum`, `copper`: USD value of the metal content;
+    `copper_kg`: kg of copper content; see `tariff.expressions`).
+    """
+
+    hts: str
+    origin: str
+    value: Decimal
+    quantities: Mapping[str, Decimal] = field(default_factory=lambda: _EMPTY)
+    spi: str | None = None
+    mode: str | None = None
+    content: Mapping[str, Decimal] = field(default_factory=lambda: _EMPTY)
+    adcvd: tuple[AdcvdCase, ...] = ()
+
+
+@dataclass(frozen=True)
+class Component:
+    """One part of a line's duty and where it comes from."""
+
+    program: Program
+    heading: str  # HTS rate line (base) or Chapter 99 heading or AD/CVD case number
+    rate: str  # the rate text as published (or as the measure data states it)
+    basis: str  # what the rate was applied to
+    amount: Decimal  # rounded to the cent
+    exact: Decimal  # unrounded
+    source: str  # citation: revision, line and column; proclamation and note; case
+    drawback_eligible: bool | None = None  # None = conditional (domain.md §5)
+
+
+@dataclass(frozen=True)
+class LineQuote:
+    """The priced line. `duty` is None when any component cannot be computed."""
+
+    item: LineItem
+    components: tuple[Component, ...]
+    duty: Decimal | None
+    cannot_compute: tuple[str, ...]
+    warnings: tuple[str, ...]
+    revision: str
+    hts: str = ""  # the resolved code, dotted
+    column: str = "General"  # General | Special (SPI) | Column 2
+    pf_required: tuple[str, ...] = ()  # reasons goods admitted on the date must be PF
+
+
+def validate_item(item: LineItem, row: int | None = None, file: str | None = None) -> LineItem:
+    """Check what can be checked without the tariff; one InputError with every problem."""
+    problems: list[Problem] = []
+    origin = item.origin
+    try:
+        origin = parse_country(item.origin, file=file, row=row)
+    except InputError as error:
+        problems.extend(error.problems)
+    if item.value < 0:
+        problems.append(Problem(f"value must not be negative: {item.value}", file, row, "value"))
+    if item.mode is not None and item.mode not in MODES:
+        problems.append(
+            Problem(f"unknown mode {item.mode!r} (one of {', '.join(MODES)})", file, row, "mode")
+        )
+    for unit, quantity in item.quantities.items():
+        if unit not in UNITS:
+            problems.append(Problem(f"unknown unit {unit!r}", file, row, "quantity"))
+        elif quantity < 0:
+            problems.append(Problem(f"negative quantity {quantity} {unit}", file, row, "quantity"))
+    for key, amount in item.content.items():
+        if amount < 0:
+            problems.append(Problem(f"negative content {key}={amount}", file, row, "content"))
+    if problems:
+        raise InputError(problems)
+    if origin != item.origin:
+        return LineItem(
+            item.hts, origin, item.value, item.quantities, item.spi, item.mode,
+            item.content, item.adcvd,
+        )  # fmt: skip
+    return item
+
+
+def _base_rate(
+    tariff: Tariff, line: TariffLine, item: LineItem, on: date, warnings: list[str]
+) -> tuple[Rate, str, str | None]:
+    """The base rate, the column it comes from and the granted SPI (General Note 3)."""
+    code = line.code.dotted
+    column2 = tariff.column2_applies(item.origin, on)
+    if column2 is not None:
+        if item.spi:
+            warnings.append(
+                f"SPI {item.spi} refused: goods of {item.origin} take Column 2 rates "
+                f"({column2.source}); no preference applies"
+            )
+        return line.column2, "Column 2", None
+    if item.spi:
+        decision = tariff.programs.decide(item.spi, item.origin, on, line.special, code)
+        warnings.extend(decision.warnings)
+        if decision.rate is not None:
+            return decision.rate, f"Special ({decision.spi})", decision.spi
+        warnings.append(f"{decision.refused}; General rate applied")
+    return line.general, "General", None
+
+
+def _check_quantities(rate: Rate, item: LineItem, code: str) -> None:
+    """A specific rate needs its quantity: missing is bad input (exit 2), not a guess."""
+    missing = [
+        need for need in sorted(rate.needs)
+        if need in UNITS and convert(item.quantities, need) is None
+    ]  # fmt: skip
+    if missing:
+        raise InputError(
+            Problem(
+                f"HTS {code} rate {rate.text!r} needs the quantity in "
+                f"{', '.join(missing)} (e.g. --qty 12 {missing[0]})",
+                field="quantity",
+            )
+        )
+
+
+def _basis_text(measure: Measure, basis: Basis, excluded: Decimal) -> str:
+    key = measure.content_key
+    if key is not None:
+        found = basis.content.get(key)
+        return f"{key} content ${found:,.2f}" if found is not None else f"{key} content (unknown)"
+    if excluded:
+        return f"value ${basis.value:,.2f} less 232 metal content ${excluded:,.2f}"
+    return f"value ${basis.value:,.2f}"
+
+
+def _measure_component(
+    measure: Measure,
+    basis: Basis,
+    base_exact: Decimal | None,
+    content_excluded: Decimal | None,
+) -> tuple[Decimal, str]:
+    """Unrounded amount of a measure and the text of what it was applied to."""
+    if measure.shape == "floor":
+        if base_exact is None:
+            raise CannotCompute(f"{measure.heading} needs the base duty, which cannot be computed")
+        floor = basis.value * measure.pct / HUNDRED
+        return max(floor - base_exact, ZERO), f"value ${basis.value:,.2f} (floor less base duty)"
+    if measure.content_key is not None:
+        return measure.rate.amount(basis), _basis_text(measure, basis, ZERO)
+    if Program.SECTION232 not in measure.not_with:
+        return basis.value * measure.pct / HUNDRED, _basis_text(measure, basis, ZERO)
+    if content_excluded is None:
+        raise CannotCompute(
+            f"{measure.heading} applies only to the value not subject to Section 232, which "
+            f"needs the metal content value (--content KIND=USD)"
+        )
+    remainder = max(basis.value - content_excluded, ZERO)
+    exact = remainder * measure.pct / HUNDRED
+    return exact, _basis_text(measure, basis, content_excluded)
+
+
+def _source_of(measure: Measure) -> str:
+    return f"HTSUS {measure.heading}; {measure.source}"
+
+
+def _measures(
+    tariff: Tariff, code: str, item: LineItem, on: date, frozen_on: date | None, spi: str | None
+) -> tuple[list[Measure], list[str]]:
+    """Measures by the PF freeze rule (146.65(a)(1)): frozen ones, plus overriding ones now."""
+    if frozen_on is None or frozen_on == on:
+        return tariff.measures.applicable(code, item.origin, on, spi=spi)
+    then, warnings = tariff.measures.applicable(code, item.origin, frozen_on, spi=spi)
+    now, later = tariff.measures.applicable(code, item.origin, on, spi=spi)
+    kept = [m for m in then if not m.overrides_pf_freeze]
+    overriding = [m for m in now if m.overrides_pf_freeze]
+    for m in overriding:
+        warnings.append(
+            f"{m.heading} applies at its rate on {on.isoformat()} despite the PF freeze of "
+            f"{frozen_on.isoformat()} (the measure overrides the freeze: {m.source})"
+        )
+    warnings.extend(
+        w for w in later if w not in warnings and any(o.heading in w for o in overriding)
+    )
+    return kept + overriding, warnings
+
+
+def quote_line(
+    tariff: Tariff, item: LineItem, on: date, *, frozen_on: date | None = None
+) -> LineQuote:
+    """Price one line on `on` (frozen at `frozen_on` for PF goods). See the module docstring.
+
+    Raises InputError for bad input (unknown HTS, bad country, negative value, a missing
+    quantity a specific rate needs). Never raises CannotCompute: such parts are reported in
+    `cannot_compute` and the duty is None.
+    """
+    item = validate_item(item)
+    classified_on = frozen_on or on
+    line, revision = tariff.schedule.line(item.hts, classified_on)
+    code = line.code.dotted
+    warnings: list[str] = []
+    cannot: list[str] = []
+    components: list[Component] = []
+
+    rate, column, spi = _base_rate(tariff, line, item, classified_on, warnings)
+    _check_quantities(rate, item, code)
+    basis = Basis(item.value, item.quantities, item.content)
+    base_exact: Decimal | None = None
+    try:
+        base_exact = rate.amount(basis)
+        components.append(
+            Component(
+                Program.BASE, line.rate_code.dotted, rate.text or "(none)",
+                _base_basis(rate, basis), cents(base_exact), base_exact,
+                f"HTSUS {revision.name}, {line.rate_code.dotted}, {column} rate",
+                drawback_eligible=True,
+            )
+        )  # fmt: skip
+    except CannotCompute as error:
+        cannot.append(f"base {line.rate_code.dotted} ({column}): {_automatic(error.reason)}")
+
+    measures, measure_warnings = _measures(tariff, code, item, on, frozen_on, spi)
+    warnings.extend(measure_warnings)
+    content_excluded = _content_excluded(measures, basis)
+    for measure in measures:
+        try:
+            exact, basis_text = _measure_component(measure, basis, base_exact, content_excluded)
+        except CannotCompute as error:
+            cannot.append(f"{measure.heading} ({measure.title}): {_automatic(error.reason)}")
+            continue
+        components.append(
+            Component(
+                measure.program, measure.heading, measure.rate.text, basis_text, cents(exact),
+                exact, _source_of(measure), measure.drawback_eligible,
+            )
+        )  # fmt: skip
+    for case in item.adcvd:
+        exact = item.value * case.rate_pct / HUNDRED
+        components.append(
+            Component(
+                Program.ADCVD, case.case, f"{case.rate_pct}% ({case.kind} cash deposit)",
+                f"value ${item.value:,.2f}", cents(exact), exact,
+                f"{case.kind} order {case.case}: user-supplied cash-deposit rate "
+                f"(19 USC {'1673' if case.kind == 'AD' else '1671'})",
+                drawback_eligible=False,
+            )
+        )  # fmt: skip
+    warnings.extend(_stale_warnings(tariff, revision, code, item.origin, on))
+    duty = None if cannot else sum((c.amount for c in components), ZERO)
+    pf_reasons = [
+        f"{m.heading} ({m.title}) from {m.pf_required_from}"
+        for m in measures
+        if m.pf_required_from is not None and m.pf_required_from <= classified_on
+    ]
+    pf_reasons += [f"{c.kind} order {c.case} (15 CFR 400.13(c))" for c in item.adcvd]
+    return LineQuote(
+        item=item,
+        components=tuple(components),
+        duty=duty,
+        cannot_compute=tuple(cannot),
+        warnings=tuple(dict.fromkeys(warnings)),
+        revision=revision.name,
+        hts=code,
+        column=column,
+        pf_required=tuple(pf_reasons),
+    )
+
+
+def _automatic(reason: str) -> str:
+    prefix = "cannot compute automatically"
+    return reason if reason.startswith(prefix) else f"{prefix}: {reason}"
+
+
+def _base_basis(rate: Rate, basis: Basis) -> str:
+    parts = [f"value ${basis.value:,.2f}"]
+    for need in sorted(rate.needs):
+        if need in UNITS:
+            quantity = convert(basis.quantities, need)
+            parts.append(f"{quantity} {need}")
+        elif need in basis.content:
+            parts.append(f"{need} {basis.content[need]}")
+    return "; ".join(parts)
+
+
+def _content_excluded(measures: list[Measure], basis: Basis) -> Decimal | None:
+    """Metal content already dutiable under a content-based 232 measure (None = unknown)."""
+    total = ZERO
+    for measure in measures:
+        key = measure.content_key
+        if measure.program is Program.SECTION232 and key is not None:
+            found = basis.content.get(key)
+            if found is None:
+                return None
+            total += found
+    return total
+
+
+def _stale_warnings(
+    tariff: Tariff, revision: Revision, code: str, origin: str, on: date
+) -> list[str]:
+    """Listed codes in this subheading that the revision no longer has (renumbered codes)."""
+    prefixes = tariff.measures.hs6_list_codes(code)
+    if not prefixes:
+        return []
+    exists = {p: _exists(revision, p) for p in prefixes}
+    by_prefix: dict[str, list[str]] = {}
+    for measure, prefix in tariff.measures.stale_list_codes(code, origin, on, exists):
+        by_prefix.setdefault(prefix, []).append(measure.heading)
+    return [
+        f"{', '.join(dict.fromkeys(headings))} list {prefix}, which is not in {revision.name}: "
+        f"goods renumbered since the list was published may now fall under {code} — check a "
+        f"concordance"
+        for prefix, headings in by_prefix.items()
+    ]
+
+
+_EXISTS: dict[tuple[str, str], bool] = {}
+
+
+def _exists(revision: Revision, prefix: str) -> bool:
+    key = (revision.name, prefix)
+    found = _EXISTS.get(key)
+    if found is None:
+        found = revision.get(prefix) is not None if len(prefix) in (2, 4, 6, 8, 10) else True
+        _EXISTS[key] = found
+    return found

@@ -1,0 +1,142 @@
+"""Read the lines of an entry to quote from CSV (`zonekeeper duty entry FILE.csv`).
+
+One row per line. Columns (header names, case-insensitive; only the first three required):
+- `hts`, `origin` (ISO alpha-2), `value` (customs value, USD);
+- quantities: `qty` + `unit` (one pair), and/or `qty_<unit>` columns (`qty_kg`, `qty_each`,
+  `qty_liter`...; units as in `tariff.units`, spellings like `No.` accepted in `unit`);
+- `spi` (e.g. AU, S+), `mode` (vessel, air, truck, rail, mail);
+- content: `content` as `steel=120;copper=30` and/or `content_<key>` columns (USD values of
+  metal content; `copper_kg` etc. for content quantities);
+- `adcvd` as `A-570-967=32.5;C-570-968=12` (case = cash-deposit %).
+Every problem in the file is reported at once with its row and column (row 1 is the header),
+and nothing is quoted unless the whole file is good (architecture rule 6).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from decimal import Decimal
+
+from zonekeeper.duty.quote import MODES, LineItem
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.money import parse_decimal
+from zonekeeper.tariff.countries import parse_country
+from zonekeeper.tariff.measures import AdcvdCase
+from zonekeeper.tariff.units import unit_key
+
+REQUIRED = ("hts", "origin", "value")
+
+
+def parse_pairs(text: str, what: str) -> dict[str, Decimal]:
+    """`a=1;b=2.5` -> {'a': 1, 'b': 2.5}; ValueError naming the bad part."""
+    out: dict[str, Decimal] = {}
+    for part in text.replace(",", ";").split(";"):
+        if not part.strip():
+            continue
+        key, sep, number = part.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"{what} {part.strip()!r}: want KEY=NUMBER")
+        out[key.strip()] = parse_decimal(number)
+    return out
+
+
+def _unit(text: str) -> str:
+    found = unit_key(text)
+    if found is None:
+        raise ValueError(f"unknown unit {text!r}")
+    return found
+
+
+def read_entry_lines(text: str, file: str) -> list[LineItem]:
+    """Parse the CSV text of an entry; InputError listing every problem (file, row, field)."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise InputError(
+            Problem(f"missing column(s): {', '.join(missing)}", file, 1, ",".join(missing))
+        )
+    items: list[LineItem] = []
+    problems: list[Problem] = []
+    for number, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        if not any(row.values()):
+            continue
+        item = _row(row, file, number, problems)
+        if item is not None:
+            items.append(item)
+    if problems:
+        raise InputError(problems)
+    if not items:
+        raise InputError(Problem("no lines in the file", file, None, None))
+    return items
+
+
+def _row(
+    row: Mapping[str, str], file: str, number: int, problems: list[Problem]
+) -> LineItem | None:
+    before = len(problems)
+
+    def field(name: str, parse: object) -> object:
+        try:
+            return parse(row.get(name, ""))  # type: ignore[operator]
+        except (ValueError, InputError) as error:
+            reason = error.problems[0].reason if isinstance(error, InputError) else str(error)
+            problems.append(Problem(reason, file, number, name))
+            return None
+
+    hts = row.get("hts", "")
+    if not hts:
+        problems.append(Problem("hts is required", file, number, "hts"))
+    origin = field("origin", parse_country)
+    value = field("value", parse_decimal)
+    if isinstance(value, Decimal) and value < 0:
+        problems.append(Problem(f"value must not be negative: {value}", file, number, "value"))
+    quantities: dict[str, Decimal] = {}
+    content: dict[str, Decimal] = {}
+    if row.get("qty") or row.get("unit"):
+        qty = field("qty", parse_decimal)
+        unit = field("unit", _unit)
+        if isinstance(qty, Decimal) and isinstance(unit, str):
+            quantities[unit] = qty
+    for name, text in row.items():
+        if not text:
+            continue
+        if name.startswith("qty_"):
+            unit = field(name, lambda _t, n=name: _unit(n[4:]))
+            qty = field(name, parse_decimal)
+            if isinstance(qty, Decimal) and isinstance(unit, str):
+                quantities[unit] = qty
+        elif name.startswith("content_"):
+            amount = field(name, parse_decimal)
+            if isinstance(amount, Decimal):
+                content[name[8:]] = amount
+    if row.get("content"):
+        pairs = field("content", lambda t: parse_pairs(t, "content"))
+        if isinstance(pairs, dict):
+            content.update(pairs)
+    cases: list[AdcvdCase] = []
+    if row.get("adcvd"):
+        pairs = field("adcvd", lambda t: parse_pairs(t, "AD/CVD case"))
+        if isinstance(pairs, dict):
+            cases = [AdcvdCase(c, pct, AdcvdCase.infer_kind(c)) for c, pct in pairs.items()]
+    mode = row.get("mode", "").lower() or None
+    if mode is not None and mode not in MODES:
+        problems.append(
+            Problem(f"unknown mode {mode!r} (one of {', '.join(MODES)})", file, number, "mode")
+        )
+    if len(problems) > before:
+        return None
+    assert isinstance(origin, str) and isinstance(value, Decimal)
+    return LineItem(
+        hts=hts,
+        origin=origin,
+        value=value,
+        quantities=quantities,
+        spi=row.get("spi") or None,
+        mode=mode,
+        content=content,
+        adcvd=tuple(cases),
+    )

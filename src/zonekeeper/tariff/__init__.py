@@ -1,0 +1,55 @@
+"""The US tariff as dated data: schedule, Chapter 99 measures, preference programs and fees.
+
+`Tariff` bundles the four so that a duty quote takes one argument; `Tariff.default()` loads
+the shipped data (and any user-imported HTS revisions) once per process. Everything here is
+pure once loaded: no clock, no database (architecture.md, rule 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from zonekeeper.tariff.countries import Column2Country, load_column2
+from zonekeeper.tariff.fees import FeeSchedule, HmfTerms, MpfTerms, load_fees
+from zonekeeper.tariff.measures import AdcvdCase, Measure, MeasureBook, Program, load_measures
+from zonekeeper.tariff.schedule import Schedule, load_schedule
+from zonekeeper.tariff.spi import PreferencePrograms, SpiDecision, load_programs
+
+__all__ = [
+    "AdcvdCase",
+    "Column2Country",
+    "FeeSchedule",
+    "HmfTerms",
+    "Measure",
+    "MeasureBook",
+    "MpfTerms",
+    "PreferencePrograms",
+    "Program",
+    "SpiDecision",
+    "Tariff",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class Tariff:
+    """Schedule + measures + preference programs + fees: everything a duty quote reads."""
+
+    schedule: Schedule
+    measures: MeasureBook
+    programs: PreferencePrograms
+    fees: FeeSchedule
+    column2: Mapping[str, Column2Country] = field(default_factory=load_column2)
+
+    @staticmethod
+    @cache
+    def default() -> Tariff:
+        """The shipped tariff (plus user-imported HTS revisions), loaded once per process."""
+        return Tariff(load_schedule(), load_measures(), load_programs(), load_fees())
+
+    def column2_applies(self, origin: str, on: date) -> Column2Country | None:
+        """The General Note 3(b) entry when goods of `origin` take Column 2 rates on `on`."""
+        found = self.column2.get(origin)
+        return found if found is not None and found.valid_from <= on else None
