@@ -46,12 +46,22 @@ FileArgument = Annotated[
     Path, typer.Argument(help="CSV with a header, or JSON lines (.jsonl); see docs/files.md.")
 ]
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _open(ctx: typer.Context, zone: str | None) -> Ledger:
-    return Ledger.open(settings(ctx).database_url, zone)
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict-pf",
+        help="Refuse an NPF/D admission whenever a measure requires PF, also Section 232 and "
+        "AD/CVD (whose scope turns on content, end use or producer; by default a warning).",
+    ),
+]
+
+
+def _open(ctx: typer.Context, zone: str | None, *, strict_pf: bool = False) -> Ledger:
+    return Ledger.open(settings(ctx).database_url, zone, strict_pf=strict_pf)
 
 
 @contextmanager
@@ -97,11 +107,13 @@ def _post_file(
     what: str,
     read: Callable[[Path], list[zone_files.Row]],
     convert: Callable[[Sequence[zone_files.Row]], Sequence[Event]],
+    *,
+    strict_pf: bool = False,
 ) -> None:
     with _step(f"reading {path.name}"):
         rows = read(path)
         batch = list(convert(rows))
-    with _open(ctx, zone) as ledger, _step(f"posting {len(batch)} event(s)"):
+    with _open(ctx, zone, strict_pf=strict_pf) as ledger, _step(f"posting {len(batch)} event(s)"):
         posted = ledger.post(batch, source=str(path), rows=[r.row for r in rows])
     _report_posted(what, posted)
 

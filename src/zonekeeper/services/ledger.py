@@ -89,14 +89,24 @@ class Verification:
 # ------------------------------------------------------------------------------ PF rule
 
 
+# Programs whose coverage the HTS number and origin decide alone: a measure of these that
+# requires PF refuses an NPF or domestic admission. Section 232 (metal content, USMCA-qualifying
+# auto parts, end use) and AD/CVD (producer, scope ruling) turn on facts an admission row does
+# not carry, so for them the requirement is reported as a warning unless the books are strict.
+DECISIVE_PROGRAMS = frozenset({"section301", "section122", "ieepa"})
+
+
 @dataclass
 class TariffPfRule:
     """`pf_rule` for the core from the tariff's measures (`MeasureBook.pf_required`): the
     reasons an admission must be privileged foreign (19 CFR 146.41; 15 CFR 400.13(c); the
-    trade actions' mandatory-PF clauses). A lookup that fails is reported as a warning and
-    treated as "no measure found", so the books never stop because the tariff cannot answer.
+    FTZ clauses of each trade action). A measure whose coverage HTS and origin decide alone
+    refuses the admission; one that depends on facts the row lacks (Section 232, AD/CVD) is
+    a warning, or a refusal too when `strict`. A lookup that fails is a warning, never a
+    crash: the books go on, and the user is told the check did not run.
     """
 
+    strict: bool = False
     warnings: list[str] = field(default_factory=list)
     _book: Any = None
     _failed: bool = False
@@ -104,38 +114,55 @@ class TariffPfRule:
     def _measures(self) -> Any:
         if self._book is None and not self._failed:
             try:
-                tariff = importlib.import_module("zonekeeper.tariff").__dict__.get("Tariff")
-                if tariff is None:
-                    tariff = importlib.import_module("zonekeeper.tariff.facade").Tariff
-                self._book = tariff.default().measures
+                try:
+                    self._book = importlib.import_module(
+                        "zonekeeper.tariff.measures"
+                    ).load_measures()
+                except (ImportError, AttributeError):
+                    self._book = (
+                        importlib.import_module("zonekeeper.tariff").Tariff.default().measures
+                    )
             except Exception as error:  # noqa: BLE001 - any failure: report, post on
                 self._failed = True
                 self.warnings.append(
-                    f"mandatory-PF check skipped: the tariff's measures could not be loaded "
+                    "mandatory-PF check skipped: the tariff's measures could not be loaded "
                     f"({type(error).__name__}: {error})"
                 )
         return self._book
 
     def __call__(self, hts: str, origin: str, on: dt.date) -> list[str]:
-        return list(self._cached(hts, origin, on))
+        refusals, notes = self._lookup(hts, origin, on)
+        for note in notes:
+            if note not in self.warnings:
+                self.warnings.append(note)
+        return list(refusals)
 
     @lru_cache(maxsize=65_536)  # noqa: B019 - one rule per Ledger, keys are small
-    def _cached(self, hts: str, origin: str, on: dt.date) -> tuple[str, ...]:
+    def _lookup(
+        self, hts: str, origin: str, on: dt.date
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         book = self._measures()
         if book is None:
-            return ()
+            return (), ()
         try:
             found = book.pf_required(hts, origin, on)
         except Exception as error:  # noqa: BLE001 - report, do not crash
-            self.warnings.append(
-                f"mandatory-PF check skipped for HTS {hts} from {origin} on {on}: {error}"
+            return (), (f"mandatory-PF check skipped for HTS {hts} from {origin} on {on}: {error}",)
+        refusals, notes = [], []
+        for m in found:
+            program = str(getattr(m.program, "value", m.program))
+            reason = (
+                f"{m.heading} ({m.title}) requires privileged foreign status for goods "
+                f"admitted from {m.pf_required_from} ({m.source})"
             )
-            return ()
-        return tuple(
-            f"{m.heading} ({m.title}) requires privileged foreign status from "
-            f"{m.pf_required_from}: {m.source}"
-            for m in found
-        )
+            if self.strict or program in DECISIVE_PROGRAMS:
+                refusals.append(reason)
+            else:
+                notes.append(
+                    f"HTS {hts} from {origin} admitted {on} not in PF status: {reason}, if the "
+                    "goods are within its scope (content, end use, USMCA) - check the Form 214"
+                )
+        return tuple(refusals), tuple(notes)
 
     def __hash__(self) -> int:
         return id(self)
@@ -154,10 +181,13 @@ class Ledger:
         *,
         pf_rule: PfRule | None | str = "tariff",
         duty_rule: DutyRule | None = None,
+        strict_pf: bool = False,
     ) -> None:
         self.engine = engine
         self.zone = zone
-        self._pf_rule: PfRule | None = TariffPfRule() if pf_rule == "tariff" else pf_rule  # type: ignore[assignment]
+        self._pf_rule: PfRule | None = (
+            TariffPfRule(strict=strict_pf) if pf_rule == "tariff" else pf_rule  # type: ignore[assignment]
+        )
         self._duty_rule = duty_rule
         self._cache: tuple[int, str, ZoneState] | None = None
 
