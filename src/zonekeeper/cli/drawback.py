@@ -1,1 +1,240 @@
-"""CLI commands: drawback (being built)."""
+"""`zonekeeper drawback plan|claim|alerts`: designate imports against exports, claim, alert.
+
+A thin shell: read and validate every input file (all problems reported together, exit 2,
+nothing written), load the tariff, run the pure core (`zonekeeper.drawback`), print JSON
+(the scriptable contract, docs/drawback.md) or a readable summary, and write files only
+once everything has been computed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from zonekeeper.cli.app import app
+from zonekeeper.drawback.adapters import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
+from zonekeeper.drawback.alerts import claim_window_alerts, notice_alerts
+from zonekeeper.drawback.claim import build_claim
+from zonekeeper.drawback.measures import Component
+from zonekeeper.drawback.plan import Method, build_plan
+from zonekeeper.drawback.records import ClaimType, Export, ImportLine
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.io.drawback_files import (
+    plan_to_json,
+    read_claimed,
+    read_exports,
+    read_imports,
+    read_plan,
+    read_production,
+    write_claim,
+)
+from zonekeeper.money import fmt
+from zonekeeper.tariff import Program, Tariff
+
+drawback_app = typer.Typer(help="Drawback (19 U.S.C. 1313): optimal designation, claims, alerts.")
+app.add_typer(drawback_app, name="drawback")
+
+class TypeChoice(StrEnum):
+    j2 = "j2"
+    j1 = "j1"
+    a = "a"
+    b = "b"
+    c = "c"
+
+
+class MethodChoice(StrEnum):
+    optimal = "optimal"
+    fifo = "fifo"
+
+
+_COMPONENT = {
+    Program.SECTION301: Component.S301, Program.SECTION232: Component.S232,
+    Program.SECTION122: Component.S122, Program.IEEPA: Component.IEEPA,
+    Program.ADCVD: Component.ADCVD,
+}
+
+
+def _classifier(tariff: Tariff) -> Callable[[str], Component | None]:
+    """Program of a Chapter 99 heading, from the tariff engine's measures."""
+
+    def classify(heading: str) -> Component | None:
+        dotted = f"{heading[:4]}.{heading[4:6]}.{heading[6:8]}"
+        measure = tariff.measures.by_heading(dotted) or tariff.measures.by_heading(heading)
+        return _COMPONENT.get(measure.program) if measure is not None else None
+
+    return classify
+
+
+def _gather(*readers: Callable[[], Any]) -> list[Any]:
+    """Run every reader, then raise one InputError with all their problems."""
+    problems: list[Problem] = []
+    results: list[Any] = []
+    for read in readers:
+        try:
+            results.append(read())
+        except InputError as error:
+            problems.extend(error.problems)
+            results.append(None)
+    if problems:
+        raise InputError(problems)
+    return results
+
+
+def _as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(Problem(f"not a date (YYYY-MM-DD): {text!r}", field="--as-of")) from None
+
+
+def _load(
+    imports: Path, exports: Path, claimed: Path | None, manufacturing: Path | None,
+    tariff: Tariff,
+) -> tuple[tuple[ImportLine, ...], tuple[Export, ...], Any, Any]:
+    classify = _classifier(tariff)
+    imp, exp, prior, prod = _gather(
+        lambda: read_imports(imports, classify),
+        lambda: read_exports(exports),
+        lambda: read_claimed(claimed) if claimed else (),
+        lambda: read_production(manufacturing) if manufacturing else (),
+    )
+    return imp, exp, prior, prod
+
+
+@drawback_app.command("plan")
+def plan_command(
+    imports: Annotated[Path, typer.Option("--imports", help="Import entry lines (CSV/JSON).")],
+    exports: Annotated[Path, typer.Option("--exports", help="Exports/destructions (CSV/JSON).")],
+    claim_type: Annotated[TypeChoice, typer.Option("--type", help="1313 provision.")] = (
+        TypeChoice.j2),
+    method: Annotated[MethodChoice, typer.Option("--method")] = MethodChoice.optimal,
+    claimed: Annotated[Path | None, typer.Option("--claimed", help="Prior designations.")] = None,
+    manufacturing: Annotated[
+        Path | None, typer.Option("--manufacturing", help="Production records (a/b).")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Claim date (default: latest export).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the plan JSON here.")] = None,
+) -> None:
+    """Designate import quantities against exports for the largest refund the law allows."""
+    claim = ClaimType(claim_type.value)
+    if claim.manufacturing and manufacturing is None:
+        raise InputError(Problem(f"--type {claim.value} needs --manufacturing FILE",
+                                 field="--manufacturing"))
+    day = _as_of(as_of)
+    tariff = Tariff.default()
+    imp, exp, prior, prod = _load(imports, exports, claimed, manufacturing, tariff)
+    notes: list[str] = []
+    if day is None:
+        if not exp:
+            raise InputError(Problem("no exports: give --as-of", file=str(exports)))
+        day = max(e.export_date for e in exp)
+        notes.append(f"no --as-of given: claim date taken as the latest export date {day}")
+    descriptions = ScheduleDescriptions(tariff.schedule)
+    plan = build_plan(
+        claim, imp, exp, day, descriptions, TariffEstimator(tariff),
+        method=Method(method.value), policy=MeasureBookPolicy(tariff), prior=prior,
+        production=prod,
+    )
+    data = plan_to_json(plan)
+    data["notes"] = notes + sorted(descriptions.notes) + data["notes"]
+    text = json.dumps(data, indent=2) + "\n"
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)
+    if as_json:
+        typer.echo(text, nl=False)
+        return
+    _print_plan(data)
+
+
+def _print_plan(data: dict[str, Any]) -> None:
+    console = Console()
+    console.print(f"[bold]Drawback plan[/bold] {data['provision']} ({data['method']}), "
+                  f"claim date {data['claim_date']}")
+    console.print(f"refund {data['refund']}  optimal {data['optimal_refund']}  "
+                  f"FIFO {data['fifo_refund']}  uplift {data['uplift']}  "
+                  f"bound {data['bound']} (gap {data['gap']})")
+    table = Table("import", "line", "export", "quantity", "refund", "rule")
+    for d in data["designations"][:50]:
+        table.add_row(d["import_entry"], str(d["import_line"]), d["export_ref"],
+                      f"{d['quantity']} {d['unit']}", d["refund"], d["rule"])
+    console.print(table)
+    if len(data["designations"]) > 50:
+        console.print(f"... {len(data['designations']) - 50} more designations (--json)")
+    for line in data["unpriced"] + data["notes"]:
+        console.print(f"note: {line}")
+
+
+@drawback_app.command("claim")
+def claim_command(
+    plan_file: Annotated[Path, typer.Argument(help="Plan JSON written by `drawback plan`.")],
+    out: Annotated[Path, typer.Option("--out", help="Directory for the claim files.")],
+    claimant: Annotated[str, typer.Option("--claimant")] = "",
+    port: Annotated[str, typer.Option("--port")] = "",
+    entry_no: Annotated[str, typer.Option("--entry-no", help="Drawback entry number.")] = "",
+) -> None:
+    """Write the claim: header and lines (CSV, JSON) and a summary (Markdown, HTML)."""
+    plan = read_plan(plan_file)
+    claim = build_claim(plan, claimant=claimant, port=port, drawback_entry=entry_no)
+    for path in write_claim(claim, out):
+        typer.echo(str(path))
+    typer.echo(f"refund claimed {fmt(claim.header.refund)} on {claim.header.lines} line(s)")
+
+
+@drawback_app.command("alerts")
+def alerts_command(
+    imports: Annotated[Path, typer.Option("--imports")],
+    exports: Annotated[Path, typer.Option("--exports")],
+    as_of: Annotated[str, typer.Option("--as-of", help="The day to judge deadlines on.")],
+    claimed: Annotated[Path | None, typer.Option("--claimed")] = None,
+    claim_type: Annotated[TypeChoice, typer.Option("--type")] = TypeChoice.j2,
+    horizon: Annotated[int, typer.Option("--horizon", help="Days ahead.")] = 90,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Claim windows closing within the horizon; notices of intent (7553) due or late."""
+    day = _as_of(as_of)
+    assert day is not None
+    tariff = Tariff.default()
+    imp, exp, prior, _ = _load(imports, exports, claimed, None, tariff)
+    claim = ClaimType(claim_type.value)
+    windows = claim_window_alerts(imp, day, claim=claim, prior=prior,
+                                  policy=MeasureBookPolicy(tariff), horizon=horizon)
+    notices = notice_alerts(exp, day, claim=claim)
+    data: dict[str, Any] = {
+        "as_of": day.isoformat(),
+        "claim_windows": [{
+            "entry_no": a.entry_no, "line": a.line, "import_date": a.import_date.isoformat(),
+            "deadline": a.deadline.isoformat(), "days_left": a.days_left,
+            "unclaimed_quantity": str(a.unclaimed_quantity),
+            "unclaimed_refund": fmt(a.unclaimed_refund)} for a in windows],
+        "notices": [{
+            "export_ref": n.export_ref, "export_date": n.export_date.isoformat(),
+            "disposition": n.disposition, "due": n.due.isoformat(), "status": n.status,
+            "reason": n.reason} for n in notices],
+    }
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    console = Console()
+    console.print(f"[bold]Drawback alerts[/bold] as of {day}")
+    for w in data["claim_windows"]:
+        console.print(f"claim window: entry {w['entry_no']} line {w['line']} closes "
+                      f"{w['deadline']} ({w['days_left']} days): {w['unclaimed_refund']} "
+                      "unclaimed")
+    for n in data["notices"]:
+        console.print(f"notice {n['status']}: {n['export_ref']}: {n['reason']}")
+    if not windows and not notices:
+        console.print("nothing due")

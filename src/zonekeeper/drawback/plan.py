@@ -212,13 +212,14 @@ def build_plan(
         Decimal(repr(solution.bound)).quantize(CENT, rounding=ROUND_CEILING),
         opt_exact.quantize(CENT, rounding=ROUND_CEILING),
     )
+    gap = max(Decimal(0), Decimal(repr(solution.bound)) - opt_exact).quantize(GAP_PLACES)
     chosen, exact = (opt, opt_exact) if method is Method.OPTIMAL else (fifo_d, fifo_exact)
     notes.append(f"per-unit averaging and 99% of eligible duties, taxes and fees "
                  f"(190.51(b)); claim date {claim_date}")
     return Plan(
         claim=claim, method=method, claim_date=claim_date,
         refund=sum((d.refund for d in chosen), Decimal(0)), objective=exact,
-        optimal_refund=opt_refund, bound=bound, gap=max(Decimal(0), Decimal(repr(solution.bound)) - opt_exact).quantize(GAP_PLACES),
+        optimal_refund=opt_refund, bound=bound, gap=gap,
         fifo_refund=fifo_refund, designations=tuple(chosen), notes=tuple(notes),
         unpriced=tuple(unpriced),
         stats={"imports": len(imports), "usable_imports": len(usable),

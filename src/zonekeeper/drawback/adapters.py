@@ -1,0 +1,132 @@
+"""The drawback ports over the real tariff: HTS descriptions, would-owe duty, measure rules.
+
+Pure once the `Tariff` is loaded (the shell loads it). Three adapters:
+- `ScheduleDescriptions`: the line's own description in the revision in force on a date.
+  An 8-digit subheading printed only as its single statistical line (`4202.92.10.00`)
+  takes that line's description. Dates before the earliest loaded revision read the
+  earliest one and say so in `notes` (the shipped HTS starts with the 2026 Basic Edition).
+- `TariffEstimator`: what an article "would owe if imported" (190.22(a)(1)(ii), 190.32(b)):
+  with a known origin, the full duty quote of `zonekeeper.duty` (base rate, measures); with
+  no origin (the usual case for a domestic substitute), the Column 1 General rate of the
+  article's own HTS line on its value and quantity. Plus MPF at the fiscal year's ad valorem
+  rate on the value, without the per-entry floor and cap (a single line has no entry).
+- `MeasureBookPolicy`: per-measure eligibility from the Chapter 99 measures in force on the
+  import date for the line's code and origin (`Measure.drawback_eligible`); falls back to
+  the documented table of `measures` when the engine cannot tell.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from zonekeeper.drawback.measures import Component, DefaultPolicy, Eligibility
+from zonekeeper.drawback.records import ClaimType
+from zonekeeper.duty import LineItem, quote_line
+from zonekeeper.errors import CannotCompute, InputError
+from zonekeeper.tariff import Program, Tariff
+from zonekeeper.tariff.expressions import Basis
+from zonekeeper.tariff.schedule import Revision, Schedule
+from zonekeeper.tariff.units import quantity_unit_key
+
+
+class ScheduleDescriptions:
+    """`DescriptionSource` over a loaded `Schedule`."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+        self.notes: set[str] = set()
+        self._cache: dict[tuple[str, str], str | None] = {}
+
+    def revision(self, on: date) -> Revision:
+        try:
+            return self.schedule.revision_on(on)
+        except CannotCompute:
+            first = self.schedule.revisions[0]
+            self.notes.add(f"HTS descriptions for dates before {first.effective} read from "
+                           f"{first.name} (the earliest loaded revision)")
+            return first
+
+    def own_description(self, code: str, on: date) -> str | None:
+        revision = self.revision(on)
+        key = (code, revision.name)
+        if key not in self._cache:
+            line = revision.get(code)
+            if line is None and len(code) == 8:
+                line = revision.get(code + "00")
+            self._cache[key] = None if line is None else line.description
+        return self._cache[key]
+
+
+class TariffEstimator:
+    """`DutyEstimator` over the tariff engine (see the module docstring)."""
+
+    def __init__(self, tariff: Tariff) -> None:
+        self.tariff = tariff
+
+    def would_owe(
+        self, hts: str, value: Decimal, quantity: Decimal, unit: str, on: date,
+        origin: str | None,
+    ) -> Decimal:
+        try:
+            duty = self._duty(hts, value, quantity, unit, on, origin)
+        except InputError as error:
+            raise CannotCompute("; ".join(p.reason for p in error.problems)) from None
+        try:
+            mpf = self.tariff.fees.mpf_terms(on).rate * value
+        except CannotCompute:
+            mpf = Decimal(0)  # leaving a fee out only lowers the limit: conservative
+        return duty + mpf
+
+    def _duty(
+        self, hts: str, value: Decimal, quantity: Decimal, unit: str, on: date,
+        origin: str | None,
+    ) -> Decimal:
+        quantities = {quantity_unit_key(unit): quantity} if unit else {}
+        if origin:
+            quote = quote_line(
+                self.tariff, LineItem(hts=hts, origin=origin, value=value,
+                                      quantities=quantities), on)
+            if quote.duty is None:
+                raise CannotCompute("; ".join(quote.cannot_compute))
+            return Decimal(quote.duty)
+        line, revision = self.tariff.schedule.line(hts, on)
+        return line.general.amount(Basis(value=value, quantities=quantities))
+
+
+_PROGRAM = {
+    Component.S232: Program.SECTION232,
+    Component.S301: Program.SECTION301,
+    Component.S122: Program.SECTION122,
+    Component.IEEPA: Program.IEEPA,
+}
+
+
+class MeasureBookPolicy:
+    """`MeasurePolicy` reading `Measure.drawback_eligible` for the line's measures."""
+
+    def __init__(self, tariff: Tariff) -> None:
+        self.tariff = tariff
+        self.fallback = DefaultPolicy()
+
+    def eligibility(
+        self, component: Component, hts: str, origin: str | None, on: date, claim: ClaimType
+    ) -> Eligibility:
+        default = self.fallback.eligibility(component, hts, origin, on, claim)
+        program = _PROGRAM.get(component)
+        if program is None or not origin:
+            return default
+        try:
+            measures, _ = self.tariff.measures.applicable(hts, origin, on)
+        except (CannotCompute, InputError):
+            return default
+        mine = [m for m in measures if m.program is program]
+        if not mine:
+            return default
+        verdicts = {m.drawback_eligible for m in mine}
+        headings = ", ".join(m.heading for m in mine)
+        if verdicts == {True}:
+            return Eligibility(True, f"{headings}: drawback eligible ({mine[0].source})")
+        if False in verdicts:
+            return Eligibility(False, f"{headings}: drawback not available for this measure")
+        return Eligibility(False, f"{headings}: drawback conditional on the action; not claimed")

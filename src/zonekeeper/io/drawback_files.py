@@ -1,0 +1,545 @@
+"""Drawback files in and out: import entry lines, exports, production, prior claims, plans.
+
+Inputs are CSV with a header row, JSON (a list of objects) or JSON lines (`.jsonl`).
+Column names are matched case-insensitively; the ACE ES-003 "Entry Summary Line Tariff
+Details" names are accepted for import lines (`Entry Summary Number`, `Entry Summary Line
+Number`, `HTS Number - Full`, `Line Tariff Goods Value Amount`, `Line Tariff Duty Amount`,
+`Line Tariff Quantity (1)`, `Line Tariff UOM (1) Code`, `Country of Origin Code`, `Entry
+Date`, `Importer Number`). In ES-003 each Chapter 99 heading is its own tariff-ordinal row
+of the same line: such a row's duty is added to the line's component for that heading's
+program (301, 232, 122, IEEPA), never to the ordinary duty.
+
+A reader validates the whole file and raises `InputError` with every problem (file, row,
+field) or returns frozen records: nothing is half read. Rows are numbered as a spreadsheet
+shows them (header = row 1); in JSON the first object is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from zonekeeper.drawback.claim import Claim, ClaimLine
+from zonekeeper.drawback.measures import Component
+from zonekeeper.drawback.plan import Designation, Method, Plan
+from zonekeeper.drawback.records import (
+    ClaimType,
+    Disposition,
+    Export,
+    ImportLine,
+    PriorDesignation,
+    ProductionInput,
+)
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.money import fmt, parse_decimal
+
+ES003: Mapping[str, str] = {
+    "entry summary number": "entry_no",
+    "entry summary line number": "line",
+    "hts number - full": "hts",
+    "line tariff goods value amount": "value",
+    "line tariff duty amount": "duty",
+    "line tariff quantity (1)": "quantity",
+    "line tariff uom (1) code": "unit",
+    "country of origin code": "origin",
+    "entry date": "import_date",
+    "importer number": "importer",
+    "tariff ordinal number": "ordinal",
+}
+
+HeadingClassifier = Callable[[str], Component | None]
+
+
+def _norm(name: str) -> str:
+    key = " ".join(name.strip().lstrip("\ufeff").lower().split())
+    return ES003.get(key, key.replace(" ", "_"))
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, {normalized column: text}) for each data row of a CSV/JSON/JSONL file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise InputError(Problem(f"cannot read: {error.strerror}", file=str(path))) from None
+    suffix = path.suffix.lower()
+    if suffix in (".json", ".jsonl"):
+        try:
+            if suffix == ".json":
+                objects = json.loads(text)
+                if not isinstance(objects, list):
+                    raise InputError(Problem("expected a JSON list of objects", file=str(path)))
+            else:
+                objects = [json.loads(ln) for ln in text.splitlines() if ln.strip()]
+        except json.JSONDecodeError as error:
+            raise InputError(Problem(f"not JSON: {error.msg}", file=str(path),
+                                     row=error.lineno)) from None
+        for n, obj in enumerate(objects, start=1):
+            if not isinstance(obj, dict):
+                raise InputError(Problem("expected an object", file=str(path), row=n))
+            yield n, {_norm(k): "" if v is None else str(v) for k, v in obj.items()}
+        return
+    reader = csv.reader(text.splitlines())
+    header = next(reader, None)
+    if header is None:
+        raise InputError(Problem("empty file: no header row", file=str(path)))
+    names = [_norm(h) for h in header]
+    for n, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        yield n, {names[k]: c.strip() for k, c in enumerate(cells) if k < len(names)}
+
+
+class _Row:
+    """Typed access to one row, collecting problems instead of stopping at the first."""
+
+    def __init__(self, file: str, row: int, cells: dict[str, str], problems: list[Problem]):
+        self.file, self.row, self.cells, self.problems = file, row, cells, problems
+
+    def _bad(self, name: str, reason: str) -> None:
+        self.problems.append(Problem(reason, file=self.file, row=self.row, field=name))
+
+    def text(self, name: str, required: bool = True) -> str | None:
+        value = self.cells.get(name, "").strip()
+        if not value:
+            if required:
+                self._bad(name, "missing")
+            return None
+        return value
+
+    def decimal(self, name: str, required: bool = True, positive: bool = False) -> Decimal | None:
+        raw = self.text(name, required)
+        if raw is None:
+            return None
+        try:
+            value = parse_decimal(raw)
+        except ValueError as error:
+            self._bad(name, str(error))
+            return None
+        if value < 0 or (positive and value == 0):
+            self._bad(name, f"must be {'greater than' if positive else 'at least'} 0: {raw}")
+            return None
+        return value
+
+    def day(self, name: str, required: bool = True) -> date | None:
+        raw = self.text(name, required)
+        if raw is None:
+            return None
+        for pattern in ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d"):
+            try:
+                return datetime.strptime(raw, pattern).date()
+            except ValueError:
+                continue
+        self._bad(name, f"not a date (YYYY-MM-DD): {raw!r}")
+        return None
+
+    def hts(self, name: str, required: bool = True, chapter99: bool = False) -> str | None:
+        raw = self.text(name, required)
+        if raw is None:
+            return None
+        digits = re.sub(r"[.\s-]", "", raw)
+        if not digits.isdigit() or len(digits) not in (6, 8, 10):
+            self._bad(name, f"not an HTS number (8 or 10 digits): {raw!r}")
+            return None
+        if len(digits) < 8 and not chapter99:
+            self._bad(name, f"an HTS subheading needs at least 8 digits: {raw!r}")
+            return None
+        return digits
+
+    def integer(self, name: str) -> int | None:
+        raw = self.text(name)
+        if raw is None:
+            return None
+        try:
+            return int(parse_decimal(raw).to_integral_exact())
+        except (ValueError, ArithmeticError):
+            self._bad(name, f"not a whole number: {raw!r}")
+            return None
+
+
+def _default_heading(heading: str) -> Component | None:
+    """Program of a Chapter 99 heading by its number, when the tariff engine is not asked."""
+    if heading.startswith("990388") or heading.startswith("990391"):
+        return Component.S301
+    if heading[:6] in ("990380", "990381", "990385", "990394", "990378", "990379"):
+        return Component.S232
+    if heading.startswith("990303"):
+        return Component.S122
+    if heading.startswith("990301") or heading.startswith("990302"):
+        return Component.IEEPA
+    return None
+
+
+_ADD = {
+    Component.S301: "duty_301", Component.S232: "duty_232", Component.S122: "duty_122",
+    Component.IEEPA: "duty_ieepa", Component.IEEPA_RECIPROCAL: "duty_ieepa_reciprocal",
+    Component.IEEPA_FENTANYL: "duty_ieepa_fentanyl", Component.ADCVD: "duty_adcvd",
+}
+
+
+def read_imports(path: Path, classify: HeadingClassifier | None = None) -> tuple[ImportLine, ...]:
+    """Import entry lines (see the module docstring for columns)."""
+    classify = classify or _default_heading
+    problems: list[Problem] = []
+    lines: dict[tuple[str, int], ImportLine] = {}
+    extras: list[tuple[int, tuple[str, int], str, Decimal]] = []
+    fee_of_entry: dict[str, tuple[Decimal, int]] = {}
+    for n, cells in read_rows(path):
+        r = _Row(str(path), n, cells, problems)
+        entry, line = r.text("entry_no"), r.integer("line")
+        hts = r.hts("hts", chapter99=True)
+        if hts is not None and hts.startswith("99"):
+            duty = r.decimal("duty")
+            if entry and line is not None and duty is not None:
+                extras.append((n, (entry, line), hts, duty))
+            continue
+        import_date, quantity = r.day("import_date"), r.decimal("quantity", positive=True)
+        unit, value, duty = r.text("unit"), r.decimal("value"), r.decimal("duty")
+        optional = {name: r.decimal(name, required=False) for name in (
+            "duty_301", "duty_232", "duty_122", "duty_ieepa", "duty_ieepa_reciprocal",
+            "duty_ieepa_fentanyl", "duty_adcvd", "hmf")}
+        mpf = r.decimal("mpf", required=False)
+        if None in (entry, line, hts, import_date, quantity, unit, value, duty):
+            continue
+        assert entry is not None and line is not None and hts is not None
+        assert import_date is not None and quantity is not None and unit is not None
+        assert value is not None and duty is not None
+        if (entry, line) in lines:
+            problems.append(Problem(f"entry {entry} line {line} given twice", file=str(path),
+                                    row=n, field="line"))
+            continue
+        if mpf is not None:
+            seen = fee_of_entry.setdefault(entry, (mpf, n))
+            if seen[0] != mpf:
+                problems.append(Problem(
+                    f"entry {entry}: MPF {mpf} differs from {seen[0]} on row {seen[1]} "
+                    "(mpf is the entry's fee; give the same value on each line or on one)",
+                    file=str(path), row=n, field="mpf"))
+        lines[(entry, line)] = ImportLine(
+            entry_no=entry, line=line, import_date=import_date, hts=hts, quantity=quantity,
+            unit=unit, value=value, duty=duty, mpf=mpf,
+            origin=(r.text("origin", False) or None), part=r.text("part", False),
+            importer=r.text("importer", False), row=n,
+            **{k: v for k, v in optional.items() if v is not None},
+        )
+    for n, key, heading, amount in extras:
+        target = lines.get(key)
+        component = classify(heading)
+        if target is None:
+            problems.append(Problem(f"Chapter 99 row for entry {key[0]} line {key[1]} with no "
+                                    "line of its own", file=str(path), row=n, field="hts"))
+        elif component is None or component not in _ADD:
+            problems.append(Problem(f"Chapter 99 heading {heading}: program unknown",
+                                    file=str(path), row=n, field="hts"))
+        else:
+            attr = _ADD[component]
+            lines[key] = replace(target, **{attr: getattr(target, attr) + amount})
+    if problems:
+        raise InputError(problems)
+    return tuple(lines.values())
+
+
+_DISPOSITIONS = {
+    "export": Disposition.EXPORT, "exported": Disposition.EXPORT,
+    "destruction": Disposition.DESTRUCTION, "destroyed": Disposition.DESTRUCTION,
+    "zone_restricted": Disposition.ZONE_RESTRICTED, "zone-restricted": Disposition.ZONE_RESTRICTED,
+    "zr": Disposition.ZONE_RESTRICTED,
+}
+
+
+def read_exports(path: Path) -> tuple[Export, ...]:
+    """Exports, destructions and zone-restricted admissions (deemed exports, 190.181)."""
+    problems: list[Problem] = []
+    out: dict[str, Export] = {}
+    for n, cells in read_rows(path):
+        r = _Row(str(path), n, cells, problems)
+        ref, day = r.text("export_ref"), r.day("export_date")
+        hts, qty = r.hts("hts"), r.decimal("quantity", positive=True)
+        unit, value = r.text("unit"), r.decimal("value")
+        sched = r.hts("schedule_b", required=False)
+        notice = r.day("notice_date", required=False)
+        raw_disp = (r.text("disposition", False) or "export").lower()
+        disposition = _DISPOSITIONS.get(raw_disp)
+        if disposition is None:
+            problems.append(Problem(f"disposition must be export, destruction or "
+                                    f"zone_restricted: {raw_disp!r}", file=str(path), row=n,
+                                    field="disposition"))
+        if None in (ref, day, hts, qty, unit, value) or disposition is None:
+            continue
+        assert ref is not None and day is not None and hts is not None and qty is not None
+        assert unit is not None and value is not None
+        if ref in out:
+            problems.append(Problem(f"export {ref} given twice", file=str(path), row=n,
+                                    field="export_ref"))
+            continue
+        out[ref] = Export(
+            export_ref=ref, export_date=day, hts=hts, quantity=qty, unit=unit, value=value,
+            schedule_b=sched, part=r.text("part", False), destination=r.text("destination", False),
+            disposition=disposition, origin=r.text("origin", False), notice_date=notice, row=n,
+        )
+    if problems:
+        raise InputError(problems)
+    return tuple(out.values())
+
+
+def read_production(path: Path) -> tuple[ProductionInput, ...]:
+    """Production records: one row per input of a run (`input_part` or `input_hts`)."""
+    problems: list[Problem] = []
+    out: list[ProductionInput] = []
+    first_of_run: dict[str, tuple[date, str, Decimal]] = {}
+    for n, cells in read_rows(path):
+        r = _Row(str(path), n, cells, problems)
+        ref, day = r.text("production_ref"), r.day("date")
+        product, pqty = r.text("product_part"), r.decimal("product_qty", positive=True)
+        ipart, ihts = r.text("input_part", False), r.hts("input_hts", required=False)
+        iqty = r.decimal("input_qty", positive=True)
+        ivalue = r.decimal("input_value", required=False)
+        if ipart is None and ihts is None and "input_hts" not in {p.field for p in problems
+                                                                   if p.row == n}:
+            problems.append(Problem("give input_part or input_hts", file=str(path), row=n,
+                                    field="input_part"))
+            continue
+        if None in (ref, day, product, pqty, iqty):
+            continue
+        assert ref is not None and day is not None and product is not None
+        assert pqty is not None and iqty is not None
+        run = first_of_run.setdefault(ref, (day, product, pqty))
+        if run != (day, product, pqty):
+            problems.append(Problem(f"production {ref}: date, product_part and product_qty "
+                                    "must be the same on every row of the run",
+                                    file=str(path), row=n, field="production_ref"))
+            continue
+        out.append(ProductionInput(ref, day, product, pqty, ipart, ihts, iqty, ivalue, row=n))
+    if problems:
+        raise InputError(problems)
+    return tuple(out)
+
+
+def read_claimed(path: Path) -> tuple[PriorDesignation, ...]:
+    """Import quantities designated on earlier claims (`entry_no,line,quantity,claim_no`)."""
+    problems: list[Problem] = []
+    out: list[PriorDesignation] = []
+    for n, cells in read_rows(path):
+        r = _Row(str(path), n, cells, problems)
+        entry, line = r.text("entry_no"), r.integer("line")
+        qty, claim = r.decimal("quantity", positive=True), r.text("claim_no")
+        if entry is None or line is None or qty is None or claim is None:
+            continue
+        out.append(PriorDesignation(entry, line, qty, claim, row=n))
+    if problems:
+        raise InputError(problems)
+    return tuple(out)
+
+
+# -- plans ------------------------------------------------------------------------------
+
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON: money as decimal strings, dates ISO (the CLI contract)."""
+    return {
+        "claim_type": plan.claim.value,
+        "provision": plan.claim.provision,
+        "method": plan.method.value,
+        "claim_date": plan.claim_date.isoformat(),
+        "refund": fmt(plan.refund),
+        "optimal_refund": fmt(plan.optimal_refund),
+        "fifo_refund": fmt(plan.fifo_refund),
+        "uplift": fmt(plan.uplift),
+        "objective": str(plan.objective.quantize(Decimal("0.000001"))),
+        "bound": fmt(plan.bound),
+        "gap": str(plan.gap),
+        "optimal": plan.gap <= Decimal("0.005"),
+        "designations": [designation_to_json(d) for d in plan.designations],
+        "unpriced": list(plan.unpriced),
+        "notes": list(plan.notes),
+        "stats": dict(plan.stats),
+    }
+
+
+def designation_to_json(d: Designation) -> dict[str, Any]:
+    return {
+        "import_entry": d.import_entry,
+        "import_line": d.import_line,
+        "export_ref": d.export_ref,
+        "quantity": str(d.quantity),
+        "unit": d.unit,
+        "refund": fmt(d.refund),
+        "rule": d.rule,
+        "import_date": d.import_date.isoformat(),
+        "export_date": d.export_date.isoformat(),
+        "import_hts": d.import_hts,
+        "export_hts": d.export_hts,
+        "refund_per_unit": str(d.refund_per_unit.quantize(Decimal("0.000001"))),
+        "lesser_of": d.lesser_of,
+        "components": {k: fmt(v) for k, v in d.components.items()},
+        "production_ref": d.production_ref,
+        "disposition": d.disposition,
+        "reasons": list(d.reasons),
+    }
+
+
+def read_plan(path: Path) -> Plan:
+    """A plan written by `plan_to_json`, checked field by field."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputError(Problem(f"cannot read: {error.strerror}", file=str(path))) from None
+    except json.JSONDecodeError as error:
+        raise InputError(Problem(f"not JSON: {error.msg}", file=str(path))) from None
+    problems: list[Problem] = []
+    try:
+        designations = tuple(_designation(d) for d in data["designations"])
+        plan = Plan(
+            claim=ClaimType(data["claim_type"]), method=Method(data["method"]),
+            claim_date=date.fromisoformat(data["claim_date"]),
+            refund=Decimal(data["refund"]), objective=Decimal(data["objective"]),
+            optimal_refund=Decimal(data["optimal_refund"]), bound=Decimal(data["bound"]),
+            gap=Decimal(data["gap"]), fifo_refund=Decimal(data["fifo_refund"]),
+            designations=designations, notes=tuple(data.get("notes", ())),
+            unpriced=tuple(data.get("unpriced", ())), stats=dict(data.get("stats", {})),
+        )
+    except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+        problems.append(Problem(f"not a drawback plan: {error!r}", file=str(path)))
+        raise InputError(problems) from None
+    return plan
+
+
+def _designation(d: dict[str, Any]) -> Designation:
+    return Designation(
+        import_entry=str(d["import_entry"]), import_line=int(d["import_line"]),
+        export_ref=str(d["export_ref"]), quantity=Decimal(d["quantity"]), unit=str(d["unit"]),
+        refund=Decimal(d["refund"]), rule=str(d["rule"]),
+        import_date=date.fromisoformat(d["import_date"]),
+        export_date=date.fromisoformat(d["export_date"]), import_hts=str(d["import_hts"]),
+        export_hts=str(d["export_hts"]), refund_per_unit=Decimal(d["refund_per_unit"]),
+        lesser_of=str(d["lesser_of"]),
+        components={k: Decimal(v) for k, v in d["components"].items()},
+        reasons=tuple(d.get("reasons", ())), production_ref=d.get("production_ref"),
+        disposition=str(d.get("disposition", "export")),
+    )
+
+
+# -- claims -----------------------------------------------------------------------------
+
+CLAIM_LINE_COLUMNS = (
+    "line", "itin", "import_entry", "import_line", "import_date", "import_hts", "quantity",
+    "unit", "export_ref", "export_date", "export_hts", "disposition", "production_ref",
+    "rule", "refund_per_unit", "refund", "components", "lesser_of",
+)
+
+
+def claim_to_json(claim: Claim) -> dict[str, Any]:
+    h = claim.header
+    return {
+        "header": {
+            "claimant": h.claimant, "port": h.port, "drawback_entry": h.drawback_entry,
+            "provision": h.provision, "claim_date": h.claim_date, "method": h.method,
+            "refund": fmt(h.refund),
+            "refund_by_component": {k: fmt(v) for k, v in h.refund_by_component.items()},
+            "lines": h.lines, "bound": fmt(h.bound), "fifo_refund": fmt(h.fifo_refund),
+            "certifications": list(h.certifications),
+        },
+        "lines": [_claim_line(ln) for ln in claim.lines],
+    }
+
+
+def _claim_line(ln: ClaimLine) -> dict[str, Any]:
+    d = designation_to_json(ln.designation)
+    return {"line": ln.line, "itin": ln.itin, **{k: d[k] for k in CLAIM_LINE_COLUMNS
+                                                 if k in d}}
+
+
+def write_claim(claim: Claim, out: Path) -> list[Path]:
+    """Header and lines as JSON and CSV, and a readable summary as Markdown and HTML."""
+    data = claim_to_json(claim)
+    files: dict[str, str] = {}
+    files["claim.json"] = json.dumps(data, indent=2) + "\n"
+    header = io.StringIO()
+    w = csv.writer(header, lineterminator="\n")
+    w.writerow(["field", "value"])
+    for key, value in data["header"].items():
+        if key == "refund_by_component":
+            for comp, amount in value.items():
+                w.writerow([f"refund_{comp}", amount])
+        elif key == "certifications":
+            for n, text in enumerate(value, start=1):
+                w.writerow([f"certification_{n}", text])
+        else:
+            w.writerow([key, value])
+    files["claim_header.csv"] = header.getvalue()
+    lines = io.StringIO()
+    w = csv.writer(lines, lineterminator="\n")
+    w.writerow(CLAIM_LINE_COLUMNS)
+    for row in data["lines"]:
+        w.writerow([
+            ";".join(f"{k}={v}" for k, v in row[c].items()) if c == "components"
+            else ("" if row.get(c) is None else row.get(c)) for c in CLAIM_LINE_COLUMNS
+        ])
+    files["claim_lines.csv"] = lines.getvalue()
+    files["claim.md"] = _markdown(claim)
+    files["claim.html"] = _html(claim)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in files.items():
+        target = out / name
+        tmp = out / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+        written.append(target)
+    return written
+
+
+def _summary_rows(claim: Claim) -> list[tuple[str, str]]:
+    h = claim.header
+    rows = [("Provision", h.provision), ("Claimant", h.claimant), ("Port", h.port),
+            ("Drawback entry", h.drawback_entry), ("Claim date", h.claim_date),
+            ("Designation method", h.method), ("Lines", str(h.lines)),
+            ("Refund claimed", fmt(h.refund))]
+    rows += [(f"  of which {k}", fmt(v)) for k, v in h.refund_by_component.items()]
+    rows += [("Proven upper bound (any designation)", fmt(h.bound)),
+             ("FIFO designation would claim", fmt(h.fifo_refund))]
+    return rows
+
+
+def _markdown(claim: Claim) -> str:
+    out = ["# Drawback claim", "", "| | |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in _summary_rows(claim)]
+    out += ["", "## Designations", "",
+            "| # | import entry/line | imported | qty | export | exported | rule | refund |",
+            "|---|---|---|---|---|---|---|---|"]
+    for ln in claim.lines:
+        d = ln.designation
+        out.append(f"| {ln.line} | {d.import_entry}/{d.import_line} | {d.import_date} | "
+                   f"{d.quantity} {d.unit} | {d.export_ref} | {d.export_date} | {d.rule} | "
+                   f"{fmt(d.refund)} |")
+    out += ["", "## Certifications", ""] + [f"- {c}" for c in claim.header.certifications]
+    return "\n".join(out) + "\n"
+
+
+def _html(claim: Claim) -> str:
+    e = html.escape
+    rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in _summary_rows(claim))
+    lines = "".join(
+        f"<tr><td>{ln.line}</td><td>{e(ln.designation.import_entry)}/"
+        f"{ln.designation.import_line}</td><td>{ln.designation.import_date}</td>"
+        f"<td>{ln.designation.quantity} {e(ln.designation.unit)}</td>"
+        f"<td>{e(ln.designation.export_ref)}</td><td>{ln.designation.export_date}</td>"
+        f"<td>{e(ln.designation.rule)}</td><td>{fmt(ln.designation.refund)}</td>"
+        f"<td>{e('; '.join(ln.designation.reasons))}</td></tr>"
+        for ln in claim.lines)
+    certs = "".join(f"<li>{e(c)}</li>" for c in claim.header.certifications)
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>Drawback claim</title>"
+        "</head><body><h1>Drawback claim</h1>"
+        f"<table>{rows}</table><h2>Designations</h2><table><tr><th>#</th><th>Import</th>"
+        "<th>Imported</th><th>Quantity</th><th>Export</th><th>Exported</th><th>Rule</th>"
+        f"<th>Refund</th><th>Why eligible</th></tr>{lines}</table>"
+        f"<h2>Certifications</h2><ul>{certs}</ul></body></html>\n"
+    )
