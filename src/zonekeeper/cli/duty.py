@@ -22,7 +22,7 @@ from zonekeeper.duty.entry import EntryQuote, quote_entry
 from zonekeeper.duty.quote import MODES, LineItem, LineQuote
 from zonekeeper.duty.serialize import entry_json, money, quote_json
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.io.entry_lines import parse_pairs, read_entry_lines
+from zonekeeper.io.entry_lines import parse_entry_lines, parse_pairs
 from zonekeeper.money import parse_decimal
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.measures import AdcvdCase
@@ -152,13 +152,17 @@ def entry(
         text = file.read_text(encoding="utf-8-sig")
     except OSError as error:
         raise InputError(Problem(f"cannot read: {error.strerror}", str(file))) from None
-    items = read_entry_lines(text, str(file))
-    try:
-        quoted = quote_entry(_tariff(), items, when)
-    except InputError as error:  # rows in quote_entry count lines from 1; the file, from 2
-        raise InputError(
-            Problem(p.reason, str(file), (p.row or 0) + 1, p.field) for p in error.problems
-        ) from None
+    numbered, problems = parse_entry_lines(text, str(file))
+    if not numbered:
+        raise InputError(problems)
+    quoted = quote_entry(
+        _tariff(),
+        [item for _, item in numbered],
+        when,
+        file=str(file),
+        rows=[row for row, _ in numbered],
+        problems=problems,
+    )
     if as_json:
         typer.echo(json.dumps(entry_json(quoted), indent=2))
     else:
@@ -172,12 +176,14 @@ def _print_line(console: Console, number: int, line: LineQuote) -> None:
         f"({line.revision}, {line.column})"
     )
     table = Table(title=title, title_justify="left", show_lines=False)
-    for column in ("program", "heading", "rate", "basis", "amount", "source"):
+    for column in ("program", "heading", "rate", "basis", "amount"):
         table.add_column(column, justify="right" if column == "amount" else "left")
     for c in line.components:
-        table.add_row(c.program.value, c.heading, c.rate, c.basis, money(c.amount), c.source)
-    table.add_row("", "", "", "line duty", money(line.duty) or "not computed", "")
+        table.add_row(c.program.value, c.heading, c.rate, c.basis, money(c.amount))
+    table.add_row("", "", "", "line duty", money(line.duty) or "not computed")
     console.print(table)
+    for c in line.components:
+        console.print(f"  [dim]{c.heading}[/dim]: {c.source}", highlight=False)
     for reason in line.cannot_compute:
         console.print(f"  [red]cannot compute[/red]: {reason}")
     for reason in line.pf_required:
@@ -189,14 +195,16 @@ def _print_entry(entry: EntryQuote) -> None:
     for number, line in enumerate(entry.lines, start=1):
         _print_line(console, number, line)
     fees = Table(title=f"Entry on {entry.on.isoformat()}", title_justify="left")
-    for column in ("item", "rate", "basis", "amount", "source"):
+    for column in ("item", "rate", "basis", "amount", "how"):
         fees.add_column(column, justify="right" if column == "amount" else "left")
     fees.add_row("duty", "", "", money(entry.duty) or "not computed", "sum of lines")
     for fee in (entry.mpf, entry.hmf):
         fees.add_row(fee.fee, fee.rate, money(fee.basis) or "", money(fee.amount) or "not computed",
-                     f"{fee.bound}; {fee.source}")  # fmt: skip
+                     fee.bound)  # fmt: skip
     fees.add_row("total", "", "", money(entry.total) or "not computed", "")
     console.print(fees)
+    for fee in (entry.mpf, entry.hmf):
+        console.print(f"  [dim]{fee.fee}[/dim]: {fee.source}", highlight=False)
     warnings = dict.fromkeys(
         [w for line in entry.lines for w in line.warnings] + list(entry.warnings)
     )

@@ -95,28 +95,41 @@ def hmf_fee(tariff: Tariff, vessel_value: Decimal, on: date) -> FeeLine:
 
 
 def quote_entry(
-    tariff: Tariff, items: Sequence[LineItem], on: date, *, frozen_on: date | None = None
+    tariff: Tariff,
+    items: Sequence[LineItem],
+    on: date,
+    *,
+    frozen_on: date | None = None,
+    file: str | None = None,
+    rows: Sequence[int] | None = None,
+    problems: Sequence[Problem] = (),
 ) -> EntryQuote:
     """Price every line on `on`, then MPF once for the entry and HMF on vessel lines.
 
     `frozen_on` prices every line as privileged-foreign goods frozen on that date
     (19 CFR 146.65(a)(1)); the fees are always those of the filing date `on`.
-    Every bad line is reported at once (InputError with one problem per line and field).
+    Every bad line is reported at once (InputError with one problem per line and field);
+    problems carry `file` and the line's `rows` entry (default: the line number, or no row
+    for a one-line entry). `problems` already found by a reader are reported with them.
     """
     if not items:
         raise InputError(Problem("an entry needs at least one line", field="lines"))
     quotes: list[LineQuote] = []
-    problems: list[Problem] = []
-    for number, item in enumerate(items, start=1):
+    found: list[Problem] = list(problems)
+    for index, item in enumerate(items):
         try:
             quotes.append(quote_line(tariff, item, on, frozen_on=frozen_on))
         except InputError as error:
-            problems.extend(
-                Problem(p.reason, p.file, p.row if p.row is not None else number, p.field)
+            if rows is not None:
+                row: int | None = rows[index]
+            else:
+                row = None if len(items) == 1 else index + 1
+            found.extend(
+                Problem(p.reason, p.file or file, p.row if p.row is not None else row, p.field)
                 for p in error.problems
             )
-    if problems:
-        raise InputError(problems)
+    if found:
+        raise InputError(sorted(found, key=lambda p: p.row or 0))
     value = sum((q.item.value for q in quotes), ZERO)
     vessel = sum((q.item.value for q in quotes if q.item.mode == "vessel"), ZERO)
     mpf = mpf_fee(tariff, value, on)

@@ -227,8 +227,9 @@ def quote_line(
     """Price one line on `on` (frozen at `frozen_on` for PF goods). See the module docstring.
 
     Raises InputError for bad input (unknown HTS, bad country, negative value, a missing
-    quantity a specific rate needs). Never raises CannotCompute: such parts are reported in
-    `cannot_compute` and the duty is None.
+    quantity a specific rate needs), and CannotCompute only when no tariff revision is loaded
+    for the date (nothing to classify against). Any component that cannot be computed is
+    reported in `cannot_compute` and the duty is None.
     """
     item = validate_item(item)
     classified_on = frozen_on or on
@@ -281,7 +282,8 @@ def quote_line(
                 drawback_eligible=False,
             )
         )  # fmt: skip
-    warnings.extend(_stale_warnings(tariff, revision, code, item.origin, on))
+    applied = frozenset(c.heading for c in components if c.program is not Program.BASE)
+    warnings.extend(_stale_warnings(tariff, revision, code, item.origin, on, applied))
     duty = None if cannot else sum((c.amount for c in components), ZERO)
     pf_reasons = [
         f"{m.heading} ({m.title}) from {m.pf_required_from}"
@@ -332,15 +334,23 @@ def _content_excluded(measures: list[Measure], basis: Basis) -> Decimal | None:
 
 
 def _stale_warnings(
-    tariff: Tariff, revision: Revision, code: str, origin: str, on: date
+    tariff: Tariff,
+    revision: Revision,
+    code: str,
+    origin: str,
+    on: date,
+    applied: frozenset[str],
 ) -> list[str]:
-    """Listed codes in this subheading that the revision no longer has (renumbered codes)."""
+    """Listed codes in this subheading that the revision no longer has (renumbered codes),
+    for programs that do not already apply to the goods."""
     prefixes = tariff.measures.hs6_list_codes(code)
     if not prefixes:
         return []
     exists = {p: _exists(revision, p) for p in prefixes}
     by_prefix: dict[str, list[str]] = {}
     for measure, prefix in tariff.measures.stale_list_codes(code, origin, on, exists):
+        if measure.heading in applied or measure.program in _programs_of(tariff, applied):
+            continue
         by_prefix.setdefault(prefix, []).append(measure.heading)
     return [
         f"{', '.join(dict.fromkeys(headings))} list {prefix}, which is not in {revision.name}: "
@@ -350,6 +360,11 @@ def _stale_warnings(
     ]
 
 
+def _programs_of(tariff: Tariff, headings: frozenset[str]) -> set[Program]:
+    found = (tariff.measures.by_heading(h) for h in headings)
+    return {m.program for m in found if m is not None}
+
+
 _EXISTS: dict[tuple[str, str], bool] = {}
 
 
@@ -357,6 +372,9 @@ def _exists(revision: Revision, prefix: str) -> bool:
     key = (revision.name, prefix)
     found = _EXISTS.get(key)
     if found is None:
-        found = revision.get(prefix) is not None if len(prefix) in (2, 4, 6, 8, 10) else True
+        if len(prefix) not in (2, 4, 6, 8, 10):
+            found = True  # not a code the schedule could hold; nothing to say
+        else:
+            found = revision.get(prefix) is not None or bool(revision.under(prefix))
         _EXISTS[key] = found
     return found

@@ -51,6 +51,15 @@ def _unit(text: str) -> str:
 
 def read_entry_lines(text: str, file: str) -> list[LineItem]:
     """Parse the CSV text of an entry; InputError listing every problem (file, row, field)."""
+    numbered, problems = parse_entry_lines(text, file)
+    if problems:
+        raise InputError(problems)
+    return [item for _, item in numbered]
+
+
+def parse_entry_lines(text: str, file: str) -> tuple[list[tuple[int, LineItem]], list[Problem]]:
+    """The good rows with their row numbers, and the problems of the bad ones, so that the
+    caller can check the good rows against the tariff and report everything at once."""
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
@@ -58,7 +67,7 @@ def read_entry_lines(text: str, file: str) -> list[LineItem]:
         raise InputError(
             Problem(f"missing column(s): {', '.join(missing)}", file, 1, ",".join(missing))
         )
-    items: list[LineItem] = []
+    items: list[tuple[int, LineItem]] = []
     problems: list[Problem] = []
     for number, raw in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
@@ -66,12 +75,10 @@ def read_entry_lines(text: str, file: str) -> list[LineItem]:
             continue
         item = _row(row, file, number, problems)
         if item is not None:
-            items.append(item)
-    if problems:
-        raise InputError(problems)
-    if not items:
-        raise InputError(Problem("no lines in the file", file, None, None))
-    return items
+            items.append((number, item))
+    if not items and not problems:
+        problems.append(Problem("no lines in the file", file, None, None))
+    return items, problems
 
 
 def _row(

@@ -371,15 +371,13 @@ class MeasureBook:
 
 
 def _additional_rate(shape: RateShape, pct: Decimal, of: str | None) -> Rate:
+    """The measure's rate as a `Rate` of kind `additional` (added to the goods' own duty)."""
     if shape == "content":
-        text = (
-            f"The duty provided in the applicable subheading + {pct}% of the value of the "
-            f"{of} content"
-        )
+        text = f"+{pct}% of the {of} content value"
     elif shape == "floor":
-        text = f"Total duty not less than {pct}% (column 1 rate below {pct}% raised to {pct}%)"
+        text = f"{pct}% floor (duty raised to {pct}% of value)"
     else:
-        text = f"The duty provided in the applicable subheading + {pct}%"
+        text = f"+{pct}%"
     return Rate(text=text, kind="additional", components=(AdValorem(pct, of),))
 
 
