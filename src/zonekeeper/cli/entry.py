@@ -1,1 +1,292 @@
-"""CLI commands: entry (being built)."""
+"""CLI commands for leaving the zone: entries (weekly, single, admission), HMF and alerts.
+
+`zonekeeper entry weekly|consumption|admission`, `zonekeeper fees hmf` and
+`zonekeeper alerts`: a thin shell over `services.entries`. Rich tables for people, `--json`
+for scripts (the contract: money as cent strings, `null` with reasons for a figure that
+cannot be computed), `--csv`, `--html FILE`, `--pdf FILE` for the broker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from zonekeeper.cli.app import app, settings
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.io import documents
+from zonekeeper.money import ZERO, fmt
+from zonekeeper.services import entries as service
+from zonekeeper.zone.alerts import Alert
+from zonekeeper.zone.hmf import Quarter
+from zonekeeper.zone.weekly import Week, WeeklyEntry
+
+entry_app = typer.Typer(help="CBP entries out of the zone (type 06) and Form 214 data.",
+                        no_args_is_help=True)
+fees_app = typer.Typer(help="Fees owed by the zone (HMF on admissions).", no_args_is_help=True)
+app.add_typer(entry_app, name="entry")
+app.add_typer(fees_app, name="fees")
+
+out = Console(highlight=False, soft_wrap=True)
+
+ZoneOption = Annotated[
+    str | None,
+    typer.Option("--zone", help="Zone number (needed only when the database holds several)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        problem = Problem(f"not a date: {text!r} (write YYYY-MM-DD)", field=option)
+        raise InputError(problem) from None
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2))
+
+
+def _money(amount: str | None) -> str:
+    return "cannot compute" if amount is None else f"${amount}"
+
+
+def print_weekly(console: Console, entry: WeeklyEntry, *, max_lines: int = 60) -> None:
+    """The weekly entry for people: lines, summaries, MPF saved, what was not entered."""
+    e = documents.weekly_entry_json(entry)
+    console.print(
+        f"[bold]Weekly entry (type {e['entry_type']}) {e['week']}[/bold]: removals "
+        f"{e['week_start']} to {e['week_end']}, entry date {e['entry_date']}, entry summary "
+        f"{e['summary_date']} (due {e['summary_due']}); {e['removals']} removals for "
+        "consumption (19 CFR 146.63(c))"
+    )
+    table = Table(show_lines=False)
+    for column in ("#", "HTS", "Origin", "Status", "PF date", "Value", "Qty", "Components",
+                   "Duty"):
+        table.add_column(column, justify="right" if column in ("Value", "Duty", "Qty") else "left")
+    for line in e["lines"][:max_lines]:
+        comps = "\n".join(f"{c['program']} {c['heading']} {c['rate']} = {c['amount']}"
+                          for c in line["components"])
+        comps = comps or "\n".join(f"[red]cannot compute: {r}[/red]"
+                                   for r in line["cannot_compute"])
+        table.add_row(
+            f"{line['summary']}.{line['line']}", line["hts"], line["origin"], line["status"],
+            line["pf_date"] or "", line["value"], f"{line['quantity']} {line['unit']}", comps,
+            line["duty"] if line["duty"] is not None else "[red]cannot compute[/red]",
+        )
+    console.print(table)
+    if len(e["lines"]) > max_lines:
+        console.print(f"... {len(e['lines']) - max_lines} more lines (use --json or --csv)")
+    for s in e["summaries"]:
+        console.print(
+            f"entry summary {s['sequence']}: {s['lines']} lines; {s['mpf']['derivation']}"
+        )
+    console.print(
+        f"[bold]duty {_money(e['duty'])} + MPF ${e['mpf']} = total {_money(e['total'])}[/bold]"
+        f"  (domestic content excluded ${e['domestic_value_excluded']}; HMF not charged on "
+        "withdrawals)"
+    )
+    single = e["single_entries"]
+    console.print(
+        f"[green]MPF saved by the weekly entry: ${single['saving']}[/green] — "
+        f"{single['count']} single entries would pay ${single['mpf']}, the weekly entry "
+        f"pays ${single['weekly_mpf']}"
+    )
+    for n in e["not_entered"]:
+        console.print(f"not entered: {n['shipment_no']} ({n['disposition']}) — {n['reason']}")
+    for reason in e["cannot_compute"]:
+        console.print(f"[red]cannot compute[/red]: {reason}")
+
+
+def print_alerts(console: Console, found: list[Alert], as_of: dt.date) -> None:
+    if not found:
+        console.print(f"no open alerts as of {as_of}")
+        return
+    table = Table(title=f"Open alerts as of {as_of}")
+    for column in ("Due", "Kind", "Subject", "What to do", "Rule"):
+        table.add_column(column)
+    for a in found:
+        due = str(a.due or "")
+        table.add_row(f"[red]{due} overdue[/red]" if a.overdue else due, a.kind, a.subject,
+                      a.message, a.citation)
+    console.print(table)
+
+
+@entry_app.command("weekly")
+def weekly_command(
+    ctx: typer.Context,
+    week: Annotated[str, typer.Option("--week", help="ISO week, e.g. 2026-W32.")],
+    as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print ES-003-style CSV.")] = False,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write a PDF to FILE.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write printable HTML.")] = None,
+    entry_date: Annotated[
+        str | None,
+        typer.Option("--entry-date", help="Rate date of NPF lines (default: the week's Monday, "
+                     "when the estimated entry is filed)."),
+    ] = None,
+    summary_date: Annotated[
+        str | None,
+        typer.Option("--summary-date", help="Entry summary filing date; fixes MPF's fiscal "
+                     "year (default: the due date, 10 business days after the week)."),
+    ] = None,
+    zone: ZoneOption = None,
+) -> None:
+    """The week's consumption entry (type 06): lines, duty, MPF once, MPF saved (146.63(c))."""
+    parsed = Week.parse(week)
+    entry = service.weekly(
+        settings(ctx).database_url, parsed, zone=zone,
+        entry_date=_date(entry_date, "--entry-date"),
+        summary_date=_date(summary_date, "--summary-date"),
+    )
+    if pdf is not None:
+        pdf.write_bytes(documents.weekly_entry_pdf(entry, zone or ""))
+    if html is not None:
+        html.write_text(documents.weekly_entry_html(entry, zone or ""), encoding="utf-8")
+    if as_json:
+        _print_json(documents.weekly_entry_json(entry))
+    elif as_csv:
+        print(documents.weekly_entry_csv(entry), end="")
+    elif pdf is None and html is None:
+        print_weekly(out, entry)
+    else:
+        written = ", ".join(str(p) for p in (pdf, html) if p is not None)
+        out.print(f"weekly entry {parsed}: wrote {written}")
+
+
+@entry_app.command("consumption")
+def consumption_command(
+    ctx: typer.Context,
+    shipment_no: Annotated[str, typer.Argument(help="The shipment's number.")],
+    as_json: JsonOption = False,
+    entry_date: Annotated[
+        str | None, typer.Option("--date", help="Entry filing date (default: the removal date).")
+    ] = None,
+    zone: ZoneOption = None,
+) -> None:
+    """One shipment as its own consumption entry: a line per PF component, the NPF line."""
+    found = service.consumption(settings(ctx).database_url, shipment_no, zone=zone,
+                                entry_date=_date(entry_date, "--date"))
+    docs = [documents.consumption_entry_json(r, None) for r in found.results]
+    duties = [r.duty for r in found.results]
+    total_duty = None if None in duties else sum((d for d in duties if d is not None), ZERO)
+    data: dict[str, Any] = {
+        "shipment_no": shipment_no,
+        "entry_type": "06" if found.mpf is not None else None,
+        "removals": docs,
+        "duty": None if total_duty is None else fmt(total_duty),
+        "mpf": documents.mpf_json(found.mpf) if found.mpf is not None else None,
+        "total": None if total_duty is None
+        else fmt(total_duty + (found.mpf.amount if found.mpf else ZERO)),
+    }
+    if as_json:
+        _print_json(data)
+        return
+    for d in docs:
+        out.print(f"[bold]shipment {shipment_no}[/bold] {d['part']} x {d['quantity']} "
+                  f"({d['disposition']}), {d['date']}; entry date {d['entry_date']}")
+        table = Table()
+        for column in ("Line", "Status", "HTS", "Origin", "PF date", "Value", "Components",
+                       "Duty"):
+            table.add_column(column)
+        for line in d["lines"]:
+            table.add_row(
+                str(line["line"]), line["status"], line["hts"], line["origin"],
+                line["pf_date"] or "", line["value"],
+                "\n".join(f"{c['program']} {c['heading']} {c['rate']} = {c['amount']}"
+                          for c in line["components"])
+                or "\n".join(line["cannot_compute"]),
+                line["duty"] or "cannot compute",
+            )
+        if d["lines"]:
+            out.print(table)
+        for note in d["notes"]:
+            out.print(f"  {note}")
+        rc = d["npf_recompute"]
+        if rc:
+            out.print(f"  NPF at exit {_money(rc['at_exit'])} vs estimate at admission "
+                      f"{_money(rc['estimate_at_admission'])}: difference "
+                      f"{_money(rc['difference'])}")
+            for reason in rc["cannot_compute"]:
+                out.print(f"  [red]cannot compute[/red]: {reason}")
+    if found.mpf is not None:
+        out.print(f"MPF: {found.mpf.derivation}")
+    out.print(f"[bold]duty {_money(data['duty'])}, total {_money(data['total'])}[/bold]")
+
+
+@entry_app.command("admission")
+def admission_command(
+    ctx: typer.Context,
+    admission_no: Annotated[str, typer.Argument(help="The zone admission number (Form 214).")],
+    as_json: JsonOption = False,
+    zone: ZoneOption = None,
+) -> None:
+    """CBP Form 214 data of one admission, with each line's duty (PF owed / NPF estimate)."""
+    doc = service.admission(settings(ctx).database_url, admission_no, zone=zone)
+    data = documents.admission_json(doc)
+    if as_json:
+        _print_json(data)
+        return
+    out.print(f"[bold]CBP Form 214 {data['admission_no']}[/bold] zone {data['zone']}, "
+              f"{data['date']}, mode {data['mode'] or 'not recorded'}")
+    table = Table()
+    for column in ("Line", "Status", "Part", "HTS", "Origin", "Qty", "Value", "Duty", "Kind"):
+        table.add_column(column)
+    for line in data["lines"]:
+        table.add_row(str(line["line"]), line["status_requested"], line["part"],
+                      line["hts"] or "", line["origin"] or "",
+                      f"{line['quantity']} {line['unit']}", line["value"],
+                      line["duty"] or "cannot compute", line["duty_kind"])
+    out.print(table)
+    for line in data["lines"]:
+        out.print(f"  line {line['line']}: {line['duty_note']}")
+    out.print(f"HMF {data['hmf']}: {data['hmf_note']}")
+
+
+@fees_app.command("hmf")
+def hmf_command(
+    ctx: typer.Context,
+    quarter: Annotated[str, typer.Option("--quarter", help="Calendar quarter, e.g. 2026Q3.")],
+    as_json: JsonOption = False,
+    zone: ZoneOption = None,
+) -> None:
+    """HMF owed on the quarter's vessel admissions, for CBP Form 349 (146.22(e))."""
+    result = service.hmf(settings(ctx).database_url, Quarter.parse(quarter), zone=zone)
+    data = documents.hmf_json(result)
+    if as_json:
+        _print_json(data)
+        return
+    out.print(f"[bold]HMF {data['quarter']}[/bold] (CBP Form 349, class code "
+              f"{data['class_code']}): ${data['fee']} on ${data['value']} of vessel "
+              f"admissions, due {data['due']}")
+    for a in data["admissions"]:
+        out.print(f"  {a['admission_no']} {a['date']}: ${a['value']} x {a['rate_pct']}%")
+    if data["mode_unknown"]:
+        out.print(f"[yellow]mode not recorded (cannot decide HMF)[/yellow]: "
+                  f"{', '.join(data['mode_unknown'])}")
+
+
+@app.command("alerts")
+def alerts_command(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date to judge deadlines by (default: today).")
+    ] = None,
+    as_json: JsonOption = False,
+    zone: ZoneOption = None,
+) -> None:
+    """Open deadlines of 19 CFR 146: entry summaries, permits, counts, reconciliation."""
+    day = _date(as_of, "--as-of") or dt.date.today()
+    found = service.open_alerts(settings(ctx).database_url, day, zone=zone)
+    if as_json:
+        _print_json(documents.alerts_json(found, day))
+        return
+    print_alerts(out, found, day)
