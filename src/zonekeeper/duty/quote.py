@@ -208,8 +208,14 @@ def _measures(
         return tariff.measures.applicable(code, item.origin, on, spi=spi)
     then, warnings = tariff.measures.applicable(code, item.origin, frozen_on, spi=spi)
     now, later = tariff.measures.applicable(code, item.origin, on, spi=spi)
-    kept = [m for m in then if not m.overrides_pf_freeze]
     overriding = [m for m in now if m.overrides_pf_freeze]
+    # A measure that reaches earlier PF admissions replaces its program's frozen duty (e.g.
+    # the April 2026 metals annexes replace the 2025 content-based 232 rates).
+    replaced = {m.program for m in overriding}
+    kept = [m for m in then if not m.overrides_pf_freeze and m.program not in replaced]
+    for m in then:
+        if m.program in replaced and not m.overrides_pf_freeze:
+            warnings.append(f"{m.heading} (frozen at PF) replaced by the overriding measure")
     for m in overriding:
         warnings.append(
             f"{m.heading} applies at its rate on {on.isoformat()} despite the PF freeze of "

@@ -41,6 +41,7 @@ from importlib import resources
 from typing import Literal
 
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.money import parse_decimal
 from zonekeeper.tariff.expressions import AdValorem, Rate
 
 
@@ -382,16 +383,17 @@ def _additional_rate(shape: RateShape, pct: Decimal, of: str | None) -> Rate:
 
 
 def _parse_rate_cell(text: str) -> tuple[RateShape, Decimal, str | None]:
-    """`25%`, `50% of steel`, `floor 15%`."""
+    """`25%`, `50% of steel`, `floor 15%`; ValueError for anything else."""
     words = text.strip().split()
-    if words[0] == "floor":
-        return "floor", Decimal(words[1].rstrip("%")), None
-    pct = Decimal(words[0].rstrip("%"))
-    if len(words) == 3 and words[1] == "of":
-        return "content", pct, words[2]
-    if len(words) != 1:
+    shape: RateShape = "ad_valorem"
+    of: str | None = None
+    if len(words) == 2 and words[0] == "floor":
+        shape, words = "floor", words[1:]
+    elif len(words) == 3 and words[1] == "of":
+        shape, of, words = "content", words[2], words[:1]
+    if len(words) != 1 or not words[0].endswith("%"):
         raise ValueError(f"unknown rate {text!r} (want '25%', '50% of steel', 'floor 15%')")
-    return "ad_valorem", pct, None
+    return shape, parse_decimal(words[0].rstrip("%")), of
 
 
 def _codes(text: str) -> frozenset[str]:

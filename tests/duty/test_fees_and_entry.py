@@ -1,0 +1,101 @@
+"""MPF floor and cap once per entry (FY2023 and FY2026), HMF by mode, scenarios.md §2."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from zonekeeper.duty import LineItem, quote_entry
+from zonekeeper.duty.entry import hmf_fee, mpf_fee
+from zonekeeper.errors import CannotCompute, InputError
+from zonekeeper.tariff.fees import read_fees_csv
+
+FY2023 = date(2023, 3, 1)
+FY2026 = date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("on", "value", "expected", "bound"),
+    [
+        (FY2023, Decimal("1000"), Decimal("29.66"), "minimum"),
+        (FY2023, Decimal("100000"), Decimal("346.40"), "ad valorem"),
+        (FY2023, Decimal("500000"), Decimal("575.35"), "maximum"),
+        (FY2026, Decimal("1000"), Decimal("33.58"), "minimum"),
+        (FY2026, Decimal("100000"), Decimal("346.40"), "ad valorem"),
+        (FY2026, Decimal("500000"), Decimal("651.50"), "maximum"),
+        (date(2022, 10, 1), Decimal("1000"), Decimal("29.66"), "minimum"),  # first day FY2023
+        (date(2025, 9, 30), Decimal("1000"), Decimal("32.71"), "minimum"),  # last day FY2025
+    ],
+)
+def test_mpf_floor_and_cap(tariff, on, value, expected, bound):
+    fee = mpf_fee(tariff, value, on)
+    assert (fee.amount, fee.bound) == (expected, bound)
+
+
+def test_scenario_2_weekly_entry_saves_mpf(tariff):
+    """50 high-value shipments entered one by one vs one weekly entry (FY2023 values)."""
+    shipment = Decimal("250000")
+    one_by_one = sum((mpf_fee(tariff, shipment, FY2023).amount for _ in range(50)), Decimal(0))
+    weekly = mpf_fee(tariff, shipment * 50, FY2023).amount
+    assert one_by_one == Decimal("28767.50")
+    assert weekly == Decimal("575.35")
+    assert one_by_one - weekly == Decimal("28192.15")
+    assert mpf_fee(tariff, shipment * 50, FY2026).amount == Decimal("651.50")
+
+
+def test_fy2027_is_not_guessed(tariff):
+    with pytest.raises(CannotCompute, match="FY2027"):
+        tariff.fees.mpf_terms(date(2026, 10, 1))
+    entry = quote_entry(tariff, [LineItem("0101.21.00", "DE", Decimal("5000"))], date(2026, 10, 1))
+    assert entry.mpf.amount is None and entry.total is None
+    assert entry.duty == Decimal("0.00")
+    assert any("MPF not computed" in w for w in entry.warnings)
+
+
+def test_user_fee_rows_fill_fy2027(tariff):
+    user = read_fees_csv(
+        "fee,fiscal_year,valid_from,valid_to,rate_pct,minimum,maximum\n"
+        "MPF,FY2027,2026-10-01,2027-09-30,0.3464,34.00,660.00\n",
+        "fy2027.csv",
+    )
+    terms = tariff.fees.with_rows(user).mpf_terms(date(2026, 10, 1))
+    assert (terms.minimum, terms.maximum, terms.fiscal_year) == (
+        Decimal("34.00"),
+        Decimal("660.00"),
+        "FY2027",
+    )
+
+
+def test_hmf_by_mode(tariff):
+    assert hmf_fee(tariff, Decimal("10000"), FY2026).amount == Decimal("12.50")
+    lines = [
+        LineItem("0101.21.00", "DE", Decimal("10000"), mode="vessel"),
+        LineItem("0101.21.00", "DE", Decimal("30000"), mode="air"),
+        LineItem("0101.21.00", "DE", Decimal("5000"), mode="truck"),
+    ]
+    entry = quote_entry(tariff, lines, FY2026)
+    assert entry.hmf.amount == Decimal("12.50")  # vessel line only
+    assert entry.mpf.amount == Decimal("155.88")  # 0.3464% of 45,000, once
+    air_only = quote_entry(tariff, lines[1:], FY2026)
+    assert air_only.hmf.amount == Decimal("0.00")
+
+
+def test_entry_mpf_capped_once_on_real_lines(tariff):
+    lines = [LineItem("8414.30.80.60", "CN", Decimal("100000")) for _ in range(10)]
+    entry = quote_entry(tariff, lines, date(2026, 8, 20))
+    assert entry.mpf.amount == Decimal("651.50") and entry.mpf.bound == "maximum"
+    assert entry.duty == Decimal("250000.00")  # 25% list 1 on $1M, base Free
+    assert entry.total == entry.duty + Decimal("651.50")
+
+
+def test_entry_reports_every_bad_line(tariff):
+    lines = [
+        LineItem("0000.00.00.00", "DE", Decimal("1")),
+        LineItem("0101.21.00", "DE", Decimal("1")),
+        LineItem("0201.10.05", "AR", Decimal("1")),
+    ]
+    with pytest.raises(InputError) as error:
+        quote_entry(tariff, lines, FY2026)
+    assert [(p.row, p.field) for p in error.value.problems] == [(1, "hts"), (3, "quantity")]
