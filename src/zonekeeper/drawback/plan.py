@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 import numpy as np
@@ -76,7 +76,7 @@ class Plan:
     refund: Decimal  # sum of the designations' cents
     objective: Decimal  # unrounded optimum (method=optimal) or FIFO total
     optimal_refund: Decimal
-    bound: Decimal  # proven upper bound on any plan's refund (LP dual)
+    bound: Decimal  # proven upper bound on any plan's refund (LP dual), 6 places
     gap: Decimal  # bound - unrounded optimum
     fifo_refund: Decimal
     designations: tuple[Designation, ...]
@@ -208,11 +208,9 @@ def build_plan(
     fifo_d, fifo_exact = designate(fifo)
     opt_refund = sum((d.refund for d in opt), Decimal(0))
     fifo_refund = sum((d.refund for d in fifo_d), Decimal(0))
-    bound = max(
-        Decimal(repr(solution.bound)).quantize(CENT, rounding=ROUND_CEILING),
-        opt_exact.quantize(CENT, rounding=ROUND_CEILING),
-    )
-    gap = max(Decimal(0), Decimal(repr(solution.bound)) - opt_exact).quantize(GAP_PLACES)
+    # The dual bound is a float sum; six places keep it honest without float noise.
+    bound = max(opt_exact, Decimal(repr(solution.bound))).quantize(GAP_PLACES, ROUND_HALF_UP)
+    gap = max(Decimal(0), bound - opt_exact).quantize(GAP_PLACES)
     chosen, exact = (opt, opt_exact) if method is Method.OPTIMAL else (fifo_d, fifo_exact)
     notes.append(f"per-unit averaging and 99% of eligible duties, taxes and fees "
                  f"(190.51(b)); claim date {claim_date}")

@@ -85,7 +85,9 @@ def _solve_batch(
     lp.sense_ = highspy.ObjSense.kMaximize
     lp.col_cost_ = value.astype(np.float64)
     lp.col_lower_ = np.zeros(n)
-    lp.col_upper_ = np.minimum(s[li], d[lj])
+    # No column upper bounds: they are implied by the rows, and leaving them out keeps the
+    # whole dual in the row prices (the bound below reads only those).
+    lp.col_upper_ = np.full(n, highspy.kHighsInf)
     lp.row_lower_ = np.full(n_i + n_j, -highspy.kHighsInf)
     lp.row_upper_ = np.concatenate((s, d))
     index = np.empty(2 * n, dtype=np.int32)
