@@ -3,6 +3,8 @@ and every distinct rate string of both shipped revisions, read from the package 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from zonekeeper.tariff.schedule import Schedule
@@ -12,6 +14,12 @@ from zonekeeper.tariff.store import build_schedule, shipped_sources
 @pytest.fixture(scope="session")
 def schedule() -> Schedule:
     return build_schedule(shipped_sources())
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One tariff cache for the session's tests, so the shipped revisions are parsed once."""
+    return tmp_path_factory.mktemp("tariff-cache")
 
 
 @pytest.fixture(scope="session")

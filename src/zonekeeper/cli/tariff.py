@@ -1,1 +1,160 @@
-"""CLI commands: tariff (being built)."""
+"""`zonekeeper tariff check|import|show|revisions`: the loaded HTSUS, read and extended.
+
+A thin shell over `zonekeeper.tariff` (pure) and `zonekeeper.tariff.store` (the files):
+`import` validates a USITC export whole and stores it as a dated revision, `check` reports
+what the rate parser cannot read, `show` prints one line with its rates and description path.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from zonekeeper.cli.app import app
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.tariff.check import check_schedule
+from zonekeeper.tariff.expressions import Rate, SpecialRates
+from zonekeeper.tariff.schedule import Revision, TariffLine, load_schedule
+from zonekeeper.tariff.store import import_revision
+
+tariff_app = typer.Typer(help="The HTSUS: check the rate parser, import a revision, show a line.")
+app.add_typer(tariff_app, name="tariff")
+
+
+def _date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(Problem(f"not a date (YYYY-MM-DD): {text!r}", field=field)) from None
+
+
+def _print_json(document: Any) -> None:
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+@tariff_app.command("check")
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Parse every distinct rate text of every loaded revision; list those that do not parse."""
+    report = check_schedule(load_schedule())
+    if as_json:
+        _print_json({
+            "revisions": list(report.revisions),
+            "distinct": report.distinct,
+            "parsed": report.parsed,
+            "parse_rate_pct": round(report.parse_rate_pct, 2),
+            "kinds": dict(report.kinds),
+            "unparsed": [{"text": u.text, "column": u.column, "hts": u.hts,
+                          "revision": u.revision} for u in report.unparsed],
+        })
+        return
+    console = Console(highlight=False)
+    console.print(f"Revisions: {', '.join(report.revisions)}")
+    console.print(f"Distinct rate texts: {report.distinct}; parsed: {report.parsed} "
+                  f"({report.parse_rate_pct:.2f}%)")
+    console.print("By kind: " + ", ".join(f"{k} {n}" for k, n in report.kinds))
+    if report.unparsed:
+        console.print(f"Not parsed ({len(report.unparsed)}):")
+        for u in report.unparsed:
+            console.print(f"  {u.hts} {u.column} ({u.revision}): {u.text!r}", markup=False)
+    else:
+        console.print("Every rate text parses.")
+
+
+@tariff_app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="USITC HTS export: CSV or JSON (may be .gz).")],
+    effective: Annotated[str, typer.Option("--effective", help="In force from (YYYY-MM-DD).")],
+    name: Annotated[str | None, typer.Option("--name", help="Revision name.")] = None,
+) -> None:
+    """Validate a USITC export and add it to the tariff store as a dated revision."""
+    revision = import_revision(file, _date(effective, "--effective"), name)
+    typer.echo(f"imported {revision.name}: {len(revision)} HTS codes, in force from "
+               f"{revision.effective.isoformat()}")
+
+
+@tariff_app.command("revisions")
+def revisions(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the loaded revisions and the dates they are in force from."""
+    loaded = load_schedule().revisions
+    if as_json:
+        _print_json([{"name": r.name, "effective": r.effective.isoformat(), "codes": len(r)}
+                     for r in loaded])
+        return
+    for r in loaded:
+        typer.echo(f"{r.effective.isoformat()}  {r.name}  ({len(r)} codes)")
+
+
+def _rate_json(rate: Rate) -> dict[str, Any]:
+    pct = rate.ad_valorem_pct
+    return {
+        "text": rate.text,
+        "kind": rate.kind,
+        "needs": sorted(rate.needs),
+        "ad_valorem_pct": None if pct is None else format(pct.normalize(), "f"),
+        "reference": rate.reference,
+        "note": rate.note,
+    }
+
+
+def _special_json(special: SpecialRates) -> dict[str, Any]:
+    return {
+        "text": special.text,
+        "groups": [{"programs": list(g.programs), "rate": _rate_json(g.rate)}
+                   for g in special.groups],
+        "unassigned": None if special.unassigned is None else _rate_json(special.unassigned),
+    }
+
+
+def line_json(line: TariffLine, revision: Revision) -> dict[str, Any]:
+    return {
+        "hts": line.code.dotted,
+        "revision": revision.name,
+        "effective": revision.effective.isoformat(),
+        "description": line.description,
+        "path": revision.description_path(line.code),
+        "units": list(line.units),
+        "rate_line": line.rate_code.dotted,
+        "general": _rate_json(line.general),
+        "special": _special_json(line.special),
+        "column2": _rate_json(line.column2),
+        "additional_duties": line.additional or None,
+    }
+
+
+@tariff_app.command("show")
+def show(
+    code: Annotated[str, typer.Argument(help="HTS code, e.g. 8414.30.80.30 or 8414308030.")],
+    on: Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD); default today.")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print a line: its rates, the revision in force and its description path."""
+    day = _date(on, "--date") if on else date.today()
+    line, revision = load_schedule().line(code, day)
+    if as_json:
+        _print_json(line_json(line, revision))
+        return
+    console = Console(highlight=False)
+    console.print(f"{line.code.dotted}  ({revision.name}, in force from "
+                  f"{revision.effective.isoformat()})", markup=False)
+    for depth, text in enumerate(revision.description_path(line.code)):
+        console.print("  " * depth + text, markup=False)
+    if line.units:
+        console.print(f"Units: {', '.join(line.units)}", markup=False)
+    if line.rate_code != line.code:
+        console.print(f"Rates from {line.rate_code.dotted}", markup=False)
+    console.print(f"General:  {line.general.text or '(none)'}", markup=False)
+    special = " ".join(line.special.text.split())
+    console.print(f"Special:  {special or '(none)'}", markup=False)
+    console.print(f"Column 2: {line.column2.text or '(none)'}", markup=False)
+    if line.additional:
+        console.print(f"Additional duties: {line.additional}", markup=False)

@@ -8,8 +8,8 @@ This is the one shell module of the tariff package (it reads files); the rest st
 - Imported revisions: `zonekeeper tariff import FILE --effective D` validates a USITC export
   and writes its parsed rows, gzipped JSON, to `<home>/tariff/revisions/` where `<home>` is
   `$ZONEKEEPER_HOME` or `~/.local/share/zonekeeper`.
-- Cache: the built `Schedule` is pickled to `$ZONEKEEPER_CACHE` (or `~/.cache/zonekeeper`)
-  under a key hashing every source file, the parser's own source and the package version,
+- Cache: each built `Revision` is pickled to `$ZONEKEEPER_CACHE` (or `~/.cache/zonekeeper`)
+  under a key hashing its source file, the parser's own source and the package version,
   so a changed source or parser never reads a stale cache; an unreadable cache is rebuilt.
 """
 
@@ -24,12 +24,13 @@ import re
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from zonekeeper import __version__
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.tariff.schedule import Revision, Row, Schedule, SourceRow, build_revision
+from zonekeeper.tariff.schedule import Revision, Schedule, SourceRow, build_revision
 
 CACHE_FORMAT = 1
 
@@ -92,6 +93,7 @@ def all_sources() -> list[Source]:
     return shipped_sources() + imported_sources()
 
 
+@lru_cache(maxsize=1)
 def _code_fingerprint() -> bytes:
     """Hash of the modules whose output the cache holds, so parser changes rebuild it."""
     digest = hashlib.sha256()
@@ -101,14 +103,14 @@ def _code_fingerprint() -> bytes:
     return digest.digest()
 
 
-def cache_key(sources: list[Source]) -> str:
+def source_key(source: Source) -> str:
+    """Cache key of one revision: its bytes, name, date, the parser's code and the version."""
     digest = hashlib.sha256()
     digest.update(f"{CACHE_FORMAT}|{__version__}|".encode())
     digest.update(_code_fingerprint())
-    for source in sources:
-        digest.update(f"{source.name}|{source.effective.isoformat()}|{source.kind}|".encode())
-        digest.update(hashlib.sha256(source.path.read_bytes()).digest())
-    return digest.hexdigest()[:24]
+    digest.update(f"{source.name}|{source.effective.isoformat()}|{source.kind}|".encode())
+    digest.update(hashlib.sha256(source.path.read_bytes()).digest())
+    return digest.hexdigest()[:32]
 
 
 def read_source(source: Source) -> list[SourceRow]:
@@ -122,35 +124,44 @@ def read_source(source: Source) -> list[SourceRow]:
 
 def build_schedule(sources: list[Source]) -> Schedule:
     """Parse every source into a revision (no cache)."""
-    revisions: list[Revision] = []
-    shared: dict[Row, Row] = {}
-    for source in sources:
-        revisions.append(build_revision(source.name, source.effective, read_source(source),
-                                        str(source.path), shared))
-    return Schedule(revisions)
+    return Schedule(build_revision(source.name, source.effective, read_source(source),
+                                   str(source.path)) for source in sources)
 
 
-_memo: dict[str, Schedule] = {}
+_memo: dict[tuple[str, ...], Schedule] = {}
 
 
 def load_schedule(*, use_cache: bool = True) -> Schedule:
-    """Shipped plus imported revisions; from the in-process memo or the disk cache if fresh."""
+    """Shipped plus imported revisions; each from the disk cache when it is fresh.
+
+    Revisions are cached one file each, so importing a revision parses only that revision.
+    """
     sources = all_sources()
-    key = cache_key(sources)
-    if key in _memo:
-        return _memo[key]
-    path = cache_dir() / f"schedule-{key}.pickle"
-    schedule = _read_cache(path) if use_cache else None
-    if schedule is None:
+    keys = tuple(source_key(source) for source in sources)
+    if keys in _memo:
+        return _memo[keys]
+    if not use_cache:
         schedule = build_schedule(sources)
-        if use_cache:
-            _write_cache(path, schedule)
+    else:
+        schedule = Schedule(_load_revision(source, key) for source, key in zip(sources, keys,
+                                                                               strict=True))
     _memo.clear()
-    _memo[key] = schedule
+    _memo[keys] = schedule
     return schedule
 
 
-def _read_cache(path: Path) -> Schedule | None:
+def _load_revision(source: Source, key: str) -> Revision:
+    path = cache_dir() / f"revision-{key}.pickle"
+    cached = _read_cache(path)
+    if cached is not None:
+        return cached
+    revision = build_revision(source.name, source.effective, read_source(source),
+                              str(source.path))
+    _write_cache(path, revision)
+    return revision
+
+
+def _read_cache(path: Path) -> Revision | None:
     try:
         with path.open("rb") as handle:
             loaded = pickle.load(handle)
@@ -160,18 +171,16 @@ def _read_cache(path: Path) -> Schedule | None:
         return None
     if not isinstance(loaded, tuple) or len(loaded) != 2 or loaded[0] != CACHE_FORMAT:
         return None
-    schedule = loaded[1]
-    return schedule if isinstance(schedule, Schedule) else None
+    revision = loaded[1]
+    return revision if isinstance(revision, Revision) else None
 
 
-def _write_cache(path: Path, schedule: Schedule) -> None:
+def _write_cache(path: Path, revision: Revision) -> None:
     """Write atomically; a cache that cannot be written only costs speed next time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("schedule-*.pickle"):
-            old.unlink(missing_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            pickle.dump((CACHE_FORMAT, schedule), tmp, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((CACHE_FORMAT, revision), tmp, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp.name, path)
     except OSError:
         return
@@ -218,6 +227,9 @@ def import_revision(file: Path, effective: date, name: str | None = None) -> Rev
             "sha256": hashlib.sha256(file.read_bytes()).hexdigest(), "rows": len(rows),
             "imported_seq": seq}
     meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    stored = Source(label, effective, data_path, "parsed")
+    _write_cache(cache_dir() / f"revision-{source_key(stored)}.pickle",
+                 build_revision(label, effective, rows, str(data_path)))
     _memo.clear()
     return revision
 
