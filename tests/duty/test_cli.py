@@ -1,0 +1,175 @@
+"""`zonekeeper duty quote|entry`: the JSON contract, the readable table and exit code 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from zonekeeper.cli import main
+
+
+def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["zonekeeper", *args])
+    code = 0
+    try:
+        main()
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_quote_json_contract(monkeypatch, capsys):
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        "duty",
+        "quote",
+        "--hts",
+        "8414.30.80.60",
+        "--origin",
+        "cn",
+        "--value",
+        "800",
+        "--qty",
+        "1",
+        "No.",
+        "--date",
+        "2026-03-01",
+        "--mode",
+        "vessel",
+        "--json",
+    )
+    assert code == 0
+    q = json.loads(out)
+    assert {"duty", "components", "fees", "total", "warnings", "revision"} <= set(q)
+    assert q["duty"] == "280.00" and q["origin"] == "CN"
+    assert [c["program"] for c in q["components"]] == ["base", "section122", "section301"]
+    assert all({"program", "heading", "rate", "basis", "amount"} <= set(c) for c in q["components"])
+    assert q["fees"] == {"mpf": "33.58", "hmf": "1.00"}
+    assert q["total"] == "314.58"
+
+
+def test_quote_content_and_adcvd_options(monkeypatch, capsys):
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        "duty",
+        "quote",
+        "--hts",
+        "7411.10.50.00",
+        "--origin",
+        "CN",
+        "--value",
+        "120",
+        "--date",
+        "2026-03-01",
+        "--content",
+        "copper=110",
+        "--adcvd",
+        "A-570-964=10",
+        "--json",
+    )
+    assert code == 0
+    q = json.loads(out)
+    assert q["duty"] == "101.60"  # 89.60 + 10% AD on 120
+    assert "adcvd" in [c["program"] for c in q["components"]]
+
+
+def test_quote_cannot_compute_is_null_not_zero(monkeypatch, capsys):
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        "duty",
+        "quote",
+        "--hts",
+        "7411.10.50.00",
+        "--origin",
+        "CN",
+        "--value",
+        "120",
+        "--date",
+        "2026-03-01",
+        "--json",
+    )
+    assert code == 0
+    q = json.loads(out)
+    assert q["duty"] is None and q["total"] is None and q["cannot_compute"]
+
+
+def test_quote_table_cites_sources(monkeypatch, capsys):
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        "duty",
+        "quote",
+        "--hts",
+        "8414.30.80.60",
+        "--origin",
+        "CN",
+        "--value",
+        "800",
+        "--date",
+        "2026-08-20",
+    )
+    assert code == 0
+    assert "9903.88.01" in out and "HTS 2026 Revision 3" in out and "MPF" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--hts", "0000.00.00.00", "--origin", "DE", "--value", "1"], "hts"),
+        (["--hts", "0101.21.00", "--origin", "XX", "--value", "1"], "origin"),
+        (["--hts", "0101.21.00", "--origin", "DE", "--value", "-5"], "value"),
+        (["--hts", "0201.10.05", "--origin", "AR", "--value", "1"], "quantity"),
+        (["--hts", "0101.21.00", "--origin", "DE", "--value", "1", "--qty", "1", "bogus"], "qty"),
+    ],
+)
+def test_quote_bad_input_exits_2(monkeypatch, capsys, args, field):
+    code, out, err = run(
+        monkeypatch, capsys, "duty", "quote", *args, "--date", "2026-08-20", "--json"
+    )
+    assert code == 2 and out == ""
+    assert field in err
+
+
+def test_entry_csv(monkeypatch, capsys, tmp_path: Path):
+    path = tmp_path / "entry.csv"
+    path.write_text(
+        "hts,origin,value,qty,unit,spi,mode,content\n"
+        "8414.30.80.60,CN,800,1,No.,,vessel,\n"
+        "7411.10.50.00,CN,120,10,kg,,vessel,copper=110\n"
+        "0201.10.05,AR,1000,250,kg,,air,\n"
+    )
+    code, out, _ = run(
+        monkeypatch, capsys, "duty", "entry", str(path), "--date", "2026-03-01", "--json"
+    )
+    assert code == 0
+    e = json.loads(out)
+    # 280.00 + 89.60 + 11.00 (4.4¢/kg x 250 kg); beef is exempt from 122 under 9903.03.03
+    assert e["duty"] == "380.60"
+    assert any("9903.03.03" in w for line in e["lines"] for w in line["warnings"])
+    assert len(e["lines"]) == 3 and {c["line"] for c in e["components"]} == {1, 2, 3}
+    assert e["fees"]["hmf"] == "1.15"  # 0.125% of the vessel lines' $920
+    assert e["fees"]["mpf"] == "33.58"
+
+
+def test_entry_csv_reports_every_bad_row(monkeypatch, capsys, tmp_path: Path):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "hts,origin,value,mode\n"
+        "0101.21.00,ZZ,1,vessel\n"
+        "9999.99.99.99,DE,1,air\n"
+        "0101.21.00,DE,abc,boat\n"
+    )
+    code, _, err = run(monkeypatch, capsys, "duty", "entry", str(path), "--date", "2026-03-01")
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert any("row 2:origin" in line for line in lines)
+    assert any("row 3:hts" in line for line in lines)
+    assert any("row 4:value" in line for line in lines)
+    assert any("row 4:mode" in line for line in lines)
