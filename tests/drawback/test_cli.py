@@ -1,0 +1,94 @@
+"""The `zonekeeper drawback` commands: the JSON contract, files written, bad input exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+IMPORTS = """entry_no,line,import_date,hts,quantity,unit,value,duty,mpf,origin
+E1,1,2026-01-15,4202.92.31.20,10,No.,1000,176.00,3.46,VN
+E2,1,2026-01-20,4202.92.31.20,10,No.,500,88.00,,VN
+"""
+EXPORTS = """export_ref,export_date,hts,quantity,unit,value,disposition
+X1,2026-03-02,4202.92.31.20,4,No.,200,export
+X2,2026-03-10,4202.92.31.20,12,No.,3000,zone_restricted
+"""
+
+
+def zk(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "zonekeeper", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "imp.csv").write_text(IMPORTS)
+    (tmp_path / "exp.csv").write_text(EXPORTS)
+    return tmp_path
+
+
+def test_plan_json_contract_and_claim_files(files: Path):
+    r = zk("drawback", "plan", "--imports", "imp.csv", "--exports", "exp.csv", "--json",
+           "--out", "plan.json", cwd=files)
+    assert r.returncode == 0, r.stderr
+    plan = json.loads(r.stdout)
+    for key in ("refund", "method", "designations", "bound", "fifo_refund"):
+        assert key in plan
+    assert plan["method"] == "optimal" and plan["claim_date"] == "2026-03-10"
+    assert any("latest export date" in n for n in plan["notes"])
+    for d in plan["designations"]:
+        assert {"import_entry", "import_line", "export_ref", "quantity", "refund",
+                "rule"} <= d.keys()
+    assert json.loads((files / "plan.json").read_text()) == plan
+    r = zk("drawback", "claim", "plan.json", "--out", "claim", "--claimant", "12-3456789",
+           cwd=files)
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in (files / "claim").iterdir())
+    assert names == ["claim.html", "claim.json", "claim.md", "claim_header.csv",
+                     "claim_lines.csv"]
+    claim = json.loads((files / "claim" / "claim.json").read_text())
+    assert claim["header"]["refund"] == plan["refund"]
+    assert len(claim["lines"]) == len(plan["designations"])
+
+
+def test_es003_column_names_are_accepted(files: Path):
+    (files / "es003.csv").write_text(
+        "Entry Summary Number,Entry Summary Line Number,HTS Number - Full,"
+        "Line Tariff Goods Value Amount,Line Tariff Duty Amount,Line Tariff Quantity (1),"
+        "Line Tariff UOM (1) Code,Country of Origin Code,Entry Date\n"
+        "E1,1,4202923120,1000,176.00,10,NO,CN,01/15/2026\n"
+        "E1,1,9903880300,,250.00,,,CN,01/15/2026\n")
+    r = zk("drawback", "plan", "--imports", "es003.csv", "--exports", "exp.csv", "--json",
+           "--type", "j2", "--as-of", "2026-04-01", cwd=files)
+    assert r.returncode == 0, r.stderr
+    plan = json.loads(r.stdout)
+    components = set().union(*(d["components"] for d in plan["designations"]))
+    assert "duty_301" in components
+
+
+def test_bad_input_lists_every_problem_and_writes_nothing(files: Path):
+    (files / "bad.csv").write_text(
+        "entry_no,line,import_date,hts,quantity,unit,value,duty\n"
+        "E1,1,2026-13-01,4202.92.31.20,10,No.,100,17.60\n"
+        "E2,x,2026-01-10,42,0,No.,100,abc\n")
+    r = zk("drawback", "plan", "--imports", "bad.csv", "--exports", "exp.csv", "--out",
+           "plan.json", cwd=files)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    for where in ("row 2:import_date", "row 3:line", "row 3:hts", "row 3:quantity",
+                  "row 3:duty"):
+        assert any(where in line for line in lines), (where, lines)
+    assert not (files / "plan.json").exists()
+
+
+def test_alerts_json(files: Path):
+    r = zk("drawback", "alerts", "--imports", "imp.csv", "--exports", "exp.csv", "--as-of",
+           "2026-03-04", "--json", cwd=files)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert [n["export_ref"] for n in data["notices"]] == ["X2"]
+    assert data["notices"][0]["status"] == "late"
