@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -56,7 +57,7 @@ def _print_json(data: Any) -> None:
 
 
 def _money(amount: str | None) -> str:
-    return "cannot compute" if amount is None else f"${amount}"
+    return "cannot compute" if amount is None else f"${Decimal(amount):,}"
 
 
 def print_weekly(console: Console, entry: WeeklyEntry, *, max_lines: int = 60) -> None:
@@ -90,15 +91,16 @@ def print_weekly(console: Console, entry: WeeklyEntry, *, max_lines: int = 60) -
             f"entry summary {s['sequence']}: {s['lines']} lines; {s['mpf']['derivation']}"
         )
     console.print(
-        f"[bold]duty {_money(e['duty'])} + MPF ${e['mpf']} = total {_money(e['total'])}[/bold]"
-        f"  (domestic content excluded ${e['domestic_value_excluded']}; HMF not charged on "
+        f"[bold]duty {_money(e['duty'])} + MPF {_money(e['mpf'])} = total "
+        f"{_money(e['total'])}[/bold]  (domestic content excluded "
+        f"{_money(e['domestic_value_excluded'])}; HMF not charged on "
         "withdrawals)"
     )
     single = e["single_entries"]
     console.print(
-        f"[green]MPF saved by the weekly entry: ${single['saving']}[/green] — "
-        f"{single['count']} single entries would pay ${single['mpf']}, the weekly entry "
-        f"pays ${single['weekly_mpf']}"
+        f"[green]MPF saved by the weekly entry: {_money(single['saving'])}[/green] — "
+        f"{single['count']} single entries would pay {_money(single['mpf'])}, the weekly "
+        f"entry pays {_money(single['weekly_mpf'])}"
     )
     for n in e["not_entered"]:
         console.print(f"not entered: {n['shipment_no']} ({n['disposition']}) — {n['reason']}")

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from zonekeeper.duty.quote import LineItem, quote_line
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import ZERO
 from zonekeeper.store import codec
 from zonekeeper.store.schema import discrepancies, events
@@ -33,7 +33,7 @@ from zonekeeper.zone.alerts import Alert, AlertInputs, CountFinding, SuspenseHol
 from zonekeeper.zone.entries import DutyRequest, MpfCharge, Quoted, mpf_charge
 from zonekeeper.zone.events import Admission, Shipment, from_record
 from zonekeeper.zone.hmf import HmfQuarter, Quarter, ZoneAdmission, hmf_quarter
-from zonekeeper.zone.ledger import Lot, Movement, Posting, ZoneState
+from zonekeeper.zone.ledger import DutyRule, Lot, Movement, Posting, ZoneState
 from zonekeeper.zone.records import Discrepancy
 from zonekeeper.zone.status import ZoneStatus
 from zonekeeper.zone.weekly import EstimatedEntry, Week, WeeklyEntry, weekly_entry
@@ -280,6 +280,39 @@ def removals(books: Books, *, since: dt.date | None = None,
             continue
         out.append(tracer.removal(p, books.shipments.get(p.seq)))
     return out
+
+
+def shortage_duty_rule(tariff: Tariff) -> DutyRule:
+    """The ledger's `duty_rule` for shortages (146.53(a)(3)): duty the missing goods owe.
+
+    Priced as a removal for consumption on the count date: PF content at its frozen rate,
+    NPF content at the lot's own classification. Raises CannotCompute with the reasons when
+    any part cannot be priced, so the ledger flags the shortage conservatively.
+    """
+    quoter = TariffQuoter(tariff)
+
+    def rule(lot: Lot, quantity: Decimal, on: dt.date) -> Decimal:
+        comp = lot.composition
+        pf = tuple(
+            PfComponent(c.part, _dotted(c.hts), c.origin or "", c.value * quantity,
+                        c.quantity * quantity, "", c.pf_date, c.lot)
+            for c in comp.pf
+        )
+        npf: tuple[NpfInput, ...] = ()
+        if comp.npf_value > ZERO:
+            npf = (NpfInput(lot.part, _dotted(lot.hts), lot.origin or "",
+                            comp.npf_value * quantity, quantity, "", lot.date, lot.id),)
+        removal = Removal(
+            "shortage", on, lot.part, _dotted(lot.hts), lot.origin or "", quantity, "",
+            Disposition.CONSUMPTION, Composition(pf=pf, npf=npf),
+        )
+        result = withdrawal_duty(removal, quoter, on, with_estimate=False)
+        duty = result.duty
+        if duty is None:
+            raise CannotCompute("; ".join(result.cannot_compute) or "duty cannot be computed")
+        return duty
+
+    return rule
 
 
 # --------------------------------------------------------------------------- use cases
