@@ -28,7 +28,9 @@ from zonekeeper.zone.events import (
 )
 from zonekeeper.zone.status import Disposition, ZoneStatus
 
-decimals = st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=0, max_value=10**9)
+decimals = st.decimals(
+    allow_nan=False, allow_infinity=False, places=4, min_value=0, max_value=10**9
+)
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))
 names = st.text(min_size=1, max_size=12)
 opt = st.none().__or__

@@ -166,9 +166,7 @@ class ZoneBooks(RuleBasedStateMachine):
 
     def _pf_lots(self) -> list[str]:
         return sorted(
-            lot.id
-            for lot in self.state.lots.values()
-            if lot.status is PF and lot.balance > 0
+            lot.id for lot in self.state.lots.values() if lot.status is PF and lot.balance > 0
         )
 
     @precondition(lambda self: bool(self._pf_lots()))
