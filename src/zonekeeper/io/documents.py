@@ -166,8 +166,8 @@ def weekly_entry_json(entry: WeeklyEntry) -> dict[str, Any]:
                     "shipment_no": e.shipment_no,
                     "entry_date": _day(e.entry_date),
                     "foreign_value": fmt(e.foreign_value),
-                    "mpf": fmt(e.mpf.amount),
-                    "bound": e.mpf.bound,
+                    "mpf": fmt(e.mpf),
+                    "bound": e.bound,
                 }
                 for e in comparison.entries
             ],

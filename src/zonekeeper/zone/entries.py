@@ -157,14 +157,7 @@ def mpf_charge(foreign_value: Decimal, terms: MpfTerms) -> MpfCharge:
     value owes no MPF (there is nothing the fee applies to).
     """
     exact = foreign_value * terms.rate
-    if foreign_value <= ZERO:
-        amount, bound = ZERO, "no foreign value"
-    elif exact < terms.minimum:
-        amount, bound = terms.minimum, "minimum"
-    elif exact > terms.maximum:
-        amount, bound = terms.maximum, "maximum"
-    else:
-        amount, bound = cents(exact), "ad valorem"
+    amount, bound = mpf_amount(foreign_value, terms)
     return MpfCharge(
         foreign_value=foreign_value,
         rate=terms.rate,
@@ -172,9 +165,21 @@ def mpf_charge(foreign_value: Decimal, terms: MpfTerms) -> MpfCharge:
         maximum=terms.maximum,
         fiscal_year=terms.fiscal_year,
         exact=exact,
-        amount=cents(amount),
+        amount=amount,
         bound=bound,
     )
+
+
+def mpf_amount(foreign_value: Decimal, terms: MpfTerms) -> tuple[Decimal, str]:
+    """The fee in cents and which bound set it (`mpf_charge` without the derivation)."""
+    if foreign_value <= ZERO:
+        return ZERO, "no foreign value"
+    exact = foreign_value * terms.rate
+    if exact < terms.minimum:
+        return cents(terms.minimum), "minimum"
+    if exact > terms.maximum:
+        return cents(terms.maximum), "maximum"
+    return cents(exact), "ad valorem"
 
 
 # ------------------------------------------------------------------- business-day calendar

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.money import ZERO, cents
@@ -33,20 +34,20 @@ from zonekeeper.zone.entries import (
     MAX_SUMMARY_LINES,
     FeeTable,
     MpfCharge,
+    MpfTerms,
     Quoter,
     business_days_after,
+    mpf_amount,
     mpf_charge,
 )
 from zonekeeper.zone.withdrawal_duty import (
     NO_DUTY_REASONS,
     Disposition,
     EntryLine,
-    LinePart,
     Removal,
-    merge_parts,
+    line_parts,
     price,
     refusal,
-    split,
     total_duty,
 )
 
@@ -246,14 +247,15 @@ class EntrySummary:
         return None if duty is None else duty + self.mpf.amount
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SingleEntry:
     """One shipment entered on its own (a type 06 entry per removal) — for comparison."""
 
     shipment_no: str
     entry_date: date
     foreign_value: Decimal
-    mpf: MpfCharge
+    mpf: Decimal
+    bound: str  # which of ad valorem / minimum / maximum set the fee
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,7 @@ class SingleEntryComparison:
 
     @property
     def single_mpf(self) -> Decimal:
-        return sum((e.mpf.amount for e in self.entries), ZERO)
+        return sum((e.mpf for e in self.entries), ZERO)
 
     @property
     def saving(self) -> Decimal:
@@ -331,17 +333,30 @@ def single_entries(
     removals: Iterable[Removal], fees: FeeTable, weekly_mpf: Decimal
 ) -> SingleEntryComparison:
     """Each shipment as its own entry, filed on its removal date, MPF floor/cap each time."""
-    by_shipment: dict[str, tuple[date, Decimal]] = {}
+    by_shipment: dict[str, list[Any]] = {}
     for r in removals:
         if r.disposition is not Disposition.CONSUMPTION:
             continue
-        day, value = by_shipment.get(r.shipment_no, (r.date, ZERO))
-        by_shipment[r.shipment_no] = (min(day, r.date), value + r.composition.foreign_value)
-    entries = tuple(
-        SingleEntry(no, day, value, mpf_charge(value, fees.mpf_terms(day)))
-        for no, (day, value) in sorted(by_shipment.items())
-    )
-    return SingleEntryComparison(entries, weekly_mpf)
+        comp = r.composition
+        value = ZERO
+        for pf in comp.pf:
+            value += pf.value
+        for npf in comp.npf:
+            value += npf.value
+        found = by_shipment.get(r.shipment_no)
+        if found is None:
+            by_shipment[r.shipment_no] = [r.date, value]
+        else:
+            found[0] = min(found[0], r.date)
+            found[1] += value
+    terms: dict[date, MpfTerms] = {}
+    entries = []
+    for no, (day, value) in by_shipment.items():
+        if day not in terms:
+            terms[day] = fees.mpf_terms(day)
+        amount, bound = mpf_amount(value, terms[day])
+        entries.append(SingleEntry(no, day, value, amount, bound))
+    return SingleEntryComparison(tuple(entries), weekly_mpf)
 
 
 def chunk_lines(lines: Sequence[EntryLine], size: int = MAX_SUMMARY_LINES) -> list[list[EntryLine]]:
@@ -369,17 +384,18 @@ def weekly_entry(
     entry_date = entry_date or week.start
     due = summary_due(week)
     summary_date = summary_date or due
-    in_week = [r for r in removals if r.date in week]
+    first, last = week.start, week.end
+    in_week = [r for r in removals if first <= r.date <= last]
     problems = [p for p in (refusal(r) for r in in_week) if p is not None]
     if problems:
         raise InputError(problems)
 
-    parts: list[LinePart] = []
     not_entered: list[NotEntered] = []
     domestic = waste = ZERO
+    consumed = 0
     for r in in_week:
         if r.disposition is Disposition.CONSUMPTION:
-            parts.extend(split(r))
+            consumed += 1
             domestic += r.composition.domestic_value
             waste += r.composition.waste_value
         else:
@@ -387,7 +403,7 @@ def weekly_entry(
                 NotEntered(r.shipment_no, r.date, r.part, r.quantity, r.disposition,
                            NO_DUTY_REASONS[r.disposition])
             )
-    lines = [price(part, quoter, entry_date) for part in merge_parts(parts)]
+    lines = [price(part, quoter, entry_date) for part in line_parts(in_week)]
     terms = fees.mpf_terms(summary_date)
     summaries = []
     for seq, chunk in enumerate(chunk_lines(lines, max_lines), start=1):
@@ -404,7 +420,7 @@ def weekly_entry(
         not_entered=tuple(not_entered),
         domestic_value=domestic,
         waste_value=waste,
-        removals=sum(1 for r in in_week if r.disposition is Disposition.CONSUMPTION),
+        removals=consumed,
         overruns=tuple(overruns(week, estimates, in_week)) if estimates else (),
         single_entries=single_entries(in_week, fees, cents(weekly_mpf)),
     )

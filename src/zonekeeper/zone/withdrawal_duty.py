@@ -242,41 +242,74 @@ def refusal(removal: Removal) -> Problem | None:
     return None
 
 
+_Slot = tuple[str, str, str, str | None, date | None, str]  # status, hts, origin, spi, pf, unit
+
+
+def line_parts(removals: Iterable[Removal]) -> list[LinePart]:
+    """The entry-line pieces of removals for consumption, summed per line key (146.63(c)).
+
+    Each PF component is its own piece under its frozen HTS, origin and PF date; the NPF
+    content of a removal is one piece under the article's HTS and origin, with the
+    article's quantity (specific rates apply to it, 146.65(a)(2)). Pieces with the same
+    HTS, origin, status, SPI and PF date add up into one line; quantities add only when the
+    unit agrees (one line carries one reporting quantity). Other dispositions give no
+    pieces. The caller refuses zone-restricted content first (`refusal`).
+
+    This runs once per removal on plain tuples, so a week of 100,000 removals is grouped
+    before anything is priced.
+    """
+    acc: dict[_Slot, tuple[list[Decimal], list[str], list[str]]] = {}
+    consumption = Disposition.CONSUMPTION
+    for removal in removals:
+        if removal.disposition is not consumption:
+            continue
+        comp = removal.composition
+        ship = removal.shipment_no
+        for pf in comp.pf:
+            slot: _Slot = ("PF", pf.hts, pf.origin, pf.spi, pf.pf_date, pf.unit)
+            found = acc.get(slot)
+            if found is None:
+                found = acc[slot] = ([ZERO, ZERO], [], [])
+            found[0][0] += pf.value
+            found[0][1] += pf.quantity
+            found[1].append(ship)
+            if pf.lot:
+                found[2].append(pf.lot)
+        if comp.npf:
+            slot = ("NPF", removal.hts, removal.origin, removal.spi, None, removal.unit)
+            found = acc.get(slot)
+            if found is None:
+                found = acc[slot] = ([ZERO, ZERO], [], [])
+            for npf in comp.npf:
+                found[0][0] += npf.value
+                if npf.lot:
+                    found[2].append(npf.lot)
+            found[0][1] += removal.quantity
+            found[1].append(ship)
+    parts = [
+        LinePart(
+            key=LineKey(hts, origin, status, spi, pf_date),
+            value=sums[0],
+            quantity=sums[1],
+            unit=unit,
+            shipments=tuple(dict.fromkeys(ships)),
+            lots=tuple(dict.fromkeys(lots)),
+        )
+        for (status, hts, origin, spi, pf_date, unit), (sums, ships, lots) in acc.items()
+    ]
+    parts.sort(key=lambda p: (p.key.sort_key(), p.unit))
+    return parts
+
+
 def split(removal: Removal) -> tuple[LinePart, ...]:
     """The entry-line pieces of one removal for consumption; none for other dispositions.
 
     Raises `InputError` for zone-restricted content (146.63(b)).
     """
-    if removal.disposition is not Disposition.CONSUMPTION:
-        return ()
     problem = refusal(removal)
     if problem is not None:
         raise InputError(problem)
-    comp = removal.composition
-    parts: list[LinePart] = [
-        LinePart(
-            key=LineKey(pf.hts, pf.origin, "PF", pf.spi, pf.pf_date),
-            value=pf.value,
-            quantity=pf.quantity,
-            unit=pf.unit,
-            shipments=(removal.shipment_no,),
-            lots=(pf.lot,) if pf.lot else (),
-        )
-        for pf in comp.pf
-    ]
-    if comp.npf:
-        parts.append(
-            LinePart(
-                key=LineKey(removal.hts, removal.origin, "NPF", removal.spi, None),
-                value=comp.npf_value,
-                # specific rates apply to the finished article's quantity (146.65(a)(2))
-                quantity=removal.quantity,
-                unit=removal.unit,
-                shipments=(removal.shipment_no,),
-                lots=tuple(n.lot for n in comp.npf if n.lot),
-            )
-        )
-    return tuple(parts)
+    return tuple(line_parts([removal]))
 
 
 def _basis_note(key: LineKey) -> str:
@@ -390,38 +423,6 @@ def withdrawal_duty(
         tuple(notes),
         recompute,
     )
-
-
-def merge_parts(parts: Iterable[LinePart]) -> list[LinePart]:
-    """Sum pieces with the same line key into one entry line (19 CFR 146.63(c) grouping).
-
-    Quantities add only when the unit agrees; pieces of one key in different units stay
-    separate lines, since one line carries one reporting quantity.
-    """
-    groups: dict[tuple[LineKey, str], tuple[Decimal, Decimal, list[str], list[str]]] = {}
-    for part in parts:
-        slot = (part.key, part.unit)
-        found = groups.get(slot)
-        if found is None:
-            groups[slot] = (part.value, part.quantity, list(part.shipments), list(part.lots))
-        else:
-            value, qty, ships, lots = found
-            ships.extend(part.shipments)
-            lots.extend(part.lots)
-            groups[slot] = (value + part.value, qty + part.quantity, ships, lots)
-    merged = [
-        LinePart(
-            key=key,
-            value=value,
-            quantity=qty,
-            unit=unit,
-            shipments=tuple(dict.fromkeys(ships)),
-            lots=tuple(dict.fromkeys(lots)),
-        )
-        for (key, unit), (value, qty, ships, lots) in groups.items()
-    ]
-    merged.sort(key=lambda p: (p.key.sort_key(), p.unit))
-    return merged
 
 
 def total_duty(lines: Sequence[EntryLine]) -> Decimal | None:
