@@ -110,6 +110,7 @@ class TariffPfRule:
     warnings: list[str] = field(default_factory=list)
     _book: Any = None
     _failed: bool = False
+    _seen: set[str] = field(default_factory=set)
 
     def _measures(self) -> Any:
         if self._book is None and not self._failed:
@@ -133,7 +134,8 @@ class TariffPfRule:
     def __call__(self, hts: str, origin: str, on: dt.date) -> list[str]:
         refusals, notes = self._lookup(hts, origin, on)
         for note in notes:
-            if note not in self.warnings:
+            if note not in self._seen:
+                self._seen.add(note)
                 self.warnings.append(note)
         return list(refusals)
 
@@ -159,8 +161,8 @@ class TariffPfRule:
                 refusals.append(reason)
             else:
                 notes.append(
-                    f"HTS {hts} from {origin} admitted {on} not in PF status: {reason}, if the "
-                    "goods are within its scope (content, end use, USMCA) - check the Form 214"
+                    f"HTS {hts} from {origin} admitted not in PF status: {reason}, if the goods "
+                    "are within its scope (content, end use, USMCA) - check the Form 214"
                 )
         return tuple(refusals), tuple(notes)
 

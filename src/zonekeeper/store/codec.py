@@ -19,6 +19,8 @@ from enum import Enum
 from functools import cache
 from typing import Any, TypeVar, Union
 
+import orjson
+
 T = TypeVar("T")
 
 
@@ -43,8 +45,18 @@ def plain(value: Any) -> Any:
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON text of `value`, keys in field order (stable for equal values)."""
-    return json.dumps(plain(value), separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON text of `value` (the document `plain` describes), keys in field order.
+
+    orjson writes dataclasses, dates, enums and tuples in C; only decimals come back here,
+    as their exact text. The posting hot path writes one such document per lot and posting.
+    """
+    return orjson.dumps(value, default=_decimal_text).decode("utf-8")
+
+
+def _decimal_text(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot store a {type(value).__name__}")
 
 
 def loads(cls: type[T], text: str) -> T:

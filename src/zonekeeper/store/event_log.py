@@ -11,8 +11,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
+from zonekeeper.store.bulk import bulk_write
 from zonekeeper.store.chain import link_hash
 from zonekeeper.store.schema import events
 
@@ -52,21 +53,13 @@ def append(
     for new in batch:
         seq += 1
         digest = link_hash(prev, zone, seq, new.canonical)
-        rows.append(
-            {
-                "zone": zone,
-                "seq": seq,
-                "kind": new.kind,
-                "date": new.date,
-                "payload": new.canonical.decode("utf-8"),
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
+        rows.append((zone, seq, new.kind, new.date, new.canonical.decode("utf-8"), prev, digest))
         prev = digest
-    if rows:
-        connection.execute(insert(events), rows)
+    bulk_write(connection, events, COLUMNS, rows)
     return seq, prev
+
+
+COLUMNS = ("zone", "seq", "kind", "date", "payload", "prev_hash", "hash")
 
 
 def read(connection: Connection, zone: str, *, after: int = 0) -> Iterator[StoredEvent]:

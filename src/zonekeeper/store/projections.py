@@ -15,10 +15,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, delete, func, select
 
 from zonekeeper.store import codec
+from zonekeeper.store.bulk import bulk_write
 from zonekeeper.store.schema import boms, discrepancies, events, lots, parts, postings, suspense
 from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.events import Correction
@@ -32,22 +32,15 @@ _CHUNK = 20_000
 def _upsert(
     connection: Connection, table: Any, key: Sequence[str], rows: list[dict[str, Any]]
 ) -> None:
-    """INSERT ... ON CONFLICT (key) DO UPDATE, in chunks, on either database."""
-    if not rows:
-        return
-    make = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = make(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(key),
-        set_={c: statement.excluded[c] for c in rows[0] if c not in key},
-    )
-    for start in range(0, len(rows), _CHUNK):
-        connection.execute(statement, rows[start : start + _CHUNK])
+    """INSERT ... ON CONFLICT (key) DO UPDATE, in bulk, on either database."""
+    if rows:
+        columns = list(rows[0])
+        bulk_write(connection, table, columns, [tuple(r.values()) for r in rows], key)
 
 
 def _insert(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), _CHUNK):
-        connection.execute(insert(table), rows[start : start + _CHUNK])
+    if rows:
+        bulk_write(connection, table, list(rows[0]), [tuple(r.values()) for r in rows])
 
 
 # ------------------------------------------------------------------------------ master data
