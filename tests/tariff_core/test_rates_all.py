@@ -88,3 +88,20 @@ def test_duty_scales_with_the_goods(rate_strings: dict[tuple[str, str], str],
     one = rate.amount(_full_basis(rate))
     scaled = rate.amount(_full_basis(rate, factor))
     assert abs(scaled - one * factor) <= D("1e-18") * max(abs(scaled), D(1))
+
+
+_RATE_ALPHABET = st.sampled_from(list("0123456789 .,/%$¢+()-AUSPE*") + ["1/0", "0/0",
+    "kg", "each", "liter", "pf. liter", "Free", "See ", "on the case", "of total sugars",
+    "less", "degrees", "\n", "The duty provided in the applicable subheading"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_RATE_ALPHABET, max_size=12).map("".join))
+def test_parsing_never_raises_and_unreadable_text_never_computes_to_zero(text: str) -> None:
+    rate = parse_rate(text)
+    assert rate.text == text
+    special = parse_special(text)
+    assert special.text == text
+    if not rate.computable:
+        with pytest.raises(CannotCompute):
+            rate.amount(Basis(D(100)))

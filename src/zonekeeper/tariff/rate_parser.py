@@ -156,6 +156,13 @@ def _expression(text: str) -> tuple[Component, ...] | None:
 @lru_cache(maxsize=8192)
 def parse_rate(text: str) -> Rate:
     """Parse one rate-of-duty text; never raises (unreadable text gives kind `unparsed`)."""
+    try:
+        return _parse_rate(text)
+    except ArithmeticError:  # e.g. `1/0%`: a number that is not one
+        return Rate(text, "unparsed")
+
+
+def _parse_rate(text: str) -> Rate:
     t = normalize(text)
     if not t:
         return Rate(text, "empty")
