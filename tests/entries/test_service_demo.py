@@ -1,0 +1,99 @@
+"""The entries use cases and CLI over real books: the demo zone's week, on SQLite.
+
+The demo (`zonekeeper demo`) posts the shipped files; these tests read its books back through
+`services.entries` and the `zonekeeper` command and check the figures against the files:
+100 carts made of PF Chinese components ($1,800 + $40 + $120), NPF Korean valves and tires
+($30 + $180) and a domestic cabinet ($350); 70 carts and 40 tires entered in week 2026-W32,
+15 carts exported.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from zonekeeper.cli.demo import demo
+from zonekeeper.services import entries as service
+from zonekeeper.tariff import Tariff
+from zonekeeper.zone.hmf import Quarter
+from zonekeeper.zone.weekly import Week
+
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    demo(db=path)
+    return f"sqlite:///{path}"
+
+
+def test_weekly_entry_from_the_books(books: str) -> None:
+    entry = service.weekly(books, Week.parse("2026-W32"), tariff=Tariff.default())
+    by = {(n.line.status, n.line.hts): n.line for n in entry.lines}
+    assert by[("PF", "8418.61.01.00")].value == D("126000")  # 70 x $1,800, frozen 08-03
+    assert by[("PF", "8418.61.01.00")].key.pf_date == date(2026, 8, 3)
+    assert by[("NPF", "8418.50.00.80")].value == D("14700")  # 70 x ($30 + $180)
+    assert by[("NPF", "4011.90.80.50")].value == D("1800")  # 40 tires entered as they are
+    assert entry.domestic_value == D("24500")  # 70 cabinets, not dutiable
+    assert entry.foreign_value == D("153700")
+    assert [n.shipment_no for n in entry.not_entered] == ["X-3001"]
+    assert entry.duty is not None and entry.total == entry.duty + entry.mpf
+    assert entry.mpf == D("532.42")  # 0.3464% x 153,700
+    assert entry.single_entries.saving == entry.single_entries.single_mpf - entry.mpf > 0
+
+
+def test_single_consumption_entry_recomputes_the_npf_estimate(books: str) -> None:
+    found = service.consumption(books, "S-2001", tariff=Tariff.default())
+    [result] = found.results
+    statuses = sorted(line.status for line in result.lines)
+    assert statuses == ["NPF", "PF", "PF", "PF"]
+    recompute = result.npf_recompute
+    assert recompute is not None and recompute.estimate is not None
+    # at admission: valves 3% and tires 3.4% on their own values; at exit the cart is Free
+    assert recompute.estimate == D("7.20") + D("48.96")  # 8x$30x3%, 8x$180x3.4%
+    assert recompute.at_exit == D("0.00")
+    assert recompute.difference == -(D("7.20") + D("48.96"))
+    assert found.mpf is not None and found.mpf.foreign_value == D("17360")  # 8 x $2,170
+
+
+def test_admission_document_and_hmf(books: str) -> None:
+    tariff = Tariff.default()
+    doc = service.admission(books, "A-1001", tariff=tariff)
+    assert [d.form_status for d in doc.lines] == ["P", "P", "P"]
+    assert all(d.duty.kind == "owed" for d in doc.lines)
+    assert doc.hmf == D("294.00")  # 0.125% x $235,200 vessel cargo
+    q = service.hmf(books, Quarter.parse("2026Q3"), tariff=tariff)
+    assert (q.fee, q.value, q.not_vessel) == (D("294.00"), D("235200"), ("A-1002", "A-1003"))
+    assert service.hmf(books, Quarter.parse("2026Q2"), tariff=tariff).fee == D("0.00")
+
+
+def test_alerts_as_of_the_monday_after(books: str) -> None:
+    kinds = {a.kind: a for a in service.open_alerts(books, date(2026, 8, 10))}
+    assert kinds["shortage_reportable"].overdue
+    assert kinds["entry_summary_due"].due == date(2026, 8, 21)
+    assert not kinds["entry_summary_due"].overdue
+    late = {a.kind: a for a in service.open_alerts(books, date(2026, 8, 24))}
+    assert late["entry_summary_due"].overdue
+
+
+def _cli(books: str, *args: str) -> subprocess.CompletedProcess[str]:
+    db = books.removeprefix("sqlite:///")
+    return subprocess.run([sys.executable, "-m", "zonekeeper", "--db", db, *args],
+                          capture_output=True, text=True, timeout=120, cwd=Path(db).parent)
+
+
+def test_cli_weekly_json_and_bad_input(books: str) -> None:
+    run = _cli(books, "entry", "weekly", "--week", "2026-W32", "--json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["entry_type"] == "06" and data["mpf"] == "532.42"
+    assert D(data["total"]) == D(data["duty"]) + D(data["mpf"])
+    bad = _cli(books, "entry", "weekly", "--week", "2026-32")
+    assert bad.returncode == 2 and "ISO week" in bad.stderr
