@@ -1,0 +1,24 @@
+"""Fixtures of the storage tests: a zone's books on each database (the root `database_url`
+fixture runs each test on SQLite and on PostgreSQL) with a small real master loaded."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from zk_store_samples import BOMS, PARTS  # noqa: E402
+
+from zonekeeper.services.ledger import Ledger  # noqa: E402
+
+
+@pytest.fixture
+def ledger(database_url: str) -> Iterator[Ledger]:
+    """Zone 49's books (FIFO) with the small master loaded."""
+    with Ledger.init(database_url, "49", "Dock 3", "FIFO") as books:
+        books.load_master(PARTS, BOMS)
+        yield books

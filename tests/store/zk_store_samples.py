@@ -1,0 +1,37 @@
+"""Sample master data and events of the storage tests (real HTS numbers from the shipped 2026
+tariff). A module of its own so tests can import it under --import-mode=importlib."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from zonekeeper.zone.events import Admission, Production, Shipment
+from zonekeeper.zone.master import Bom, BomLine, Part
+from zonekeeper.zone.status import Disposition, ZoneStatus
+
+BEGIN = dt.date(1900, 1, 1)
+D = Decimal
+NPF = ZoneStatus.NONPRIVILEGED_FOREIGN
+PF = ZoneStatus.PRIVILEGED_FOREIGN
+
+PARTS = [
+    Part("W", "Control board", "8537109170", "DE", "No.", BEGIN),
+    Part("K", "Control kit", "8537109170", "DE", "No.", BEGIN),
+    Part("C", "Compressor", "8414308030", "CN", "No.", BEGIN),
+]
+BOMS = [Bom("K", BEGIN, (BomLine("W", D(2)),))]
+
+
+def admission(
+    no: str, day: int, part: str, qty: str, value: str, status: ZoneStatus = NPF
+) -> Admission:
+    return Admission(no, 1, dt.date(2026, 8, day), part, D(qty), D(value), status)
+
+
+def shipment(ref: str, day: int, part: str, qty: str, value: str = "1") -> Shipment:
+    return Shipment(dt.date(2026, 8, day), ref, part, D(qty), Disposition.CONSUMPTION, D(value))
+
+
+def production(ref: str, day: int, product: str, qty: str) -> Production:
+    return Production(dt.date(2026, 8, day), ref, product, D(qty))
