@@ -40,6 +40,21 @@ ZoneOption = Annotated[
     typer.Option("--zone", help="Zone number (needed only when the database holds several)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
+EstimatesOption = Annotated[
+    Path | None,
+    typer.Option("--estimates", help="CSV of filed 3461 estimates: week, filed_on, part, "
+                 "quantity[, supplemental] (checks removals against them)."),
+]
+
+
+def _estimates(path: Path | None) -> list[Any]:
+    if path is None:
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(Problem(f"cannot read: {error.strerror}", str(path))) from None
+    return documents.read_estimates(text, str(path))
 
 
 def _date(text: str | None, option: str) -> dt.date | None:
@@ -140,6 +155,7 @@ def weekly_command(
         typer.Option("--summary-date", help="Entry summary filing date; fixes MPF's fiscal "
                      "year (default: the due date, 10 business days after the week)."),
     ] = None,
+    estimates: EstimatesOption = None,
     zone: ZoneOption = None,
 ) -> None:
     """The week's consumption entry (type 06): lines, duty, MPF once, MPF saved (146.63(c))."""
@@ -148,6 +164,7 @@ def weekly_command(
         settings(ctx).database_url, parsed, zone=zone,
         entry_date=_date(entry_date, "--entry-date"),
         summary_date=_date(summary_date, "--summary-date"),
+        estimates=_estimates(estimates),
     )
     if pdf is not None:
         pdf.write_bytes(documents.weekly_entry_pdf(entry, zone or ""))
@@ -162,6 +179,36 @@ def weekly_command(
     else:
         written = ", ".join(str(p) for p in (pdf, html) if p is not None)
         out.print(f"weekly entry {parsed}: wrote {written}")
+
+
+@entry_app.command("estimate")
+def estimate_command(
+    ctx: typer.Context,
+    week: Annotated[str, typer.Option("--week", help="The week to estimate, e.g. 2026-W33.")],
+    like: Annotated[
+        str | None,
+        typer.Option("--like", help="Week whose removals to use (default: the one before)."),
+    ] = None,
+    as_json: JsonOption = False,
+    zone: ZoneOption = None,
+) -> None:
+    """CBP Form 3461 data for a weekly entry, filed before the week (146.63(c)(1))."""
+    target = Week.parse(week)
+    pattern = Week.parse(like) if like else Week.of(target.start - dt.timedelta(days=7))
+    est = service.estimate(settings(ctx).database_url, target, pattern, zone=zone)
+    data = documents.estimate_json(est)
+    if as_json:
+        _print_json(data)
+        return
+    out.print(f"[bold]CBP Form 3461 estimate for {data['week']}[/bold] (file by "
+              f"{data['filed_on']}; pattern of {pattern})")
+    table = Table()
+    for column in ("Part", "HTS", "Units", "Zone value", "Dutiable value"):
+        table.add_column(column)
+    for line in data["lines"]:
+        table.add_row(line["part"], line["hts"], line["quantity"], line["zone_value"],
+                      line["dutiable_value"])
+    out.print(table)
 
 
 @entry_app.command("consumption")
@@ -283,11 +330,13 @@ def alerts_command(
         str | None, typer.Option("--as-of", help="Date to judge deadlines by (default: today).")
     ] = None,
     as_json: JsonOption = False,
+    estimates: EstimatesOption = None,
     zone: ZoneOption = None,
 ) -> None:
     """Open deadlines of 19 CFR 146: entry summaries, permits, counts, reconciliation."""
     day = _date(as_of, "--as-of") or dt.date.today()
-    found = service.open_alerts(settings(ctx).database_url, day, zone=zone)
+    found = service.open_alerts(settings(ctx).database_url, day, zone=zone,
+                                estimates=_estimates(estimates))
     if as_json:
         _print_json(documents.alerts_json(found, day))
         return

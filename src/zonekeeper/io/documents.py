@@ -21,12 +21,13 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from zonekeeper.money import fmt
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.money import fmt, parse_decimal
 from zonekeeper.zone.admission_doc import AdmissionDocument
 from zonekeeper.zone.alerts import Alert
 from zonekeeper.zone.entries import MpfCharge
 from zonekeeper.zone.hmf import HmfQuarter
-from zonekeeper.zone.weekly import WeeklyEntry
+from zonekeeper.zone.weekly import EstimatedEntry, EstimateLine, Week, WeeklyEntry
 from zonekeeper.zone.withdrawal_duty import EntryLine, WithdrawalDuty
 
 HMF_ON_WITHDRAWAL = (
@@ -292,6 +293,68 @@ def alerts_json(found: Sequence[Alert], as_of: date) -> dict[str, Any]:
             for a in found
         ],
     }
+
+
+def estimate_json(est: EstimatedEntry) -> dict[str, Any]:
+    """CBP Form 3461 data: units of each article expected to leave in the week (146.63(c))."""
+    return {
+        "form": "CBP Form 3461",
+        "entry_type": "06",
+        "week": str(est.week),
+        "filed_on": _day(est.filed_on),
+        "supplemental": est.supplemental,
+        "lines": [
+            {
+                "part": line.part,
+                "hts": line.hts,
+                "quantity": _qty(line.quantity),
+                "unit": line.unit,
+                "zone_value": fmt(line.zone_value),
+                "dutiable_value": fmt(line.dutiable_value),
+            }
+            for line in est.lines
+        ],
+    }
+
+
+# ---------------------------------------------------------------------- estimates in
+
+ESTIMATE_COLUMNS = ("week", "filed_on", "part", "quantity")
+
+
+def read_estimates(text: str, file: str) -> list[EstimatedEntry]:
+    """Filed 3461 estimates from CSV: week, filed_on, part, quantity[, supplemental, hts].
+
+    One estimate per (week, filed_on, supplemental); every bad row is reported at once.
+    """
+    problems: list[Problem] = []
+    grouped: dict[tuple[Week, date, bool], list[EstimateLine]] = {}
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ESTIMATE_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(Problem(f"missing column(s) {', '.join(missing)}", file, 1))
+    for number, row in enumerate(reader, start=2):
+        try:
+            week = Week.parse(row["week"])
+            filed = date.fromisoformat(row["filed_on"].strip())
+            quantity = parse_decimal(row["quantity"])
+        except InputError as error:
+            problems.extend(Problem(p.reason, file, number, "week") for p in error.problems)
+            continue
+        except ValueError as error:
+            problems.append(Problem(str(error), file, number))
+            continue
+        if quantity <= 0:
+            problems.append(Problem("quantity must be positive", file, number, "quantity"))
+            continue
+        supplemental = (row.get("supplemental") or "").strip().lower() in ("1", "y", "yes", "true")
+        line = EstimateLine(row["part"].strip(), (row.get("hts") or "").strip(), quantity,
+                            "", Decimal(0), Decimal(0))
+        grouped.setdefault((week, filed, supplemental), []).append(line)
+    if problems:
+        raise InputError(problems)
+    return [EstimatedEntry(week, filed, tuple(lines), supplemental)
+            for (week, filed, supplemental), lines in grouped.items()]
 
 
 # -------------------------------------------------------------------------------- CSV

@@ -36,7 +36,13 @@ from zonekeeper.zone.hmf import HmfQuarter, Quarter, ZoneAdmission, hmf_quarter
 from zonekeeper.zone.ledger import DutyRule, Lot, Movement, Posting, ZoneState
 from zonekeeper.zone.records import Discrepancy
 from zonekeeper.zone.status import ZoneStatus
-from zonekeeper.zone.weekly import EstimatedEntry, Week, WeeklyEntry, weekly_entry
+from zonekeeper.zone.weekly import (
+    EstimatedEntry,
+    Week,
+    WeeklyEntry,
+    estimate_from_removals,
+    weekly_entry,
+)
 from zonekeeper.zone.withdrawal_duty import (
     Composition,
     Disposition,
@@ -334,6 +340,19 @@ def weekly(
     found = removals(books, since=week.start, until=week.end)
     return weekly_entry(week, found, TariffQuoter(tariff), tariff.fees,
                         entry_date=entry_date, summary_date=summary_date, estimates=estimates)
+
+
+def estimate(
+    url: str, week: Week, like: Week, *, filed_on: dt.date | None = None,
+    zone: str | None = None,
+) -> EstimatedEntry:
+    """3461 data for `week` from the removals of a week `like` it (e.g. the week before).
+
+    Filed on or before the week's first day (146.63(c)(1)); adjust the units to the plan.
+    """
+    books = read_books(url, zone)
+    found = removals(books, since=like.start, until=like.end)
+    return estimate_from_removals(week, found, filed_on or week.start)
 
 
 @dataclass(frozen=True)
