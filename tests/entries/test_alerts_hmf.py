@@ -1,0 +1,116 @@
+"""Alerts (19 CFR 146 deadlines) and quarterly HMF (CBP Form 349), pure."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zonekeeper.errors import InputError
+from zonekeeper.zone.alerts import (
+    AlertInputs,
+    CountFinding,
+    SuspenseHold,
+    TransferPermit,
+    alerts,
+)
+from zonekeeper.zone.entries import business_days_after, federal_holidays, is_business_day
+from zonekeeper.zone.hmf import Quarter, ZoneAdmission, hmf_quarter
+
+D = Decimal
+
+
+def kinds(inp: AlertInputs) -> dict[str, list]:  # type: ignore[type-arg]
+    out: dict[str, list] = {}  # type: ignore[type-arg]
+    for a in alerts(inp):
+        out.setdefault(a.kind, []).append(a)
+    return out
+
+
+def test_permit_must_be_removed_within_5_working_days() -> None:
+    permit = TransferPermit("P1", "S1", issued_on=date(2026, 8, 27))  # Thursday
+    # Labor Day 2026-09-07 is not a working day: Fri 28, Mon 31, Tue 1, Wed 2, Thu 3 Sep
+    [a] = kinds(AlertInputs(as_of=date(2026, 9, 1), permits=[permit]))["permit_not_removed"]
+    assert a.due == date(2026, 9, 3) and not a.overdue
+    [late] = kinds(AlertInputs(as_of=date(2026, 9, 4), permits=[permit]))["permit_not_removed"]
+    assert late.overdue
+    removed = TransferPermit("P1", "S1", date(2026, 8, 27), removed_on=date(2026, 8, 28))
+    assert "permit_not_removed" not in kinds(AlertInputs(as_of=date(2026, 9, 4),
+                                                         permits=[removed]))
+
+
+def test_overage_needs_a_214_within_5_days_and_shortage_is_reported() -> None:
+    over = CountFinding("L1", "W", "overage", D(3), date(2026, 8, 7), None, False)
+    short = CountFinding("L2", "W", "shortage", D(-10), date(2026, 8, 7), D("360.00"), True,
+                         ("50% of the lot and $360 duty",))
+    small = CountFinding("L3", "W", "shortage", D(-1), date(2026, 8, 7), D("2.00"), False)
+    found = kinds(AlertInputs(as_of=date(2026, 8, 10), findings=[over, short, small]))
+    assert found["overage_undocumented"][0].due == date(2026, 8, 12)
+    assert [a.subject for a in found["shortage_reportable"]] == ["lot L2 (W)"]
+    resolved = CountFinding("L1", "W", "overage", D(3), date(2026, 8, 7), None, False,
+                            resolved=True)
+    assert "overage_undocumented" not in kinds(AlertInputs(as_of=date(2026, 8, 10),
+                                                           findings=[resolved]))
+
+
+def test_reconciliation_90_days_and_certification_10_working_days_after() -> None:
+    found = kinds(AlertInputs(as_of=date(2026, 2, 1), zone_opened=date(2025, 1, 1)))
+    [recon] = found["reconciliation_due"]
+    [cert] = found["certification_due"]
+    assert recon.due == date(2026, 3, 31)  # 2025-12-31 + 90 days
+    assert cert.due == date(2026, 4, 14)  # 10 business days after 31 March
+    assert not recon.overdue
+    # a zone opened after the year end owes no reconciliation for that year
+    assert "reconciliation_due" not in kinds(
+        AlertInputs(as_of=date(2026, 2, 1), zone_opened=date(2026, 1, 15)))
+    # filed reports stop the alerts
+    done = AlertInputs(as_of=date(2026, 2, 1), reconciliations_done=frozenset({2025}),
+                       certifications_done=frozenset({2025}))
+    assert not {"reconciliation_due", "certification_due"} & set(kinds(done))
+
+
+def test_suspense_items_are_listed() -> None:
+    hold = SuspenseHold("SUS-1", date(2026, 8, 4), "W", D(5), "no 214 yet")
+    [a] = kinds(AlertInputs(as_of=date(2026, 8, 10), suspense=[hold]))["in_suspense"]
+    assert "146.22(c)" in a.citation and "no 214 yet" in a.message
+
+
+def test_federal_holidays_observed() -> None:
+    assert date(2026, 7, 3) in federal_holidays(2026)  # 4 July on a Saturday
+    assert date(2027, 12, 31) in federal_holidays(2027)  # 1 Jan 2028 is a Saturday
+    assert not is_business_day(date(2026, 11, 26))  # Thanksgiving
+    assert business_days_after(date(2026, 12, 24), 1) == date(2026, 12, 28)
+
+
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)),
+       st.integers(min_value=1, max_value=30))
+def test_business_days_after_lands_on_a_business_day(start: date, n: int) -> None:
+    end = business_days_after(start, n)
+    assert is_business_day(end) and end > start
+    assert (end - start).days >= n
+
+
+def test_hmf_quarter_sums_vessel_admissions_and_rounds_once() -> None:
+    rate = D("0.00125")
+    adms = [
+        ZoneAdmission("A1", date(2026, 7, 1), D("1000.40"), "vessel"),
+        ZoneAdmission("A2", date(2026, 9, 30), D("1000.40"), "Vessel"),
+        ZoneAdmission("A3", date(2026, 8, 1), D("5000"), "truck"),
+        ZoneAdmission("A4", date(2026, 8, 2), D("5000"), None),
+        ZoneAdmission("A5", date(2026, 10, 1), D("5000"), "vessel"),
+    ]
+    q = hmf_quarter(Quarter.parse("2026Q3"), adms, lambda on: rate)
+    assert [line.admission_no for line in q.lines] == ["A1", "A2"]
+    assert q.fee == D("2.50")  # 2,000.80 x 0.125% = 2.501 -> 2.50, rounded once
+    assert q.not_vessel == ("A3",) and q.mode_unknown == ("A4",)
+    assert q.due == date(2026, 10, 31) and q.class_code == "505"
+
+
+def test_quarter_parsing() -> None:
+    assert Quarter.parse("2026q4").end == date(2026, 12, 31)
+    assert Quarter.parse("2026Q1").payment_due == date(2026, 4, 30)
+    with pytest.raises(InputError):
+        Quarter.parse("2026Q5")
