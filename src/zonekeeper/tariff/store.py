@@ -228,8 +228,7 @@ def import_revision(file: Path, effective: date, name: str | None = None) -> Rev
             "imported_seq": seq}
     meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     stored = Source(label, effective, data_path, "parsed")
-    _write_cache(cache_dir() / f"revision-{source_key(stored)}.pickle",
-                 build_revision(label, effective, rows, str(data_path)))
+    _write_cache(cache_dir() / f"revision-{source_key(stored)}.pickle", revision)
     _memo.clear()
     return revision
 
