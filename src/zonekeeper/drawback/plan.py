@@ -12,13 +12,14 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 import numpy as np
+import numpy.typing as npt
 
 from zonekeeper.drawback.amounts import RATE, LineBasis, line_bases
-from zonekeeper.drawback.arcs import ROUTES, candidate_arcs
+from zonekeeper.drawback.arcs import ROUTES, Arcs, candidate_arcs
 from zonekeeper.drawback.calendar import claim_deadline
 from zonekeeper.drawback.demands import build_demands
 from zonekeeper.drawback.fifo import fifo_flow
@@ -119,7 +120,25 @@ def available_quantities(
     return left, notes
 
 
-def build_plan(
+@dataclass(frozen=True)
+class DesignationProblem:
+    """The designation problem in arrays: what the optimizer and FIFO both work on."""
+
+    claim: ClaimType
+    claim_date: date
+    usable: list[ImportLine]
+    demands: list[Demand]
+    bases: Mapping[tuple[str, int], LineBasis]
+    scale: int
+    supply: npt.NDArray[np.int64]
+    need: npt.NDArray[np.int64]
+    arcs: Arcs
+    value: npt.NDArray[np.float64]
+    notes: list[str]
+    unpriced: list[str]
+
+
+def prepare(
     claim: ClaimType,
     imports: Sequence[ImportLine],
     exports: Sequence[Export],
@@ -127,12 +146,11 @@ def build_plan(
     descriptions: DescriptionSource,
     estimator: DutyEstimator | None,
     *,
-    method: Method = Method.OPTIMAL,
     policy: MeasurePolicy | None = None,
     prior: Sequence[PriorDesignation] = (),
     production: Sequence[ProductionInput] = (),
-) -> Plan:
-    """The plan for `claim` filed on `claim_date` (see the module docstring)."""
+) -> DesignationProblem:
+    """Price the imports, build the demands and the candidate arcs with their values."""
     policy = policy or DefaultPolicy()
     left, notes = available_quantities(imports, prior)
     bases = line_bases(imports, claim, policy)
@@ -177,54 +195,101 @@ def build_plan(
     supply = np.fromiter((_scaled(left[i.key], scale) for i in usable), np.int64, len(usable))
     need = np.fromiter((_scaled(d.quantity, scale) for d in demands), np.int64, len(demands))
     arcs = candidate_arcs(claim, usable, demands, descriptions)
-    imp_pu = [bases[i.key].refund_per_unit for i in usable]
-    caps = [d.cap_per_unit for d in demands]
-    v_imp = np.asarray([float(x) / scale for x in imp_pu], dtype=np.float64)
-    v_cap = np.asarray([np.inf if c is None else float(c) / scale for c in caps], np.float64)
+    v_imp = np.fromiter((float(bases[i.key].refund_per_unit) / scale for i in usable),
+                        np.float64, len(usable))
+    v_cap = np.fromiter((np.inf if d.cap_per_unit is None else float(d.cap_per_unit) / scale
+                         for d in demands), np.float64, len(demands))
     value = np.minimum(v_imp[arcs.imp], v_cap[arcs.dem]) if len(arcs.imp) else np.zeros(0)
-    solution = solve_transport(supply, need, arcs.imp, arcs.dem, value, arcs.component)
-    imp_rank = _ranks([(i.import_date, i.entry_no, i.line) for i in usable])
-    dem_rank = _ranks([(d.export.export_date, d.export.export_ref, d.id) for d in demands])
-    fifo = fifo_flow(supply, need, arcs.imp, arcs.dem, imp_rank, dem_rank)
+    return DesignationProblem(claim, claim_date, usable, demands, bases, scale, supply, need, arcs,
+                   value, notes, unpriced)
 
-    def designate(flow: np.ndarray) -> tuple[list[Designation], Decimal]:
-        out: list[Designation] = []
-        exact = Decimal(0)
-        for a in np.flatnonzero(flow):
-            imp = usable[int(arcs.imp[a])]
-            dem = demands[int(arcs.dem[a])]
-            qty = Decimal(int(flow[a])) / scale
-            d, unrounded = _designation(
-                claim, imp, dem, qty, bases[imp.key], ROUTES[int(arcs.route[a])].value,
-                descriptions, claim_date,
-            )
-            out.append(d)
-            exact += unrounded
-        out.sort(key=lambda d: (d.export_date, d.export_ref, d.import_date, d.import_entry,
-                                d.import_line))
-        return out, exact
 
-    opt, opt_exact = designate(solution.flow)
-    fifo_d, fifo_exact = designate(fifo)
-    opt_refund = sum((d.refund for d in opt), Decimal(0))
-    fifo_refund = sum((d.refund for d in fifo_d), Decimal(0))
+def fifo_ranks(problem: DesignationProblem) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Date orders for FIFO: imports by (date, entry, line); exports by (date, ref)."""
+    imp_rank = _ranks([(i.import_date, i.entry_no, i.line) for i in problem.usable])
+    dem_rank = _ranks([(d.export.export_date, d.export.export_ref, d.id)
+                       for d in problem.demands])
+    return imp_rank, dem_rank
+
+
+def build_plan(
+    claim: ClaimType,
+    imports: Sequence[ImportLine],
+    exports: Sequence[Export],
+    claim_date: date,
+    descriptions: DescriptionSource,
+    estimator: DutyEstimator | None,
+    *,
+    method: Method = Method.OPTIMAL,
+    policy: MeasurePolicy | None = None,
+    prior: Sequence[PriorDesignation] = (),
+    production: Sequence[ProductionInput] = (),
+) -> Plan:
+    """The plan for `claim` filed on `claim_date` (see the module docstring)."""
+    problem = prepare(claim, imports, exports, claim_date, descriptions, estimator,
+                      policy=policy, prior=prior, production=production)
+    arcs = problem.arcs
+    solution = solve_transport(problem.supply, problem.need, arcs.imp, arcs.dem, problem.value,
+                               arcs.component)
+    fifo = fifo_flow(problem.supply, problem.need, arcs.imp, arcs.dem, *fifo_ranks(problem))
+    opt_refund, opt_exact = _totals(problem, solution.flow)
+    fifo_refund, fifo_exact = _totals(problem, fifo)
+    chosen_flow = solution.flow if method is Method.OPTIMAL else fifo
+    chosen = _designations(problem, chosen_flow, descriptions)
     # The dual bound is a float sum; six places keep it honest without float noise.
     bound = max(opt_exact, Decimal(repr(solution.bound))).quantize(GAP_PLACES, ROUND_HALF_UP)
     gap = max(Decimal(0), bound - opt_exact).quantize(GAP_PLACES)
-    chosen, exact = (opt, opt_exact) if method is Method.OPTIMAL else (fifo_d, fifo_exact)
-    notes.append(f"per-unit averaging and 99% of eligible duties, taxes and fees "
-                 f"(190.51(b)); claim date {claim_date}")
+    notes = problem.notes + [
+        f"per-unit averaging and 99% of eligible duties, taxes and fees (190.51(b)); each "
+        f"designation's refund rounded down to the cent so no line exceeds 99% "
+        f"(190.51(b)(1)); claim date {claim_date}"]
     return Plan(
         claim=claim, method=method, claim_date=claim_date,
-        refund=sum((d.refund for d in chosen), Decimal(0)), objective=exact,
+        refund=sum((d.refund for d in chosen), Decimal(0)),
+        objective=opt_exact if method is Method.OPTIMAL else fifo_exact,
         optimal_refund=opt_refund, bound=bound, gap=gap,
         fifo_refund=fifo_refund, designations=tuple(chosen), notes=tuple(notes),
-        unpriced=tuple(unpriced),
-        stats={"imports": len(imports), "usable_imports": len(usable),
-               "exports": len(exports), "demands": len(demands), "arcs": len(arcs.imp),
-               "classes": arcs.n_components, "lp_batches": solution.batches,
-               "quantity_scale": scale},
+        unpriced=tuple(problem.unpriced),
+        stats={"imports": len(imports), "usable_imports": len(problem.usable),
+               "exports": len(exports), "demands": len(problem.demands),
+               "arcs": len(arcs.imp), "classes": arcs.n_components,
+               "lp_batches": solution.batches, "quantity_scale": problem.scale},
     )
+
+
+def _per_unit(problem: DesignationProblem, a: int) -> tuple[ImportLine, Demand, Decimal]:
+    imp = problem.usable[int(problem.arcs.imp[a])]
+    dem = problem.demands[int(problem.arcs.dem[a])]
+    own = problem.bases[imp.key].refund_per_unit
+    cap = dem.cap_per_unit
+    return imp, dem, own if cap is None or own <= cap else cap
+
+
+def _totals(problem: DesignationProblem, flow: npt.NDArray[np.int64]) -> tuple[Decimal, Decimal]:
+    """(sum of the designations' refunds in cents, unrounded sum) of a flow."""
+    rounded = exact = Decimal(0)
+    for a in np.flatnonzero(flow):
+        _, _, per_unit = _per_unit(problem, int(a))
+        unrounded = Decimal(int(flow[a])) / problem.scale * per_unit
+        exact += unrounded
+        rounded += unrounded.quantize(CENT, rounding=ROUND_DOWN)
+    return rounded, exact
+
+
+def _designations(
+    problem: DesignationProblem, flow: npt.NDArray[np.int64], descriptions: DescriptionSource
+) -> list[Designation]:
+    out: list[Designation] = []
+    for a in np.flatnonzero(flow):
+        imp, dem, per_unit = _per_unit(problem, int(a))
+        qty = Decimal(int(flow[a])) / problem.scale
+        out.append(_designation(
+            problem.claim, imp, dem, qty, per_unit, problem.bases[imp.key],
+            ROUTES[int(problem.arcs.route[a])].value, descriptions, problem.claim_date,
+        ))
+    out.sort(key=lambda d: (d.export_date, d.export_ref, d.import_date, d.import_entry,
+                            d.import_line))
+    return out
 
 
 def _scaled(q: Decimal, scale: int) -> int:
@@ -243,25 +308,23 @@ def _designation(
     imp: ImportLine,
     dem: Demand,
     qty: Decimal,
+    per_unit: Decimal,
     basis: LineBasis,
     route: str,
     descriptions: DescriptionSource,
     claim_date: date,
-) -> tuple[Designation, Decimal]:
+) -> Designation:
     verdict = check_pair(claim, imp, dem, descriptions, claim_date)
     if not verdict.ok:
         raise AssertionError(f"designation fails the rules: {verdict.reasons}")
     own = basis.refund_per_unit
-    per_unit = own
     lesser = "direct identification: 99% of duties, taxes and fees paid (190.51(b)(1)(i))"
     if dem.cap_per_unit is not None:
-        if dem.cap_per_unit < own:
-            per_unit = dem.cap_per_unit
+        if per_unit < own:
             lesser = f"limited by {dem.cap_reason}"
         else:
-            lesser = (f"duty paid on the import is the lesser; limit was {dem.cap_reason}")
-    unrounded = qty * per_unit
-    refund = cents(unrounded)
+            lesser = f"duty paid on the import is the lesser; limit was {dem.cap_reason}"
+    refund = (qty * per_unit).quantize(CENT, rounding=ROUND_DOWN)
     return Designation(
         import_entry=imp.entry_no, import_line=imp.line, export_ref=dem.export.export_ref,
         quantity=qty, unit=imp.unit, refund=refund, rule=f"{claim.provision} {route}",
@@ -270,7 +333,7 @@ def _designation(
         components=_components(basis, qty, per_unit / own if own else Decimal(0), refund),
         reasons=verdict.reasons, production_ref=dem.production_ref,
         disposition=dem.export.disposition.value,
-    ), unrounded
+    )
 
 
 def _components(

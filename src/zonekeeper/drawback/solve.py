@@ -8,7 +8,8 @@ Quantities are scaled to integers (a common power of ten), so the constraint mat
 incidence matrix of a bipartite graph (totally unimodular) and the simplex method ends on
 an integral vertex: the designations are whole scaled units, exactly. Classes (connected
 components of the arc graph) are independent; they are packed into batches of block-diagonal
-LPs to keep the per-call overhead small.
+LPs (up to BATCH_ARCS arcs) to keep the per-call overhead small; a large class is an LP
+of its own, since simplex work grows faster than linearly with the LP's size.
 
 Optimality proof: the dual of the LP gives prices u_i, v_j >= 0 with u_i + v_j >= value[a]
 on every arc; any such prices bound every feasible designation from above by
@@ -26,7 +27,7 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-BATCH_ARCS = 250_000
+BATCH_ARCS = 20_000  # small classes share an LP; a large one is solved alone
 
 
 @dataclass(frozen=True)
