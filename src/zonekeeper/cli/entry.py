@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,7 +34,8 @@ fees_app = typer.Typer(help="Fees owed by the zone (HMF on admissions).", no_arg
 app.add_typer(entry_app, name="entry")
 app.add_typer(fees_app, name="fees")
 
-out = Console(highlight=False, soft_wrap=True)
+# Piped output (a file, a pager) gets room for the component column; a terminal its own width.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
 
 ZoneOption = Annotated[
     str | None,
@@ -72,7 +74,10 @@ def _print_json(data: Any) -> None:
 
 
 def _money(amount: str | None) -> str:
-    return "cannot compute" if amount is None else f"${Decimal(amount):,}"
+    if amount is None:
+        return "cannot compute"
+    value = Decimal(amount)
+    return f"-${-value:,}" if value < 0 else f"${value:,}"
 
 
 def print_weekly(console: Console, entry: WeeklyEntry, *, max_lines: int = 60) -> None:
