@@ -1,0 +1,123 @@
+"""The ledger commands end to end: files in, balances out, bad input exit 2 with every
+problem located, verify exit 0 / 1."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
+
+from zonekeeper.cli import app
+from zonekeeper.errors import InputError
+
+runner = CliRunner()
+
+FILES = {
+    "parts.csv": "part,description,hts,origin,unit\nW,Widget,8537.10.91.70,DE,No.\n"
+    "K,Kit,8537.10.91.70,DE,No.\n",
+    "bom.csv": "product,component,quantity_per_unit,waste_pct\nK,W,2,0\n",
+    "adm.csv": "admission_no,line,date,part,quantity,value,status\n"
+    "A1,1,2026-08-03,W,10,100.00,NPF\nA1,2,2026-08-04,W,4,48.00,N\n",
+    "prod.jsonl": '{"production_no": "P1", "date": "2026-08-04", "product": "K", "quantity": 2}\n',
+    "ship.csv": "shipment_no,date,part,quantity,disposition,value\n"
+    "S1,2026-08-05,W,7,consumption,20\n",
+    "count.csv": "date,part,counted_quantity\n2026-08-06,W,3\n",
+}
+
+
+def _run(url: str, *args: str) -> object:
+    return runner.invoke(app, ["--database-url", url, *args])
+
+
+def _books(url: str, folder: Path) -> None:
+    for name, body in FILES.items():
+        (folder / name).write_text(body)
+    steps = [
+        ["init", "--zone", "49", "--method", "FIFO"],
+        ["parts", "load", str(folder / "parts.csv")],
+        ["bom", "load", str(folder / "bom.csv")],
+        ["admit", str(folder / "adm.csv")],
+        ["produce", str(folder / "prod.jsonl")],
+        ["ship", str(folder / "ship.csv")],
+        ["count", str(folder / "count.csv")],
+    ]
+    for step in steps:
+        result = _run(url, *step)
+        assert result.exit_code == 0, (step, result.output, result.exception)  # type: ignore[attr-defined]
+
+
+def test_a_day_in_the_zone_from_files(database_url: str, tmp_path: Path) -> None:
+    _books(database_url, tmp_path)
+    result = runner.invoke(app, ["--database-url", database_url, "balance", "--json"])
+    lots = {row["lot"]: row for row in json.loads(result.stdout)}
+    assert set(lots) == {"A1/2", "P/P1"}
+    assert lots["A1/2"] | {"description": None, "hts": None, "pf_date": None} == {
+        "lot": "A1/2",
+        "admission_no": "A1",
+        "line": 2,
+        "part": "W",
+        "status": "NPF",
+        "quantity": "3",
+        "value": "36.00",
+        "date": "2026-08-04",
+        "origin": "DE",
+        "description": None,
+        "hts": None,
+        "pf_date": None,
+    }
+    assert lots["P/P1"]["status"] == "NPF" and lots["P/P1"]["quantity"] == "2"
+    history = json.loads(_run(database_url, "history", "A1/1", "--json").stdout)  # type: ignore[attr-defined]
+    assert [p["movement"] for p in history["postings"]] == ["receipt", "consumed", "shipped"]
+    assert _run(database_url, "verify").exit_code == 0  # type: ignore[attr-defined]
+    past = json.loads(_run(database_url, "balance", "--as-of", "2026-08-03", "--json").stdout)  # type: ignore[attr-defined]
+    assert [(r["lot"], r["quantity"]) for r in past] == [("A1/1", "10")]
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_posted(database_url: str, tmp_path: Path) -> None:
+    _books(database_url, tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "admission_no,line,date,part,quantity,value,status\n"
+        "A2,1,2026-08-03,W,-1,1,NPF\nA2,2,2026-13-01,W,1,x,QQ\n"
+    )
+    result = _run(database_url, "admit", str(bad))
+    assert isinstance(result.exception, InputError)  # type: ignore[attr-defined]
+    where = {(p.row, p.field) for p in result.exception.problems}  # type: ignore[attr-defined]
+    assert where == {(2, "quantity"), (3, "date"), (3, "value"), (3, "status")}
+    over = tmp_path / "over.csv"
+    over.write_text(
+        "shipment_no,date,part,quantity,disposition,value\nS9,2026-08-09,W,50,export,1\n"
+    )
+    refused = _run(database_url, "ship", str(over))
+    assert isinstance(refused.exception, InputError)  # type: ignore[attr-defined]
+    assert refused.exception.problems[0].row == 2  # type: ignore[attr-defined]
+    assert _run(database_url, "verify").exit_code == 0  # type: ignore[attr-defined]
+
+
+def test_verify_exits_1_and_names_a_tampered_event(database_url: str, tmp_path: Path) -> None:
+    _books(database_url, tmp_path)
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE events SET payload = replace(payload, '\"10\"', '\"11\"') WHERE seq = 1")
+        )
+    engine.dispose()
+    result = _run(database_url, "verify", "--json")
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert json.loads(result.stdout)["mismatch"]["seq"] == 1  # type: ignore[attr-defined]
+
+
+def test_the_installed_command_exits_2_on_bad_input(tmp_path: Path) -> None:
+    db = str(tmp_path / "z.db")
+    zk = [sys.executable, "-m", "zonekeeper", "--db", db]
+    assert subprocess.run([*zk, "init", "--zone", "1"], capture_output=True).returncode == 0
+    bad = tmp_path / "parts.csv"
+    bad.write_text("part,hts,origin,colour\nW,85X,Germany,red\n")
+    result = subprocess.run([*zk, "parts", "load", str(bad)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "row 2:hts" in result.stderr and "row 2:origin" in result.stderr
+    assert "colour" in result.stderr

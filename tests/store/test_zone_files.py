@@ -1,0 +1,101 @@
+"""The zone file readers: typed rows from CSV and JSON lines, every problem located."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zonekeeper.errors import InputError
+from zonekeeper.io import zone_files
+
+
+def _write(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_admissions_read_with_optional_columns(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "a.csv",
+        "\ufeffAdmission_No,line,date,part,quantity,value,status,"
+        "hts,origin,mode,pf_date\n"
+        'A1,1,2026-08-03,W,"1,000",$12.50,P,8537.10.91.70,de,Vessel,2026-08-02\n',
+    )
+    [event] = zone_files.admissions_from(zone_files.read_admissions(path))
+    assert event.quantity == Decimal(1000) and event.value == Decimal("12.50")
+    assert event.status.value == "PF" and event.hts == "8537109170" and event.origin == "DE"
+    assert event.mode == "vessel" and event.pf_date == dt.date(2026, 8, 2)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "s.csv",
+        "shipment_no,date,part,quantity,disposition\nS1,2026-08-05,W,0,sideways\nS1,,W,2,export\n",
+    )
+    with pytest.raises(InputError) as error:
+        zone_files.read_shipments(path)
+    found = {(p.row, p.field) for p in error.value.problems}
+    assert found == {(None, "value"), (2, "quantity"), (2, "disposition"), (3, "date")}
+
+
+def test_json_lines_and_duplicate_admission_lines(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "a.jsonl",
+        '{"admission_no":"A1","line":1,"date":"2026-08-03","part":"W","quantity":2,'
+        '"value":"10","status":"NPF"}\n\n'
+        '{"admission_no":"A1","line":1,"date":"2026-08-03","part":"W","quantity":0.1,'
+        '"value":"1","status":"NPF"}\n',
+    )
+    with pytest.raises(InputError) as error:
+        zone_files.read_admissions(path)
+    assert [(p.row, p.field) for p in error.value.problems] == [(3, "line")]
+
+
+def test_boms_group_lines_by_product_and_date(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "b.csv",
+        "product,component,quantity_per_unit,waste_pct,effective_from\n"
+        "K,W,2,5,\nK,S,1,,\nK,W,3,,2026-09-01\n",
+    )
+    boms = {(b.product, b.valid_from): b for b in zone_files.boms_from(zone_files.read_boms(path))}
+    first = boms[("K", zone_files.BEGINNING)]
+    assert [(line.component, line.quantity, line.waste) for line in first.lines] == [
+        ("W", Decimal(2), Decimal("0.05")),
+        ("S", Decimal(1), Decimal(0)),
+    ]
+    assert boms[("K", dt.date(2026, 9, 1))].lines[0].quantity == Decimal(3)
+
+
+def test_a_status_change_names_a_lot_or_an_admission_line(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "c.csv",
+        "date,admission_no,line,to_status\n2026-08-04,A1,2,PF\n2026-08-04,A1,,ZR\n",
+    )
+    with pytest.raises(InputError) as error:
+        zone_files.read_status_changes(path)
+    assert [p.row for p in error.value.problems] == [3]
+
+
+def test_missing_and_empty_files(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        zone_files.read_counts(tmp_path / "nowhere.csv")
+    with pytest.raises(InputError):
+        zone_files.read_counts(_write(tmp_path, "e.csv", ""))
+    with pytest.raises(InputError):
+        zone_files.read_counts(_write(tmp_path, "h.csv", "date,part,counted_quantity\n"))
+
+
+@given(st.decimals(min_value=Decimal("0.001"), max_value=Decimal("1e9"), places=3))
+def test_quantities_are_read_exactly(quantity: Decimal) -> None:
+    assert zone_files.positive_decimal(str(quantity)) == quantity
