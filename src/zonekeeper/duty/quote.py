@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
 
 from zonekeeper.errors import CannotCompute, InputError, Problem
@@ -144,16 +145,13 @@ def _base_rate(
     return line.general, "General", None
 
 
-def _check_quantities(rate: Rate, item: LineItem, code: str) -> None:
+def _check_quantities(plan: _Plan, item: LineItem) -> None:
     """A specific rate needs its quantity: missing is bad input (exit 2), not a guess."""
-    missing = [
-        need for need in sorted(rate.needs)
-        if need in UNITS and convert(item.quantities, need) is None
-    ]  # fmt: skip
+    missing = [need for need in plan.unit_needs if convert(item.quantities, need) is None]
     if missing:
         raise InputError(
             Problem(
-                f"HTS {code} rate {rate.text!r} needs the quantity in "
+                f"HTS {plan.code} rate {plan.rate.text!r} needs the quantity in "
                 f"{', '.join(missing)} (e.g. --qty 12 {missing[0]})",
                 field="quantity",
             )
@@ -227,6 +225,57 @@ def _measures(
     return kept + overriding, warnings
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Everything about a line that depends on the tariff but not on value or quantities:
+    classification, base rate, measures after stacking, warnings, PF reasons. Cached per
+    (code, origin, dates, SPI) so that pricing many lines does no lookups twice."""
+
+    line: TariffLine
+    revision: str
+    code: str
+    rate: Rate
+    unit_needs: tuple[str, ...]
+    column: str
+    base_source: str
+    measures: tuple[Measure, ...]
+    warnings: tuple[str, ...]
+    pf_reasons: tuple[str, ...]
+
+
+@lru_cache(maxsize=65_536)
+def _plan(
+    tariff: Tariff, hts: str, origin: str, spi: str | None, on: date, frozen_on: date | None
+) -> _Plan:
+    classified_on = frozen_on or on
+    line, revision = tariff.schedule.line(hts, classified_on)
+    code = line.code.dotted
+    warnings: list[str] = []
+    probe = LineItem(hts, origin, ZERO, spi=spi)
+    rate, column, granted = _base_rate(tariff, line, probe, classified_on, warnings)
+    measures, measure_warnings = _measures(tariff, code, probe, on, frozen_on, granted)
+    warnings.extend(measure_warnings)
+    applied = frozenset(m.heading for m in measures)
+    warnings.extend(_stale_warnings(tariff, revision, code, origin, on, applied))
+    pf_reasons = tuple(
+        f"{m.heading} ({m.title}) from {m.pf_required_from}"
+        for m in measures
+        if m.pf_required_from is not None and m.pf_required_from <= classified_on
+    )
+    return _Plan(
+        line=line,
+        revision=revision.name,
+        code=code,
+        rate=rate,
+        unit_needs=tuple(need for need in sorted(rate.needs) if need in UNITS),
+        column=column,
+        base_source=f"HTSUS {revision.name}, {line.rate_code.dotted}, {column} rate",
+        measures=tuple(measures),
+        warnings=tuple(dict.fromkeys(warnings)),
+        pf_reasons=pf_reasons,
+    )
+
+
 def quote_line(
     tariff: Tariff, item: LineItem, on: date, *, frozen_on: date | None = None
 ) -> LineQuote:
@@ -238,15 +287,12 @@ def quote_line(
     reported in `cannot_compute` and the duty is None.
     """
     item = validate_item(item)
-    classified_on = frozen_on or on
-    line, revision = tariff.schedule.line(item.hts, classified_on)
-    code = line.code.dotted
-    warnings: list[str] = []
+    spi = item.spi.strip().upper() if item.spi else None
+    plan = _plan(tariff, item.hts, item.origin, spi, on, frozen_on)
+    line, rate, column = plan.line, plan.rate, plan.column
+    _check_quantities(plan, item)
     cannot: list[str] = []
     components: list[Component] = []
-
-    rate, column, spi = _base_rate(tariff, line, item, classified_on, warnings)
-    _check_quantities(rate, item, code)
     basis = Basis(item.value, item.quantities, item.content)
     base_exact: Decimal | None = None
     try:
@@ -254,18 +300,15 @@ def quote_line(
         components.append(
             Component(
                 Program.BASE, line.rate_code.dotted, rate.text or "(none)",
-                _base_basis(rate, basis), cents(base_exact), base_exact,
-                f"HTSUS {revision.name}, {line.rate_code.dotted}, {column} rate",
+                _base_basis(rate, basis), cents(base_exact), base_exact, plan.base_source,
                 drawback_eligible=True,
             )
         )  # fmt: skip
     except CannotCompute as error:
         cannot.append(f"base {line.rate_code.dotted} ({column}): {_automatic(error.reason)}")
 
-    measures, measure_warnings = _measures(tariff, code, item, on, frozen_on, spi)
-    warnings.extend(measure_warnings)
-    content_excluded = _content_excluded(measures, basis)
-    for measure in measures:
+    content_excluded = _content_excluded(plan.measures, basis)
+    for measure in plan.measures:
         try:
             exact, basis_text = _measure_component(measure, basis, base_exact, content_excluded)
         except CannotCompute as error:
@@ -288,25 +331,20 @@ def quote_line(
                 drawback_eligible=False,
             )
         )  # fmt: skip
-    applied = frozenset(c.heading for c in components if c.program is not Program.BASE)
-    warnings.extend(_stale_warnings(tariff, revision, code, item.origin, on, applied))
     duty = None if cannot else sum((c.amount for c in components), ZERO)
-    pf_reasons = [
-        f"{m.heading} ({m.title}) from {m.pf_required_from}"
-        for m in measures
-        if m.pf_required_from is not None and m.pf_required_from <= classified_on
-    ]
-    pf_reasons += [f"{c.kind} order {c.case} (15 CFR 400.13(c))" for c in item.adcvd]
+    pf_reasons = plan.pf_reasons + tuple(
+        f"{c.kind} order {c.case} (15 CFR 400.13(c))" for c in item.adcvd
+    )
     return LineQuote(
         item=item,
         components=tuple(components),
         duty=duty,
         cannot_compute=tuple(cannot),
-        warnings=tuple(dict.fromkeys(warnings)),
-        revision=revision.name,
-        hts=code,
+        warnings=plan.warnings,
+        revision=plan.revision,
+        hts=plan.code,
         column=column,
-        pf_required=tuple(pf_reasons),
+        pf_required=pf_reasons,
     )
 
 
@@ -326,7 +364,7 @@ def _base_basis(rate: Rate, basis: Basis) -> str:
     return "; ".join(parts)
 
 
-def _content_excluded(measures: list[Measure], basis: Basis) -> Decimal | None:
+def _content_excluded(measures: tuple[Measure, ...], basis: Basis) -> Decimal | None:
     """Metal content already dutiable under a content-based 232 measure (None = unknown)."""
     total = ZERO
     for measure in measures:
