@@ -125,6 +125,10 @@ def plan_command(
         str | None, typer.Option("--as-of", help="Claim date (default: latest export).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the plan JSON here.")] = None,
+    estimate_older: Annotated[bool, typer.Option(
+        "--estimate-older-rates",
+        help="Price the lesser-of for dates before the earliest loaded HTS revision with "
+             "that revision's Column 1 rates (an estimate; default: not designated).")] = False,
 ) -> None:
     """Designate import quantities against exports for the largest refund the law allows."""
     claim = ClaimType(claim_type.value)
@@ -141,13 +145,14 @@ def plan_command(
         day = max(e.export_date for e in exp)
         notes.append(f"no --as-of given: claim date taken as the latest export date {day}")
     descriptions = ScheduleDescriptions(tariff.schedule)
+    estimator = TariffEstimator(tariff, earliest_for_older=estimate_older)
     plan = build_plan(
-        claim, imp, exp, day, descriptions, TariffEstimator(tariff),
+        claim, imp, exp, day, descriptions, estimator,
         method=Method(method.value), policy=MeasureBookPolicy(tariff), prior=prior,
         production=prod,
     )
     data = plan_to_json(plan)
-    data["notes"] = notes + sorted(descriptions.notes) + data["notes"]
+    data["notes"] = notes + sorted(descriptions.notes | estimator.notes) + data["notes"]
     text = json.dumps(data, indent=2) + "\n"
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)

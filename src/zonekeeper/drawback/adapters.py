@@ -10,6 +10,8 @@ Pure once the `Tariff` is loaded (the shell loads it). Three adapters:
   no origin (the usual case for a domestic substitute), the Column 1 General rate of the
   article's own HTS line on its value and quantity. Plus MPF at the fiscal year's ad valorem
   rate on the value, without the per-entry floor and cap (a single line has no entry).
+  A date before the earliest loaded revision cannot be priced (the demand is reported, not
+  designated) unless the user opts in to estimating with the earliest revision's rates.
 - `MeasureBookPolicy`: per-measure eligibility from the Chapter 99 measures in force on the
   import date for the line's code and origin (`Measure.drawback_eligible`); falls back to
   the documented table of `measures` when the engine cannot tell.
@@ -61,13 +63,21 @@ class ScheduleDescriptions:
 class TariffEstimator:
     """`DutyEstimator` over the tariff engine (see the module docstring)."""
 
-    def __init__(self, tariff: Tariff) -> None:
+    def __init__(self, tariff: Tariff, *, earliest_for_older: bool = False) -> None:
         self.tariff = tariff
+        self.earliest_for_older = earliest_for_older
+        self.notes: set[str] = set()
 
     def would_owe(
         self, hts: str, value: Decimal, quantity: Decimal, unit: str, on: date,
         origin: str | None,
     ) -> Decimal:
+        first = self.tariff.schedule.revisions[0]
+        if self.earliest_for_older and on < first.effective:
+            # Opt-in estimate: the user accepts the earliest loaded rates for older dates.
+            self.notes.add(f"lesser-of duty for dates before {first.effective} estimated "
+                           f"with {first.name} Column 1 rates (--estimate-older-rates)")
+            on, origin = first.effective, None
         try:
             duty = self._duty(hts, value, quantity, unit, on, origin)
         except InputError as error:
