@@ -187,3 +187,39 @@ def test_weekly_mpf_never_exceeds_single_entries(fees, values) -> None:  # type:
     # rounding each single entry to the cent can lose at most half a cent per entry
     assert entry.single_entries.saving >= -D("0.005") * len(values)
     assert entry.foreign_value == sum((D(v) / 100 for v in values), D(0))
+
+
+def test_supplemental_3461_for_the_units_beyond_the_estimate(fees, npf_removal) -> None:  # type: ignore[no-untyped-def]
+    w = Week.parse("2026-W10")
+    removals = [npf_removal(f"S{i}", w.start + timedelta(days=i), D("100"), quantity=D(2))
+                for i in range(4)]  # 8 units, $100 dutiable each removal
+    est = EstimatedEntry(w, w.start, (EstimateLine("UNIT", "8418.69", D(5), "No.", D(0), D(0)),))
+    entry = weekly_entry(w, removals, FREE, fees, estimates=[est])
+    assert entry.supplemental is not None and entry.supplemental.supplemental
+    [line] = entry.supplemental.lines
+    assert (line.quantity, line.dutiable_value) == (D(3), D("150"))  # 3 of 8 units of $400
+    assert entry.supplemental.filed_on == w.start + timedelta(days=2)  # before the 6th unit
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=10**6), min_size=0, max_size=4),
+    st.integers(min_value=0, max_value=10**6),
+    st.integers(min_value=0, max_value=10**6),
+)
+def test_split_keeps_foreign_value_and_drops_domestic(pf_values, npf_value, domestic) -> None:  # type: ignore[no-untyped-def]
+    from zonekeeper.zone.withdrawal_duty import NpfInput, withdrawal_duty
+
+    day = date(2026, 3, 2)
+    comp = Composition(
+        pf=tuple(PfComponent(f"C{i}", f"84{i:02d}.10", "CN", D(v), D(1), "No.", day)
+                 for i, v in enumerate(pf_values)),
+        npf=(NpfInput("N", "8418.69", "KR", D(npf_value), D(1), "No.", day),) if npf_value else (),
+        domestic_value=D(domestic),
+    )
+    r = Removal("S", day, "U", "8418.69", "US", D(1), "No.", Disposition.CONSUMPTION, comp)
+    result = withdrawal_duty(r, THREE_PCT, day, with_estimate=False)
+    assert result.foreign_value == D(sum(pf_values) + npf_value)
+    assert len([line for line in result.lines if line.status == "PF"]) == len(pf_values)
+    assert result.duty == sum((line.duty or D(0) for line in result.lines), D(0))
+    assert all(line.value <= result.foreign_value for line in result.lines)

@@ -122,6 +122,10 @@ def print_weekly(console: Console, entry: WeeklyEntry, *, max_lines: int = 60) -
         f"{single['count']} single entries would pay {_money(single['mpf'])}, the weekly "
         f"entry pays {_money(single['weekly_mpf'])}"
     )
+    for o in e["estimate_overruns"]:
+        state = "supplemental filed" if o["supplemental_filed"] else "[red]no supplemental[/red]"
+        console.print(f"estimate exceeded: {o['part']} removed {o['removed']} against "
+                      f"{o['estimated']} on {o['exceeded_on']} ({state}; 146.63(c)(1))")
     for n in e["not_entered"]:
         console.print(f"not entered: {n['shipment_no']} ({n['disposition']}) — {n['reason']}")
     for reason in e["cannot_compute"]:

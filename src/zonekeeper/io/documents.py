@@ -157,6 +157,9 @@ def weekly_entry_json(entry: WeeklyEntry) -> dict[str, Any]:
             }
             for o in entry.overruns
         ],
+        "supplemental_estimate": estimate_json(entry.supplemental)
+        if entry.supplemental is not None
+        else None,
         "single_entries": {
             "count": len(comparison.entries),
             "mpf": fmt(comparison.single_mpf),

@@ -214,6 +214,29 @@ def estimate_from_removals(
     )
 
 
+def supplemental_for(
+    week: Week, found: Sequence[Overrun], removals: Sequence[Removal]
+) -> EstimatedEntry | None:
+    """The supplemental 3461 the uncovered overruns needed: the excess units, valued at the
+    week's average zone and dutiable value per unit, due before the removal that exceeded
+    the estimate (146.63(c)(1))."""
+    uncovered = [o for o in found if not o.covered and o.excess > ZERO]
+    if not uncovered:
+        return None
+    pattern = estimate_from_removals(week, removals, week.start)
+    by_part = {line.part: line for line in pattern.lines}
+    lines = []
+    for over in uncovered:
+        base = by_part.get(over.part)
+        if base is None or base.quantity <= ZERO:
+            continue
+        share = over.excess / base.quantity
+        lines.append(EstimateLine(over.part, base.hts, over.excess, base.unit,
+                                  base.zone_value * share, base.dutiable_value * share))
+    filed_on = min(o.exceeded_on for o in uncovered)
+    return EstimatedEntry(week, filed_on, tuple(lines), supplemental=True)
+
+
 # ------------------------------------------------------------------- the entry summary
 
 
@@ -301,6 +324,7 @@ class WeeklyEntry:
     removals: int
     overruns: tuple[Overrun, ...]
     single_entries: SingleEntryComparison
+    supplemental: EstimatedEntry | None = None  # 3461 data for units beyond the estimate
     entry_type: str = ENTRY_TYPE_FTZ_CONSUMPTION
 
     @property
@@ -411,6 +435,7 @@ def weekly_entry(
         value = sum((line.value for line in chunk), ZERO)
         summaries.append(EntrySummary(seq, numbered, mpf_charge(value, terms)))
     weekly_mpf = sum((s.mpf.amount for s in summaries), ZERO)
+    found_overruns = tuple(overruns(week, estimates, in_week)) if estimates else ()
     return WeeklyEntry(
         week=week,
         entry_date=entry_date,
@@ -421,6 +446,7 @@ def weekly_entry(
         domestic_value=domestic,
         waste_value=waste,
         removals=consumed,
-        overruns=tuple(overruns(week, estimates, in_week)) if estimates else (),
+        overruns=found_overruns,
         single_entries=single_entries(in_week, fees, cents(weekly_mpf)),
+        supplemental=supplemental_for(week, found_overruns, in_week),
     )
