@@ -92,3 +92,36 @@ def test_alerts_json(files: Path):
     data = json.loads(r.stdout)
     assert [n["export_ref"] for n in data["notices"]] == ["X2"]
     assert data["notices"][0]["status"] == "late"
+
+
+def test_manufacturing_claim_from_files(files: Path):
+    (files / "mimp.csv").write_text(
+        "entry_no,line,import_date,hts,quantity,unit,value,duty,part\n"
+        "E9,1,2026-01-05,7318.15.65.00,50,No.,500,100.00,BOLT\n")
+    (files / "prod.csv").write_text(
+        "production_ref,date,product_part,product_qty,input_part,input_qty\n"
+        "P1,2026-02-01,WIDGET,10,BOLT,20\n")
+    (files / "mexp.csv").write_text(
+        "export_ref,export_date,hts,quantity,unit,value,part\n"
+        "X9,2026-03-01,8479.89.95.99,5,No.,5000,WIDGET\n")
+    r = zk("drawback", "plan", "--type", "a", "--imports", "mimp.csv", "--exports", "mexp.csv",
+           "--manufacturing", "prod.csv", "--json", cwd=files)
+    assert r.returncode == 0, r.stderr
+    [d] = json.loads(r.stdout)["designations"]
+    assert (d["quantity"], d["refund"], d["rule"]) == ("10", "19.80", "1313(a) part")
+
+
+def test_older_exports_are_priced_only_on_request(files: Path):
+    (files / "old.csv").write_text(
+        "entry_no,line,import_date,hts,quantity,unit,value,duty\n"
+        "E1,1,2025-01-10,4202.92.31.20,10,No.,100,17.60\n")
+    (files / "oldx.csv").write_text(
+        "export_ref,export_date,hts,quantity,unit,value\nX1,2025-06-01,4202.92.31.20,5,No.,100\n")
+    plain = zk("drawback", "plan", "--imports", "old.csv", "--exports", "oldx.csv", "--json",
+               cwd=files)
+    assert json.loads(plain.stdout)["refund"] == "0.00"
+    assert "no tariff for 2025-06-01" in json.loads(plain.stdout)["unpriced"][0]
+    estimated = zk("drawback", "plan", "--imports", "old.csv", "--exports", "oldx.csv",
+                   "--json", "--estimate-older-rates", cwd=files)
+    # 5 * 0.99 * 1.76 = 8.712 (the import is the lesser: 17.6% of 20 + MPF per unit > 1.76)
+    assert json.loads(estimated.stdout)["refund"] == "8.71"
