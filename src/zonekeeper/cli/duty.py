@@ -8,6 +8,7 @@ object, the scriptable contract in docs/duty.md) or a Rich table. Bad input rais
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,7 @@ from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.entry_lines import parse_entry_lines, parse_pairs
 from zonekeeper.money import parse_decimal
 from zonekeeper.tariff import Tariff
+from zonekeeper.tariff.fees import read_fees_csv
 from zonekeeper.tariff.measures import AdcvdCase
 from zonekeeper.tariff.units import unit_key
 
@@ -46,8 +48,22 @@ def _decimal(text: str, field: str) -> Decimal:
         raise InputError(Problem(str(error), field=field)) from None
 
 
-def _tariff() -> Tariff:
-    return Tariff.default()
+def _tariff(fees: Path | None = None) -> Tariff:
+    """The shipped tariff, with the user's fee rows (e.g. FY2027 MPF) added when given."""
+    tariff = Tariff.default()
+    if fees is None:
+        return tariff
+    try:
+        text = fees.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise InputError(Problem(f"cannot read: {error.strerror}", str(fees))) from None
+    return replace(tariff, fees=tariff.fees.with_rows(read_fees_csv(text, str(fees))))
+
+
+FeesOption = Annotated[
+    Path | None,
+    typer.Option("--fees", help="Extra fee rows (CSV like data/tariff/fees.csv), e.g. FY2027"),
+]
 
 
 def _quantities(args: list[str]) -> tuple[dict[str, Decimal], list[Problem]]:
@@ -103,6 +119,7 @@ def quote(
     frozen: Annotated[
         str | None, typer.Option("--frozen-on", help="PF filing date (19 CFR 146.65(a)(1))")
     ] = None,
+    fees: FeesOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Quote the duty on one line: base rate, Chapter 99 measures, AD/CVD, MPF and HMF.
@@ -133,7 +150,7 @@ def quote(
         raise InputError(problems)
     item = LineItem(hts, origin, amount, quantities, spi, mode.lower() if mode else None,
                     contents, tuple(cases))  # fmt: skip
-    entry = quote_entry(_tariff(), [item], when, frozen_on=frozen_on)
+    entry = quote_entry(_tariff(fees), [item], when, frozen_on=frozen_on)
     if as_json:
         typer.echo(json.dumps(quote_json(entry), indent=2))
     else:
@@ -144,6 +161,7 @@ def quote(
 def entry(
     file: Annotated[Path, typer.Argument(help="CSV, one row per line (see docs/duty.md)")],
     on: Annotated[str, typer.Option("--date", help="Entry filing date (YYYY-MM-DD)")],
+    fees: FeesOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Quote every line of an entry; MPF floor and cap applied once for the entry."""
@@ -156,7 +174,7 @@ def entry(
     if not numbered:
         raise InputError(problems)
     quoted = quote_entry(
-        _tariff(),
+        _tariff(fees),
         [item for _, item in numbered],
         when,
         file=str(file),

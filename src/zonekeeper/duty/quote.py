@@ -32,7 +32,7 @@ from types import MappingProxyType
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import ZERO, cents
 from zonekeeper.tariff import Tariff
-from zonekeeper.tariff.countries import parse_country
+from zonekeeper.tariff.countries import iso_alpha2, parse_country
 from zonekeeper.tariff.expressions import Basis, Rate
 from zonekeeper.tariff.measures import AdcvdCase, Measure, Program
 from zonekeeper.tariff.schedule import Revision, TariffLine
@@ -95,10 +95,11 @@ def validate_item(item: LineItem, row: int | None = None, file: str | None = Non
     """Check what can be checked without the tariff; one InputError with every problem."""
     problems: list[Problem] = []
     origin = item.origin
-    try:
-        origin = parse_country(item.origin, file=file, row=row)
-    except InputError as error:
-        problems.extend(error.problems)
+    if origin not in iso_alpha2():  # the common case (a valid upper-case code) stays cheap
+        try:
+            origin = parse_country(item.origin, file=file, row=row)
+        except InputError as error:
+            problems.extend(error.problems)
     if item.value < 0:
         problems.append(Problem(f"value must not be negative: {item.value}", file, row, "value"))
     if item.mode is not None and item.mode not in MODES:
@@ -237,6 +238,7 @@ class _Plan:
     rate: Rate
     unit_needs: tuple[str, ...]
     column: str
+    rate_line: str  # the dotted code the rates are printed on
     base_source: str
     measures: tuple[Measure, ...]
     warnings: tuple[str, ...]
@@ -269,6 +271,7 @@ def _plan(
         rate=rate,
         unit_needs=tuple(need for need in sorted(rate.needs) if need in UNITS),
         column=column,
+        rate_line=line.rate_code.dotted,
         base_source=f"HTSUS {revision.name}, {line.rate_code.dotted}, {column} rate",
         measures=tuple(measures),
         warnings=tuple(dict.fromkeys(warnings)),
@@ -289,7 +292,7 @@ def quote_line(
     item = validate_item(item)
     spi = item.spi.strip().upper() if item.spi else None
     plan = _plan(tariff, item.hts, item.origin, spi, on, frozen_on)
-    line, rate, column = plan.line, plan.rate, plan.column
+    rate, column = plan.rate, plan.column
     _check_quantities(plan, item)
     cannot: list[str] = []
     components: list[Component] = []
@@ -299,13 +302,13 @@ def quote_line(
         base_exact = rate.amount(basis)
         components.append(
             Component(
-                Program.BASE, line.rate_code.dotted, rate.text or "(none)",
+                Program.BASE, plan.rate_line, rate.text or "(none)",
                 _base_basis(rate, basis), cents(base_exact), base_exact, plan.base_source,
                 drawback_eligible=True,
             )
         )  # fmt: skip
     except CannotCompute as error:
-        cannot.append(f"base {line.rate_code.dotted} ({column}): {_automatic(error.reason)}")
+        cannot.append(f"base {plan.rate_line} ({column}): {_automatic(error.reason)}")
 
     content_excluded = _content_excluded(plan.measures, basis)
     for measure in plan.measures:
@@ -409,16 +412,18 @@ def _programs_of(tariff: Tariff, headings: frozenset[str]) -> set[Program]:
     return {m.program for m in found if m is not None}
 
 
-_EXISTS: dict[tuple[str, str], bool] = {}
+_PREFIXES: dict[str, frozenset[str]] = {}
 
 
 def _exists(revision: Revision, prefix: str) -> bool:
-    key = (revision.name, prefix)
-    found = _EXISTS.get(key)
-    if found is None:
-        if len(prefix) not in (2, 4, 6, 8, 10):
-            found = True  # not a code the schedule could hold; nothing to say
-        else:
-            found = revision.get(prefix) is not None or bool(revision.under(prefix))
-        _EXISTS[key] = found
-    return found
+    """Whether the revision has `prefix` as a code or as the start of one (10-digit lines
+    under a missing 8-digit line, e.g. 8414.30.40.00, count)."""
+    if len(prefix) not in (2, 4, 6, 8, 10):
+        return True  # not a code the schedule could hold; nothing to say
+    prefixes = _PREFIXES.get(revision.name)
+    if prefixes is None:
+        prefixes = frozenset(
+            code.digits[:size] for code in revision.codes() for size in range(2, 11, 2)
+        )
+        _PREFIXES[revision.name] = prefixes
+    return prefix in prefixes
