@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import replace
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -25,11 +27,13 @@ from rich.console import Console
 from zonekeeper.cli.app import app
 from zonekeeper.cli.entry import print_alerts, print_weekly
 from zonekeeper.io import zone_files
+from zonekeeper.money import cents
 from zonekeeper.services import entries as service
 from zonekeeper.services.ledger import Ledger, count_events
 from zonekeeper.tariff import Tariff
 from zonekeeper.zone.hmf import Quarter
 from zonekeeper.zone.weekly import Week
+from zonekeeper.zone.withdrawal_duty import Disposition, Input, compare_npf_claim
 
 DEMO_WEEK = "2026-W32"
 DEMO_AS_OF = dt.date(2026, 8, 10)
@@ -63,6 +67,35 @@ def _post_demo(url: str, folder: Path, console: Console, tariff: Tariff) -> None
                           f"counted {d.counted}, duty {duty}{flag}")
 
 
+def _usd(amount: Decimal | None) -> str:
+    return "(cannot compute)" if amount is None else f"${cents(amount):,}"
+
+
+def _why_not_npf(console: Console, url: str, tariff: Tariff, week: Week) -> None:
+    """The inverted-tariff claim for the week's carts against the lawful answer (domain §1)."""
+    books = service.read_books(url)
+    carts = [r for r in service.removals(books, since=week.start, until=week.end)
+             if r.part == "CART" and r.disposition is Disposition.CONSUMPTION]
+    if not carts:
+        return
+    units = sum((r.quantity for r in carts), Decimal(0))
+    sample = carts[0]
+    per = sample.quantity
+    inputs = [Input(c.part, c.hts, c.origin, c.value / per, c.quantity / per, c.unit)
+              for c in sample.composition.pf]
+    inputs += [Input(n.part, n.hts, n.origin, n.value / per, n.quantity / per, n.unit)
+               for n in sample.composition.npf]
+    quoter = service.TariffQuoter(tariff)
+    result = compare_npf_claim(replace(sample, quantity=units), inputs, week.start, week.start,
+                               quoter, quoter.pf_required)
+    console.rule("[bold]Why the Chinese components are not NPF")
+    console.print(
+        f"{units} carts: the inverted-tariff claim (every input NPF at the cart's rate) would "
+        f"owe {_usd(result.naive.duty)}; the lawful entry owes {_usd(result.lawful.duty)}."
+    )
+    console.print(result.explanation)
+
+
 @app.command()
 def demo(
     db: Annotated[
@@ -86,6 +119,7 @@ def demo(
     console.rule("[bold]Weekly entry")
     entry = service.weekly(url, week, tariff=tariff)
     print_weekly(console, entry)
+    _why_not_npf(console, url, tariff, week)
     console.rule("[bold]Admission A-1001 (vessel) and HMF")
     doc = service.admission(url, "A-1001", tariff=tariff)
     owed = doc.duty_owed
