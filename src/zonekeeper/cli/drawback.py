@@ -193,7 +193,14 @@ def claim_command(
 ) -> None:
     """Write the claim: header and lines (CSV, JSON) and a summary (Markdown, HTML)."""
     plan = read_plan(plan_file)
-    claim = build_claim(plan, claimant=claimant, port=port, drawback_entry=entry_no)
+    schedule = ScheduleDescriptions(Tariff.default().schedule)
+    texts: dict[str, str] = {}
+    for d in plan.designations:
+        if d.import_hts not in texts:
+            found = [schedule.own_description(d.import_hts[:n], d.import_date) for n in (8, 10)]
+            texts[d.import_hts] = " - ".join(dict.fromkeys(t for t in found if t))
+    claim = build_claim(plan, claimant=claimant, port=port, drawback_entry=entry_no,
+                        descriptions=texts)
     for path in write_claim(claim, out):
         typer.echo(str(path))
     typer.echo(f"refund claimed {fmt(claim.header.refund)} on {claim.header.lines} line(s)")

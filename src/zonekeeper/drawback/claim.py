@@ -11,6 +11,7 @@ to the exports it is designated against.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -66,6 +67,7 @@ class ClaimLine:
     line: int
     itin: str
     designation: Designation
+    description: str = ""  # of the designated merchandise (190.51(a)(2)(viii))
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ def certifications(claim: ClaimType, destroyed_only: bool) -> tuple[str, ...]:
 
 
 def build_claim(
-    plan: Plan, *, claimant: str = "", port: str = "", drawback_entry: str = ""
+    plan: Plan, *, claimant: str = "", port: str = "", drawback_entry: str = "",
+    descriptions: Mapping[str, str] | None = None,
 ) -> Claim:
     """The claim of `plan` (header and lines), totals summed from the designations."""
     by_component: dict[str, Decimal] = defaultdict(Decimal)
@@ -98,7 +101,8 @@ def build_claim(
     for n, d in enumerate(plan.designations, start=1):
         for name, amount in d.components.items():
             by_component[name] += amount
-        lines.append(ClaimLine(n, f"{d.import_entry}-{d.import_line}", d))
+        text = (descriptions or {}).get(d.import_hts, "")
+        lines.append(ClaimLine(n, f"{d.import_entry}-{d.import_line}", d, text))
     destroyed = bool(lines) and all(ln.designation.disposition == "destruction" for ln in lines)
     header = ClaimHeader(
         claimant=claimant or "(claimant identification number)",

@@ -429,7 +429,8 @@ def _designation(d: dict[str, Any]) -> Designation:
 # -- claims -----------------------------------------------------------------------------
 
 CLAIM_LINE_COLUMNS = (
-    "line", "itin", "import_entry", "import_line", "import_date", "import_hts", "quantity",
+    "line", "itin", "import_entry", "import_line", "import_date", "import_hts", "description",
+    "quantity",
     "unit", "export_ref", "export_date", "export_hts", "disposition", "production_ref",
     "rule", "refund_per_unit", "refund", "components", "lesser_of",
 )
@@ -452,8 +453,8 @@ def claim_to_json(claim: Claim) -> dict[str, Any]:
 
 def _claim_line(ln: ClaimLine) -> dict[str, Any]:
     d = designation_to_json(ln.designation)
-    return {"line": ln.line, "itin": ln.itin, **{k: d[k] for k in CLAIM_LINE_COLUMNS
-                                                 if k in d}}
+    return {"line": ln.line, "itin": ln.itin, "description": ln.description,
+            **{k: d[k] for k in CLAIM_LINE_COLUMNS if k in d}}
 
 
 def write_claim(claim: Claim, out: Path) -> list[Path]:
