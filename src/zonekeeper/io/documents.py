@@ -107,6 +107,7 @@ def weekly_entry_json(entry: WeeklyEntry) -> dict[str, Any]:
     comparison = entry.single_entries
     return {
         "entry_type": entry.entry_type,
+        "zone": entry.zone,
         "week": str(entry.week),
         "week_start": _day(entry.week.start),
         "week_end": _day(entry.week.end),
@@ -426,7 +427,7 @@ def render_html(template: str, **context: Any) -> str:
 
 
 def weekly_entry_html(entry: WeeklyEntry, zone: str = "") -> str:
-    return render_html("weekly_entry.html", e=weekly_entry_json(entry), zone=zone)
+    return render_html("weekly_entry.html", e=weekly_entry_json(entry), zone=zone or entry.zone)
 
 
 # -------------------------------------------------------------------------------- PDF
@@ -447,6 +448,7 @@ def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "") -> bytes:
     )
 
     e = weekly_entry_json(entry)
+    zone = zone or entry.zone
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=7, leading=8.5)
     story: list[Any] = [

@@ -339,7 +339,8 @@ def weekly(
     books = read_books(url, zone)
     found = removals(books, since=week.start, until=week.end)
     return weekly_entry(week, found, TariffQuoter(tariff), tariff.fees,
-                        entry_date=entry_date, summary_date=summary_date, estimates=estimates)
+                        entry_date=entry_date, summary_date=summary_date, estimates=estimates,
+                        zone=books.zone)
 
 
 def estimate(

@@ -325,6 +325,7 @@ class WeeklyEntry:
     overruns: tuple[Overrun, ...]
     single_entries: SingleEntryComparison
     supplemental: EstimatedEntry | None = None  # 3461 data for units beyond the estimate
+    zone: str = ""
     entry_type: str = ENTRY_TYPE_FTZ_CONSUMPTION
 
     @property
@@ -398,6 +399,7 @@ def weekly_entry(
     summary_date: date | None = None,
     estimates: Sequence[EstimatedEntry] = (),
     max_lines: int = MAX_SUMMARY_LINES,
+    zone: str = "",
 ) -> WeeklyEntry:
     """Build the week's type-06 entry from its removals.
 
@@ -449,4 +451,5 @@ def weekly_entry(
         overruns=found_overruns,
         single_entries=single_entries(in_week, fees, cents(weekly_mpf)),
         supplemental=supplemental_for(week, found_overruns, in_week),
+        zone=zone,
     )
