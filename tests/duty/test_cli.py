@@ -187,3 +187,20 @@ def test_fy2027_needs_a_fee_file(monkeypatch, capsys, tmp_path: Path):
                     "MPF,FY2027,2026-10-01,2027-09-30,0.3464,34.00,660.00\n")  # fmt: skip
     code, out, _ = run(monkeypatch, capsys, *args, "--fees", str(fees))
     assert code == 0 and json.loads(out)["fees"]["mpf"] == "660.00"
+
+
+def test_entry_csv_unit_columns_spi_and_content_columns(monkeypatch, capsys, tmp_path: Path):
+    path = tmp_path / "cols.csv"
+    path.write_text(
+        "HTS,Origin,Value,qty_kg,SPI,content_copper\n"
+        "0201.10.05,AU,1000,250,AU,\n"
+        "0201.10.05,AR,1000,250,,\n"
+        "7411.10.50.00,CN,120,,,110\n"
+    )
+    code, out, _ = run(monkeypatch, capsys, "duty", "entry", str(path), "--date", "2026-08-20",
+                       "--json")  # fmt: skip
+    assert code == 0
+    e = json.loads(out)
+    assert [line["column"] for line in e["lines"]] == ["Special (AU)", "General", "General"]
+    # 3% base + 25% (301) + 50% of full value under the April 2026 annex 1a (Yale's reading)
+    assert [line["duty"] for line in e["lines"]] == ["0.00", "11.00", "93.60"]
