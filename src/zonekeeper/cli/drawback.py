@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -146,11 +147,16 @@ def plan_command(
         notes.append(f"no --as-of given: claim date taken as the latest export date {day}")
     descriptions = ScheduleDescriptions(tariff.schedule)
     estimator = TariffEstimator(tariff, earliest_for_older=estimate_older)
-    plan = build_plan(
-        claim, imp, exp, day, descriptions, estimator,
-        method=Method(method.value), policy=MeasureBookPolicy(tariff), prior=prior,
-        production=prod,
-    )
+    try:
+        plan = build_plan(
+            claim, imp, exp, day, descriptions, estimator,
+            method=Method(method.value), policy=MeasureBookPolicy(tariff), prior=prior,
+            production=prod,
+        )
+    except InputError as error:
+        # The core's only input problems are over-designations in the claimed file.
+        raise InputError([replace(p, file=p.file or str(claimed)) for p in error.problems]
+                         ) from None
     data = plan_to_json(plan)
     data["notes"] = notes + sorted(descriptions.notes | estimator.notes) + data["notes"]
     text = json.dumps(data, indent=2) + "\n"
