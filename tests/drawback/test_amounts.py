@@ -48,6 +48,15 @@ def test_engine_measures_decide_where_they_can(policy):
                                   ClaimType.J2).eligible
 
 
+def test_ieepa_column_mixing_fentanyl_and_reciprocal_is_not_claimed(policy):
+    # A Chinese backpack entered 2025-06-01: 9903.01.20/.24 (no drawback) and 9903.01.25
+    # (reciprocal, eligible) all apply; one duty_ieepa amount cannot be split.
+    verdict = policy.eligibility(Component.IEEPA, "4202923120", "CN", date(2025, 6, 1),
+                                 ClaimType.J2)
+    assert not verdict.eligible
+    assert "no drawback on 9903.01.20, 9903.01.24" in verdict.reason
+
+
 def test_mpf_apportioned_by_relative_value():
     # Entry MPF 100.00 over lines worth 300 and 700: ratios 0.3000 / 0.7000 (190.51(b)(2)).
     a = imp("E1", 1, "2026-01-10", "9401710011", 7, "0", value=300, mpf=D(100))

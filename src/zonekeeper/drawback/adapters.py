@@ -138,5 +138,7 @@ class MeasureBookPolicy:
         if verdicts == {True}:
             return Eligibility(True, f"{headings}: drawback eligible ({mine[0].source})")
         if False in verdicts:
-            return Eligibility(False, f"{headings}: drawback not available for this measure")
+            denied = ", ".join(m.heading for m in mine if m.drawback_eligible is False)
+            return Eligibility(False, f"{headings} apply; no drawback on {denied}, and the "
+                                      "line's one amount cannot be split between them")
         return Eligibility(False, f"{headings}: drawback conditional on the action; not claimed")
