@@ -38,29 +38,33 @@ def instances(draw):
         imp(f"E{k}", 1, (START + timedelta(days=draw(st.integers(0, 2200)))).isoformat(),
             draw(st.sampled_from(CODES)), draw(st.integers(1, 40)),
             str(Decimal(draw(st.integers(0, 50_000))) / 100),
-            unit=draw(st.sampled_from(["No.", "No.", "kg"])))
+            unit=draw(st.sampled_from(["No.", "No.", "kg"])),
+            part=draw(st.sampled_from([None, "P1", "P2"])))
         for k in range(n_imp)
     ]
     exports = [
         exp(f"X{k}", (START + timedelta(days=draw(st.integers(0, 2300)))).isoformat(),
             draw(st.sampled_from(CODES)), draw(st.integers(1, 40)),
             value=draw(st.integers(1, 5_000)),
-            schedule_b=draw(st.sampled_from([None, None, "4202920800", "9401710000"])))
+            schedule_b=draw(st.sampled_from([None, None, "4202920800", "9401710000"])),
+            part=draw(st.sampled_from([None, "P1", "P2"])))
         for k in range(n_exp)
     ]
     return imports, exports
 
 
-def independent_optimum(imports, exports, estimator) -> float:
-    bases = line_bases(imports, ClaimType.J2, DefaultPolicy())
-    demands = build_demands(ClaimType.J2, exports, imports, (), estimator).demands
+def independent_optimum(imports, exports, estimator, claim=ClaimType.J2) -> float:
+    bases = line_bases(imports, claim, DefaultPolicy())
+    demands = build_demands(claim, exports, imports, (), estimator).demands
     cols, values = [], []
     for i, line in enumerate(imports):
         if CLAIM_DAY > line.import_date.replace(year=line.import_date.year + 5):
             continue
         for j, demand in enumerate(demands):
-            if check_pair(ClaimType.J2, line, demand, DESC, CLAIM_DAY).ok:
-                per_unit = min(bases[line.key].refund_per_unit, demand.cap_per_unit)
+            if check_pair(claim, line, demand, DESC, CLAIM_DAY).ok:
+                own = bases[line.key].refund_per_unit
+                cap = demand.cap_per_unit
+                per_unit = own if cap is None else min(own, cap)
                 cols.append((i, j))
                 values.append(float(per_unit))
     if not cols:
@@ -92,6 +96,17 @@ def test_optimal_at_least_fifo_and_equal_to_independent_lp(instance, pct):
         used[d.import_entry] = used.get(d.import_entry, Decimal(0)) + d.quantity
     for line in imports:
         assert used.get(line.entry_no, Decimal(0)) <= line.quantity
+
+
+@seed(11)
+@settings(max_examples=40, deadline=None)
+@given(instances(), st.sampled_from([ClaimType.J1, ClaimType.C]))
+def test_direct_identification_types_match_the_independent_lp(instance, claim):
+    imports, exports = instance
+    plan = build_plan(claim, imports, exports, CLAIM_DAY, DESC, None)
+    assert plan.optimal_refund >= plan.fifo_refund
+    reference = independent_optimum(imports, exports, None, claim)
+    assert abs(float(plan.objective) - reference) < 1e-6 * max(1.0, reference)
 
 
 @seed(7)
