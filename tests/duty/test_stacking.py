@@ -144,3 +144,12 @@ def test_scenario_1_components_on_the_real_tariff(quote):
     illustrative = Decimal("320.20")
     assert per_unit != illustrative  # the real tariff differs; the components say why
     assert per_unit >= Decimal("0.25") * Decimal("1120")  # at least the 301 duty
+
+
+def test_pf_freeze_before_first_revision_is_reported_not_raised(tariff):
+    from zonekeeper.duty import LineItem, quote_line
+
+    item = LineItem("8414.30.80.60", "CN", Decimal("800"))
+    q = quote_line(tariff, item, date(2026, 3, 1), frozen_on=date(2025, 11, 3))
+    assert q.duty is None and q.components == ()
+    assert "2025-11-03" in q.cannot_compute[0]

@@ -285,13 +285,25 @@ def quote_line(
     """Price one line on `on` (frozen at `frozen_on` for PF goods). See the module docstring.
 
     Raises InputError for bad input (unknown HTS, bad country, negative value, a missing
-    quantity a specific rate needs), and CannotCompute only when no tariff revision is loaded
-    for the date (nothing to classify against). Any component that cannot be computed is
-    reported in `cannot_compute` and the duty is None.
+    quantity a specific rate needs). Never raises CannotCompute: a component that cannot be
+    computed — or the whole line, when no tariff revision is loaded for the date (e.g. a PF
+    freeze before the first shipped revision) — is reported in `cannot_compute` and the
+    duty is None.
     """
     item = validate_item(item)
     spi = item.spi.strip().upper() if item.spi else None
-    plan = _plan(tariff, item.hts, item.origin, spi, on, frozen_on)
+    try:
+        plan = _plan(tariff, item.hts, item.origin, spi, on, frozen_on)
+    except CannotCompute as error:  # no revision loaded for the date: nothing to classify
+        return LineQuote(
+            item=item,
+            components=(),
+            duty=None,
+            cannot_compute=(_automatic(error.reason),),
+            warnings=(),
+            revision="",
+            hts=item.hts,
+        )
     rate, column = plan.rate, plan.column
     _check_quantities(plan, item)
     cannot: list[str] = []
