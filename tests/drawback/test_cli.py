@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from zonekeeper.cli import main
 
 IMPORTS = """entry_no,line,import_date,hts,quantity,unit,value,duty,mpf,origin
 E1,1,2026-01-15,4202.92.31.20,10,No.,1000,176.00,3.46,VN
@@ -19,9 +22,36 @@ X2,2026-03-10,4202.92.31.20,12,No.,3000,zone_restricted
 """
 
 
-def zk(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "zonekeeper", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def zk(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run the console entry point in-process (the tariff loads once per test process)."""
+
+    def run(*args: str, cwd: Path) -> Result:
+        monkeypatch.chdir(cwd)
+        monkeypatch.setattr(sys, "argv", ["zonekeeper", *args])
+        capsys.readouterr()
+        code = 0
+        try:
+            main()
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+        out = capsys.readouterr()
+        return Result(code, out.out, out.err)
+
+    return run
+
+
+def test_console_script_runs_as_a_process(tmp_path: Path):
+    r = subprocess.run([sys.executable, "-m", "zonekeeper", "drawback", "plan", "--help"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "--imports" in r.stdout
 
 
 @pytest.fixture
@@ -31,7 +61,7 @@ def files(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_plan_json_contract_and_claim_files(files: Path):
+def test_plan_json_contract_and_claim_files(files: Path, zk):
     r = zk("drawback", "plan", "--imports", "imp.csv", "--exports", "exp.csv", "--json",
            "--out", "plan.json", cwd=files)
     assert r.returncode == 0, r.stderr
@@ -55,7 +85,7 @@ def test_plan_json_contract_and_claim_files(files: Path):
     assert len(claim["lines"]) == len(plan["designations"])
 
 
-def test_es003_column_names_are_accepted(files: Path):
+def test_es003_column_names_are_accepted(files: Path, zk):
     (files / "es003.csv").write_text(
         "Entry Summary Number,Entry Summary Line Number,HTS Number - Full,"
         "Line Tariff Goods Value Amount,Line Tariff Duty Amount,Line Tariff Quantity (1),"
@@ -70,7 +100,7 @@ def test_es003_column_names_are_accepted(files: Path):
     assert "duty_301" in components
 
 
-def test_bad_input_lists_every_problem_and_writes_nothing(files: Path):
+def test_bad_input_lists_every_problem_and_writes_nothing(files: Path, zk):
     (files / "bad.csv").write_text(
         "entry_no,line,import_date,hts,quantity,unit,value,duty\n"
         "E1,1,2026-13-01,4202.92.31.20,10,No.,100,17.60\n"
@@ -85,7 +115,7 @@ def test_bad_input_lists_every_problem_and_writes_nothing(files: Path):
     assert not (files / "plan.json").exists()
 
 
-def test_alerts_json(files: Path):
+def test_alerts_json(files: Path, zk):
     r = zk("drawback", "alerts", "--imports", "imp.csv", "--exports", "exp.csv", "--as-of",
            "2026-03-04", "--json", cwd=files)
     assert r.returncode == 0, r.stderr
@@ -94,7 +124,7 @@ def test_alerts_json(files: Path):
     assert data["notices"][0]["status"] == "late"
 
 
-def test_manufacturing_claim_from_files(files: Path):
+def test_manufacturing_claim_from_files(files: Path, zk):
     (files / "mimp.csv").write_text(
         "entry_no,line,import_date,hts,quantity,unit,value,duty,part\n"
         "E9,1,2026-01-05,7318.15.65.00,50,No.,500,100.00,BOLT\n")
@@ -111,7 +141,7 @@ def test_manufacturing_claim_from_files(files: Path):
     assert (d["quantity"], d["refund"], d["rule"]) == ("10", "19.80", "1313(a) part")
 
 
-def test_older_exports_are_priced_only_on_request(files: Path):
+def test_older_exports_are_priced_only_on_request(files: Path, zk):
     (files / "old.csv").write_text(
         "entry_no,line,import_date,hts,quantity,unit,value,duty\n"
         "E1,1,2025-01-10,4202.92.31.20,10,No.,100,17.60\n")
