@@ -153,3 +153,12 @@ def test_pf_freeze_before_first_revision_is_reported_not_raised(tariff):
     q = quote_line(tariff, item, date(2026, 3, 1), frozen_on=date(2025, 11, 3))
     assert q.duty is None and q.components == ()
     assert "2025-11-03" in q.cannot_compute[0]
+
+
+def test_cafta_textiles_exempt_from_122_only_under_the_claim(quote):
+    on = date(2026, 3, 1)
+    claimed = quote("6109.10.00.12", "SV", "1000", on, spi="P", quantities={"doz": Decimal(10)})
+    plain = quote("6109.10.00.12", "SV", "1000", on, quantities={"doz": Decimal(10)})
+    assert "section122" not in by_program(claimed)
+    assert any("9903.03.09" in w for w in claimed.warnings)
+    assert "section122" in by_program(plain)

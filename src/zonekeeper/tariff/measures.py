@@ -276,7 +276,7 @@ class MeasureBook:
     # -- stacking rules --------------------------------------------------------------------
 
     def _s122_exemption(self, digits: str) -> Exemption | None:
-        for size in range(len(digits), 3, -1):
+        for size in range(len(digits), 1, -1):
             found = self.s122_exempt.get(digits[:size])
             if found is not None:
                 return found
@@ -285,7 +285,11 @@ class MeasureBook:
     @staticmethod
     def _exempted(exemption: Exemption, spi: str | None, warnings: list[str]) -> bool:
         """Whether a U.S. note 2(aa) product exemption removes the Section 122 surcharge."""
-        if exemption.heading == "9903.03.05" and spi != "C":
+        if exemption.condition.startswith("spi:"):
+            wanted = exemption.condition[4:].split(" ", 1)[0].split(";")
+            if spi not in wanted:  # e.g. textiles not entered under CAFTA-DR: no exemption
+                return False
+        elif exemption.heading == "9903.03.05" and spi != "C":
             warnings.append(
                 "Section 122 surcharge applied: civil aircraft articles are exempt under "
                 "9903.03.05 only when they meet general note 6 (claim SPI C)"
