@@ -58,8 +58,6 @@ def independent_optimum(imports, exports, estimator, claim=ClaimType.J2) -> floa
     demands = build_demands(claim, exports, imports, (), estimator).demands
     cols, values = [], []
     for i, line in enumerate(imports):
-        if CLAIM_DAY > line.import_date.replace(year=line.import_date.year + 5):
-            continue
         for j, demand in enumerate(demands):
             if check_pair(claim, line, demand, DESC, CLAIM_DAY).ok:
                 own = bases[line.key].refund_per_unit
