@@ -159,44 +159,60 @@ def _check_quantities(plan: _Plan, item: LineItem) -> None:
         )
 
 
-def _basis_text(measure: Measure, basis: Basis, excluded: Decimal) -> str:
-    key = measure.content_key
-    if key is not None:
-        found = basis.content.get(key)
-        return f"{key} content ${found:,.2f}" if found is not None else f"{key} content (unknown)"
-    if excluded:
-        return f"value ${basis.value:,.2f} less 232 metal content ${excluded:,.2f}"
-    return f"value ${basis.value:,.2f}"
+@dataclass(frozen=True)
+class _Priced:
+    """A measure with what pricing needs precomputed (no per-quote property lookups)."""
+
+    measure: Measure
+    shape: str  # ad_valorem | content | floor | partial (value less 232 metal content)
+    pct: Decimal
+    key: str | None
+    source: str
+
+
+def _priced(measure: Measure) -> _Priced:
+    shape: str = measure.shape
+    if shape == "ad_valorem" and Program.SECTION232 in measure.not_with:
+        shape = "partial"
+    return _Priced(
+        measure, shape, measure.pct, measure.content_key,
+        f"HTSUS {measure.heading}; {measure.source}",
+    )  # fmt: skip
 
 
 def _measure_component(
-    measure: Measure,
+    priced: _Priced,
     basis: Basis,
+    value_text: str,
     base_exact: Decimal | None,
     content_excluded: Decimal | None,
 ) -> tuple[Decimal, str]:
     """Unrounded amount of a measure and the text of what it was applied to."""
-    if measure.shape == "floor":
+    shape = priced.shape
+    if shape == "ad_valorem":
+        return basis.value * priced.pct / HUNDRED, value_text
+    if shape == "content":
+        key = priced.key
+        assert key is not None
+        exact = priced.measure.rate.amount(basis)  # CannotCompute when the content is missing
+        return exact, f"{key} content ${basis.content[key]:,.2f}"
+    if shape == "floor":
         if base_exact is None:
-            raise CannotCompute(f"{measure.heading} needs the base duty, which cannot be computed")
-        floor = basis.value * measure.pct / HUNDRED
-        return max(floor - base_exact, ZERO), f"value ${basis.value:,.2f} (floor less base duty)"
-    if measure.content_key is not None:
-        return measure.rate.amount(basis), _basis_text(measure, basis, ZERO)
-    if Program.SECTION232 not in measure.not_with:
-        return basis.value * measure.pct / HUNDRED, _basis_text(measure, basis, ZERO)
+            raise CannotCompute(
+                f"{priced.measure.heading} needs the base duty, which cannot be computed"
+            )
+        floor = basis.value * priced.pct / HUNDRED
+        return max(floor - base_exact, ZERO), f"{value_text} (floor less base duty)"
     if content_excluded is None:
         raise CannotCompute(
-            f"{measure.heading} applies only to the value not subject to Section 232, which "
-            f"needs the metal content value (--content KIND=USD)"
+            f"{priced.measure.heading} applies only to the value not subject to Section 232, "
+            f"which needs the metal content value (--content KIND=USD)"
         )
+    if not content_excluded:
+        return basis.value * priced.pct / HUNDRED, value_text
     remainder = max(basis.value - content_excluded, ZERO)
-    exact = remainder * measure.pct / HUNDRED
-    return exact, _basis_text(measure, basis, content_excluded)
-
-
-def _source_of(measure: Measure) -> str:
-    return f"HTSUS {measure.heading}; {measure.source}"
+    text = f"{value_text} less 232 metal content ${content_excluded:,.2f}"
+    return remainder * priced.pct / HUNDRED, text
 
 
 def _measures(
@@ -241,6 +257,9 @@ class _Plan:
     rate_line: str  # the dotted code the rates are printed on
     base_source: str
     measures: tuple[Measure, ...]
+    priced: tuple[_Priced, ...]
+    metal_keys: tuple[str, ...]  # content keys of content-based 232 measures
+    needs: tuple[str, ...]  # everything the base rate needs beyond the value, sorted
     warnings: tuple[str, ...]
     pf_reasons: tuple[str, ...]
 
@@ -274,6 +293,13 @@ def _plan(
         rate_line=line.rate_code.dotted,
         base_source=f"HTSUS {revision.name}, {line.rate_code.dotted}, {column} rate",
         measures=tuple(measures),
+        priced=tuple(_priced(m) for m in measures),
+        metal_keys=tuple(
+            m.content_key
+            for m in measures
+            if m.program is Program.SECTION232 and m.content_key is not None
+        ),
+        needs=tuple(sorted(rate.needs)),
         warnings=tuple(dict.fromkeys(warnings)),
         pf_reasons=pf_reasons,
     )
@@ -309,30 +335,35 @@ def quote_line(
     cannot: list[str] = []
     components: list[Component] = []
     basis = Basis(item.value, item.quantities, item.content)
+    value_text = f"value ${item.value:,.2f}"
     base_exact: Decimal | None = None
     try:
         base_exact = rate.amount(basis)
         components.append(
             Component(
                 Program.BASE, plan.rate_line, rate.text or "(none)",
-                _base_basis(rate, basis), cents(base_exact), base_exact, plan.base_source,
-                drawback_eligible=True,
+                _base_basis(plan.needs, basis, value_text) if plan.needs else value_text,
+                cents(base_exact), base_exact, plan.base_source, drawback_eligible=True,
             )
         )  # fmt: skip
     except CannotCompute as error:
         cannot.append(f"base {plan.rate_line} ({column}): {_automatic(error.reason)}")
 
-    content_excluded = _content_excluded(plan.measures, basis)
-    for measure in plan.measures:
+    content_excluded = _content_excluded(plan.metal_keys, basis)
+    for priced in plan.priced:
         try:
-            exact, basis_text = _measure_component(measure, basis, base_exact, content_excluded)
+            exact, basis_text = _measure_component(
+                priced, basis, value_text, base_exact, content_excluded
+            )
         except CannotCompute as error:
+            measure = priced.measure
             cannot.append(f"{measure.heading} ({measure.title}): {_automatic(error.reason)}")
             continue
+        measure = priced.measure
         components.append(
             Component(
                 measure.program, measure.heading, measure.rate.text, basis_text, cents(exact),
-                exact, _source_of(measure), measure.drawback_eligible,
+                exact, priced.source, measure.drawback_eligible,
             )
         )  # fmt: skip
     for case in item.adcvd:
@@ -340,7 +371,7 @@ def quote_line(
         components.append(
             Component(
                 Program.ADCVD, case.case, f"{case.rate_pct}% ({case.kind} cash deposit)",
-                f"value ${item.value:,.2f}", cents(exact), exact,
+                value_text, cents(exact), exact,
                 f"{case.kind} order {case.case}: user-supplied cash-deposit rate "
                 f"(19 USC {'1673' if case.kind == 'AD' else '1671'})",
                 drawback_eligible=False,
@@ -368,27 +399,24 @@ def _automatic(reason: str) -> str:
     return reason if reason.startswith(prefix) else f"{prefix}: {reason}"
 
 
-def _base_basis(rate: Rate, basis: Basis) -> str:
-    parts = [f"value ${basis.value:,.2f}"]
-    for need in sorted(rate.needs):
+def _base_basis(needs: tuple[str, ...], basis: Basis, value_text: str) -> str:
+    parts = [value_text]
+    for need in needs:
         if need in UNITS:
-            quantity = convert(basis.quantities, need)
-            parts.append(f"{quantity} {need}")
+            parts.append(f"{convert(basis.quantities, need)} {need}")
         elif need in basis.content:
             parts.append(f"{need} {basis.content[need]}")
     return "; ".join(parts)
 
 
-def _content_excluded(measures: tuple[Measure, ...], basis: Basis) -> Decimal | None:
+def _content_excluded(keys: tuple[str, ...], basis: Basis) -> Decimal | None:
     """Metal content already dutiable under a content-based 232 measure (None = unknown)."""
     total = ZERO
-    for measure in measures:
-        key = measure.content_key
-        if measure.program is Program.SECTION232 and key is not None:
-            found = basis.content.get(key)
-            if found is None:
-                return None
-            total += found
+    for key in keys:
+        found = basis.content.get(key)
+        if found is None:
+            return None
+        total += found
     return total
 
 
