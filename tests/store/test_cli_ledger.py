@@ -121,3 +121,16 @@ def test_the_installed_command_exits_2_on_bad_input(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "row 2:hts" in result.stderr and "row 2:origin" in result.stderr
     assert "colour" in result.stderr
+
+
+def test_annual_reports_read_the_stored_postings(database_url: str, tmp_path: Path) -> None:
+    _books(database_url, tmp_path)
+    reconciliation = json.loads(
+        _run(database_url, "reconcile", "--year", "2026", "--json").stdout  # type: ignore[attr-defined]
+    )
+    assert reconciliation["start"] == "2026-01-01" and reconciliation["lots"]
+    assert {"lot", "opening", "receipts", "closing"} <= set(reconciliation["lots"][0])
+    board = json.loads(
+        _run(database_url, "report", "board", "--year", "2026", "--json").stdout  # type: ignore[attr-defined]
+    )
+    assert board["year"] == 2026 and board["received_foreign"] == "148.00"
