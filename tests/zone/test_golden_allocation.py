@@ -118,3 +118,29 @@ def test_no_negative_balance():
     assert [(p.row, p.field) for p in result.problems] == [(4, "quantity")]
     assert "need 231, have 230" in result.problems[0].reason
     assert "146.23(b)(4)" in result.problems[0].reason
+
+
+def test_a_lot_that_changed_status_in_the_batch_is_drawn_once():
+    """Regression: within one batch the lot is listed in its old and new pools."""
+    from zone_helpers import day
+
+    from zonekeeper.zone.events import StatusChange
+
+    result = post(
+        zone(),
+        [
+            admit("A1", 1, "2026-01-02", "BOLT", 10, 100, NPF),
+            admit("A2", 1, "2026-01-03", "BOLT", 10, 200, NPF),
+            StatusChange(day("2026-01-04"), "A1/1", PF),
+            ship("2026-01-05", "E1", "BOLT", 15, 150),
+        ],
+    )
+    assert result.problems == ()
+    assert clean(render_postings(result.postings[4:])) == text(
+        """
+        #4 shipped A1/1 PF  -10 -100.00 [entry E1] <A1/1> consumption zone_value=100.00
+        #4 shipped A2/1 NPF  -5 -100.00 [entry E1] <A2/1> consumption zone_value=50.00
+        """
+    )
+    over = post(result.state, [ship("2026-01-06", "E2", "BOLT", 6, 1)])
+    assert "need 6, have 5" in over.problems[0].reason

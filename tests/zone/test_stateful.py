@@ -174,6 +174,8 @@ class ZoneBooks(RuleBasedStateMachine):
     def try_to_abandon_pf(self, data, to):
         """A PF lot asked to become NPF or D, in a batch of its own."""
         self.post_batch()
+        if not self._pf_lots():
+            return  # the flushed batch emptied them
         lot = data.draw(st.sampled_from(self._pf_lots()))
         self.pending = [StatusChange(self._date(0), lot, to)]
         self.post_batch()

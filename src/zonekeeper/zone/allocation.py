@@ -13,7 +13,6 @@ their lots and do not walk a pool.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
@@ -37,27 +36,27 @@ def allocation_key(date: dt.date, seq: int, lot: str) -> PoolEntry:
     return (date, seq, lot)
 
 
-def fifo(pool: Sequence[PoolEntry], lo: int, hi: int, on: dt.date) -> Iterator[PoolEntry]:
+def _existing(pool: Sequence[PoolEntry], lo: int, hi: int, on: dt.date) -> int:
+    """End of the lots in `pool[lo:hi]` that had come into the zone by the end of `on`."""
+    return bisect_right(pool, (on, *_AFTER_ALL_ON_A_DAY), lo, hi)
+
+
+def fifo(pool: Sequence[PoolEntry], lo: int, hi: int, on: dt.date) -> range:
     """Oldest lot first, among lots that existed on `on`."""
-    for i in range(lo, hi):
-        entry = pool[i]
-        if entry[0] > on:
-            return
-        yield entry
+    return range(lo, _existing(pool, lo, hi, on))
 
 
-def lifo(pool: Sequence[PoolEntry], lo: int, hi: int, on: dt.date) -> Iterator[PoolEntry]:
+def lifo(pool: Sequence[PoolEntry], lo: int, hi: int, on: dt.date) -> range:
     """Newest lot that existed on `on` first, then older ones."""
-    end = bisect_right(pool, (on, *_AFTER_ALL_ON_A_DAY), lo, hi)
-    for i in range(end - 1, lo - 1, -1):
-        yield pool[i]
+    return range(_existing(pool, lo, hi, on) - 1, lo - 1, -1)
 
 
-Walk = Callable[[Sequence[PoolEntry], int, int, dt.date], Iterator[PoolEntry]]
+Walk = Callable[[Sequence[PoolEntry], int, int, dt.date], range]
 
-WALKS: dict[AllocationMethod, Walk] = {
-    AllocationMethod.FIFO: fifo,
-    AllocationMethod.LIFO: lifo,
+# method -> (the positions of a pool to walk, whether the walk goes newest first)
+WALKS: dict[AllocationMethod, tuple[Walk, bool]] = {
+    AllocationMethod.FIFO: (fifo, False),
+    AllocationMethod.LIFO: (lifo, True),
 }
 
 
@@ -67,11 +66,24 @@ def walk_pools(
     on: dt.date,
 ) -> Iterator[PoolEntry]:
     """Walk several pools (one per zone status) as one, in the method's order."""
-    walk = WALKS[method]
+    walk, newest_first = WALKS[method]
     if len(pools) == 1:
         pool, lo, hi = pools[0]
-        return walk(pool, lo, hi, on)
-    return heapq.merge(
-        *(walk(pool, lo, hi, on) for pool, lo, hi in pools),
-        reverse=method is AllocationMethod.LIFO,
-    )
+        for i in walk(pool, lo, hi, on):
+            yield pool[i]
+        return
+    # merge: the next entry is the oldest (newest) of the pools' next entries
+    cursors = [(pool, iter(walk(pool, lo, hi, on))) for pool, lo, hi in pools]
+    heads: list[tuple[PoolEntry, int]] = []
+    for n, (pool, positions) in enumerate(cursors):
+        first = next(positions, None)
+        if first is not None:
+            heads.append((pool[first], n))
+    while heads:
+        best = max(heads) if newest_first else min(heads)
+        yield best[0]
+        heads.remove(best)
+        pool, positions = cursors[best[1]]
+        following = next(positions, None)
+        if following is not None:
+            heads.append((pool[following], best[1]))

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from decimal import Decimal
 
 from zonekeeper.errors import Problem
-from zonekeeper.zone.allocation import AllocationMethod, PoolEntry, walk_pools
+from zonekeeper.zone.allocation import WALKS, AllocationMethod, PoolEntry, walk_pools
 from zonekeeper.zone.composition import AdmissionRef, Composition
 from zonekeeper.zone.ledger import (
     DutyRule,
@@ -26,6 +26,7 @@ from zonekeeper.zone.ledger import (
     Posting,
     PostingsOf,
     ZoneState,
+    frozen_from_dict,
 )
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
 from zonekeeper.zone.status import Disposition, ZoneStatus
@@ -33,12 +34,15 @@ from zonekeeper.zone.status import Disposition, ZoneStatus
 ZERO = Decimal(0)
 
 PoolKey = tuple[str, ZoneStatus]
+_NO_POOL: tuple[PoolEntry, ...] = ()
+
+
+def _seq_of(posting: Posting) -> int:
+    return posting.seq
 
 
 class LotRecord:
-    """A lot being changed by the current batch (the mutable twin of `Lot`)."""
-
-    __slots__ = tuple(f.name for f in dataclasses.fields(Lot))
+    """A lot being changed by the current batch (the mutable twin of `Lot`, same fields)."""
 
     id: str
     part: str
@@ -60,11 +64,10 @@ class LotRecord:
     produced: bool
 
     def __init__(self, lot: Lot) -> None:
-        for name in LotRecord.__slots__:
-            setattr(self, name, getattr(lot, name))
+        self.__dict__.update(lot.__dict__)
 
     def freeze(self) -> Lot:
-        return Lot(**{name: getattr(self, name) for name in LotRecord.__slots__})
+        return frozen_from_dict(Lot, dict(self.__dict__))
 
     @property
     def key(self) -> PoolEntry:
@@ -90,8 +93,7 @@ class Book:
         self._dirty: set[PoolKey] = set()  # pools whose lots changed: re-filtered on freeze
         self.suspense: dict[str, SuspenseItem] | None = None
         self.corrected: set[int] = set()
-        self.postings: list[Posting] = []
-        self.first_posting: dict[int, int] = {}  # seq -> index of its first posting
+        self.postings: list[Posting] = []  # in ledger order: an event's postings together
         self.discrepancies: list[Discrepancy] = []
         self.problems: list[Problem] = []
         self.pf_rule: PfRule | None = None
@@ -112,10 +114,49 @@ class Book:
             rec = self.records[lot_id] = LotRecord(self.state.lots[lot_id])
         return rec
 
-    def create(self, lot: Lot) -> LotRecord:
-        rec = self.records[lot.id] = LotRecord(lot)
-        if rec.balance > 0:
-            self.enter_pool(rec)
+    def create(
+        self,
+        *,
+        id: str,
+        part: str,
+        description: str,
+        status: ZoneStatus,
+        date: dt.date,
+        seq: int,
+        quantity: Decimal,
+        value: Decimal,
+        composition: Composition,
+        admissions: tuple[AdmissionRef, ...],
+        reference: str,
+        hts: str | None = None,
+        origin: str | None = None,
+        pf_date: dt.date | None = None,
+        mode: str | None = None,
+        produced: bool = False,
+    ) -> LotRecord:
+        """A new lot with nothing in it yet (the caller posts its receipt)."""
+        rec: LotRecord = object.__new__(LotRecord)
+        rec.__dict__.update(
+            id=id,
+            part=part,
+            description=description,
+            status=status,
+            date=date,
+            seq=seq,
+            quantity=quantity,
+            value=value,
+            balance=ZERO,
+            value_on_hand=ZERO,
+            composition=composition,
+            admissions=admissions,
+            reference=reference,
+            hts=hts,
+            origin=origin,
+            pf_date=pf_date,
+            mode=mode,
+            produced=produced,
+        )
+        self.records[id] = rec
         return rec
 
     # --- pools --------------------------------------------------------------------------
@@ -123,7 +164,7 @@ class Book:
     def _view(self, key: PoolKey) -> tuple[list[PoolEntry] | tuple[PoolEntry, ...], list[int]]:
         pool: list[PoolEntry] | tuple[PoolEntry, ...] | None = self._pools.get(key)
         if pool is None:
-            pool = self.state.pools.get(key, ())
+            pool = self.state.pools.get(key, _NO_POOL)
         bounds = self._bounds.get(key)
         if bounds is None:
             bounds = self._bounds[key] = [0, len(pool)]
@@ -142,6 +183,10 @@ class Book:
             pool = self._pools[key] = list(self.state.pools.get(key, ()))
         bounds = self._bounds.setdefault(key, [0, len(pool)])
         entry = rec.key
+        if not pool or pool[-1] < entry:  # the usual case: the newest lot
+            pool.append(entry)
+            bounds[1] = len(pool)
+            return
         i = bisect_left(pool, entry)
         if i < len(pool) and pool[i] == entry:
             bounds[0] = min(bounds[0], i)
@@ -174,15 +219,34 @@ class Book:
         """Lots of `part` in `statuses` with a balance on `on`, in the zone's order."""
         views = []
         for status in statuses:
-            pool, (lo, hi) = self._view((part, status))
+            key = (part, status)
+            if key not in self._pools and key not in self.state.pools:
+                continue
+            pool, (lo, hi) = self._view(key)
             if lo < hi:
                 views.append((pool, lo, hi))
         if not views:
             return
+        lots = self.records
+        base = self.state.lots
+        if len(views) == 1:
+            pool, lo, hi = views[0]
+            walk = WALKS[self.method][0]
+            for i in walk(pool, lo, hi, on):
+                lot_id = pool[i][2]
+                lot = lots.get(lot_id) or base[lot_id]
+                if lot.balance > ZERO and lot.status in statuses:
+                    yield lot
+            return
+        # A lot that changed status in this batch is still listed in its old pool until the
+        # freeze; with both pools walked it would come up twice.
+        seen: set[str] = set()
         for entry in walk_pools(self.method, views, on):
-            lot = self.lot(entry[2])
-            if lot is not None and lot.balance > 0 and lot.status in statuses:
-                yield lot
+            lot = lots.get(entry[2]) or base[entry[2]]
+            if lot.balance <= ZERO or lot.status not in statuses or lot.id in seen:
+                continue
+            seen.add(lot.id)
+            yield lot
 
     # --- postings -----------------------------------------------------------------------
 
@@ -204,52 +268,45 @@ class Book:
         scrap: Decimal | None = None,
     ) -> Posting:
         """Change a lot's balance and value by signed amounts and record the posting."""
-        posting = Posting(
-            seq=seq,
-            row=row,
-            kind=kind,
-            date=date,
-            movement=movement,
-            lot=rec.id,
-            part=rec.part,
-            status=rec.status,
-            quantity=quantity,
-            value=value,
-            composition=rec.composition,
-            admissions=rec.admissions,
-            reference=reference,
-            disposition=disposition,
-            zone_value=zone_value,
-            waste=waste,
-            scrap=scrap,
+        posting = frozen_from_dict(
+            Posting,
+            {
+                "seq": seq,
+                "row": row,
+                "kind": kind,
+                "date": date,
+                "movement": movement,
+                "lot": rec.id,
+                "part": rec.part,
+                "status": rec.status,
+                "quantity": quantity,
+                "value": value,
+                "composition": rec.composition,
+                "admissions": rec.admissions,
+                "reference": reference,
+                "disposition": disposition,
+                "zone_value": zone_value,
+                "waste": waste,
+                "scrap": scrap,
+            },
         )
-        was_empty = rec.balance <= 0
+        was_empty = rec.balance <= ZERO
         self._dirty.add((rec.part, rec.status))
-        rec.balance += quantity
+        balance = rec.balance = rec.balance + quantity
         rec.value_on_hand += value
-        if rec.balance == 0:
+        if balance == ZERO:
             rec.value_on_hand = ZERO
             self.trim(rec.part, rec.status)
-        elif was_empty and rec.balance > 0:
+        elif was_empty and balance > ZERO:
             self.enter_pool(rec)
-        self.record(posting)
+        self.postings.append(posting)
         return posting
 
-    def record(self, posting: Posting) -> None:
-        if posting.seq not in self.first_posting:
-            self.first_posting[posting.seq] = len(self.postings)
-        self.postings.append(posting)
-
     def postings_in_batch(self, seq: int) -> list[Posting]:
-        start = self.first_posting.get(seq)
-        if start is None:
-            return []
-        out = []
-        for p in self.postings[start:]:
-            if p.seq != seq:
-                break
-            out.append(p)
-        return out
+        """The postings made so far in this batch by the event at ledger position `seq`."""
+        start = bisect_left(self.postings, seq, key=_seq_of)
+        end = bisect_right(self.postings, seq, lo=start, key=_seq_of)
+        return self.postings[start:end]
 
     def problem(self, row: int, reason: str, field: str | None = None) -> None:
         self.problems.append(Problem(reason, row=row, field=field))
@@ -275,9 +332,7 @@ class Book:
             source = pool if pool is not None else state.pools.get(key, ())
             status = key[1]
             live = tuple(
-                e
-                for e in source[lo:hi]
-                if lots[e[2]].balance > 0 and lots[e[2]].status is status
+                e for e in source[lo:hi] if lots[e[2]].balance > 0 and lots[e[2]].status is status
             )
             if live:
                 pools[key] = live

@@ -84,9 +84,7 @@ def count(book: Book, e: Count, seq: int, row: int) -> None:
         if domestic:
             duty_note = duty_note or "domestic status: no duty (19 CFR 146.43(c))"
         elif share >= ONE_PERCENT and (duty is None or duty >= DUTY_THRESHOLD):
-            why_duty = (
-                f"duty and taxes {duty} >= $100" if duty is not None else "duty not computed"
-            )
+            why_duty = f"duty and taxes {duty} >= $100" if duty is not None else "duty not computed"
             reasons.append(
                 f"shortage of {share * 100:.2f}% of the lot (>= 1%) and {why_duty} "
                 "(19 CFR 146.53(a)(3))"

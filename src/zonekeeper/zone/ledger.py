@@ -10,6 +10,9 @@ the event in the batch).
 
 Internally `post` works on a mutable builder (copy-on-write per lot and per pool) and
 freezes at the end, so a batch costs O(events) plus one shallow copy of the lot index.
+`Lot` and `Posting` are frozen dataclasses without `__slots__` so that the builder can make
+them with one dict assignment (`frozen_from_dict`) instead of a frozen `__init__`'s one
+`object.__setattr__` per field: they are made once per posting and per changed lot.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from zonekeeper.errors import Problem
 from zonekeeper.zone.allocation import AllocationMethod, PoolEntry, allocation_key
@@ -40,6 +44,8 @@ __all__ = [
     "ZoneState",
     "post",
 ]
+
+_T = TypeVar("_T")
 
 PfRule = Callable[[str, str, dt.date], list[str]]
 """`(hts, origin, on) -> reasons PF status is required` (from `MeasureBook.pf_required`)."""
@@ -69,7 +75,7 @@ class Movement(StrEnum):
     ADJUSTMENT = "adjustment"  # count difference (146.53)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Lot:
     """A zone lot (146.23(a)): merchandise under one zone lot number or unique identifier.
 
@@ -104,7 +110,7 @@ class Lot:
         return allocation_key(self.date, self.seq, self.id)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Posting:
     """One signed movement of one lot, caused by the event at ledger position `seq`.
 
@@ -226,6 +232,18 @@ class PostResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def frozen_from_dict(cls: type[_T], values: dict[str, Any]) -> _T:
+    """An instance of the frozen dataclass `cls` whose fields are `values` (every field,
+    already of the right type; the caller owns the dict from now on)."""
+    obj: _T = _new(cls)
+    _set(obj, "__dict__", values)
+    return obj
 
 
 def post(

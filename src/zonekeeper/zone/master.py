@@ -107,5 +107,7 @@ _V = TypeVar("_V", Part, Bom)
 
 
 def _in_force(versions: tuple[_V, ...], on: dt.date) -> _V | None:
+    if len(versions) == 1:  # the usual case
+        return versions[0] if versions[0].valid_from <= on else None
     i = bisect_right([v.valid_from for v in versions], on)
     return versions[i - 1] if i else None

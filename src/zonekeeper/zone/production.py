@@ -26,7 +26,7 @@ from zonekeeper.zone.book import Book
 from zonekeeper.zone.composition import AdmissionRef, Composition, blend
 from zonekeeper.zone.draw import Draw, Refused, plan
 from zonekeeper.zone.events import Production
-from zonekeeper.zone.ledger import Lot, Movement
+from zonekeeper.zone.ledger import Movement
 from zonekeeper.zone.master import BomLine
 from zonekeeper.zone.rules import production_refusal
 from zonekeeper.zone.status import ZoneStatus
@@ -169,24 +169,20 @@ def produce(book: Book, e: Production, seq: int, row: int) -> None:
             )
     composition = blend(inputs, e.quantity)
     finished = book.create(
-        Lot(
-            id=lot_id,
-            part=e.product,
-            description=product.description,
-            status=product_status(composition),
-            date=e.date,
-            seq=seq,
-            quantity=e.quantity,
-            value=value_in,
-            balance=ZERO,
-            value_on_hand=ZERO,
-            composition=composition,
-            admissions=tuple(sorted(admissions, key=str)),
-            reference=reference,
-            hts=product.hts,
-            origin=product.origin,
-            produced=True,
-        )
+        id=lot_id,
+        part=e.product,
+        description=product.description,
+        status=product_status(composition),
+        date=e.date,
+        seq=seq,
+        quantity=e.quantity,
+        value=value_in,
+        composition=composition,
+        admissions=tuple(sorted(admissions, key=str)),
+        reference=reference,
+        hts=product.hts,
+        origin=product.origin,
+        produced=True,
     )
     book.move(
         finished,
@@ -233,24 +229,20 @@ def _make_scrap_lot(
     """A lot of recoverable scrap (146.23(b)(6): scrap, waste and by-products)."""
     master = book.state.master.part_on(part, e.date)
     rec = book.create(
-        Lot(
-            id=lot_id,
-            part=part,
-            description=master.description if master else f"recoverable scrap ({part})",
-            status=status,
-            date=e.date,
-            seq=seq,
-            quantity=quantity,
-            value=value,
-            balance=ZERO,
-            value_on_hand=ZERO,
-            composition=composition,
-            admissions=tuple(sorted(admissions, key=str)),
-            reference=reference,
-            hts=master.hts if master else None,
-            origin=master.origin if master else None,
-            produced=True,
-        )
+        id=lot_id,
+        part=part,
+        description=master.description if master else f"recoverable scrap ({part})",
+        status=status,
+        date=e.date,
+        seq=seq,
+        quantity=quantity,
+        value=value,
+        composition=composition,
+        admissions=tuple(sorted(admissions, key=str)),
+        reference=reference,
+        hts=master.hts if master else None,
+        origin=master.origin if master else None,
+        produced=True,
     )
     book.move(
         rec,
