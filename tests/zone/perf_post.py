@@ -47,9 +47,7 @@ def synthetic(n: int, seed: int = 7) -> list[Event]:
             qty = rnd.randrange(10, 200)
             status = statuses[rnd.random() < 0.3]
             events.append(
-                Admission(
-                    f"A{i}", 1, day, f"P{part}", Decimal(qty), Decimal(qty * 13), status
-                )
+                Admission(f"A{i}", 1, day, f"P{part}", Decimal(qty), Decimal(qty * 13), status)
             )
             on_hand[part] += qty
             if status is ZoneStatus.NONPRIVILEGED_FOREIGN:
@@ -61,7 +59,11 @@ def synthetic(n: int, seed: int = 7) -> list[Event]:
             qty = rnd.randrange(1, min(on_hand[part], 300) + 1)
             events.append(
                 Shipment(
-                    day, f"E{i}", f"P{part}", Decimal(qty), Disposition.CONSUMPTION,
+                    day,
+                    f"E{i}",
+                    f"P{part}",
+                    Decimal(qty),
+                    Disposition.CONSUMPTION,
                     Decimal(qty * 20),
                 )
             )
@@ -100,7 +102,8 @@ def main() -> None:
         postings += len(result.postings)
     elapsed = time.perf_counter() - t0
     print(
-        f"{n - refused:,} events posted ({refused:,} refused and re-posted without), batch {batch:,}:"
+        f"{n - refused:,} events posted ({refused:,} refused, re-posted without), "
+        f"batch {batch:,}:"
         f" {elapsed:.1f} s, {(n - refused) / elapsed:,.0f} events/s, {postings:,} postings,"
         f" {len(state.lots):,} lots"
     )
