@@ -16,25 +16,30 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 
 from zonekeeper.duty.quote import LineItem, quote_line
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import ZERO
 from zonekeeper.store import codec
-from zonekeeper.store.schema import discrepancies, events
+from zonekeeper.store.schema import discrepancies, events, postings
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.codes import HtsCode
 from zonekeeper.tariff.units import unit_key
 from zonekeeper.zone.admission_doc import AdmissionDocument, AdmissionLine, admission_document
 from zonekeeper.zone.alerts import Alert, AlertInputs, CountFinding, SuspenseHold, alerts
+from zonekeeper.zone.composition import Composition as Composition_
 from zonekeeper.zone.entries import DutyRequest, MpfCharge, Quoted, mpf_charge
 from zonekeeper.zone.events import Admission, Shipment, from_record
 from zonekeeper.zone.hmf import HmfQuarter, Quarter, ZoneAdmission, hmf_quarter
 from zonekeeper.zone.ledger import DutyRule, Lot, Movement, Posting, ZoneState
+from zonekeeper.zone.master import Part
 from zonekeeper.zone.records import Discrepancy
+from zonekeeper.zone.status import Disposition as ZoneDisposition
 from zonekeeper.zone.status import ZoneStatus
 from zonekeeper.zone.weekly import (
     EstimatedEntry,
@@ -111,62 +116,172 @@ class TariffQuoter:
 
 @dataclass(frozen=True)
 class Books:
-    """What the entries read from one zone: its state, events by kind, shipment postings."""
+    """What the entries read from one zone: its state, the shipment postings of a period
+    (with the production postings their lots came from), shipment and admission events,
+    and count findings."""
 
     zone: str
     state: ZoneState
     admissions: tuple[tuple[int, Admission], ...]
-    shipments: Mapping[int, Shipment]
-    postings: tuple[Posting, ...]
+    shipments: Mapping[int, str]  # ledger position -> shipment number
+    postings: tuple[Posting, ...]  # shipments in the period
+    productions: Mapping[int, tuple[Posting, ...]]  # postings of the producing events
     findings: tuple[Discrepancy, ...]
     opened: dt.date | None
 
 
-def _events_of(connection: Any, zone: str, kinds: Sequence[str]) -> Iterator[tuple[int, Any]]:
-    query = (
-        select(events.c.seq, events.c.kind, events.c.payload)
-        .where(events.c.zone == zone, events.c.kind.in_(kinds))
-        .order_by(events.c.seq)
-        .execution_options(yield_per=10_000)
+def _events_of(
+    connection: Any, zone: str, kind: str, since: dt.date | None, until: dt.date | None
+) -> Iterator[tuple[int, Any]]:
+    query = select(events.c.seq, events.c.kind, events.c.payload).where(
+        events.c.zone == zone, events.c.kind == kind
     )
-    for seq, kind, payload in connection.execute(query):
-        yield seq, from_record(kind, json.loads(payload))
+    if since is not None:
+        query = query.where(events.c.date >= since)
+    if until is not None:
+        query = query.where(events.c.date <= until)
+    query = query.order_by(events.c.seq).execution_options(yield_per=10_000)
+    for seq, kind_, payload in connection.execute(query):
+        yield seq, from_record(kind_, json.loads(payload))
 
 
-def read_books(url: str, zone: str | None = None) -> Books:
-    """Load what the entries need in a handful of bulk reads (no per-row round trips)."""
+class _PostingReader:
+    """Shipment postings without the generic decoder's cost per row.
+
+    Only the scalar fields of a posting are read per row; its composition (the lot's
+    per-unit make-up, the same for every shipment of the lot until its status changes) is
+    rebuilt by the store codec once per distinct value and shared.
+    """
+
+    def __init__(self) -> None:
+        self.compositions: dict[bytes, Composition_] = {}
+
+    def composition(self, data: Any) -> Composition_:
+        # the codec writes fields in declaration order, so equal compositions serialize equally
+        key = orjson.dumps(data)
+        found = self.compositions.get(key)
+        if found is None:
+            found = self.compositions[key] = codec.build(Composition_, data)
+        return found
+
+    def shipment(self, data: str) -> Posting | None:
+        d = orjson.loads(data)
+        if d.get("movement") != Movement.SHIPPED.value or d.get("kind") != "shipment":
+            return None
+
+        def number(key: str) -> Decimal | None:
+            return None if d.get(key) is None else Decimal(d[key])
+
+        return Posting(
+            seq=int(d["seq"]),
+            row=int(d["row"]),
+            kind=d["kind"],
+            date=dt.date.fromisoformat(d["date"]),
+            movement=Movement.SHIPPED,
+            lot=d["lot"],
+            part=d["part"],
+            status=ZoneStatus(d["status"]),
+            quantity=Decimal(d["quantity"]),
+            value=Decimal(d["value"]),
+            composition=self.composition(d["composition"]),
+            admissions=(),
+            reference=d.get("reference", ""),
+            disposition=None if d.get("disposition") is None else ZoneDisposition(d["disposition"]),
+            zone_value=number("zone_value"),
+            waste=number("waste"),
+            scrap=number("scrap"),
+        )
+
+
+def read_books(
+    url: str,
+    zone: str | None = None,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    with_admissions: bool = False,
+    with_shipments: bool = True,
+) -> Books:
+    """Load what the entries need in a handful of bulk reads (no per-row round trips):
+    the state, the period's shipment postings and events, the productions behind them."""
     from zonekeeper.services.ledger import Ledger
 
     with Ledger.open(url, zone, pf_rule=None) as ledger:
         state = ledger.state()
-        postings = tuple(ledger.all_postings())
+        name = ledger.zone
         with ledger.engine.connect() as connection:
-            admissions = tuple(
-                (seq, e) for seq, e in _events_of(connection, ledger.zone, ["admission"])
-                if isinstance(e, Admission)
+            query = select(postings.c.data).where(postings.c.zone == name)
+            if since is not None:
+                query = query.where(postings.c.date >= since)
+            if until is not None:
+                query = query.where(postings.c.date <= until)
+            query = query.order_by(postings.c.seq, postings.c.n).execution_options(
+                yield_per=10_000
             )
-            shipments = {
-                seq: e for seq, e in _events_of(connection, ledger.zone, ["shipment"])
-                if isinstance(e, Shipment)
-            }
+            reader = _PostingReader()
+            shipped = tuple(
+                p for p in (reader.shipment(data) for (data,) in connection.execute(query))
+                if p is not None
+            ) if with_shipments else ()
+            producing = _producing_seqs(state, {p.lot for p in shipped})
+            productions: dict[int, list[Posting]] = defaultdict(list)
+            if producing:
+                for (data,) in connection.execute(
+                    select(postings.c.data)
+                    .where(postings.c.zone == name, postings.c.seq.in_(sorted(producing)))
+                    .order_by(postings.c.seq, postings.c.n)
+                ):
+                    posting = codec.loads(Posting, data)
+                    productions[posting.seq].append(posting)
+            shipments = _shipment_numbers(connection, name, since, until) if with_shipments else {}
+            admissions = tuple(
+                (seq, e) for seq, e in _events_of(connection, name, "admission", None, until)
+                if isinstance(e, Admission)
+            ) if with_admissions else ()
             findings = tuple(
                 codec.loads(Discrepancy, data)
                 for (data,) in connection.execute(
                     select(discrepancies.c.data)
-                    .where(discrepancies.c.zone == ledger.zone)
+                    .where(discrepancies.c.zone == name)
                     .order_by(discrepancies.c.seq, discrepancies.c.n)
                 )
             )
             first = connection.execute(
-                select(events.c.date).where(events.c.zone == ledger.zone)
+                select(events.c.date).where(events.c.zone == name)
                 .order_by(events.c.seq).limit(1)
             ).scalar_one_or_none()
-        return Books(ledger.zone, state, admissions, shipments, postings, findings, first)
+    return Books(name, state, admissions, shipments, shipped,
+                 {k: tuple(v) for k, v in productions.items()}, findings, first)
+
+
+def _shipment_numbers(
+    connection: Any, zone: str, since: dt.date | None, until: dt.date | None
+) -> dict[int, str]:
+    """Shipment number of each shipment event (its `ref` field, `zone.events.to_record`)."""
+    query = select(events.c.seq, events.c.payload).where(
+        events.c.zone == zone, events.c.kind == Shipment.kind
+    )
+    if since is not None:
+        query = query.where(events.c.date >= since)
+    if until is not None:
+        query = query.where(events.c.date <= until)
+    return {
+        seq: str(orjson.loads(payload)["ref"])
+        for seq, payload in connection.execute(query.execution_options(yield_per=10_000))
+    }
+
+
+def _producing_seqs(state: ZoneState, lots: Iterable[str]) -> set[int]:
+    """Ledger positions of the productions that made these lots (NPF tracing and the
+    waste allowance look one production back)."""
+    return {state.lots[lot].seq for lot in lots
+            if lot in state.lots and state.lots[lot].produced}
 
 
 # ------------------------------------------------------------ postings -> removals
 
 
+@lru_cache(maxsize=4096)
 def _dotted(hts: str | None) -> str:
     """The code as the entry prints it (8537.10.91.70); left as given when it does not parse."""
     if not hts:
@@ -177,67 +292,100 @@ def _dotted(hts: str | None) -> str:
         return hts
 
 
+@dataclass(frozen=True)
+class _NpfShare:
+    """NPF input content per unit of a lot, traced to the NPF lot it came from."""
+
+    part: str
+    hts: str
+    origin: str
+    value: Decimal
+    quantity: Decimal
+    unit: str
+    admitted_on: dt.date
+    lot: str
+
+
 class _Tracer:
     """Turns shipment postings into removals with their status composition (146.65).
 
     A produced lot's NPF content is traced one production back to the NPF lots consumed,
     so the estimate made at their admission can be recomputed at exit; foreign inputs lost
-    as waste in that production are shown as the 19 USC 81c(a) allowance.
+    as waste in that production are shown as the 19 USC 81c(a) allowance. Both are worked
+    out once per lot and scaled to each removal.
     """
 
     def __init__(self, books: Books) -> None:
         self.books = books
-        self.by_seq: dict[int, list[Posting]] = defaultdict(list)
-        for p in books.postings:
-            self.by_seq[p.seq].append(p)
+        self.npf_cache: dict[str, tuple[_NpfShare, ...]] = {}
+        self.waste_cache: dict[str, Decimal] = {}
+        self.parts: dict[tuple[str, dt.date], Part | None] = {}
+
+    def part_on(self, part: str, on: dt.date) -> Part | None:
+        key = (part, on)
+        if key not in self.parts:
+            self.parts[key] = self.books.state.master.part_on(part, on)
+        return self.parts[key]
 
     def unit_of(self, part: str, on: dt.date) -> str:
-        found = self.books.state.master.part_on(part, on)
+        found = self.part_on(part, on)
         return found.unit if found is not None else ""
 
-    def npf_inputs(self, lot: Lot, per_unit_qty: Decimal, depth: int = 0) -> list[NpfInput]:
-        """NPF inputs in `per_unit_qty` units of `lot`, at their admission classification."""
+    def _made(self, lot: Lot) -> tuple[Decimal, tuple[Posting, ...]]:
+        run = self.books.productions.get(lot.seq, ())
+        made = sum((p.quantity for p in run
+                    if p.lot == lot.id and p.movement is Movement.PRODUCED), ZERO)
+        return made, run
+
+    def npf_per_unit(self, lot: Lot) -> tuple[_NpfShare, ...]:
+        """NPF inputs in one unit of `lot`, at their admission classification."""
+        cached = self.npf_cache.get(lot.id)
+        if cached is not None:
+            return cached
         comp = lot.composition
-        if comp.npf_value <= ZERO:
-            return []
-        if not lot.produced or depth > 8:
-            return [NpfInput(lot.part, _dotted(lot.hts), lot.origin or "",
-                             comp.npf_value * per_unit_qty, per_unit_qty,
-                             self.unit_of(lot.part, lot.date), lot.date, lot.id)]
-        made = sum((p.quantity for p in self.by_seq[lot.seq]
-                    if p.lot == lot.id and p.movement is Movement.PRODUCED), ZERO)
-        if made <= ZERO:
-            return []
-        found: list[NpfInput] = []
-        for p in self.by_seq[lot.seq]:
-            if p.movement is not Movement.CONSUMED:
-                continue
-            source = self.books.state.lots.get(p.lot)
-            if source is None:
-                continue
-            used = -p.quantity - (p.waste or ZERO) - (p.scrap or ZERO)
-            found.extend(self.npf_inputs(source, used / made * per_unit_qty, depth + 1))
-        return found
+        shares: tuple[_NpfShare, ...] = ()
+        if comp.npf_value > ZERO:
+            if not lot.produced:
+                shares = (_NpfShare(lot.part, _dotted(lot.hts), lot.origin or "",
+                                    comp.npf_value, Decimal(1), self.unit_of(lot.part, lot.date),
+                                    lot.date, lot.id),)
+            else:
+                made, run = self._made(lot)
+                found: list[_NpfShare] = []
+                for p in run if made > ZERO else ():
+                    source = self.books.state.lots.get(p.lot)
+                    if p.movement is not Movement.CONSUMED or source is None:
+                        continue
+                    if source.produced or source.composition.npf_value <= ZERO:
+                        continue  # deeper levels stay untraced (reported, not dutied as 0)
+                    used = (-p.quantity - (p.waste or ZERO) - (p.scrap or ZERO)) / made
+                    found.append(_NpfShare(
+                        source.part, _dotted(source.hts), source.origin or "",
+                        source.composition.npf_value * used, used,
+                        self.unit_of(source.part, source.date), source.date, source.id))
+                shares = tuple(found)
+        self.npf_cache[lot.id] = shares
+        return shares
 
-    def waste_value(self, lot: Lot, qty: Decimal) -> Decimal:
-        if not lot.produced:
-            return ZERO
-        made = sum((p.quantity for p in self.by_seq[lot.seq]
-                    if p.lot == lot.id and p.movement is Movement.PRODUCED), ZERO)
-        if made <= ZERO:
-            return ZERO
-        lost = sum(
-            ((p.waste or ZERO) * p.composition.dutiable_value for p in self.by_seq[lot.seq]
-             if p.movement is Movement.CONSUMED),
-            ZERO,
-        )
-        return lost * qty / made
+    def waste_per_unit(self, lot: Lot) -> Decimal:
+        cached = self.waste_cache.get(lot.id)
+        if cached is not None:
+            return cached
+        value = ZERO
+        if lot.produced:
+            made, run = self._made(lot)
+            if made > ZERO:
+                lost = sum(((p.waste or ZERO) * p.composition.dutiable_value for p in run
+                            if p.movement is Movement.CONSUMED), ZERO)
+                value = lost / made
+        self.waste_cache[lot.id] = value
+        return value
 
-    def removal(self, p: Posting, shipment: Shipment | None) -> Removal:
+    def removal(self, p: Posting, shipment_no: str | None) -> Removal:
         lot = self.books.state.lots[p.lot]
         qty = -p.quantity
         comp = p.composition
-        part = self.books.state.master.part_on(p.part, p.date)
+        part = self.part_on(p.part, p.date)
         hts = _dotted(lot.hts or (part.hts if part else None))
         origin = lot.origin or (part.origin if part else None)
         if not origin and len(comp.npf_origins) == 1:
@@ -247,13 +395,17 @@ class _Tracer:
                         self.unit_of(c.part, c.pf_date), c.pf_date, c.lot)
             for c in comp.pf
         )
-        npf = tuple(self.npf_inputs(lot, qty))
+        npf = tuple(
+            NpfInput(n.part, n.hts, n.origin, n.value * qty, n.quantity * qty, n.unit,
+                     n.admitted_on, n.lot)
+            for n in self.npf_per_unit(lot)
+        )
         traced = sum((n.value for n in npf), ZERO)
         untraced = comp.npf_value * qty - traced
         if untraced > ZERO:
             npf += (NpfInput(p.part, "", "", untraced, qty, "", lot.date, lot.id),)
         return Removal(
-            shipment_no=shipment.ref if shipment else p.reference,
+            shipment_no=shipment_no or p.reference,
             date=p.date,
             part=p.part,
             hts=hts,
@@ -266,7 +418,7 @@ class _Tracer:
                 npf=npf,
                 domestic_value=comp.domestic_value * qty,
                 zr_value=comp.zr_value * qty,
-                waste_value=self.waste_value(lot, qty),
+                waste_value=self.waste_per_unit(lot) * qty,
             ),
             zone_value=p.zone_value,
             description=lot.description,
@@ -275,7 +427,7 @@ class _Tracer:
 
 def removals(books: Books, *, since: dt.date | None = None,
              until: dt.date | None = None) -> list[Removal]:
-    """Every shipment posting (not reversed by a correction) as a `Removal`."""
+    """Every shipment posting read (not reversed by a correction) as a `Removal`."""
     tracer = _Tracer(books)
     corrected = books.state.corrected
     out = []
@@ -336,7 +488,7 @@ def weekly(
 ) -> WeeklyEntry:
     """The week's type-06 entry from the books (19 CFR 146.63(c))."""
     tariff = tariff or Tariff.default()
-    books = read_books(url, zone)
+    books = read_books(url, zone, since=week.start, until=week.end)
     found = removals(books, since=week.start, until=week.end)
     return weekly_entry(week, found, TariffQuoter(tariff), tariff.fees,
                         entry_date=entry_date, summary_date=summary_date, estimates=estimates,
@@ -351,7 +503,7 @@ def estimate(
 
     Filed on or before the week's first day (146.63(c)(1)); adjust the units to the plan.
     """
-    books = read_books(url, zone)
+    books = read_books(url, zone, since=like.start, until=like.end)
     found = removals(books, since=like.start, until=like.end)
     return estimate_from_removals(week, found, filed_on or week.start)
 
@@ -410,7 +562,7 @@ def admission(
 ) -> AdmissionDocument:
     """Form 214 data of one admission with the duty of each line at admission."""
     tariff = tariff or Tariff.default()
-    books = read_books(url, zone)
+    books = read_books(url, zone, with_admissions=True, with_shipments=False)
     lines = [_admission_line(books, e) for _, e in books.admissions
              if e.admission_no == admission_no]
     if not lines:
@@ -424,13 +576,18 @@ def hmf(
 ) -> HmfQuarter:
     """The quarter's HMF on vessel admissions (CBP Form 349, 19 CFR 146.22(e))."""
     tariff = tariff or Tariff.default()
-    books = read_books(url, zone)
+    books = read_books(url, zone, with_admissions=True, with_shipments=False)
     by_admission: dict[str, ZoneAdmission] = {}
     for _, e in books.admissions:
         prev = by_admission.get(e.admission_no)
         value = e.value + (prev.value if prev else ZERO)
         by_admission[e.admission_no] = ZoneAdmission(e.admission_no, e.date, value, e.mode)
     return hmf_quarter(quarter, by_admission.values(), tariff.fees.hmf_rate)
+
+
+# Removals older than this cannot raise an alert: unfiled summaries are listed 90 days
+# after their due date (`AlertInputs.lookback_days`), plus the week and 10 business days.
+ALERT_LOOKBACK = dt.timedelta(days=90 + 7 + 16)
 
 
 def _findings(found: Iterable[Discrepancy]) -> list[CountFinding]:
@@ -449,7 +606,7 @@ def open_alerts(
     zone: str | None = None,
 ) -> list[Alert]:
     """Every open alert of the zone as of a date (never "today" inside the core)."""
-    books = read_books(url, zone)
+    books = read_books(url, zone, since=as_of - ALERT_LOOKBACK, until=as_of)
     suspense = [SuspenseHold(s.ref, s.date, s.part, s.quantity, s.reason)
                 for s in books.state.suspense.values()]
     return alerts(AlertInputs(
