@@ -126,6 +126,11 @@ def print_weekly(console: Console, entry: WeeklyEntry, *, max_lines: int = 60) -
         state = "supplemental filed" if o["supplemental_filed"] else "[red]no supplemental[/red]"
         console.print(f"estimate exceeded: {o['part']} removed {o['removed']} against "
                       f"{o['estimated']} on {o['exceeded_on']} ({state}; 146.63(c)(1))")
+    supplemental = e["supplemental_estimate"]
+    if supplemental:
+        units = ", ".join(f"{line['quantity']} {line['part']}" for line in supplemental["lines"])
+        console.print(f"[red]supplemental 3461 needed[/red] for {units}, due before the removal "
+                      f"of {supplemental['filed_on']}")
     for n in e["not_entered"]:
         console.print(f"not entered: {n['shipment_no']} ({n['disposition']}) — {n['reason']}")
     for reason in e["cannot_compute"]:
