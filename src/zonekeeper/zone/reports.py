@@ -201,7 +201,7 @@ def board_report(postings: Iterable[Posting], year: int) -> BoardReport:
             received[p.status.is_foreign] += p.value
         elif p.movement is Movement.SHIPPED and p.disposition is not None:
             forwarded[p.disposition] -= p.value
-            zone_value[p.disposition] -= p.zone_value or ZERO
+            zone_value[p.disposition] += p.zone_value or ZERO
         elif p.movement is Movement.PRODUCED:
             produced += p.value
     return BoardReport(
