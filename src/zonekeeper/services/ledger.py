@@ -18,9 +18,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.engine import make_url
 
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.store import codec, event_log, projections
@@ -199,6 +201,7 @@ class Ledger:
     def open(cls, url: str, zone: str | None = None, **rules: Any) -> Ledger:
         """The books at `url` (migrated to the shipped schema if behind); `zone` may be
         omitted when the database holds one zone."""
+        _refuse_missing_sqlite_file(url)
         engine = open_engine(url)
         try:
             upgrade(engine)
@@ -474,6 +477,17 @@ def count_events(state: ZoneState, rows: Sequence[Any]) -> tuple[list[Count], li
 
 
 # ------------------------------------------------------------------------------ helpers
+
+
+def _refuse_missing_sqlite_file(url: str) -> None:
+    """Opening books that do not exist must not create an empty database file."""
+    parsed = make_url(url)
+    path = parsed.database
+    if parsed.get_backend_name() == "sqlite" and path and path != ":memory:":
+        if not Path(path).exists():
+            raise InputError(
+                Problem(f"there are no books at {path}: run `zonekeeper init --zone NUMBER`")
+            )
 
 
 def _version(versions: Any, key: str, valid_from: dt.date) -> Any:
