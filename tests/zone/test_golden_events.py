@@ -422,3 +422,17 @@ def test_a_batch_with_any_problem_posts_nothing_and_reports_every_problem():
     assert [(p.row, p.field) for p in result.problems] == [(2, "quantity"), (4, "date")]
     assert result.state is state and result.postings == ()
     assert state.lots["A1/1"].balance == 10
+
+
+def test_a_removal_is_not_put_back_into_a_lot_whose_status_changed_since():
+    result = post(
+        zone(),
+        [
+            admit("A1", 1, "2026-01-02", "BOLT", 10, 100),
+            ship("2026-01-03", "E1", "BOLT", 4, 10),
+            StatusChange(day("2026-01-04"), "A1/1", PF),
+            Correction(day("2026-01-05"), 2, "shipped in error"),
+        ],
+    )
+    assert [(p.row, p.field) for p in result.problems] == [(4, "corrects")]
+    assert "no longer in NPF status" in result.problems[0].reason

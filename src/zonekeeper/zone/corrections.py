@@ -96,17 +96,17 @@ def _infeasible(book: Book, postings: list[Posting]) -> str | None:
             return f"lot {p.lot} is not in the zone"
         have = balance.get(p.lot, lot.balance)
         current = status.get(p.lot, lot.status)
-        after = have - p.quantity
-        if p.quantity > 0 and current is not p.status:
+        if p.movement is Movement.STATUS_OUT:
+            if have != 0:
+                return f"lot {p.lot} has changed since its status change"
+            status[p.lot] = p.status
+        elif current is not p.status:
             return f"lot {p.lot} is no longer in {p.status.value} status"
+        after = have - p.quantity
         if after < 0:
             return (
                 f"lot {p.lot} has {have} on hand, {p.quantity} would have to come out "
                 "(correct the later events first)"
             )
-        if p.movement is Movement.STATUS_OUT:
-            if have != 0:
-                return f"lot {p.lot} has changed since its status change"
-            status[p.lot] = p.status
         balance[p.lot] = after
     return None
