@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-BATCH_ARCS = 20_000  # small classes share an LP; a large one is solved alone
+BATCH_ARCS = 1_000  # small classes share an LP; a large one is solved alone
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,10 @@ def _solve_batch(
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("solver", "simplex")
+    # Measured on the 100k x 100k bench: primal simplex without presolve is about twice as
+    # fast on these transportation LPs (presolve finds little to remove in them).
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("simplex_strategy", 4)
     h.passModel(lp)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
