@@ -184,10 +184,28 @@ def count(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> No
     """Record physical counts; differences become shortages/overages (146.23(c), 146.53)."""
     with _step(f"reading {file.name}"):
         rows = zone_files.read_counts(file)
-    with _open(ctx, zone) as ledger:
+    rule, warning = _shortage_duty_rule()
+    if warning:
+        err.print(f"warning: {warning}")
+    with Ledger.open(settings(ctx).database_url, zone, duty_rule=rule) as ledger:
         counts, file_rows = count_events(ledger.state(), rows)
         posted = ledger.post(counts, source=str(file), rows=file_rows)
     _report_posted("count", posted)
+
+
+def _shortage_duty_rule() -> tuple[Any, str | None]:
+    """The duty a shortage would owe (146.53(a)(3)), priced by the duty engine; if the tariff
+    cannot be loaded the count still posts and the shortage is flagged conservatively."""
+    try:
+        from zonekeeper.services.entries import shortage_duty_rule
+        from zonekeeper.tariff import Tariff
+
+        return shortage_duty_rule(Tariff.default()), None
+    except Exception as error:  # noqa: BLE001 - report, post on
+        return None, (
+            f"shortages not priced (tariff unavailable: {type(error).__name__}: {error}); "
+            "a shortage of 1% or more is flagged for a report to CBP"
+        )
 
 
 @app.command("status-change")
