@@ -102,3 +102,19 @@ def test_an_import_is_never_designated_beyond_its_quantity_in_a_plan():
     plan = build_plan(ClaimType.J2, imports, exports, date(2026, 3, 1), Descriptions(),
                       FixedRate("50"))
     assert sum(d.quantity for d in plan.designations) == D(10)
+
+
+def test_a_line_keeps_the_basis_of_its_first_claim():
+    # 190.51(a)(3): E1 line 1 was first designated on a direct identification claim, so its
+    # remaining 6 units cannot go on a substitution claim; E2 can.
+    imports = [imp("E1", 1, "2026-01-10", "9401710011", 10, "100.00"),
+               imp("E2", 1, "2026-01-10", "9401710011", 10, "100.00")]
+    exports = [exp("X1", "2026-02-01", "9401710011", 20, value=100_000)]
+    prior = [PriorDesignation("E1", 1, D(4), "C-1", claim_type=ClaimType.J1)]
+    plan = build_plan(ClaimType.J2, imports, exports, date(2026, 3, 1), Descriptions(),
+                      FixedRate("50"), prior=prior)
+    assert {d.import_entry for d in plan.designations} == {"E2"}
+    assert any("190.51(a)(3)" in n for n in plan.notes)
+    same_basis = build_plan(ClaimType.J1, imports, exports, date(2026, 3, 1), Descriptions(),
+                            None, prior=prior)
+    assert sum(d.quantity for d in same_basis.designations) == D(16)

@@ -154,11 +154,14 @@ def prepare(
     policy = policy or DefaultPolicy()
     left, notes = available_quantities(imports, prior)
     bases = line_bases(imports, claim, policy)
+    other_basis = _lines_on_other_basis(claim, prior)
     usable: list[ImportLine] = []
-    closed = nothing = 0
+    closed = nothing = split = 0
     for imp in imports:
         if claim_date > claim_deadline(imp.import_date):
             closed += 1
+        elif imp.key in other_basis:
+            split += 1
         elif bases[imp.key].refund_per_unit <= 0 or left[imp.key] <= 0:
             nothing += 1
         else:
@@ -168,6 +171,10 @@ def prepare(
                      "(190.51(e)): not designated")
     if nothing:
         notes.append(f"{nothing} import line(s) with no refundable amount or no quantity left")
+    if split:
+        notes.append(f"{split} import line(s) already designated on a "
+                     f"{'direct identification' if claim.substitution else 'substitution'} "
+                     "claim: the rest of such a line stays on that basis (190.51(a)(3))")
     built = build_demands(claim, exports, imports, production, estimator)
     notes.extend(built.notes)
     demands: list[Demand] = []
@@ -202,6 +209,17 @@ def prepare(
     value = np.minimum(v_imp[arcs.imp], v_cap[arcs.dem]) if len(arcs.imp) else np.zeros(0)
     return DesignationProblem(claim, claim_date, usable, demands, bases, scale, supply, need, arcs,
                    value, notes, unpriced)
+
+
+def _lines_on_other_basis(
+    claim: ClaimType, prior: Sequence[PriorDesignation]
+) -> set[tuple[str, int]]:
+    """Lines a prior claim designated on the other basis (direct ID vs substitution).
+
+    190.51(a)(3): the first accepted claim designating a line fixes its basis for the rest.
+    """
+    return {(p.entry_no, p.line) for p in prior
+            if p.claim_type is not None and p.claim_type.substitution != claim.substitution}
 
 
 def fifo_ranks(problem: DesignationProblem) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:

@@ -131,3 +131,4 @@ class PriorDesignation:
     quantity: Decimal
     claim_no: str
     row: int | None = None
+    claim_type: ClaimType | None = None  # when known: 190.51(a)(3) keeps a line to one basis

@@ -323,17 +323,31 @@ def read_production(path: Path) -> tuple[ProductionInput, ...]:
     return tuple(out)
 
 
+_CLAIM_TYPES = {"a": ClaimType.A, "b": ClaimType.B, "c": ClaimType.C, "j1": ClaimType.J1,
+                "j2": ClaimType.J2}
+
+
 def read_claimed(path: Path) -> tuple[PriorDesignation, ...]:
-    """Import quantities designated on earlier claims (`entry_no,line,quantity,claim_no`)."""
+    """Import quantities designated on earlier claims (`entry_no,line,quantity,claim_no`).
+
+    An optional `claim_type` (a, b, c, j1, j2, or 1313(j)(2) ...) lets the planner keep a
+    line on the basis its first claim chose (190.51(a)(3)).
+    """
     problems: list[Problem] = []
     out: list[PriorDesignation] = []
     for n, cells in read_rows(path):
         r = _Row(str(path), n, cells, problems)
         entry, line = r.text("entry_no"), r.integer("line")
         qty, claim = r.decimal("quantity", positive=True), r.text("claim_no")
+        raw_type = (r.text("claim_type", False) or "").lower().replace("(", "").replace(")", "")
+        kind = _CLAIM_TYPES.get(raw_type.removeprefix("1313").strip())
+        if raw_type and kind is None:
+            problems.append(Problem(f"claim_type must be a, b, c, j1 or j2: {raw_type!r}",
+                                    file=str(path), row=n, field="claim_type"))
+            continue
         if entry is None or line is None or qty is None or claim is None:
             continue
-        out.append(PriorDesignation(entry, line, qty, claim, row=n))
+        out.append(PriorDesignation(entry, line, qty, claim, row=n, claim_type=kind))
     if problems:
         raise InputError(problems)
     return tuple(out)
