@@ -170,10 +170,6 @@ class Book:
             bounds = self._bounds[key] = [0, len(pool)]
         return pool, bounds
 
-    def _live(self, entry: PoolEntry, status: ZoneStatus) -> bool:
-        lot = self.lot(entry[2])
-        return lot is not None and lot.balance > 0 and lot.status is status
-
     def enter_pool(self, rec: LotRecord) -> None:
         """Put a lot (new, or back to a balance, or in a new status) into its pool."""
         key = (rec.part, rec.status)
@@ -207,9 +203,16 @@ class Book:
         self._dirty.add(key)
         pool, bounds = self._view(key)
         lo, hi = bounds
-        while lo < hi and not self._live(pool[lo], status):
+        records, base = self.records, self.state.lots
+        while lo < hi:
+            lot = records.get(pool[lo][2]) or base[pool[lo][2]]
+            if lot.balance > ZERO and lot.status is status:
+                break
             lo += 1
-        while hi > lo and not self._live(pool[hi - 1], status):
+        while hi > lo:
+            lot = records.get(pool[hi - 1][2]) or base[pool[hi - 1][2]]
+            if lot.balance > ZERO and lot.status is status:
+                break
             hi -= 1
         bounds[0], bounds[1] = lo, hi
 

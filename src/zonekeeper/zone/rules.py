@@ -62,10 +62,14 @@ def shipment_refusal(status: ZoneStatus, disposition: Disposition) -> str | None
 
 
 def removable_statuses(disposition: Disposition) -> tuple[ZoneStatus, ...]:
-    """The statuses a removal without a named status may draw from."""
-    if disposition is Disposition.CONSUMPTION:
-        return (PF, NPF, D)
-    return (PF, NPF, D, ZR)
+    """The statuses a removal without a named status may draw from: not ZR for consumption
+    (146.44(a))."""
+    return _REMOVABLE[disposition]
+
+
+_REMOVABLE = {
+    d: (PF, NPF, D) if d is Disposition.CONSUMPTION else (PF, NPF, D, ZR) for d in Disposition
+}
 
 
 def production_refusal(status: ZoneStatus) -> str | None:
