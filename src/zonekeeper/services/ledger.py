@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.store import codec, event_log, projections
 from zonekeeper.store.chain import GENESIS, link_hash
-from zonekeeper.store.engine import open_engine
+from zonekeeper.store.engine import open_engine, write_transaction
 from zonekeeper.store.migrate import upgrade
 from zonekeeper.store.schema import discrepancies, events, lots, postings, suspense
 from zonekeeper.store.zones import ZoneRow, all_zones, create_zone, find_zone, move_head
@@ -240,7 +240,7 @@ class Ledger:
         engine = open_engine(url)
         try:
             upgrade(engine)
-            with engine.begin() as connection:
+            with write_transaction(engine) as connection:
                 create_zone(connection, zone.strip(), site, method)
         except Exception:
             engine.dispose()
@@ -286,7 +286,7 @@ class Ledger:
         """Add part and BOM versions (effective-dated). Reloading the same version is a
         no-op; a different version dated on or before an already posted event would rewrite
         posted history (146.21 audit trail) and is refused: give it a later date."""
-        with self.engine.begin() as connection:
+        with write_transaction(self.engine) as connection:
             row = self._zone_row(connection, lock=True)
             master = projections.load_master(connection, self.zone)
             last = connection.execute(
@@ -326,7 +326,7 @@ class Ledger:
         problem; `source`/`rows` name the file and file row of each event)."""
         if not batch:
             raise InputError(Problem("nothing to post", file=source))
-        with self.engine.begin() as connection:
+        with write_transaction(self.engine) as connection:
             row = self._zone_row(connection, lock=True)
             before = self._state(connection, row)
             result = self._run(connection, before, batch)

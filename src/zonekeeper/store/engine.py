@@ -3,21 +3,26 @@
 SQLite runs in WAL mode with `synchronous=FULL`: a committed batch survives a power cut,
 not only a crash of the process (19 CFR 146.21(a) wants records that are kept, not merely
 written). A batch is one transaction, so FULL costs one extra fsync per batch, not per event.
-Every SQLite transaction starts with `BEGIN IMMEDIATE`, which takes the file's write lock up
-front: two clerks posting at once queue behind each other instead of failing half-way.
+Every SQLite write transaction (`write_transaction`) starts with `BEGIN IMMEDIATE`, which
+takes the file's write lock up front: two clerks posting at once queue behind each other
+instead of failing half-way. Reads begin a deferred transaction and, in WAL mode, never wait
+for a writer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from zonekeeper.errors import InputError, Problem
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+WRITE_OPTION = "zonekeeper_write"
 
 
 def open_engine(url: str) -> Engine:
@@ -57,9 +62,20 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write: on SQLite it holds the write lock from its first
+    statement (BEGIN IMMEDIATE); commits on success, rolls back on any error."""
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            yield connection
 
 
 def is_postgresql(engine: Engine) -> bool:

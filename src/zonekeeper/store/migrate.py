@@ -16,6 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from zonekeeper.errors import InputError
+from zonekeeper.store.engine import write_transaction
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -52,6 +53,6 @@ def upgrade(engine: Engine) -> None:
             "know (written by a newer version?)"
         )
     config = _config()
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
