@@ -53,3 +53,17 @@ def test_concurrent_withdrawals_never_over_draw_and_never_lose_an_event(
         stored = connection.execute(select(func.count()).select_from(events)).scalar_one()
     assert stored == 2 + posted
     assert ledger.verify().ok
+
+
+def test_readers_do_not_wait_for_a_clerk_who_is_posting(ledger: Ledger, database_url: str) -> None:
+    import time
+
+    from zonekeeper.store.engine import write_transaction
+    from zonekeeper.store.zones import find_zone
+
+    ledger.post([admission("A1", 3, "W", "10", "100")])
+    with Ledger.open(database_url) as reader, write_transaction(ledger.engine) as held:
+        find_zone(held, "49", lock=True)  # a posting in progress holds the zone
+        started = time.monotonic()
+        assert [b.quantity for b in reader.balances()] == [Decimal(10)]
+        assert time.monotonic() - started < 5
