@@ -293,8 +293,8 @@ class Book:
                 "scrap": scrap,
             },
         )
+        # pool membership changes only when a lot empties (trim) or fills (enter_pool)
         was_empty = rec.balance <= ZERO
-        self._dirty.add((rec.part, rec.status))
         balance = rec.balance = rec.balance + quantity
         rec.value_on_hand += value
         if balance == ZERO:

@@ -106,14 +106,14 @@ def run(
 
 
 def positive(book: Book, row: int, value: Decimal, field: str) -> bool:
-    if not value.is_finite() or value <= 0:
+    if not value.is_finite() or value <= ZERO:
         book.problem(row, f"{field} must be a positive number, not {value}", field)
         return False
     return True
 
 
 def not_negative(book: Book, row: int, value: Decimal, field: str) -> bool:
-    if not value.is_finite() or value < 0:
+    if not value.is_finite() or value < ZERO:
         book.problem(row, f"{field} must not be negative: {value}", field)
         return False
     return True
