@@ -20,14 +20,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from zonekeeper.cli.app import app, settings
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import zone_files
 from zonekeeper.money import fmt
-from zonekeeper.services.ledger import Ledger, Posted, count_events
+from zonekeeper.services.ledger import POST_STAGES, Ledger, Posted, count_events
 from zonekeeper.zone.events import Event
 
 parts_app = typer.Typer(help="The part master (effective-dated).", no_args_is_help=True)
@@ -113,9 +113,33 @@ def _post_file(
     with _step(f"reading {path.name}"):
         rows = read(path)
         batch = list(convert(rows))
-    with _open(ctx, zone, strict_pf=strict_pf) as ledger, _step(f"posting {len(batch)} event(s)"):
-        posted = ledger.post(batch, source=str(path), rows=[r.row for r in rows])
+    with _open(ctx, zone, strict_pf=strict_pf) as ledger:
+        posted = _post_with_bar(ledger, batch, str(path), [r.row for r in rows])
     _report_posted(what, posted)
+
+
+def _post_with_bar(ledger: Ledger, batch: Sequence[Event], source: str, rows: list[int]) -> Posted:
+    """Post with a progress bar over the stages of the transaction (stderr, TTY only)."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    ) as bar:
+        task = bar.add_task(f"posting {len(batch)} event(s)", total=len(POST_STAGES))
+        done = 0
+
+        def stage(name: str) -> None:
+            nonlocal done
+            bar.update(task, completed=done, description=f"{len(batch)} event(s): {name}")
+            done += 1
+
+        posted = ledger.post(batch, source=source, rows=rows, progress=stage)
+        bar.update(task, completed=len(POST_STAGES))
+        return posted
 
 
 # ------------------------------------------------------------------------------ set-up
@@ -189,7 +213,7 @@ def count(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> No
         err.print(f"warning: {warning}")
     with Ledger.open(settings(ctx).database_url, zone, duty_rule=rule) as ledger:
         counts, file_rows = count_events(ledger.state(), rows)
-        posted = ledger.post(counts, source=str(file), rows=file_rows)
+        posted = _post_with_bar(ledger, counts, str(file), file_rows)
     _report_posted("count", posted)
 
 

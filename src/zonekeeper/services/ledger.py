@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -46,6 +46,12 @@ from zonekeeper.zone.master import Bom, MasterData, Part
 from zonekeeper.zone.records import Discrepancy
 
 METHODS = ("FIFO", "LIFO", "LOT")
+POST_STAGES = (
+    "locking the zone and loading its books",
+    "checking and allocating",
+    "writing events and projections",
+    "committing",
+)
 REPLAY_CHUNK = 20_000
 
 
@@ -321,17 +327,23 @@ class Ledger:
         *,
         source: str | None = None,
         rows: Sequence[int] | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> Posted:
         """Post a batch whole, in one transaction, or nothing (InputError with every
-        problem; `source`/`rows` name the file and file row of each event)."""
+        problem; `source`/`rows` name the file and file row of each event). `progress` is
+        told each stage as it starts (POST_STAGES), for a progress bar."""
         if not batch:
             raise InputError(Problem("nothing to post", file=source))
+        tell = progress or (lambda _stage: None)
         with write_transaction(self.engine) as connection:
+            tell(POST_STAGES[0])
             row = self._zone_row(connection, lock=True)
             before = self._state(connection, row)
+            tell(POST_STAGES[1])
             result = self._run(connection, before, batch)
             if result.problems:
                 raise InputError(_located(result.problems, source, rows))
+            tell(POST_STAGES[2])
             head = event_log.append(
                 connection,
                 self.zone,
@@ -343,6 +355,7 @@ class Ledger:
                 connection, self.zone, before, result.state, result.postings, result.discrepancies
             )
             move_head(connection, self.zone, *head)
+            tell(POST_STAGES[3])
         self._cache = (head[0], head[1], result.state)
         return Posted(
             len(batch),
