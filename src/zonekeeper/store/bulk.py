@@ -26,12 +26,15 @@ def bulk_write(
     columns: Sequence[str],
     rows: Sequence[tuple[Any, ...]],
     conflict_key: Sequence[str] | None = None,
+    *,
+    prepared: bool = False,
 ) -> None:
     """One executemany of `INSERT INTO table (columns) VALUES (...)` (an upsert on
     `conflict_key`), straight to the driver inside the connection's transaction.
 
     The hot path skips SQLAlchemy's per-row parameter processing, so values must already be
-    what the driver stores: `bound` converts decimals and dates for SQLite (exact text).
+    what the driver stores: decimals and dates are converted to SQLite's exact text here,
+    unless the caller says the rows are `prepared` so already.
     Both databases speak the same `ON CONFLICT ... DO UPDATE SET c = excluded.c`.
     """
     if not rows:
@@ -48,7 +51,7 @@ def bulk_write(
     if conflict_key:
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in conflict_key)
         sql += f" ON CONFLICT ({', '.join(conflict_key)}) DO UPDATE SET {updates}"
-    if not postgres:
+    if not prepared:
         rows = _for_sqlite(table, columns, rows)
     for start in range(0, len(rows), _CHUNK):
         connection.exec_driver_sql(sql, list(rows[start : start + _CHUNK]))
