@@ -11,8 +11,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
-from zonekeeper.cli import app
+from zonekeeper.cli import application
 from zonekeeper.errors import InputError
+
+app = application()
 
 runner = CliRunner()
 

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from zonekeeper.cli import app
+from zonekeeper.cli import application
 from zonekeeper.errors import InputError
 from zonekeeper.tariff import store
+
+app = application()
 
 runner = CliRunner()
 

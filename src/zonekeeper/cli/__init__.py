@@ -2,16 +2,63 @@
 
 Each area registers its commands from its own module; this module only assembles them and
 turns every `InputError` into exit code 2 with one line per problem on standard error.
+
+The areas are imported lazily: a run imports only the module that owns the command it was
+asked for (a duty quote need not import SQLAlchemy, Alembic and the drawback solver), so the
+first answer comes fast. `--help`, or a command no area claims, loads everything so Click can
+list or refuse it.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Sequence
 
-# Importing the area modules registers their commands on `app`.
-from zonekeeper.cli import demo, drawback, duty, entry, ledger, tariff  # noqa: F401
-from zonekeeper.cli.app import app
+import typer
+
 from zonekeeper.errors import CannotCompute, InputError
+
+# The top-level command name -> the module under zonekeeper.cli that registers it.
+AREAS: dict[str, str] = {
+    "demo": "demo",
+    "drawback": "drawback",
+    "duty": "duty",
+    "tariff": "tariff",
+    "entry": "entry",
+    "fees": "entry",
+    "alerts": "entry",
+    **dict.fromkeys(
+        "init parts bom admit produce ship count status-change correct balance history "
+        "verify reconcile report".split(),
+        "ledger",
+    ),
+}
+
+# Root options that take a value (so the word after them is not the command).
+_VALUED_ROOT_OPTIONS = {"--db", "--database-url"}
+
+
+def command_name(argv: Sequence[str]) -> str | None:
+    """The top-level command in `argv` (without the program name), skipping root options."""
+    words = iter(argv)
+    for word in words:
+        if word in _VALUED_ROOT_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def application(argv: Sequence[str] | None = None) -> typer.Typer:
+    """The root app with the commands `argv` needs registered; all of them when `argv` is None."""
+    name = None if argv is None else command_name(argv)
+    modules = {AREAS[name]} if name in AREAS else set(AREAS.values())
+    for module in sorted(modules):
+        importlib.import_module(f"zonekeeper.cli.{module}")
+    from zonekeeper.cli.app import app
+
+    return app
 
 
 def main() -> None:
@@ -21,7 +68,7 @@ def main() -> None:
     pass through it and are reported here, one line per problem.
     """
     try:
-        app()
+        application(sys.argv[1:])()
     except InputError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
