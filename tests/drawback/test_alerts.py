@@ -7,8 +7,8 @@ from datetime import date
 from drawback_helpers import D, exp, imp
 
 from zonekeeper.drawback.alerts import claim_window_alerts, notice_alerts
-from zonekeeper.drawback.calendar import federal_holidays, is_working_day, working_days_before
 from zonekeeper.drawback.records import ClaimType, Disposition, PriorDesignation
+from zonekeeper.workdays import federal_holidays, is_working_day, working_days_before
 
 
 def test_federal_holidays_2026():

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zonekeeper.errors import InputError
+from zonekeeper.workdays import federal_holidays, is_working_day, working_days_after
 from zonekeeper.zone.alerts import (
     AlertInputs,
     CountFinding,
@@ -17,7 +18,6 @@ from zonekeeper.zone.alerts import (
     TransferPermit,
     alerts,
 )
-from zonekeeper.zone.entries import business_days_after, federal_holidays, is_business_day
 from zonekeeper.zone.hmf import Quarter, ZoneAdmission, hmf_quarter
 
 D = Decimal
@@ -38,22 +38,31 @@ def test_permit_must_be_removed_within_5_working_days() -> None:
     [late] = kinds(AlertInputs(as_of=date(2026, 9, 4), permits=[permit]))["permit_not_removed"]
     assert late.overdue
     removed = TransferPermit("P1", "S1", date(2026, 8, 27), removed_on=date(2026, 8, 28))
-    assert "permit_not_removed" not in kinds(AlertInputs(as_of=date(2026, 9, 4),
-                                                         permits=[removed]))
+    assert "permit_not_removed" not in kinds(AlertInputs(as_of=date(2026, 9, 4), permits=[removed]))
 
 
 def test_overage_needs_a_214_within_5_days_and_shortage_is_reported() -> None:
     over = CountFinding("L1", "W", "overage", D(3), date(2026, 8, 7), None, False)
-    short = CountFinding("L2", "W", "shortage", D(-10), date(2026, 8, 7), D("360.00"), True,
-                         ("50% of the lot and $360 duty",))
+    short = CountFinding(
+        "L2",
+        "W",
+        "shortage",
+        D(-10),
+        date(2026, 8, 7),
+        D("360.00"),
+        True,
+        ("50% of the lot and $360 duty",),
+    )
     small = CountFinding("L3", "W", "shortage", D(-1), date(2026, 8, 7), D("2.00"), False)
     found = kinds(AlertInputs(as_of=date(2026, 8, 10), findings=[over, short, small]))
     assert found["overage_undocumented"][0].due == date(2026, 8, 12)
     assert [a.subject for a in found["shortage_reportable"]] == ["lot L2 (W)"]
-    resolved = CountFinding("L1", "W", "overage", D(3), date(2026, 8, 7), None, False,
-                            resolved=True)
-    assert "overage_undocumented" not in kinds(AlertInputs(as_of=date(2026, 8, 10),
-                                                           findings=[resolved]))
+    resolved = CountFinding(
+        "L1", "W", "overage", D(3), date(2026, 8, 7), None, False, resolved=True
+    )
+    assert "overage_undocumented" not in kinds(
+        AlertInputs(as_of=date(2026, 8, 10), findings=[resolved])
+    )
 
 
 def test_reconciliation_90_days_and_certification_10_working_days_after() -> None:
@@ -65,10 +74,14 @@ def test_reconciliation_90_days_and_certification_10_working_days_after() -> Non
     assert not recon.overdue
     # a zone opened after the year end owes no reconciliation for that year
     assert "reconciliation_due" not in kinds(
-        AlertInputs(as_of=date(2026, 2, 1), zone_opened=date(2026, 1, 15)))
+        AlertInputs(as_of=date(2026, 2, 1), zone_opened=date(2026, 1, 15))
+    )
     # filed reports stop the alerts
-    done = AlertInputs(as_of=date(2026, 2, 1), reconciliations_done=frozenset({2025}),
-                       certifications_done=frozenset({2025}))
+    done = AlertInputs(
+        as_of=date(2026, 2, 1),
+        reconciliations_done=frozenset({2025}),
+        certifications_done=frozenset({2025}),
+    )
     assert not {"reconciliation_due", "certification_due"} & set(kinds(done))
 
 
@@ -81,15 +94,17 @@ def test_suspense_items_are_listed() -> None:
 def test_federal_holidays_observed() -> None:
     assert date(2026, 7, 3) in federal_holidays(2026)  # 4 July on a Saturday
     assert date(2027, 12, 31) in federal_holidays(2027)  # 1 Jan 2028 is a Saturday
-    assert not is_business_day(date(2026, 11, 26))  # Thanksgiving
-    assert business_days_after(date(2026, 12, 24), 1) == date(2026, 12, 28)
+    assert not is_working_day(date(2026, 11, 26))  # Thanksgiving
+    assert working_days_after(date(2026, 12, 24), 1) == date(2026, 12, 28)
 
 
-@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)),
-       st.integers(min_value=1, max_value=30))
+@given(
+    st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)),
+    st.integers(min_value=1, max_value=30),
+)
 def test_business_days_after_lands_on_a_business_day(start: date, n: int) -> None:
-    end = business_days_after(start, n)
-    assert is_business_day(end) and end > start
+    end = working_days_after(start, n)
+    assert is_working_day(end) and end > start
     assert (end - start).days >= n
 
 

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from zonekeeper.drawback.amounts import line_bases
-from zonekeeper.drawback.calendar import claim_deadline, working_days_before
+from zonekeeper.drawback.calendar import claim_deadline
 from zonekeeper.drawback.measures import DefaultPolicy, MeasurePolicy
 from zonekeeper.drawback.plan import available_quantities
 from zonekeeper.drawback.records import (
@@ -28,6 +28,7 @@ from zonekeeper.drawback.records import (
     PriorDesignation,
 )
 from zonekeeper.money import cents
+from zonekeeper.workdays import working_days_before
 
 NOTICE_WORKING_DAYS = 5
 DUE_WINDOW = timedelta(days=7)
@@ -73,8 +74,11 @@ def claim_window_alerts(
         qty = left[imp.key]
         refund = cents(qty * bases[imp.key].refund_per_unit)
         if 0 <= days <= horizon and qty > 0 and refund > 0:
-            out.append(ClaimWindowAlert(imp.entry_no, imp.line, imp.import_date, deadline,
-                                        days, qty, refund))
+            out.append(
+                ClaimWindowAlert(
+                    imp.entry_no, imp.line, imp.import_date, deadline, days, qty, refund
+                )
+            )
     out.sort(key=lambda a: (a.deadline, -a.unclaimed_refund))
     return tuple(out)
 
@@ -96,24 +100,45 @@ def notice_alerts(
         what = "destruction" if export.disposition is Disposition.DESTRUCTION else "export"
         if export.notice_date is not None:
             if export.notice_date > due:
-                out.append(NoticeAlert(export.export_ref, export.export_date,
-                                       export.disposition.value, due, "late",
-                                       f"notice filed {export.notice_date}, after {due}: less "
-                                       f"than 5 working days before the {what} (190.35(a); "
-                                       "190.36 application needed)"))
+                out.append(
+                    NoticeAlert(
+                        export.export_ref,
+                        export.export_date,
+                        export.disposition.value,
+                        due,
+                        "late",
+                        f"notice filed {export.notice_date}, after {due}: less "
+                        f"than 5 working days before the {what} (190.35(a); "
+                        "190.36 application needed)",
+                    )
+                )
             continue
         if export.export_date < as_of:
             continue  # already gone; whether a notice was filed is not in the file
         if as_of > due:
-            out.append(NoticeAlert(export.export_ref, export.export_date,
-                                   export.disposition.value, due, "late",
-                                   f"5 working days before the {what} on {export.export_date} "
-                                   f"was {due} (190.35(a)); file now or seek a waiver "
-                                   "(190.91) / 190.36"))
+            out.append(
+                NoticeAlert(
+                    export.export_ref,
+                    export.export_date,
+                    export.disposition.value,
+                    due,
+                    "late",
+                    f"5 working days before the {what} on {export.export_date} "
+                    f"was {due} (190.35(a)); file now or seek a waiver "
+                    "(190.91) / 190.36",
+                )
+            )
         elif due - as_of <= DUE_WINDOW:
-            out.append(NoticeAlert(export.export_ref, export.export_date,
-                                   export.disposition.value, due, "due",
-                                   f"file CBP Form 7553 by {due}: 5 working days before the "
-                                   f"{what} on {export.export_date} (190.35(a))"))
+            out.append(
+                NoticeAlert(
+                    export.export_ref,
+                    export.export_date,
+                    export.disposition.value,
+                    due,
+                    "due",
+                    f"file CBP Form 7553 by {due}: 5 working days before the "
+                    f"{what} on {export.export_date} (190.35(a))",
+                )
+            )
     out.sort(key=lambda a: (a.due, a.export_ref))
     return tuple(out)

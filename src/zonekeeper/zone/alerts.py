@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from zonekeeper.zone.entries import business_days_after
+from zonekeeper.workdays import working_days_after
 from zonekeeper.zone.weekly import EstimatedEntry, Week, overruns, summary_due
 from zonekeeper.zone.withdrawal_duty import Disposition, Removal
 
@@ -101,30 +101,45 @@ class AlertInputs:
 
 def _week_alerts(inp: AlertInputs) -> list[Alert]:
     alerts: list[Alert] = []
-    weeks = sorted({Week.of(r.date) for r in inp.removals
-                    if r.disposition is Disposition.CONSUMPTION and r.date <= inp.as_of})
+    weeks = sorted(
+        {
+            Week.of(r.date)
+            for r in inp.removals
+            if r.disposition is Disposition.CONSUMPTION and r.date <= inp.as_of
+        }
+    )
     for week in weeks:
         in_week = [r for r in inp.removals if r.date in week and r.date <= inp.as_of]
         for over in overruns(week, inp.estimates, in_week) if inp.estimates else []:
             if not over.covered:
-                alerts.append(Alert(
-                    "estimate_exceeded", f"{week} part {over.part}",
-                    f"removals of {over.part} reached {over.removed} against an estimate of "
-                    f"{over.estimated} on {over.exceeded_on} with no supplemental 3461 filed "
-                    "before the removal",
-                    over.exceeded_on, True, "19 CFR 146.63(c)(1)",
-                ))
+                alerts.append(
+                    Alert(
+                        "estimate_exceeded",
+                        f"{week} part {over.part}",
+                        f"removals of {over.part} reached {over.removed} against an estimate of "
+                        f"{over.estimated} on {over.exceeded_on} with no supplemental 3461 filed "
+                        "before the removal",
+                        over.exceeded_on,
+                        True,
+                        "19 CFR 146.63(c)(1)",
+                    )
+                )
         due = summary_due(week)
         if week in inp.summaries_filed or week.end >= inp.as_of:
             continue
         if inp.as_of - due > timedelta(days=inp.lookback_days):
             continue
-        alerts.append(Alert(
-            "entry_summary_due", str(week),
-            f"weekly entry summary (7501, type 06) for {week} "
-            f"({week.start} to {week.end}) due by {due}",
-            due, inp.as_of > due, "19 CFR 146.63(c); 19 CFR 142.12(b)",
-        ))
+        alerts.append(
+            Alert(
+                "entry_summary_due",
+                str(week),
+                f"weekly entry summary (7501, type 06) for {week} "
+                f"({week.start} to {week.end}) due by {due}",
+                due,
+                inp.as_of > due,
+                "19 CFR 146.63(c); 19 CFR 142.12(b)",
+            )
+        )
     return alerts
 
 
@@ -133,13 +148,18 @@ def _permit_alerts(inp: AlertInputs) -> list[Alert]:
     for p in inp.permits:
         if p.removed_on is not None or p.issued_on > inp.as_of:
             continue
-        due = business_days_after(p.issued_on, PERMIT_REMOVAL_WORKING_DAYS)
-        alerts.append(Alert(
-            "permit_not_removed", f"permit {p.permit} (shipment {p.shipment_no})",
-            f"goods under permit {p.permit} issued {p.issued_on} must leave the zone by "
-            f"{due}; otherwise the entry is cancelled (146.71(d))",
-            due, inp.as_of > due, "19 CFR 146.71(c)",
-        ))
+        due = working_days_after(p.issued_on, PERMIT_REMOVAL_WORKING_DAYS)
+        alerts.append(
+            Alert(
+                "permit_not_removed",
+                f"permit {p.permit} (shipment {p.shipment_no})",
+                f"goods under permit {p.permit} issued {p.issued_on} must leave the zone by "
+                f"{due}; otherwise the entry is cancelled (146.71(d))",
+                due,
+                inp.as_of > due,
+                "19 CFR 146.71(c)",
+            )
+        )
     return alerts
 
 
@@ -148,22 +168,32 @@ def _count_alerts(inp: AlertInputs) -> list[Alert]:
     for f in inp.findings:
         if f.kind == "overage" and not f.resolved:
             due = f.deadline or f.found_on + timedelta(days=OVERAGE_DAYS)
-            alerts.append(Alert(
-                "overage_undocumented", f"lot {f.lot} ({f.part})",
-                f"overage of {f.difference} found {f.found_on}: file a Form 214 or an "
-                f"entry by {due}",
-                due, inp.as_of > due, "19 CFR 146.53(d)",
-            ))
+            alerts.append(
+                Alert(
+                    "overage_undocumented",
+                    f"lot {f.lot} ({f.part})",
+                    f"overage of {f.difference} found {f.found_on}: file a Form 214 or an "
+                    f"entry by {due}",
+                    due,
+                    inp.as_of > due,
+                    "19 CFR 146.53(d)",
+                )
+            )
         elif f.kind == "shortage" and f.reportable:
             duty = f"${f.duty:,}" if f.duty is not None else "duty not computed"
             why = "; ".join(f.reasons) or "1% or more of the lot and $100 or more duty"
-            alerts.append(Alert(
-                "shortage_reportable", f"lot {f.lot} ({f.part})",
-                f"shortage of {-f.difference if f.difference < 0 else f.difference} "
-                f"found {f.found_on} ({duty}): report it to the port director in writing at "
-                f"once ({why}); the operator is liable for the duty",
-                f.found_on, inp.as_of > f.found_on, "19 CFR 146.53(b), (e)",
-            ))
+            alerts.append(
+                Alert(
+                    "shortage_reportable",
+                    f"lot {f.lot} ({f.part})",
+                    f"shortage of {-f.difference if f.difference < 0 else f.difference} "
+                    f"found {f.found_on} ({duty}): report it to the port director in writing at "
+                    f"once ({why}); the operator is liable for the duty",
+                    f.found_on,
+                    inp.as_of > f.found_on,
+                    "19 CFR 146.53(b), (e)",
+                )
+            )
     return alerts
 
 
@@ -179,34 +209,47 @@ def _reconciliation_alerts(inp: AlertInputs) -> list[Alert]:
         return []
     alerts: list[Alert] = []
     recon_due = end + timedelta(days=RECONCILIATION_DAYS)
-    cert_due = business_days_after(recon_due, CERTIFICATION_WORKING_DAYS)
+    cert_due = working_days_after(recon_due, CERTIFICATION_WORKING_DAYS)
     if not inp.filings_tracked and inp.as_of > cert_due:
         # Without a record of what was filed, a past window cannot be called overdue.
         return alerts
     if end.year not in inp.reconciliations_done:
-        alerts.append(Alert(
-            "reconciliation_due", f"zone year ended {end}",
-            f"annual reconciliation report for the zone year ended {end} due by {recon_due}",
-            recon_due, inp.as_of > recon_due, "19 CFR 146.25(a)",
-        ))
+        alerts.append(
+            Alert(
+                "reconciliation_due",
+                f"zone year ended {end}",
+                f"annual reconciliation report for the zone year ended {end} due by {recon_due}",
+                recon_due,
+                inp.as_of > recon_due,
+                "19 CFR 146.25(a)",
+            )
+        )
     if end.year not in inp.certifications_done:
-        alerts.append(Alert(
-            "certification_due", f"zone year ended {end}",
-            f"certification of the reconciliation for the zone year ended {end} due to the "
-            f"port director by {cert_due}",
-            cert_due, inp.as_of > cert_due, "19 CFR 146.25(b)",
-        ))
+        alerts.append(
+            Alert(
+                "certification_due",
+                f"zone year ended {end}",
+                f"certification of the reconciliation for the zone year ended {end} due to the "
+                f"port director by {cert_due}",
+                cert_due,
+                inp.as_of > cert_due,
+                "19 CFR 146.25(b)",
+            )
+        )
     return alerts
 
 
 def _suspense_alerts(inp: AlertInputs) -> list[Alert]:
     return [
         Alert(
-            "in_suspense", f"suspense {s.ref} ({s.part})",
+            "in_suspense",
+            f"suspense {s.ref} ({s.part})",
             f"{s.quantity} of {s.part} received {s.date} held in suspense"
             + (f" ({s.reason})" if s.reason else "")
             + ": admit it on a Form 214 or resolve it",
-            None, False, "19 CFR 146.22(c)",
+            None,
+            False,
+            "19 CFR 146.22(c)",
         )
         for s in inp.suspense
         if s.date <= inp.as_of

@@ -11,17 +11,14 @@ cap. This module holds what the withdrawal, weekly-entry and alert modules share
   override (illustrative rates, scenario tests) is just another quoter.
 - `MpfTerms` / `FeeTable`: the seam to the fee table (`tariff.fees`), by fiscal year.
 - `mpf_charge`: the fee on one entry, with its derivation.
-- `business_days_after`: CBP counts entry-summary and permit deadlines in business
-  (working) days — weekdays that are not federal holidays (5 USC 6103).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from typing import Protocol
 
 from zonekeeper.money import ZERO, cents
@@ -180,75 +177,6 @@ def mpf_amount(foreign_value: Decimal, terms: MpfTerms) -> tuple[Decimal, str]:
     if exact > terms.maximum:
         return cents(terms.maximum), "maximum"
     return cents(exact), "ad valorem"
-
-
-# ------------------------------------------------------------------- business-day calendar
-
-
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
-    first = date(year, month, 1)
-    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-
-
-def _last_weekday(year: int, month: int, weekday: int) -> date:
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    last = nxt - timedelta(days=1)
-    return last - timedelta(days=(last.weekday() - weekday) % 7)
-
-
-def _observed(day: date) -> date:
-    """A holiday on Saturday is observed Friday, on Sunday the Monday (5 USC 6103(b))."""
-    if day.weekday() == 5:
-        return day - timedelta(days=1)
-    if day.weekday() == 6:
-        return day + timedelta(days=1)
-    return day
-
-
-@lru_cache(maxsize=64)
-def federal_holidays(year: int) -> frozenset[date]:
-    """The legal public holidays of 5 USC 6103(a), as observed, for one calendar year."""
-    mon, thu = 0, 3
-    days = {
-        _observed(date(year, 1, 1)),
-        _nth_weekday(year, 1, mon, 3),  # Birthday of Martin Luther King, Jr.
-        _nth_weekday(year, 2, mon, 3),  # Washington's Birthday
-        _last_weekday(year, 5, mon),  # Memorial Day
-        _observed(date(year, 6, 19)),  # Juneteenth
-        _observed(date(year, 7, 4)),
-        _nth_weekday(year, 9, mon, 1),  # Labor Day
-        _nth_weekday(year, 10, mon, 2),  # Columbus Day
-        _observed(date(year, 11, 11)),
-        _nth_weekday(year, 11, thu, 4),  # Thanksgiving Day
-        _observed(date(year, 12, 25)),
-    }
-    # New Year's Day of the next year can be observed on 31 December.
-    days.add(_observed(date(year + 1, 1, 1)))
-    return frozenset(d for d in days if d.year == year)
-
-
-def is_business_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in federal_holidays(day.year)
-
-
-def business_days_after(start: date, n: int) -> date:
-    """The n-th business day after `start` (start itself not counted)."""
-    day, counted = start, 0
-    while counted < n:
-        day += timedelta(days=1)
-        if is_business_day(day):
-            counted += 1
-    return day
-
-
-def business_days_between(start: date, end: date) -> int:
-    """Business days after `start` up to and including `end` (0 when end <= start)."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        if is_business_day(day):
-            count += 1
-    return count
 
 
 # ---------------------------------------------------------------- what-if rate overrides

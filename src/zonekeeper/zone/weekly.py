@@ -29,6 +29,7 @@ from typing import Any
 
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.money import ZERO, cents
+from zonekeeper.workdays import working_days_after
 from zonekeeper.zone.entries import (
     ENTRY_TYPE_FTZ_CONSUMPTION,
     MAX_SUMMARY_LINES,
@@ -36,7 +37,6 @@ from zonekeeper.zone.entries import (
     MpfCharge,
     MpfTerms,
     Quoter,
-    business_days_after,
     mpf_amount,
     mpf_charge,
 )
@@ -70,8 +70,7 @@ class Week:
             week.start  # noqa: B018 - validates the week number
         except ValueError:
             raise InputError(
-                Problem(f"not an ISO week: {text!r} (write YYYY-Www, e.g. 2026-W32)",
-                        field="week")
+                Problem(f"not an ISO week: {text!r} (write YYYY-Www, e.g. 2026-W32)", field="week")
             ) from None
         return week
 
@@ -97,7 +96,7 @@ class Week:
 
 def summary_due(week: Week) -> date:
     """The entry summary is due within 10 business days after the week (146.63(c))."""
-    return business_days_after(week.end, SUMMARY_DUE_BUSINESS_DAYS)
+    return working_days_after(week.end, SUMMARY_DUE_BUSINESS_DAYS)
 
 
 # ------------------------------------------------------------ estimate and supplemental
@@ -164,6 +163,7 @@ def overruns(
     for r in removals:
         if r.disposition is Disposition.CONSUMPTION and r.date in week:
             removed[r.part].append((r.date, r.quantity))
+
     def allowed(part: str, day: date) -> Decimal:
         extra = (s.units().get(part, ZERO) for s in supplementals if s.filed_on <= day)
         return base[part] + sum(extra, ZERO)
@@ -231,8 +231,16 @@ def supplemental_for(
         if base is None or base.quantity <= ZERO:
             continue
         share = over.excess / base.quantity
-        lines.append(EstimateLine(over.part, base.hts, over.excess, base.unit,
-                                  base.zone_value * share, base.dutiable_value * share))
+        lines.append(
+            EstimateLine(
+                over.part,
+                base.hts,
+                over.excess,
+                base.unit,
+                base.zone_value * share,
+                base.dutiable_value * share,
+            )
+        )
     filed_on = min(o.exceeded_on for o in uncovered)
     return EstimatedEntry(week, filed_on, tuple(lines), supplemental=True)
 
@@ -426,8 +434,14 @@ def weekly_entry(
             waste += r.composition.waste_value
         else:
             not_entered.append(
-                NotEntered(r.shipment_no, r.date, r.part, r.quantity, r.disposition,
-                           NO_DUTY_REASONS[r.disposition])
+                NotEntered(
+                    r.shipment_no,
+                    r.date,
+                    r.part,
+                    r.quantity,
+                    r.disposition,
+                    NO_DUTY_REASONS[r.disposition],
+                )
             )
     lines = [price(part, quoter, entry_date) for part in line_parts(in_week)]
     terms = fees.mpf_terms(summary_date)
