@@ -185,6 +185,11 @@ def _print_plan(data: dict[str, Any]) -> None:
     console.print(table)
     if len(data["designations"]) > 50:
         console.print(f"... {len(data['designations']) - 50} more designations (--json)")
+    missing = data["not_designated"]
+    for line in missing[:20]:
+        console.print(f"not designated: {line}")
+    if len(missing) > 20:
+        console.print(f"... {len(missing) - 20} more exports not (fully) designated (--json)")
     for line in data["unpriced"] + data["notes"]:
         console.print(f"note: {line}")
 

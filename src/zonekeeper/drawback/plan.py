@@ -84,6 +84,8 @@ class Plan:
     notes: tuple[str, ...]
     unpriced: tuple[str, ...]
     stats: Mapping[str, int] = field(default_factory=dict)
+    # Export (or input) quantity left without a designation, each with the reason.
+    not_designated: tuple[str, ...] = ()
 
     @property
     def uplift(self) -> Decimal:
@@ -261,6 +263,7 @@ def build_plan(
         f"per-unit averaging and 99% of eligible duties, taxes and fees (190.51(b)); each "
         f"designation's refund rounded down to the cent so no line exceeds 99% "
         f"(190.51(b)(1)); claim date {claim_date}"]
+    missing = not_designated(problem, chosen_flow, imports, descriptions)
     return Plan(
         claim=claim, method=method, claim_date=claim_date,
         refund=sum((d.refund for d in chosen), Decimal(0)),
@@ -272,7 +275,65 @@ def build_plan(
                "exports": len(exports), "demands": len(problem.demands),
                "arcs": len(arcs.imp), "classes": arcs.n_components,
                "lp_batches": solution.batches, "quantity_scale": problem.scale},
+        not_designated=tuple(missing),
     )
+
+
+def not_designated(
+    problem: DesignationProblem,
+    flow: npt.NDArray[np.int64],
+    imports: Sequence[ImportLine],
+    descriptions: DescriptionSource,
+) -> list[str]:
+    """Why each demand keeps quantity no import covers, so the user can act on it.
+
+    A demand with candidate imports lost out to other demands or ran the imports dry; one
+    without any is explained by the rules (`check_pair`) against an import of the same
+    8-digit subheading, or by the absence of any such import.
+    """
+    arcs, demands = problem.arcs, problem.demands
+    served = np.zeros(len(demands), dtype=np.int64)
+    np.add.at(served, arcs.dem, flow)
+    has_candidates = np.zeros(len(demands), dtype=bool)
+    has_candidates[arcs.dem] = True
+    by_heading: dict[str, list[ImportLine]] = defaultdict(list)
+    for imp in imports:
+        by_heading[imp.hts[:8]].append(imp)
+    usable = {imp.key for imp in problem.usable}
+    out: list[str] = []
+    for n, demand in enumerate(demands):
+        short = int(problem.need[n] - served[n])
+        if short <= 0:
+            continue
+        what = f"export {demand.export.export_ref}" + (
+            f" input {demand.part or demand.hts}" if demand.production_ref else "")
+        left = f"{Decimal(short) / problem.scale} {demand.unit}"
+        if has_candidates[n]:
+            why = "every import that qualifies is designated against other exports or used up"
+        else:
+            why = _why_no_import(problem, demand, by_heading.get(demand.hts[:8], []), usable,
+                                 descriptions)
+        out.append(f"{what}: {left} without a designation: {why}")
+    return out
+
+
+def _why_no_import(
+    problem: DesignationProblem,
+    demand: Demand,
+    near: Sequence[ImportLine],
+    usable: set[tuple[str, int]],
+    descriptions: DescriptionSource,
+) -> str:
+    if not near:
+        return f"no import line in subheading {demand.hts[:8]}"
+    imp = min(near, key=lambda i: abs((i.import_date - demand.use_date).days))
+    verdict = check_pair(problem.claim, imp, demand, descriptions, problem.claim_date)
+    named = f"import {imp.entry_no} line {imp.line}"
+    if verdict.failures:
+        return f"{named}: " + "; ".join(verdict.failures)
+    if imp.key not in usable:
+        return f"{named} has no refundable amount or quantity left (see notes)"
+    return f"{named} qualifies but has no candidate arc (report this as a bug)"
 
 
 def _per_unit(problem: DesignationProblem, a: int) -> tuple[ImportLine, Demand, Decimal]:

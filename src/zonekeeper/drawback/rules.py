@@ -137,6 +137,7 @@ class Verdict:
     ok: bool
     route: Route | None
     reasons: tuple[str, ...]
+    failures: tuple[str, ...] = ()  # the reasons that refuse the pair (empty when ok)
 
 
 def check_pair(
@@ -148,35 +149,36 @@ def check_pair(
 ) -> Verdict:
     """Every rule for one pair, with its reason (used to defend each designation)."""
     reasons: list[str] = []
+    failures: list[str] = []
+
+    def refuse(reason: str) -> None:
+        reasons.append(reason)
+        failures.append(reason)
+
     route = _route(claim, imp, demand, descriptions, reasons)
-    ok = route is not None
+    if route is None:
+        failures.append(reasons[-1])
     if not same_unit(imp.unit, demand.unit):
-        ok = False
-        reasons.append(
-            f"unit {imp.unit} of the import differs from {demand.unit} (190.51(a)(2)(xi))"
-        )
+        refuse(f"unit {imp.unit} of the import differs from {demand.unit} (190.51(a)(2)(xi))")
     exported = demand.export.export_date
     if demand.use_date < imp.import_date:
-        ok = False
-        reasons.append(f"{'used' if claim.manufacturing else 'exported'} {demand.use_date} "
-                       f"before importation {imp.import_date}")
+        refuse(f"{'used' if claim.manufacturing else 'exported'} {demand.use_date} "
+               f"before importation {imp.import_date}")
     last = export_deadline(claim, imp.import_date)
     if exported > last:
-        ok = False
-        reasons.append(f"exported {exported} after {last}: not {deadline_reason(claim)}")
+        refuse(f"exported {exported} after {last}: not {deadline_reason(claim)}")
     else:
         reasons.append(f"imported {imp.import_date}, exported {exported} by {last}: "
                        f"{deadline_reason(claim)}")
     if exported > claim_date:
-        ok = False
-        reasons.append(f"exported {exported} after the claim date {claim_date} (190.32(a))")
+        refuse(f"exported {exported} after the claim date {claim_date} (190.32(a))")
     filing = claim_deadline(imp.import_date)
     if claim_date > filing:
-        ok = False
-        reasons.append(f"claim date {claim_date} after {filing}: 5 years from import (190.51(e))")
+        refuse(f"claim date {claim_date} after {filing}: 5 years from import (190.51(e))")
     else:
         reasons.append(f"claim by {filing} (190.51(e))")
-    return Verdict(ok, route if ok else None, tuple(reasons))
+    ok = not failures
+    return Verdict(ok, route if ok else None, tuple(reasons), tuple(failures))
 
 
 def _route(

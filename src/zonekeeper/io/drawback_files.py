@@ -372,6 +372,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "optimal": plan.gap <= Decimal("0.005"),
         "designations": [designation_to_json(d) for d in plan.designations],
         "unpriced": list(plan.unpriced),
+        "not_designated": list(plan.not_designated),
         "notes": list(plan.notes),
         "stats": dict(plan.stats),
     }
@@ -418,6 +419,7 @@ def read_plan(path: Path) -> Plan:
             gap=Decimal(data["gap"]), fifo_refund=Decimal(data["fifo_refund"]),
             designations=designations, notes=tuple(data.get("notes", ())),
             unpriced=tuple(data.get("unpriced", ())), stats=dict(data.get("stats", {})),
+            not_designated=tuple(data.get("not_designated", ())),
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as error:
         problems.append(Problem(f"not a drawback plan: {error!r}", file=str(path)))
