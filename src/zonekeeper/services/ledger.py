@@ -41,6 +41,7 @@ from zonekeeper.zone.events import (
     canonical_bytes,
     from_record,
 )
+from zonekeeper.zone.heap import collector_paused
 from zonekeeper.zone.ledger import DutyRule, Lot, PfRule, Posting, PostResult, ZoneState, post
 from zonekeeper.zone.master import Bom, MasterData, Part
 from zonekeeper.zone.records import Discrepancy
@@ -335,7 +336,7 @@ class Ledger:
         if not batch:
             raise InputError(Problem("nothing to post", file=source))
         tell = progress or (lambda _stage: None)
-        with write_transaction(self.engine) as connection:
+        with collector_paused(), write_transaction(self.engine) as connection:
             tell(POST_STAGES[0])
             row = self._zone_row(connection, lock=True)
             before = self._state(connection, row)

@@ -9,7 +9,6 @@ problem at once; any problem discards the whole batch (architecture rule 6).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -28,6 +27,7 @@ from zonekeeper.zone.events import (
     StatusChange,
     SuspenseReceipt,
 )
+from zonekeeper.zone.heap import collector_paused
 from zonekeeper.zone.ledger import (
     DutyRule,
     Lot,
@@ -79,12 +79,7 @@ def run(
         SuspenseReceipt: hold_in_suspense,
         Correction: correct,
     }
-    # The books are made of acyclic values (dataclasses, tuples, dicts): the cyclic garbage
-    # collector finds nothing to free in them but, run every few hundred allocations over a
-    # heap of lots and postings, it costs more than the posting itself. Paused for the batch.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():  # acyclic values: see zone.heap
         for index, event in enumerate(events):
             handler = handlers.get(type(event))
             row = index + 1
@@ -97,9 +92,6 @@ def run(
         return PostResult(
             book.freeze(len(events)), tuple(book.postings), (), tuple(book.discrepancies)
         )
-    finally:
-        if collecting:
-            gc.enable()
 
 
 # --- shared checks ------------------------------------------------------------------------
