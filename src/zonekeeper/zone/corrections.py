@@ -9,6 +9,14 @@ correct the later events first. A status change is reversed only while the lot s
 exactly what changed status. Corrections themselves, and events with no postings
 (suspense receipts), are not reversed; an admission that documented a suspense receipt
 does not reopen it.
+
+Dates. The correction is recorded on its own date (the event's `date`, in the chain), but
+each reversing posting takes the date of the posting it reverses: a correction restates
+the books as if the mistake had not happened. So a balance as of any date, the annual
+reconciliation (146.25) and the Board report (15 CFR 400.51(c)) of the mistake's year all
+show the corrected figures, and no report of a later period shows a stray negative
+movement. A correction dated before the event it corrects is refused: nobody can correct
+what has not happened yet.
 """
 
 from __future__ import annotations
@@ -49,6 +57,12 @@ def correct(book: Book, e: Correction, seq: int, row: int) -> None:
     if not postings:
         book.problem(row, f"event #{target} has no postings to reverse", "corrects")
         return
+    happened = max(p.date for p in postings)
+    if e.date < happened:
+        book.problem(
+            row, f"the correction is dated {e.date}, before event #{target} ({happened})", "date"
+        )
+        return
     if any(p.kind == "correction" for p in postings):
         book.problem(row, f"event #{target} is a correction; it cannot be reversed", "corrects")
         return
@@ -73,7 +87,7 @@ def correct(book: Book, e: Correction, seq: int, row: int) -> None:
             seq=seq,
             row=row,
             kind=e.kind,
-            date=e.date,
+            date=p.date,
             movement=p.movement,
             quantity=-p.quantity,
             value=-p.value,
