@@ -111,3 +111,14 @@ def test_bad_rows_are_all_reported() -> None:
         build_revision("T", date(2026, 1, 1), rows, "t.csv")
     assert [(p.row, p.field) for p in error.value.problems] == [(3, "HTS Number"),
                                                                 (4, "HTS Number")]
+
+
+@pytest.mark.parametrize("code", ["8407.34.48", "9401.20.00", "84073448"])
+def test_an_8_digit_subheading_printed_only_as_its_single_statistical_line(
+    schedule: Schedule, code: str
+) -> None:
+    # USITC prints 8407.34.48 only as 8407.34.48.00 (rates on that row); the 8-digit code a
+    # broker types names it.
+    line, _ = schedule.line(code, date(2026, 3, 1))
+    assert line.code.digits == HtsCode.parse(code).digits + "00"
+    assert line.has_rates

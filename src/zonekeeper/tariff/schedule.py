@@ -355,6 +355,10 @@ class Schedule:
             raise InputError(Problem(f"not an HTS code: {str(code)!r}{hint}",
                                      field="hts")) from None
         line = revision.get(parsed)
+        if line is None and len(parsed.digits) == 8:
+            # USITC prints a subheading with a single statistical line only as that line
+            # (8407.34.48 appears as 8407.34.48.00): the 8-digit code names it.
+            line = revision.get(HtsCode(parsed.digits + "00"))
         if line is None:
             near = revision.nearest(parsed)
             hint = f"; nearest valid codes: {_list(near)}" if near else ""
