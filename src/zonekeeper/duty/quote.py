@@ -452,18 +452,9 @@ def _programs_of(tariff: Tariff, headings: frozenset[str]) -> set[Program]:
     return {m.program for m in found if m is not None}
 
 
-_PREFIXES: dict[str, frozenset[str]] = {}
-
-
 def _exists(revision: Revision, prefix: str) -> bool:
     """Whether the revision has `prefix` as a code or as the start of one (10-digit lines
     under a missing 8-digit line, e.g. 8414.30.40.00, count)."""
     if len(prefix) not in (2, 4, 6, 8, 10):
         return True  # not a code the schedule could hold; nothing to say
-    prefixes = _PREFIXES.get(revision.name)
-    if prefixes is None:
-        prefixes = frozenset(
-            code.digits[:size] for code in revision.codes() for size in range(2, 11, 2)
-        )
-        _PREFIXES[revision.name] = prefixes
-    return prefix in prefixes
+    return revision.has_prefix(prefix)

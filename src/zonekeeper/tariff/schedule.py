@@ -122,6 +122,11 @@ class Revision:
         """Every code in the revision, sorted."""
         return [HtsCode(c) for c in self._codes]
 
+    def has_prefix(self, digits: str) -> bool:
+        """Whether some code of the revision is `digits` or starts with it (binary search)."""
+        at = bisect.bisect_left(self._codes, digits)
+        return at < len(self._codes) and self._codes[at].startswith(digits)
+
     def rate_texts(self) -> Iterator[tuple[str, str, str]]:
         """(column, text, digits) for every rate text printed in the revision."""
         for digits, _i, _d, _u, general, special, column2, _a in self._rows:
@@ -214,18 +219,32 @@ class Revision:
         return out
 
     def nearest(self, code: str | HtsCode, n: int = 5) -> list[HtsCode]:
-        """Up to `n` valid rate-level codes nearest to `code`: same-prefix siblings first."""
+        """Up to `n` valid rate-level codes nearest to `code`: same-prefix siblings first.
+
+        Goods codes and Chapter 99 (temporary legislation, the additional-duty headings) are
+        never offered for each other: a mistyped goods code near `99` gets the nearest goods
+        codes (of chapter 97), not 9903 headings, and a mistyped 9903 code gets 9903 codes.
+        """
         digits = code.digits if isinstance(code, HtsCode) else _digits_of(code)
+        if not digits:
+            return []
+        special = digits.startswith("99")
+        target = int(digits.ljust(10, "0")[:10])
+
+        def distance(c: str) -> tuple[int, str]:
+            return abs(int(c.ljust(10, "0")) - target), c
+
         for length in range(min(len(digits), 10) - 1, 1, -1):
             prefix = digits[:length]
             start = bisect.bisect_left(self._codes, prefix)
             found = [c for c in self._codes[start : start + 2000]
-                     if c.startswith(prefix) and len(c) >= 8]
+                     if c.startswith(prefix) and len(c) >= 8
+                     and c.startswith("99") == special]
             if found:
-                target = int(digits.ljust(10, "0")[:10])
-                found.sort(key=lambda c: (abs(int(c.ljust(10, "0")) - target), c))
-                return [HtsCode(c) for c in found[:n]]
-        return []
+                return [HtsCode(c) for c in sorted(found, key=distance)[:n]]
+        # nothing shares even the chapter: the numerically nearest codes of the same kind
+        pool = [c for c in self._codes if len(c) >= 8 and c.startswith("99") == special]
+        return [HtsCode(c) for c in sorted(pool, key=distance)[:n]]
 
     def lines(self) -> list[TariffLine]:
         """Every row in schedule order, labels included."""
