@@ -127,7 +127,7 @@ def test_alerts_json(files: Path, zk):
 def test_manufacturing_claim_from_files(files: Path, zk):
     (files / "mimp.csv").write_text(
         "entry_no,line,import_date,hts,quantity,unit,value,duty,part\n"
-        "E9,1,2026-01-05,7318.15.65.00,50,No.,500,100.00,BOLT\n")
+        "E9,1,2026-01-05,7318.15.60.80,50,No.,500,100.00,BOLT\n")
     (files / "prod.csv").write_text(
         "production_ref,date,product_part,product_qty,input_part,input_qty\n"
         "P1,2026-02-01,WIDGET,10,BOLT,20\n")
@@ -155,3 +155,38 @@ def test_older_exports_are_priced_only_on_request(files: Path, zk):
                    "--json", "--estimate-older-rates", cwd=files)
     # 5 * 0.99 * 1.76 = 8.712 (the import is the lesser: 17.6% of 20 + MPF per unit > 1.76)
     assert json.loads(estimated.stdout)["refund"] == "8.71"
+
+
+def test_unknown_hts_and_bad_cells_of_a_99_row_are_all_reported(files: Path, zk):
+    (files / "bad99.csv").write_text(
+        "entry_no,line,import_date,hts,quantity,unit,value,duty\n"
+        "E1,1,2026-01-15,9999.99.99,-5,No.,abc,17.60\n"
+        "E1,2,2026-01-15,4202.92.31.20,5,furlongs,100,17.60\n")
+    r = zk("drawback", "plan", "--imports", "bad99.csv", "--exports", "exp.csv", "--out",
+           "plan.json", cwd=files)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    for where, why in (("row 2:hts", "in no loaded HTS revision"),
+                       ("row 2:quantity", "greater than 0"), ("row 2:value", "abc"),
+                       ("row 3:unit", "furlongs")):
+        assert any(where in ln and why in ln for ln in lines), (where, lines)
+    assert not (files / "plan.json").exists()
+
+
+def test_unknown_export_subheading_is_refused(files: Path, zk):
+    (files / "badx.csv").write_text(
+        "export_ref,export_date,hts,quantity,unit,value\n"
+        "X1,2026-03-02,4202.97.77.77,4,No.,200\n")
+    r = zk("drawback", "plan", "--imports", "imp.csv", "--exports", "badx.csv", cwd=files)
+    assert r.returncode == 2 and "badx.csv:row 2:hts" in r.stderr
+
+
+def test_unknown_statistical_suffix_is_a_loud_note(files: Path, zk):
+    (files / "stat.csv").write_text(
+        "entry_no,line,import_date,hts,quantity,unit,value,duty\n"
+        "E1,1,2026-01-15,4202.92.31.99,10,No.,1000,176.00\n")
+    r = zk("drawback", "plan", "--imports", "stat.csv", "--exports", "exp.csv", "--json",
+           cwd=files)
+    assert r.returncode == 0, r.stderr
+    notes = json.loads(r.stdout)["notes"]
+    assert any("E1 line 1 (row 2)" in n and "4202.92.31.99" in n for n in notes), notes

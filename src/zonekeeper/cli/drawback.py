@@ -29,6 +29,7 @@ from zonekeeper.drawback.plan import Method, build_plan
 from zonekeeper.drawback.records import ClaimType, Export, ImportLine
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.drawback_files import (
+    HtsCheck,
     plan_to_json,
     read_claimed,
     read_exports,
@@ -39,6 +40,8 @@ from zonekeeper.io.drawback_files import (
 )
 from zonekeeper.money import fmt
 from zonekeeper.tariff import Program, Tariff
+from zonekeeper.tariff.codes import HtsCode
+from zonekeeper.tariff.schedule import Schedule
 
 drawback_app = typer.Typer(help="Drawback (19 U.S.C. 1313): optimal designation, claims, alerts.")
 app.add_typer(drawback_app, name="drawback")
@@ -74,6 +77,47 @@ def _classifier(tariff: Tariff) -> Callable[[str], Component | None]:
     return classify
 
 
+def _hts_check(schedule: Schedule) -> HtsCheck:
+    """Why an HTS number is in no loaded revision (its 8-digit subheading), else None.
+
+    Every loaded revision is searched, not only the one in force on the record's date: an
+    older entry may use a subheading a later revision dropped, and the date is checked by
+    the rules. A 10-digit suffix alone is not refused (revisions renumber statistical
+    lines); `_statistical_notes` names such import rows.
+    """
+    seen: dict[str, str | None] = {}
+
+    def check(digits: str) -> str | None:
+        code8 = digits[:8]
+        if code8 not in seen:
+            found = any(rev.get(code8) is not None or rev.under(code8)
+                        for rev in schedule.revisions)
+            if found or not schedule.revisions:
+                seen[code8] = None
+            else:
+                last = schedule.revisions[-1]
+                near = ", ".join(c.dotted for c in last.nearest(code8, 6)
+                                 if not c.digits.startswith("99"))
+                seen[code8] = (f"HTS subheading {HtsCode.parse(code8).dotted} is in no loaded "
+                               f"HTS revision ({schedule.revisions[0].name} to {last.name})"
+                               + (f"; nearest: {near}" if near else ""))
+        return seen[code8]
+
+    return check
+
+
+def _statistical_notes(imports: tuple[ImportLine, ...], schedule: Schedule) -> list[str]:
+    """A loud note per import row whose 10-digit number no loaded revision has."""
+    notes = []
+    for imp in imports:
+        if len(imp.hts) == 10 and not any(rev.get(imp.hts) is not None
+                                          for rev in schedule.revisions):
+            notes.append(f"import entry {imp.entry_no} line {imp.line} (row {imp.row}): "
+                         f"statistical number {HtsCode.parse(imp.hts).dotted} is in no loaded "
+                         "HTS revision; check it (the 'Other' rule of 190.2 reads it)")
+    return notes
+
+
 def _gather(*readers: Callable[[], Any]) -> list[Any]:
     """Run every reader, then raise one InputError with all their problems."""
     problems: list[Problem] = []
@@ -103,9 +147,10 @@ def _load(
     tariff: Tariff,
 ) -> tuple[tuple[ImportLine, ...], tuple[Export, ...], Any, Any]:
     classify = _classifier(tariff)
+    known = _hts_check(tariff.schedule)
     imp, exp, prior, prod = _gather(
-        lambda: read_imports(imports, classify),
-        lambda: read_exports(exports),
+        lambda: read_imports(imports, classify, known),
+        lambda: read_exports(exports, known),
         lambda: read_claimed(claimed) if claimed else (),
         lambda: read_production(manufacturing) if manufacturing else (),
     )
@@ -158,6 +203,7 @@ def plan_command(
         raise InputError([replace(p, file=p.file or str(claimed)) for p in error.problems]
                          ) from None
     data = plan_to_json(plan)
+    notes += _statistical_notes(imp, tariff.schedule)
     data["notes"] = notes + sorted(descriptions.notes | estimator.notes) + data["notes"]
     text = json.dumps(data, indent=2) + "\n"
     if out is not None:

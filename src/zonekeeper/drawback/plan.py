@@ -138,6 +138,7 @@ class DesignationProblem:
     value: npt.NDArray[np.float64]
     notes: list[str]
     unpriced: list[str]
+    refused: list[str] = field(default_factory=list)  # unpriced, but the rules refuse first
 
 
 def prepare(
@@ -181,14 +182,23 @@ def prepare(
     notes.extend(built.notes)
     demands: list[Demand] = []
     unpriced: list[str] = []
+    refused: list[str] = []
+    by_heading = _by_heading(imports)
     late = 0
     for d in built.demands:
         if d.export.export_date > claim_date:
             late += 1
         elif not d.priced:
-            unpriced.append(f"export {d.export.export_ref}"
-                            + (f" input {d.part or d.hts}" if d.production_ref else "")
-                            + f": {d.cap_reason}; not designated (conservative)")
+            what = f"export {d.export.export_ref}" + (
+                f" input {d.part or d.hts}" if d.production_ref else "")
+            # The rules first: an export no import could serve is explained by the rules
+            # (e.g. exported before every import), not by a limit that cannot be priced.
+            rule = _refused_by_rules(claim, d, by_heading, descriptions, claim_date)
+            if rule is not None:
+                refused.append(f"{what}: {d.quantity} {d.unit} without a designation: {rule} "
+                               f"(also: {d.cap_reason})")
+            else:
+                unpriced.append(f"{what}: {d.cap_reason}; not designated (conservative)")
         elif d.quantity > 0:
             demands.append(d)
     if late:
@@ -210,7 +220,49 @@ def prepare(
                          for d in demands), np.float64, len(demands))
     value = np.minimum(v_imp[arcs.imp], v_cap[arcs.dem]) if len(arcs.imp) else np.zeros(0)
     return DesignationProblem(claim, claim_date, usable, demands, bases, scale, supply, need, arcs,
-                   value, notes, unpriced)
+                   value, notes, unpriced, refused)
+
+
+def _by_heading(imports: Sequence[ImportLine]) -> dict[str, list[ImportLine]]:
+    """Imports by 8-digit subheading, each list in date order."""
+    out: dict[str, list[ImportLine]] = defaultdict(list)
+    for imp in sorted(imports, key=lambda i: (i.import_date, i.entry_no, i.line)):
+        out[imp.hts[:8]].append(imp)
+    return out
+
+
+def _refused_by_rules(
+    claim: ClaimType,
+    demand: Demand,
+    by_heading: Mapping[str, Sequence[ImportLine]],
+    descriptions: DescriptionSource,
+    claim_date: date,
+    limit: int = 50,
+) -> str | None:
+    """Why no import could be designated against `demand` by the rules, price aside.
+
+    None when some import of its subheading (or of its Schedule B's first 8 digits) passes
+    `check_pair`; else the reason, the date order first (190.22(a)(1)(i), 190.32(a): the
+    use or export comes after importation). At most `limit` imports are tried.
+    """
+    codes = {demand.hts[:8]}
+    if claim is ClaimType.J2 and demand.export.schedule_b:
+        codes.add(demand.export.schedule_b[:8])
+    near = [imp for code in sorted(codes) for imp in by_heading.get(code, ())]
+    if not near:
+        return f"no import line in subheading {demand.hts[:8]}"
+    before = [imp for imp in near if imp.import_date <= demand.use_date]
+    if not before:
+        first = min(imp.import_date for imp in near)
+        verb = "used" if claim.manufacturing else "exported"
+        return (f"{verb} {demand.use_date} before every import of subheading "
+                f"{'/'.join(sorted(codes))} (earliest {first}): no import to designate")
+    tried = sorted(before, key=lambda i: i.import_date, reverse=True)[:limit]
+    verdicts = [check_pair(claim, imp, demand, descriptions, claim_date) for imp in tried]
+    if any(v.ok for v in verdicts) or len(before) > limit:
+        return None
+    imp = tried[0]
+    return f"import {imp.entry_no} line {imp.line}: " + "; ".join(verdicts[0].failures)
 
 
 def _lines_on_other_basis(
@@ -263,7 +315,7 @@ def build_plan(
         f"per-unit averaging and 99% of eligible duties, taxes and fees (190.51(b)); each "
         f"designation's refund rounded down to the cent so no line exceeds 99% "
         f"(190.51(b)(1)); claim date {claim_date}"]
-    missing = not_designated(problem, chosen_flow, imports, descriptions)
+    missing = problem.refused + not_designated(problem, chosen_flow, imports, descriptions)
     return Plan(
         claim=claim, method=method, claim_date=claim_date,
         refund=sum((d.refund for d in chosen), Decimal(0)),

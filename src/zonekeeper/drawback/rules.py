@@ -29,6 +29,7 @@ from zonekeeper.drawback.calendar import (
 )
 from zonekeeper.drawback.ports import DescriptionSource
 from zonekeeper.drawback.records import ClaimType, Export, ImportLine
+from zonekeeper.tariff.units import unit_key
 
 _OTHER = re.compile(r"^\s*other\b", re.IGNORECASE)
 
@@ -105,12 +106,41 @@ class Demand:
     production_ref: str | None = None
 
 
+# ACE ES-003 unit-of-measure codes (`Line Tariff UOM (1) Code`) that are not also HTSUS
+# spellings known to `unit_key`; each maps to the canonical key of `tariff.units`.
+_ACE_UOM: dict[str, str] = {
+    "dpr": "doz_pr", "pfl": "pf_liter", "ckg": "clean_kg", "hd": "head", "lnm": "m",
+    "grs": "gross", "ths": "thousand",
+}
+
+
+def unit_of(text: str) -> str | None:
+    """The canonical unit key of `text` (`tariff.units.unit_key`, or an ACE UOM code).
+
+    None when the unit is unknown: the readers refuse it, since a quantity in a unit the
+    HTSUS does not use cannot be compared with another (190.51(a)(2)(viii): the unit of
+    measure required under the HTSUS for substitution claims).
+    """
+    key = unit_key(text)
+    if key is None:
+        key = _ACE_UOM.get(text.strip().rstrip(".").lower())
+    return key
+
+
 def same_unit(a: str, b: str) -> bool:
+    """Same unit of measure after canonicalisation ("No." = "pcs" = "NO"; "prs." = "pr.")."""
     return normalize_unit(a) == normalize_unit(b)
 
 
 def normalize_unit(unit: str) -> str:
-    return unit.strip().rstrip(".").upper()
+    """The canonical key of `unit`; an unknown unit keeps a marked form of its own spelling.
+
+    Unknown units never match a known one; two records with the same unknown spelling still
+    match each other (the readers refuse unknown units, so this only serves callers that
+    build records directly).
+    """
+    key = unit_of(unit)
+    return key if key is not None else "?" + unit.strip().rstrip(".").upper()
 
 
 def export_deadline(claim: ClaimType, import_date: date) -> date:

@@ -39,6 +39,7 @@ from zonekeeper.drawback.records import (
     PriorDesignation,
     ProductionInput,
 )
+from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.money import fmt, parse_decimal
 
@@ -57,6 +58,17 @@ ES003: Mapping[str, str] = {
 }
 
 HeadingClassifier = Callable[[str], Component | None]
+# Why an HTS number (digits) is in no loaded schedule revision; None when it is known.
+HtsCheck = Callable[[str], str | None]
+
+
+def is_chapter99(digits: str) -> bool:
+    """A Chapter 99 subchapter III heading (9903.xx: trade-action additional duties).
+
+    Only these are ES-003 tariff-ordinal rows adding duty to the line; any other code
+    beginning with 99 is read as an ordinary line and validated as one.
+    """
+    return digits.startswith("9903")
 
 
 def _norm(name: str) -> str:
@@ -141,7 +153,12 @@ class _Row:
         self._bad(name, f"not a date (YYYY-MM-DD): {raw!r}")
         return None
 
-    def hts(self, name: str, required: bool = True, chapter99: bool = False) -> str | None:
+    def hts(self, name: str, required: bool = True, chapter99: bool = False,
+            known: HtsCheck | None = None) -> str | None:
+        """An HTS number as digits. `chapter99`: a 6-digit 9903 heading is accepted too.
+
+        `known` (when the tariff is at hand) names why a code is in no loaded schedule.
+        """
         raw = self.text(name, required)
         if raw is None:
             return None
@@ -149,10 +166,26 @@ class _Row:
         if not digits.isdigit() or len(digits) not in (6, 8, 10):
             self._bad(name, f"not an HTS number (8 or 10 digits): {raw!r}")
             return None
-        if len(digits) < 8 and not chapter99:
+        if len(digits) < 8 and not (chapter99 and is_chapter99(digits)):
             self._bad(name, f"an HTS subheading needs at least 8 digits: {raw!r}")
             return None
+        if known is not None and not is_chapter99(digits):
+            reason = known(digits)
+            if reason is not None:
+                self._bad(name, reason)
+                return None
         return digits
+
+    def unit(self, name: str, required: bool = True) -> str | None:
+        """A unit of measure the HTSUS uses (`rules.unit_of`); unknown spellings refused."""
+        raw = self.text(name, required)
+        if raw is None:
+            return None
+        if unit_of(raw) is None:
+            self._bad(name, f"unknown unit of measure {raw!r}: use an HTSUS unit (No., pcs, "
+                            "kg, doz., prs., liters, m2, ...) or an ACE UOM code")
+            return None
+        return raw
 
     def integer(self, name: str) -> int | None:
         raw = self.text(name)
@@ -185,8 +218,14 @@ _ADD = {
 }
 
 
-def read_imports(path: Path, classify: HeadingClassifier | None = None) -> tuple[ImportLine, ...]:
-    """Import entry lines (see the module docstring for columns)."""
+def read_imports(
+    path: Path, classify: HeadingClassifier | None = None, known: HtsCheck | None = None,
+) -> tuple[ImportLine, ...]:
+    """Import entry lines (see the module docstring for columns).
+
+    Only 9903 headings are Chapter 99 rows (`is_chapter99`); their optional quantity and
+    value are still checked. `known` refuses an HTS number no loaded schedule has.
+    """
     classify = classify or _default_heading
     problems: list[Problem] = []
     lines: dict[tuple[str, int], ImportLine] = {}
@@ -195,14 +234,16 @@ def read_imports(path: Path, classify: HeadingClassifier | None = None) -> tuple
     for n, cells in read_rows(path):
         r = _Row(str(path), n, cells, problems)
         entry, line = r.text("entry_no"), r.integer("line")
-        hts = r.hts("hts", chapter99=True)
-        if hts is not None and hts.startswith("99"):
+        hts = r.hts("hts", chapter99=True, known=known)
+        if hts is not None and is_chapter99(hts):
             duty = r.decimal("duty")
+            r.decimal("quantity", required=False)
+            r.decimal("value", required=False)
             if entry and line is not None and duty is not None:
                 extras.append((n, (entry, line), hts, duty))
             continue
         import_date, quantity = r.day("import_date"), r.decimal("quantity", positive=True)
-        unit, value, duty = r.text("unit"), r.decimal("value"), r.decimal("duty")
+        unit, value, duty = r.unit("unit"), r.decimal("value"), r.decimal("duty")
         optional = {name: r.decimal(name, required=False) for name in (
             "duty_301", "duty_232", "duty_122", "duty_ieepa", "duty_ieepa_reciprocal",
             "duty_ieepa_fentanyl", "duty_adcvd", "hmf")}
@@ -255,15 +296,15 @@ _DISPOSITIONS = {
 }
 
 
-def read_exports(path: Path) -> tuple[Export, ...]:
+def read_exports(path: Path, known: HtsCheck | None = None) -> tuple[Export, ...]:
     """Exports, destructions and zone-restricted admissions (deemed exports, 190.181)."""
     problems: list[Problem] = []
     out: dict[str, Export] = {}
     for n, cells in read_rows(path):
         r = _Row(str(path), n, cells, problems)
         ref, day = r.text("export_ref"), r.day("export_date")
-        hts, qty = r.hts("hts"), r.decimal("quantity", positive=True)
-        unit, value = r.text("unit"), r.decimal("value")
+        hts, qty = r.hts("hts", known=known), r.decimal("quantity", positive=True)
+        unit, value = r.unit("unit"), r.decimal("value")
         sched = r.hts("schedule_b", required=False)
         notice = r.day("notice_date", required=False)
         raw_disp = (r.text("disposition", False) or "export").lower()
