@@ -24,6 +24,22 @@ Stacking (documented in docs/duty.md):
 - Section 301 stacks on 232, 122 and IEEPA, on the full customs value.
 - `exempt_spi`: a granted USMCA claim (S/S+) exempts auto parts, MHD parts, Section 122
   (9903.03.07/.08) and the IEEPA Canada/Mexico duties.
+
+Coverage that turns on a fact the HTS number does not show is data too
+(`measures/end_use.csv`): e.g. U.S. note 33(g) lists the whole of heading 8471 for Section 232
+automobile parts, but only parts of passenger vehicles and light trucks are covered; the rest
+of the listed provisions take 9903.94.06, no additional duty (note 33(h)(ii)). Such a measure
+is not applied on the HTS number alone: the quote says what would apply and why.
+
+Mandatory PF follows the duty, not the list: every FTZ clause reaches goods "subject to the
+duty imposed by this proclamation/order" (e.g. Proclamation 10908 cl. 8; Proclamation of
+2026-02-20 cl. 6), so goods that a granted preference claim exempts from a measure are not
+required to be PF by it (`pf_required(..., spi=...)`, `pf_exemptible`).
+
+Drawback: `drawback_eligible` is the measure's answer for every claim type; where the action
+limits drawback to some provisions (the 2026-04-02 metals proclamation cl. 13: manufacturing
+drawback under 19 U.S.C. 1313(a)-(b) only), `drawback_claims` names them and
+`drawback_for(claim)` answers per claim type.
 """
 
 from __future__ import annotations
@@ -85,6 +101,20 @@ class Measure:
     not_with: frozenset[Program] = frozenset()
     status: str = "confirmed"  # confirmed | unconfirmed | yale_reading | suspended
     shape: RateShape = "ad_valorem"
+    drawback_claims: frozenset[str] = frozenset()  # ClaimType values; empty = no restriction
+
+    def drawback_for(self, claim: str | None) -> bool | None:
+        """Whether this measure's duty is refundable under drawback claim type `claim`
+        (`a`, `b`, `j1`, `j2`, `c`: 19 U.S.C. 1313); None = conditional / cannot tell.
+
+        A measure that names `drawback_claims` allows exactly those provisions (e.g. the
+        2026-04-02 metals proclamation cl. 13: 1313(a)-(b) manufacturing drawback only);
+        without a claim type the answer stays conditional."""
+        if self.drawback_claims:
+            if claim is None:
+                return None
+            return claim.strip().lower() in self.drawback_claims
+        return self.drawback_eligible
 
     @property
     def pct(self) -> Decimal:
@@ -139,6 +169,7 @@ class _Cover:
     measure: Measure
     prefix: str
     since: date | None  # a list entry's own inclusion date, when later than the measure's
+    condition: str | None = None  # a fact the HTS number does not show (end_use.csv)
 
 
 @dataclass
@@ -177,10 +208,12 @@ class MeasureBook:
 
     def listed(self, digits: str) -> list[tuple[Measure, date | None]]:
         """Measures whose product lists name a prefix of `digits` (any date, any origin)."""
-        found: list[tuple[Measure, date | None]] = []
+        return [(cover.measure, cover.since) for cover in self._covers(digits)]
+
+    def _covers(self, digits: str) -> list[_Cover]:
+        found: list[_Cover] = []
         for size in range(2, len(digits) + 1):
-            for cover in self._by_prefix.get(digits[:size], ()):
-                found.append((cover.measure, cover.since))
+            found.extend(self._by_prefix.get(digits[:size], ()))
         return found
 
     def applicable(
@@ -198,11 +231,23 @@ class MeasureBook:
         candidates: list[Measure] = []
         suspended: list[Measure] = []
         seen: set[str] = set()
-        pairs = [(m, None) for m in self._universal] + self.listed(digits)
-        for measure, since in pairs:
+        covers = [_Cover(m, "", None) for m in self._universal] + self._covers(digits)
+        # A measure listed both outright and on a condition (end_use.csv) applies outright.
+        outright = {c.measure.id for c in covers if c.condition is None}
+        for cover in covers:
+            measure, since = cover.measure, cover.since
             if measure.id in seen or not measure.covers_origin(origin) or not measure.in_force(on):
                 continue
             if since is not None and on < since:
+                continue
+            if cover.condition is not None:
+                if measure.id not in outright and measure.status != "suspended":
+                    seen.add(measure.id)
+                    warnings.append(
+                        f"{measure.heading} ({measure.title}, {measure.rate.text}) not applied: "
+                        f"its list names {_dotted(cover.prefix)} only for {cover.condition}; "
+                        f"if the goods are such, it applies"
+                    )
                 continue
             seen.add(measure.id)
             if measure.status == "suspended":
@@ -246,10 +291,37 @@ class MeasureBook:
                 )
         return kept, warnings
 
-    def pf_required(self, code: str, origin: str, on: date) -> list[Measure]:
-        """Measures that require goods admitted on `on` to be privileged foreign (146.41)."""
-        measures, _ = self.applicable(code, origin, on)
+    def pf_required(
+        self, code: str, origin: str, on: date, *, spi: str | None = None
+    ) -> list[Measure]:
+        """Measures that require goods admitted on `on` to be privileged foreign (146.41).
+
+        Only measures whose duty the goods are actually subject to: each FTZ clause reaches
+        articles "subject to the duty imposed by this proclamation" (e.g. Proclamation 10908
+        cl. 8; Proclamation of 2026-02-20 cl. 6), so a granted preference claim `spi` that
+        exempts the goods from a measure (USMCA S/S+ for auto parts, Section 122, the IEEPA
+        Canada/Mexico duties) removes that measure's PF requirement too. Without `spi`
+        (an admission row carries no claim) every measure that could apply is returned; see
+        `pf_exemptible` for those a claim would lift."""
+        measures, _ = self.applicable(code, origin, on, spi=spi)
         return [m for m in measures if m.pf_required_from is not None and m.pf_required_from <= on]
+
+    def pf_exemptible(self, code: str, origin: str, on: date) -> dict[str, frozenset[str]]:
+        """For each measure (by id) that requires PF without a claim: the preference claims
+        (SPI codes) that, if granted, exempt the goods from it and so from its PF clause.
+        Whether the origin can be granted the claim is the caller's question
+        (`tariff.spi.PreferencePrograms`)."""
+        required = self.pf_required(code, origin, on)
+        out: dict[str, frozenset[str]] = {}
+        for measure in required:
+            lifting = frozenset(
+                spi
+                for spi in measure.exempt_spi
+                if measure.id not in {m.id for m in self.pf_required(code, origin, on, spi=spi)}
+            )
+            if lifting:
+                out[measure.id] = lifting
+        return out
 
     def stale_list_codes(
         self, code: str, origin: str, on: date, exists: Mapping[str, bool] | None = None
@@ -400,8 +472,29 @@ def _parse_rate_cell(text: str) -> tuple[RateShape, Decimal, str | None]:
     return shape, parse_decimal(words[0].rstrip("%")), of
 
 
+def _dotted(prefix: str) -> str:
+    """`8471` -> `8471`, `84713001` -> `8471.30.01`, `8482105044` -> `8482.10.50.44`."""
+    parts = [prefix[:4]] + [prefix[i : i + 2] for i in range(4, len(prefix), 2)]
+    return ".".join(p for p in parts if p)
+
+
 def _codes(text: str) -> frozenset[str]:
     return frozenset(p.strip().upper() for p in text.split(";") if p.strip())
+
+
+_CLAIM_TYPES = frozenset({"a", "b", "j1", "j2", "c"})
+
+
+def _claims(text: str) -> frozenset[str]:
+    """`a;b` -> drawback claim types (19 U.S.C. 1313(a), (b), (j)(1), (j)(2), (c))."""
+    found = frozenset(p.strip().lower() for p in text.split(";") if p.strip())
+    unknown = found - _CLAIM_TYPES
+    if unknown:
+        raise ValueError(
+            f"unknown drawback claim type(s) {', '.join(sorted(unknown))} "
+            f"(want a, b, j1, j2, c)"
+        )
+    return found
 
 
 def _date(text: str) -> date | None:
@@ -438,6 +531,7 @@ def parse_measures(rows: Iterable[Mapping[str, str]], file: str) -> list[tuple[M
                 not_with=frozenset(Program(p.lower()) for p in _codes(row["not_with"])),
                 status=row["status"].strip() or "confirmed",
                 shape=shape,
+                drawback_claims=_claims(row.get("drawback_claims") or ""),
             )
             out.append((measure, row["coverage"].strip()))
         except (KeyError, ValueError) as error:
@@ -469,6 +563,8 @@ def _coverage_tables() -> Mapping[str, list[tuple[str, date | None]]]:
         tables["s232_copper"].append((row["hts10"], None))
     for row in _rows("s232/s232_semi_products.csv"):
         tables["s232_semi"].append((row["hts10"], None))
+    for row in _rows("s232/s232_base_articles.csv"):
+        tables[f"s232_base:{row['metal']}"].append((row["hts_prefix"], None))
     for row in _rows("s232/s232_annex_products.csv"):
         tables[f"s232_annex:{row['annex']}"].append(
             (row["hts_prefix"], _date(row["effective_date"]))
@@ -487,7 +583,11 @@ def build_book(
     measures: list[tuple[Measure, str]],
     tables: Mapping[str, list[tuple[str, date | None]]],
     s122_exempt: Mapping[str, Exemption],
+    conditions: Mapping[tuple[str, str], str] | None = None,
 ) -> MeasureBook:
+    """The book; `conditions[(coverage, prefix)]` marks list entries that cover the goods
+    only on a fact the HTS number does not show (`measures/end_use.csv`)."""
+    conditions = conditions or {}
     covers: list[_Cover] = []
     universal: set[str] = set()
     problems: list[Problem] = []
@@ -503,7 +603,8 @@ def build_book(
             continue
         for prefix, since in entries:
             later = since if since is not None and since > measure.valid_from else None
-            covers.append(_Cover(measure, prefix.replace(".", ""), later))
+            digits = prefix.replace(".", "")
+            covers.append(_Cover(measure, digits, later, conditions.get((coverage, digits))))
     if problems:
         raise InputError(problems)
     return MeasureBook(
@@ -520,4 +621,8 @@ def load_measures() -> MeasureBook:
         row["hts_prefix"]: Exemption(row["heading"], row["condition"])
         for row in _rows("measures/s122_exempt.csv")
     }
-    return build_book(measures, _coverage_tables(), exempt)
+    conditions = {
+        (row["coverage"].strip(), row["hts_prefix"].strip()): row["condition"].strip()
+        for row in _rows("measures/end_use.csv")
+    }
+    return build_book(measures, _coverage_tables(), exempt, conditions)
