@@ -13,8 +13,11 @@ Pure once the `Tariff` is loaded (the shell loads it). Three adapters:
   A date before the earliest loaded revision cannot be priced (the demand is reported, not
   designated) unless the user opts in to estimating with the earliest revision's rates.
 - `MeasureBookPolicy`: per-measure eligibility from the Chapter 99 measures in force on the
-  import date for the line's code and origin (`Measure.drawback_eligible`); falls back to
-  the documented table of `measures` when the engine cannot tell.
+  import date for the line's code and origin, for the claim's type
+  (`Measure.drawback_for(claim)`: e.g. the 2026-04-02 metals proclamation cl. 13 allows
+  1313(a)/(b) manufacturing drawback only, so its duties are refunded on a 1313(a)/(b) claim
+  and not on a 1313(j) or (c) claim); falls back to the documented table of `measures` when
+  the engine cannot tell.
 """
 
 from __future__ import annotations
@@ -133,10 +136,19 @@ class MeasureBookPolicy:
         mine = [m for m in measures if m.program is program]
         if not mine:
             return default
-        verdicts = {m.drawback_eligible for m in mine}
+        # Per claim type where the action says so (2026-04-02 metals proclamation cl. 13:
+        # manufacturing drawback 1313(a)-(b) only): `Measure.drawback_for`.
+        verdicts = {m.drawback_for(claim.value) for m in mine}
+        limited = [m for m in mine if m.drawback_claims]
+        if limited and verdicts == {False}:
+            allowed = ", ".join(sorted({c for m in limited for c in m.drawback_claims}))
+            return Eligibility(False, f"{', '.join(m.heading for m in mine)}: drawback only "
+                                      f"under 1313 claim types {allowed}, not "
+                                      f"{claim.provision} ({limited[0].source})")
         headings = ", ".join(m.heading for m in mine)
         if verdicts == {True}:
-            return Eligibility(True, f"{headings}: drawback eligible ({mine[0].source})")
+            return Eligibility(True, f"{headings}: drawback eligible under {claim.provision} "
+                                     f"({mine[0].source})")
         if False in verdicts:
             denied = ", ".join(m.heading for m in mine if m.drawback_eligible is False)
             return Eligibility(False, f"{headings} apply; no drawback on {denied}, and the "
