@@ -105,6 +105,12 @@ class Verification:
 DECISIVE_PROGRAMS = frozenset({"section301", "section122", "ieepa"})
 
 
+@lru_cache(maxsize=1)
+def _spi_programs() -> Any:
+    """The shipped SPI table (`tariff.spi`), loaded once: which origins can claim what."""
+    return importlib.import_module("zonekeeper.tariff.spi").load_programs().programs
+
+
 @dataclass
 class TariffPfRule:
     """`pf_rule` for the core from the tariff's measures (`MeasureBook.pf_required`): the
@@ -159,6 +165,7 @@ class TariffPfRule:
             found = book.pf_required(hts, origin, on)
         except Exception as error:  # noqa: BLE001 - report, do not crash
             return (), (f"mandatory-PF check skipped for HTS {hts} from {origin} on {on}: {error}",)
+        lifted = self._lifted(book, hts, origin, on)
         refusals, notes = [], []
         for m in found:
             program = str(getattr(m.program, "value", m.program))
@@ -166,7 +173,18 @@ class TariffPfRule:
                 f"{m.heading} ({m.title}) requires privileged foreign status for goods "
                 f"admitted from {m.pf_required_from} ({m.source})"
             )
-            if self.strict or program in DECISIVE_PROGRAMS:
+            claims = lifted.get(m.id)
+            if claims and not self.strict:
+                # The FTZ clauses reach goods "subject to the duty" (e.g. Proclamation of
+                # 2026-02-20 cl. 6; Proclamation 10908 cl. 8): goods a preference claim
+                # exempts are not, and an admission row does not say whether they qualify.
+                notes.append(
+                    f"HTS {hts} from {origin} admitted not in PF status: {reason}, unless the "
+                    f"goods qualify for {'/'.join(sorted(claims))} (a qualifying good is "
+                    "exempt from the duty, so its PF clause does not reach it) - check the "
+                    "Form 214"
+                )
+            elif self.strict or program in DECISIVE_PROGRAMS:
                 refusals.append(reason)
             else:
                 notes.append(
@@ -174,6 +192,28 @@ class TariffPfRule:
                     "are within its scope (content, end use, USMCA) - check the Form 214"
                 )
         return tuple(refusals), tuple(notes)
+
+    @staticmethod
+    def _lifted(book: Any, hts: str, origin: str, on: dt.date) -> dict[str, frozenset[str]]:
+        """Measures (by id) whose PF requirement a preference claim the origin can be
+        granted would lift (`MeasureBook.pf_exemptible`; parties from `tariff.spi`)."""
+        try:
+            exemptible = book.pf_exemptible(hts, origin, on)
+            if not exemptible:
+                return {}
+            programs = _spi_programs()
+        except Exception:  # noqa: BLE001 - an older book or no SPI table: no claim lifts it
+            return {}
+        out: dict[str, frozenset[str]] = {}
+        for measure_id, claims in exemptible.items():
+            usable = frozenset(
+                c for c in claims
+                if c in programs
+                and (programs[c].partners is None or origin in programs[c].partners)
+            )  # fmt: skip
+            if usable:
+                out[measure_id] = usable
+        return out
 
     def __hash__(self) -> int:
         return id(self)
