@@ -47,7 +47,8 @@ def test_122_window_is_inclusive_of_its_last_day(quote):
 
 
 def test_122_not_stacked_on_full_value_232(quote):
-    q = quote("8708.29.51.60", "DE", "1000", IN_122)
+    # Brazil: no auto-parts deal (EU, JP, KR parts take the 15% all-in headings instead)
+    q = quote("8708.29.51.60", "BR", "1000", IN_122)
     assert by_program(q) == {"base": ["8708.29.51"], "section232": ["9903.94.05"]}
     assert any("not stacked on 9903.94.05" in w for w in q.warnings)
     assert q.duty == Decimal("275.00")  # 2.5% + 25%
@@ -84,9 +85,10 @@ def test_copper_content_missing_is_not_zero(quote):
 def test_april_2026_annex_replaces_content_rate(quote):
     q = quote("7411.10.50.00", "CN", "120", METALS_ANNEX)
     assert by_program(q)["section232"] == ["9903.82.02"]
-    assert amount(q, "9903.82.02") == Decimal("60.00")  # 50% of full value (Yale's reading)
+    assert amount(q, "9903.82.02") == Decimal("60.00")  # 50% of full value (note 16(c))
     assert "section122" not in by_program(q)
-    assert any("Yale" in w for w in q.warnings)
+    # rate and coverage now read from the heading text and U.S. note 16(c) (rev. 6)
+    assert not any("Yale" in w for w in q.warnings)
 
 
 def test_pf_freeze_keeps_301_but_overriding_232_applies_now(quote, tariff):
