@@ -122,3 +122,23 @@ def test_an_8_digit_subheading_printed_only_as_its_single_statistical_line(
     line, _ = schedule.line(code, date(2026, 3, 1))
     assert line.code.digits == HtsCode.parse(code).digits + "00"
     assert line.has_rates
+
+
+def test_nearest_keeps_goods_codes_and_chapter_99_apart(schedule: Schedule) -> None:
+    revision = schedule.revision_on(date(2026, 3, 1))
+    # 9999 is no heading of chapter 99: a mistyped goods code gets goods codes, never 9903
+    goods = revision.nearest("9999.99.99")
+    assert goods and not [c for c in goods if c.chapter == "99"]
+    # a mistyped 9903 code gets 9903 codes
+    special = revision.nearest("9903.99.99")
+    assert special and all(c.digits.startswith("9903") for c in special)
+    # an ordinary goods code: its siblings, as before
+    assert [c.dotted for c in revision.nearest("8414.30.99", 2)] == ["8414.30.80.90",
+                                                                   "8414.30.80.80"]
+
+
+def test_unknown_goods_code_error_suggests_no_chapter_99(schedule: Schedule) -> None:
+    with pytest.raises(InputError) as raised:
+        schedule.line("9999.99.99", date(2026, 3, 1))
+    reason = raised.value.problems[0].reason
+    assert "nearest valid codes" in reason and "9903" not in reason

@@ -221,14 +221,19 @@ class Revision:
     def nearest(self, code: str | HtsCode, n: int = 5) -> list[HtsCode]:
         """Up to `n` valid rate-level codes nearest to `code`: same-prefix siblings first.
 
-        Goods codes and Chapter 99 (temporary legislation, the additional-duty headings) are
-        never offered for each other: a mistyped goods code near `99` gets the nearest goods
-        codes (of chapter 97), not 9903 headings, and a mistyped 9903 code gets 9903 codes.
+        Goods codes and Chapter 99 codes (temporary legislation and the additional-duty
+        headings, which no goods are classified in) are never offered for each other. A code
+        is taken as a Chapter 99 code when its heading is one the revision has (9903...);
+        any other code, `9999.99.99` included, as a goods code, which gets the nearest goods
+        codes (chapter 97 for `9999.99.99`), never 9903 headings.
         """
         digits = code.digits if isinstance(code, HtsCode) else _digits_of(code)
         if not digits:
             return []
-        special = digits.startswith("99")
+        heading = digits[:4]
+        at = bisect.bisect_left(self._codes, heading)
+        special = (heading.startswith("99") and at < len(self._codes)
+                   and self._codes[at].startswith(heading))
         target = int(digits.ljust(10, "0")[:10])
 
         def distance(c: str) -> tuple[int, str]:
