@@ -8,27 +8,30 @@ object, the scriptable contract in docs/duty.md) or a Rich table. Bad input rais
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from zonekeeper.cli.app import app
-from zonekeeper.duty.entry import EntryQuote, quote_entry
+from zonekeeper.duty.entry import EntryQuote, line_problems, quote_entry
 from zonekeeper.duty.quote import MODES, LineItem, LineQuote
 from zonekeeper.duty.serialize import entry_json, money, quote_json
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.entry_lines import parse_entry_lines, parse_pairs
-from zonekeeper.money import parse_decimal
+from zonekeeper.money import ZERO, parse_decimal
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.fees import read_fees_csv
 from zonekeeper.tariff.measures import AdcvdCase
 from zonekeeper.tariff.units import unit_key
+
+T = TypeVar("T")
 
 duty_app = typer.Typer(help="Duty quotes: every component with its source, plus MPF/HMF.")
 app.add_typer(duty_app, name="duty")
@@ -129,32 +132,64 @@ def quote(
     quantities, problems = _quantities(list(ctx.args))
     contents: dict[str, Decimal] = {}
     cases: list[AdcvdCase] = []
-    try:
-        for text in content or []:
+    for text in content or []:
+        try:
             contents.update(parse_pairs(text, "content"))
-    except ValueError as error:
-        problems.append(Problem(str(error), field="content"))
-    try:
-        for text in adcvd or []:
+        except ValueError as error:
+            problems.append(Problem(str(error), field="content"))
+    for text in adcvd or []:
+        try:
             pairs = parse_pairs(text, "AD/CVD case")
             cases += [AdcvdCase(c, p, AdcvdCase.infer_kind(c)) for c, p in pairs.items()]
-    except ValueError as error:
-        problems.append(Problem(str(error), field="adcvd"))
-    try:
-        amount = _decimal(value, "value")
-        when = _date(on)
-        frozen_on = _date(frozen, "frozen-on") if frozen else None
-    except InputError as error:
-        raise InputError([*problems, *error.problems]) from None
+        except ValueError as error:
+            problems.append(Problem(str(error), field="adcvd"))
+    amount = _collect(problems, lambda: _decimal(value, "value"))
+    when = _collect(problems, lambda: _date(on))
+    frozen_on = _collect(problems, lambda: _date(frozen, "frozen-on")) if frozen else None
+    tariff = _tariff(fees)
+    item = LineItem(hts, origin, amount if amount is not None else ZERO, quantities, spi,
+                    mode.lower() if mode else None, contents, tuple(cases))  # fmt: skip
     if problems:
-        raise InputError(problems)
-    item = LineItem(hts, origin, amount, quantities, spi, mode.lower() if mode else None,
-                    contents, tuple(cases))  # fmt: skip
-    entry = quote_entry(_tariff(fees), [item], when, frozen_on=frozen_on)
+        # Check the line too, so one run lists every problem: against the dates given, or
+        # (a date being bad) the latest loaded revision.
+        latest = tariff.schedule.revisions[-1].effective if tariff.schedule.revisions else None
+        check_on = when or latest
+        if check_on is not None:
+            found = line_problems(tariff, item, check_on, frozen_on=frozen_on)
+            if amount is None:  # the value is reported as unparsable already
+                found = [p for p in found if p.field != "value"]
+            problems.extend(p for p in found if p not in problems)
+        raise InputError(_as_options(problems))
+    assert when is not None
+    try:
+        entry = quote_entry(tariff, [item], when, frozen_on=frozen_on)
+    except InputError as error:
+        raise InputError(_as_options(error.problems)) from None
     if as_json:
         typer.echo(json.dumps(quote_json(entry), indent=2))
     else:
         _print_entry(entry)
+
+
+# The option each field of a one-line quote comes from, so that every problem names it.
+_OPTIONS = {
+    "hts": "--hts", "origin": "--origin", "value": "--value", "date": "--date",
+    "spi": "--spi", "mode": "--mode", "qty": "--qty", "quantity": "--qty",
+    "content": "--content", "adcvd": "--adcvd", "frozen-on": "--frozen-on",
+}  # fmt: skip
+
+
+def _as_options(problems: Iterable[Problem]) -> list[Problem]:
+    return [replace(p, field=_OPTIONS.get(p.field or "", p.field)) for p in problems]
+
+
+def _collect(problems: list[Problem], parse: Callable[[], T]) -> T | None:
+    """Run one option's parser; its InputError joins `problems` instead of stopping the run."""
+    try:
+        return parse()
+    except InputError as error:
+        problems.extend(error.problems)
+        return None
 
 
 @duty_app.command("entry")
@@ -187,11 +222,11 @@ def entry(
         _print_entry(quoted)
 
 
-def _print_line(console: Console, number: int, line: LineQuote) -> None:
+def _print_line(console: Console, label: str, line: LineQuote) -> None:
     item = line.item
     title = (
-        f"Line {number}: HTS {line.hts} from {item.origin}, value ${item.value:,.2f} "
-        f"({line.revision}, {line.column})"
+        f"{label[0].upper()}{label[1:]}: HTS {line.hts} from {item.origin}, "
+        f"value ${item.value:,.2f} ({line.revision}, {line.column})"
     )
     table = Table(title=title, title_justify="left", show_lines=False)
     for column in ("program", "heading", "rate", "basis", "amount"):
@@ -211,7 +246,7 @@ def _print_line(console: Console, number: int, line: LineQuote) -> None:
 def _print_entry(entry: EntryQuote) -> None:
     console = Console(soft_wrap=False)
     for number, line in enumerate(entry.lines, start=1):
-        _print_line(console, number, line)
+        _print_line(console, entry.where(number), line)
     fees = Table(title=f"Entry on {entry.on.isoformat()}", title_justify="left")
     for column in ("item", "rate", "basis", "amount", "how"):
         fees.add_column(column, justify="right" if column == "amount" else "left")
@@ -223,8 +258,11 @@ def _print_entry(entry: EntryQuote) -> None:
     console.print(fees)
     for fee in (entry.mpf, entry.hmf):
         console.print(f"  [dim]{fee.fee}[/dim]: {fee.source}", highlight=False)
-    warnings = dict.fromkeys(
-        [w for line in entry.lines for w in line.warnings] + list(entry.warnings)
-    )
-    for warning in warnings:
-        console.print(f"[yellow]warning[/yellow]: {warning}")
+    many = len(entry.lines) > 1
+    for number, line in enumerate(entry.lines, start=1):
+        where = f"{entry.where(number)}, HTS {line.hts}: " if many else ""
+        for warning in line.warnings:
+            console.print(f"[yellow]warning[/yellow]: {where}{warning}", highlight=False)
+    for warning in entry.warnings:
+        prefix = "entry: " if many else ""
+        console.print(f"[yellow]warning[/yellow]: {prefix}{warning}", highlight=False)

@@ -12,15 +12,20 @@ and so is the entry total; it is never silently taken from another year.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
-from zonekeeper.duty.quote import LineItem, LineQuote, quote_line
+from zonekeeper.duty.quote import LineItem, LineQuote, content_keys_used, quote_line, validate_item
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import ZERO, cents
 from zonekeeper.tariff import Tariff
+from zonekeeper.tariff.countries import parse_country
+from zonekeeper.tariff.measures import Program
+from zonekeeper.tariff.rate_parser import parse_rate, parse_special
+from zonekeeper.tariff.units import UNITS
 
 # Below this value an entry may be informal, which pays a flat MPF (19 CFR 24.23(b)(1)(ii);
 # 19 CFR 143.21(a)).
@@ -52,6 +57,13 @@ class EntryQuote:
     total: Decimal | None
     warnings: tuple[str, ...]
     on: date
+    rows: tuple[int, ...] = ()  # the source row of each line (entry CSV), when read from one
+
+    def where(self, number: int) -> str:
+        """`line 2` or `line 2 (row 3)`: how a message names line `number` (1-based)."""
+        if self.rows and len(self.rows) == len(self.lines):
+            return f"line {number} (row {self.rows[number - 1]})"
+        return f"line {number}"
 
     @property
     def revisions(self) -> tuple[str, ...]:
@@ -117,16 +129,25 @@ def quote_entry(
     quotes: list[LineQuote] = []
     found: list[Problem] = list(problems)
     for index, item in enumerate(items):
+        line_found: list[Problem] = []
         try:
-            quotes.append(quote_line(tariff, item, on, frozen_on=frozen_on))
+            quoted = quote_line(tariff, item, on, frozen_on=frozen_on)
         except InputError as error:
+            line_found = line_problems(tariff, item, on, frozen_on=frozen_on) or list(
+                error.problems
+            )
+        else:
+            line_found = content_problems(tariff, item.content)
+            if not line_found:
+                quotes.append(_with_unused_content(tariff, quoted, on, frozen_on))
+        if line_found:
             if rows is not None:
                 row: int | None = rows[index]
             else:
                 row = None if len(items) == 1 else index + 1
             found.extend(
                 Problem(p.reason, p.file or file, p.row if p.row is not None else row, p.field)
-                for p in error.problems
+                for p in line_found
             )
     if found:
         raise InputError(sorted(found, key=lambda p: p.row or 0))
@@ -151,4 +172,121 @@ def quote_entry(
     total = None
     if duty is not None and mpf.amount is not None and hmf.amount is not None:
         total = duty + mpf.amount + hmf.amount
-    return EntryQuote(tuple(quotes), duty, mpf, hmf, total, tuple(warnings), on)
+    return EntryQuote(tuple(quotes), duty, mpf, hmf, total, tuple(warnings), on,
+                      tuple(rows) if rows is not None else ())  # fmt: skip
+
+
+def line_problems(
+    tariff: Tariff, item: LineItem, on: date, *, frozen_on: date | None = None
+) -> list[Problem]:
+    """Every problem with one line, each naming its field (empty: the line can be quoted).
+
+    `quote_line` stops at the first stage that fails (the item, then the HTS code, the SPI,
+    the quantities); this runs every stage so that a user sees all problems at once. The
+    quantities a rate needs are checked only when the HTS, origin and SPI are good, since
+    they decide which rate applies.
+    """
+    problems: list[Problem] = []
+    try:
+        validate_item(item)
+    except InputError as error:
+        problems.extend(error.problems)
+    origin_ok = not any(p.field == "origin" for p in problems)
+    line_ok = False
+    try:
+        tariff.schedule.line(item.hts, frozen_on or on)
+        line_ok = True
+    except InputError as error:
+        problems.extend(error.problems)
+    except CannotCompute:
+        pass  # no revision for the date: the quote reports it as cannot compute
+    spi_ok = True
+    if item.spi:
+        try:
+            tariff.programs.get(item.spi)
+        except InputError as error:
+            problems.extend(error.problems)
+            spi_ok = False
+    problems.extend(content_problems(tariff, item.content))
+    if line_ok and origin_ok and spi_ok:
+        probe = LineItem(
+            item.hts, parse_country(item.origin), max(item.value, ZERO),
+            {unit: abs(q) for unit, q in item.quantities.items() if unit in UNITS},
+            item.spi, None, {}, item.adcvd,
+        )  # fmt: skip
+        try:
+            quote_line(tariff, probe, on, frozen_on=frozen_on)
+        except InputError as error:
+            problems.extend(error.problems)
+    return list(dict.fromkeys(problems))
+
+
+@lru_cache(maxsize=4)
+def known_content_keys(tariff: Tariff) -> frozenset[str]:
+    """Every content key a rate of a loaded revision or a Chapter 99 measure can levy on."""
+    keys: set[str] = set()
+    for revision in tariff.schedule.revisions:
+        for column, text, _digits in revision.rate_texts():
+            rates = list(parse_special(text).rates()) if column == "special" else [parse_rate(text)]
+            for rate in rates:
+                keys |= rate.needs
+                if rate.cap_key is not None:
+                    keys.add(rate.cap_key)
+    for measure in tariff.measures.measures:
+        keys |= measure.rate.needs
+    return frozenset(key for key in keys if key not in UNITS)
+
+
+def _known_key(key: str, known: frozenset[str]) -> bool:
+    """A known key, or a content quantity in another unit of a known one (`copper_t`)."""
+    if key in known:
+        return True
+    subject, _, unit = key.rpartition("_")
+    return bool(subject) and unit in UNITS and any(
+        k.startswith(f"{subject}_") and k[len(subject) + 1 :] in UNITS for k in known
+    )
+
+
+def content_problems(tariff: Tariff, content: Mapping[str, Decimal]) -> list[Problem]:
+    """A content kind no rate or measure knows is a typo to report, not a value to ignore."""
+    if not content:
+        return []
+    known = known_content_keys(tariff)
+    unknown = [key for key in content if not _known_key(key, known)]
+    if not unknown:
+        return []
+    metals = sorted({m.content_key for m in tariff.measures.measures if m.content_key})
+    return [
+        Problem(
+            f"unknown content kind {key!r}: known kinds are the metals of Section 232 "
+            f"({', '.join(metals)}) and the content keys of the rates: "
+            f"{', '.join(sorted(known - set(metals)))}",
+            field="content",
+        )
+        for key in unknown
+    ]
+
+
+def _with_unused_content(
+    tariff: Tariff, quote: LineQuote, on: date, frozen_on: date | None
+) -> LineQuote:
+    """Warn of each content value given that no rate or measure of the line reads."""
+    item = quote.item
+    if not item.content or not quote.revision:
+        return quote
+    used = content_keys_used(tariff, item, on, frozen_on=frozen_on)
+    unused = [key for key in item.content if key not in used]
+    if not unused:
+        return quote
+    base = next((c for c in quote.components if c.program is Program.BASE), None)
+    rate = f"{quote.column} rate {base.rate!r}" if base is not None else f"{quote.column} rate"
+    measures = [c.heading for c in quote.components
+                if c.program not in (Program.BASE, Program.ADCVD)]  # fmt: skip
+    applying = ", ".join(measures) if measures else "none"
+    notes = tuple(
+        f"content {key}={item.content[key]} was not used: neither the {rate} of "
+        f"{quote.hts} nor the Chapter 99 measures applying on {on.isoformat()} "
+        f"({applying}) are levied on {key.replace('_', ' ')} content"
+        for key in unused
+    )
+    return replace(quote, warnings=quote.warnings + notes)

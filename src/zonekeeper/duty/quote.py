@@ -138,7 +138,9 @@ def _base_rate(
             )
         return line.column2, "Column 2", None
     if item.spi:
-        decision = tariff.programs.decide(item.spi, item.origin, on, line.special, code)
+        decision = tariff.programs.decide(
+            item.spi, item.origin, on, line.special, code, general=line.general
+        )
         warnings.extend(decision.warnings)
         if decision.rate is not None:
             return decision.rate, f"Special ({decision.spi})", decision.spi
@@ -153,7 +155,9 @@ def _check_quantities(plan: _Plan, item: LineItem) -> None:
         raise InputError(
             Problem(
                 f"HTS {plan.code} rate {plan.rate.text!r} needs the quantity in "
-                f"{', '.join(missing)} (e.g. --qty 12 {missing[0]})",
+                f"{', '.join(missing)} (e.g. "
+                f"{' '.join(f'--qty 12 {unit}' for unit in missing)}; in an entry CSV: "
+                f"{', '.join(f'qty_{unit}' for unit in missing)})",
                 field="quantity",
             )
         )
@@ -392,6 +396,24 @@ def quote_line(
         column=column,
         pf_required=pf_reasons,
     )
+
+
+def content_keys_used(
+    tariff: Tariff, item: LineItem, on: date, *, frozen_on: date | None = None
+) -> frozenset[str]:
+    """The content keys the line's base rate and applicable measures can use (what a quote
+    of `item` reads from `item.content`); empty when the line cannot be classified."""
+    spi = item.spi.strip().upper() if item.spi else None
+    try:
+        plan = _plan(tariff, item.hts, item.origin, spi, on, frozen_on)
+    except CannotCompute:
+        return frozenset()
+    used = set(plan.needs) | set(plan.metal_keys)
+    if plan.rate.cap_key is not None:
+        used.add(plan.rate.cap_key)
+    for measure in plan.measures:
+        used |= measure.rate.needs
+    return frozenset(used)
 
 
 def _automatic(reason: str) -> str:

@@ -73,6 +73,12 @@ _ALIASES: Mapping[str, str] = {
     "carat": "carat", "carats": "carat",
     "line/gross": "line_gross", "line/ gross": "line_gross", "gr.lines": "line_gross",
     "gr. lines": "line_gross",
+    "degree": "degrees", "deg": "degrees", "deg.": "degrees", "°": "degrees",
+    "polarity": "degrees", "polarimeter degrees": "degrees",
+    "pf liter": "pf_liter", "pf liters": "pf_liter", "proof litre": "pf_liter",
+    "proof litres": "pf_liter",
+    "doz. pr.": "doz_pr", "doz pr": "doz_pr", "doz prs": "doz_pr", "dozen pairs": "doz_pr",
+    "clean kilograms": "clean_kg",
 }
 
 # Exact conversions to a base unit within a dimension: unit -> (base unit, factor).
@@ -101,9 +107,16 @@ def _squeeze(text: str) -> str:
 
 
 def unit_key(text: str) -> str | None:
-    """The canonical key of a unit as written in a rate or Unit of Quantity; None if unknown."""
+    """The canonical key of a unit as written in a rate, a Unit of Quantity or by a user;
+    None if unknown. Every key of `UNITS` is accepted as itself (`degrees`, `pf_liter`,
+    `doz_pr`, `clean_kg`, ...), with `-` or a space for `_` too, so that the unit an error
+    message names can be typed back as it is."""
     squeezed = _squeeze(text)
-    return _ALIASES.get(squeezed) or _ALIASES.get(squeezed.replace(" ", ""))
+    found = _ALIASES.get(squeezed) or _ALIASES.get(squeezed.replace(" ", ""))
+    if found is not None:
+        return found
+    slug = re.sub(r"[\s\-]+", "_", squeezed)
+    return slug if slug in UNITS else None
 
 
 def quantity_unit_key(text: str) -> str:
