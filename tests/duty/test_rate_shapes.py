@@ -87,7 +87,8 @@ def test_unilateral_program_cannot_verify_beneficiary(quote):
 
 
 def test_spi_without_special_rate_refused(quote):
-    q = quote("8414.30.80", "AU", "100", AFTER_122, spi="AU")
+    # 0402.10.10.00 (3.3c/kg) prints Special rates for A+, BH, CL, ... but not for AU.
+    q = quote("0402.10.10.00", "AU", "100", AFTER_122, spi="AU", quantities={"kg": Decimal(50)})
     assert q.column == "General"
     assert any("no Special rate" in w for w in q.warnings)
 

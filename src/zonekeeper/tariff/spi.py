@@ -88,14 +88,33 @@ class PreferencePrograms:
         return found
 
     def decide(
-        self, spi: str, origin: str, on: date, special: Mapping[str, Rate], line_code: str
+        self,
+        spi: str,
+        origin: str,
+        on: date,
+        special: Mapping[str, Rate],
+        line_code: str,
+        general: Rate | None = None,
     ) -> SpiDecision:
-        """Grant or refuse a claim of `spi` for goods of `origin` entered on `on`."""
+        """Grant or refuse a claim of `spi` for goods of `origin` entered on `on`.
+
+        Where the General rate is already Free, USITC prints no Special column, yet a claim
+        still matters: measures exempt qualifying goods (USMCA-originating auto parts from
+        Section 232, proclamation of 2025-03-26 cl. 3). Such a claim is granted at the Free
+        General rate when the origin qualifies, with a note that it changes no base duty.
+        """
         program = self.get(spi)
         code = program.code
         if program.ended is not None and on > program.ended:
             return SpiDecision(code, None, f"SPI {code}: {program.ended_reason}")
         rate = special.get(code)
+        free_anyway: list[str] = []
+        if rate is None and general is not None and general.is_free and not special:
+            rate = general
+            free_anyway.append(
+                f"SPI {code}: HTS {line_code} is Free under the General rate; the claim "
+                "changes no base duty but counts for measures that exempt qualifying goods"
+            )
         if rate is None:
             return SpiDecision(
                 code, None, f"SPI {code}: HTS {line_code} has no Special rate for {code}"
@@ -108,7 +127,7 @@ class PreferencePrograms:
                 f"SPI {code} ({program.name}): origin {origin} is not a party "
                 f"(parties: {partners})",
             )
-        warnings: list[str] = []
+        warnings: list[str] = free_anyway
         if code in _SECTORAL:
             warnings.append(
                 f"SPI {code} ({program.name}) is country-neutral: the article must meet the "
