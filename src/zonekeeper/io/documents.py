@@ -494,14 +494,14 @@ def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "") -> bytes:
     for s in e["summaries"]:
         story.append(Paragraph(
             f"Entry summary {s['sequence']}: {s['lines']} lines, foreign value "
-            f"${s['foreign_value']}, duty {s['duty'] or 'cannot compute'}, "
+            f"${s['foreign_value']}, duty {_usd(s['duty'])}, "
             f"MPF ${s['mpf']['amount']} — {escape(s['mpf']['derivation'])}",
             styles["BodyText"],
         ))
     single = e["single_entries"]
     story.append(Paragraph(
-        f"<b>Duty ${e['duty'] or 'cannot compute'} + MPF ${e['mpf']} = total "
-        f"${e['total'] or 'cannot compute'}</b>. {escape(e['hmf_note'])}.",
+        f"<b>Duty {_usd(e['duty'])} + MPF ${e['mpf']} = total "
+        f"{_usd(e['total'])}</b>. {escape(e['hmf_note'])}.",
         styles["BodyText"],
     ))
     story.append(Paragraph(
@@ -526,3 +526,8 @@ def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "") -> bytes:
     )
     doc.build(story)
     return out.getvalue()
+
+
+def _usd(amount: str | None) -> str:
+    """A dollar amount, or why there is none (a line that cannot be priced), never '$0'."""
+    return "cannot compute (see the lines)" if amount is None else f"${amount}"
