@@ -190,3 +190,36 @@ def test_unknown_statistical_suffix_is_a_loud_note(files: Path, zk):
     assert r.returncode == 0, r.stderr
     notes = json.loads(r.stdout)["notes"]
     assert any("E1 line 1 (row 2)" in n and "4202.92.31.99" in n for n in notes), notes
+
+
+def test_claim_refuses_an_edited_plan_and_writes_nothing(files: Path, zk):
+    r = zk("drawback", "plan", "--imports", "imp.csv", "--exports", "exp.csv", "--out",
+           "plan.json", cwd=files)
+    assert r.returncode == 0, r.stderr
+    plan = json.loads((files / "plan.json").read_text())
+    plan["designations"][0]["refund"] = "99999.00"
+    plan["designations"].append(dict(plan["designations"][0]))
+    (files / "edited.json").write_text(json.dumps(plan))
+    r = zk("drawback", "claim", "edited.json", "--out", "claim", cwd=files)
+    assert r.returncode == 2
+    assert "edited.json:digest: edited since it was planned" in r.stderr
+    assert "re-run drawback plan" in r.stderr
+    assert not (files / "claim").exists()
+
+
+def test_claim_rechecks_against_imports_and_earlier_claims(files: Path, zk):
+    r = zk("drawback", "plan", "--imports", "imp.csv", "--exports", "exp.csv", "--out",
+           "plan.json", cwd=files)
+    assert r.returncode == 0, r.stderr
+    r = zk("drawback", "claim", "plan.json", "--out", "ok", "--imports", "imp.csv", cwd=files)
+    assert r.returncode == 0, r.stderr
+    # A claim filed since (not known when planning) designated 8 of E1 line 1.
+    (files / "claimed.csv").write_text("entry_no,line,quantity,claim_no\nE1,1,8,OLD-1\n")
+    r = zk("drawback", "claim", "plan.json", "--out", "claim", "--imports", "imp.csv",
+           "--claimed", "claimed.csv", cwd=files)
+    assert r.returncode == 2
+    assert "plan.json:row" in r.stderr and "190.51(a)(3)" in r.stderr
+    assert not (files / "claim").exists()
+    r = zk("drawback", "claim", "plan.json", "--out", "claim", "--claimed", "claimed.csv",
+           cwd=files)
+    assert r.returncode == 2 and "--claimed needs --imports" in r.stderr

@@ -23,7 +23,8 @@ from rich.table import Table
 from zonekeeper.cli.app import app
 from zonekeeper.drawback.adapters import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
 from zonekeeper.drawback.alerts import claim_window_alerts, notice_alerts
-from zonekeeper.drawback.claim import build_claim
+from zonekeeper.drawback.amounts import line_bases
+from zonekeeper.drawback.claim import build_claim, check_against_imports
 from zonekeeper.drawback.measures import Component
 from zonekeeper.drawback.plan import Method, build_plan
 from zonekeeper.drawback.records import ClaimType, Export, ImportLine
@@ -202,9 +203,8 @@ def plan_command(
         # The core's only input problems are over-designations in the claimed file.
         raise InputError([replace(p, file=p.file or str(claimed)) for p in error.problems]
                          ) from None
-    data = plan_to_json(plan)
     notes += _statistical_notes(imp, tariff.schedule)
-    data["notes"] = notes + sorted(descriptions.notes | estimator.notes) + data["notes"]
+    data = plan_to_json(plan, extra_notes=notes + sorted(descriptions.notes | estimator.notes))
     text = json.dumps(data, indent=2) + "\n"
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -247,10 +247,33 @@ def claim_command(
     claimant: Annotated[str, typer.Option("--claimant")] = "",
     port: Annotated[str, typer.Option("--port")] = "",
     entry_no: Annotated[str, typer.Option("--entry-no", help="Drawback entry number.")] = "",
+    imports: Annotated[Path | None, typer.Option(
+        "--imports", help="Re-check the designations against these import lines.")] = None,
+    claimed: Annotated[Path | None, typer.Option(
+        "--claimed", help="Earlier claims' designations (with --imports).")] = None,
 ) -> None:
-    """Write the claim: header and lines (CSV, JSON) and a summary (Markdown, HTML)."""
-    plan = read_plan(plan_file)
-    schedule = ScheduleDescriptions(Tariff.default().schedule)
+    """Write the claim: header and lines (CSV, JSON) and a summary (Markdown, HTML).
+
+    The plan must be as `drawback plan` wrote it (digest) and consistent with itself
+    (`claim.check_plan`). With --imports (and --claimed), each designated line is checked
+    against its quantity less earlier claims (190.51(a)(3)) and its refund per unit.
+    """
+    if claimed is not None and imports is None:
+        raise InputError(Problem("--claimed needs --imports", field="--claimed"))
+    tariff = Tariff.default()
+    if imports is None:
+        plan = read_plan(plan_file)
+    else:
+        plan, imp, prior = _gather(
+            lambda: read_plan(plan_file),
+            lambda: read_imports(imports, _classifier(tariff), _hts_check(tariff.schedule)),
+            lambda: read_claimed(claimed) if claimed else (),
+        )
+        bases = line_bases(imp, plan.claim, MeasureBookPolicy(tariff))
+        problems = check_against_imports(plan, imp, prior, bases)
+        if problems:
+            raise InputError([replace(p, file=str(plan_file)) for p in problems])
+    schedule = ScheduleDescriptions(tariff.schedule)
     texts: dict[str, str] = {}
     for d in plan.designations:
         if d.import_hts not in texts:

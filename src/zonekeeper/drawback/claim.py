@@ -11,12 +11,16 @@ to the exports it is designated against.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
-from zonekeeper.drawback.plan import Designation, Plan
-from zonekeeper.drawback.records import ClaimType
+from zonekeeper.drawback.amounts import LineBasis
+from zonekeeper.drawback.plan import Designation, Plan, demand_key
+from zonekeeper.drawback.records import ClaimType, ImportLine, PriorDesignation
+from zonekeeper.drawback.rules import unit_of
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.money import CENT
 
 CERT_UNUSED = (
     "The undersigned hereby certifies that the exported or destroyed merchandise herein "
@@ -91,11 +95,131 @@ def certifications(claim: ClaimType, destroyed_only: bool) -> tuple[str, ...]:
     return tuple(out)
 
 
+def check_plan(plan: Plan) -> list[Problem]:
+    """Every inconsistency of a plan with itself; [] when it can be claimed as it stands.
+
+    A plan read back from a file must still be what `build_plan` made: each designation a
+    positive quantity (190.51(a)(2)(viii)) of a named import line against a named export,
+    in a known unit; its refund the quantity times the refund per unit rounded down to the
+    cent (190.51(b)(1): never above 99%); its components summing to it (190.51(a)(2)(vii));
+    the refunds summing to the plan's; and no import line or demand designated beyond the
+    quantity the plan recorded for it (190.51(a)(3): a quantity is designated only once).
+    Problems carry the designation's number (first = 1) as the row.
+    """
+    out: list[Problem] = []
+    by_import: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    by_demand: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    for n, d in enumerate(plan.designations, start=1):
+        def bad(field: str, reason: str, n: int = n) -> None:
+            out.append(Problem(reason, row=n, field=field))
+
+        if not d.import_entry.strip():
+            bad("import_entry", "blank")
+        if d.import_line < 1:
+            bad("import_line", f"must be 1 or more: {d.import_line}")
+        if not d.export_ref.strip():
+            bad("export_ref", "blank")
+        if unit_of(d.unit) is None:
+            bad("unit", f"unknown unit of measure {d.unit!r}")
+        if d.quantity <= 0:
+            bad("quantity", f"must be greater than 0: {d.quantity}")
+        if d.refund_per_unit < 0:
+            bad("refund_per_unit", f"must be at least 0: {d.refund_per_unit}")
+        expected = (d.quantity * d.refund_per_unit).quantize(CENT, rounding=ROUND_DOWN)
+        if d.refund != expected:
+            bad("refund", f"{d.refund} is not quantity {d.quantity} x refund per unit "
+                          f"{d.refund_per_unit} rounded down to the cent ({expected})")
+        parts = sum(d.components.values(), Decimal(0))
+        if parts != d.refund:
+            bad("components", f"sum to {parts}, not the refund {d.refund}")
+        by_import[(d.import_entry, d.import_line)] += d.quantity
+        by_demand[demand_key(d.export_ref, d.production_ref, d.export_hts)] += d.quantity
+    total = sum((d.refund for d in plan.designations), Decimal(0))
+    if total != plan.refund:
+        out.append(Problem(f"{plan.refund} is not the sum of the designations' refunds "
+                           f"({total})", field="refund"))
+    for (entry, line), qty in by_import.items():
+        limit = plan.available.get((entry, line))
+        if limit is None:
+            out.append(Problem(f"entry {entry} line {line} is designated but the plan records "
+                               "no quantity available for it", field="available"))
+        elif qty > limit:
+            out.append(Problem(f"entry {entry} line {line} designated {qty}, more than the "
+                               f"{limit} it had left (190.51(a)(3))", field="quantity"))
+    for key, qty in by_demand.items():
+        need = plan.demand_quantity.get(key)
+        what = f"export {key[0]}" + (f" run {key[1]} input {key[2]}" if key[1] else "")
+        if need is None:
+            out.append(Problem(f"{what} is designated against but the plan records no "
+                               "quantity for it", field="demand_quantity"))
+        elif qty > need:
+            out.append(Problem(f"{what} has {qty} designated against it, more than its "
+                               f"quantity {need}", field="quantity"))
+    return out
+
+
+def check_against_imports(
+    plan: Plan,
+    imports: Sequence[ImportLine],
+    prior: Sequence[PriorDesignation],
+    bases: Mapping[tuple[str, int], LineBasis],
+) -> list[Problem]:
+    """The plan's designations against the import lines and the earlier claims.
+
+    Each designated line must be among `imports`, with the plan's date and HTS; its total
+    designated quantity may not exceed its quantity less what `prior` claims designated
+    (190.51(a)(3): no import quantity designated twice across claims); and no designation
+    may refund more per unit than 99% of the line's eligible duties, taxes and fees
+    (`bases`, 190.51(b)). Rows are the designations' numbers.
+    """
+    out: list[Problem] = []
+    lines = {imp.key: imp for imp in imports}
+    claimed: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    for p in prior:
+        claimed[(p.entry_no, p.line)] += p.quantity
+    total: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    first: dict[tuple[str, int], int] = {}
+    for n, d in enumerate(plan.designations, start=1):
+        key = (d.import_entry, d.import_line)
+        line = lines.get(key)
+        if line is None:
+            out.append(Problem(f"entry {key[0]} line {key[1]} is not among the imports given",
+                               row=n, field="import_entry"))
+            continue
+        first.setdefault(key, n)
+        total[key] += d.quantity
+        if line.import_date != d.import_date or line.hts != d.import_hts:
+            out.append(Problem(f"entry {key[0]} line {key[1]}: the plan says imported "
+                               f"{d.import_date} under {d.import_hts}, the imports file "
+                               f"{line.import_date} under {line.hts}", row=n,
+                               field="import_hts"))
+        own = bases[key].refund_per_unit
+        if d.refund_per_unit > own:
+            out.append(Problem(f"refund per unit {d.refund_per_unit} exceeds {own}, 99% of "
+                               f"what entry {key[0]} line {key[1]} paid per unit "
+                               "(190.51(b))", row=n, field="refund_per_unit"))
+    for key, qty in total.items():
+        left = lines[key].quantity - claimed[key]
+        if qty > left:
+            out.append(Problem(
+                f"entry {key[0]} line {key[1]}: {qty} designated, but only {left} of its "
+                f"{lines[key].quantity} is left after earlier claims ({claimed[key]}); an "
+                "import quantity is designated only once (190.51(a)(3))",
+                row=first[key], field="quantity"))
+    return out
+
+
 def build_claim(
     plan: Plan, *, claimant: str = "", port: str = "", drawback_entry: str = "",
     descriptions: Mapping[str, str] | None = None,
 ) -> Claim:
-    """The claim of `plan` (header and lines), totals summed from the designations."""
+    """The claim of `plan` (header and lines), totals summed from the designations.
+
+    Refuses (`InputError`) a plan that `check_plan` finds inconsistent.
+    """
+    problems = check_plan(plan)
+    if problems:
+        raise InputError(problems)
     by_component: dict[str, Decimal] = defaultdict(Decimal)
     lines: list[ClaimLine] = []
     for n, d in enumerate(plan.designations, start=1):

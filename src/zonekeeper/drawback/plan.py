@@ -86,10 +86,21 @@ class Plan:
     stats: Mapping[str, int] = field(default_factory=dict)
     # Export (or input) quantity left without a designation, each with the reason.
     not_designated: tuple[str, ...] = ()
+    # What the designations may not exceed, so the plan file can be re-checked on its own
+    # (190.51(a)(3): an import quantity is designated once): the quantity each designated
+    # import line had left after earlier claims, and each designated demand's quantity by
+    # `demand_key`.
+    available: Mapping[tuple[str, int], Decimal] = field(default_factory=dict)
+    demand_quantity: Mapping[tuple[str, str, str], Decimal] = field(default_factory=dict)
 
     @property
     def uplift(self) -> Decimal:
         return self.optimal_refund - self.fifo_refund
+
+
+def demand_key(export_ref: str, production_ref: str | None, hts: str) -> tuple[str, str, str]:
+    """A designation's demand: the export, and for manufacturing the run and input code."""
+    return (export_ref, production_ref or "", hts)
 
 
 def _places(q: Decimal) -> int:
@@ -139,6 +150,7 @@ class DesignationProblem:
     notes: list[str]
     unpriced: list[str]
     refused: list[str] = field(default_factory=list)  # unpriced, but the rules refuse first
+    left: Mapping[tuple[str, int], Decimal] = field(default_factory=dict)  # after prior claims
 
 
 def prepare(
@@ -220,7 +232,7 @@ def prepare(
                          for d in demands), np.float64, len(demands))
     value = np.minimum(v_imp[arcs.imp], v_cap[arcs.dem]) if len(arcs.imp) else np.zeros(0)
     return DesignationProblem(claim, claim_date, usable, demands, bases, scale, supply, need, arcs,
-                   value, notes, unpriced, refused)
+                   value, notes, unpriced, refused, left)
 
 
 def _by_heading(imports: Sequence[ImportLine]) -> dict[str, list[ImportLine]]:
@@ -328,7 +340,23 @@ def build_plan(
                "arcs": len(arcs.imp), "classes": arcs.n_components,
                "lp_batches": solution.batches, "quantity_scale": problem.scale},
         not_designated=tuple(missing),
+        available={key: problem.left[key]
+                   for key in sorted({(d.import_entry, d.import_line) for d in chosen})},
+        demand_quantity=_demand_quantities(problem.demands, chosen),
     )
+
+
+def _demand_quantities(
+    demands: Sequence[Demand], chosen: Sequence[Designation]
+) -> dict[tuple[str, str, str], Decimal]:
+    """The quantity of each designated demand (summed when two demands share a key)."""
+    used = {demand_key(d.export_ref, d.production_ref, d.export_hts) for d in chosen}
+    out: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    for dem in demands:
+        key = demand_key(dem.export.export_ref, dem.production_ref, dem.hts)
+        if key in used:
+            out[key] += dem.quantity
+    return dict(sorted(out.items()))
 
 
 def not_designated(

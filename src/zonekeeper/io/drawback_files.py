@@ -17,20 +17,21 @@ shows them (header = row 1); in JSON the first object is row 1.
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from zonekeeper.drawback.claim import Claim, ClaimLine
+from zonekeeper.drawback.claim import Claim, ClaimLine, check_plan
 from zonekeeper.drawback.measures import Component
-from zonekeeper.drawback.plan import Designation, Method, Plan
+from zonekeeper.drawback.plan import Designation, Method, Plan, demand_key
 from zonekeeper.drawback.records import (
     ClaimType,
     Disposition,
@@ -396,9 +397,12 @@ def read_claimed(path: Path) -> tuple[PriorDesignation, ...]:
 
 # -- plans ------------------------------------------------------------------------------
 
-def plan_to_json(plan: Plan) -> dict[str, Any]:
-    """The plan as JSON: money as decimal strings, dates ISO (the CLI contract)."""
-    return {
+def plan_to_json(plan: Plan, *, extra_notes: Sequence[str] = ()) -> dict[str, Any]:
+    """The plan as JSON: money as decimal strings, dates ISO (the CLI contract).
+
+    `extra_notes` (the shell's) come before the plan's own. Sealed with its `digest`.
+    """
+    return seal_plan({
         "claim_type": plan.claim.value,
         "provision": plan.claim.provision,
         "method": plan.method.value,
@@ -414,9 +418,25 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "designations": [designation_to_json(d) for d in plan.designations],
         "unpriced": list(plan.unpriced),
         "not_designated": list(plan.not_designated),
-        "notes": list(plan.notes),
+        "notes": [*extra_notes, *plan.notes],
         "stats": dict(plan.stats),
-    }
+        "available": [{"import_entry": e, "import_line": ln, "quantity": str(q)}
+                      for (e, ln), q in plan.available.items()],
+        "demand_quantity": [{"export_ref": x, "production_ref": r or None, "hts": h,
+                             "quantity": str(q)} for (x, r, h), q in plan.demand_quantity.items()],
+    })
+
+
+def plan_digest(data: Mapping[str, Any]) -> str:
+    """SHA-256 of the plan's canonical JSON (sorted keys, no spaces), `digest` left out."""
+    content = {k: v for k, v in data.items() if k != "digest"}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def seal_plan(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The plan JSON with its `digest`: `read_plan` refuses a plan edited after sealing."""
+    return {**data, "digest": plan_digest(data)}
 
 
 def designation_to_json(d: Designation) -> dict[str, Any]:
@@ -433,6 +453,7 @@ def designation_to_json(d: Designation) -> dict[str, Any]:
         "import_hts": d.import_hts,
         "export_hts": d.export_hts,
         "refund_per_unit": str(d.refund_per_unit.quantize(Decimal("0.000001"))),
+        "refund_per_unit_exact": str(d.refund_per_unit),
         "lesser_of": d.lesser_of,
         "components": {k: fmt(v) for k, v in d.components.items()},
         "production_ref": d.production_ref,
@@ -442,14 +463,30 @@ def designation_to_json(d: Designation) -> dict[str, Any]:
 
 
 def read_plan(path: Path) -> Plan:
-    """A plan written by `plan_to_json`, checked field by field."""
+    """A plan written by `drawback plan`, checked field by field and against itself.
+
+    Refused (every problem listed) when its `digest` is missing or does not match its
+    content (edited since it was planned), or when `claim.check_plan` finds it
+    inconsistent: designation numbers are the rows.
+    """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise InputError(Problem(f"cannot read: {error.strerror}", file=str(path))) from None
     except json.JSONDecodeError as error:
         raise InputError(Problem(f"not JSON: {error.msg}", file=str(path))) from None
+    if not isinstance(data, dict):
+        raise InputError(Problem("not a drawback plan: expected a JSON object", file=str(path)))
     problems: list[Problem] = []
+    digest = data.get("digest")
+    if digest is None:
+        problems.append(Problem("no digest: not written by `drawback plan` (or written by an "
+                                "older version); re-run drawback plan", file=str(path),
+                                field="digest"))
+    elif digest != plan_digest(data):
+        problems.append(Problem("edited since it was planned (its digest does not match its "
+                                "content); re-run drawback plan", file=str(path),
+                                field="digest"))
     try:
         designations = tuple(_designation(d) for d in data["designations"])
         plan = Plan(
@@ -461,10 +498,18 @@ def read_plan(path: Path) -> Plan:
             designations=designations, notes=tuple(data.get("notes", ())),
             unpriced=tuple(data.get("unpriced", ())), stats=dict(data.get("stats", {})),
             not_designated=tuple(data.get("not_designated", ())),
+            available={(str(a["import_entry"]), int(a["import_line"])): Decimal(a["quantity"])
+                       for a in data.get("available", ())},
+            demand_quantity={
+                demand_key(str(q["export_ref"]), q.get("production_ref"), str(q["hts"])):
+                Decimal(q["quantity"]) for q in data.get("demand_quantity", ())},
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as error:
         problems.append(Problem(f"not a drawback plan: {error!r}", file=str(path)))
         raise InputError(problems) from None
+    problems += [replace(p, file=str(path)) for p in check_plan(plan)]
+    if problems:
+        raise InputError(problems)
     return plan
 
 
@@ -475,7 +520,8 @@ def _designation(d: dict[str, Any]) -> Designation:
         refund=Decimal(d["refund"]), rule=str(d["rule"]),
         import_date=date.fromisoformat(d["import_date"]),
         export_date=date.fromisoformat(d["export_date"]), import_hts=str(d["import_hts"]),
-        export_hts=str(d["export_hts"]), refund_per_unit=Decimal(d["refund_per_unit"]),
+        export_hts=str(d["export_hts"]),
+        refund_per_unit=Decimal(d.get("refund_per_unit_exact", d["refund_per_unit"])),
         lesser_of=str(d["lesser_of"]),
         components={k: Decimal(v) for k, v in d["components"].items()},
         reasons=tuple(d.get("reasons", ())), production_ref=d.get("production_ref"),
