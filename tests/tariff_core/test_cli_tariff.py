@@ -97,3 +97,86 @@ def test_bad_import_exits_2_with_file_row_and_field(tmp_path: Path) -> None:
          "2026-09-01"], capture_output=True, text=True)
     assert done.returncode == 2
     assert f"error: {path}:row 3:HTS Number: not an HTS number" in done.stderr
+
+
+def _tiny(path: Path, general: str = "1%") -> Path:
+    path.write_text(json.dumps([
+        {"htsno": "0101", "indent": "0", "description": "Live horses:", "units": [],
+         "general": "", "special": "", "other": ""},
+        {"htsno": "0101.21.00", "indent": "1", "description": "Breeding", "units": ["No."],
+         "general": general, "special": "", "other": "Free"},
+    ]), encoding="utf-8")
+    return path
+
+
+def _zonekeeper(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "zonekeeper", *args], capture_output=True,
+                          text=True)
+
+
+def test_import_on_a_taken_date_is_refused_unless_replace(tmp_path: Path) -> None:
+    path = _tiny(tmp_path / "tiny.json")
+    first = runner.invoke(app, ["tariff", "import", str(path), "--effective", "2026-09-01",
+                                "--name", "Tiny"])
+    assert first.exit_code == 0, first.output
+    again = _zonekeeper("tariff", "import", str(_tiny(tmp_path / "tiny2.json", "2%")),
+                        "--effective", "2026-09-01", "--name", "Tiny two")
+    assert again.returncode == 2
+    assert ("error: --effective: a revision is already in force from 2026-09-01 (Tiny)"
+            in again.stderr)
+    store._memo.clear()
+    listed = runner.invoke(app, ["tariff", "revisions", "--json"])
+    assert [r["name"] for r in json.loads(listed.output)][-1] == "Tiny"  # nothing changed
+    replaced = runner.invoke(app, ["tariff", "import", str(tmp_path / "tiny2.json"),
+                                   "--effective", "2026-09-01", "--name", "Tiny two",
+                                   "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+    loaded = json.loads(runner.invoke(app, ["tariff", "revisions", "--json"]).output)
+    assert [r["name"] for r in loaded if r["effective"] == "2026-09-01"] == ["Tiny two"]
+    shown = runner.invoke(app, ["tariff", "show", "0101.21.00", "--date", "2026-09-02",
+                                "--json"])
+    assert json.loads(shown.output)["general"]["text"] == "2%"
+
+
+def test_import_on_a_shipped_date_is_refused(tmp_path: Path) -> None:
+    done = _zonekeeper("tariff", "import", str(_tiny(tmp_path / "t.json")), "--effective",
+                       "2026-01-01")
+    assert done.returncode == 2
+    assert "(HTS 2026 Basic Edition)" in done.stderr and "--replace" in done.stderr
+
+
+def test_a_taken_date_is_listed_with_the_files_problems(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("HTS Number,Indent,Description,General Rate of Duty\n"
+                    "0101,0,Horses,\n0101.2X,1,Bad,5%\n", encoding="utf-8")
+    done = _zonekeeper("tariff", "import", str(path), "--effective", "2026-02-13")
+    assert done.returncode == 2
+    errors = done.stderr.strip().splitlines()
+    assert len(errors) == 2
+    assert "row 3:HTS Number" in errors[0] and "error: --effective:" in errors[1]
+
+
+def test_import_lists_rate_texts_that_do_not_parse(tmp_path: Path) -> None:
+    path = _tiny(tmp_path / "odd.json", "3¢/furlong")
+    result = runner.invoke(app, ["tariff", "import", str(path), "--effective", "2026-10-01",
+                                 "--name", "Odd"])
+    assert result.exit_code == 0, result.output
+    assert "warning: 1 rate text(s) do not parse" in result.output
+    assert "0101.21.00 general: '3¢/furlong'" in result.output
+    report = json.loads(runner.invoke(app, ["tariff", "check", "--json"]).output)
+    assert {"text": "3¢/furlong", "column": "general", "hts": "0101.21.00",
+            "revision": "Odd"} in report["unparsed"]
+
+
+def test_import_of_parsable_rates_prints_no_warning(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["tariff", "import", str(_tiny(tmp_path / "t.json")),
+                                 "--effective", "2026-10-01"])
+    assert result.exit_code == 0 and "warning" not in result.output
+
+
+def test_show_before_every_revision_exits_2_with_the_reason() -> None:
+    done = _zonekeeper("tariff", "show", "0101.21.00", "--date", "2025-01-01")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip() == (
+        "error: --date: no tariff for 2025-01-01: the earliest loaded revision "
+        "(HTS 2026 Basic Edition) is in force from 2026-01-01")

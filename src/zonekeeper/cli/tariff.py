@@ -16,8 +16,8 @@ import typer
 from rich.console import Console
 
 from zonekeeper.cli.app import app
-from zonekeeper.errors import InputError, Problem
-from zonekeeper.tariff.check import check_schedule
+from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.tariff.check import check_schedule, unparsed_in
 from zonekeeper.tariff.expressions import Rate, SpecialRates
 from zonekeeper.tariff.schedule import Revision, TariffLine, load_schedule
 from zonekeeper.tariff.store import import_revision
@@ -72,11 +72,25 @@ def import_(
     file: Annotated[Path, typer.Argument(help="USITC HTS export: CSV or JSON (may be .gz).")],
     effective: Annotated[str, typer.Option("--effective", help="In force from (YYYY-MM-DD).")],
     name: Annotated[str | None, typer.Option("--name", help="Revision name.")] = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Replace the revision(s) in force from the same date."),
+    ] = False,
 ) -> None:
-    """Validate a USITC export and add it to the tariff store as a dated revision."""
-    revision = import_revision(file, _date(effective, "--effective"), name)
+    """Validate a USITC export and add it to the tariff store as a dated revision.
+
+    A date already taken by a loaded revision is refused unless --replace. Rate texts the
+    parser cannot read are listed (not fatal): quotes on those lines say cannot compute.
+    """
+    revision = import_revision(file, _date(effective, "--effective"), name, replace=replace)
     typer.echo(f"imported {revision.name}: {len(revision)} HTS codes, in force from "
                f"{revision.effective.isoformat()}")
+    unparsed = unparsed_in(revision)
+    if unparsed:
+        typer.echo(f"warning: {len(unparsed)} rate text(s) do not parse; quotes on these "
+                   f"lines will say 'cannot compute' (see `zonekeeper tariff check`):")
+        for u in unparsed:
+            typer.echo(f"  {u.hts} {u.column}: {u.text!r}")
 
 
 @tariff_app.command("revisions")
@@ -139,7 +153,10 @@ def show(
 ) -> None:
     """Print a line: its rates, the revision in force and its description path."""
     day = _date(on, "--date") if on else date.today()
-    line, revision = load_schedule().line(code, day)
+    try:
+        line, revision = load_schedule().line(code, day)
+    except CannotCompute as error:  # no revision in force on the date: nothing to show
+        raise InputError(Problem(error.reason, field="--date")) from None
     if as_json:
         _print_json(line_json(line, revision))
         return

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from zonekeeper.tariff.codes import HtsCode
 from zonekeeper.tariff.rate_parser import parse_rate, parse_special
-from zonekeeper.tariff.schedule import Schedule
+from zonekeeper.tariff.schedule import Revision, Schedule
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,8 @@ def check_schedule(schedule: Schedule) -> CheckReport:
         kinds=tuple(sorted(kinds.items())),
         revisions=tuple(r.name for r in schedule.revisions),
     )
+
+
+def unparsed_in(revision: Revision) -> tuple[Unparsed, ...]:
+    """The rate texts of one revision the parser cannot read (what `tariff import` lists)."""
+    return check_schedule(Schedule([revision])).unparsed

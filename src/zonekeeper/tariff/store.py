@@ -207,13 +207,33 @@ def _slug(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "-", name.lower()).strip("-") or "revision"
 
 
-def import_revision(file: Path, effective: date, name: str | None = None) -> Revision:
-    """Validate a USITC export and store it as a revision; nothing is written on error."""
+def import_revision(file: Path, effective: date, name: str | None = None, *,
+                    replace: bool = False) -> Revision:
+    """Validate a USITC export and store it as a revision; nothing is written on error.
+
+    Two revisions in force from the same date are ambiguous, so a date already taken by a
+    loaded revision is refused (listed with the file's own problems) unless `replace`: then
+    the imported revisions of that date are removed and the new one governs from it (over a
+    shipped revision of that date too, the later-loaded one governing).
+    """
     from zonekeeper.io.usitc import read_usitc
 
-    rows = read_usitc(file)
+    problems: list[Problem] = []
     label = name or file.name.split(".")[0]
-    revision = build_revision(label, effective, rows, str(file))
+    taken = [r for r in load_schedule().revisions if r.effective == effective]
+    if taken and not replace:
+        names = ", ".join(r.name for r in taken)
+        problems.append(Problem(
+            f"a revision is already in force from {effective.isoformat()} ({names}); two "
+            f"revisions of one date are ambiguous: give --replace to make this one govern "
+            f"from that date, or another --effective date", field="--effective"))
+    try:
+        rows = read_usitc(file)
+        revision = build_revision(label, effective, rows, str(file))
+    except InputError as error:
+        raise InputError([*error.problems, *problems]) from None
+    if problems:
+        raise InputError(problems)
     folder = revisions_dir()
     folder.mkdir(parents=True, exist_ok=True)
     stem = _slug(label)
@@ -227,10 +247,21 @@ def import_revision(file: Path, effective: date, name: str | None = None) -> Rev
             "sha256": hashlib.sha256(file.read_bytes()).hexdigest(), "rows": len(rows),
             "imported_seq": seq}
     meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    if replace:
+        for source in imported_sources():
+            if source.effective == effective and source.path != data_path:
+                _remove(source)
     stored = Source(label, effective, data_path, "parsed")
     _write_cache(cache_dir() / f"revision-{source_key(stored)}.pickle", revision)
     _memo.clear()
     return revision
+
+
+def _remove(source: Source) -> None:
+    """Delete an imported revision (its data, then its metadata)."""
+    meta_path = source.path.with_name(source.path.name.replace(".json.gz", ".meta.json"))
+    for path in (source.path, meta_path):
+        path.unlink(missing_ok=True)
 
 
 def _seq_of(source: Source) -> int:
