@@ -252,3 +252,33 @@ def test_entry_text_warnings_name_their_line(
     assert any(w.startswith("line 2 (row 3), HTS 0201.10.05: content steel=5 was not used")
                for w in warnings)  # fmt: skip
     assert any(w.startswith("entry: entered value $1,800.00") for w in warnings)
+
+
+# -- 4. a date before every loaded revision: exit 2 with the reason (as `tariff show`) ----------
+
+
+@pytest.mark.parametrize(
+    ("dates", "option", "day"),
+    [(["--date", "2025-01-01"], "--date", "2025-01-01"),
+     (["--date", "2026-03-01", "--frozen-on", "2025-11-03"], "--frozen-on", "2025-11-03")],
+)  # fmt: skip
+def test_quote_before_every_revision_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    dates: list[str], option: str, day: str,
+) -> None:  # fmt: skip
+    code, out, err = run(monkeypatch, capsys, "duty", "quote", "--hts", "0101.21.00",
+                         "--origin", "ZZ", "--value", "100", *dates, "--json")  # fmt: skip
+    assert code == 2 and out == ""
+    assert f"error: {option}: no tariff for {day}: the earliest loaded revision" in err
+    assert "error: --origin: " in err  # and the other problems with it
+
+
+def test_entry_date_problems_are_listed_with_the_files(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text("hts,origin,value\n0101.21.00,ZZ,1\n")
+    for day, reason in (("2026-99-01", "not a date"), ("2025-01-01", "no tariff for")):
+        code, out, err = run(monkeypatch, capsys, "duty", "entry", str(path), "--date", day)
+        assert code == 2 and out == ""
+        assert f"error: {path}:row 2:origin: " in err and f"error: --date: {reason}" in err

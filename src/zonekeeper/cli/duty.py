@@ -23,7 +23,7 @@ from zonekeeper.cli.app import app
 from zonekeeper.duty.entry import EntryQuote, line_problems, quote_entry
 from zonekeeper.duty.quote import MODES, LineItem, LineQuote
 from zonekeeper.duty.serialize import entry_json, money, quote_json
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.entry_lines import parse_entry_lines, parse_pairs
 from zonekeeper.money import ZERO, parse_decimal
 from zonekeeper.tariff import Tariff
@@ -147,6 +147,10 @@ def quote(
     when = _collect(problems, lambda: _date(on))
     frozen_on = _collect(problems, lambda: _date(frozen, "frozen-on")) if frozen else None
     tariff = _tariff(fees)
+    if frozen_on is not None:  # the PF freeze date classifies the goods (146.65(a)(1))
+        problems.extend(_no_revision(tariff, frozen_on, "frozen-on"))
+    elif when is not None:
+        problems.extend(_no_revision(tariff, when, "date"))
     item = LineItem(hts, origin, amount if amount is not None else ZERO, quantities, spi,
                     mode.lower() if mode else None, contents, tuple(cases))  # fmt: skip
     if problems:
@@ -169,6 +173,17 @@ def quote(
         typer.echo(json.dumps(quote_json(entry), indent=2))
     else:
         _print_entry(entry)
+
+
+def _no_revision(tariff: Tariff, day: date, field: str) -> list[Problem]:
+    """A date no loaded revision covers is bad input: nothing could be classified on it."""
+    try:
+        tariff.schedule.revision_on(day)
+    except CannotCompute as error:
+        reason = (f"{error.reason}; import the revision in force then with "
+                  f"`zonekeeper tariff import FILE --effective DATE`")  # fmt: skip
+        return [Problem(reason, field=field)]
+    return []
 
 
 # The option each field of a one-line quote comes from, so that every problem names it.
@@ -200,16 +215,25 @@ def entry(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Quote every line of an entry; MPF floor and cap applied once for the entry."""
-    when = _date(on)
+    problems: list[Problem] = []
+    when = _collect(problems, lambda: _date(on))
+    tariff = _tariff(fees)
+    if when is not None:
+        problems.extend(_no_revision(tariff, when, "date"))
     try:
         text = file.read_text(encoding="utf-8-sig")
     except OSError as error:
-        raise InputError(Problem(f"cannot read: {error.strerror}", str(file))) from None
-    numbered, problems = parse_entry_lines(text, str(file))
-    if not numbered:
+        raise InputError([Problem(f"cannot read: {error.strerror}", str(file)),
+                          *problems]) from None  # fmt: skip
+    try:
+        numbered, found = parse_entry_lines(text, str(file))
+    except InputError as error:
+        raise InputError([*error.problems, *problems]) from None
+    problems = found + _as_options(problems)
+    if not numbered or when is None or any(p.file is None for p in problems):
         raise InputError(problems)
     quoted = quote_entry(
-        _tariff(fees),
+        tariff,
         [item for _, item in numbered],
         when,
         file=str(file),
