@@ -8,8 +8,9 @@ Pure once the `Tariff` is loaded (the shell loads it). Three adapters:
 - `TariffEstimator`: what an article "would owe if imported" (190.22(a)(1)(ii), 190.32(b)):
   with a known origin, the full duty quote of `zonekeeper.duty` (base rate, measures); with
   no origin (the usual case for a domestic substitute), the Column 1 General rate of the
-  article's own HTS line on its value and quantity. Plus MPF at the fiscal year's ad valorem
-  rate on the value, without the per-entry floor and cap (a single line has no entry).
+  article's own HTS line on its value and quantity. Duties that drawback would not refund
+  (232, IEEPA fentanyl) are included: they "would apply". Plus MPF at the fiscal year's ad
+  valorem rate up to the per-entry cap (24.23(b)(1)(i)); the floor is not added.
   A date before the earliest loaded revision cannot be priced (the demand is reported, not
   designated) unless the user opts in to estimating with the earliest revision's rates.
 - `MeasureBookPolicy`: per-measure eligibility from the Chapter 99 measures in force on the
@@ -85,8 +86,15 @@ class TariffEstimator:
             duty = self._duty(hts, value, quantity, unit, on, origin)
         except InputError as error:
             raise CannotCompute("; ".join(p.reason for p in error.problems)) from None
+        # 190.32(b)(1)(ii), 190.22(a)(1)(ii)(A)(2): "the duties, taxes, and fees that would
+        # apply ... if imported": every duty the quote finds, refundable or not (190.3 limits
+        # what is refunded on the import, not what would apply), and MPF ad valorem up to
+        # the per-entry cap (19 CFR 24.23(b)(1)(i)). The floor is not added: a low-value
+        # article may be entered informally at a lower fee (24.23(b)(1)(ii)); leaving it out
+        # only lowers the limit.
         try:
-            mpf = self.tariff.fees.mpf_terms(on).rate * value
+            terms = self.tariff.fees.mpf_terms(on)
+            mpf = min(terms.rate * value, terms.maximum)
         except CannotCompute:
             mpf = Decimal(0)  # leaving a fee out only lowers the limit: conservative
         return duty + mpf
