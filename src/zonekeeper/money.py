@@ -25,6 +25,10 @@ def parse_decimal(text: str | int | Decimal) -> Decimal:
     if isinstance(text, int):
         return Decimal(text)
     cleaned = text.strip().replace(",", "").replace("$", "")
+    if "e" in cleaned.lower() and cleaned.lower() not in ("nan", "inf", "infinity"):
+        # A spreadsheet writes 1.23457E+11 for a long number it has already rounded: refuse
+        # it rather than book a value nobody typed.
+        raise ValueError(f"write the number in full, without an exponent: {text!r}")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:

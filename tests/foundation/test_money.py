@@ -29,7 +29,7 @@ def test_parse_decimal_accepts_user_forms(text: str, value: str) -> None:
     assert parse_decimal(text) == Decimal(value)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1.2.3", "NaN", "Infinity"])
+@pytest.mark.parametrize("text", ["", "abc", "1.2.3", "NaN", "Infinity", "1e3", "1.23457E+11"])
 def test_parse_decimal_refuses_non_numbers(text: str) -> None:
     with pytest.raises(ValueError):
         parse_decimal(text)
