@@ -295,6 +295,14 @@ class ZoneBooks(RuleBasedStateMachine):
         assert pooled == on_hand
 
     @invariant()
+    def pools_hold_exactly_the_lots_on_hand(self):
+        # what `post` keeps incrementally equals the pools rebuilt from the lots alone
+        rebuilt = ZoneState.with_lots(
+            self.state.zone, self.state.method, self.state.master, self.state.lots.values()
+        )
+        assert dict(self.state.pools) == dict(rebuilt.pools)
+
+    @invariant()
     def no_negative_balance(self):
         for lot in self.state.lots.values():
             assert lot.balance >= 0

@@ -90,7 +90,14 @@ class Book:
         self.records: dict[str, LotRecord] = {}
         self._pools: dict[PoolKey, list[PoolEntry]] = {}  # copied on first insert
         self._bounds: dict[PoolKey, list[int]] = {}  # live [lo, hi) per pool seen
-        self._dirty: set[PoolKey] = set()  # pools whose lots changed: re-filtered on freeze
+        self._dirty: set[PoolKey] = set()  # pools whose lots changed: rebuilt on freeze
+        # Dirty pools that may hold a dead entry (emptied or moved to another status) between
+        # their live bounds: only these are filtered lot by lot on freeze; the others' live
+        # bounds are exact and their entries are sliced off as they are. Entries are live when
+        # a batch starts (freeze keeps only live ones), and a lot can only die in `move` (its
+        # balance reaches 0: `trim`) or by a status change (`leave_pool`), so marking those
+        # and the out-of-order inserts of `enter_pool` is enough.
+        self._holes: set[PoolKey] = set()
         self.suspense: dict[str, SuspenseItem] | None = None
         self.corrected: set[int] = set()
         self.postings: list[Posting] = []  # in ledger order: an event's postings together
@@ -180,9 +187,12 @@ class Book:
         bounds = self._bounds.setdefault(key, [0, len(pool)])
         entry = rec.key
         if not pool or pool[-1] < entry:  # the usual case: the newest lot
+            if bounds[1] != len(pool):
+                self._holes.add(key)  # the bounds now reach over lots trimmed off the end
             pool.append(entry)
             bounds[1] = len(pool)
             return
+        self._holes.add(key)  # bounds may widen over lots emptied before
         i = bisect_left(pool, entry)
         if i < len(pool) and pool[i] == entry:
             bounds[0] = min(bounds[0], i)
@@ -195,10 +205,13 @@ class Book:
 
     def leave_pool(self, rec: LotRecord) -> None:
         """The lot no longer belongs to its pool (its status is about to change)."""
-        self._dirty.add((rec.part, rec.status))
+        key = (rec.part, rec.status)
+        self._dirty.add(key)
+        self._holes.add(key)
 
-    def trim(self, part: str, status: ZoneStatus) -> None:
-        """Move a pool's live bounds past lots emptied at either end."""
+    def trim(self, part: str, status: ZoneStatus, emptied: PoolEntry | None = None) -> None:
+        """Move a pool's live bounds past lots emptied at either end; `emptied`, the entry of
+        the lot just emptied, still inside them leaves a hole (see `_holes`)."""
         key = (part, status)
         self._dirty.add(key)
         pool, bounds = self._view(key)
@@ -215,6 +228,8 @@ class Book:
                 break
             hi -= 1
         bounds[0], bounds[1] = lo, hi
+        if emptied is not None and lo < hi and pool[lo] < emptied < pool[hi - 1]:
+            self._holes.add(key)
 
     def candidates(
         self, part: str, statuses: tuple[ZoneStatus, ...], on: dt.date
@@ -299,7 +314,7 @@ class Book:
         rec.value_on_hand += value
         if balance == ZERO:
             rec.value_on_hand = ZERO
-            self.trim(rec.part, rec.status)
+            self.trim(rec.part, rec.status, rec.key)
         elif was_empty and balance > ZERO:
             self.enter_pool(rec)
         self.postings.append(posting)
@@ -334,9 +349,14 @@ class Book:
             lo, hi = self._view(key)[1]
             source = pool if pool is not None else state.pools.get(key, ())
             status = key[1]
-            live = tuple(
-                e for e in source[lo:hi] if lots[e[2]].balance > 0 and lots[e[2]].status is status
-            )
+            if key not in self._holes:
+                live = tuple(source[lo:hi])
+            else:
+                live = tuple(
+                    e
+                    for e in source[lo:hi]
+                    if lots[e[2]].balance > 0 and lots[e[2]].status is status
+                )
             if live:
                 pools[key] = live
             else:
