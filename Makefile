@@ -29,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 contract: $(STAMP)
-	$(BIN)/python ../shared/contract/check.py $(BIN)/zonekeeper
+	$(BIN)/python ../shared/contract/check.py $(abspath $(BIN))/zonekeeper
 
 bench: $(STAMP) postgres
 	$(BIN)/pip install -q -e '.[bench]'
