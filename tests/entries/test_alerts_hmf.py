@@ -129,3 +129,37 @@ def test_quarter_parsing() -> None:
     assert Quarter.parse("2026Q1").payment_due == date(2026, 4, 30)
     with pytest.raises(InputError):
         Quarter.parse("2026Q5")
+
+
+def test_tracked_filings_keep_an_old_unfiled_summary_and_clear_what_was_filed(
+    npf_removal,  # type: ignore[no-untyped-def]
+) -> None:
+    from zonekeeper.zone.weekly import EstimatedEntry, EstimateLine, Week
+
+    week = Week.parse("2026-W10")
+    r = npf_removal("S1", date(2026, 3, 4), D(100), quantity=D(5))
+    late = date(2027, 3, 1)  # far past the 90-day window of untracked books
+    assert "entry_summary_due" not in kinds(AlertInputs(as_of=late, removals=[r]))
+    tracked = AlertInputs(as_of=late, consumption_weeks=frozenset({week}), filings_tracked=True)
+    [due] = kinds(tracked)["entry_summary_due"]
+    assert due.overdue and due.subject == "2026-W10"
+    filed = AlertInputs(
+        as_of=late, consumption_weeks=frozenset({week}), filings_tracked=True,
+        summaries_filed=frozenset({week}),
+    )
+    assert "entry_summary_due" not in kinds(filed)
+    # an estimate exceeded is answered by a supplemental 3461 recorded for the week
+    line = EstimateLine("UNIT", "8418.69.01.80", D(2), "No.", D(40), D(40))
+    est = EstimatedEntry(week, date(2026, 3, 1), (line,))
+    over = AlertInputs(as_of=date(2026, 3, 6), removals=[r], estimates=[est])
+    assert "estimate_exceeded" in kinds(over)
+    answered = AlertInputs(
+        as_of=date(2026, 3, 6), removals=[r], estimates=[est],
+        supplementals_filed={week: date(2026, 3, 5)},
+    )
+    assert "estimate_exceeded" not in kinds(answered)
+    # a reportable shortage with its written report made is no longer listed
+    short = CountFinding("L2", "W", "shortage", D(-10), date(2026, 8, 7), D("360"), True,
+                         reported=True)
+    assert "shortage_reportable" not in kinds(AlertInputs(as_of=date(2026, 8, 10),
+                                                          findings=[short]))

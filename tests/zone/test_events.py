@@ -17,6 +17,7 @@ from zonekeeper.zone.events import (
     Admission,
     Correction,
     Count,
+    Filing,
     Manipulation,
     Production,
     Shipment,
@@ -77,6 +78,7 @@ EVENTS = st.one_of(
     ),
     st.builds(Count, dates, names, decimals, st.booleans(), st.booleans(), names),
     st.builds(SuspenseReceipt, dates, names, names, decimals, names, names),
+    st.builds(Filing, dates, names, names, names, names),
     st.builds(Correction, dates, st.integers(1, 10**9), names),
 )
 
@@ -100,6 +102,7 @@ def test_every_kind_is_registered():
         "shipment",
         "count",
         "suspense_receipt",
+        "filing",
         "correction",
     }
 

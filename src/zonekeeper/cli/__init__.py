@@ -28,6 +28,9 @@ AREAS: dict[str, str] = {
     "entry": "entry",
     "fees": "entry",
     "alerts": "entry",
+    "filed": "filings",
+    "file": "filings",
+    "suspense": "filings",
     **dict.fromkeys(
         "init parts bom admit produce ship count status-change correct balance history "
         "verify reconcile report".split(),

@@ -62,7 +62,7 @@ def _post_demo(url: str, folder: Path, console: Console, tariff: Tariff) -> None
         posted = ledger.post(counts, source="counts.csv", rows=file_rows)
         for d in posted.discrepancies:
             duty = f"${d.duty:,}" if d.duty is not None else d.duty_note
-            flag = "; report to CBP at once (19 CFR 146.53(b))" if d.report_to_cbp else ""
+            flag = "; report to CBP at once (19 CFR 146.53(a))" if d.report_to_cbp else ""
             console.print(f"count: {d.kind.value} on lot {d.lot} ({d.part}): book {d.book}, "
                           f"counted {d.counted}, duty {duty}{flag}")
 

@@ -1,5 +1,6 @@
 """Readers of the zone's input files: parts, bills of materials, admissions, production,
-shipments, physical counts and status changes (docs/files.md documents every column).
+shipments, physical counts, status changes, suspense receipts and filings (docs/files.md
+documents every column).
 
 Each file is CSV with a header row, or JSON lines (`.jsonl`, one object per line). A reader
 checks the whole file and returns typed rows, or raises `InputError` carrying *every*
@@ -26,7 +27,15 @@ from typing import Any
 
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.money import parse_decimal
-from zonekeeper.zone.events import Admission, Production, Shipment, StatusChange
+from zonekeeper.zone.events import (
+    Admission,
+    Filing,
+    Production,
+    Shipment,
+    StatusChange,
+    SuspenseReceipt,
+)
+from zonekeeper.zone.filings import parse_kind
 from zonekeeper.zone.master import Bom, BomLine, Part
 from zonekeeper.zone.status import Disposition, ZoneStatus
 
@@ -182,6 +191,7 @@ ADMISSIONS = (
     Column("mode", mode, required=False),
     Column("pf_date", iso_date, required=False),
     Column("lot", text, required=False),
+    Column("suspense_ref", text, required=False),
 )
 PRODUCTION = (
     Column("production_no", text),
@@ -215,6 +225,21 @@ STATUS_CHANGES = (
     Column("to_status", status),
     Column("pf_date", iso_date, required=False),
     Column("reference", text, required=False),
+)
+SUSPENSE = (
+    Column("ref", text),
+    Column("date", iso_date),
+    Column("part", text),
+    Column("quantity", positive_decimal),
+    Column("description", text, required=False),
+    Column("reason", text, required=False),
+)
+FILINGS = (
+    Column("kind", parse_kind),
+    Column("ref", text),
+    Column("date", iso_date),
+    Column("covers", text),
+    Column("note", text, required=False),
 )
 
 
@@ -398,6 +423,20 @@ def read_status_changes(path: Path) -> list[Row]:
     return rows
 
 
+def read_suspense(path: Path) -> list[Row]:
+    """Receipts into suspense: goods in the zone without complete documents (146.22(c))."""
+    rows = read_file(path, SUSPENSE)
+    unique(rows, ["ref"], "suspense receipt")
+    return rows
+
+
+def read_filings(path: Path) -> list[Row]:
+    """Documents filed with CBP (entry summaries, 214s, reports, permits; zone.filings)."""
+    rows = read_file(path, FILINGS)
+    unique(rows, ["kind", "ref", "covers"], "filing")
+    return rows
+
+
 # ------------------------------------------------------------------------------ to the core
 
 
@@ -450,6 +489,7 @@ def admissions_from(rows: Sequence[Row]) -> list[Admission]:
             mode=r.get("mode"),
             pf_date=r.get("pf_date"),
             lot=r.get("lot"),
+            suspense_ref=r.get("suspense_ref"),
         )
         for r in rows
     ]
@@ -495,6 +535,30 @@ def status_changes_from(rows: Sequence[Row]) -> list[StatusChange]:
             status=r["to_status"],
             pf_date=r.get("pf_date"),
             reference=r.get("reference"),
+        )
+        for r in rows
+    ]
+
+
+def suspense_from(rows: Sequence[Row]) -> list[SuspenseReceipt]:
+    return [
+        SuspenseReceipt(
+            date=r["date"],
+            ref=r["ref"],
+            part=r["part"],
+            quantity=r["quantity"],
+            description=r.get("description", ""),
+            reason=r.get("reason", ""),
+        )
+        for r in rows
+    ]
+
+
+def filings_from(rows: Sequence[Row]) -> list[Filing]:
+    return [
+        Filing(
+            date=r["date"], document=r["kind"], ref=r["ref"], covers=r["covers"],
+            note=r.get("note", ""),
         )
         for r in rows
     ]

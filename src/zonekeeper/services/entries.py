@@ -35,6 +35,7 @@ from zonekeeper.zone.alerts import Alert, AlertInputs, CountFinding, SuspenseHol
 from zonekeeper.zone.composition import Composition as Composition_
 from zonekeeper.zone.entries import DutyRequest, MpfCharge, Quoted, mpf_charge
 from zonekeeper.zone.events import Admission, Shipment, from_record
+from zonekeeper.zone.filings import FiledDocuments
 from zonekeeper.zone.hmf import HmfQuarter, Quarter, ZoneAdmission, hmf_quarter
 from zonekeeper.zone.ledger import DutyRule, Lot, Movement, Posting, ZoneState
 from zonekeeper.zone.master import Part
@@ -585,19 +586,27 @@ def hmf(
     return hmf_quarter(quarter, by_admission.values(), tariff.fees.hmf_rate)
 
 
-# Removals older than this cannot raise an alert: unfiled summaries are listed 90 days
-# after their due date (`AlertInputs.lookback_days`), plus the week and 10 business days.
+# Removals older than this are not read for the estimate checks of their week; the weeks
+# that owe an entry summary come from the whole books (`services.filings.consumption_weeks`).
 ALERT_LOOKBACK = dt.timedelta(days=90 + 7 + 16)
 
 
-def _findings(found: Iterable[Discrepancy]) -> list[CountFinding]:
+def _findings(
+    found: Iterable[Discrepancy], as_of: dt.date, corrected: frozenset[int],
+    filed: FiledDocuments,
+) -> list[CountFinding]:
+    """Count findings up to `as_of` (a corrected count found nothing), each marked with
+    what the books record as filed for its lot since it was found (146.53(a), (d))."""
     return [
         CountFinding(
             lot=d.lot, part=d.part, kind=str(d.kind), difference=d.difference,
             found_on=d.date, duty=d.duty, reportable=d.report_to_cbp, reasons=d.reasons,
+            resolved=filed.overage_documented(d.lot, d.date),
+            reported=filed.shortage_reported(d.lot, d.date),
             deadline=d.deadline,
         )
         for d in found
+        if d.date <= as_of and d.seq not in corrected
     ]
 
 
@@ -605,15 +614,32 @@ def open_alerts(
     url: str, as_of: dt.date, *, estimates: Sequence[EstimatedEntry] = (),
     zone: str | None = None,
 ) -> list[Alert]:
-    """Every open alert of the zone as of a date (never "today" inside the core)."""
+    """Every open alert of the zone as of a date (never "today" inside the core); an alert
+    clears when the books record the filing that answers it (`zone.filings`)."""
+    from zonekeeper.services import filings as filing_service
+    from zonekeeper.services.ledger import Ledger
+
     books = read_books(url, zone, since=as_of - ALERT_LOOKBACK, until=as_of)
+    corrected = books.state.corrected
+    with Ledger.open(url, books.zone, pf_rule=None) as ledger, ledger.engine.connect() as c:
+        recorded = filing_service.read_filings(c, books.zone, corrected)
+        filed = FiledDocuments.of(recorded, as_of)
+        permits = filing_service.transfer_permits(c, books.zone, filed.permits, corrected)
+        weeks = filing_service.consumption_weeks(c, books.zone, as_of, corrected)
     suspense = [SuspenseHold(s.ref, s.date, s.part, s.quantity, s.reason)
-                for s in books.state.suspense.values()]
+                for s in books.state.suspense.values() if s.date <= as_of]
     return alerts(AlertInputs(
         as_of=as_of,
         removals=removals(books, until=as_of),
         estimates=estimates,
-        findings=_findings(books.findings),
+        summaries_filed=filed.weeks_summarized,
+        supplementals_filed=filed.weeks_supplemented,
+        consumption_weeks=weeks,
+        permits=permits,
+        findings=_findings(books.findings, as_of, corrected, filed),
         suspense=suspense,
         zone_opened=books.opened,
+        reconciliations_done=filed.reconciliations,
+        certifications_done=filed.certifications,
+        filings_tracked=True,
     ))

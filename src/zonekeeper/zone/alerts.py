@@ -8,16 +8,21 @@ A pure function over the books' state, the entries and an as-of date (never "tod
 - goods under a permit for transfer to customs territory not removed within 5 working days
   of issuance (146.71(c)) — the entry is cancelled otherwise (146.71(d));
 - an overage with no Form 214 or entry within 5 days (146.53(d));
-- a shortage that must be reported in writing at once (146.53(b)): 1% or more of the lot
+- a shortage that must be reported in writing at once (146.53(a)): 1% or more of the lot
   **and** $100 or more in duty and taxes, theft, or merchandise not properly admitted;
 - the annual reconciliation due 90 days after the zone year end (146.25(a)), and its
-  certification 10 working days after that (146.25(b));
+  certification 10 working days after that (146.25(c));
 - receipts held in suspense until documented (146.22(c)).
+
+An alert clears when the books record the filing that answers it (`zone.filings`): the
+shell passes what was filed (`summaries_filed`, `supplementals_filed`, the findings'
+`resolved`/`reported`, `reconciliations_done`, `certifications_done`, the permits) and sets
+`filings_tracked`; then an entry summary never filed stays listed, overdue, however old.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -29,7 +34,7 @@ from zonekeeper.zone.withdrawal_duty import Disposition, Removal
 PERMIT_REMOVAL_WORKING_DAYS = 5  # 146.71(c)
 OVERAGE_DAYS = 5  # 146.53(d)
 RECONCILIATION_DAYS = 90  # 146.25(a)
-CERTIFICATION_WORKING_DAYS = 10  # 146.25(b)
+CERTIFICATION_WORKING_DAYS = 10  # 146.25(c)
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,10 @@ class CountFinding:
     difference: Decimal
     found_on: date
     duty: Decimal | None
-    reportable: bool  # 146.53(b) requires a written report at once
+    reportable: bool  # 146.53(a) requires a written report at once
     reasons: tuple[str, ...] = ()
     resolved: bool = False  # overage: a Form 214 or entry filed for it
+    reported: bool = False  # shortage: the written report was made (146.53(a))
     deadline: date | None = None
 
 
@@ -87,6 +93,8 @@ class AlertInputs:
     removals: Sequence[Removal] = ()
     estimates: Sequence[EstimatedEntry] = ()
     summaries_filed: frozenset[Week] = frozenset()
+    supplementals_filed: Mapping[Week, date] = field(default_factory=dict)  # first filing
+    consumption_weeks: frozenset[Week] = frozenset()  # weeks with removals, whole books
     permits: Sequence[TransferPermit] = ()
     findings: Sequence[CountFinding] = ()
     suspense: Sequence[SuspenseHold] = ()
@@ -95,7 +103,7 @@ class AlertInputs:
     reconciliations_done: frozenset[int] = frozenset()  # zone years (year of the end date)
     certifications_done: frozenset[int] = frozenset()
     filings_tracked: bool = False  # the books record reconciliations/certifications filed
-    lookback_days: int = 90  # how far back unfiled entry summaries are still listed
+    lookback_days: int = 90  # untracked filings: how far back unfiled summaries are listed
     extra: tuple[Alert, ...] = field(default=())
 
 
@@ -107,11 +115,14 @@ def _week_alerts(inp: AlertInputs) -> list[Alert]:
             for r in inp.removals
             if r.disposition is Disposition.CONSUMPTION and r.date <= inp.as_of
         }
+        | {w for w in inp.consumption_weeks if w.start <= inp.as_of}
     )
     for week in weeks:
         in_week = [r for r in inp.removals if r.date in week and r.date <= inp.as_of]
         for over in overruns(week, inp.estimates, in_week) if inp.estimates else []:
-            if not over.covered:
+            # a supplemental 3461 recorded for the week answers the alert; one filed after
+            # the removal did not meet 146.63(c)(1), and the books keep its date
+            if not over.covered and week not in inp.supplementals_filed:
                 alerts.append(
                     Alert(
                         "estimate_exceeded",
@@ -127,7 +138,7 @@ def _week_alerts(inp: AlertInputs) -> list[Alert]:
         due = summary_due(week)
         if week in inp.summaries_filed or week.end >= inp.as_of:
             continue
-        if inp.as_of - due > timedelta(days=inp.lookback_days):
+        if not inp.filings_tracked and inp.as_of - due > timedelta(days=inp.lookback_days):
             continue
         alerts.append(
             Alert(
@@ -179,7 +190,7 @@ def _count_alerts(inp: AlertInputs) -> list[Alert]:
                     "19 CFR 146.53(d)",
                 )
             )
-        elif f.kind == "shortage" and f.reportable:
+        elif f.kind == "shortage" and f.reportable and not f.reported:
             duty = f"${f.duty:,}" if f.duty is not None else "duty not computed"
             why = "; ".join(f.reasons) or "1% or more of the lot and $100 or more duty"
             alerts.append(
@@ -191,7 +202,7 @@ def _count_alerts(inp: AlertInputs) -> list[Alert]:
                     f"once ({why}); the operator is liable for the duty",
                     f.found_on,
                     inp.as_of > f.found_on,
-                    "19 CFR 146.53(b), (e)",
+                    "19 CFR 146.53(a), (c)",
                 )
             )
     return alerts
@@ -233,7 +244,7 @@ def _reconciliation_alerts(inp: AlertInputs) -> list[Alert]:
                 f"port director by {cert_due}",
                 cert_due,
                 inp.as_of > cert_due,
-                "19 CFR 146.25(b)",
+                "19 CFR 146.25(c)",
             )
         )
     return alerts

@@ -30,6 +30,7 @@ __all__ = [
     "Correction",
     "Count",
     "Event",
+    "Filing",
     "Manipulation",
     "Production",
     "Shipment",
@@ -187,6 +188,28 @@ class SuspenseReceipt:
 
 
 @dataclass(frozen=True, slots=True)
+class Filing:
+    """A document filed with CBP (or, for the annual reconciliation, prepared), so the books
+    know what was done and the alerts can clear (146.21(a): records of every CBP document).
+
+    `document` is one of `zone.filings.FILING_KINDS` (entry_summary, supplemental_3461,
+    form_214_overage, shortage_report, reconciliation, certification, transfer_permit);
+    `ref` is the document's number (entry number, Form 214 number, permit number, letter
+    reference); `covers` is what it is for: a week (`2026-W33`) for entry summaries and
+    supplemental estimates (146.63(c)), a lot for overage 214s and shortage reports
+    (146.53), a zone year (`2026`) for the reconciliation and its certification (146.25),
+    a shipment number for a transfer permit (146.71). `zone.filings` checks it at posting.
+    """
+
+    kind: ClassVar[str] = "filing"
+    date: dt.date
+    document: str
+    ref: str
+    covers: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Correction:
     """Reverses the event at ledger position `corrects` (1-based sequence number of this
     zone's events), with a reason. The ledger stays append-only (146.21 audit trail)."""
@@ -205,6 +228,7 @@ Event = (
     | Shipment
     | Count
     | SuspenseReceipt
+    | Filing
     | Correction
 )
 
@@ -218,6 +242,7 @@ EVENT_TYPES: Mapping[str, type[Any]] = {
         Shipment,
         Count,
         SuspenseReceipt,
+        Filing,
         Correction,
     )
 }

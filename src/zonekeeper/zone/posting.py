@@ -21,6 +21,7 @@ from zonekeeper.zone.events import (
     Correction,
     Count,
     Event,
+    Filing,
     Manipulation,
     Production,
     Shipment,
@@ -63,6 +64,7 @@ def run(
 ) -> PostResult:
     from zonekeeper.zone.corrections import correct
     from zonekeeper.zone.counts import count
+    from zonekeeper.zone.filings import record_filing
     from zonekeeper.zone.production import produce
 
     book = Book(state)
@@ -77,6 +79,7 @@ def run(
         Shipment: ship,
         Count: count,
         SuspenseReceipt: hold_in_suspense,
+        Filing: record_filing,
         Correction: correct,
     }
     with collector_paused():  # acyclic values: see zone.heap

@@ -1,0 +1,92 @@
+"""CLI commands that record documents in the books: what was filed with CBP and what came
+into the zone without its documents.
+
+`zonekeeper filed KIND REF --date D --covers X` records one filing (an entry summary, a
+supplemental 3461, an overage Form 214, a shortage report, the annual reconciliation and its
+certification, a transfer permit: `zone.filings`); `zonekeeper file FILE` records a file of
+them; `zonekeeper suspense FILE` records receipts into suspense (19 CFR 146.22(c)), which an
+admissions file later documents by naming them in its `suspense_ref` column. Each posts one
+transaction, hash-chained like every event, or nothing (exit 2 with every problem).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from zonekeeper.cli.app import app
+from zonekeeper.cli.ledger import (
+    FileArgument,
+    ZoneOption,
+    _open,
+    _post_file,
+    _report_posted,
+    _step,
+    out,
+)
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.io import zone_files
+from zonekeeper.services import filings as service
+from zonekeeper.zone.events import Filing
+from zonekeeper.zone.filings import FILING_KINDS, parse_kind
+
+KINDS_HELP = ", ".join(f"{k} ({v})" for k, v in FILING_KINDS.items())
+
+
+@app.command("filed")
+def filed(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help=f"What was filed, and what it covers: {KINDS_HELP}.")],
+    ref: Annotated[str, typer.Argument(help="Its number: entry, Form 214, permit, letter.")],
+    date: Annotated[
+        str, typer.Option("--date", help="Filed (a permit: issued) on, YYYY-MM-DD.")
+    ],
+    covers: Annotated[
+        str,
+        typer.Option("--covers", help="The week (2026-W33), lot, zone year or shipment number."),
+    ],
+    note: Annotated[str, typer.Option("--note", help="Free text kept with the record.")] = "",
+    zone: ZoneOption = None,
+) -> None:
+    """Record a document filed with CBP, so the alert it answers clears."""
+    problems = []
+    document = kind
+    try:
+        document = parse_kind(kind)
+    except ValueError as error:
+        problems.append(Problem(str(error), field="KIND"))
+    on: dt.date | None = None
+    try:
+        on = dt.date.fromisoformat(date.strip())
+    except ValueError:
+        problems.append(Problem(f"not a date (YYYY-MM-DD): {date!r}", field="--date"))
+    if problems or on is None:
+        raise InputError(problems)
+    with _open(ctx, zone) as ledger:
+        posted = service.record(ledger, [Filing(on, document, ref, covers, note)])
+    _report_posted("filing", posted)
+
+
+@app.command("file")
+def file_command(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+    """Record documents filed with CBP: kind, ref, date, covers[, note]."""
+    with _step(f"reading {file.name}"):
+        rows = zone_files.read_filings(file)
+        batch = zone_files.filings_from(rows)
+    with _open(ctx, zone) as ledger:
+        posted = service.record(ledger, batch, source=str(file), rows=[r.row for r in rows])
+    _report_posted("filing", posted)
+
+
+@app.command("suspense")
+def suspense(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+    """Receive goods into suspense until a Form 214 documents them (146.22(c)): ref, date,
+    part, quantity[, description, reason]."""
+    _post_file(
+        ctx, zone, file, "suspense receipt", zone_files.read_suspense, zone_files.suspense_from
+    )
+
+
+__all__ = ["file_command", "filed", "out", "suspense"]

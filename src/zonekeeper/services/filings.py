@@ -1,0 +1,129 @@
+"""Use cases of the books' filing records: record what was filed with CBP, read it back.
+
+A `Filing` is posted like any other event (one transaction, hash-chained, 19 CFR 146.21):
+`record` normalizes the filings, refuses one already recorded (same kind, reference and
+coverage) and posts the batch whole or not at all. `read_filings`, `transfer_permits` and
+`consumption_weeks` give the alerts (`services.entries.open_alerts`) what was filed, which
+permitted goods left and which weeks had removals for consumption (146.63(c)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+
+import orjson
+from sqlalchemy import Connection, select
+
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.services.ledger import Ledger, Posted
+from zonekeeper.store.schema import events
+from zonekeeper.zone.alerts import TransferPermit
+from zonekeeper.zone.events import Filing, Shipment
+from zonekeeper.zone.filings import TRANSFER_PERMIT, normalized
+from zonekeeper.zone.status import Disposition
+from zonekeeper.zone.weekly import Week
+
+_CONSUMPTION = f'"disposition":"{Disposition.CONSUMPTION.value}"'
+
+
+def record(
+    ledger: Ledger,
+    filings: Sequence[Filing],
+    *,
+    source: str | None = None,
+    rows: Sequence[int] | None = None,
+) -> Posted:
+    """Post `filings` to the books of `ledger`; InputError with every problem (a filing
+    recorded before, or one the core refuses), nothing posted."""
+    batch = [normalized(f) for f in filings]
+    with ledger.engine.connect() as connection:
+        known = {
+            (f.document, f.ref, f.covers)
+            for f in read_filings(connection, ledger.zone, ledger.state().corrected)
+        }
+    problems = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for i, f in enumerate(batch):
+        key = (f.document, f.ref, f.covers)
+        row = rows[i] if rows is not None else i + 1
+        if key in known:
+            problems.append(
+                Problem(f"{f.document} {f.ref} for {f.covers} is already recorded", source, row,
+                        "ref")
+            )
+        elif key in seen:
+            problems.append(
+                Problem(f"{f.document} {f.ref} for {f.covers} is already on row {seen[key]}",
+                        source, row, "ref")
+            )
+        seen.setdefault(key, row)
+    if problems:
+        raise InputError(problems)
+    return ledger.post(batch, source=source, rows=rows)
+
+
+def read_filings(
+    connection: Connection, zone: str, corrected: Collection[int] = ()
+) -> list[Filing]:
+    """Every filing of the zone, in ledger order."""
+    query = (
+        select(events.c.seq, events.c.payload)
+        .where(events.c.zone == zone, events.c.kind == Filing.kind)
+        .order_by(events.c.seq)
+    )
+    out = []
+    for seq, payload in connection.execute(query):
+        if seq in corrected:
+            continue
+        d = orjson.loads(payload)
+        out.append(
+            Filing(dt.date.fromisoformat(d["date"]), d["document"], d["ref"], d["covers"],
+                   d.get("note") or "")
+        )
+    return out
+
+
+def transfer_permits(
+    connection: Connection, zone: str, filings: Sequence[Filing], corrected: Collection[int] = ()
+) -> list[TransferPermit]:
+    """Transfer permits (146.71) with the date the goods left: the first shipment numbered
+    as the permit's `covers`, on or after its issue, that is not a destruction."""
+    permits = [f for f in filings if f.document == TRANSFER_PERMIT]
+    if not permits:
+        return []
+    wanted = {p.covers for p in permits}
+    first = min(p.date for p in permits)
+    left: dict[str, list[dt.date]] = {}
+    query = select(events.c.seq, events.c.date, events.c.payload).where(
+        events.c.zone == zone, events.c.kind == Shipment.kind, events.c.date >= first
+    )
+    for seq, day, payload in connection.execute(query.execution_options(yield_per=10_000)):
+        if seq in corrected:
+            continue
+        d = orjson.loads(payload)
+        if d["ref"] in wanted and d["disposition"] != Disposition.DESTRUCTION.value:
+            left.setdefault(d["ref"], []).append(day)
+    out = []
+    for p in permits:
+        gone = [day for day in left.get(p.covers, ()) if day >= p.date]
+        out.append(TransferPermit(p.ref, p.covers, p.date, min(gone) if gone else None))
+    return out
+
+
+def consumption_weeks(
+    connection: Connection, zone: str, until: dt.date, corrected: Collection[int] = ()
+) -> frozenset[Week]:
+    """The weeks with a removal for consumption up to `until` (each owes a weekly entry
+    summary, 146.63(c)), over the whole books: an unfiled summary never drops off."""
+    query = select(events.c.seq, events.c.date).where(
+        events.c.zone == zone,
+        events.c.kind == Shipment.kind,
+        events.c.date <= until,
+        events.c.payload.contains(_CONSUMPTION, autoescape=True),
+    )
+    return frozenset(
+        Week.of(day)
+        for seq, day in connection.execute(query.execution_options(yield_per=10_000))
+        if seq not in corrected
+    )
