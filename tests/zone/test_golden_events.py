@@ -436,3 +436,36 @@ def test_a_removal_is_not_put_back_into_a_lot_whose_status_changed_since():
     )
     assert [(p.row, p.field) for p in result.problems] == [(4, "corrects")]
     assert "no longer in NPF status" in result.problems[0].reason
+
+
+def test_domestic_us_origin_goods_are_not_checked_for_mandatory_pf():
+    """D-status goods of US origin are domestic merchandise (19 CFR 146.1): no measure's
+    FTZ clause reaches them, so the PF rule is not even asked; foreign D goods still are."""
+    asked: list[tuple[str, str]] = []
+
+    def always(hts: str, origin: str, on):  # type: ignore[no-untyped-def]
+        asked.append((hts, origin))
+        return ["9903.88.01 (Section 301) requires PF"]
+
+    us = admit("A1", 1, "2026-03-02", "COMP", 5, 4000, DOM, origin="US")
+    assert post(zone(), [us], pf_rule=always).problems == ()
+    assert asked == []
+    foreign = admit("A1", 1, "2026-03-02", "COMP", 5, 4000, DOM, origin="CN")
+    refused = post(zone(), [foreign], pf_rule=always)
+    assert [(p.row, p.field) for p in refused.problems] == [(1, "status")]
+    us_npf = admit("A1", 1, "2026-03-02", "COMP", 5, 4000, NPF, origin="US")
+    assert [p.field for p in post(zone(), [us_npf], pf_rule=always).problems] == ["status"]
+
+
+def test_entries_pf_reasons_follow_the_tariff_and_its_spi_claim():
+    """services.entries asks the tariff (MeasureBook.pf_required, spi=): a USMCA claim on
+    Mexican auto parts lifts Section 232 and so its PF clause."""
+    from datetime import date
+
+    from zonekeeper.services.entries import TariffQuoter
+    from zonekeeper.tariff import Tariff
+
+    quoter = TariffQuoter(Tariff.default())
+    on = date(2026, 3, 1)
+    assert any("9903.94.05" in r for r in quoter.pf_required("8708995500", "MX", on))
+    assert quoter.pf_required("8708995500", "MX", on, spi="S") == []

@@ -104,11 +104,16 @@ class TariffQuoter:
         self.cache[slot] = quoted
         return quoted
 
-    def pf_required(self, hts: str, origin: str, on: dt.date) -> list[str]:
-        """Reasons goods admitted on `on` must be PF (`MeasureBook.pf_required`)."""
+    def pf_required(
+        self, hts: str, origin: str, on: dt.date, *, spi: str | None = None
+    ) -> list[str]:
+        """Reasons goods admitted on `on` must be PF: the tariff's own answer
+        (`MeasureBook.pf_required`), so a granted preference claim `spi` that exempts the
+        goods from a measure lifts its PF clause too (the clauses reach goods "subject to the
+        duty", e.g. Proclamation 10908 cl. 8); 19 CFR 146.41, 15 CFR 400.13(c)."""
         return [
             f"{m.heading} ({m.title}) requires PF from {m.pf_required_from}"
-            for m in self.tariff.measures.pf_required(hts, origin, on)
+            for m in self.tariff.measures.pf_required(hts, origin, on, spi=spi)
         ]
 
 

@@ -41,6 +41,7 @@ from zonekeeper.zone.ledger import (
 from zonekeeper.zone.records import SuspenseItem
 from zonekeeper.zone.rules import (
     pf_required_refusal,
+    pf_rule_applies,
     removable_statuses,
     shipment_refusal,
     status_change_refusal,
@@ -191,7 +192,7 @@ def admit(book: Book, e: Admission, seq: int, row: int) -> None:
             row, f"PF application date {e.pf_date} is before the admission {e.date}", "pf_date"
         )
         ok = False
-    if book.pf_rule is not None and hts and origin and e.status in (NPF, D):
+    if book.pf_rule is not None and hts and origin and pf_rule_applies(e.status, origin):
         refusal = pf_required_refusal(e.status, book.pf_rule(hts, origin, e.date))
         if refusal:
             book.problem(row, refusal, "status")

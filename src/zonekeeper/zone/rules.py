@@ -94,6 +94,18 @@ def pf_required_refusal(status: ZoneStatus, reasons: list[str]) -> str | None:
     return None
 
 
+def pf_rule_applies(status: ZoneStatus, origin: str) -> bool:
+    """Whether the mandatory-PF rule reaches an admission at all: only foreign merchandise
+    requested in NPF or D status. Domestic status goods of US origin are not foreign
+    merchandise (19 CFR 146.1, "domestic merchandise": produced in the U.S.; 146.43): no duty on
+    entry, so no trade action's FTZ clause (which reaches goods "subject to the duty",
+    15 CFR 400.13(c)) can require PF for them, and checking them only raised false warnings.
+    """
+    if status is D and origin.strip().upper() == "US":
+        return False
+    return status in (NPF, D)
+
+
 def overage_deadline(found: dt.date) -> dt.date:
     """An overage needs a Form 214 or an entry within 5 days of identification (146.53(d))."""
     return found + dt.timedelta(days=5)

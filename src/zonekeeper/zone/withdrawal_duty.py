@@ -26,11 +26,12 @@ parts by entry-line key before pricing, so the duty engine runs once per line, n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol
 
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.money import ZERO
@@ -434,9 +435,14 @@ def total_duty(lines: Sequence[EntryLine]) -> Decimal | None:
 
 # ------------------------------------------------- the naive NPF claim vs the lawful answer
 
-PfRequired = Callable[[str, str, date], list[str]]
-"""`(hts, origin, on) -> reasons PF status is required` (the shell passes
-`MeasureBook.pf_required`, rendered as text)."""
+class PfRequired(Protocol):
+    """`(hts, origin, on, spi=) -> reasons PF status is required` (the shell passes
+    `MeasureBook.pf_required`, rendered as text; a granted preference claim `spi` can lift
+    a measure and so its PF clause)."""
+
+    def __call__(
+        self, hts: str, origin: str, on: date, *, spi: str | None = None
+    ) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -449,6 +455,7 @@ class Input:
     value: Decimal
     quantity: Decimal
     unit: str
+    spi: str | None = None  # the preference claimed for it at admission, if any
 
 
 @dataclass(frozen=True)
@@ -494,7 +501,14 @@ def compare_npf_claim(
     article; `article.quantity` units are entered on `entry_date`.
     """
     qty = article.quantity
-    reasons = {i.part: tuple(pf_required(i.hts, i.origin, admitted_on)) for i in inputs}
+    reasons = {
+        i.part: tuple(
+            pf_required(i.hts, i.origin, admitted_on, spi=i.spi)
+            if i.spi
+            else pf_required(i.hts, i.origin, admitted_on)
+        )
+        for i in inputs
+    }
     naive_npf = tuple(
         NpfInput(i.part, i.hts, i.origin, i.value * qty, i.quantity * qty, i.unit, admitted_on)
         for i in inputs
