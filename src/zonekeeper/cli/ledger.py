@@ -100,20 +100,33 @@ def _report_posted(what: str, posted: Posted) -> None:
         err.print(f"warning: {warning}")
 
 
+def _refuse(problems: Sequence[Problem]) -> None:
+    """Exit 2 with every problem, in file row order (format and posting problems together)."""
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: (p.row is not None, p.row or 0)))
+
+
 def _post_file(
     ctx: typer.Context,
     zone: str | None,
     path: Path,
     what: str,
-    read: Callable[[Path], list[zone_files.Row]],
+    read: Callable[[Path, zone_files.Problems], list[zone_files.Row]],
     convert: Callable[[Sequence[zone_files.Row]], Sequence[Event]],
     *,
     strict_pf: bool = False,
 ) -> None:
+    """Read the whole file and post it, or nothing. A file with format problems still has
+    its good rows run through the posting checks (a dry run, nothing written), so every
+    problem is reported at once."""
+    problems: list[Problem] = []
     with _step(f"reading {path.name}"):
-        rows = read(path)
+        rows = read(path, problems)
         batch = list(convert(rows))
     with _open(ctx, zone, strict_pf=strict_pf) as ledger:
+        if problems:
+            lines = [r.row for r in rows]
+            _refuse(problems + ledger.check(batch, source=str(path), rows=lines))
         posted = _post_with_bar(ledger, batch, str(path), [r.row for r in rows])
     _report_posted(what, posted)
 
@@ -206,13 +219,26 @@ def ship(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> Non
 @app.command()
 def count(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
     """Record physical counts; differences become shortages/overages (146.23(c), 146.53)."""
+    problems: list[Problem] = []
     with _step(f"reading {file.name}"):
-        rows = zone_files.read_counts(file)
+        rows = zone_files.read_counts(file, problems)
     rule, warning = _shortage_duty_rule()
     if warning:
         err.print(f"warning: {warning}")
     with Ledger.open(settings(ctx).database_url, zone, duty_rule=rule) as ledger:
-        counts, file_rows = count_events(ledger.state(), rows)
+        state = ledger.state()
+        counts: list[Event] = []
+        file_rows: list[int] = []
+        for r in rows:  # row by row, so one count's problem does not hide another's
+            try:
+                found, lines = count_events(state, [r])
+            except InputError as error:
+                problems.extend(error.problems)
+                continue
+            counts.extend(found)
+            file_rows.extend(lines)
+        if problems:
+            _refuse(problems + ledger.check(counts, source=str(file), rows=file_rows))
         posted = _post_with_bar(ledger, counts, str(file), file_rows)
     _report_posted("count", posted)
 

@@ -298,12 +298,29 @@ def _cell(raw: Any) -> str:
     return str(raw).strip()
 
 
-def read_file(path: Path, columns: Sequence[Column]) -> list[Row]:
-    """Every row of `path` parsed by `columns`; InputError with every problem found."""
+Problems = list[Problem] | None
+"""Where a reader puts the problems it finds: None raises InputError with all of them; a
+list collects them, and the reader returns only the rows that are good, so the caller can
+run the posting checks on those too and report everything at once."""
+
+
+def _found(problems: Problems, found: Sequence[Problem]) -> None:
+    if not found:
+        return
+    if problems is None:
+        raise InputError(list(found))
+    problems.extend(found)
+
+
+def read_file(path: Path, columns: Sequence[Column], problems: Problems = None) -> list[Row]:
+    """Every row of `path` parsed by `columns`; InputError with every problem found (or,
+    given `problems`, those collected there and only the rows that parsed returned)."""
+    given = problems
     name = str(path)
     known = {c.name for c in columns}
-    problems: list[Problem] = []
+    problems = []
     rows: list[Row] = []
+    bad_rows: set[int] = set()
     header_checked = False
     for number, raw in _raw_rows(path):
         if not header_checked or path.suffix.lower() in (".jsonl", ".ndjson"):
@@ -338,22 +355,28 @@ def read_file(path: Path, columns: Sequence[Column]) -> list[Row]:
                 values[column.name] = column.parse(cell)
             except ValueError as error:
                 problems.append(Problem(str(error), file=name, row=number, field=column.name))
+                bad_rows.add(number)
         rows.append(Row(name, number, values))
-    if problems:
-        raise InputError(problems)
     if not rows:
-        raise InputError(Problem("the file has no data rows", file=name))
-    return rows
+        problems.append(Problem("the file has no data rows", file=name))
+    if any(p.row is None for p in problems):  # a header problem: no row can be trusted
+        bad_rows.update(r.row for r in rows)
+    _found(given, problems)
+    return [r for r in rows if r.row not in bad_rows]
 
 
-def unique(rows: Sequence[Row], key: Sequence[str], what: str) -> None:
-    """Refuse a file that names the same `key` twice (e.g. one admission line twice)."""
+def unique(
+    rows: Sequence[Row], key: Sequence[str], what: str, problems: Problems = None
+) -> list[Row]:
+    """Refuse a file that names the same `key` twice (e.g. one admission line twice); the
+    rows without the repeats (collecting the problems when `problems` is given)."""
     seen: dict[tuple[Any, ...], int] = {}
-    problems: list[Problem] = []
+    found: list[Problem] = []
+    kept: list[Row] = []
     for row in rows:
         k = tuple(row.get(name) for name in key)
         if k in seen:
-            problems.append(
+            found.append(
                 Problem(
                     f"{what} {'/'.join(str(v) for v in k)} is already on row {seen[k]}",
                     file=row.file,
@@ -363,78 +386,72 @@ def unique(rows: Sequence[Row], key: Sequence[str], what: str) -> None:
             )
         else:
             seen[k] = row.row
-    if problems:
-        raise InputError(problems)
+            kept.append(row)
+    _found(problems, found)
+    return kept
 
 
-def read_parts(path: Path) -> list[Row]:
-    rows = read_file(path, PARTS)
-    unique(rows, ["part"], "part")
-    return rows
+def read_parts(path: Path, problems: Problems = None) -> list[Row]:
+    rows = read_file(path, PARTS, problems)
+    return unique(rows, ["part"], "part", problems)
 
 
-def read_boms(path: Path) -> list[Row]:
-    rows = read_file(path, BOMS)
-    unique(rows, ["product", "component", "effective_from"], "bill of materials line")
-    return rows
+def read_boms(path: Path, problems: Problems = None) -> list[Row]:
+    rows = read_file(path, BOMS, problems)
+    return unique(
+        rows, ["product", "component", "effective_from"], "bill of materials line", problems
+    )
 
 
-def read_admissions(path: Path) -> list[Row]:
+def read_admissions(path: Path, problems: Problems = None) -> list[Row]:
     """Admission lines, one per CBP Form 214 line (19 CFR 146.22, 146.32)."""
-    rows = read_file(path, ADMISSIONS)
-    unique(rows, ["admission_no", "line"], "admission line")
-    return rows
+    rows = read_file(path, ADMISSIONS, problems)
+    return unique(rows, ["admission_no", "line"], "admission line", problems)
 
 
-def read_production(path: Path) -> list[Row]:
+def read_production(path: Path, problems: Problems = None) -> list[Row]:
     """Production runs (manufacture in the zone, 19 CFR 146.52; 15 CFR 400.14)."""
-    rows = read_file(path, PRODUCTION)
-    unique(rows, ["production_no", "product"], "production")
-    return rows
+    rows = read_file(path, PRODUCTION, problems)
+    return unique(rows, ["production_no", "product"], "production", problems)
 
 
-def read_shipments(path: Path) -> list[Row]:
+def read_shipments(path: Path, problems: Problems = None) -> list[Row]:
     """Shipments out of the zone (19 CFR 146.24, 146.61-146.71)."""
-    return read_file(path, SHIPMENTS)
+    return read_file(path, SHIPMENTS, problems)
 
 
-def read_counts(path: Path) -> list[Row]:
+def read_counts(path: Path, problems: Problems = None) -> list[Row]:
     """Physical inventory counts (19 CFR 146.23(c))."""
-    rows = read_file(path, COUNTS)
-    unique(rows, ["date", "part", "lot"], "count")
-    return rows
+    rows = read_file(path, COUNTS, problems)
+    return unique(rows, ["date", "part", "lot"], "count", problems)
 
 
-def read_status_changes(path: Path) -> list[Row]:
+def read_status_changes(path: Path, problems: Problems = None) -> list[Row]:
     """Changes of zone status (19 CFR 146.41(b), 146.44): by lot, or admission number + line."""
-    rows = read_file(path, STATUS_CHANGES)
-    problems = [
-        Problem(
-            "name the lot, or the admission_no and line",
-            file=row.file,
-            row=row.row,
-            field="lot",
-        )
+    rows = read_file(path, STATUS_CHANGES, problems)
+    unnamed = [
+        row
         for row in rows
         if row.get("lot") is None and (row.get("admission_no") is None or row.get("line") is None)
     ]
-    if problems:
-        raise InputError(problems)
-    return rows
+    _found(
+        problems,
+        [Problem("name the lot, or the admission_no and line", row.file, row.row, "lot")
+         for row in unnamed],
+    )
+    return [row for row in rows if row not in unnamed]
 
 
-def read_suspense(path: Path) -> list[Row]:
+def read_suspense(path: Path, problems: Problems = None) -> list[Row]:
     """Receipts into suspense: goods in the zone without complete documents (146.22(c))."""
-    rows = read_file(path, SUSPENSE)
-    unique(rows, ["ref"], "suspense receipt")
-    return rows
+    rows = read_file(path, SUSPENSE, problems)
+    return unique(rows, ["ref"], "suspense receipt", problems)
 
 
-def read_filings(path: Path) -> list[Row]:
+def read_filings(path: Path, problems: Problems = None) -> list[Row]:
     """Documents filed with CBP (entry summaries, 214s, reports, permits; zone.filings)."""
-    rows = read_file(path, FILINGS)
-    unique(rows, ["kind", "ref", "covers"], "filing")
-    return rows
+    rows = read_file(path, FILINGS, problems)
+    return unique(rows, ["kind", "ref", "covers"], "filing", problems)
 
 
 # ------------------------------------------------------------------------------ to the core

@@ -407,6 +407,24 @@ class Ledger:
             tuple(self.warnings),
         )
 
+    def check(
+        self,
+        batch: Sequence[Event],
+        *,
+        source: str | None = None,
+        rows: Sequence[int] | None = None,
+    ) -> list[Problem]:
+        """A dry run of `post`: every problem the posting checks find in `batch` against the
+        books now, nothing written (so a file's format problems and its posting problems are
+        reported together, architecture rule 6)."""
+        if not batch:
+            return []
+        with self.engine.connect() as connection:
+            before = self._state(connection, self._zone_row(connection, lock=False))
+            result = self._run(connection, before, batch)
+            connection.rollback()
+        return _located(result.problems, source, rows)
+
     def _run(self, connection: Connection, state: ZoneState, batch: Sequence[Event]) -> PostResult:
         needs_pf = any(isinstance(e, Admission | StatusChange) for e in batch)
         return post(
