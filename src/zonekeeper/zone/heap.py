@@ -17,11 +17,23 @@ from contextlib import contextmanager
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Run the block with the cyclic collector off; restore its previous state after."""
+    """Run the block with the cyclic collector off; restore its previous state after.
+
+    Everything the block allocated is still "young" when the collector comes back, so its
+    first run would walk all of it (about 70 ms per 10,000-event batch, a tenth of the
+    posting). What survives a batch is the books' new state, long-lived by nature, so it is
+    handed straight to the oldest generation instead: `gc.freeze()` then `gc.unfreeze()` moves
+    every tracked object there without walking any. Nothing is lost: the oldest generation is
+    still collected, and the step is skipped when someone else has frozen objects (a server
+    that freezes before forking keeps its frozen heap).
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if collecting:
             gc.enable()
