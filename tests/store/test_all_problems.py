@@ -72,3 +72,24 @@ def test_format_and_posting_problems_together(database_url: str, tmp_path: Path)
     found = _problems(database_url, "count", str(tmp_path / "count.csv"))
     assert [row for row, _, _ in found] == [2, 3]
     assert "ok: 1 events" in _run(database_url, "verify").stdout
+
+
+def test_parts_load_refuses_hts_numbers_the_tariff_does_not_have(
+    database_url: str, tmp_path: Path
+) -> None:
+    _ok(database_url, "init", "--zone", "9")
+    (tmp_path / "parts.csv").write_text(
+        "part,description,hts,origin,unit\n"
+        "W,Widget,8537.10.91.70,DE,No.\n"
+        "X,Typo,8537.10.91.99,DE,No.\n"       # row 3: not in the schedule
+        "E,Engine,8407.34.48,DE,No.\n"        # 8-digit code printed only as .00: valid
+        "H,Heading,8407,DE,No.\n"             # row 5: a heading, not a rate line
+        "Q,Bad,12,DE,No.\n"                   # row 6: format
+    )
+    found = _problems(database_url, "parts", "load", str(tmp_path / "parts.csv"))
+    assert [(row, field) for row, field, _ in found] == [(3, "hts"), (5, "hts"), (6, "hts")]
+    assert "nearest valid codes: 8537.10.91.70" in found[0][2]
+    (tmp_path / "good.csv").write_text(
+        "part,description,hts,origin,unit\nE,Engine,8407.34.48,DE,No.\n"
+    )
+    _ok(database_url, "parts", "load", str(tmp_path / "good.csv"))

@@ -176,8 +176,17 @@ def init(
 
 @parts_app.command("load")
 def parts_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
-    """Load part master versions: part, description, hts, origin, unit[, valid_from]."""
-    parts = zone_files.parts_from(zone_files.read_parts(file))
+    """Load part master versions: part, description, hts, origin, unit[, valid_from].
+    Each HTS number must be in the tariff in force on the version's date."""
+    from zonekeeper.services.parts import hts_problems
+
+    problems: list[Problem] = []
+    rows = zone_files.read_parts(file, problems)
+    parts = zone_files.parts_from(rows)
+    found, warnings = hts_problems(parts, [r.row for r in rows], str(file))
+    for warning in warnings:
+        err.print(f"warning: {warning}")
+    _refuse(problems + found)
     with _open(ctx, zone) as ledger:
         changed = ledger.load_master(parts=parts)
     out.print(f"{len(parts)} part(s) read, {changed} new or changed")
