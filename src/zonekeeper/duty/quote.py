@@ -28,6 +28,8 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from types import MappingProxyType
+from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import ZERO, cents
@@ -125,22 +127,20 @@ def validate_item(item: LineItem, row: int | None = None, file: str | None = Non
 
 
 def _base_rate(
-    tariff: Tariff, line: TariffLine, item: LineItem, on: date, warnings: list[str]
+    tariff: Tariff, line: TariffLine, code: str, origin: str, spi: str | None, on: date,
+    warnings: list[str],
 ) -> tuple[Rate, str, str | None]:
     """The base rate, the column it comes from and the granted SPI (General Note 3)."""
-    code = line.code.dotted
-    column2 = tariff.column2_applies(item.origin, on)
+    column2 = tariff.column2_applies(origin, on)
     if column2 is not None:
-        if item.spi:
+        if spi:
             warnings.append(
-                f"SPI {item.spi} refused: goods of {item.origin} take Column 2 rates "
+                f"SPI {spi} refused: goods of {origin} take Column 2 rates "
                 f"({column2.source}); no preference applies"
             )
         return line.column2, "Column 2", None
-    if item.spi:
-        decision = tariff.programs.decide(
-            item.spi, item.origin, on, line.special, code, general=line.general
-        )
+    if spi:
+        decision = tariff.programs.decide(spi, origin, on, line.special, code, general=line.general)
         warnings.extend(decision.warnings)
         if decision.rate is not None:
             return decision.rate, f"Special ({decision.spi})", decision.spi
@@ -163,8 +163,7 @@ def _check_quantities(plan: _Plan, item: LineItem) -> None:
         )
 
 
-@dataclass(frozen=True)
-class _Priced:
+class _Priced(NamedTuple):
     """A measure with what pricing needs precomputed (no per-quote property lookups)."""
 
     measure: Measure
@@ -220,13 +219,13 @@ def _measure_component(
 
 
 def _measures(
-    tariff: Tariff, code: str, item: LineItem, on: date, frozen_on: date | None, spi: str | None
+    tariff: Tariff, code: str, origin: str, on: date, frozen_on: date | None, spi: str | None
 ) -> tuple[list[Measure], list[str]]:
     """Measures by the PF freeze rule (146.65(a)(1)): frozen ones, plus overriding ones now."""
     if frozen_on is None or frozen_on == on:
-        return tariff.measures.applicable(code, item.origin, on, spi=spi)
-    then, warnings = tariff.measures.applicable(code, item.origin, frozen_on, spi=spi)
-    now, later = tariff.measures.applicable(code, item.origin, on, spi=spi)
+        return tariff.measures.applicable(code, origin, on, spi=spi)
+    then, warnings = tariff.measures.applicable(code, origin, frozen_on, spi=spi)
+    now, later = tariff.measures.applicable(code, origin, on, spi=spi)
     overriding = [m for m in now if m.overrides_pf_freeze]
     # A measure that reaches earlier PF admissions replaces its program's frozen duty (e.g.
     # the April 2026 metals annexes replace the 2025 content-based 232 rates).
@@ -246,8 +245,7 @@ def _measures(
     return kept + overriding, warnings
 
 
-@dataclass(frozen=True)
-class _Plan:
+class _Plan(NamedTuple):
     """Everything about a line that depends on the tariff but not on value or quantities:
     classification, base rate, measures after stacking, warnings, PF reasons. Cached per
     (code, origin, dates, SPI) so that pricing many lines does no lookups twice."""
@@ -275,37 +273,39 @@ def _plan(
     classified_on = frozen_on or on
     line, revision = tariff.schedule.line(hts, classified_on)
     code = line.code.dotted
+    rate_line = line.rate_code.dotted
     warnings: list[str] = []
-    probe = LineItem(hts, origin, ZERO, spi=spi)
-    rate, column, granted = _base_rate(tariff, line, probe, classified_on, warnings)
-    measures, measure_warnings = _measures(tariff, code, probe, on, frozen_on, granted)
+    rate, column, granted = _base_rate(tariff, line, code, origin, spi, classified_on, warnings)
+    measures, measure_warnings = _measures(tariff, code, origin, on, frozen_on, granted)
     warnings.extend(measure_warnings)
-    applied = frozenset(m.heading for m in measures)
-    warnings.extend(_stale_warnings(tariff, revision, code, origin, on, applied))
-    pf_reasons = tuple(
-        f"{m.heading} ({m.title}) from {m.pf_required_from}"
-        for m in measures
-        if m.pf_required_from is not None and m.pf_required_from <= classified_on
-    )
+    warnings.extend(_stale_warnings(tariff, revision, code, origin, on, measures))
+    pf_reasons: list[str] = []
+    metal_keys: list[str] = []
+    priced: list[_Priced] = []
+    for m in measures:
+        if m.pf_required_from is not None and m.pf_required_from <= classified_on:
+            pf_reasons.append(f"{m.heading} ({m.title}) from {m.pf_required_from}")
+        if m.program is Program.SECTION232:
+            key = m.content_key
+            if key is not None:
+                metal_keys.append(key)
+        priced.append(_priced(m))
+    needs = tuple(sorted(rate.needs)) if rate.components else ()  # no components: no needs
     return _Plan(
         line=line,
         revision=revision.name,
         code=code,
         rate=rate,
-        unit_needs=tuple(need for need in sorted(rate.needs) if need in UNITS),
+        unit_needs=tuple(need for need in needs if need in UNITS),
         column=column,
-        rate_line=line.rate_code.dotted,
-        base_source=f"HTSUS {revision.name}, {line.rate_code.dotted}, {column} rate",
+        rate_line=rate_line,
+        base_source=f"HTSUS {revision.name}, {rate_line}, {column} rate",
         measures=tuple(measures),
-        priced=tuple(_priced(m) for m in measures),
-        metal_keys=tuple(
-            m.content_key
-            for m in measures
-            if m.program is Program.SECTION232 and m.content_key is not None
-        ),
-        needs=tuple(sorted(rate.needs)),
+        priced=tuple(priced),
+        metal_keys=tuple(metal_keys),
+        needs=needs,
         warnings=tuple(dict.fromkeys(warnings)),
-        pf_reasons=pf_reasons,
+        pf_reasons=tuple(pf_reasons),
     )
 
 
@@ -448,17 +448,21 @@ def _stale_warnings(
     code: str,
     origin: str,
     on: date,
-    applied: frozenset[str],
+    applied: list[Measure],
 ) -> list[str]:
     """Listed codes in this subheading that the revision no longer has (renumbered codes),
     for programs that do not already apply to the goods."""
-    prefixes = tariff.measures.hs6_list_codes(code)
-    if not prefixes:
-        return []
-    exists = {p: _exists(revision, p) for p in prefixes}
+    prefixes = tariff.measures.hs6_prefixes(code)
+    if not prefixes or code.replace(".", "")[:6] not in _renumbered(tariff, revision):
+        return []  # every listed code of the subheading is in the revision (nearly every line)
+    # a prefix that is not a code the schedule could hold counts as present: nothing to say
+    absent = revision.lacking(p for p in prefixes if len(p) in _CODE_SIZES)
+    exists = {p: p not in absent for p in prefixes}
+    applied_headings = frozenset(m.heading for m in applied)
+    programs = _programs_of(tariff, applied_headings)
     by_prefix: dict[str, list[str]] = {}
     for measure, prefix in tariff.measures.stale_list_codes(code, origin, on, exists):
-        if measure.heading in applied or measure.program in _programs_of(tariff, applied):
+        if measure.heading in applied_headings or measure.program in programs:
             continue
         by_prefix.setdefault(prefix, []).append(measure.heading)
     return [
@@ -474,9 +478,27 @@ def _programs_of(tariff: Tariff, headings: frozenset[str]) -> set[Program]:
     return {m.program for m in found if m is not None}
 
 
-def _exists(revision: Revision, prefix: str) -> bool:
-    """Whether the revision has `prefix` as a code or as the start of one (10-digit lines
-    under a missing 8-digit line, e.g. 8414.30.40.00, count)."""
-    if len(prefix) not in (2, 4, 6, 8, 10):
-        return True  # not a code the schedule could hold; nothing to say
-    return revision.has_prefix(prefix)
+_CODE_SIZES = frozenset({2, 4, 6, 8, 10})  # the digits of a chapter ... statistical line
+
+
+# (tariff, revision) -> the subheadings (6 digits) where a listed code of 8+ digits is not in
+# the revision. One index per pair, built for every list at once on first use (`prepare`).
+_RENUMBERED: WeakKeyDictionary[Tariff, dict[Revision, frozenset[str]]] = WeakKeyDictionary()
+
+
+def _renumbered(tariff: Tariff, revision: Revision) -> frozenset[str]:
+    per_tariff = _RENUMBERED.get(tariff)
+    if per_tariff is None:
+        per_tariff = _RENUMBERED[tariff] = {}
+    found = per_tariff.get(revision)
+    if found is None:
+        listed = (p for p in tariff.measures.list_codes() if len(p) in _CODE_SIZES)
+        found = per_tariff[revision] = frozenset(p[:6] for p in revision.lacking(listed))
+    return found
+
+
+def prepare(tariff: Tariff) -> None:
+    """Build the per-tariff indexes quoting reads (else built on the first quote that needs
+    them): which subheadings hold list codes a revision lacks, for every loaded revision."""
+    for revision in tariff.schedule.revisions:
+        _renumbered(tariff, revision)

@@ -64,7 +64,12 @@ class HtsCode:
     def dotted(self) -> str:
         """The code as the HTSUS prints it: `8414`, `8414.30`, `8414.30.80`, `8414.30.80.30`."""
         d = self.digits
-        if len(d) <= 4:
+        size = len(d)
+        if size == 10:
+            return f"{d[:4]}.{d[4:6]}.{d[6:8]}.{d[8:]}"
+        if size == 8:
+            return f"{d[:4]}.{d[4:6]}.{d[6:]}"
+        if size <= 4:
             return d
         return ".".join([d[:4], *(d[i : i + 2] for i in range(4, len(d), 2))])
 

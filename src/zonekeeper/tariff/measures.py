@@ -184,6 +184,15 @@ class MeasureBook:
     _universal: list[Measure] = field(init=False, repr=False)
     _by_heading: dict[str, Measure] = field(init=False, repr=False)
     _by_hs6: dict[str, list[_Cover]] = field(init=False, repr=False)
+    # Indexes for `applicable` (built once, at load): the covers of each prefix and the
+    # universal ones, already filtered by origin. An origin no measure names by country
+    # (`countries`, `except_countries`) is filed under "" (see `_origin_key`).
+    _origins: frozenset[str] = field(init=False, repr=False)
+    _by_prefix_origin: dict[str, dict[str, tuple[_Cover, ...]]] = field(init=False, repr=False)
+    _universal_origin: dict[str, tuple[_Cover, ...]] = field(init=False, repr=False)
+    _hs6_prefixes: dict[str, tuple[str, ...]] = field(init=False, repr=False)
+    _s122_sizes: tuple[int, ...] = field(init=False, repr=False)
+    _prefix_sizes: tuple[int, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_prefix = defaultdict(list)
@@ -196,6 +205,45 @@ class MeasureBook:
         self._by_heading = {}
         for measure in sorted(self.measures, key=lambda m: m.valid_from):
             self._by_heading[measure.heading] = measure
+        self._index()
+
+    def _index(self) -> None:
+        """The origin-filtered cover lists `applicable` walks (order kept: it decides the
+        order of components and warnings), the listed 8+-digit prefixes of each subheading,
+        and the prefix lengths of the Section 122 exemptions."""
+        named: set[str] = set()
+        for m in self.measures:
+            named |= m.countries or frozenset()
+            named |= m.except_countries
+        self._origins = frozenset(named)
+        # which origins a measure treats differently from an unnamed one
+        keys = {
+            m.id: frozenset((m.countries or frozenset()) | m.except_countries)
+            for m in self.measures
+        }
+        masks: dict[tuple[str, ...], dict[str, tuple[int, ...]]] = {}
+
+        def by_origin(covers: list[_Cover]) -> dict[str, tuple[_Cover, ...]]:
+            ids = tuple(c.measure.id for c in covers)
+            mask = masks.get(ids)
+            if mask is None:
+                relevant = {""}
+                for c in covers:
+                    relevant |= keys[c.measure.id]
+                mask = {
+                    key: tuple(i for i, c in enumerate(covers) if c.measure.covers_origin(key))
+                    for key in relevant
+                }
+                masks[ids] = mask
+            return {key: tuple(covers[i] for i in kept) for key, kept in mask.items()}
+
+        self._by_prefix_origin = {p: by_origin(cs) for p, cs in self._by_prefix.items()}
+        self._universal_origin = by_origin([_Cover(m, "", None) for m in self._universal])
+        self._hs6_prefixes = {
+            hs6: tuple(sorted({c.prefix for c in covers})) for hs6, covers in self._by_hs6.items()
+        }
+        self._s122_sizes = tuple(sorted({len(p) for p in self.s122_exempt}, reverse=True))
+        self._prefix_sizes = tuple(sorted({len(p) for p in self._by_prefix if len(p) >= 2}))
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -231,16 +279,32 @@ class MeasureBook:
         candidates: list[Measure] = []
         suspended: list[Measure] = []
         seen: set[str] = set()
-        covers = [_Cover(m, "", None) for m in self._universal] + self._covers(digits)
-        # A measure listed both outright and on a condition (end_use.csv) applies outright.
-        outright = {c.measure.id for c in covers if c.condition is None}
+        # covers already filtered by origin (`_index`), in the order of the unfiltered walk
+        key = origin if origin in self._origins else ""
+        universal = self._universal_origin
+        covers = list(universal.get(key, universal[""]))
+        by_prefix = self._by_prefix_origin
+        for size in self._prefix_sizes:  # shortest prefix first, as `_covers` walks them
+            if size > len(digits):
+                break
+            entry = by_prefix.get(digits[:size])
+            if entry is not None:
+                covers.extend(entry.get(key, entry[""]))
+        outright: set[str] | None = None
         for cover in covers:
-            measure, since = cover.measure, cover.since
-            if measure.id in seen or not measure.covers_origin(origin) or not measure.in_force(on):
+            measure = cover.measure
+            if measure.id in seen or on < measure.valid_from:
                 continue
+            if measure.valid_to is not None and on > measure.valid_to:
+                continue
+            since = cover.since
             if since is not None and on < since:
                 continue
             if cover.condition is not None:
+                # A measure listed both outright and on a condition (end_use.csv) applies
+                # outright.
+                if outright is None:
+                    outright = {c.measure.id for c in covers if c.condition is None}
                 if measure.id not in outright and measure.status != "suspended":
                     seen.add(measure.id)
                     warnings.append(
@@ -266,10 +330,13 @@ class MeasureBook:
                     later.clear()
                     continue
             candidates.append(measure)
-        kept = self._by_precedence(candidates, warnings)
-        kept = self._one_list_per_program(kept, warnings)
+        if len(candidates) > 1:
+            kept = self._by_precedence(candidates, warnings)
+            kept = self._one_list_per_program(kept, warnings)
+        else:
+            kept = candidates
         kept = self._without_blocked(kept, warnings)
-        if any(m.program is Program.SECTION122 for m in kept):
+        if later and any(m.program is Program.SECTION122 for m in kept):
             warnings.extend(later)
         for measure in suspended:
             if not any(m.program is measure.program for m in kept):
@@ -277,8 +344,11 @@ class MeasureBook:
                     f"{measure.heading} ({measure.title}) lists this product but is suspended "
                     f"(never in force): not applied"
                 )
-        self._warn_overlaps(kept, warnings)
+        if len(kept) > 1:
+            self._warn_overlaps(kept, warnings)
         for measure in kept:
+            if measure.status == "confirmed":
+                continue
             if measure.status == "unconfirmed":
                 warnings.append(
                     f"{measure.heading}: dates or rate marked unconfirmed in the measure data "
@@ -343,12 +413,22 @@ class MeasureBook:
 
     def hs6_list_codes(self, code: str) -> list[str]:
         """Prefixes of 8+ digits listed under the 6-digit subheading of `code`."""
-        return sorted({c.prefix for c in self._by_hs6.get(code.replace(".", "")[:6], ())})
+        return list(self.hs6_prefixes(code))
+
+    def list_codes(self) -> tuple[str, ...]:
+        """Every listed prefix of 8+ digits (what `hs6_list_codes` draws from), sorted."""
+        return tuple(sorted({p for prefixes in self._hs6_prefixes.values() for p in prefixes}))
+
+    def hs6_prefixes(self, code: str) -> tuple[str, ...]:
+        """`hs6_list_codes` as the shared, precomputed tuple (sorted; do not copy per line)."""
+        return self._hs6_prefixes.get(code.replace(".", "")[:6], ())
 
     # -- stacking rules --------------------------------------------------------------------
 
     def _s122_exemption(self, digits: str) -> Exemption | None:
-        for size in range(len(digits), 1, -1):
+        for size in self._s122_sizes:  # the longest listed prefix of `digits` first
+            if size > len(digits) or size < 2:
+                continue
             found = self.s122_exempt.get(digits[:size])
             if found is not None:
                 return found
@@ -416,6 +496,9 @@ class MeasureBook:
     def _without_blocked(measures: list[Measure], warnings: list[str]) -> list[Measure]:
         kept = []
         for m in measures:
+            if not m.not_with:
+                kept.append(m)
+                continue
             blockers = [b for b in measures if b.program in m.not_with]
             if not blockers:
                 kept.append(m)

@@ -29,6 +29,8 @@ from zonekeeper.tariff.rate_parser import parse_rate, parse_special
 from zonekeeper.tariff.units import quantity_unit_key
 
 _DOTTED = re.compile(r"\d{4}(?:\.\d{2}){0,3}")
+# An 8- or 10-digit code as users and the schedule write it, ASCII digits only.
+_PLAIN = re.compile(r"\d{4}\.\d{2}\.\d{2}(?:\.\d{2})?|\d{8}|\d{10}", re.ASCII)
 _EMPTY_RATE = parse_rate("")
 _EMPTY_SPECIAL = parse_special("")
 
@@ -127,6 +129,20 @@ class Revision:
         at = bisect.bisect_left(self._codes, digits)
         return at < len(self._codes) and self._codes[at].startswith(digits)
 
+    def lacking(self, prefixes: Iterable[str]) -> frozenset[str]:
+        """The `prefixes` that no code of the revision is or starts with (`has_prefix`
+        false), one binary search each."""
+        codes, index = self._codes, self._index
+        size = len(codes)
+        out = []
+        for digits in prefixes:
+            if digits in index:  # a code itself (most listed prefixes): no search
+                continue
+            at = bisect.bisect_left(codes, digits)
+            if not (at < size and codes[at].startswith(digits)):
+                out.append(digits)
+        return frozenset(out)
+
     def rate_texts(self) -> Iterator[tuple[str, str, str]]:
         """(column, text, digits) for every rate text printed in the revision."""
         for digits, _i, _d, _u, general, special, column2, _a in self._rows:
@@ -172,6 +188,11 @@ class Revision:
 
     def get(self, code: str | HtsCode) -> TariffLine | None:
         digits = HtsCode.parse(code).digits
+        position = self._index.get(digits)
+        return None if position is None else self._line(position)
+
+    def get_digits(self, digits: str) -> TariffLine | None:
+        """`get` for a code already reduced to its digits (`HtsCode.digits`)."""
         position = self._index.get(digits)
         return None if position is None else self._line(position)
 
@@ -371,6 +392,11 @@ class Schedule:
         the rate lines under it.
         """
         revision = self.revision_on(on)
+        if isinstance(code, str) and _PLAIN.fullmatch(code):
+            # the usual spelling (8414.30.80.60, 8414308060): what HtsCode.parse would keep
+            line = revision.get_digits(code.replace(".", ""))
+            if line is not None and line.has_rates:
+                return line, revision
         try:
             parsed = HtsCode.parse(code)
         except InputError:
