@@ -16,7 +16,5 @@ GENESIS = "0" * 64
 
 def link_hash(prev_hash: str, zone: str, seq: int, canonical: bytes) -> str:
     """The hash of event `seq` of `zone` whose canonical form is `canonical`."""
-    digest = hashlib.sha256(prev_hash.encode("ascii"))
-    digest.update(b"\n%s\n%d\n" % (zone.encode("utf-8"), seq))
-    digest.update(canonical)
-    return digest.hexdigest()
+    head = b"%s\n%s\n%d\n" % (prev_hash.encode("ascii"), zone.encode("utf-8"), seq)
+    return hashlib.sha256(head + canonical).hexdigest()

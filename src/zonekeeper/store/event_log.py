@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import Connection, select
 
@@ -30,9 +31,9 @@ class StoredEvent:
     hash: str
 
 
-@dataclass(frozen=True)
-class NewEvent:
-    """An event ready to append: its kind, date and canonical bytes."""
+class NewEvent(NamedTuple):
+    """An event ready to append: its kind, date and canonical bytes (a named tuple: one is
+    made per posted event)."""
 
     kind: str
     date: date
@@ -50,10 +51,10 @@ def append(
     rows = []
     prev = head_hash
     seq = head_seq
-    for new in batch:
+    for kind, day, canonical in batch:
         seq += 1
-        digest = link_hash(prev, zone, seq, new.canonical)
-        rows.append((zone, seq, new.kind, new.date, new.canonical.decode("utf-8"), prev, digest))
+        digest = link_hash(prev, zone, seq, canonical)
+        rows.append((zone, seq, kind, day, canonical.decode("utf-8"), prev, digest))
         prev = digest
     bulk_write(connection, events, COLUMNS, rows)
     return seq, prev

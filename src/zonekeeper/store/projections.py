@@ -132,20 +132,28 @@ def load_state(connection: Connection, zone: str, method: str, head_seq: int) ->
     )
 
 
+LOT_COLUMNS = ("zone", "lot", "admission_no", "line", "part", "status", "quantity", "value", "data")
+POSTING_COLUMNS = ("zone", "seq", "n", "lot", "date", "quantity", "value", "data")
+
+
 def lot_row(zone: str, lot: Lot, as_text: bool = False) -> dict[str, Any]:
     """The `lots` row of a lot; `as_text`: decimals already as SQLite stores them."""
+    return dict(zip(LOT_COLUMNS, _lot_values(zone, lot, as_text), strict=True))
+
+
+def _lot_values(zone: str, lot: Lot, as_text: bool) -> tuple[Any, ...]:
     first = lot.admissions[0] if lot.admissions and not lot.produced else None
-    return {
-        "zone": zone,
-        "lot": lot.id,
-        "admission_no": first.admission_no if first else None,
-        "line": first.line if first else None,
-        "part": lot.part,
-        "status": lot.status.value,
-        "quantity": str(lot.balance) if as_text else lot.balance,
-        "value": str(lot.value_on_hand) if as_text else lot.value_on_hand,
-        "data": codec.dumps(lot),
-    }
+    return (
+        zone,
+        lot.id,
+        first.admission_no if first else None,
+        first.line if first else None,
+        lot.part,
+        lot.status.value,
+        str(lot.balance) if as_text else lot.balance,
+        str(lot.value_on_hand) if as_text else lot.value_on_hand,
+        codec.dumps(lot),
+    )
 
 
 def posting_rows(
@@ -153,23 +161,26 @@ def posting_rows(
 ) -> list[dict[str, Any]]:
     """The `postings` rows of a batch, numbered per event; `as_text`: decimals and dates
     already as SQLite stores them (saves a second pass over a million values)."""
+    return [
+        dict(zip(POSTING_COLUMNS, v, strict=True)) for v in _posting_values(zone, batch, as_text)
+    ]
+
+
+def _posting_values(zone: str, batch: Sequence[Posting], as_text: bool) -> list[tuple[Any, ...]]:
+    """`posting_rows` as the tuples the driver takes (no dict per row on the hot path).
+    An event's postings are consecutive in a batch, so `n` restarts when `seq` changes."""
     rows = []
-    n_of: dict[int, int] = {}
+    dumps = codec.dumps
+    seq, n = -1, 0
     for p in batch:
-        n = n_of.get(p.seq, 0) + 1
-        n_of[p.seq] = n
-        rows.append(
-            {
-                "zone": zone,
-                "seq": p.seq,
-                "n": n,
-                "lot": p.lot,
-                "date": p.date.isoformat() if as_text else p.date,
-                "quantity": str(p.quantity) if as_text else p.quantity,
-                "value": str(p.value) if as_text else p.value,
-                "data": codec.dumps(p),
-            }
-        )
+        n = n + 1 if p.seq == seq else 1
+        seq = p.seq
+        if as_text:
+            rows.append(
+                (zone, seq, n, p.lot, p.date.isoformat(), str(p.quantity), str(p.value), dumps(p))
+            )
+        else:
+            rows.append((zone, seq, n, p.lot, p.date, p.quantity, p.value, dumps(p)))
     return rows
 
 
@@ -209,9 +220,10 @@ def save_batch(
     """Write what one posted batch changed: lots, postings, discrepancies, suspense."""
     as_text = connection.dialect.name != "postgresql"
     changed = changed_lots(before, after, batch)
-    lot_rows = [lot_row(zone, lot, as_text) for lot in changed]
-    _upsert(connection, lots, ("zone", "lot"), lot_rows, prepared=True)
-    _insert(connection, postings, posting_rows(zone, batch, as_text), prepared=True)
+    lot_rows = [_lot_values(zone, lot, as_text) for lot in changed]
+    bulk_write(connection, lots, LOT_COLUMNS, lot_rows, ("zone", "lot"), prepared=True)
+    posting_values = _posting_values(zone, batch, as_text)
+    bulk_write(connection, postings, POSTING_COLUMNS, posting_values, prepared=True)
     _insert(connection, discrepancies, discrepancy_rows(zone, found))
     _save_suspense(connection, zone, before.suspense, after.suspense)
 
