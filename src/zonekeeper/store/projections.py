@@ -169,7 +169,7 @@ def posting_rows(
 def _posting_values(zone: str, batch: Sequence[Posting], as_text: bool) -> list[tuple[Any, ...]]:
     """`posting_rows` as the tuples the driver takes (no dict per row on the hot path).
     An event's postings are consecutive in a batch, so `n` restarts when `seq` changes."""
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     dumps = codec.dumps
     seq, n = -1, 0
     for p in batch:
