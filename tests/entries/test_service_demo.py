@@ -97,3 +97,16 @@ def test_cli_weekly_json_and_bad_input(books: str) -> None:
     assert D(data["total"]) == D(data["duty"]) + D(data["mpf"])
     bad = _cli(books, "entry", "weekly", "--week", "2026-32")
     assert bad.returncode == 2 and "ISO week" in bad.stderr
+
+
+def test_demo_out_folder_and_absolute_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from zonekeeper.errors import InputError
+
+    with pytest.raises(InputError):
+        demo(db=tmp_path / "x.db", out=tmp_path)
+    demo(db=None, out=tmp_path / "there")
+    made = tmp_path / "there" / "zonekeeper-demo.db"
+    assert made.exists()
+    assert f"books: {made.resolve()}" in capsys.readouterr().out.replace("\n", "")

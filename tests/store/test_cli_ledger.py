@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -136,3 +137,33 @@ def test_annual_reports_read_the_stored_postings(database_url: str, tmp_path: Pa
         _run(database_url, "report", "board", "--year", "2026", "--json").stdout  # type: ignore[attr-defined]
     )
     assert board["year"] == 2026 and board["received_foreign"] == "148.00"
+
+
+def test_balance_by_part_and_status(database_url: str, tmp_path: Path) -> None:
+    _books(database_url, tmp_path)
+    result = runner.invoke(
+        app, ["--database-url", database_url, "balance", "--by", "part", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    lots = json.loads(
+        runner.invoke(app, ["--database-url", database_url, "balance", "--json"]).stdout
+    )
+    by_part = json.loads(result.stdout)
+    # one row per part and status, summing its lots
+    assert {(r["part"], r["status"]) for r in by_part} == {(r["part"], r["status"]) for r in lots}
+    for row in by_part:
+        mine = [r for r in lots if (r["part"], r["status"]) == (row["part"], row["status"])]
+        assert Decimal(row["quantity"]) == sum(Decimal(r["quantity"]) for r in mine)
+    bad = runner.invoke(app, ["--database-url", database_url, "balance", "--by", "lots"])
+    assert isinstance(bad.exception, InputError)
+
+
+def test_reconcile_table_fits_80_columns(database_url: str, tmp_path: Path) -> None:
+    _books(database_url, tmp_path)
+    result = runner.invoke(
+        app, ["--database-url", database_url, "reconcile", "--year", "2026"],
+        env={"COLUMNS": "80"},
+    )
+    header = next(line for line in result.stdout.splitlines() if "open" in line)
+    for name in ("lot", "part", "st", "open", "in", "out", "adj+", "adj-", "close"):
+        assert f" {name} " in header, header

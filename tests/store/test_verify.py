@@ -61,6 +61,9 @@ def test_a_removed_last_event_is_found(ledger: Ledger) -> None:
         connection.execute(delete(events).where(events.c.seq == 4))
     result = ledger.verify()
     assert not result.ok and "removed" in result.mismatch.reason  # type: ignore[union-attr]
+    # it names the missing event, not "event 3 (None)"
+    assert str(result.mismatch).startswith("event 4: event 4 is missing")
+    assert "None" not in str(result.mismatch)
 
 
 def test_a_changed_lot_balance_is_named_with_the_event_that_last_moved_it(ledger: Ledger) -> None:

@@ -26,6 +26,7 @@ from rich.console import Console
 
 from zonekeeper.cli.app import app
 from zonekeeper.cli.entry import print_alerts, print_weekly
+from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import zone_files
 from zonekeeper.money import cents
 from zonekeeper.services import entries as service
@@ -102,10 +103,16 @@ def demo(
         Path | None,
         typer.Option("--db", help=f"Demo database file to (re)create (default {DEFAULT_DB})."),
     ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help=f"Folder for the demo database ({DEFAULT_DB.name} in it)."),
+    ] = None,
 ) -> None:
     """Build a demo zone's week and print its weekly entry, MPF saved and open alerts."""
     console = Console(highlight=False, width=max(Console().width, 130))
-    path = (db or DEFAULT_DB).resolve()
+    if db is not None and out is not None:
+        raise InputError(Problem("give --db FILE or --out DIR, not both", field="--out"))
+    path = (db or (out / DEFAULT_DB.name if out is not None else DEFAULT_DB)).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -323,13 +323,22 @@ def balance(
         str | None, typer.Option("--as-of", help="Balance at the end of this date.")
     ] = None,
     part: Annotated[str | None, typer.Option("--part", help="Only this part.")] = None,
+    by: Annotated[
+        str, typer.Option("--by", help="lot (each lot on hand) or part (by part and status).")
+    ] = "lot",
     as_json: JsonOption = False,
     zone: ZoneOption = None,
 ) -> None:
-    """Lots on hand with quantity and dutiable value (146.23(a)(1))."""
+    """Lots on hand with quantity and dutiable value (146.23(a)(1)); `--by part` sums them
+    by part and zone status."""
     on = _date(as_of, "--as-of") if as_of else None
+    if by not in ("lot", "part"):
+        raise InputError(Problem(f"--by is lot or part, not {by!r}", field="--by"))
     with _open(ctx, zone) as ledger:
         found = [b for b in ledger.balances(as_of=on, part=part) if b.quantity != 0]
+    if by == "part":
+        _balance_by_part(found, on, as_json)
+        return
     rows = [
         {
             "lot": b.lot.id,
@@ -361,6 +370,28 @@ def balance(
             r["quantity"],
             r["value"],
         )
+    out.print(table)
+
+
+def _balance_by_part(found: Sequence[Any], on: dt.date | None, as_json: bool) -> None:
+    """Balance by part and status (146.23(a)(1), 146.25(b) "quantity on hand")."""
+    sums: dict[tuple[str, str], list[Decimal]] = {}
+    for b in found:
+        acc = sums.setdefault((b.lot.part, b.lot.status.value), [Decimal(0), Decimal(0)])
+        acc[0] += b.quantity
+        acc[1] += b.value
+    rows = [
+        {"part": p, "status": st, "quantity": _quantity(q), "value": fmt(v)}
+        for (p, st), (q, v) in sorted(sums.items())
+    ]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"Balance by part and status{f' at the end of {on}' if on else ''}")
+    for column in ("part", "status", "quantity", "value"):
+        table.add_column(column, justify="right" if column in ("quantity", "value") else "left")
+    for r in rows:
+        table.add_row(r["part"], r["status"], r["quantity"], r["value"])
     out.print(table)
 
 
@@ -483,20 +514,25 @@ def reconcile(
             )
         )
         return
-    table = Table(title=f"Annual reconciliation {start} – {end} (19 CFR 146.25)")
-    keys = (
-        "lot",
-        "part",
-        "status",
-        "opening",
-        "receipts",
-        "transfers_out",
-        "adjustments_plus",
-        "adjustments_minus",
-        "closing",
+    table = Table(
+        title=f"Annual reconciliation {start} – {end} (19 CFR 146.25)",
+        caption="open = on hand at the start, in = receipts, out = transfers out, "
+        "adj+/adj- = positive/negative adjustments, close = on hand at the end",
     )
-    for k in keys:
-        table.add_column(k)
+    keys = {
+        "lot": "lot",
+        "part": "part",
+        "status": "st",
+        "opening": "open",
+        "receipts": "in",
+        "transfers_out": "out",
+        "adjustments_plus": "adj+",
+        "adjustments_minus": "adj-",
+        "closing": "close",
+    }
+    for k, header in keys.items():
+        numeric = k not in ("lot", "part", "status")
+        table.add_column(header, justify="right" if numeric else "left", no_wrap=numeric)
     for r in rows:
         table.add_row(*(str(r[k]) for k in keys))
     out.print(table)

@@ -77,7 +77,10 @@ class Mismatch:
     reason: str
 
     def __str__(self) -> str:
-        where = f"event {self.seq} ({self.kind})" if self.seq is not None else "projections"
+        if self.seq is None:
+            where = "projections"
+        else:
+            where = f"event {self.seq}" + (f" ({self.kind})" if self.kind else "")
         return f"{where}: {self.reason}"
 
 
@@ -641,6 +644,14 @@ def _check_chain(connection: Connection, zone: ZoneRow) -> Mismatch | int:
                 stored.seq, stored.kind, "its stored columns disagree with its canonical form"
             )
         prev = stored.hash
+    if expected < zone.head_seq:
+        return Mismatch(
+            expected + 1,
+            None,
+            f"event {expected + 1} is missing: the zone's chain head is at event "
+            f"{zone.head_seq} ({zone.head_hash[:12]}…) but the last stored event is "
+            f"{expected or 'none'} - events were removed",
+        )
     if expected != zone.head_seq or prev != zone.head_hash:
         return Mismatch(
             expected or None,
