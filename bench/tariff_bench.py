@@ -8,8 +8,17 @@ the quantities its units and rate need, and metal content values, so each quote 
 full arithmetic.
 
 - "plans cold": the first quote of each (code, origin, date) computes its classification,
-  base rate, measures and warnings; "plans warm": the same lines again (an entry's repeated
-  HTS/origin pairs, a weekly entry, a re-quote).
+  base rate, measures and warnings (every line's plan from scratch: the plan cache is
+  empty, and the mix draws each code once). Five such passes, the plan cache dropped
+  before each (`forget_plans`); the median is the figure, the process's first pass is
+  shown too. "plans warm": the same lines again (an entry's repeated HTS/origin pairs, a
+  weekly entry, a re-quote). The mix reads each line once before timing (`mix`), so the
+  line's rate texts are already parsed: a cold pass prices plans, not the rate parser.
+- One-time indexes, paid once per process and reported: the measure book's prefix/origin
+  indexes (built by `load_measures`, inside `Tariff.default()`) and the per-revision
+  renumbered-list index (`duty.quote.prepare`, built here before the timed passes; a
+  process that skips it builds it on its first quote, which the cold-start figures
+  include).
 - Cold start: a fresh interpreter that imports the package, loads `Tariff.default()` and
   prices one line — with the schedule's disk cache empty (first run after install) and
   filled (every later run) — and the whole `zonekeeper duty quote --json` command as a user
@@ -20,6 +29,7 @@ from __future__ import annotations
 
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from zonekeeper.duty import LineItem, quote_line
+from zonekeeper.duty.quote import forget_plans, prepare
 from zonekeeper.errors import InputError
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.units import UNITS
@@ -50,6 +61,7 @@ t = time.perf_counter()
 from datetime import date
 from decimal import Decimal
 from zonekeeper.duty import LineItem, quote_line
+from zonekeeper.duty.quote import forget_plans, prepare
 from zonekeeper.errors import InputError
 from zonekeeper.tariff import Tariff
 q = quote_line(Tariff.default(), LineItem("8414.30.80.60", "CN", Decimal(800)), date(2026, 3, 1))
@@ -118,8 +130,19 @@ def run() -> str:
     started = time.perf_counter()
     tariff = Tariff.default()
     loaded = time.perf_counter() - started
+    started = time.perf_counter()
+    tariff.measures._index()  # the book's indexes once more, to time them (same result)
+    book_index = time.perf_counter() - started
+    started = time.perf_counter()
+    prepare(tariff)
+    prepared = time.perf_counter() - started
     lines = mix(tariff)
-    cold, unknown = rate(tariff, lines)
+    first, unknown = rate(tariff, lines)  # the process's first quote of every line
+    colds = [first]
+    for _ in range(4):  # again from scratch: every plan dropped, recomputed in the pass
+        forget_plans()
+        colds.append(rate(tariff, lines)[0])
+    cold = statistics.median(colds)
     warm = max(rate(tariff, lines)[0] for _ in range(3))
     with tempfile.TemporaryDirectory(prefix="zk-bench-cache-") as cache:
         start_cold = first_quote_seconds(cache)  # empty cache: parse the USITC CSVs
@@ -140,10 +163,16 @@ def run() -> str:
             "",
             "| measure | result | target |",
             "|---|---|---|",
-            f"| line quotes/s, plans cold (first quote of each line) | {cold:,.0f} | — |",
+            f"| line quotes/s, plans cold (every plan computed; median of 5 passes) | "
+            f"{cold:,.0f} | ≥ {TARGET_RATE:,} ({mark(cold >= TARGET_RATE)}) |",
+            f"| line quotes/s, plans cold, the process's first pass alone | {first:,.0f} | — |",
             f"| line quotes/s, plans warm | {warm:,.0f} | ≥ {TARGET_RATE:,} "
             f"({mark(warm >= TARGET_RATE)}) |",
             f"| `Tariff.default()` in this process | {loaded:.2f} s | — |",
+            f"| of which measure-book indexes (prefix x origin, one-time) | "
+            f"{book_index * 1000:.0f} ms | — |",
+            f"| `duty.quote.prepare` renumbered-list index, every revision (one-time) | "
+            f"{prepared * 1000:.0f} ms | — |",
             f"| fresh process to first quote, schedule cache cold | {start_cold:.2f} s | — |",
             f"| fresh process to first quote, schedule cache warm | {start_warm:.2f} s | "
             f"≤ {TARGET_START} s ({mark(start_warm <= TARGET_START)}) |",

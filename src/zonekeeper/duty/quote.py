@@ -335,7 +335,8 @@ def quote_line(
             hts=item.hts,
         )
     rate, column = plan.rate, plan.column
-    _check_quantities(plan, item)
+    if plan.unit_needs:
+        _check_quantities(plan, item)
     cannot: list[str] = []
     components: list[Component] = []
     basis = Basis(item.value, item.quantities, item.content)
@@ -353,7 +354,7 @@ def quote_line(
     except CannotCompute as error:
         cannot.append(f"base {plan.rate_line} ({column}): {_automatic(error.reason)}")
 
-    content_excluded = _content_excluded(plan.metal_keys, basis)
+    content_excluded = _content_excluded(plan.metal_keys, basis) if plan.metal_keys else ZERO
     for priced in plan.priced:
         try:
             exact, basis_text = _measure_component(
@@ -382,9 +383,9 @@ def quote_line(
             )
         )  # fmt: skip
     duty = None if cannot else sum((c.amount for c in components), ZERO)
-    pf_reasons = plan.pf_reasons + tuple(
-        f"{c.kind} order {c.case} (15 CFR 400.13(c))" for c in item.adcvd
-    )
+    pf_reasons = plan.pf_reasons
+    if item.adcvd:
+        pf_reasons += tuple(f"{c.kind} order {c.case} (15 CFR 400.13(c))" for c in item.adcvd)
     return LineQuote(
         item=item,
         components=tuple(components),
@@ -495,6 +496,12 @@ def _renumbered(tariff: Tariff, revision: Revision) -> frozenset[str]:
         listed = (p for p in tariff.measures.list_codes() if len(p) in _CODE_SIZES)
         found = per_tariff[revision] = frozenset(p[:6] for p in revision.lacking(listed))
     return found
+
+
+def forget_plans() -> None:
+    """Drop every cached plan, so the next quote of each line computes it from scratch (what
+    the benchmark's cold passes measure)."""
+    _plan.cache_clear()
 
 
 def prepare(tariff: Tariff) -> None:

@@ -344,8 +344,8 @@ class MeasureBook:
                     f"{measure.heading} ({measure.title}) lists this product but is suspended "
                     f"(never in force): not applied"
                 )
-        if len(kept) > 1:
-            self._warn_overlaps(kept, warnings)
+        if len(kept) > 1 and len({m.program for m in kept}) < len(kept):
+            self._warn_overlaps(kept, warnings)  # only a program applied twice can overlap
         for measure in kept:
             if measure.status == "confirmed":
                 continue
@@ -462,6 +462,9 @@ class MeasureBook:
 
     @staticmethod
     def _by_precedence(measures: list[Measure], warnings: list[str]) -> list[Measure]:
+        first = measures[0].precedence if measures else 1
+        if all(m.precedence == first for m in measures):
+            return list(measures)  # one precedence throughout: nothing displaced
         top: dict[Program, int] = {}
         for m in measures:
             top[m.program] = max(top.get(m.program, 0), m.precedence)
