@@ -27,7 +27,7 @@ from typing import Any
 
 from zonekeeper.duty import LineItem
 from zonekeeper.duty.entry import quote_entry
-from zonekeeper.duty.quote import _plan
+from zonekeeper.duty.quote import forget_plans
 from zonekeeper.duty.serialize import quote_json
 from zonekeeper.errors import InputError
 from zonekeeper.tariff import Tariff
@@ -161,7 +161,7 @@ def quoted(tariff: Tariff, item: LineItem, on: date, frozen: date | None) -> dic
 
 
 def digest(tariff: Tariff, lines: int, dump: Path | None = None) -> str:
-    _plan.cache_clear()  # every plan computed by the code under test, none from earlier tests
+    forget_plans()  # every plan computed by the code under test, none from earlier tests
     sha = hashlib.sha256()
     out = dump.open("w") if dump is not None else None
     for item, on, frozen in cases(tariff, lines):
