@@ -393,7 +393,7 @@ class Ledger:
                 self.zone,
                 row.head_seq,
                 row.head_hash,
-                [event_log.NewEvent(e.kind, e.date, canonical_bytes(e)) for e in batch],
+                (event_log.NewEvent(e.kind, e.date, canonical_bytes(e)) for e in batch),
             )
             projections.save_batch(
                 connection, self.zone, before, result.state, result.postings, result.discrepancies

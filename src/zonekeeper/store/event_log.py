@@ -7,7 +7,7 @@ previous event's hash and its own (`chain.link_hash`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -45,9 +45,13 @@ def append(
     zone: str,
     head_seq: int,
     head_hash: str,
-    batch: Sequence[NewEvent],
+    batch: Iterable[NewEvent],
 ) -> tuple[int, str]:
-    """Append `batch` after the head in one executemany; return the new head (seq, hash)."""
+    """Append `batch` after the head in one executemany; return the new head (seq, hash).
+
+    `batch` may be a generator: each event's canonical bytes are hashed and turned into the
+    stored text as they come, and dropped. (Holding orjson's result for a whole batch costs
+    more than making it: each stays in an over-sized buffer; measured 7 us vs 3.7 us.)"""
     rows = []
     prev = head_hash
     seq = head_seq
