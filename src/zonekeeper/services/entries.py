@@ -20,13 +20,12 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import select
 
 from zonekeeper.duty.quote import LineItem, quote_line
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import ZERO
-from zonekeeper.store import codec
-from zonekeeper.store.schema import discrepancies, events, postings
+from zonekeeper.store import codec, reads
+from zonekeeper.store.engine import Connection
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.codes import HtsCode
 from zonekeeper.tariff.units import unit_key
@@ -137,18 +136,10 @@ class Books:
 
 
 def _events_of(
-    connection: Any, zone: str, kind: str, since: dt.date | None, until: dt.date | None
+    connection: Connection, zone: str, kind: str, since: dt.date | None, until: dt.date | None
 ) -> Iterator[tuple[int, Any]]:
-    query = select(events.c.seq, events.c.kind, events.c.payload).where(
-        events.c.zone == zone, events.c.kind == kind
-    )
-    if since is not None:
-        query = query.where(events.c.date >= since)
-    if until is not None:
-        query = query.where(events.c.date <= until)
-    query = query.order_by(events.c.seq).execution_options(yield_per=10_000)
-    for seq, kind_, payload in connection.execute(query):
-        yield seq, from_record(kind_, json.loads(payload))
+    for seq, _, payload in reads.event_payloads(connection, zone, kind, since=since, until=until):
+        yield seq, from_record(kind, json.loads(payload))
 
 
 class _PostingReader:
@@ -216,65 +207,34 @@ def read_books(
         state = ledger.state()
         name = ledger.zone
         with ledger.engine.connect() as connection:
-            query = select(postings.c.data).where(postings.c.zone == name)
-            if since is not None:
-                query = query.where(postings.c.date >= since)
-            if until is not None:
-                query = query.where(postings.c.date <= until)
-            query = query.order_by(postings.c.seq, postings.c.n).execution_options(
-                yield_per=10_000
-            )
             reader = _PostingReader()
+            texts = reads.posting_texts(connection, name, since=since, until=until)
             shipped = tuple(
-                p for p in (reader.shipment(data) for (data,) in connection.execute(query))
-                if p is not None
+                p for p in (reader.shipment(data) for data in texts) if p is not None
             ) if with_shipments else ()
             producing = _producing_seqs(state, {p.lot for p in shipped})
             productions: dict[int, list[Posting]] = defaultdict(list)
-            if producing:
-                for (data,) in connection.execute(
-                    select(postings.c.data)
-                    .where(postings.c.zone == name, postings.c.seq.in_(sorted(producing)))
-                    .order_by(postings.c.seq, postings.c.n)
-                ):
-                    posting = codec.loads(Posting, data)
-                    productions[posting.seq].append(posting)
+            for posting in reads.postings_of_events(connection, name, producing):
+                productions[posting.seq].append(posting)
             shipments = _shipment_numbers(connection, name, since, until) if with_shipments else {}
             admissions = tuple(
                 (seq, e) for seq, e in _events_of(connection, name, "admission", None, until)
                 if isinstance(e, Admission)
             ) if with_admissions else ()
-            findings = tuple(
-                codec.loads(Discrepancy, data)
-                for (data,) in connection.execute(
-                    select(discrepancies.c.data)
-                    .where(discrepancies.c.zone == name)
-                    .order_by(discrepancies.c.seq, discrepancies.c.n)
-                )
-            )
-            first = connection.execute(
-                select(events.c.date).where(events.c.zone == name)
-                .order_by(events.c.seq).limit(1)
-            ).scalar_one_or_none()
+            findings = tuple(reads.all_discrepancies(connection, name))
+            first = reads.first_event_date(connection, name)
     return Books(name, state, admissions, shipments, shipped,
                  {k: tuple(v) for k, v in productions.items()}, findings, first)
 
 
 def _shipment_numbers(
-    connection: Any, zone: str, since: dt.date | None, until: dt.date | None
+    connection: Connection, zone: str, since: dt.date | None, until: dt.date | None
 ) -> dict[int, str]:
     """Shipment number of each shipment event (its `ref` field, `zone.events.to_record`)."""
-    query = select(events.c.seq, events.c.payload).where(
-        events.c.zone == zone, events.c.kind == Shipment.kind
+    shipments = reads.event_payloads(
+        connection, zone, Shipment.kind, ordered=False, since=since, until=until
     )
-    if since is not None:
-        query = query.where(events.c.date >= since)
-    if until is not None:
-        query = query.where(events.c.date <= until)
-    return {
-        seq: str(orjson.loads(payload)["ref"])
-        for seq, payload in connection.execute(query.execution_options(yield_per=10_000))
-    }
+    return {seq: str(orjson.loads(payload)["ref"]) for seq, _, payload in shipments}
 
 
 def _producing_seqs(state: ZoneState, lots: Iterable[str]) -> set[int]:

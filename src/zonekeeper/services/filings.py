@@ -13,11 +13,11 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 
 import orjson
-from sqlalchemy import Connection, select
 
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.services.ledger import Ledger, Posted
-from zonekeeper.store.schema import events
+from zonekeeper.store.engine import Connection
+from zonekeeper.store.reads import event_dates_containing, event_payloads
 from zonekeeper.zone.alerts import TransferPermit
 from zonekeeper.zone.events import Filing, Shipment
 from zonekeeper.zone.filings import TRANSFER_PERMIT, normalized
@@ -67,13 +67,8 @@ def read_filings(
     connection: Connection, zone: str, corrected: Collection[int] = ()
 ) -> list[Filing]:
     """Every filing of the zone, in ledger order."""
-    query = (
-        select(events.c.seq, events.c.payload)
-        .where(events.c.zone == zone, events.c.kind == Filing.kind)
-        .order_by(events.c.seq)
-    )
     out = []
-    for seq, payload in connection.execute(query):
+    for seq, _, payload in event_payloads(connection, zone, Filing.kind):
         if seq in corrected:
             continue
         d = orjson.loads(payload)
@@ -95,10 +90,8 @@ def transfer_permits(
     wanted = {p.covers for p in permits}
     first = min(p.date for p in permits)
     left: dict[str, list[dt.date]] = {}
-    query = select(events.c.seq, events.c.date, events.c.payload).where(
-        events.c.zone == zone, events.c.kind == Shipment.kind, events.c.date >= first
-    )
-    for seq, day, payload in connection.execute(query.execution_options(yield_per=10_000)):
+    shipments = event_payloads(connection, zone, Shipment.kind, ordered=False, since=first)
+    for seq, day, payload in shipments:
         if seq in corrected:
             continue
         d = orjson.loads(payload)
@@ -116,14 +109,10 @@ def consumption_weeks(
 ) -> frozenset[Week]:
     """The weeks with a removal for consumption up to `until` (each owes a weekly entry
     summary, 146.63(c)), over the whole books: an unfiled summary never drops off."""
-    query = select(events.c.seq, events.c.date).where(
-        events.c.zone == zone,
-        events.c.kind == Shipment.kind,
-        events.c.date <= until,
-        events.c.payload.contains(_CONSUMPTION, autoescape=True),
-    )
     return frozenset(
         Week.of(day)
-        for seq, day in connection.execute(query.execution_options(yield_per=10_000))
+        for seq, day in event_dates_containing(
+            connection, zone, Shipment.kind, _CONSUMPTION, until=until
+        )
         if seq not in corrected
     )

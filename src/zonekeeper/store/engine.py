@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection as Connection  # re-exported: the services' handle types
+from sqlalchemy import Engine as Engine
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -47,6 +49,15 @@ def open_engine(url: str) -> Engine:
             field="--database-url",
         )
     )
+
+
+def sqlite_file(url: str) -> str | None:
+    """The file of a SQLite URL (None for another database or `:memory:`)."""
+    parsed = make_url(url)
+    path = parsed.database
+    if parsed.get_backend_name() == "sqlite" and path and path != ":memory:":
+        return path
+    return None
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -1,0 +1,220 @@
+"""Read-only queries of the books for the services' reports, entries, filings and `verify`.
+
+Each function takes an open `Connection` (the caller's transaction, so a read sees one
+snapshot and a read inside `write_transaction` stays under its lock) and returns plain
+values, core records or the stored JSON text for the caller to decode; nothing here writes.
+The projections' own loaders (state, master data, balances) are in `projections`; the event
+chain's in `event_log`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, func, select
+
+from zonekeeper.store import codec
+from zonekeeper.store.schema import discrepancies, events, lots, postings, suspense
+from zonekeeper.zone.ledger import Lot, Posting
+from zonekeeper.zone.records import Discrepancy
+
+STREAM = 10_000  # rows fetched at a time by the streamed reads
+
+
+# ------------------------------------------------------------------------------ events
+
+
+def first_event_date(connection: Connection, zone: str) -> date | None:
+    """The date of the zone's first event (ledger position 1), None with no events."""
+    query = select(events.c.date).where(events.c.zone == zone).order_by(events.c.seq).limit(1)
+    return connection.execute(query).scalar_one_or_none()
+
+
+def last_event_date(connection: Connection, zone: str) -> date | None:
+    """The latest date of any event of the zone, None with no events."""
+    query = select(func.max(events.c.date)).where(events.c.zone == zone)
+    last: date | None = connection.execute(query).scalar_one()
+    return last
+
+
+def event_payloads(
+    connection: Connection, zone: str, kind: str, *, ordered: bool = True,
+    since: date | None = None, until: date | None = None,
+) -> Iterator[tuple[int, date, str]]:
+    """(seq, date, canonical JSON) of the zone's events of `kind` dated since..until
+    (inclusive, either open), streamed; in ledger order when `ordered`."""
+    query = select(events.c.seq, events.c.date, events.c.payload).where(
+        events.c.zone == zone, events.c.kind == kind
+    )
+    if since is not None:
+        query = query.where(events.c.date >= since)
+    if until is not None:
+        query = query.where(events.c.date <= until)
+    if ordered:
+        query = query.order_by(events.c.seq)
+    for row in connection.execute(query.execution_options(yield_per=STREAM)):
+        yield row.seq, row.date, row.payload
+
+
+def event_dates_containing(
+    connection: Connection, zone: str, kind: str, text: str, *, until: date
+) -> Iterator[tuple[int, date]]:
+    """(seq, date) of the zone's events of `kind` up to `until` whose canonical JSON
+    contains `text` literally (no wildcards), streamed, unordered."""
+    query = select(events.c.seq, events.c.date).where(
+        events.c.zone == zone,
+        events.c.kind == kind,
+        events.c.date <= until,
+        events.c.payload.contains(text, autoescape=True),
+    )
+    for row in connection.execute(query.execution_options(yield_per=STREAM)):
+        yield row.seq, row.date
+
+
+# ------------------------------------------------------------------------------ postings
+
+
+def find_lot(connection: Connection, zone: str, lot: str) -> Lot | None:
+    """The stored lot (its projection row), None when the zone has no such lot."""
+    data = connection.execute(
+        select(lots.c.data).where(lots.c.zone == zone, lots.c.lot == lot)
+    ).scalar_one_or_none()
+    return None if data is None else codec.loads(Lot, data)
+
+
+def all_postings(connection: Connection, zone: str) -> Iterator[Posting]:
+    """Every posting of the zone in ledger order, streamed."""
+    query = (
+        select(postings.c.data)
+        .where(postings.c.zone == zone)
+        .order_by(postings.c.seq, postings.c.n)
+        .execution_options(yield_per=STREAM)
+    )
+    for (data,) in connection.execute(query):
+        yield codec.loads(Posting, data)
+
+
+def posting_texts(
+    connection: Connection, zone: str, *, since: date | None = None, until: date | None = None
+) -> Iterator[str]:
+    """The stored JSON of every posting dated since..until (inclusive, either open), in
+    ledger order, streamed, for a caller that decodes only what it needs."""
+    query = select(postings.c.data).where(postings.c.zone == zone)
+    if since is not None:
+        query = query.where(postings.c.date >= since)
+    if until is not None:
+        query = query.where(postings.c.date <= until)
+    query = query.order_by(postings.c.seq, postings.c.n).execution_options(yield_per=STREAM)
+    for (data,) in connection.execute(query):
+        yield data
+
+
+def postings_of_events(connection: Connection, zone: str, seqs: Collection[int]) -> list[Posting]:
+    """The postings of the events at these ledger positions, in ledger order."""
+    if not seqs:
+        return []
+    query = (
+        select(postings.c.data)
+        .where(postings.c.zone == zone, postings.c.seq.in_(sorted(seqs)))
+        .order_by(postings.c.seq, postings.c.n)
+    )
+    return [codec.loads(Posting, data) for (data,) in connection.execute(query)]
+
+
+def all_discrepancies(connection: Connection, zone: str) -> list[Discrepancy]:
+    """Every count discrepancy of the zone, in ledger order."""
+    query = (
+        select(discrepancies.c.data)
+        .where(discrepancies.c.zone == zone)
+        .order_by(discrepancies.c.seq, discrepancies.c.n)
+    )
+    return [codec.loads(Discrepancy, data) for (data,) in connection.execute(query)]
+
+
+# ------------------------------------------------------------------------------ verify
+# The stored rows as they are (indexed columns beside the JSON), for `verify` to compare
+# with a replay of the events.
+
+
+class PostingRow(NamedTuple):
+    """A stored postings row: its indexed columns and its JSON."""
+
+    seq: int
+    data: str
+    quantity: Decimal
+    value: Decimal
+    lot: str
+    date: date
+
+
+class LotRow(NamedTuple):
+    """A stored lots row: its indexed columns and its JSON."""
+
+    lot: str
+    part: str
+    status: str
+    quantity: Decimal
+    value: Decimal
+    data: str
+
+
+def posting_rows_between(
+    connection: Connection, zone: str, first: int, last: int
+) -> Iterator[PostingRow]:
+    """The stored postings rows of events first..last, in ledger order."""
+    query = (
+        select(postings.c.seq, postings.c.data, postings.c.quantity, postings.c.value,
+               postings.c.lot, postings.c.date)
+        .where(postings.c.zone == zone, postings.c.seq >= first, postings.c.seq <= last)
+        .order_by(postings.c.seq, postings.c.n)
+    )
+    for row in connection.execute(query):
+        yield PostingRow(*row)
+
+
+def discrepancy_rows_between(
+    connection: Connection, zone: str, first: int, last: int
+) -> Iterator[tuple[int, str]]:
+    """(seq, JSON) of the stored discrepancies of events first..last, in ledger order."""
+    query = (
+        select(discrepancies.c.seq, discrepancies.c.data)
+        .where(discrepancies.c.zone == zone, discrepancies.c.seq >= first,
+               discrepancies.c.seq <= last)
+        .order_by(discrepancies.c.seq, discrepancies.c.n)
+    )
+    for row in connection.execute(query):
+        yield row.seq, row.data
+
+
+def last_posting_seq_after(connection: Connection, zone: str, seq: int) -> int | None:
+    """The highest ledger position with postings beyond `seq`, None when there is none."""
+    query = select(func.max(postings.c.seq)).where(postings.c.zone == zone, postings.c.seq > seq)
+    last: int | None = connection.execute(query).scalar_one()
+    return last
+
+
+def lot_rows(connection: Connection, zone: str) -> dict[str, LotRow]:
+    """Every stored lots row of the zone, by lot."""
+    query = select(lots.c.lot, lots.c.part, lots.c.status, lots.c.quantity, lots.c.value,
+                   lots.c.data).where(lots.c.zone == zone)
+    return {row.lot: LotRow(*row) for row in connection.execute(query)}
+
+
+def last_posting_by_lot(connection: Connection, zone: str) -> dict[str, int]:
+    """The ledger position of the last posting of each lot."""
+    query = (
+        select(postings.c.lot, func.max(postings.c.seq))
+        .where(postings.c.zone == zone)
+        .group_by(postings.c.lot)
+    )
+    return {str(lot): int(seq) for lot, seq in connection.execute(query)}
+
+
+def suspense_items(connection: Connection, zone: str) -> dict[str, Any]:
+    """The stored suspense account as plain values (decoded JSON), by reference."""
+    query = select(suspense.c.ref, suspense.c.data).where(suspense.c.zone == zone)
+    return {ref: json.loads(data) for ref, data in connection.execute(query)}
