@@ -21,15 +21,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
-from sqlalchemy.engine import make_url
-
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.store import codec, event_log, projections
+from zonekeeper.store import codec, event_log, projections, reads
 from zonekeeper.store.chain import GENESIS, link_hash
-from zonekeeper.store.engine import open_engine, write_transaction
+from zonekeeper.store.engine import (
+    Connection,
+    Engine,
+    open_engine,
+    sqlite_file,
+    write_transaction,
+)
 from zonekeeper.store.migrate import upgrade
-from zonekeeper.store.schema import discrepancies, events, lots, postings, suspense
 from zonekeeper.store.zones import ZoneRow, all_zones, create_zone, find_zone, move_head
 from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.events import (
@@ -339,9 +341,7 @@ class Ledger:
         with write_transaction(self.engine) as connection:
             row = self._zone_row(connection, lock=True)
             master = projections.load_master(connection, self.zone)
-            last = connection.execute(
-                select(func.max(events.c.date)).where(events.c.zone == self.zone)
-            ).scalar_one()
+            last = reads.last_event_date(connection, self.zone)
             problems = _backdated(master, parts, boms, last)
             if problems:
                 raise InputError(problems)
@@ -461,26 +461,17 @@ class Ledger:
     def history(self, lot: str) -> tuple[Lot, list[Posting]]:
         """A lot and every posting of it, in ledger order (146.23(a), 146.24)."""
         with self.engine.connect() as connection:
-            state_lot = connection.execute(
-                select(lots.c.data).where(lots.c.zone == self.zone, lots.c.lot == lot)
-            ).scalar_one_or_none()
-            if state_lot is None:
+            found = reads.find_lot(connection, self.zone, lot)
+            if found is None:
                 raise InputError(
                     Problem(f"there is no lot {lot!r} in zone {self.zone}", field="LOT")
                 )
-            return codec.loads(Lot, state_lot), projections.lot_postings(connection, self.zone, lot)
+            return found, projections.lot_postings(connection, self.zone, lot)
 
     def all_postings(self) -> Iterator[Posting]:
         """Every posting of the zone in ledger order (for the annual reports)."""
         with self.engine.connect() as connection:
-            query = (
-                select(postings.c.data)
-                .where(postings.c.zone == self.zone)
-                .order_by(postings.c.seq, postings.c.n)
-                .execution_options(yield_per=10_000)
-            )
-            for (data,) in connection.execute(query):
-                yield codec.loads(Posting, data)
+            yield from reads.all_postings(connection, self.zone)
 
     # -- verify ------------------------------------------------------------------------
 
@@ -556,13 +547,11 @@ def count_events(state: ZoneState, rows: Sequence[Any]) -> tuple[list[Count], li
 
 def _refuse_missing_sqlite_file(url: str) -> None:
     """Opening books that do not exist must not create an empty database file."""
-    parsed = make_url(url)
-    path = parsed.database
-    if parsed.get_backend_name() == "sqlite" and path and path != ":memory:":
-        if not Path(path).exists():
-            raise InputError(
-                Problem(f"there are no books at {path}: run `zonekeeper init --zone NUMBER`")
-            )
+    path = sqlite_file(url)
+    if path is not None and not Path(path).exists():
+        raise InputError(
+            Problem(f"there are no books at {path}: run `zonekeeper init --zone NUMBER`")
+        )
 
 
 def _version(versions: Any, key: str, valid_from: dt.date) -> Any:
@@ -706,11 +695,11 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
         for posting in result.postings:
             replayed.setdefault(posting.seq, []).append(posting)
             mine.setdefault(posting.seq, []).append(_without_row(posting))
-        stored = _stored_by_seq(connection, zone.zone, postings, first, last)
+        stored = _stored_postings(connection, zone.zone, first, last)
         found: dict[int, list[Any]] = {}
         for d in result.discrepancies:
             found.setdefault(d.seq, []).append(_without_row(d))
-        stored_found = _stored_by_seq(connection, zone.zone, discrepancies, first, last)
+        stored_found = _stored_discrepancies(connection, zone.zone, first, last)
         for seq, kind, _ in chunk:
             if stored.get(seq, []) != mine.get(seq, []):
                 return Mismatch(
@@ -732,9 +721,7 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
     bad = flush()
     if bad:
         return Verification(count, 0, zone.head_hash, bad)
-    extra = connection.execute(
-        select(func.max(postings.c.seq)).where(postings.c.zone == zone.zone, postings.c.seq > count)
-    ).scalar_one()
+    extra = reads.last_posting_seq_after(connection, zone.zone, count)
     if extra is not None:
         return Verification(
             count,
@@ -742,10 +729,8 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
             zone.head_hash,
             Mismatch(extra, None, "postings exist for an event that is not in the chain"),
         )
-    stored_lots = {
-        r.lot: r for r in connection.execute(select(lots).where(lots.c.zone == zone.zone))
-    }
-    last_touch = _last_touch(connection, zone.zone)
+    stored_lots = reads.lot_rows(connection, zone.zone)
+    last_touch = reads.last_posting_by_lot(connection, zone.zone)
     for lot_id in sorted(set(stored_lots) | set(state.lots)):
         lot = state.lots.get(lot_id)
         r = stored_lots.get(lot_id)
@@ -768,12 +753,7 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
             return Verification(
                 count, len(stored_lots), zone.head_hash, Mismatch(seq, kind, reason)
             )
-    stored_suspense = {
-        ref: json.loads(data)
-        for ref, data in connection.execute(
-            select(suspense.c.ref, suspense.c.data).where(suspense.c.zone == zone.zone)
-        )
-    }
+    stored_suspense = reads.suspense_items(connection, zone.zone)
     if stored_suspense != {k: codec.plain(v) for k, v in state.suspense.items()}:
         return Verification(
             count,
@@ -784,24 +764,22 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
     return Verification(count, len(stored_lots), zone.head_hash)
 
 
-def _stored_by_seq(
-    connection: Connection, zone: str, table: Any, first: int, last: int
+def _stored_json(data: str) -> Any:
+    plain = json.loads(data)
+    for name in UNCOMPARED:
+        plain.pop(name, None)
+    return plain
+
+
+def _stored_postings(
+    connection: Connection, zone: str, first: int, last: int
 ) -> dict[int, list[Any]]:
-    """Stored rows of `postings` or `discrepancies` for events first..last, by event, as plain
-    values; a posting whose indexed columns disagree with its data is marked so it differs."""
-    is_postings = table is postings
-    extra = [table.c.quantity, table.c.value, table.c.lot, table.c.date] if is_postings else []
-    query = (
-        select(table.c.seq, table.c.data, *extra)
-        .where(table.c.zone == zone, table.c.seq >= first, table.c.seq <= last)
-        .order_by(table.c.seq, table.c.n)
-    )
+    """Stored postings of events first..last, by event, as plain values; a posting whose
+    indexed columns disagree with its data is marked so it differs."""
     grouped: dict[int, list[Any]] = {}
-    for r in connection.execute(query):
-        plain = json.loads(r.data)
-        for name in UNCOMPARED:
-            plain.pop(name, None)
-        if is_postings and (
+    for r in reads.posting_rows_between(connection, zone, first, last):
+        plain = _stored_json(r.data)
+        if (
             Decimal(plain["quantity"]) != r.quantity
             or Decimal(plain["value"]) != r.value
             or plain["lot"] != r.lot
@@ -812,13 +790,14 @@ def _stored_by_seq(
     return grouped
 
 
-def _last_touch(connection: Connection, zone: str) -> dict[str, int]:
-    query = (
-        select(postings.c.lot, func.max(postings.c.seq))
-        .where(postings.c.zone == zone)
-        .group_by(postings.c.lot)
-    )
-    return {str(lot): int(seq) for lot, seq in connection.execute(query)}
+def _stored_discrepancies(
+    connection: Connection, zone: str, first: int, last: int
+) -> dict[int, list[Any]]:
+    """Stored count discrepancies of events first..last, by event, as plain values."""
+    grouped: dict[int, list[Any]] = {}
+    for seq, data in reads.discrepancy_rows_between(connection, zone, first, last):
+        grouped.setdefault(seq, []).append(_stored_json(data))
+    return grouped
 
 
 def _kind_of(connection: Connection, zone: str, seq: int) -> str | None:
