@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from zonekeeper.errors import InputError
-from zonekeeper.io.usitc import parse_units, read_usitc
 from zonekeeper.tariff import store
-from zonekeeper.tariff.store import import_revision, load_schedule
+from zonekeeper.tariff.store import import_revision, load_schedule, read_usitc
+from zonekeeper.tariff.usitc import parse_units
 
 HEADER = ["HTS Number", "Indent", "Description", "Unit of Quantity", "General Rate of Duty",
           "Special Rate of Duty", "Column 2 Rate of Duty", "Quota Quantity", "Additional Duties"]

@@ -9,8 +9,8 @@ Rates of duty sit on the 8-digit tariff line; 10-digit statistical lines inherit
 General Note 1; the USITC export leaves their rate columns empty). Where the export prints the
 rates on a 10-digit line with no 8-digit parent, that line is its own rate line.
 
-This module is pure: it builds revisions from `SourceRow`s that the shell reads
-(`zonekeeper.io.usitc`); `load_schedule` delegates the file and cache work to
+This module is pure: it builds revisions from `SourceRow`s (parsed from the USITC exports by
+`zonekeeper.tariff.usitc`); `load_schedule` delegates the file and cache work to
 `zonekeeper.tariff.store`.
 """
 

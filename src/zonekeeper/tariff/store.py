@@ -31,6 +31,7 @@ from pathlib import Path
 from zonekeeper import __version__
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.tariff.schedule import Revision, Schedule, SourceRow, build_revision
+from zonekeeper.tariff.usitc import parse_usitc
 
 CACHE_FORMAT = 1
 
@@ -98,7 +99,8 @@ def _code_fingerprint() -> bytes:
     """Hash of the modules whose output the cache holds, so parser changes rebuild it."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for name in ("codes.py", "units.py", "expressions.py", "rate_parser.py", "schedule.py"):
+    for name in ("codes.py", "units.py", "expressions.py", "rate_parser.py", "schedule.py",
+                 "usitc.py"):
         digest.update((here / name).read_bytes())
     return digest.digest()
 
@@ -113,12 +115,20 @@ def source_key(source: Source) -> str:
     return digest.hexdigest()[:32]
 
 
+def read_usitc(path: Path) -> list[SourceRow]:
+    """Read a USITC CSV or JSON export (optionally gzipped; parsed by `tariff.usitc`);
+    InputError lists every problem."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(Problem(f"cannot read: {error.strerror or error}", str(path))) from None
+    return parse_usitc(data, str(path))
+
+
 def read_source(source: Source) -> list[SourceRow]:
     """The rows of a source (I/O)."""
     if source.kind == "parsed":
         return read_parsed(source.path)
-    from zonekeeper.io.usitc import read_usitc
-
     return read_usitc(source.path)
 
 
@@ -216,8 +226,6 @@ def import_revision(file: Path, effective: date, name: str | None = None, *,
     the imported revisions of that date are removed and the new one governs from it (over a
     shipped revision of that date too, the later-loaded one governing).
     """
-    from zonekeeper.io.usitc import read_usitc
-
     problems: list[Problem] = []
     label = name or file.name.split(".")[0]
     taken = [r for r in load_schedule().revisions if r.effective == effective]

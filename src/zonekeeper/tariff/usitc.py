@@ -1,11 +1,12 @@
-"""Readers of the USITC HTSUS exports (CSV and JSON) into `SourceRow`s.
+"""Parsers of the USITC HTSUS exports (CSV and JSON) into `SourceRow`s: pure, bytes in.
 
 The USITC "HTS Search" site exports the whole schedule as CSV (UTF-8 with a BOM, header
 `HTS Number, Indent, Description, Unit of Quantity, General Rate of Duty, Special Rate of Duty,
 Column 2 Rate of Duty, Quota Quantity, Additional Duties`) and as JSON (a list of objects with
 `htsno, indent, description, units, general, special, other, footnotes, ...`). Both are read
 whole and validated whole: every bad row is reported with its file, row and field, and a bad
-file yields nothing (architecture rule 6). Gzipped files (`.gz`) are read transparently.
+file yields nothing (architecture rule 6). Gzipped bytes (`.gz`) are read transparently.
+The file itself is read by `tariff.store.read_usitc`, the tariff's one shell module.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from zonekeeper.errors import InputError, Problem
@@ -50,27 +50,21 @@ JSON_KEYS = {
 _DOTTED = re.compile(r"\d{4}(?:\.\d{2}){0,3}")
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, un-gzipped when it is gzip."""
-    data = path.read_bytes()
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
-
-
-def read_usitc(path: Path) -> list[SourceRow]:
-    """Read a USITC CSV or JSON export (optionally gzipped); InputError lists every problem."""
+def parse_usitc(data: bytes, file: str) -> list[SourceRow]:
+    """The rows of a USITC CSV or JSON export given as its bytes (optionally gzipped);
+    `file` names it in the problems. InputError lists every problem."""
     try:
-        data = read_bytes(path)
-    except OSError as error:
-        raise InputError(Problem(f"cannot read: {error.strerror or error}", str(path))) from None
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
     except (EOFError, gzip.BadGzipFile):
-        raise InputError(Problem("not a readable gzip file", str(path))) from None
+        raise InputError(Problem("not a readable gzip file", file)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(Problem(f"not UTF-8 text (byte {error.start})", str(path))) from None
+        raise InputError(Problem(f"not UTF-8 text (byte {error.start})", file)) from None
     if text.lstrip()[:1] in ("[", "{"):
-        return parse_json(text, str(path))
-    return parse_csv(text, str(path))
+        return parse_json(text, file)
+    return parse_csv(text, file)
 
 
 def parse_csv(text: str, file: str) -> list[SourceRow]:
