@@ -25,6 +25,7 @@ from zonekeeper.zone.events import Correction
 from zonekeeper.zone.ledger import Lot, Posting, ZoneState
 from zonekeeper.zone.master import Bom, MasterData, Part
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
+from zonekeeper.zone.versioned import Versioned
 
 _CHUNK = 20_000
 
@@ -195,18 +196,20 @@ def discrepancy_rows(zone: str, found: Sequence[Discrepancy]) -> list[dict[str, 
 
 
 def changed_lots(before: ZoneState, after: ZoneState, batch: Sequence[Posting]) -> list[Lot]:
-    """The lots a batch created or changed: the copy-on-write core hands back the very same
-    object for every lot it left alone."""
+    """The lots a batch created or changed: the core's versioned lot index knows them when
+    `after` was made from `before`; else, by identity (the copy-on-write core hands back the
+    very same object for every lot it left alone)."""
+    old, new = before.lots, after.lots
+    if isinstance(old, Versioned) and isinstance(new, Versioned):
+        changed = new.changed_since(old)
+        if changed is not None:
+            return list(changed.values())
+        old, new = old.copy(), new.copy()
     touched = {p.lot for p in batch}
-    old = before.lots
-    if len(after.lots) != len(old) + sum(1 for lot in touched if lot not in old):
+    if len(new) != len(old) + sum(1 for lot in touched if lot not in old):
         # Something beyond the postings' lots appeared: fall back to a full identity diff.
-        return [lot for key, lot in after.lots.items() if old.get(key) is not lot]
-    return [
-        after.lots[key]
-        for key in touched
-        if key in after.lots and old.get(key) is not after.lots[key]
-    ]
+        return [lot for key, lot in new.items() if old.get(key) is not lot]
+    return [new[key] for key in touched if key in new and old.get(key) is not new[key]]
 
 
 def save_batch(

@@ -3,8 +3,10 @@
 Copy-on-write: a lot is copied into a mutable `LotRecord` the first time a batch changes
 it, a pool (the lots of one part and status in allocation order) the first time a lot is
 added to it; removals only move the pool's live bounds. Nothing of the old state is ever
-changed, so a batch with problems is simply dropped. Cost: O(events) plus one shallow copy
-of the lot index and of each touched pool at the end.
+changed, so a batch with problems is simply dropped. The lot index is a `Versioned`
+mapping: the batch reads the old version's dict (`base`) and the freeze makes the next
+version from the batch's records alone. Cost: O(events) plus one shallow copy of each
+touched pool at the end.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from decimal import Decimal
 
 from zonekeeper.errors import Problem
@@ -30,6 +33,7 @@ from zonekeeper.zone.ledger import (
 )
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
 from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.versioned import Versioned
 
 ZERO = Decimal(0)
 
@@ -84,8 +88,10 @@ class LotRecord:
 class Book:
     """The working books of one `post` call."""
 
-    def __init__(self, state: ZoneState) -> None:
+    def __init__(self, state: ZoneState, base: Mapping[str, Lot]) -> None:
+        """`base`: the dict of `state.lots` (see `lots_of`), read-only for the batch."""
         self.state = state
+        self.base = base
         self.method: AllocationMethod = state.method
         self.records: dict[str, LotRecord] = {}
         self._pools: dict[PoolKey, list[PoolEntry]] = {}  # copied on first insert
@@ -113,12 +119,12 @@ class Book:
         rec = self.records.get(lot_id)
         if rec is not None:
             return rec
-        return self.state.lots.get(lot_id)
+        return self.base.get(lot_id)
 
     def edit(self, lot_id: str) -> LotRecord:
         rec = self.records.get(lot_id)
         if rec is None:
-            rec = self.records[lot_id] = LotRecord(self.state.lots[lot_id])
+            rec = self.records[lot_id] = LotRecord(self.base[lot_id])
         return rec
 
     def create(
@@ -216,7 +222,7 @@ class Book:
         self._dirty.add(key)
         pool, bounds = self._view(key)
         lo, hi = bounds
-        records, base = self.records, self.state.lots
+        records, base = self.records, self.base
         while lo < hi:
             lot = records.get(pool[lo][2]) or base[pool[lo][2]]
             if lot.balance > ZERO and lot.status is status:
@@ -246,7 +252,7 @@ class Book:
         if not views:
             return
         lots = self.records
-        base = self.state.lots
+        base = self.base
         if len(views) == 1:
             pool, lo, hi = views[0]
             walk = WALKS[self.method][0]
@@ -340,9 +346,12 @@ class Book:
 
     def freeze(self, events_posted: int) -> ZoneState:
         state = self.state
-        lots = dict(state.lots)
-        for lot_id, rec in self.records.items():
-            lots[lot_id] = rec.freeze()
+        changes = {lot_id: rec.freeze() for lot_id, rec in self.records.items()}
+        index = state.lots
+        if not isinstance(index, Versioned):
+            index = Versioned(index)  # books made by hand: copied once, then versioned
+        new_index = index.evolve(changes)
+        base = self.base
         pools = dict(state.pools)
         for key in self._dirty:
             pool = self._pools.get(key)
@@ -355,7 +364,8 @@ class Book:
                 live = tuple(
                     e
                     for e in source[lo:hi]
-                    if lots[e[2]].balance > 0 and lots[e[2]].status is status
+                    if (lot := changes.get(e[2]) or base[e[2]]).balance > 0
+                    and lot.status is status
                 )
             if live:
                 pools[key] = live
@@ -363,9 +373,17 @@ class Book:
                 pools.pop(key, None)
         return dataclasses.replace(
             state,
-            lots=lots,
+            lots=new_index,
             pools=pools,
             suspense=self.suspense if self.suspense is not None else state.suspense,
             seq=state.seq + events_posted,
             corrected=state.corrected | self.corrected if self.corrected else state.corrected,
         )
+
+
+def lots_of(state: ZoneState) -> AbstractContextManager[Mapping[str, Lot]]:
+    """The dict of `state.lots` for a batch's reads, held for the block (see `Versioned`)."""
+    lots = state.lots
+    if isinstance(lots, Versioned):
+        return lots.hold()
+    return nullcontext(lots)

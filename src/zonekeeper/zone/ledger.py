@@ -9,7 +9,8 @@ unchanged, with every problem in the batch reported (`Problem.row` = 1-based pos
 the event in the batch).
 
 Internally `post` works on a mutable builder (copy-on-write per lot and per pool) and
-freezes at the end, so a batch costs O(events) plus one shallow copy of the lot index.
+freezes at the end, so a batch costs O(events) plus one shallow copy of each pool it adds
+to; the lot index is a `Versioned` mapping, whose next version costs what the batch changed.
 `Lot` and `Posting` are frozen dataclasses without `__slots__` so that the builder can make
 them with one dict assignment (`frozen_from_dict`) instead of a frozen `__init__`'s one
 `object.__setattr__` per field: they are made once per posting and per changed lot.
@@ -32,6 +33,7 @@ from zonekeeper.zone.events import Event
 from zonekeeper.zone.master import Bom, MasterData, Part
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
 from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.versioned import Versioned
 
 __all__ = [
     "DutyRule",
@@ -200,7 +202,7 @@ class ZoneState:
             zone=zone,
             method=method,
             master=master,
-            lots=by_id,
+            lots=Versioned.adopt(by_id),
             pools={k: tuple(sorted(v)) for k, v in pools.items()},
             suspense={s.ref: s for s in suspense},
             seq=seq,

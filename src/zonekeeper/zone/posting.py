@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from zonekeeper.zone.book import Book, LotRecord
+from zonekeeper.zone.book import Book, LotRecord, lots_of
 from zonekeeper.zone.composition import AdmissionRef, Composition, PfComponent
 from zonekeeper.zone.draw import Refused, plan
 from zonekeeper.zone.events import (
@@ -68,10 +68,6 @@ def run(
     from zonekeeper.zone.filings import record_filing
     from zonekeeper.zone.production import produce
 
-    book = Book(state)
-    book.pf_rule = pf_rule
-    book.duty_rule = duty_rule
-    book.postings_of = postings_of
     handlers: dict[type[Any], Callable[[Book, Any, int, int], None]] = {
         Admission: admit,
         StatusChange: change_status,
@@ -83,7 +79,11 @@ def run(
         Filing: record_filing,
         Correction: correct,
     }
-    with collector_paused():  # acyclic values: see zone.heap
+    with lots_of(state) as base, collector_paused():  # acyclic values: see zone.heap
+        book = Book(state, base)
+        book.pf_rule = pf_rule
+        book.duty_rule = duty_rule
+        book.postings_of = postings_of
         for index, event in enumerate(events):
             handler = handlers.get(type(event))
             row = index + 1
