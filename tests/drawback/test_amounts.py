@@ -31,11 +31,13 @@ def test_each_measure_refunds_as_the_law_says():
     assert basis.eligible_total == D("51.25")
     plan = build_plan(ClaimType.J1, [line], [exp("X1", "2026-02-01", "7326908688", 10)],
                       date(2026, 3, 1), Descriptions(), None)
-    # 0.99 * 51.25 = 50.7375, rounded down so the line never exceeds 99% (190.51(b)(1)).
+    # 0.99 x each, rounded down to the cent so none exceeds 99% (190.51(b)(1)): duty 9.90,
+    # 301 24.75, 122 4.95, reciprocal 9.90, HMF 1.2375 -> 1.23; refund = their sum 50.73
+    # (0.99 x 51.25 = 50.7375).
     assert plan.refund == D("50.73")
     assert plan.designations[0].components == {
-        "duty": D("9.90"), "duty_301": D("24.74"), "duty_122": D("4.95"),
-        "duty_ieepa_reciprocal": D("9.90"), "hmf": D("1.24")}
+        "duty": D("9.90"), "duty_301": D("24.75"), "duty_122": D("4.95"),
+        "duty_ieepa_reciprocal": D("9.90"), "hmf": D("1.23")}
 
 
 def test_engine_measures_decide_where_they_can(policy):

@@ -38,10 +38,12 @@ def test_claim_totals_and_certifications_survive_the_plan_file(tmp_path):
     assert again.designations == plan.designations and again.refund == plan.refund
     claim = build_claim(again, claimant="12-3456789", port="2704",
                         descriptions={"9401710011": "Seats"})
-    # 0.99 * (100 + 50 + 1) = 149.49 over 10 units, split 6/4: 89.69 + 59.79 (rounded down).
+    # 0.99 * (100 + 50 + 1) = 149.49 over 10 units, split 6/4, each component rounded down:
+    # X1 duty 59.40 + 301 29.70 + HMF 0.594 -> 0.59 = 89.69; X2 39.60 + 19.80 + 0.396 -> 0.39
+    # = 59.79. Refund 149.48; HMF 0.98, under its 0.99 (never a component above 99%).
     assert claim.header.refund == D("149.48")
-    assert claim.header.refund_by_component == {"duty": D("98.99"), "duty_301": D("49.50"),
-                                                "hmf": D("0.99")}
+    assert claim.header.refund_by_component == {"duty": D("99.00"), "duty_301": D("49.50"),
+                                                "hmf": D("0.98")}
     assert claim.header.certifications[:2] == (CERT_UNUSED, CERT_J2)
     assert CERT_EXPORT in claim.header.certifications
     assert [ln.description for ln in claim.lines] == ["Seats", "Seats"]
@@ -144,8 +146,9 @@ def test_designations_rechecked_against_imports_and_earlier_claims(tmp_path):
     # The line paid less than the plan says: the refund per unit is above 99% of it.
     cheaper = [replace(imports[0], duty=D("10.00")), imports[1]]
     cheap_bases = line_bases(cheaper, ClaimType.J2, DefaultPolicy())
-    [p] = check_against_imports(plan, cheaper, (), cheap_bases)
-    assert p.field == "refund_per_unit"
+    # (and its duty component above 99% of the duty paid on the 6 designated).
+    problems = check_against_imports(plan, cheaper, (), cheap_bases)
+    assert [p.field for p in problems] == ["refund_per_unit", "components"]
     # A line that is not in the imports at all.
     [p] = check_against_imports(plan, imports[1:], (), bases)
     assert p.field == "import_entry"

@@ -4,10 +4,11 @@
   duties, taxes and fees of an entry summary line spread equally over its units.
 - MPF (190.51(b)(2)): the entry's fee is apportioned to each line by its relative value
   ratio (line value / value of the entry's lines, to four decimals); 99% of the line's share
-  divided by its units, to two decimals, is the refundable MPF per unit.
+  divided by its units, to two decimals (rounded down, so that the MPF refunded never
+  exceeds 99% of the MPF paid: 190.51(b)(1)), is the refundable MPF per unit.
 - 99% of the rest (190.51(b)(1)).
-Nothing is rounded here except where 190.51(b)(2) says so; a designation rounds its refund
-once, to the cent.
+Nothing is rounded here except where 190.51(b)(2) says so; a designation rounds each of its
+components down to the cent, and its refund is their sum (plan.refund_components).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from zonekeeper.drawback.measures import Component, MeasurePolicy
 from zonekeeper.drawback.records import ClaimType, ImportLine
@@ -62,6 +63,17 @@ class LineBasis:
         return sum((p.amount for p in self.paid if p.eligible), Decimal(0))
 
 
+def mpf_unit_refund(share: Decimal, units: Decimal) -> Decimal:
+    """Refundable MPF per unit of a line: 99% of its share / its units (190.51(b)(2)(iii)-(iv)).
+
+    190.51(b)(2)(iv) asks for two decimal places without a direction; rounding down keeps
+    the MPF refunded at or below 99% of the MPF paid (190.51(b)(1): a claim above 99% is
+    held until corrected, one below is paid as filed). E.g. share 100.00 over 400 units:
+    0.2475 -> 0.24 (0.25 would refund 100.00 of the 99.00 allowed).
+    """
+    return (share * RATE / units).quantize(CENT, rounding=ROUND_DOWN)
+
+
 def mpf_shares(lines: Iterable[ImportLine]) -> dict[tuple[str, int], tuple[Decimal, Decimal]]:
     """Each line's (relative value ratio, apportioned MPF) in its entry (190.51(b)(2)(i)-(ii)).
 
@@ -106,7 +118,7 @@ def line_basis(
     qty = line.quantity
     other_pu = other / qty
     mpf_pu = Decimal(0)
-    mpf_unit_refund = Decimal(0)
+    mpf_unit = Decimal(0)
     ratio: Decimal | None = None
     if mpf_share is not None:
         ratio, share = mpf_share
@@ -114,12 +126,12 @@ def line_basis(
         paid.append(Paid(Component.MPF, share, verdict.eligible, verdict.reason))
         if verdict.eligible:
             mpf_pu = share / qty
-            mpf_unit_refund = (share * RATE / qty).quantize(CENT, rounding=ROUND_HALF_UP)
+            mpf_unit = mpf_unit_refund(share, qty)
     return LineBasis(
         line=line,
         paid=tuple(paid),
         eligible_per_unit=other_pu + mpf_pu,
-        refund_per_unit=RATE * other_pu + mpf_unit_refund,
+        refund_per_unit=RATE * other_pu + mpf_unit,
         mpf_ratio=ratio,
     )
 

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from zonekeeper.drawback.amounts import LineBasis
+from zonekeeper.drawback.amounts import RATE, LineBasis, mpf_unit_refund
+from zonekeeper.drawback.measures import Component
 from zonekeeper.drawback.plan import Designation, Plan, demand_key
 from zonekeeper.drawback.records import ClaimType, ImportLine, PriorDesignation
 from zonekeeper.drawback.rules import unit_of
@@ -100,8 +101,10 @@ def check_plan(plan: Plan) -> list[Problem]:
 
     A plan read back from a file must still be what `build_plan` made: each designation a
     positive quantity (190.51(a)(2)(viii)) of a named import line against a named export,
-    in a known unit; its refund the quantity times the refund per unit rounded down to the
-    cent (190.51(b)(1): never above 99%); its components summing to it (190.51(a)(2)(vii));
+    in a known unit; its components (190.51(a)(2)(vii)) whole cents, none negative, and its
+    refund their sum; that refund at most the quantity times the refund per unit rounded
+    down to the cent (190.51(b)(1): never above 99%), and below it by less than a cent a
+    component (each component is rounded down on its own, `plan.refund_components`);
     the refunds summing to the plan's; and no import line or demand designated beyond the
     quantity the plan recorded for it (190.51(a)(3): a quantity is designated only once).
     Problems carry the designation's number (first = 1) as the row.
@@ -125,13 +128,20 @@ def check_plan(plan: Plan) -> list[Problem]:
             bad("quantity", f"must be greater than 0: {d.quantity}")
         if d.refund_per_unit < 0:
             bad("refund_per_unit", f"must be at least 0: {d.refund_per_unit}")
-        expected = (d.quantity * d.refund_per_unit).quantize(CENT, rounding=ROUND_DOWN)
-        if d.refund != expected:
-            bad("refund", f"{d.refund} is not quantity {d.quantity} x refund per unit "
-                          f"{d.refund_per_unit} rounded down to the cent ({expected})")
+        for name, amount in d.components.items():
+            if amount < 0 or amount != amount.quantize(CENT, rounding=ROUND_DOWN):
+                bad("components", f"{name} {amount} is not a whole number of cents, 0 or more")
         parts = sum(d.components.values(), Decimal(0))
         if parts != d.refund:
             bad("components", f"sum to {parts}, not the refund {d.refund}")
+        ceiling = (d.quantity * d.refund_per_unit).quantize(CENT, rounding=ROUND_DOWN)
+        if d.refund > ceiling:
+            bad("refund", f"{d.refund} exceeds quantity {d.quantity} x refund per unit "
+                          f"{d.refund_per_unit} rounded down to the cent ({ceiling})")
+        elif ceiling - d.refund >= CENT * max(1, len(d.components)):
+            bad("refund", f"{d.refund} is not quantity {d.quantity} x refund per unit "
+                          f"{d.refund_per_unit} ({ceiling}) less the rounding of its "
+                          f"{len(d.components)} components")
         by_import[(d.import_entry, d.import_line)] += d.quantity
         by_demand[demand_key(d.export_ref, d.production_ref, d.export_hts)] += d.quantity
     total = sum((d.refund for d in plan.designations), Decimal(0))
@@ -158,6 +168,24 @@ def check_plan(plan: Plan) -> list[Problem]:
     return out
 
 
+def component_limits(basis: LineBasis, qty: Decimal) -> dict[str, Decimal]:
+    """The most `qty` units of the line may claim per duty, tax and fee (190.51(b)).
+
+    99% of each eligible component paid, per unit, times `qty`; MPF at its per-unit figure
+    (190.51(b)(2)(iv)), which is never above 99% of the MPF share. Not rounded: a claimed
+    component (whole cents, rounded down) must not exceed it.
+    """
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    for paid in basis.paid:
+        if not paid.eligible:
+            continue
+        if paid.component is Component.MPF:
+            out[paid.component.value] += mpf_unit_refund(paid.amount, basis.line.quantity) * qty
+        else:
+            out[paid.component.value] += RATE * paid.amount * qty / basis.line.quantity
+    return dict(out)
+
+
 def check_against_imports(
     plan: Plan,
     imports: Sequence[ImportLine],
@@ -168,9 +196,11 @@ def check_against_imports(
 
     Each designated line must be among `imports`, with the plan's date and HTS; its total
     designated quantity may not exceed its quantity less what `prior` claims designated
-    (190.51(a)(3): no import quantity designated twice across claims); and no designation
+    (190.51(a)(3): no import quantity designated twice across claims); no designation
     may refund more per unit than 99% of the line's eligible duties, taxes and fees
-    (`bases`, 190.51(b)). Rows are the designations' numbers.
+    (`bases`, 190.51(b)); and none may claim, for any duty, tax or fee, more than 99% of
+    what the line paid for it on the designated quantity (190.51(a)(2)(vii), (b)(1); MPF:
+    the per-unit figure of 190.51(b)(2)(iv)). Rows are the designations' numbers.
     """
     out: list[Problem] = []
     lines = {imp.key: imp for imp in imports}
@@ -198,6 +228,14 @@ def check_against_imports(
             out.append(Problem(f"refund per unit {d.refund_per_unit} exceeds {own}, 99% of "
                                f"what entry {key[0]} line {key[1]} paid per unit "
                                "(190.51(b))", row=n, field="refund_per_unit"))
+        limits = component_limits(bases[key], d.quantity)
+        for name, amount in d.components.items():
+            limit = limits.get(name, Decimal(0))
+            if amount > limit:
+                out.append(Problem(f"{name} refund {amount} exceeds {limit}, 99% of what "
+                                   f"entry {key[0]} line {key[1]} paid for it on "
+                                   f"{d.quantity} {d.unit} (190.51(b)(1))", row=n,
+                                   field="components"))
     for key, qty in total.items():
         left = lines[key].quantity - claimed[key]
         if qty > left:

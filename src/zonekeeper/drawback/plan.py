@@ -18,7 +18,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from zonekeeper.drawback.amounts import RATE, LineBasis, line_bases
+from zonekeeper.drawback.amounts import RATE, LineBasis, line_bases, mpf_unit_refund
 from zonekeeper.drawback.arcs import ROUTES, Arcs, candidate_arcs
 from zonekeeper.drawback.calendar import claim_deadline
 from zonekeeper.drawback.demands import build_demands
@@ -35,7 +35,7 @@ from zonekeeper.drawback.records import (
 from zonekeeper.drawback.rules import Demand, check_pair
 from zonekeeper.drawback.solve import solve_transport
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.money import CENT, cents
+from zonekeeper.money import CENT
 
 MAX_PLACES = 6
 GAP_PLACES = Decimal("0.000001")
@@ -325,8 +325,8 @@ def build_plan(
     gap = max(Decimal(0), bound - opt_exact).quantize(GAP_PLACES)
     notes = problem.notes + [
         f"per-unit averaging and 99% of eligible duties, taxes and fees (190.51(b)); each "
-        f"designation's refund rounded down to the cent so no line exceeds 99% "
-        f"(190.51(b)(1)); claim date {claim_date}"]
+        f"designation's refund per duty, tax and fee rounded down to the cent so none "
+        f"exceeds 99% (190.51(b)(1)), its refund their sum; claim date {claim_date}"]
     missing = problem.refused + not_designated(problem, chosen_flow, imports, descriptions)
     return Plan(
         claim=claim, method=method, claim_date=claim_date,
@@ -425,13 +425,19 @@ def _per_unit(problem: DesignationProblem, a: int) -> tuple[ImportLine, Demand, 
 
 
 def _totals(problem: DesignationProblem, flow: npt.NDArray[np.int64]) -> tuple[Decimal, Decimal]:
-    """(sum of the designations' refunds in cents, unrounded sum) of a flow."""
+    """(sum of the designations' refunds in cents, unrounded sum) of a flow.
+
+    The first is what the designations claim (each the sum of its components rounded down,
+    `refund_components`); the second is the LP's objective, quantity x refund per unit
+    unrounded. The first never exceeds the second (by less than a cent per component).
+    """
     rounded = exact = Decimal(0)
     for a in np.flatnonzero(flow):
-        _, _, per_unit = _per_unit(problem, int(a))
-        unrounded = Decimal(int(flow[a])) / problem.scale * per_unit
-        exact += unrounded
-        rounded += unrounded.quantize(CENT, rounding=ROUND_DOWN)
+        imp, _, per_unit = _per_unit(problem, int(a))
+        qty = Decimal(int(flow[a])) / problem.scale
+        exact += qty * per_unit
+        rounded += sum(refund_components(problem.bases[imp.key], qty, per_unit).values(),
+                       Decimal(0))
     return rounded, exact
 
 
@@ -483,35 +489,51 @@ def _designation(
             lesser = f"limited by {dem.cap_reason}"
         else:
             lesser = f"duty paid on the import is the lesser; limit was {dem.cap_reason}"
-    refund = (qty * per_unit).quantize(CENT, rounding=ROUND_DOWN)
+    components = refund_components(basis, qty, per_unit)
+    refund = sum(components.values(), Decimal(0))
     return Designation(
         import_entry=imp.entry_no, import_line=imp.line, export_ref=dem.export.export_ref,
         quantity=qty, unit=imp.unit, refund=refund, rule=f"{claim.provision} {route}",
         import_date=imp.import_date, export_date=dem.export.export_date,
         import_hts=imp.hts, export_hts=dem.hts, refund_per_unit=per_unit, lesser_of=lesser,
-        components=_components(basis, qty, per_unit / own if own else Decimal(0), refund),
+        components=components,
         reasons=verdict.reasons, production_ref=dem.production_ref,
         disposition=dem.export.disposition.value,
     )
 
 
-def _components(
-    basis: LineBasis, qty: Decimal, factor: Decimal, refund: Decimal
-) -> dict[str, Decimal]:
-    """Refund per duty/tax/fee (190.51(a)(2)(vii)); cents that sum to the refund."""
-    raw: dict[str, Decimal] = defaultdict(Decimal)
+def refund_components(basis: LineBasis, qty: Decimal, per_unit: Decimal) -> dict[str, Decimal]:
+    """Refund per duty, tax and fee of `qty` units at `per_unit` (190.51(a)(2)(vii)).
+
+    Each eligible component's share of `qty` (99% of what the line paid for it per unit,
+    190.51(b)(1); MPF at its per-unit figure of 190.51(b)(2)(iv)), scaled by the lesser-of
+    limit `per_unit` / the line's own refund per unit, is rounded **down** to the cent, so
+    no component exceeds 99% of what was paid for it; the designation's refund is the sum
+    of the components. That sum is at most quantity x `per_unit` rounded down to the cent
+    (if Decimal's last digit ever made it more, the excess cents come off the largest
+    component, which only lowers it) and falls short of it by less than a cent a component.
+
+    E.g. 250 of 400 units, 301 duty 28,000.00, HMF 140.00, MPF share 457.25: 301
+    0.99 x 28,000 x 250/400 = 17,325.00; HMF 0.99 x 140 x 250/400 = 86.625 -> 86.62; MPF
+    1.13 x 250 = 282.50 (452.6775/400 = 1.1317 -> 1.13); refund 17,694.12.
+    """
+    own = basis.refund_per_unit
+    factor = per_unit / own if own else Decimal(0)
     q_line = basis.line.quantity
+    raw: dict[str, Decimal] = defaultdict(Decimal)
     for paid in basis.paid:
         if not paid.eligible:
             continue
         if paid.component is Component.MPF:
-            per_unit = (paid.amount * RATE / q_line).quantize(CENT, rounding=ROUND_HALF_UP)
+            unit = mpf_unit_refund(paid.amount, q_line)
         else:
-            per_unit = RATE * paid.amount / q_line
-        raw[paid.component.value] += per_unit * qty * factor
-    out = {k: cents(v) for k, v in raw.items()}
-    residual = refund - sum(out.values(), Decimal(0))
-    if out and residual:
+            unit = RATE * paid.amount / q_line
+        raw[paid.component.value] += unit * qty * factor
+    out = {k: v.quantize(CENT, rounding=ROUND_DOWN) for k, v in raw.items()}
+    excess = sum(out.values(), Decimal(0)) - (qty * per_unit).quantize(CENT, rounding=ROUND_DOWN)
+    while excess > 0:
         biggest = max(out, key=lambda k: out[k])
-        out[biggest] += residual
+        take = min(excess, out[biggest])
+        out[biggest] -= take
+        excess -= take
     return out
