@@ -7,12 +7,13 @@ from __future__ import annotations
 import threading
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from zone_helpers import NPF, admit, ship, zone
 
 from zonekeeper.zone.ledger import ZoneState, post
-from zonekeeper.zone.versioned import Versioned
+from zonekeeper.zone.versioned import Slice, Versioned
 
 
 def test_a_new_version_leaves_the_old_one_as_it_was():
@@ -99,9 +100,26 @@ def test_a_refused_batch_leaves_the_lot_index_untouched():
     assert refused.problems and refused.state is first.state
     assert _snapshot(first.state) == before
     assert "A2/1" not in first.state.lots
-    again = post(first.state, [ship("2026-01-07", "E2", "BOLT", 40, 400)])
+    assert list(first.state.pools[("BOLT", NPF)]) == [first.state.lots["A1/1"].key]
+    # the refused batch appended A2/1 to the pool's shared list: this one must not see it
+    again = post(
+        first.state,
+        [
+            ship("2026-01-07", "E2", "BOLT", 40, 400),
+            admit("A3", 1, "2026-01-07", "BOLT", 9, 9, NPF),
+        ],
+    )
     assert again.ok and again.state.lots["A1/1"].balance == Decimal(60)
     assert first.state.lots["A1/1"].balance == Decimal(100)
+    assert [e[2] for e in again.state.pools[("BOLT", NPF)]] == ["A1/1", "A3/1"]
+    assert dict(again.state.pools) == dict(_rebuilt(again.state).pools)
+    assert [e[2] for e in first.state.pools[("BOLT", NPF)]] == ["A1/1"]
+
+
+def _rebuilt(state: ZoneState) -> ZoneState:
+    return ZoneState.with_lots(
+        state.zone, state.method, state.master, state.lots.values(), seq=state.seq
+    )
 
 
 def test_posting_from_an_old_state_after_a_newer_one_gives_the_same_books():
@@ -114,11 +132,38 @@ def test_posting_from_an_old_state_after_a_newer_one_gives_the_same_books():
         ],
     )
     # the shared dict holds `newer`'s version now and moves back to `base` for this one
-    branch = post(base, [ship("2026-01-06", "E9", "BOLT", 70, 700)])
-    fresh_base = ZoneState.with_lots(base.zone, base.method, base.master, base.lots.values())
-    fresh = post(fresh_base, [ship("2026-01-06", "E9", "BOLT", 70, 700)])
+    branch_batch = [
+        ship("2026-01-06", "E9", "BOLT", 70, 700),
+        admit("A4", 1, "2026-01-06", "BOLT", 8, 80, NPF),  # appends where `newer` appended
+    ]
+    branch = post(base, branch_batch)
+    fresh = post(_rebuilt(base), branch_batch)
     assert _snapshot(branch.state) == _snapshot(fresh.state)
     assert branch.state.lots["A1/1"].balance == Decimal(30)
     assert newer.state.lots["A1/1"].balance == Decimal(70) and "A2/1" in newer.state.lots
     assert "A2/1" not in branch.state.lots and "A2/1" not in base.lots
     assert dict(branch.state.pools) == dict(fresh.state.pools)
+    assert [e[2] for e in branch.state.pools[("BOLT", NPF)]] == ["A1/1", "A4/1"]
+    assert [e[2] for e in newer.state.pools[("BOLT", NPF)]] == ["A1/1", "A2/1"]
+    assert [e[2] for e in base.pools[("BOLT", NPF)]] == ["A1/1"]
+
+
+def test_a_slice_reads_as_its_bounds_whatever_is_appended_after():
+    items = [1, 2, 3]
+    s = Slice(items, 1, 3)
+    items.append(4)
+    assert list(s) == [2, 3] and len(s) == 2 and s[0] == 2 and s[-1] == 3
+    assert s == (2, 3) and s == [2, 3] and s == Slice([2, 3]) and s != (2, 3, 4)
+    assert s[0:1] == (2,)
+    with pytest.raises(IndexError):
+        s[2]
+
+
+def test_a_long_emptied_prefix_is_dropped_from_the_pool_list():
+    state = zone()
+    admissions = [admit(f"A{i}", 1, "2026-01-05", "BOLT", 1, 1, NPF) for i in range(5000)]
+    state = post(state, admissions).state
+    state = post(state, [ship("2026-01-06", "E1", "BOLT", 4990, 1)]).state
+    pool = state.pools[("BOLT", NPF)]
+    assert isinstance(pool, Slice) and len(pool) == 10 and len(pool.items) == 10
+    assert dict(state.pools) == dict(_rebuilt(state).pools)

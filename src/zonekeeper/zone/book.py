@@ -33,12 +33,13 @@ from zonekeeper.zone.ledger import (
 )
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
 from zonekeeper.zone.status import Disposition, ZoneStatus
-from zonekeeper.zone.versioned import Versioned
+from zonekeeper.zone.versioned import Slice, Versioned
 
 ZERO = Decimal(0)
 
 PoolKey = tuple[str, ZoneStatus]
 _NO_POOL: tuple[PoolEntry, ...] = ()
+_COMPACT = 4096  # a pool's list is copied without its dead entries when they are this many
 
 
 def _seq_of(posting: Posting) -> int:
@@ -94,8 +95,15 @@ class Book:
         self.base = base
         self.method: AllocationMethod = state.method
         self.records: dict[str, LotRecord] = {}
-        self._pools: dict[PoolKey, list[PoolEntry]] = {}  # copied on first insert
-        self._bounds: dict[PoolKey, list[int]] = {}  # live [lo, hi) per pool seen
+        # Per pool seen: the list its entries are in, the live bounds [lo, hi) in it and the
+        # end of this version's entries there. The list is the old version's (`Slice`), shared,
+        # until an entry must go where the old version or another one can see it: then the
+        # batch copies it (`_own`). Appending at the end of a shared list is safe while nothing
+        # was appended after this version's end (a branch from the same state would have).
+        self._pools: dict[PoolKey, list[PoolEntry]] = {}
+        self._bounds: dict[PoolKey, list[int]] = {}
+        self._ends: dict[PoolKey, int] = {}
+        self._owned: set[PoolKey] = set()  # pools whose list this batch made
         self._dirty: set[PoolKey] = set()  # pools whose lots changed: rebuilt on freeze
         # Dirty pools that may hold a dead entry (emptied or moved to another status) between
         # their live bounds: only these are filtered lot by lot on freeze; the others' live
@@ -174,37 +182,62 @@ class Book:
 
     # --- pools --------------------------------------------------------------------------
 
-    def _view(self, key: PoolKey) -> tuple[list[PoolEntry] | tuple[PoolEntry, ...], list[int]]:
-        pool: list[PoolEntry] | tuple[PoolEntry, ...] | None = self._pools.get(key)
-        if pool is None:
-            pool = self.state.pools.get(key, _NO_POOL)
-        bounds = self._bounds.get(key)
-        if bounds is None:
-            bounds = self._bounds[key] = [0, len(pool)]
+    def _view(self, key: PoolKey) -> tuple[list[PoolEntry], list[int]]:
+        pool = self._pools.get(key)
+        if pool is not None:
+            return pool, self._bounds[key]
+        old = self.state.pools.get(key, _NO_POOL)
+        if isinstance(old, Slice):
+            pool, lo, hi = old.items, old.lo, old.hi
+        else:  # books made by hand: a plain sequence
+            pool, lo, hi = list(old), 0, len(old)
+            self._owned.add(key)
+        self._pools[key] = pool
+        bounds = self._bounds[key] = [lo, hi]
+        self._ends[key] = hi
         return pool, bounds
+
+    def _own(self, key: PoolKey) -> list[PoolEntry]:
+        """The pool's entries in a list of this batch's own (the live ones and after)."""
+        pool, bounds = self._view(key)
+        if key in self._owned:
+            return pool
+        lo, end = bounds[0], self._ends[key]
+        own = self._pools[key] = pool[lo:end]
+        bounds[0] -= lo
+        bounds[1] -= lo
+        self._ends[key] = end - lo
+        self._owned.add(key)
+        return own
 
     def enter_pool(self, rec: LotRecord) -> None:
         """Put a lot (new, or back to a balance, or in a new status) into its pool."""
         key = (rec.part, rec.status)
         self._dirty.add(key)
-        pool = self._pools.get(key)
-        if pool is None:
-            pool = self._pools[key] = list(self.state.pools.get(key, ()))
-        bounds = self._bounds.setdefault(key, [0, len(pool)])
+        pool, bounds = self._view(key)
+        end = self._ends[key]
         entry = rec.key
-        if not pool or pool[-1] < entry:  # the usual case: the newest lot
-            if bounds[1] != len(pool):
+        if not end or pool[end - 1] < entry:  # the usual case: the newest lot
+            if bounds[1] != end:
                 self._holes.add(key)  # the bounds now reach over lots trimmed off the end
+            if len(pool) != end:  # another version appended here: not ours to extend
+                pool = self._own(key)
+                end = self._ends[key]
             pool.append(entry)
-            bounds[1] = len(pool)
+            end = self._ends[key] = end + 1
+            bounds[1] = end
             return
         self._holes.add(key)  # bounds may widen over lots emptied before
-        i = bisect_left(pool, entry)
-        if i < len(pool) and pool[i] == entry:
+        i = bisect_left(pool, entry, 0, end)
+        if i < end and pool[i] == entry:
             bounds[0] = min(bounds[0], i)
             bounds[1] = max(bounds[1], i + 1)
             return
+        pool = self._own(key)  # an insert inside: the old version must not see it
+        end = self._ends[key]
+        i = bisect_left(pool, entry, 0, end)
         pool.insert(i, entry)
+        self._ends[key] = end + 1
         lo, hi = bounds
         bounds[0] = i if i <= lo else lo
         bounds[1] = hi + 1 if i < hi else i + 1
@@ -354,23 +387,22 @@ class Book:
         base = self.base
         pools = dict(state.pools)
         for key in self._dirty:
-            pool = self._pools.get(key)
-            lo, hi = self._view(key)[1]
-            source = pool if pool is not None else state.pools.get(key, ())
+            pool, (lo, hi) = self._view(key)
             status = key[1]
-            if key not in self._holes:
-                live = tuple(source[lo:hi])
-            else:
-                live = tuple(
+            if key in self._holes:
+                live = [
                     e
-                    for e in source[lo:hi]
+                    for e in pool[lo:hi]
                     if (lot := changes.get(e[2]) or base[e[2]]).balance > 0
                     and lot.status is status
-                )
-            if live:
-                pools[key] = live
+                ]
+                pools[key] = Slice(live)
+            elif lo >= _COMPACT and lo > hi - lo:  # mostly emptied lots before the live ones
+                pools[key] = Slice(pool[lo:hi])
             else:
-                pools.pop(key, None)
+                pools[key] = Slice(pool, lo, hi)
+            if not pools[key]:
+                del pools[key]
         return dataclasses.replace(
             state,
             lots=new_index,

@@ -9,8 +9,8 @@ unchanged, with every problem in the batch reported (`Problem.row` = 1-based pos
 the event in the batch).
 
 Internally `post` works on a mutable builder (copy-on-write per lot and per pool) and
-freezes at the end, so a batch costs O(events) plus one shallow copy of each pool it adds
-to; the lot index is a `Versioned` mapping, whose next version costs what the batch changed.
+freezes at the end; the lot index (`Versioned`) and the pools (`Slice`s of shared lists)
+are persistent, so a batch costs O(events), not O(books).
 `Lot` and `Posting` are frozen dataclasses without `__slots__` so that the builder can make
 them with one dict assignment (`frozen_from_dict`) instead of a frozen `__init__`'s one
 `object.__setattr__` per field: they are made once per posting and per changed lot.
@@ -33,7 +33,7 @@ from zonekeeper.zone.events import Event
 from zonekeeper.zone.master import Bom, MasterData, Part
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
 from zonekeeper.zone.status import Disposition, ZoneStatus
-from zonekeeper.zone.versioned import Versioned
+from zonekeeper.zone.versioned import Slice, Versioned
 
 __all__ = [
     "DutyRule",
@@ -161,7 +161,7 @@ class ZoneState:
     method: AllocationMethod = AllocationMethod.FIFO
     master: MasterData = field(default_factory=MasterData.build)
     lots: Mapping[str, Lot] = field(default_factory=dict)
-    pools: Mapping[tuple[str, ZoneStatus], tuple[PoolEntry, ...]] = field(default_factory=dict)
+    pools: Mapping[tuple[str, ZoneStatus], Sequence[PoolEntry]] = field(default_factory=dict)
     suspense: Mapping[str, SuspenseItem] = field(default_factory=dict)
     seq: int = 0
     corrected: frozenset[int] = frozenset()
@@ -203,7 +203,7 @@ class ZoneState:
             method=method,
             master=master,
             lots=Versioned.adopt(by_id),
-            pools={k: tuple(sorted(v)) for k, v in pools.items()},
+            pools={k: Slice(sorted(v)) for k, v in pools.items()},
             suspense={s.ref: s for s in suspense},
             seq=seq,
             corrected=frozenset(corrected),

@@ -20,8 +20,9 @@ dict to another is safe. `hold()` gives the raw dict of a version for a stretch 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any, Generic, TypeVar, overload
 
 K = TypeVar("K")
@@ -153,3 +154,52 @@ class Versioned(Mapping[K, V], Generic[K, V]):
 
     def __repr__(self) -> str:
         return f"Versioned({self.copy()!r})"
+
+
+class Slice(Sequence[V], Generic[V]):
+    """An immutable sequence: `items[lo:hi]` of a list that is only ever appended to past
+    the end of every slice of it (or, by whoever made it, changed before any slice of it was
+    handed out).
+
+    The zone's pools are kept so (`zone.book`): a batch that adds lots to a pool appends them
+    to the list the pool's last version already uses, when nothing was appended after that
+    version's end (a branch from the same version copies), and the next version is the same
+    list with wider bounds; removals only move `lo`. So a version of a pool costs what the
+    batch changed, not the pool's size."""
+
+    __slots__ = ("hi", "items", "lo")
+
+    def __init__(self, items: list[V], lo: int = 0, hi: int | None = None) -> None:
+        self.items = items
+        self.lo = lo
+        self.hi = len(items) if hi is None else hi
+
+    @overload
+    def __getitem__(self, index: int) -> V: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[V]: ...
+    def __getitem__(self, index: int | slice) -> V | Sequence[V]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        n = self.hi - self.lo
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("Slice index out of range")
+        return self.items[self.lo + index]
+
+    def __len__(self) -> int:
+        return self.hi - self.lo
+
+    def __iter__(self) -> Iterator[V]:
+        return islice(self.items, self.lo, self.hi)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Slice | tuple | list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Slice({list(self)!r})"
