@@ -11,6 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
+LIMIT = Decimal(10) ** 15
+"""Every number read from a user's file or option is below this in size (a quadrillion: no
+quantity or USD value on a zone or drawback record comes near it). The bound keeps every
+sum, product and cent rounding of the books inside Decimal's 28 digits, so a report never
+fails on a number that was accepted."""
+PLACES = 6
+"""At most this many decimal places (a millionth of a unit or of a dollar; trailing zeros
+do not count): a finer figure is a typing or export error, not a measurement."""
 
 
 def cents(amount: Decimal) -> Decimal:
@@ -19,11 +27,12 @@ def cents(amount: Decimal) -> Decimal:
 
 
 def parse_decimal(text: str | int | Decimal) -> Decimal:
-    """Parse a decimal from text as users write it (`1,234.50`, ` 12 `); raise ValueError."""
+    """Parse a decimal from text as users write it (`1,234.50`, ` 12 `); raise ValueError,
+    also for a number outside the bounds (|x| < 10^15, at most 6 decimal places)."""
     if isinstance(text, Decimal):
         return text
     if isinstance(text, int):
-        return Decimal(text)
+        return _bounded(Decimal(text), str(text))
     cleaned = text.strip().replace(",", "").replace("$", "")
     if "e" in cleaned.lower() and cleaned.lower() not in ("nan", "inf", "infinity"):
         # A spreadsheet writes 1.23457E+11 for a long number it has already rounded: refuse
@@ -35,6 +44,18 @@ def parse_decimal(text: str | int | Decimal) -> Decimal:
         raise ValueError(f"not a number: {text!r}") from None
     if not value.is_finite():
         raise ValueError(f"not a finite number: {text!r}")
+    return _bounded(value, text)
+
+
+def _bounded(value: Decimal, text: str) -> Decimal:
+    """`value` when it is inside LIMIT and PLACES; ValueError saying which bound it breaks."""
+    if abs(value) >= LIMIT:
+        raise ValueError(
+            f"too large: {text!r} (numbers must be below 1,000,000,000,000,000 in size)"
+        )
+    exponent = value.normalize().as_tuple().exponent
+    if value and isinstance(exponent, int) and -exponent > PLACES:
+        raise ValueError(f"more than {PLACES} decimal places: {text!r}")
     return value
 
 

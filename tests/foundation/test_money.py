@@ -38,3 +38,22 @@ def test_parse_decimal_refuses_non_numbers(text: str) -> None:
 @given(st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, places=6))
 def test_rounding_moves_less_than_half_a_cent(amount: Decimal) -> None:
     assert abs(cents(amount) - amount) <= Decimal("0.005")
+
+
+@pytest.mark.parametrize(
+    "text", ["10000000000000000000000000000", "1000000000000000", "-1000000000000000",
+             "0.0000001", "1.1234567"],
+)
+def test_parse_decimal_refuses_numbers_outside_the_bounds(text: str) -> None:
+    with pytest.raises(ValueError, match="too large|decimal places"):
+        parse_decimal(text)
+
+
+@pytest.mark.parametrize("text", ["999999999999999.999999", "0.000001", "1.5000000000"])
+def test_parse_decimal_accepts_numbers_inside_the_bounds(text: str) -> None:
+    assert parse_decimal(text) == Decimal(text)
+
+
+def test_parse_decimal_bounds_integers_too() -> None:
+    with pytest.raises(ValueError, match="too large"):
+        parse_decimal(10**15)
