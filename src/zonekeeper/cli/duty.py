@@ -24,7 +24,8 @@ from zonekeeper.duty.entry import EntryQuote, line_problems, quote_entry
 from zonekeeper.duty.quote import MODES, LineItem, LineQuote
 from zonekeeper.duty.serialize import entry_json, money, quote_json
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.io.entry_lines import parse_entry_lines, parse_pairs
+from zonekeeper.io.entry_lines import parse_pairs, read_entry_file
+from zonekeeper.io.tabular import read_text
 from zonekeeper.money import ZERO, parse_decimal
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.fees import read_fees_csv
@@ -56,10 +57,9 @@ def _tariff(fees: Path | None = None) -> Tariff:
     tariff = Tariff.default()
     if fees is None:
         return tariff
-    try:
-        text = fees.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise InputError(Problem(f"cannot read: {error.strerror}", str(fees))) from None
+    text, problems = read_text(fees)
+    if text is None or problems:
+        raise InputError(problems)
     return replace(tariff, fees=tariff.fees.with_rows(read_fees_csv(text, str(fees))))
 
 
@@ -221,12 +221,7 @@ def entry(
     if when is not None:
         problems.extend(_no_revision(tariff, when, "date"))
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise InputError([Problem(f"cannot read: {error.strerror}", str(file)),
-                          *problems]) from None  # fmt: skip
-    try:
-        numbered, found = parse_entry_lines(text, str(file))
+        numbered, found = read_entry_file(file)
     except InputError as error:
         raise InputError([*error.problems, *problems]) from None
     problems = found + _as_options(problems)

@@ -42,7 +42,9 @@ from zonekeeper.drawback.records import (
 )
 from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.io.tabular import read_table
 from zonekeeper.money import fmt, parse_decimal
+from zonekeeper.tariff.countries import parse_country
 
 ES003: Mapping[str, str] = {
     "entry summary number": "entry_no",
@@ -77,38 +79,19 @@ def _norm(name: str) -> str:
     return ES003.get(key, key.replace(" ", "_"))
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, {normalized column: text}) for each data row of a CSV/JSON/JSONL file."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise InputError(Problem(f"cannot read: {error.strerror}", file=str(path))) from None
-    suffix = path.suffix.lower()
-    if suffix in (".json", ".jsonl"):
-        try:
-            if suffix == ".json":
-                objects = json.loads(text)
-                if not isinstance(objects, list):
-                    raise InputError(Problem("expected a JSON list of objects", file=str(path)))
-            else:
-                objects = [json.loads(ln) for ln in text.splitlines() if ln.strip()]
-        except json.JSONDecodeError as error:
-            raise InputError(Problem(f"not JSON: {error.msg}", file=str(path),
-                                     row=error.lineno)) from None
-        for n, obj in enumerate(objects, start=1):
-            if not isinstance(obj, dict):
-                raise InputError(Problem("expected an object", file=str(path), row=n))
-            yield n, {_norm(k): "" if v is None else str(v) for k, v in obj.items()}
-        return
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    if header is None:
-        raise InputError(Problem("empty file: no header row", file=str(path)))
-    names = [_norm(h) for h in header]
-    for n, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        yield n, {names[k]: c.strip() for k, c in enumerate(cells) if k < len(names)}
+def read_rows(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, {normalized column: text}) for each data row of a CSV/JSON/JSONL file.
+
+    Structural problems (not UTF-8, a repeated column, too many cells, bad JSON) go into
+    `problems`, every one with its row (`tabular.read_table`); an unreadable file or a
+    broken header raises InputError at once, since no row could be trusted.
+    """
+    table = read_table(path, normalise=_norm, json_list=True)
+    if table.unreadable or table.header_broken:
+        raise InputError(table.problems)
+    problems.extend(table.problems)
+    for n, obj in table.rows:
+        yield n, {k: "" if v is None else str(v).strip() for k, v in obj.items()}
 
 
 class _Row:
@@ -177,6 +160,17 @@ class _Row:
                 return None
         return digits
 
+    def country(self, name: str, required: bool = False) -> str | None:
+        """An ISO 3166-1 alpha-2 country (the shipped list, as `duty quote` checks it)."""
+        raw = self.text(name, required)
+        if raw is None:
+            return None
+        try:
+            return parse_country(raw)
+        except InputError as error:
+            self._bad(name, error.problems[0].reason)
+            return None
+
     def unit(self, name: str, required: bool = True) -> str | None:
         """A unit of measure the HTSUS uses (`rules.unit_of`); unknown spellings refused."""
         raw = self.text(name, required)
@@ -232,7 +226,7 @@ def read_imports(
     lines: dict[tuple[str, int], ImportLine] = {}
     extras: list[tuple[int, tuple[str, int], str, Decimal]] = []
     fee_of_entry: dict[str, tuple[Decimal, int]] = {}
-    for n, cells in read_rows(path):
+    for n, cells in read_rows(path, problems):
         r = _Row(str(path), n, cells, problems)
         entry, line = r.text("entry_no"), r.integer("line")
         hts = r.hts("hts", chapter99=True, known=known)
@@ -249,7 +243,10 @@ def read_imports(
             "duty_301", "duty_232", "duty_122", "duty_ieepa", "duty_ieepa_reciprocal",
             "duty_ieepa_fentanyl", "duty_adcvd", "hmf")}
         mpf = r.decimal("mpf", required=False)
-        if None in (entry, line, hts, import_date, quantity, unit, value, duty):
+        origin = r.country("origin")
+        if None in (entry, line, hts, import_date, quantity, unit, value, duty) or (
+            origin is None and r.text("origin", False) is not None
+        ):
             continue
         assert entry is not None and line is not None and hts is not None
         assert import_date is not None and quantity is not None and unit is not None
@@ -268,7 +265,7 @@ def read_imports(
         lines[(entry, line)] = ImportLine(
             entry_no=entry, line=line, import_date=import_date, hts=hts, quantity=quantity,
             unit=unit, value=value, duty=duty, mpf=mpf,
-            origin=(r.text("origin", False) or None), part=r.text("part", False),
+            origin=origin, part=r.text("part", False),
             importer=r.text("importer", False), row=n,
             **{k: v for k, v in optional.items() if v is not None},
         )
@@ -301,7 +298,7 @@ def read_exports(path: Path, known: HtsCheck | None = None) -> tuple[Export, ...
     """Exports, destructions and zone-restricted admissions (deemed exports, 190.181)."""
     problems: list[Problem] = []
     out: dict[str, Export] = {}
-    for n, cells in read_rows(path):
+    for n, cells in read_rows(path, problems):
         r = _Row(str(path), n, cells, problems)
         ref, day = r.text("export_ref"), r.day("export_date")
         hts, qty = r.hts("hts", known=known), r.decimal("quantity", positive=True)
@@ -314,6 +311,9 @@ def read_exports(path: Path, known: HtsCheck | None = None) -> tuple[Export, ...
             problems.append(Problem(f"disposition must be export, destruction or "
                                     f"zone_restricted: {raw_disp!r}", file=str(path), row=n,
                                     field="disposition"))
+        origin = r.country("origin")
+        if origin is None and r.text("origin", False) is not None:
+            continue
         if None in (ref, day, hts, qty, unit, value) or disposition is None:
             continue
         assert ref is not None and day is not None and hts is not None and qty is not None
@@ -325,7 +325,7 @@ def read_exports(path: Path, known: HtsCheck | None = None) -> tuple[Export, ...
         out[ref] = Export(
             export_ref=ref, export_date=day, hts=hts, quantity=qty, unit=unit, value=value,
             schedule_b=sched, part=r.text("part", False), destination=r.text("destination", False),
-            disposition=disposition, origin=r.text("origin", False), notice_date=notice, row=n,
+            disposition=disposition, origin=origin, notice_date=notice, row=n,
         )
     if problems:
         raise InputError(problems)
@@ -337,7 +337,7 @@ def read_production(path: Path) -> tuple[ProductionInput, ...]:
     problems: list[Problem] = []
     out: list[ProductionInput] = []
     first_of_run: dict[str, tuple[date, str, Decimal]] = {}
-    for n, cells in read_rows(path):
+    for n, cells in read_rows(path, problems):
         r = _Row(str(path), n, cells, problems)
         ref, day = r.text("production_ref"), r.day("date")
         product, pqty = r.text("product_part"), r.decimal("product_qty", positive=True)
@@ -377,7 +377,7 @@ def read_claimed(path: Path) -> tuple[PriorDesignation, ...]:
     """
     problems: list[Problem] = []
     out: list[PriorDesignation] = []
-    for n, cells in read_rows(path):
+    for n, cells in read_rows(path, problems):
         r = _Row(str(path), n, cells, problems)
         entry, line = r.text("entry_no"), r.integer("line")
         qty, claim = r.decimal("quantity", positive=True), r.text("claim_no")

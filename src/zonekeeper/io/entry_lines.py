@@ -14,13 +14,13 @@ and nothing is quoted unless the whole file is good (architecture rule 6).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 
 from zonekeeper.duty.quote import MODES, LineItem
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.io.tabular import Table, missing_columns, read_table
 from zonekeeper.money import parse_decimal
 from zonekeeper.tariff.countries import parse_country
 from zonekeeper.tariff.measures import AdcvdCase
@@ -60,19 +60,31 @@ def read_entry_lines(text: str, file: str) -> list[LineItem]:
 def parse_entry_lines(text: str, file: str) -> tuple[list[tuple[int, LineItem]], list[Problem]]:
     """The good rows with their row numbers, and the problems of the bad ones, so that the
     caller can check the good rows against the tariff and report everything at once."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in header]
+    return _lines(read_table(Path(file), text=text, kind="csv"))
+
+
+def read_entry_file(path: Path) -> tuple[list[tuple[int, LineItem]], list[Problem]]:
+    """`parse_entry_lines` of a file: opening and decoding problems (not UTF-8: which line,
+    which byte) are reported with the rest; an unreadable file raises InputError."""
+    table = read_table(path, kind="csv")
+    if table.unreadable:
+        raise InputError(table.problems)
+    return _lines(table)
+
+
+def _lines(table: Table) -> tuple[list[tuple[int, LineItem]], list[Problem]]:
+    file = table.file
+    missing = missing_columns(table, REQUIRED)
     if missing:
-        raise InputError(
+        table.problems.append(
             Problem(f"missing column(s): {', '.join(missing)}", file, 1, ",".join(missing))
         )
+    if table.header_broken or missing:
+        raise InputError(table.problems)
     items: list[tuple[int, LineItem]] = []
-    problems: list[Problem] = []
-    for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-        if not any(row.values()):
-            continue
+    problems: list[Problem] = list(table.problems)
+    for number, raw in table.rows:
+        row = {k: str(v).strip() for k, v in raw.items()}
         item = _row(row, file, number, problems)
         if item is not None:
             items.append((number, item))

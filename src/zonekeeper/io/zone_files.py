@@ -15,10 +15,9 @@ change is allowed is the zone core's decision when the rows are posted.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -26,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.io.tabular import missing_columns, read_table
 from zonekeeper.money import parse_decimal
+from zonekeeper.tariff.countries import parse_country
 from zonekeeper.zone.events import (
     Admission,
     Filing,
@@ -126,11 +127,12 @@ def hts(value: str) -> str:
 
 
 def country(value: str) -> str:
-    """An ISO 3166-1 alpha-2 country of origin, as CBP Form 214 and 7501 carry it."""
-    code = value.upper()
-    if not re.fullmatch(r"[A-Z]{2}", code):
-        raise ValueError(f"not a two-letter ISO country code: {value!r}")
-    return code
+    """An ISO 3166-1 alpha-2 country of origin, as CBP Form 214 and 7501 carry it: one of
+    the shipped country list (`tariff.countries`, as `duty quote` checks it)."""
+    try:
+        return parse_country(value)
+    except InputError as error:
+        raise ValueError(error.problems[0].reason) from None
 
 
 def status(value: str) -> ZoneStatus:
@@ -246,47 +248,6 @@ FILINGS = (
 # ------------------------------------------------------------------------------ reading
 
 
-def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number, column -> raw value) for each data row; raises InputError if unreadable."""
-    name = str(path)
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as error:
-        raise InputError(Problem(f"cannot read the file: {error.strerror}", file=name)) from None
-    with handle:
-        if path.suffix.lower() in (".jsonl", ".ndjson"):
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise InputError(
-                        Problem(f"not a JSON object: {error.msg}", file=name, row=number)
-                    ) from None
-                if not isinstance(obj, dict):
-                    raise InputError(Problem("not a JSON object", file=name, row=number))
-                yield number, {str(k).strip().lower(): v for k, v in obj.items()}
-            return
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise InputError(Problem("the file is empty: a header row is needed", file=name))
-        columns = [h.strip().lower() for h in header]
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) > len(columns):
-                raise InputError(
-                    Problem(
-                        f"{len(record)} cells but the header names {len(columns)} columns",
-                        file=name,
-                        row=reader.line_num,
-                    )
-                )
-            yield reader.line_num, dict(zip(columns, record, strict=False))
-
-
 def _cell(raw: Any) -> str:
     if raw is None:
         return ""
@@ -314,33 +275,52 @@ def _found(problems: Problems, found: Sequence[Problem]) -> None:
 
 def read_file(path: Path, columns: Sequence[Column], problems: Problems = None) -> list[Row]:
     """Every row of `path` parsed by `columns`; InputError with every problem found (or,
-    given `problems`, those collected there and only the rows that parsed returned)."""
+    given `problems`, those collected there and only the rows that parsed returned).
+    Opening, decoding and the file's structure are `tabular.read_table`'s."""
     given = problems
     name = str(path)
     known = {c.name for c in columns}
-    problems = []
+    table = read_table(path)
+    if table.unreadable:
+        raise InputError(table.problems)
+    problems = list(table.problems)
+    bad_rows = set(table.bad_rows)
+    json_lines = table.kind != "csv"
+    if table.header is not None:
+        for extra in sorted({h for h in table.header if h} - known):
+            problems.append(
+                Problem(
+                    f"unknown column {extra!r} (known: {', '.join(c.name for c in columns)})",
+                    file=name,
+                    row=1,
+                    field=extra,
+                )
+            )
+        for column_name in missing_columns(table, [c.name for c in columns if c.required]):
+            problems.append(Problem("required column is missing", file=name, field=column_name))
+    header_broken = table.header_broken or any(
+        p.row in (None, 1) and not json_lines for p in problems
+    )
     rows: list[Row] = []
-    bad_rows: set[int] = set()
-    header_checked = False
-    for number, raw in _raw_rows(path):
-        if not header_checked or path.suffix.lower() in (".jsonl", ".ndjson"):
-            header_checked = True
-            row_no = None if path.suffix.lower() not in (".jsonl", ".ndjson") else number
+    for number, raw in table.rows:
+        if json_lines:
             for extra in sorted(set(raw) - known):
                 problems.append(
                     Problem(
                         f"unknown column {extra!r} (known: {', '.join(c.name for c in columns)})",
                         file=name,
-                        row=row_no,
+                        row=number,
                         field=extra,
                     )
                 )
-            if row_no is None:
-                for column in columns:
-                    if column.required and column.name not in raw:
-                        problems.append(
-                            Problem("required column is missing", file=name, field=column.name)
-                        )
+                bad_rows.add(number)
+        elif "" in raw:
+            if raw[""].strip():
+                problems.append(
+                    Problem("a value under a column with no name in the header", file=name,
+                            row=number)
+                )
+                bad_rows.add(number)
         values: dict[str, Any] = {}
         for column in columns:
             try:
@@ -348,7 +328,7 @@ def read_file(path: Path, columns: Sequence[Column], problems: Problems = None) 
                 if cell == "":
                     if column.required and column.name in raw:
                         raise ValueError("is empty but required")
-                    if column.required and path.suffix.lower() in (".jsonl", ".ndjson"):
+                    if column.required and json_lines:
                         raise ValueError("is missing but required")
                     values[column.name] = None
                     continue
@@ -357,9 +337,9 @@ def read_file(path: Path, columns: Sequence[Column], problems: Problems = None) 
                 problems.append(Problem(str(error), file=name, row=number, field=column.name))
                 bad_rows.add(number)
         rows.append(Row(name, number, values))
-    if not rows:
+    if not rows and not problems:
         problems.append(Problem("the file has no data rows", file=name))
-    if any(p.row is None for p in problems):  # a header problem: no row can be trusted
+    if header_broken:  # a header problem: no row can be trusted
         bad_rows.update(r.row for r in rows)
     _found(given, problems)
     return [r for r in rows if r.row not in bad_rows]
