@@ -334,15 +334,28 @@ class Ledger:
 
     # -- master data -----------------------------------------------------------------
 
-    def load_master(self, parts: Sequence[Part] = (), boms: Sequence[Bom] = ()) -> int:
+    def check_master(
+        self, parts: Sequence[Part] = (), boms: Sequence[Bom] = (), *, where: Where = None
+    ) -> list[Problem]:
+        """The problems `load_master` would refuse these versions for (nothing written);
+        `where` = (file, row of each part, row of each BOM) locates them."""
+        with self.engine.connect() as connection:
+            master = projections.load_master(connection, self.zone)
+            last = reads.last_event_date(connection, self.zone)
+        return _backdated(master, parts, boms, last, where)
+
+    def load_master(
+        self, parts: Sequence[Part] = (), boms: Sequence[Bom] = (), *, where: Where = None
+    ) -> int:
         """Add part and BOM versions (effective-dated). Reloading the same version is a
         no-op; a different version dated on or before an already posted event would rewrite
-        posted history (146.21 audit trail) and is refused: give it a later date."""
+        posted history (146.21 audit trail) and is refused: give it a later date. `where`
+        = (file, row of each part, row of each BOM) names the file rows in the problems."""
         with write_transaction(self.engine) as connection:
             row = self._zone_row(connection, lock=True)
             master = projections.load_master(connection, self.zone)
             last = reads.last_event_date(connection, self.zone)
-            problems = _backdated(master, parts, boms, last)
+            problems = _backdated(master, parts, boms, last, where)
             if problems:
                 raise InputError(problems)
             new_parts = [p for p in parts if _version(master.parts, p.number, p.valid_from) != p]
@@ -561,29 +574,40 @@ def _version(versions: Any, key: str, valid_from: dt.date) -> Any:
     return None
 
 
+Where = tuple[str, Sequence[int], Sequence[int]] | None
+"""(file, file row of each part version, file row of each BOM version), to locate master
+data problems; None when the versions did not come from a file."""
+
+
 def _backdated(
-    master: MasterData, parts: Sequence[Part], boms: Sequence[Bom], last: dt.date | None
+    master: MasterData, parts: Sequence[Part], boms: Sequence[Bom], last: dt.date | None,
+    where: Where = None,
 ) -> list[Problem]:
     if last is None:
         return []
+    file, part_rows, bom_rows = where if where is not None else (None, (), ())
     problems = []
-    for p in parts:
+    for i, p in enumerate(parts):
         existing = _version(master.parts, p.number, p.valid_from)
         if p.number in master.parts and existing != p and p.valid_from <= last:
             problems.append(
                 Problem(
                     f"part {p.number} already has postings up to {last}: a changed version "
                     f"must be valid from a later date (add valid_from)",
+                    file=file,
+                    row=part_rows[i] if i < len(part_rows) else None,
                     field="valid_from",
                 )
             )
-    for b in boms:
+    for i, b in enumerate(boms):
         existing = _version(master.boms, b.product, b.valid_from)
         if b.product in master.boms and existing != b and b.valid_from <= last:
             problems.append(
                 Problem(
                     f"the bill of materials of {b.product} already has postings up to {last}: "
                     "a changed version must take effect later (add effective_from)",
+                    file=file,
+                    row=bom_rows[i] if i < len(bom_rows) else None,
                     field="effective_from",
                 )
             )
