@@ -52,10 +52,11 @@ EstimatesOption = Annotated[
 def _estimates(path: Path | None) -> list[Any]:
     if path is None:
         return []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputError(Problem(f"cannot read: {error.strerror}", str(path))) from None
+    from zonekeeper.io.tabular import read_text
+
+    text, problems = read_text(path)
+    if text is None or problems:
+        raise InputError(problems)
     return documents.read_estimates(text, str(path))
 
 
@@ -311,7 +312,10 @@ def admission_command(
     out.print(table)
     for line in data["lines"]:
         out.print(f"  line {line['line']}: {line['duty_note']}")
-    out.print(f"HMF {data['hmf']}: {data['hmf_note']}")
+    if data["hmf"] is None:
+        out.print(data["hmf_note"])
+    else:
+        out.print(f"HMF {data['hmf']}: {data['hmf_note']}")
 
 
 @fees_app.command("hmf")

@@ -27,7 +27,7 @@ from zonekeeper.cli.app import app, settings
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import zone_files
 from zonekeeper.money import fmt
-from zonekeeper.services.ledger import POST_STAGES, Ledger, Posted, count_events
+from zonekeeper.services.ledger import POST_STAGES, Ledger, Posted, Where, count_events
 from zonekeeper.zone.events import Event
 
 parts_app = typer.Typer(help="The part master (effective-dated).", no_args_is_help=True)
@@ -186,19 +186,33 @@ def parts_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) 
     found, warnings = hts_problems(parts, [r.row for r in rows], str(file))
     for warning in warnings:
         err.print(f"warning: {warning}")
-    _refuse(problems + found)
+    where: Where = (str(file), [r.row for r in rows], [])
     with _open(ctx, zone) as ledger:
-        changed = ledger.load_master(parts=parts)
+        _refuse(problems + found + ledger.check_master(parts=parts, where=where))
+        changed = ledger.load_master(parts=parts, where=where)
     out.print(f"{len(parts)} part(s) read, {changed} new or changed")
 
 
 @bom_app.command("load")
 def bom_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
     """Load bills of materials: product, component, quantity_per_unit[, waste_pct,
-    scrap_pct, effective_from]."""
-    boms = zone_files.boms_from(zone_files.read_boms(file))
+    scrap_pct, effective_from]. Products and components must be in the part master."""
+    from zonekeeper.zone.master import bom_line_problems
+
+    problems: list[Problem] = []
+    rows = zone_files.read_boms(file, problems)
+    boms = zone_files.boms_from(rows)
+    first_row: dict[tuple[str, dt.date], int] = {}
+    for r in rows:
+        first_row.setdefault((r["product"], r.get("effective_from", zone_files.BEGINNING)), r.row)
+    where: Where = (str(file), [], [first_row[(b.product, b.valid_from)] for b in boms])
     with _open(ctx, zone) as ledger:
-        changed = ledger.load_master(boms=boms)
+        master = ledger.state().master
+        for r in rows:
+            for column, reason in bom_line_problems(r["product"], r["component"], master):
+                problems.append(Problem(reason, str(file), r.row, column))
+        _refuse(problems + ledger.check_master(boms=boms, where=where))
+        changed = ledger.load_master(boms=boms, where=where)
     out.print(f"{len(boms)} bill(s) of materials read, {changed} new or changed")
 
 
@@ -294,7 +308,22 @@ def correct(
     """Reverse an event by a new correcting event (the books stay append-only)."""
     on = _date(date, "--date") if date else None
     with _open(ctx, zone) as ledger:
-        posted = ledger.correct(event, reason, on)
+        try:
+            posted = ledger.correct(event, reason, on)
+        except InputError as error:
+            # The core numbers a problem by its place in the batch (always 1 here) and the
+            # event has no file: name the command's argument instead of a fake row.
+            raise InputError(
+                [
+                    p if p.row is None and p.file is None
+                    else Problem(
+                        f"correcting event {event}: {p.reason}"
+                        + (f" ({p.field})" if p.field else ""),
+                        field="EVENT",
+                    )
+                    for p in error.problems
+                ]
+            ) from None
     _report_posted("correction", posted)
 
 

@@ -247,13 +247,30 @@ def admission_json(doc: AdmissionDocument) -> dict[str, Any]:
         ],
         "duty_owed_pf": money(doc.duty_owed),
         "duty_estimate_npf": money(doc.duty_estimate),
-        "hmf": money(doc.hmf) if doc.hmf_rate is not None else "0.00",
-        "hmf_note": (
-            "vessel cargo: HMF owed on admission, paid with the quarter's CBP Form 349 "
-            "(19 CFR 146.22(e), 24.24)"
-            if doc.hmf_rate is not None
-            else "not vessel cargo (or mode not recorded): no HMF on this admission"
-        ),
+        **_admission_hmf(doc),
+    }
+
+
+def _admission_hmf(doc: AdmissionDocument) -> dict[str, Any]:
+    """HMF of a Form 214: owed on vessel cargo only (19 CFR 24.24), so with no mode of
+    transport recorded it cannot be determined — `hmf` is null then, never 0."""
+    if doc.hmf_rate is not None:
+        return {
+            "hmf": money(doc.hmf),
+            "hmf_note": "vessel cargo: HMF owed on admission, paid with the quarter's CBP "
+            "Form 349 (19 CFR 146.22(e), 24.24)",
+        }
+    if not (doc.mode or "").strip():
+        return {
+            "hmf": None,
+            "hmf_note": "HMF cannot be determined: the admission's mode of transport was not "
+            "recorded, and HMF applies to vessel cargo only (19 CFR 24.24); record the mode "
+            "(the admission file's `mode` column)",
+        }
+    return {
+        "hmf": "0.00",
+        "hmf_note": f"not vessel cargo ({doc.mode}): no HMF on this admission "
+        "(19 CFR 24.24 applies to vessel cargo only)",
     }
 
 

@@ -17,10 +17,10 @@ import orjson
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.services.ledger import Ledger, Posted
 from zonekeeper.store.engine import Connection
-from zonekeeper.store.reads import event_dates_containing, event_payloads
+from zonekeeper.store.reads import event_dates_containing, event_payloads, first_event_date
 from zonekeeper.zone.alerts import TransferPermit
 from zonekeeper.zone.events import Filing, Shipment
-from zonekeeper.zone.filings import TRANSFER_PERMIT, normalized
+from zonekeeper.zone.filings import FILING_KINDS, TRANSFER_PERMIT, normalized
 from zonekeeper.zone.status import Disposition
 from zonekeeper.zone.weekly import Week
 
@@ -42,7 +42,13 @@ def record(
             (f.document, f.ref, f.covers)
             for f in read_filings(connection, ledger.zone, ledger.state().corrected)
         }
+        began = first_event_date(connection, ledger.zone)
     problems = []
+    for i, f in enumerate(batch):
+        reason = _year_problem(f, began)
+        if reason is not None:
+            problems.append(Problem(reason, source, rows[i] if rows is not None else None,
+                                    "covers" if source is not None else "--covers"))
     seen: dict[tuple[str, str, str], int] = {}
     for i, f in enumerate(batch):
         key = (f.document, f.ref, f.covers)
@@ -61,6 +67,23 @@ def record(
     if problems:
         raise InputError(problems)
     return ledger.post(batch, source=source, rows=rows)
+
+
+def _year_problem(f: Filing, began: dt.date | None) -> str | None:
+    """Why a filing covering a zone year (reconciliation, certification) names a year the
+    books cannot have: before the first event of the books, or after the filing's own date
+    (a zone year is reconciled after it ends, 19 CFR 146.25). None when the year is fine or
+    not a year (the core says why)."""
+    if FILING_KINDS.get(f.document) != "year" or not f.covers.strip().isdigit():
+        return None
+    year = int(f.covers)
+    if began is not None and year < began.year:
+        return (f"a {f.document} covers zone year {year}, before the books began "
+                f"(first event {began}): name a zone year of these books")
+    if year > f.date.year:
+        return (f"a {f.document} covers zone year {year}, which has not ended by its filing "
+                f"date {f.date}: name the zone year it reconciles")
+    return None
 
 
 def read_filings(

@@ -111,3 +111,25 @@ def _in_force(versions: tuple[_V, ...], on: dt.date) -> _V | None:
         return versions[0] if versions[0].valid_from <= on else None
     i = bisect_right([v.valid_from for v in versions], on)
     return versions[i - 1] if i else None
+
+
+def bom_line_problems(
+    product: str, component: str, known: MasterData
+) -> list[tuple[str, str]]:
+    """(column, reason) for each reason a bill-of-materials line cannot be loaded, given
+    the master it joins (empty if it can): its product and component must be parts of
+    the master (load parts first), and a product cannot consume itself (146.52(d)(2):
+    the audit trail of manufacture runs from components to a different product)."""
+    reasons = []
+    if product == component:
+        reasons.append(("component", f"{product} lists itself as its own component"))
+    if product not in known.parts:
+        reasons.append(
+            ("product", f"product {product} is not in the part master (load it with parts load)")
+        )
+    if component not in known.parts and component != product:
+        reasons.append(
+            ("component",
+             f"component {component} is not in the part master (load it with parts load)")
+        )
+    return reasons
