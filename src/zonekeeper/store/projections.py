@@ -134,6 +134,8 @@ def load_state(connection: Connection, zone: str, method: str, head_seq: int) ->
 
 
 LOT_COLUMNS = ("zone", "lot", "admission_no", "line", "part", "status", "quantity", "value", "data")
+# What a stored lot can change (its id, part and first admission are fixed when it is made).
+LOT_CHANGING = ("status", "quantity", "value", "data")
 POSTING_COLUMNS = ("zone", "seq", "n", "lot", "date", "quantity", "value", "data")
 
 
@@ -224,7 +226,9 @@ def save_batch(
     as_text = connection.dialect.name != "postgresql"
     changed = changed_lots(before, after, batch)
     lot_rows = [_lot_values(zone, lot, as_text) for lot in changed]
-    bulk_write(connection, lots, LOT_COLUMNS, lot_rows, ("zone", "lot"), prepared=True)
+    bulk_write(
+        connection, lots, LOT_COLUMNS, lot_rows, ("zone", "lot"), prepared=True, update=LOT_CHANGING
+    )
     posting_values = _posting_values(zone, batch, as_text)
     bulk_write(connection, postings, POSTING_COLUMNS, posting_values, prepared=True)
     _insert(connection, discrepancies, discrepancy_rows(zone, found))
