@@ -248,3 +248,13 @@ def test_form_214_says_hmf_cannot_be_determined_without_a_mode(
     assert "HMF 0.00" not in _run(books, "entry", "admission", "A-3").stdout
     data = json.loads(_run(books, "entry", "admission", "A-4", "--json").stdout)
     assert data["hmf"] == "0.00" and "not vessel cargo (air)" in data["hmf_note"]
+
+
+def test_a_plan_file_that_is_not_utf8_is_a_problem(tmp_path: Path) -> None:
+    from zonekeeper.io.drawback_files import read_plan
+
+    plan = tmp_path / "plan.json"
+    plan.write_bytes(b'{"note": "Cr\xe8me"}')
+    with pytest.raises(InputError) as caught:
+        read_plan(plan)
+    assert [(p.file, p.row) for p in caught.value.problems] == [(str(plan), 1)]

@@ -42,7 +42,7 @@ from zonekeeper.drawback.records import (
 )
 from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.io.tabular import read_table
+from zonekeeper.io.tabular import read_table, read_text
 from zonekeeper.money import fmt, parse_decimal
 from zonekeeper.tariff.countries import parse_country
 
@@ -469,10 +469,11 @@ def read_plan(path: Path) -> Plan:
     content (edited since it was planned), or when `claim.check_plan` finds it
     inconsistent: designation numbers are the rows.
     """
+    text, unreadable = read_text(path)
+    if text is None or unreadable:
+        raise InputError(unreadable)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InputError(Problem(f"cannot read: {error.strerror}", file=str(path))) from None
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(Problem(f"not JSON: {error.msg}", file=str(path))) from None
     if not isinstance(data, dict):
