@@ -7,9 +7,9 @@ only the named modules (and leaves docs/performance.md alone).
 
 from __future__ import annotations
 
-import importlib
 import os
 import platform
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -24,20 +24,45 @@ def machine() -> str:
     return f"{python}, {cpu}, {os.cpu_count()} cores"
 
 
+def run_one(name: str) -> str | None:
+    """Run one benchmark module in a fresh interpreter and return its Markdown section.
+
+    Each module gets a process of its own, so one benchmark's heap, caches and peak memory
+    (getrusage reports the process's peak) do not leak into the next one's figures.
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", _ONE, name], stdout=subprocess.PIPE, text=True, check=True
+    )
+    chatter, *section = done.stdout.split(_MARK, 1)
+    if chatter.strip():
+        print(chatter.rstrip("\n"), flush=True)  # the module's own progress lines
+    return section[0].strip("\n") + "\n" if section else None
+
+
+_MARK = "\n<<<bench-section>>>\n"
+_ONE = f"""
+import importlib, sys
+name = sys.argv[1]
+try:
+    module = importlib.import_module("bench." + name)
+except ModuleNotFoundError as missing:
+    if missing.name != "bench." + name:
+        raise
+    sys.exit(0)
+print({_MARK!r} + module.run(), end="")
+"""
+
+
 def main(argv: list[str]) -> int:
     chosen = argv or MODULES
     sections = []
     for name in chosen:
-        try:
-            module = importlib.import_module(f"bench.{name}")
-        except ModuleNotFoundError as missing:
-            if missing.name != f"bench.{name}":
-                raise
-            print(f"[bench] {name}: not built yet", flush=True)
-            continue
         started = time.perf_counter()
         print(f"[bench] {name} …", flush=True)
-        section = module.run()
+        section = run_one(name)
+        if section is None:
+            print(f"[bench] {name}: not built yet", flush=True)
+            continue
         print(section, flush=True)
         print(f"[bench] {name} took {time.perf_counter() - started:.1f} s", flush=True)
         sections.append(section)
@@ -46,6 +71,7 @@ def main(argv: list[str]) -> int:
             "# Performance\n\n"
             f"Measured by `make bench` on {datetime.now(UTC):%Y-%m-%d} ({machine()}).\n"
             "Every figure below comes from one run of that command; peers ran in the same run.\n"
+            "Each benchmark runs in a process of its own.\n"
         )
         Path("docs/performance.md").write_text(header + "\n" + "\n".join(sections))
     return 0
