@@ -98,36 +98,25 @@ def notice_alerts(
             continue
         due = working_days_before(export.export_date, NOTICE_WORKING_DAYS)
         what = "destruction" if export.disposition is Disposition.DESTRUCTION else "export"
+
+        def late(message: str, export: Export = export, due: date = due) -> NoticeAlert:
+            return NoticeAlert(export.export_ref, export.export_date,
+                               export.disposition.value, due, "late", message)
+
         if export.notice_date is not None:
             if export.notice_date > due:
-                out.append(
-                    NoticeAlert(
-                        export.export_ref,
-                        export.export_date,
-                        export.disposition.value,
-                        due,
-                        "late",
-                        f"notice filed {export.notice_date}, after {due}: less "
-                        f"than 5 working days before the {what} (190.35(a); "
-                        "190.36 application needed)",
-                    )
-                )
+                out.append(late(
+                    f"notice filed {export.notice_date}, after {due}: less than 5 working "
+                    f"days before the {what} (190.35(a); 190.36 application needed)"
+                ))
             continue
         if export.export_date < as_of:
             continue  # already gone; whether a notice was filed is not in the file
         if as_of > due:
-            out.append(
-                NoticeAlert(
-                    export.export_ref,
-                    export.export_date,
-                    export.disposition.value,
-                    due,
-                    "late",
-                    f"5 working days before the {what} on {export.export_date} "
-                    f"was {due} (190.35(a)); file now or seek a waiver "
-                    "(190.91) / 190.36",
-                )
-            )
+            out.append(late(
+                f"5 working days before the {what} on {export.export_date} was {due} "
+                "(190.35(a)); file now or seek a waiver (190.91) / 190.36"
+            ))
         elif due - as_of <= DUE_WINDOW:
             out.append(
                 NoticeAlert(
