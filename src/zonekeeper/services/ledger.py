@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.store import codec, event_log, projections, reads
+from zonekeeper.services.pipeline import Writer
+from zonekeeper.store import codec, event_log, projections, reads, writes
 from zonekeeper.store.chain import GENESIS, link_hash
 from zonekeeper.store.engine import (
     Connection,
@@ -32,7 +33,7 @@ from zonekeeper.store.engine import (
     write_transaction,
 )
 from zonekeeper.store.migrate import upgrade
-from zonekeeper.store.zones import ZoneRow, all_zones, create_zone, find_zone, move_head
+from zonekeeper.store.zones import ZoneRow, all_zones, create_zone, find_zone
 from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.events import (
     Admission,
@@ -68,6 +69,20 @@ class Posted:
     head_hash: str
     discrepancies: tuple[Discrepancy, ...] = ()
     warnings: tuple[str, ...] = ()
+
+
+class BatchRefused(InputError):
+    """`post_many` stopped at a refused batch: `index` (0-based) and its problems; the
+    batches before it are in the books (`posted`), none after it."""
+
+    def __init__(self, problems: Sequence[Problem], index: int, posted: list[Posted]) -> None:
+        super().__init__(problems)
+        self.index = index
+        self.posted = posted
+
+
+def _source(sources: Sequence[str | None] | None, index: int) -> str | None:
+    return sources[index] if sources is not None else None
 
 
 @dataclass(frozen=True)
@@ -397,31 +412,141 @@ class Ledger:
             row = self._zone_row(connection, lock=True)
             before = self._state(connection, row)
             tell(POST_STAGES[1])
-            result = self._run(connection, before, batch)
+            result = self._run(before, batch, self._postings_reader(connection))
             if result.problems:
                 raise InputError(_located(result.problems, source, rows))
             tell(POST_STAGES[2])
-            head = event_log.append(
-                connection,
-                self.zone,
-                row.head_seq,
-                row.head_hash,
-                (event_log.NewEvent(e.kind, e.date, canonical_bytes(e)) for e in batch),
-            )
-            projections.save_batch(
-                connection, self.zone, before, result.state, result.postings, result.discrepancies
-            )
-            move_head(connection, self.zone, *head)
+            prepared = self._prepare((row.head_seq, row.head_hash), before, batch, result)
+            writes.write(connection, self.zone, prepared)
             tell(POST_STAGES[3])
-        self._cache = (head[0], head[1], result.state)
+        self._cache = (*prepared.head, result.state)
+        return self._posted(batch, result, prepared)
+
+    def post_many(
+        self,
+        batches: Sequence[Sequence[Event]],
+        *,
+        sources: Sequence[str | None] | None = None,
+        posted: Callable[[int, Posted], None] | None = None,
+    ) -> list[Posted]:
+        """Post `batches` in order, each in a transaction of its own (whole or not at all),
+        as `post` would one after another, about twice as fast on two cores: the next
+        batch is checked and allocated while the previous one is written (`pipeline`).
+
+        `sources` name each batch's file in problems; `posted(i, result)` is told once of
+        each batch, when it is made ready to write. A refused batch raises `BatchRefused`
+        once every batch before it is committed (its `posted` lists them; nothing after it
+        is written). If another
+        clerk posts to the zone meanwhile, the batches made on the old books are made again
+        on the new ones (`store.writes.HeadMoved`), so the result is what posting them one by
+        one would have given."""
+        results: list[Posted] = []
+        told = 0
+
+        def once(index: int, result: Posted) -> None:  # a batch made again is told once
+            nonlocal told
+            if posted is not None and index >= told:
+                told = index + 1
+                posted(index, result)
+
+        while len(results) < len(batches):
+            done = len(results)
+            results += self._pipeline(batches, done, sources, once)
+            if len(results) == done:
+                # The head moved under the first batch: post it under the lock, then go on.
+                results.append(self.post(batches[done], source=_source(sources, done)))
+                once(done, results[-1])
+        return results
+
+    def _pipeline(
+        self,
+        batches: Sequence[Sequence[Event]],
+        start: int,
+        sources: Sequence[str | None] | None,
+        told: Callable[[int, Posted], None],
+    ) -> list[Posted]:
+        """Post batches from `start` until done or another clerk moves the head; the
+        batches committed."""
+        with self.engine.connect() as connection:
+            row = self._zone_row(connection, lock=False)
+            state = self._state(connection, row)
+        head = (row.head_seq, row.head_hash)
+        made: list[Posted] = []
+        # The books after each batch the writer may not have committed yet (only the newest
+        # few: holding every batch's books would keep every version of the lot index alive).
+        books: dict[int, ZoneState] = {}
+        refused: InputError | None = None
+        # The collector stays off for the whole run: the writer thread allocates too, and a
+        # collection it set off would walk the books' heap holding the interpreter lock.
+        with collector_paused(), Writer(self.engine, self.zone) as writer:
+            for index in range(start, len(batches)):
+                batch = batches[index]
+                if writer.failed:
+                    break
+                if not batch:
+                    refused = InputError(Problem("nothing to post", file=_source(sources, index)))
+                    break
+                if any(isinstance(e, Correction) for e in batch):
+                    writer.drain()  # the core reads the corrected event's postings
+                result = self._run(state, batch, self._postings_reader(None))
+                if result.problems:
+                    problems = _located(result.problems, _source(sources, index), None)
+                    refused = InputError(problems)
+                    break
+                prepared = self._prepare(head, state, batch, result)
+                writer.submit(prepared)
+                made.append(self._posted(batch, result, prepared))
+                books[len(made)] = result.state
+                for done in [n for n in books if n < writer.committed]:
+                    del books[done]
+                told(index, made[-1])
+                state, head = result.state, prepared.head
+        committed = made[: writer.committed]
+        if committed:
+            last = committed[-1]
+            self._cache = (last.head_seq, last.head_hash, books[len(committed)])
+        if writer.error is not None and not isinstance(writer.error, writes.HeadMoved):
+            raise writer.error
+        if refused is not None and writer.error is None:
+            raise BatchRefused(refused.problems, start + len(committed), committed)
+        return committed
+
+    def _prepare(
+        self, head: tuple[int, str], before: ZoneState, batch: Sequence[Event], result: PostResult
+    ) -> writes.Prepared:
+        new_events = (event_log.NewEvent(e.kind, e.date, canonical_bytes(e)) for e in batch)
+        return writes.prepare(
+            self.engine,
+            self.zone,
+            head,
+            new_events,
+            before,
+            result.state,
+            result.postings,
+            result.discrepancies,
+        )
+
+    def _posted(
+        self, batch: Sequence[Event], result: PostResult, prepared: writes.Prepared
+    ) -> Posted:
         return Posted(
             len(batch),
             len(result.postings),
-            head[0],
-            head[1],
+            *prepared.head,
             result.discrepancies,
             tuple(self.warnings),
         )
+
+    def _postings_reader(self, connection: Connection | None) -> Callable[[int], list[Posting]]:
+        """The core's `postings_of` (corrections): read in `connection`, else in a fresh one."""
+        if connection is not None:
+            return lambda seq: projections.postings_of_event(connection, self.zone, seq)
+
+        def read(seq: int) -> list[Posting]:
+            with self.engine.connect() as fresh:
+                return projections.postings_of_event(fresh, self.zone, seq)
+
+        return read
 
     def check(
         self,
@@ -437,18 +562,23 @@ class Ledger:
             return []
         with self.engine.connect() as connection:
             before = self._state(connection, self._zone_row(connection, lock=False))
-            result = self._run(connection, before, batch)
+            result = self._run(before, batch, self._postings_reader(connection))
             connection.rollback()
         return _located(result.problems, source, rows)
 
-    def _run(self, connection: Connection, state: ZoneState, batch: Sequence[Event]) -> PostResult:
+    def _run(
+        self,
+        state: ZoneState,
+        batch: Sequence[Event],
+        postings_of: Callable[[int], list[Posting]],
+    ) -> PostResult:
         needs_pf = any(isinstance(e, Admission | StatusChange) for e in batch)
         return post(
             state,
             batch,
             pf_rule=self._pf_rule if needs_pf else None,
             duty_rule=self._duty_rule,
-            postings_of=lambda seq: projections.postings_of_event(connection, self.zone, seq),
+            postings_of=postings_of,
         )
 
     def correct(self, seq: int, reason: str, on: dt.date | None = None) -> Posted:
@@ -580,7 +710,10 @@ data problems; None when the versions did not come from a file."""
 
 
 def _backdated(
-    master: MasterData, parts: Sequence[Part], boms: Sequence[Bom], last: dt.date | None,
+    master: MasterData,
+    parts: Sequence[Part],
+    boms: Sequence[Bom],
+    last: dt.date | None,
     where: Where = None,
 ) -> list[Problem]:
     if last is None:

@@ -9,11 +9,11 @@ of executemany statements whatever its size (architecture rule 7: no per-row rou
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, delete, func, select
 
@@ -214,49 +214,64 @@ def changed_lots(before: ZoneState, after: ZoneState, batch: Sequence[Posting]) 
     return [new[key] for key in touched if key in new and old.get(key) is not new[key]]
 
 
-def save_batch(
-    connection: Connection,
+class BatchRows(NamedTuple):
+    """Every projection row one posted batch writes, made ready for one database
+    (`batch_rows`), so they can be made in one thread and written in another
+    (`services.pipeline`)."""
+
+    lots: list[tuple[Any, ...]]
+    postings: list[tuple[Any, ...]]
+    discrepancies: list[dict[str, Any]]
+    suspense_gone: list[str]
+    suspense_new: list[dict[str, Any]]
+
+
+def batch_rows(
     zone: str,
     before: ZoneState,
     after: ZoneState,
     batch: Sequence[Posting],
     found: Sequence[Discrepancy],
-) -> None:
-    """Write what one posted batch changed: lots, postings, discrepancies, suspense."""
-    as_text = connection.dialect.name != "postgresql"
+    *,
+    as_text: bool,
+) -> BatchRows:
+    """The rows of what one batch changed: lots, postings, discrepancies, suspense;
+    `as_text`: for SQLite (decimals and dates as the text it stores)."""
     changed = changed_lots(before, after, batch)
-    lot_rows = [_lot_values(zone, lot, as_text) for lot in changed]
-    bulk_write(
-        connection, lots, LOT_COLUMNS, lot_rows, ("zone", "lot"), prepared=True, update=LOT_CHANGING
+    return BatchRows(
+        [_lot_values(zone, lot, as_text) for lot in changed],
+        _posting_values(zone, batch, as_text),
+        discrepancy_rows(zone, found),
+        [ref for ref, item in before.suspense.items() if after.suspense.get(ref) is not item],
+        [
+            {"zone": zone, "ref": ref, "data": codec.dumps(item)}
+            for ref, item in after.suspense.items()
+            if before.suspense.get(ref) is not item
+        ],
     )
-    posting_values = _posting_values(zone, batch, as_text)
-    bulk_write(connection, postings, POSTING_COLUMNS, posting_values, prepared=True)
-    _insert(connection, discrepancies, discrepancy_rows(zone, found))
-    _save_suspense(connection, zone, before.suspense, after.suspense)
 
 
-def _save_suspense(
-    connection: Connection,
-    zone: str,
-    before: Mapping[str, SuspenseItem],
-    after: Mapping[str, SuspenseItem],
-) -> None:
-    gone = [ref for ref, item in before.items() if after.get(ref) is not item]
+def write_rows(connection: Connection, zone: str, rows: BatchRows) -> None:
+    """Write `batch_rows` (made for this connection's database) in bulk."""
+    bulk_write(
+        connection,
+        lots,
+        LOT_COLUMNS,
+        rows.lots,
+        ("zone", "lot"),
+        prepared=True,
+        update=LOT_CHANGING,
+    )
+    bulk_write(connection, postings, POSTING_COLUMNS, rows.postings, prepared=True)
+    _insert(connection, discrepancies, rows.discrepancies)
+    gone = rows.suspense_gone
     for start in range(0, len(gone), _CHUNK):
         connection.execute(
             delete(suspense).where(
                 suspense.c.zone == zone, suspense.c.ref.in_(gone[start : start + _CHUNK])
             )
         )
-    _insert(
-        connection,
-        suspense,
-        [
-            {"zone": zone, "ref": ref, "data": codec.dumps(item)}
-            for ref, item in after.items()
-            if before.get(ref) is not item
-        ],
-    )
+    _insert(connection, suspense, rows.suspense_new)
 
 
 # ------------------------------------------------------------------------------ queries

@@ -1,0 +1,76 @@
+"""A posted batch made ready for the database, and its commit: one transaction that checks
+the chain head has not moved, appends the events, writes the projections and moves the head.
+
+`Ledger.post` makes and commits a batch under one lock. `Ledger.post_many` makes the next
+batch while a writer thread commits the previous one (`services.pipeline`); it computes
+each batch on the books as its predecessor left them, before that predecessor is committed.
+`commit` is what keeps that safe: it locks the zone (19 CFR 146.21: one chain per zone, no
+fork) and refuses with `HeadMoved` when the head is not the one the batch was made on, i.e.
+when another clerk posted in between; nothing is then written, and the caller makes the
+batch again on the books as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+from zonekeeper.store import event_log, projections
+from zonekeeper.store.engine import Connection, Engine, is_postgresql, write_transaction
+from zonekeeper.store.zones import find_zone, move_head
+from zonekeeper.zone.ledger import Posting, ZoneState
+from zonekeeper.zone.records import Discrepancy
+
+
+class HeadMoved(Exception):
+    """The zone's chain head moved since the batch was made: it was not written."""
+
+
+class Prepared(NamedTuple):
+    """Every row one batch writes, and the chain heads before and after it."""
+
+    after_seq: int
+    after_hash: str
+    events: list[tuple[Any, ...]]
+    projections: projections.BatchRows
+    head: tuple[int, str]
+
+
+def prepare(
+    engine: Engine,
+    zone: str,
+    head: tuple[int, str],
+    new_events: Iterable[event_log.NewEvent],
+    before: ZoneState,
+    after: ZoneState,
+    postings: Sequence[Posting],
+    found: Sequence[Discrepancy],
+) -> Prepared:
+    """The rows of a batch the core posted on `before` (the books at chain `head`)."""
+    as_text = not is_postgresql(engine)
+    rows, new_head = event_log.chain_rows(zone, *head, new_events, as_text=as_text)
+    return Prepared(
+        head[0],
+        head[1],
+        rows,
+        projections.batch_rows(zone, before, after, postings, found, as_text=as_text),
+        new_head,
+    )
+
+
+def commit(engine: Engine, zone: str, batch: Prepared) -> None:
+    """Write `batch` in one transaction, or nothing: `HeadMoved` if the zone's head is not
+    the one the batch was made on."""
+    with write_transaction(engine) as connection:
+        row = find_zone(connection, zone, lock=True)
+        if row is None or (row.head_seq, row.head_hash) != (batch.after_seq, batch.after_hash):
+            raise HeadMoved(zone)
+        write(connection, zone, batch)
+
+
+def write(connection: Connection, zone: str, batch: Prepared) -> None:
+    """Append the events, write the projections and move the head, in `connection`'s
+    transaction (its caller holds the zone's lock)."""
+    event_log.write(connection, batch.events)
+    projections.write_rows(connection, zone, batch.projections)
+    move_head(connection, zone, *batch.head)

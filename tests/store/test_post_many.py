@@ -1,0 +1,165 @@
+"""`Ledger.post_many`: batches made while the previous one is written give the books that
+posting them one by one gives; a refused batch stops the run after the batches before it;
+another clerk posting in between is absorbed (the batch is made again on the new books);
+a correction of an event posted earlier in the same run finds its postings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from zk_store_samples import BOMS, PARTS, admission, production, shipment
+
+from zonekeeper.errors import InputError
+from zonekeeper.services import pipeline
+from zonekeeper.services.ledger import BatchRefused, Ledger, Posted
+from zonekeeper.store import writes
+from zonekeeper.store.schema import events, lots, postings
+from zonekeeper.zone.events import Correction, Event
+
+
+def _batches() -> list[list[Event]]:
+    """Eight batches that draw on each other's lots (FIFO across batch boundaries)."""
+    out: list[list[Event]] = []
+    for b in range(8):
+        day = 1 + b
+        out.append(
+            [
+                admission(f"A{b}-{i}", day, "W", str(10 + i), f"{100 + 7 * i}.25")
+                for i in range(5)
+            ]
+            + [shipment(f"S{b}", day, "W", "13"), production(f"P{b}", day, "K", "3")]
+            + [shipment(f"SK{b}", day, "K", "2")]
+        )
+    return out
+
+
+def _rows(books: Ledger) -> dict[str, list[tuple[object, ...]]]:
+    """The stored rows without the zone key and the hashes (the chain hashes the zone)."""
+    with books.engine.connect() as c:
+        return {
+            "events": [
+                tuple(r)
+                for r in c.execute(
+                    select(events.c.seq, events.c.kind, events.c.date, events.c.payload)
+                    .where(events.c.zone == books.zone)
+                    .order_by(events.c.seq)
+                )
+            ],
+            "postings": [
+                tuple(r)
+                for r in c.execute(
+                    select(postings.c.seq, postings.c.n, postings.c.lot, postings.c.data)
+                    .where(postings.c.zone == books.zone)
+                    .order_by(postings.c.seq, postings.c.n)
+                )
+            ],
+            "lots": [
+                tuple(r)
+                for r in c.execute(
+                    select(lots.c.lot, lots.c.status, lots.c.quantity, lots.c.value, lots.c.data)
+                    .where(lots.c.zone == books.zone)
+                    .order_by(lots.c.lot)
+                )
+            ],
+        }
+
+
+def _other(database_url: str, zone: str) -> Ledger:
+    books = Ledger.init(database_url, zone, "Dock 4", "FIFO")
+    books.load_master(PARTS, BOMS)
+    return books
+
+
+def test_post_many_gives_the_books_one_by_one_posting_gives(
+    ledger: Ledger, database_url: str
+) -> None:
+    batches = _batches()
+    told: list[int] = []
+    many = ledger.post_many(batches, posted=lambda i, _p: told.append(i))
+    with _other(database_url, "50") as one_by_one:
+        singles = [one_by_one.post(b) for b in batches]
+        assert _rows(ledger) == _rows(one_by_one)
+        assert [(p.events, p.postings, p.head_seq) for p in many] == [
+            (p.events, p.postings, p.head_seq) for p in singles
+        ]
+        assert one_by_one.verify().ok
+    assert told == list(range(len(batches)))
+    assert ledger.verify().ok
+    # The state the run leaves cached is the committed one: the next post continues it.
+    after = ledger.post([shipment("S-next", 20, "W", "1")])
+    assert after.head_seq == many[-1].head_seq + 1
+    assert ledger.verify().ok
+
+
+def test_a_refused_batch_stops_the_run_after_the_batches_before_it(ledger: Ledger) -> None:
+    batches = _batches()[:4]
+    batches[2] = [*batches[2][:3], shipment("S-too-many", 3, "W", "100000")]
+    with pytest.raises(BatchRefused) as refused:
+        ledger.post_many(batches, sources=["day1.csv", "day2.csv", "day3.csv", "day4.csv"])
+    error = refused.value
+    assert isinstance(error, InputError)
+    assert error.index == 2
+    assert [p.head_seq for p in error.posted] == [8, 16]
+    assert all(p.file == "day3.csv" for p in error.problems)
+    assert any(p.row == 4 for p in error.problems)
+    assert ledger.state().seq == 16
+    assert ledger.verify().ok
+
+
+def test_an_empty_batch_is_refused_in_place(ledger: Ledger) -> None:
+    with pytest.raises(BatchRefused) as refused:
+        ledger.post_many([_batches()[0], []])
+    assert refused.value.index == 1
+    assert ledger.state().seq == 8
+
+
+def test_another_clerk_posting_meanwhile_is_absorbed(
+    ledger: Ledger, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other clerk's shipment draws on the lots our next batches draw on: neither
+    over-draws, nothing is lost, and the chain is one. (The batch made right after the clerk's
+    first posting was made on the books without it, so its commit must find the head moved.)"""
+    moved: list[int] = []
+
+    def commit(engine: object, zone: str, batch: writes.Prepared) -> None:
+        try:
+            writes.commit(engine, zone, batch)  # type: ignore[arg-type]
+        except writes.HeadMoved:
+            moved.append(batch.after_seq)
+            raise
+
+    monkeypatch.setattr(pipeline, "commit", commit)
+    ledger.post([admission("PRE", 1, "W", "50", "500")])  # stock the clerk can always draw on
+    batches = _batches()[:5]
+    clerk = Ledger.open(database_url, ledger.zone)
+
+    def meanwhile(index: int, _posted: Posted) -> None:
+        if index in (0, 2):
+            clerk.post([shipment(f"X{index}", 1 + index, "W", "4")])
+
+    try:
+        many = ledger.post_many(batches, posted=meanwhile)
+    finally:
+        clerk.close()
+    assert len(many) == 5
+    assert moved
+    state = ledger.state()
+    assert state.seq == 1 + 5 * 8 + 2
+    on_hand = sum((lot.balance for lot in state.lots.values() if lot.part == "W"), Decimal(0))
+    admitted = 50 + sum(Decimal(10 + i) for i in range(5)) * 5
+    assert on_hand == admitted - 5 * (13 + 6) - 2 * 4
+    assert ledger.verify().ok
+
+
+def test_a_correction_of_an_event_posted_earlier_in_the_run(ledger: Ledger) -> None:
+    first: Sequence[Event] = [admission("C1", 1, "W", "10", "100")]
+    fix = [Correction(dt.date(2026, 8, 2), 1, "keyed twice")]
+    ledger.post_many([first, fix, [admission("C2", 3, "W", "5", "50")]])
+    state = ledger.state()
+    assert state.seq == 3
+    assert sum((lot.balance for lot in state.lots.values()), Decimal(0)) == 5
+    assert ledger.verify().ok
