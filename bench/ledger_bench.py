@@ -31,6 +31,7 @@ import psycopg
 from sqlalchemy import create_engine, text
 
 from zonekeeper.services.ledger import Ledger
+from zonekeeper.store.engine import SQLITE_CACHE_KIB
 from zonekeeper.store.schema import events, lots, metadata, postings
 from zonekeeper.zone.events import Admission, Event, Production, Shipment
 from zonekeeper.zone.master import Bom, BomLine, Part
@@ -169,13 +170,19 @@ def _batches(items: Sequence[Event], size: int) -> Iterator[Sequence[Event]]:
         yield items[start : start + size]
 
 
-def post_all(url: str, work: Workload, batch: int) -> float:
-    """Seconds to post every event through `Ledger.post`, one transaction per batch."""
+def post_all(url: str, work: Workload, batch: int, *, pipelined: bool = True) -> float:
+    """Seconds to post every event, one transaction per batch: by `Ledger.post_many` (the
+    next batch made while the previous one is written), or by `Ledger.post` one batch after
+    another."""
     with Ledger.init(url, "1", "bench", "FIFO") as books:
         books.load_master(work.parts, work.boms)
+        chunks = list(_batches(work.events, batch))
         started = time.perf_counter()
-        for chunk in _batches(work.events, batch):
-            books.post(chunk)
+        if pipelined:
+            books.post_many(chunks)
+        else:
+            for chunk in chunks:
+                books.post(chunk)
         return time.perf_counter() - started
 
 
@@ -200,6 +207,8 @@ def raw_sqlite(rows: dict[str, list[tuple[Any, ...]]], path: Path) -> float:
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     connection.execute("INSERT INTO zones VALUES ('1', 'bench', 'FIFO', 0, '')")
     started = time.perf_counter()
     connection.execute("BEGIN IMMEDIATE")
@@ -263,6 +272,18 @@ def _drop_schema(base: str, schema: str) -> None:
     engine.dispose()
 
 
+def _rows_of(
+    database: str, size: int, pipelined: float, one_by_one: float, raw: float
+) -> list[str]:
+    """The table rows of one database: both ways of posting, against the raw insert."""
+    return [
+        f"| {database}, `post_many` | {pipelined:.1f} | {size / pipelined:,.0f} | {raw:.1f} | "
+        f"{pipelined / raw:.1f}× |",
+        f"| {database}, `post` one batch after another | {one_by_one:.1f} | "
+        f"{size / one_by_one:,.0f} | {raw:.1f} | {one_by_one / raw:.1f}× |",
+    ]
+
+
 def run() -> str:
     size = int(os.environ.get("ZK_BENCH_EVENTS", "1000000"))
     batch = int(os.environ.get("ZK_BENCH_BATCH", "10000"))
@@ -277,11 +298,14 @@ def run() -> str:
         "## Ledger: posting zone events (SQLite, PostgreSQL) vs raw bulk insert and beancount",
         "",
         f"{size:,} events ({', '.join(f'{n:,} {k}' for k, n in sorted(kinds.items()))}; "
-        f"seed {SEED}, generated in {generated:.1f} s), posted through `Ledger.post` in "
-        f"batches of {batch:,} (one transaction each: lock the zone, run the pure core, append "
-        "to the hash chain, write lots/postings in bulk). Raw peer: the rows the books end up "
-        "holding (events, postings, lots) bulk-inserted into the same schema, one transaction "
-        "(SQLite `executemany`, PostgreSQL `COPY`). beancount: `loader.load_file` (parse, FIFO "
+        f"seed {SEED}, generated in {generated:.1f} s), posted in batches of {batch:,}, one "
+        "transaction each (lock the zone, check the chain head, append to the hash chain, "
+        "write lots/postings in bulk), two ways: `Ledger.post_many` makes the next batch (the "
+        "pure core's checks and allocation, the rows' JSON and hashes) while a writer thread "
+        "commits the previous one; `Ledger.post` does one batch after another. Raw peer: the "
+        "rows the books end up holding (events, postings, lots) bulk-inserted into the same "
+        "schema with the same settings, one transaction (SQLite `executemany`, PostgreSQL "
+        "`COPY`). beancount: `loader.load_file` (parse, FIFO "
         "lot booking, validation) on an equivalent ledger with one transaction per event and "
         "one account per part (one account holding every part makes its booking quadratic).",
         "",
@@ -298,11 +322,9 @@ def run() -> str:
         counts = {k: len(v) for k, v in rows.items()}
         del rows
         gc.collect()
+        one_by_one = post_all(f"sqlite:///{folder / 'serial.db'}", work, batch, pipelined=False)
         results["sqlite"] = seconds
-        lines.append(
-            f"| SQLite (WAL, synchronous=FULL) | {seconds:.1f} | {size / seconds:,.0f} | "
-            f"{raw:.1f} | {seconds / raw:.1f}× |"
-        )
+        lines += _rows_of("SQLite (WAL, synchronous=FULL)", size, seconds, one_by_one, raw)
         if os.environ.get("ZK_BENCH_VERIFY") == "1":
             with Ledger.open(f"sqlite:///{db}") as books:
                 t = time.perf_counter()
@@ -314,6 +336,7 @@ def run() -> str:
             )
         try:
             schema, url = _pg_schema(pg_base)
+            serial_schema, serial_url = _pg_schema(pg_base)
             raw_schema, raw_url = _pg_schema(pg_base)
         except Exception as error:  # noqa: BLE001 - report the missing peer, keep the rest
             lines.append(f"| PostgreSQL | not run: {type(error).__name__} | | | |")
@@ -324,14 +347,12 @@ def run() -> str:
                 raw = raw_postgresql(rows, raw_url)
                 del rows
                 gc.collect()
+                one_by_one = post_all(serial_url, work, batch, pipelined=False)
                 results["postgresql"] = seconds
-                lines.append(
-                    f"| PostgreSQL (local, COPY) | {seconds:.1f} | {size / seconds:,.0f} | "
-                    f"{raw:.1f} | {seconds / raw:.1f}× |"
-                )
+                lines += _rows_of("PostgreSQL (local, COPY)", size, seconds, one_by_one, raw)
             finally:
-                _drop_schema(pg_base, schema)
-                _drop_schema(pg_base, raw_schema)
+                for name in (schema, serial_schema, raw_schema):
+                    _drop_schema(pg_base, name)
         events_list_size = len(work.events)
         ledger_text = work.beancount
         del work
@@ -354,7 +375,7 @@ def run() -> str:
                 for name in ("sqlite", "postgresql")
                 if name in results
             )
-            lines += ["", f"Zonekeeper, durable in a database, took {ratios}."]
+            lines += ["", f"Zonekeeper (`post_many`), durable in a database, took {ratios}."]
     lines += [
         "",
         f"Rows the books hold: {', '.join(f'{n:,} {k}' for k, n in counts.items())}. "
