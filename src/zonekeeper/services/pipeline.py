@@ -26,7 +26,7 @@ from zonekeeper.store.writes import Prepared, commit
 class Writer:
     """Commits `submit`ted batches in order on a daemon thread (`depth` may wait)."""
 
-    def __init__(self, engine: Engine, zone: str, depth: int = 1) -> None:
+    def __init__(self, engine: Engine, zone: str, depth: int = 2) -> None:
         self._engine = engine
         self._zone = zone
         self._queue: queue.Queue[Prepared | None] = queue.Queue(maxsize=depth)

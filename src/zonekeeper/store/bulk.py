@@ -30,7 +30,7 @@ from zonekeeper.store.types import Exact
 _CHUNK = 20_000
 # A NUL character as JSON writes it (a literal backslash-u0000 in a text matches too, and
 # takes the slower path, which is still exact).
-_NUL = "\\u0000"
+_NUL = b"\\u0000"
 
 
 def bulk_write(
@@ -67,13 +67,18 @@ def bulk_write(
     names = ", ".join(columns)
     unpack = ", ".join(f"value->>{i}" for i in range(len(columns)))
     # `WHERE true` tells SQLite's parser the ON CONFLICT belongs to the INSERT, not a join.
-    from_json = f"INSERT INTO {table.name} ({names}) SELECT {unpack} FROM json_each(?) WHERE true"
+    # The array goes in as orjson's UTF-8 bytes; SQLite reads them as text (a BLOB would be
+    # taken for its binary JSONB by SQLite 3.45 and later), so Python never decodes them.
+    from_json = (
+        f"INSERT INTO {table.name} ({names}) SELECT {unpack} "
+        "FROM json_each(CAST(? AS TEXT)) WHERE true"
+    )
     one_by_one = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
     if not prepared:
         rows = _for_sqlite(table, columns, rows)
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
-        array = orjson.dumps(chunk if isinstance(chunk, list) else list(chunk)).decode()
+        array = orjson.dumps(chunk if isinstance(chunk, list) else list(chunk))
         if _NUL in array:
             connection.exec_driver_sql(one_by_one + conflict, list(chunk))
         else:
