@@ -1,0 +1,70 @@
+"""`store.bulk.bulk_write` stores exactly what it is given, on either database: on SQLite
+the rows travel as one JSON array unpacked by `json_each`, and must come back with the
+driver's types (text, integers, NULL), every character intact, and upserts applied; a
+text holding a NUL character (which SQLite's `->>` would cut) goes row by row instead."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from zk_store_samples import admission
+
+from zonekeeper.services.ledger import Ledger
+from zonekeeper.store.bulk import bulk_write
+from zonekeeper.store.engine import is_postgresql, write_transaction
+from zonekeeper.store.schema import lots
+
+COLUMNS = ("zone", "lot", "admission_no", "line", "part", "status", "quantity", "value", "data")
+TEXTS = [
+    "plain",
+    'quote " and backslash \\ and slash /',
+    "line\nbreak\ttab\r\x01\x1f\x7f",
+    "é ü ß 中文 😀 \u2028\u2029",
+    "looks like a number: 12.50",
+    "",
+    "\\u0000 written out, not a NUL",
+]
+
+
+def _rows(zone: str, texts: list[str]) -> list[tuple[object, ...]]:
+    return [
+        (zone, f"L{i}", None if i % 2 else f"A{i}", i if i % 3 else None, "W", "NPF",
+         str(i), f"{i}.50", text)
+        for i, text in enumerate(texts)
+    ]  # fmt: skip
+
+
+def _stored(books: Ledger) -> list[tuple[object, ...]]:
+    with books.engine.connect() as connection:
+        found = connection.execute(
+            select(
+                lots.c.lot, lots.c.admission_no, lots.c.line, lots.c.quantity, lots.c.data
+            ).where(lots.c.zone == books.zone, lots.c.lot.like("L%"))
+        )
+        return sorted(tuple(r) for r in found)
+
+
+def test_rows_come_back_as_written_and_upserts_apply(ledger: Ledger) -> None:
+    ledger.post([admission("A1", 3, "W", "10", "100.00")])  # a lot the rows live beside
+    rows = _rows(ledger.zone, TEXTS)
+    with write_transaction(ledger.engine) as connection:
+        bulk_write(connection, lots, COLUMNS, rows, ("zone", "lot"))
+    expected = sorted((r[1], r[2], r[3], int(str(r[6])), r[8]) for r in rows)
+    assert _stored(ledger) == expected
+    changed = [(*r[:6], "7", "70", f"changed {r[8]}") for r in rows[:3]]
+    with write_transaction(ledger.engine) as connection:
+        bulk_write(connection, lots, COLUMNS, changed, ("zone", "lot"), update=("quantity", "data"))
+    after = {r[0]: r for r in _stored(ledger)}
+    for r in rows[:3]:
+        assert after[str(r[1])][3:] == (7, f"changed {r[8]}")
+    for r in rows[3:]:
+        assert after[str(r[1])][3:] == (int(str(r[6])), r[8])
+
+
+def test_a_nul_character_is_kept_on_sqlite(ledger: Ledger) -> None:
+    if is_postgresql(ledger.engine):
+        pytest.skip("PostgreSQL text cannot hold a NUL character at all")
+    rows = _rows(ledger.zone, ["before\x00after", "plain"])
+    with write_transaction(ledger.engine) as connection:
+        bulk_write(connection, lots, COLUMNS, rows, ("zone", "lot"))
+    assert [r[4] for r in _stored(ledger)] == ["before\x00after", "plain"]
