@@ -163,3 +163,26 @@ def test_a_correction_of_an_event_posted_earlier_in_the_run(ledger: Ledger) -> N
     assert state.seq == 3
     assert sum((lot.balance for lot in state.lots.values()), Decimal(0)) == 5
     assert ledger.verify().ok
+
+
+def test_a_failed_write_keeps_the_batches_before_it(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database refusing a write (disk full, a constraint) stops the run: that batch
+    and the ones after it are not in the books, the ones before it are, and the books go on."""
+    calls: list[int] = []
+
+    def commit(engine: object, zone: str, batch: writes.Prepared) -> None:
+        calls.append(batch.after_seq)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        writes.commit(engine, zone, batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "commit", commit)
+    with pytest.raises(OSError, match="disk full"):
+        ledger.post_many(_batches()[:6])
+    assert ledger.state().seq == 16
+    assert ledger.verify().ok
+    monkeypatch.undo()
+    assert ledger.post([shipment("S-after", 20, "W", "1")]).head_seq == 17
+    assert ledger.verify().ok
