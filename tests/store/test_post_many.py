@@ -129,7 +129,7 @@ def test_another_clerk_posting_meanwhile_is_absorbed(
         try:
             writes.commit(engine, zone, batch)  # type: ignore[arg-type]
         except writes.HeadMoved:
-            moved.append(batch.after_seq)
+            moved.append(batch.base[0])
             raise
 
     monkeypatch.setattr(pipeline, "commit", commit)
@@ -173,7 +173,7 @@ def test_a_failed_write_keeps_the_batches_before_it(
     calls: list[int] = []
 
     def commit(engine: object, zone: str, batch: writes.Prepared) -> None:
-        calls.append(batch.after_seq)
+        calls.append(batch.base[0])
         if len(calls) == 3:
             raise OSError("disk full")
         writes.commit(engine, zone, batch)  # type: ignore[arg-type]

@@ -27,10 +27,10 @@ class HeadMoved(Exception):
 
 
 class Prepared(NamedTuple):
-    """Every row one batch writes, and the chain heads before and after it."""
+    """Every row one batch writes, and the chain heads before (`base`, the books the batch
+    was made on) and after it (`head`), each as (seq, hash)."""
 
-    after_seq: int
-    after_hash: str
+    base: tuple[int, str]
     events: list[tuple[Any, ...]]
     projections: projections.BatchRows
     head: tuple[int, str]
@@ -50,8 +50,7 @@ def prepare(
     as_text = not is_postgresql(engine)
     rows, new_head = event_log.chain_rows(zone, *head, new_events, as_text=as_text)
     return Prepared(
-        head[0],
-        head[1],
+        head,
         rows,
         projections.batch_rows(zone, before, after, postings, found, as_text=as_text),
         new_head,
@@ -63,7 +62,7 @@ def commit(engine: Engine, zone: str, batch: Prepared) -> None:
     the one the batch was made on."""
     with write_transaction(engine) as connection:
         row = find_zone(connection, zone, lock=True)
-        if row is None or (row.head_seq, row.head_hash) != (batch.after_seq, batch.after_hash):
+        if row is None or (row.head_seq, row.head_hash) != batch.base:
             raise HeadMoved(zone)
         write(connection, zone, batch)
 
