@@ -619,8 +619,10 @@ class Ledger:
 
     def verify(self) -> Verification:
         """Re-check the hash chain and rebuild every projection from the events; name the
-        first event that does not match (146.21(a): records that can be relied upon)."""
-        with self.engine.connect() as connection:
+        first event that does not match (146.21(a): records that can be relied upon).
+        The collector is paused as for posting: the replay builds the whole books, and each
+        stored row read back allocates, so a collection would keep walking that heap."""
+        with collector_paused(), self.engine.connect() as connection:
             row = self._zone_row(connection, lock=False)
             chain = _check_chain(connection, row)
             if isinstance(chain, Mismatch):
@@ -814,7 +816,7 @@ UNCOMPARED = ("row", "duty", "duty_note", "report_to_cbp", "reasons")
 
 
 def _without_row(value: Any) -> Any:
-    plain = codec.plain(value)
+    plain = codec.document(value)
     for name in UNCOMPARED:
         plain.pop(name, None)
     return plain
@@ -896,7 +898,7 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
         elif r is None:
             reason = f"lot {lot_id} is missing from the stored lots"
         elif (
-            json.loads(r.data) != codec.plain(lot)
+            codec.parse(r.data) != codec.document(lot)
             or r.quantity != lot.balance
             or r.value != lot.value_on_hand
             or r.status != lot.status.value
@@ -921,7 +923,7 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
 
 
 def _stored_json(data: str) -> Any:
-    plain = json.loads(data)
+    plain = codec.parse(data)
     for name in UNCOMPARED:
         plain.pop(name, None)
     return plain
