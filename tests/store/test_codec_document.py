@@ -1,6 +1,7 @@
-"""`codec.document` (what `verify` compares stored rows with) is `codec.plain` of the same
-value, for every kind of record the books store: postings of each movement, lots of every
-status including produced and PF-frozen ones, count discrepancies and suspense items."""
+"""The codec on every kind of record the books store (postings of each movement, lots of
+every status including produced and PF-frozen ones, count discrepancies, suspense items,
+parts and bills of materials): `loads` rebuilds exactly what `dumps` wrote, and
+`codec.document` (what `verify` compares stored rows with) is `codec.plain` of the value."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from zk_store_samples import PF, admission, production, shipment
 
 from zonekeeper.services.ledger import Ledger
 from zonekeeper.store import codec
 from zonekeeper.zone.events import Count, StatusChange, SuspenseReceipt
+from zonekeeper.zone.master import Bom, Part
 
 
 def test_document_is_plain_for_every_stored_record(ledger: Ledger) -> None:
@@ -39,3 +42,14 @@ def test_document_is_plain_for_every_stored_record(ledger: Ledger) -> None:
     for record in records:
         assert codec.document(record) == codec.plain(record)
         assert codec.parse(codec.dumps(record)) == codec.plain(record)
+        assert codec.loads(type(record), codec.dumps(record)) == record
+    assert state.master.parts and state.master.boms
+    for number, versions in state.master.parts.items():
+        assert codec.build(tuple[Part, ...], codec.document(versions)) == versions, number
+    for product, versions in state.master.boms.items():
+        assert codec.build(tuple[Bom, ...], codec.document(versions)) == versions, product
+
+
+def test_a_type_the_codec_cannot_rebuild_is_named() -> None:
+    with pytest.raises(TypeError, match="cannot rebuild"):
+        codec.build(complex, 1)

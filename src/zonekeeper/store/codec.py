@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import Enum
 from functools import cache
@@ -85,42 +85,65 @@ def _hints(cls: type[Any]) -> dict[str, Any]:
 
 def build(hint: Any, data: Any) -> Any:
     """The value of type `hint` that `plain` turned into `data`."""
+    return _builder(hint)(data)
+
+
+Build = Callable[[Any], Any]
+
+
+@cache
+def _builder(hint: Any) -> Build:
+    """A function that rebuilds values of type `hint`, made once per type from its hints.
+
+    Loading the books reads every lot back (one document per lot, some 30 values each);
+    walking the type hints for every value made that the slowest part of opening a large
+    zone, so the walk is done once here and its result reused.
+    """
     if hint is Any:
-        return data
+        return _same
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if isinstance(hint, types.UnionType) or origin is Union:
-        if data is None:
-            return None
-        inner = [a for a in args if a is not type(None)]
-        return build(inner[0], data)
-    if origin in (tuple,):
+        inner = _builder([a for a in args if a is not type(None)][0])
+        return lambda data: None if data is None else inner(data)
+    if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(build(args[0], v) for v in data)
-        return tuple(build(a, v) for a, v in zip(args, data, strict=True))
+            item = _builder(args[0])
+            return lambda data: tuple([item(v) for v in data])
+        parts = tuple(_builder(a) for a in args)
+        return lambda data: tuple([b(v) for b, v in zip(parts, data, strict=True)])
     if origin in (frozenset, set):
-        return frozenset(build(args[0], v) for v in data)
-    if origin in (list,):
-        return [build(args[0], v) for v in data]
+        item = _builder(args[0])
+        return lambda data: frozenset([item(v) for v in data])
+    if origin is list:
+        item = _builder(args[0])
+        return lambda data: [item(v) for v in data]
     if origin in (dict, Mapping):
-        key_hint, value_hint = args
-        return {build(key_hint, k): build(value_hint, v) for k, v in data.items()}
+        key, value = _builder(args[0]), _builder(args[1])
+        return lambda data: {key(k): value(v) for k, v in data.items()}
     if isinstance(hint, type):
         if dataclasses.is_dataclass(hint):
-            hints = _hints(hint)
-            return hint(
-                **{
-                    f.name: build(hints[f.name], data[f.name])
-                    for f in _fields(hint)
-                    if f.name in data
-                }
-            )
+            return _dataclass_builder(hint)
         if issubclass(hint, Enum):
-            return hint(data)
+            return hint
         if hint is Decimal:
-            return Decimal(data)
+            return Decimal
         if hint is dt.date:
-            return dt.date.fromisoformat(data)
+            return dt.date.fromisoformat
         if hint in (str, int, bool):
-            return hint(data)
+            return hint
     raise TypeError(f"cannot rebuild a {hint!r}")
+
+
+def _same(data: Any) -> Any:
+    return data
+
+
+def _dataclass_builder(cls: Any) -> Build:
+    hints = _hints(cls)
+    fields = tuple((f.name, _builder(hints[f.name])) for f in _fields(cls))
+
+    def build_one(data: Any) -> Any:
+        return cls(**{name: b(data[name]) for name, b in fields if name in data})
+
+    return build_one

@@ -22,6 +22,7 @@ from zonekeeper.store.bulk import bulk_write
 from zonekeeper.store.schema import boms, discrepancies, events, lots, parts, postings, suspense
 from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.events import Correction
+from zonekeeper.zone.heap import collector_paused
 from zonekeeper.zone.ledger import Lot, Posting, ZoneState
 from zonekeeper.zone.master import Bom, MasterData, Part
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
@@ -107,7 +108,14 @@ def method_of(stored: str) -> AllocationMethod:
 
 
 def load_state(connection: Connection, zone: str, method: str, head_seq: int) -> ZoneState:
-    """The zone's books after event `head_seq`, read from the projections."""
+    """The zone's books after event `head_seq`, read from the projections (with the cyclic
+    collector paused: the books are acyclic, and a collection would walk the growing heap
+    again and again while every lot is read)."""
+    with collector_paused():
+        return _load_state(connection, zone, method, head_seq)
+
+
+def _load_state(connection: Connection, zone: str, method: str, head_seq: int) -> ZoneState:
     all_lots = [
         codec.loads(Lot, data)
         for (data,) in connection.execute(select(lots.c.data).where(lots.c.zone == zone))
