@@ -87,6 +87,28 @@ def test_a_status_change_names_a_lot_or_an_admission_line(tmp_path: Path) -> Non
     assert [p.row for p in error.value.problems] == [3]
 
 
+def test_a_nul_character_is_refused_where_it_is(tmp_path: Path) -> None:
+    """PostgreSQL text cannot hold U+0000: the reader names the cell, in CSV and in JSON
+    lines (where it arrives as an escape), instead of a database error at posting."""
+    csv_path = _write(
+        tmp_path,
+        "p.csv",
+        "part,description,hts,origin,unit\nW,board\x00x,8537109170,DE,No.\n",
+    )
+    json_path = _write(
+        tmp_path,
+        "p.jsonl",
+        '{"part": "W", "description": "board\\u0000x", "hts": "8537109170", '
+        '"origin": "DE", "unit": "No."}\n',
+    )
+    for path in (csv_path, json_path):
+        with pytest.raises(InputError) as refused:
+            zone_files.read_parts(path)
+        [problem] = refused.value.problems
+        assert (problem.row, problem.field) == (2 if path is csv_path else 1, "description")
+        assert "NUL" in problem.reason
+
+
 def test_missing_and_empty_files(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         zone_files.read_counts(tmp_path / "nowhere.csv")

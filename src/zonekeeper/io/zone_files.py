@@ -256,6 +256,9 @@ def _cell(raw: Any) -> str:
     if isinstance(raw, float):
         # JSON numbers arrive as float; go through repr, never through binary arithmetic.
         return repr(raw)
+    if isinstance(raw, str) and "\x00" in raw:
+        # PostgreSQL text cannot hold one at all; refused here, not as a database error.
+        raise ValueError("holds a NUL character (U+0000), which the books cannot store")
     return str(raw).strip()
 
 
