@@ -64,11 +64,13 @@ def test_append_links_each_event_to_the_one_before(database_url: str) -> None:
         day = dt.date(2026, 8, 3)
         with engine.begin() as connection:
             zones.create_zone(connection, "7", "Dock", "FIFO")
+            head = (0, GENESIS)
             first = [event_log.NewEvent("count", day, b'{"a":1}'),
                      event_log.NewEvent("count", day, b'{"a":2}')]
-            head = event_log.append(connection, "7", 0, GENESIS, first)
-            head = event_log.append(connection, "7", *head,
-                                    [event_log.NewEvent("count", day, b'{"a":3}')])
+            as_text = connection.dialect.name != "postgresql"
+            for batch in (first, [event_log.NewEvent("count", day, b'{"a":3}')]):
+                rows, head = event_log.chain_rows("7", *head, batch, as_text=as_text)
+                event_log.write(connection, rows)
         with engine.connect() as connection:
             stored = list(event_log.read(connection, "7"))
         assert [e.seq for e in stored] == [1, 2, 3]

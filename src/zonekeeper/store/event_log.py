@@ -40,21 +40,6 @@ class NewEvent(NamedTuple):
     canonical: bytes
 
 
-def append(
-    connection: Connection,
-    zone: str,
-    head_seq: int,
-    head_hash: str,
-    batch: Iterable[NewEvent],
-) -> tuple[int, str]:
-    """Append `batch` after the head in one statement; return the new head (seq, hash)."""
-    rows, head = chain_rows(
-        zone, head_seq, head_hash, batch, as_text=connection.dialect.name != "postgresql"
-    )
-    write(connection, rows)
-    return head
-
-
 def chain_rows(
     zone: str, head_seq: int, head_hash: str, batch: Iterable[NewEvent], *, as_text: bool
 ) -> tuple[list[tuple[Any, ...]], tuple[int, str]]:

@@ -147,12 +147,9 @@ LOT_CHANGING = ("status", "quantity", "value", "data")
 POSTING_COLUMNS = ("zone", "seq", "n", "lot", "date", "quantity", "value", "data")
 
 
-def lot_row(zone: str, lot: Lot, as_text: bool = False) -> dict[str, Any]:
-    """The `lots` row of a lot; `as_text`: decimals already as SQLite stores them."""
-    return dict(zip(LOT_COLUMNS, _lot_values(zone, lot, as_text), strict=True))
-
-
 def _lot_values(zone: str, lot: Lot, as_text: bool) -> tuple[Any, ...]:
+    """The `lots` row of a lot, as the driver takes it; `as_text`: decimals as SQLite
+    stores them."""
     first = lot.admissions[0] if lot.admissions and not lot.produced else None
     return (
         zone,
@@ -167,18 +164,9 @@ def _lot_values(zone: str, lot: Lot, as_text: bool) -> tuple[Any, ...]:
     )
 
 
-def posting_rows(
-    zone: str, batch: Sequence[Posting], as_text: bool = False
-) -> list[dict[str, Any]]:
-    """The `postings` rows of a batch, numbered per event; `as_text`: decimals and dates
-    already as SQLite stores them (saves a second pass over a million values)."""
-    return [
-        dict(zip(POSTING_COLUMNS, v, strict=True)) for v in _posting_values(zone, batch, as_text)
-    ]
-
-
 def _posting_values(zone: str, batch: Sequence[Posting], as_text: bool) -> list[tuple[Any, ...]]:
-    """`posting_rows` as the tuples the driver takes (no dict per row on the hot path).
+    """The `postings` rows of a batch as the tuples the driver takes (no dict per row on the
+    hot path), numbered per event; `as_text`: decimals and dates as SQLite stores them.
     An event's postings are consecutive in a batch, so `n` restarts when `seq` changes."""
     rows: list[tuple[Any, ...]] = []
     dumps = codec.dumps
