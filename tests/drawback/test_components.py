@@ -114,3 +114,20 @@ def test_components_never_exceed_99_percent_and_sum_to_the_refund(
     ceiling = (qty * per_unit).quantize(CENT, rounding=ROUND_DOWN)
     assert refund <= ceiling
     assert ceiling - refund < CENT * max(1, len(parts))
+
+
+def test_a_component_that_is_exactly_whole_cents_keeps_its_last_cent():
+    """0.99 x 1.00 x 7/7 is exactly 0.99: figured per unit first (0.1414285714...), it came
+    out 0.98999... and lost a cent when rounded down, and then the claim refused the plan
+    as short of quantity x refund per unit."""
+    imports = [imp("I-7", 1, "2025-03-04", "8414308030", 7, "1.00", value="700.00")]
+    plan = build_plan(ClaimType.J1, imports, [exp("X-7", "2026-01-12", "8414308030", 7,
+                                                  value="900.00")],
+                      date(2026, 1, 12), Descriptions(), None)
+    [d] = plan.designations
+    assert d.quantity == 7
+    assert d.components["duty"] == D("0.99") and d.refund == D("0.99")
+    assert check_plan(plan) == []
+    bases = line_bases(imports, ClaimType.J1, DefaultPolicy())
+    assert check_against_imports(plan, imports, (), bases) == []
+    assert build_claim(plan).header.refund == D("0.99")

@@ -19,7 +19,7 @@ from decimal import Decimal
 from zonekeeper.drawback.amounts import line_bases
 from zonekeeper.drawback.calendar import claim_deadline
 from zonekeeper.drawback.measures import DefaultPolicy, MeasurePolicy
-from zonekeeper.drawback.plan import available_quantities
+from zonekeeper.drawback.plan import available_quantities, refund_components
 from zonekeeper.drawback.records import (
     ClaimType,
     Disposition,
@@ -27,7 +27,6 @@ from zonekeeper.drawback.records import (
     ImportLine,
     PriorDesignation,
 )
-from zonekeeper.money import cents
 from zonekeeper.workdays import working_days_before
 
 NOTICE_WORKING_DAYS = 5
@@ -72,8 +71,12 @@ def claim_window_alerts(
         deadline = claim_deadline(imp.import_date)
         days = (deadline - as_of).days
         qty = left[imp.key]
-        refund = cents(qty * bases[imp.key].refund_per_unit)
-        if 0 <= days <= horizon and qty > 0 and refund > 0:
+        if not (0 <= days <= horizon and qty > 0):
+            continue
+        # What a claim would pay: each component rounded down, then summed.
+        basis = bases[imp.key]
+        refund = sum(refund_components(basis, qty, basis.refund_per_unit).values(), Decimal(0))
+        if refund > 0:
             out.append(
                 ClaimWindowAlert(
                     imp.entry_no, imp.line, imp.import_date, deadline, days, qty, refund

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from zonekeeper.drawback.measures import Component, MeasurePolicy
 from zonekeeper.drawback.records import ClaimType, ImportLine
@@ -61,6 +61,48 @@ class LineBasis:
     @property
     def eligible_total(self) -> Decimal:
         return sum((p.amount for p in self.paid if p.eligible), Decimal(0))
+
+
+# Enough digits that products of amounts, quantities (<= 15 digits + 6 places) and 28-digit
+# per-unit figures are exact, so the one division left rounds once.
+_EXACT = Context(prec=100)
+MPF = Component.MPF
+
+
+def component_refunds(
+    basis: LineBasis, qty: Decimal, per_unit: Decimal | None = None
+) -> dict[str, Decimal]:
+    """Refund per duty, tax and fee of `qty` units of the line, not rounded (190.51(b)):
+    99% of each eligible component paid, per unit of the line, times `qty` (MPF at its
+    per-unit figure, 190.51(b)(2)(iv)), scaled by a lesser-of limit `per_unit` / the line's
+    own refund per unit when one is given.
+
+    Multiplied out before the one division (in `_EXACT`): dividing first would carry the
+    division's last-digit rounding into every product, and a figure that is exactly a cent
+    (0.99 x 1.00 x 7/7) would come out a hair below it and lose that cent when rounded
+    down. Equal to the exact figure whenever that is a whole number of cents.
+    """
+    own = basis.refund_per_unit
+    if per_unit is None:
+        per_unit = own
+    if not own:
+        return {p.component.value: Decimal(0) for p in basis.paid if p.eligible}
+    q_line = basis.line.quantity
+    eligible = [p for p in basis.paid if p.eligible]
+    # MPF per unit as the line's refund per unit counts it (two places, default context).
+    mpf = {id(p): mpf_unit_refund(p.amount, q_line) for p in eligible if p.component is MPF}
+    numerators: dict[str, Decimal] = defaultdict(Decimal)
+    denominators: dict[str, Decimal] = {}
+    with localcontext(_EXACT):
+        for paid in eligible:
+            key = paid.component.value
+            if id(paid) in mpf:
+                numerators[key] += mpf[id(paid)] * qty * per_unit
+                denominators[key] = own
+            else:
+                numerators[key] += RATE * paid.amount * qty * per_unit
+                denominators[key] = q_line * own
+        return {key: n / denominators[key] for key, n in numerators.items()}
 
 
 def mpf_unit_refund(share: Decimal, units: Decimal) -> Decimal:

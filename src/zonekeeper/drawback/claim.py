@@ -15,8 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from zonekeeper.drawback.amounts import RATE, LineBasis, mpf_unit_refund
-from zonekeeper.drawback.measures import Component
+from zonekeeper.drawback.amounts import LineBasis, component_refunds
 from zonekeeper.drawback.plan import Designation, Plan, demand_key
 from zonekeeper.drawback.records import ClaimType, ImportLine, PriorDesignation
 from zonekeeper.drawback.rules import unit_of
@@ -175,15 +174,7 @@ def component_limits(basis: LineBasis, qty: Decimal) -> dict[str, Decimal]:
     (190.51(b)(2)(iv)), which is never above 99% of the MPF share. Not rounded: a claimed
     component (whole cents, rounded down) must not exceed it.
     """
-    out: dict[str, Decimal] = defaultdict(Decimal)
-    for paid in basis.paid:
-        if not paid.eligible:
-            continue
-        if paid.component is Component.MPF:
-            out[paid.component.value] += mpf_unit_refund(paid.amount, basis.line.quantity) * qty
-        else:
-            out[paid.component.value] += RATE * paid.amount * qty / basis.line.quantity
-    return dict(out)
+    return component_refunds(basis, qty)
 
 
 def check_against_imports(

@@ -18,12 +18,12 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from zonekeeper.drawback.amounts import RATE, LineBasis, line_bases, mpf_unit_refund
+from zonekeeper.drawback.amounts import LineBasis, component_refunds, line_bases
 from zonekeeper.drawback.arcs import ROUTES, Arcs, candidate_arcs
 from zonekeeper.drawback.calendar import claim_deadline
 from zonekeeper.drawback.demands import build_demands
 from zonekeeper.drawback.fifo import fifo_flow
-from zonekeeper.drawback.measures import Component, DefaultPolicy, MeasurePolicy
+from zonekeeper.drawback.measures import DefaultPolicy, MeasurePolicy
 from zonekeeper.drawback.ports import DescriptionSource, DutyEstimator
 from zonekeeper.drawback.records import (
     ClaimType,
@@ -517,18 +517,7 @@ def refund_components(basis: LineBasis, qty: Decimal, per_unit: Decimal) -> dict
     0.99 x 28,000 x 250/400 = 17,325.00; HMF 0.99 x 140 x 250/400 = 86.625 -> 86.62; MPF
     1.13 x 250 = 282.50 (452.6775/400 = 1.1317 -> 1.13); refund 17,694.12.
     """
-    own = basis.refund_per_unit
-    factor = per_unit / own if own else Decimal(0)
-    q_line = basis.line.quantity
-    raw: dict[str, Decimal] = defaultdict(Decimal)
-    for paid in basis.paid:
-        if not paid.eligible:
-            continue
-        if paid.component is Component.MPF:
-            unit = mpf_unit_refund(paid.amount, q_line)
-        else:
-            unit = RATE * paid.amount / q_line
-        raw[paid.component.value] += unit * qty * factor
+    raw = component_refunds(basis, qty, per_unit)
     out = {k: v.quantize(CENT, rounding=ROUND_DOWN) for k, v in raw.items()}
     excess = sum(out.values(), Decimal(0)) - (qty * per_unit).quantize(CENT, rounding=ROUND_DOWN)
     while excess > 0:
