@@ -142,9 +142,11 @@ def test_bad_filings_exit_2_with_every_problem_and_post_nothing(
         "entry_summary,E1,2026-03-19,2026-W99\n"
         "form_214_overage,F1,2026-03-19,NO-SUCH-LOT\n"
         "reconciliation,R1,2026-03-19,last year\n"
+        "certification,C1,2026-03-19,²\n"
     )
     found = _refused(database_url, "file", str(tmp_path / "bad.csv"))
-    for needle in ("row 2:covers", "row 3:covers", "row 4:covers", "NO-SUCH-LOT", "2026-W99"):
+    for needle in ("row 2:covers", "row 3:covers", "row 4:covers", "row 5:covers",
+                   "NO-SUCH-LOT", "2026-W99"):
         assert needle in found, found
     (tmp_path / "kind.csv").write_text("kind,ref,date,covers\nform_7501,E1,2026-03-19,2026-W10\n")
     assert "row 2:kind: unknown filing kind" in _refused(

@@ -20,7 +20,7 @@ from zonekeeper.store.engine import Connection
 from zonekeeper.store.reads import event_dates_containing, event_payloads, first_event_date
 from zonekeeper.zone.alerts import TransferPermit
 from zonekeeper.zone.events import Filing, Shipment
-from zonekeeper.zone.filings import FILING_KINDS, TRANSFER_PERMIT, normalized
+from zonekeeper.zone.filings import FILING_KINDS, TRANSFER_PERMIT, normalized, zone_year
 from zonekeeper.zone.status import Disposition
 from zonekeeper.zone.weekly import Week
 
@@ -74,9 +74,9 @@ def _year_problem(f: Filing, began: dt.date | None) -> str | None:
     books cannot have: before the first event of the books, or after the filing's own date
     (a zone year is reconciled after it ends, 19 CFR 146.25). None when the year is fine or
     not a year (the core says why)."""
-    if FILING_KINDS.get(f.document) != "year" or not f.covers.strip().isdigit():
+    year = zone_year(f.covers) if FILING_KINDS.get(f.document) == "year" else None
+    if year is None:
         return None
-    year = int(f.covers)
     if began is not None and year < began.year:
         return (f"a {f.document} covers zone year {year}, before the books began "
                 f"(first event {began}): name a zone year of these books")

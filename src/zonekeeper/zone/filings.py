@@ -67,6 +67,16 @@ def parse_kind(text: str) -> str:
     return key
 
 
+def zone_year(covers: str) -> int | None:
+    """The zone year a filing names (ASCII digits, 1900-9999), or None when it names none
+    (`str.isdigit` alone would take "²" and crash `int`)."""
+    text = covers.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    year = int(text)
+    return year if 1900 <= year <= 9999 else None
+
+
 def covers_problem(document: str, covers: str) -> str | None:
     """Why `covers` is not what a filing of `document` covers (lots are checked by the
     handler against the books), or None."""
@@ -80,7 +90,7 @@ def covers_problem(document: str, covers: str) -> str | None:
             Week.parse(covers)
         except InputError:
             return f"a {document} covers a week: {covers!r} is not YYYY-Www (e.g. 2026-W33)"
-    if what == "year" and not (covers.strip().isdigit() and 1900 <= int(covers) <= 9999):
+    if what == "year" and zone_year(covers) is None:
         return f"a {document} covers a zone year: {covers!r} is not a year (e.g. 2025)"
     return None
 
