@@ -186,3 +186,58 @@ def test_a_failed_write_keeps_the_batches_before_it(
     monkeypatch.undo()
     assert ledger.post([shipment("S-after", 20, "W", "1")]).head_seq == 17
     assert ledger.verify().ok
+
+
+def test_a_clerk_moving_the_head_every_time_still_lets_the_run_through(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If every pipelined commit finds the head moved, each batch is posted under the lock
+    instead (the run always gets on), and a batch refused there is still `BatchRefused`
+    with the batches before it."""
+
+    def always_moved(engine: object, zone: str, batch: writes.Prepared) -> None:
+        raise writes.HeadMoved(zone)
+
+    monkeypatch.setattr(pipeline, "commit", always_moved)
+    batches = _batches()[:3]
+    told: list[tuple[int, int]] = []
+    many = ledger.post_many(batches, posted=lambda i, p: told.append((i, p.head_seq)))
+    assert [p.head_seq for p in many] == [8, 16, 24]
+    assert told == [(0, 8), (1, 16), (2, 24)]
+    with pytest.raises(BatchRefused) as refused:
+        ledger.post_many([_batches()[3], [shipment("S-too-many", 9, "W", "100000")]])
+    assert refused.value.index == 1 and [p.head_seq for p in refused.value.posted] == [32]
+    assert ledger.verify().ok
+
+
+def test_the_callback_hears_of_committed_batches_only_and_an_error_in_it_keeps_the_books(
+    ledger: Ledger,
+) -> None:
+    heads: list[int] = []
+
+    def fail_at_second(index: int, posted: Posted) -> None:
+        heads.append(posted.head_seq)
+        if index == 1:
+            raise RuntimeError("the caller's own error")
+
+    with pytest.raises(RuntimeError):
+        ledger.post_many(_batches()[:6], posted=fail_at_second)
+    seq = ledger.state().seq
+    assert heads == [8, 16] and seq >= 16 and seq % 8 == 0
+    assert ledger.post([shipment("S-after", 20, "W", "1")]).head_seq == seq + 1
+    assert ledger.verify().ok
+
+
+def test_sources_name_every_batch(ledger: Ledger) -> None:
+    with pytest.raises(ValueError, match="1 sources for 2 batches"):
+        ledger.post_many(_batches()[:2], sources=["one.csv"])
+    assert ledger.state().seq == 0
+
+
+def test_in_memory_sqlite_books_post_one_by_one() -> None:
+    """A writer thread cannot see an in-memory SQLite database: its batches go by `post`."""
+    with Ledger.init("sqlite://", "51", "Dock 5", "FIFO") as books:
+        books.load_master(PARTS, BOMS)
+        many = books.post_many(_batches()[:3])
+        assert [p.head_seq for p in many] == [8, 16, 24]
+        assert books.verify().ok

@@ -28,6 +28,7 @@ from zonekeeper.store.chain import GENESIS, link_hash
 from zonekeeper.store.engine import (
     Connection,
     Engine,
+    is_postgresql,
     open_engine,
     sqlite_file,
     write_transaction,
@@ -433,28 +434,35 @@ class Ledger:
         as `post` would one after another, about 1.5 times as fast on two cores: the next
         batch is checked and allocated while the previous one is written (`pipeline`).
 
-        `sources` name each batch's file in problems; `posted(i, result)` is told once of
-        each batch, when it is made ready to write. A refused batch raises `BatchRefused`
-        once every batch before it is committed (its `posted` lists them; nothing after it
-        is written). If another clerk posts to the zone meanwhile, the batches made on the
-        old books are made again on the new ones (`store.writes.HeadMoved`), so the result
-        is what posting them one by one would have given."""
+        `sources` name each batch's file in problems (one per batch); `posted(i, result)` is
+        told of each batch once it is committed, in order. A refused batch raises
+        `BatchRefused` once every batch before it is committed (its `posted` lists them;
+        nothing after it is written). If another clerk posts to the zone meanwhile, the
+        batches made on the old books are made again on the new ones
+        (`store.writes.HeadMoved`), so the result is what posting them one by one would
+        have given. Any other error stops the run with the batches before it in the books
+        (`verify` holds) and this Ledger's books the ones committed."""
+        if sources is not None and len(sources) != len(batches):
+            raise ValueError(f"{len(sources)} sources for {len(batches)} batches")
+        # An in-memory SQLite database is private to its thread: no writer thread can see it.
+        one_by_one = not is_postgresql(self.engine) and sqlite_file(str(self.engine.url)) is None
         results: list[Posted] = []
-        told = 0
-
-        def once(index: int, result: Posted) -> None:  # a batch made again is told once
-            nonlocal told
-            if posted is not None and index >= told:
-                told = index + 1
-                posted(index, result)
-
         while len(results) < len(batches):
             done = len(results)
-            results += self._pipeline(batches, done, sources, once)
+            if not one_by_one:
+                try:
+                    results += self._pipeline(batches, done, sources, posted)
+                except BatchRefused as refused:  # it knows only the batches of its round
+                    posted_all = results + refused.posted
+                    raise BatchRefused(refused.problems, refused.index, posted_all) from None
             if len(results) == done:
                 # The head moved under the first batch: post it under the lock, then go on.
-                results.append(self.post(batches[done], source=_source(sources, done)))
-                once(done, results[-1])
+                try:
+                    results.append(self.post(batches[done], source=_source(sources, done)))
+                except InputError as error:
+                    raise BatchRefused(error.problems, done, results) from error
+                if posted is not None:
+                    posted(done, results[-1])
         return results
 
     def _pipeline(
@@ -462,7 +470,7 @@ class Ledger:
         batches: Sequence[Sequence[Event]],
         start: int,
         sources: Sequence[str | None] | None,
-        told: Callable[[int, Posted], None],
+        posted: Callable[[int, Posted], None] | None,
     ) -> list[Posted]:
         """Post batches from `start` until done or another clerk moves the head; the
         batches committed."""
@@ -475,35 +483,51 @@ class Ledger:
         # few: holding every batch's books would keep every version of the lot index alive).
         books: dict[int, ZoneState] = {}
         refused: InputError | None = None
-        # The collector stays off for the whole run: the writer thread allocates too, and a
-        # collection it set off would walk the books' heap holding the interpreter lock.
-        with collector_paused(), Writer(self.engine, self.zone) as writer:
-            for index in range(start, len(batches)):
-                batch = batches[index]
-                if writer.failed:
-                    break
-                if not batch:
-                    refused = InputError(Problem("nothing to post", file=_source(sources, index)))
-                    break
-                if any(isinstance(e, Correction) for e in batch):
-                    writer.drain()  # the core reads the corrected event's postings
-                result = self._run(state, batch, self._postings_reader(None))
-                if result.problems:
-                    problems = _located(result.problems, _source(sources, index), None)
-                    refused = InputError(problems)
-                    break
-                prepared = self._prepare(head, state, batch, result)
-                writer.submit(prepared)
-                made.append(self._posted(batch, result, prepared))
-                books[len(made)] = result.state
-                for done in [n for n in books if n < writer.committed]:
-                    del books[done]
-                told(index, made[-1])
-                state, head = result.state, prepared.head
-        committed = made[: writer.committed]
-        if committed:
-            last = committed[-1]
-            self._cache = (last.head_seq, last.head_hash, books[len(committed)])
+        told = 0
+
+        def tell() -> None:  # of the batches committed since, in order
+            nonlocal told
+            while told < writer.committed:
+                if posted is not None:
+                    posted(start + told, made[told])
+                told += 1
+
+        writer = Writer(self.engine, self.zone)
+        try:
+            # The collector stays off for the whole run: the writer thread allocates too,
+            # and a collection it set off would walk the books' heap holding the lock.
+            with collector_paused(), writer:
+                for index in range(start, len(batches)):
+                    batch = batches[index]
+                    if writer.failed:
+                        break
+                    if not batch:
+                        refused = InputError(
+                            Problem("nothing to post", file=_source(sources, index))
+                        )
+                        break
+                    if any(isinstance(e, Correction) for e in batch):
+                        writer.drain()  # the core reads the corrected event's postings
+                    result = self._run(state, batch, self._postings_reader(None))
+                    if result.problems:
+                        problems = _located(result.problems, _source(sources, index), None)
+                        refused = InputError(problems)
+                        break
+                    prepared = self._prepare(head, state, batch, result)
+                    writer.submit(prepared)
+                    made.append(self._posted(batch, result, prepared))
+                    books[len(made)] = result.state
+                    for done in [n for n in books if n < writer.committed]:
+                        del books[done]
+                    state, head = result.state, prepared.head
+                    tell()
+        finally:
+            # Whatever stopped the run, this Ledger's books are the ones committed.
+            committed = made[: writer.committed]
+            if committed:
+                last = committed[-1]
+                self._cache = (last.head_seq, last.head_hash, books[len(committed)])
+        tell()
         if writer.error is not None and not isinstance(writer.error, writes.HeadMoved):
             raise writer.error
         if refused is not None and writer.error is None:
