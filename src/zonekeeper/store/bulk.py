@@ -10,8 +10,8 @@ row to bind its parameters, so a thread writing a batch that way starves (and is
 by) a thread computing the next one; with `json_each` the two really run at once on two
 cores (`services.pipeline`). Alone, the two cost the same (measured within 8%). JSON keeps
 the driver's types: text stays text, integers integers, None NULL. One thing it cannot
-carry is a NUL character (SQLite's `->>` ends the text there), so an array holding one
-goes by `executemany` instead. On PostgreSQL the rows go by `COPY`.
+carry is a NUL character (SQLite's `json_extract` ends the text there), so an array
+holding one goes by `executemany` instead. On PostgreSQL the rows go by `COPY`.
 """
 
 from __future__ import annotations
@@ -65,8 +65,10 @@ def bulk_write(
         updates = _set_clause(columns, conflict_key, update)
         conflict = f" ON CONFLICT ({', '.join(conflict_key)}) DO UPDATE SET {updates}"
     names = ", ".join(columns)
-    unpack = ", ".join(f"value->>{i}" for i in range(len(columns)))
-    # `WHERE true` tells SQLite's parser the ON CONFLICT belongs to the INSERT, not a join.
+    unpack = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
+    # `json_extract`, not `->>`: the same SQL types, and it works on SQLite before 3.38
+    # (Ubuntu 22.04, RHEL 9), measured as fast. `WHERE true` tells SQLite's parser the
+    # ON CONFLICT belongs to the INSERT, not a join.
     # The array goes in as orjson's UTF-8 bytes; SQLite reads them as text (a BLOB would be
     # taken for its binary JSONB by SQLite 3.45 and later), so Python never decodes them.
     from_json = (
