@@ -121,3 +121,30 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
 @given(st.decimals(min_value=Decimal("0.001"), max_value=Decimal("1e9"), places=3))
 def test_quantities_are_read_exactly(quantity: Decimal) -> None:
     assert zone_files.positive_decimal(str(quantity)) == quantity
+
+
+def test_a_latin1_export_is_read_in_one_pass_with_a_problem_per_line(tmp_path: Path) -> None:
+    """Every line of an Excel 'CSV (Comma delimited)' export holds a byte that is not UTF-8:
+    each line gets its problem, in time proportional to the file (it used to re-decode the
+    rest of the file after every bad byte)."""
+    lines = ["part,description,hts,origin,unit"] + [
+        f"P{i},Cr\xe8me {i},8537109170,DE,No." for i in range(40_000)
+    ]
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+    problems: list = []
+    zone_files.read_parts(path, problems)
+    not_utf8 = [p for p in problems if "not UTF-8" in p.reason]
+    assert [p.row for p in not_utf8] == list(range(2, 40_002))
+    assert "byte 0xE8" in not_utf8[0].reason and "character 6 of the line" in not_utf8[0].reason
+
+
+def test_a_json_line_may_hold_a_line_separator_inside_a_string(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "p.jsonl",
+        '{"part": "W", "description": "board\u2028rev B", "hts": "8537109170", '
+        '"origin": "DE", "unit": "No."}\n',
+    )
+    [part] = zone_files.parts_from(zone_files.read_parts(path))
+    assert part.description == "board\u2028rev B"

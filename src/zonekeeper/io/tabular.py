@@ -14,9 +14,11 @@ JSON lines the first line is row 1; in a JSON list the first object is row 1.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,37 +63,47 @@ class Table:
 def decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
     """The text of `data` (UTF-8, BOM dropped) and one problem per line holding bytes that
     are not UTF-8 (row = line number, the byte's offset and value named); such bytes are
-    replaced by U+FFFD so the rest of the file can still be checked."""
-    problems: list[Problem] = []
+    replaced by U+FFFD so the rest of the file can still be checked. One pass over the file
+    whatever the number of bad bytes (a Latin-1 export has one on almost every line)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8"), problems
+        return data.decode("utf-8"), []
     except UnicodeDecodeError:
         pass
-    lines_seen: set[int] = set()
-    position = 0
-    while True:
-        try:
-            data[position:].decode("utf-8")
-            break
-        except UnicodeDecodeError as error:
-            start = position + error.start
-            line = data.count(b"\n", 0, start) + 1
-            if line not in lines_seen:
-                lines_seen.add(line)
-                line_start = data.rfind(b"\n", 0, start) + 1
-                problems.append(
-                    Problem(
-                        f"not UTF-8 text: byte 0x{data[start]:02X} at byte {start + 1} of the "
-                        f"file (character {start - line_start + 1} of the line) cannot be "
-                        f"read; {ENCODING_HELP}",
-                        file=file,
-                        row=line,
-                    )
-                )
-            position = position + max(error.end, error.start + 1)
-    return data.decode("utf-8", errors="replace"), problems
+    _bad_bytes.offsets = []  # the first byte of each undecodable sequence, noted by _note
+    text = data.decode("utf-8", errors=_NOTE_BAD_BYTES)
+    bad: list[int] = _bad_bytes.offsets
+    problems: list[Problem] = []
+    line, line_start, counted = 1, 0, 0
+    for start in bad:
+        line += data.count(b"\n", counted, start)
+        counted = start
+        if problems and problems[-1].row == line:
+            continue  # one problem per line
+        line_start = data.rfind(b"\n", 0, start) + 1
+        problems.append(
+            Problem(
+                f"not UTF-8 text: byte 0x{data[start]:02X} at byte {start + 1} of the file "
+                f"(character {start - line_start + 1} of the line) cannot be read; "
+                f"{ENCODING_HELP}",
+                file=file,
+                row=line,
+            )
+        )
+    return text, problems
+
+
+def _note(error: UnicodeError) -> tuple[str, int]:
+    """Decode error handler: note where the bad bytes start, read them as U+FFFD."""
+    assert isinstance(error, UnicodeDecodeError)
+    _bad_bytes.offsets.append(error.start)
+    return "\ufffd", error.end
+
+
+_NOTE_BAD_BYTES = "zonekeeper-note-bad-bytes"
+_bad_bytes = threading.local()  # each thread decoding a file notes into its own list
+codecs.register_error(_NOTE_BAD_BYTES, _note)
 
 
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
@@ -170,7 +182,9 @@ def read_table(
 
 
 def _json_lines(table: Table, text: str, normalise: Callable[[str], str]) -> None:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only: `splitlines` would also split at U+2028 and other characters
+    # a JSON string may hold as they are, and would number rows unlike `decode`.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
