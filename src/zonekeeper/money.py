@@ -53,9 +53,13 @@ def _bounded(value: Decimal, text: str) -> Decimal:
         raise ValueError(
             f"too large: {text!r} (numbers must be below 1,000,000,000,000,000 in size)"
         )
-    exponent = value.normalize().as_tuple().exponent
-    if value and isinstance(exponent, int) and -exponent > PLACES:
-        raise ValueError(f"more than {PLACES} decimal places: {text!r}")
+    # Counted on the digits as written: `normalize` would first round to the context's 28
+    # digits and let 1.00000000000000000000000000000001 through as 1.
+    sign, digits, exponent = value.as_tuple()
+    if value and isinstance(exponent, int):
+        trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+        if -(exponent + trailing_zeros) > PLACES:
+            raise ValueError(f"more than {PLACES} decimal places: {text!r}")
     return value
 
 

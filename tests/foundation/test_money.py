@@ -35,21 +35,37 @@ def test_parse_decimal_refuses_non_numbers(text: str) -> None:
         parse_decimal(text)
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, places=6))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, allow_nan=False, places=6))
 def test_rounding_moves_less_than_half_a_cent(amount: Decimal) -> None:
     assert abs(cents(amount) - amount) <= Decimal("0.005")
 
 
 @pytest.mark.parametrize(
-    "text", ["10000000000000000000000000000", "1000000000000000", "-1000000000000000",
-             "0.0000001", "1.1234567"],
+    "text",
+    [
+        "10000000000000000000000000000",
+        "1000000000000000",
+        "-1000000000000000",
+        "0.0000001",
+        "1.1234567",
+        "1.00000000000000000000000000000001",
+    ],
 )
 def test_parse_decimal_refuses_numbers_outside_the_bounds(text: str) -> None:
     with pytest.raises(ValueError, match="too large|decimal places"):
         parse_decimal(text)
 
 
-@pytest.mark.parametrize("text", ["999999999999999.999999", "0.000001", "1.5000000000"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "999999999999999.999999",
+        "0.000001",
+        "1.5000000000",
+        "2.000000000000000000000000000000000",
+        "0.000000000000000000000000000000",
+    ],
+)
 def test_parse_decimal_accepts_numbers_inside_the_bounds(text: str) -> None:
     assert parse_decimal(text) == Decimal(text)
 
