@@ -16,12 +16,14 @@ import io
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.io.tabular import missing_columns, read_table
 from zonekeeper.money import fmt, parse_decimal
 from zonekeeper.zone.admission_doc import AdmissionDocument
 from zonekeeper.zone.alerts import Alert
@@ -348,17 +350,23 @@ def read_estimates(text: str, file: str) -> list[EstimatedEntry]:
 
     One estimate per (week, filed_on, supplemental); every bad row is reported at once.
     """
-    problems: list[Problem] = []
-    grouped: dict[tuple[Week, date, bool], list[EstimateLine]] = {}
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ESTIMATE_COLUMNS if c not in (reader.fieldnames or [])]
+    table = read_table(Path(file), text=text, kind="csv")
+    missing = missing_columns(table, ESTIMATE_COLUMNS)
     if missing:
-        raise InputError(Problem(f"missing column(s) {', '.join(missing)}", file, 1))
-    for number, row in enumerate(reader, start=2):
+        table.problems.append(Problem(f"missing column(s) {', '.join(missing)}", file, 1))
+    if table.header_broken or missing:
+        raise InputError(table.problems)
+    problems: list[Problem] = list(table.problems)
+    grouped: dict[tuple[Week, date, bool], list[EstimateLine]] = {}
+    for number, raw in table.rows:  # a short row has its missing cells empty
+        row = {k: str(v).strip() if v is not None else "" for k, v in raw.items()}
+        if not row.get("part"):
+            problems.append(Problem("part is empty", file, number, "part"))
+            continue
         try:
-            week = Week.parse(row["week"])
-            filed = date.fromisoformat(row["filed_on"].strip())
-            quantity = parse_decimal(row["quantity"])
+            week = Week.parse(row.get("week", ""))
+            filed = date.fromisoformat(row.get("filed_on", ""))
+            quantity = parse_decimal(row.get("quantity", ""))
         except InputError as error:
             problems.extend(Problem(p.reason, file, number, "week") for p in error.problems)
             continue
@@ -368,8 +376,8 @@ def read_estimates(text: str, file: str) -> list[EstimatedEntry]:
         if quantity <= 0:
             problems.append(Problem("quantity must be positive", file, number, "quantity"))
             continue
-        supplemental = (row.get("supplemental") or "").strip().lower() in ("1", "y", "yes", "true")
-        line = EstimateLine(row["part"].strip(), (row.get("hts") or "").strip(), quantity,
+        supplemental = row.get("supplemental", "").lower() in ("1", "y", "yes", "true")
+        line = EstimateLine(row["part"], row.get("hts", ""), quantity,
                             "", Decimal(0), Decimal(0))
         grouped.setdefault((week, filed, supplemental), []).append(line)
     if problems:
