@@ -160,3 +160,16 @@ def test_warm_load_comes_from_the_cache(tariff_home: Path,
 
     monkeypatch.setattr(store, "build_revision", no_build)
     assert load_schedule().revision_on(date(2026, 3, 1)).name == "HTS 2026 Revision 3"
+
+
+def test_a_damaged_gzip_export_is_an_input_error() -> None:
+    """A cut file, a bad header and a corrupt body (zlib's own error) all read as one
+    located problem, not a traceback."""
+    from zonekeeper.errors import InputError
+    from zonekeeper.tariff.usitc import parse_usitc
+
+    good = gzip.compress(b"HTS Number,Description\n" * 1000)
+    corrupt_body = good[:20] + bytes(b ^ 0x55 for b in good[20:-8]) + good[-8:]
+    for data in (good[: len(good) // 2], b"\x1f\x8b\x00" + good[3:], corrupt_body):
+        with pytest.raises(InputError, match="not a readable gzip file"):
+            parse_usitc(data, "hts.csv.gz")

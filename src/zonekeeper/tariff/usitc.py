@@ -16,6 +16,7 @@ import gzip
 import io
 import json
 import re
+import zlib
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -56,7 +57,7 @@ def parse_usitc(data: bytes, file: str) -> list[SourceRow]:
     try:
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
-    except (EOFError, gzip.BadGzipFile):
+    except (EOFError, gzip.BadGzipFile, zlib.error):  # a cut file, a bad header, a bad body
         raise InputError(Problem("not a readable gzip file", file)) from None
     try:
         text = data.decode("utf-8-sig")
