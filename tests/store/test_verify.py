@@ -36,6 +36,8 @@ def test_a_changed_event_row_is_named(ledger: Ledger) -> None:
     assert not result.ok
     assert result.mismatch is not None
     assert (result.mismatch.seq, result.mismatch.kind) == (2, "admission")
+    # The chain check stopped before any count was made: none is reported as 0.
+    assert (result.events, result.lots) == (None, None)
 
 
 def test_a_rehashed_forgery_still_breaks_the_link_to_the_next_event(ledger: Ledger) -> None:
@@ -83,3 +85,4 @@ def test_a_changed_posting_is_named_by_its_event(ledger: Ledger) -> None:
         )
     result = ledger.verify()
     assert result.mismatch is not None and result.mismatch.seq == 3
+    assert result.events == 4 and result.lots is None  # chained, lots never compared

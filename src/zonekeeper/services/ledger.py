@@ -104,10 +104,12 @@ class Mismatch:
 
 @dataclass(frozen=True)
 class Verification:
-    """The result of `verify`: how many events were checked, and the first mismatch."""
+    """The result of `verify`: how many events the chain check covered and how many lots
+    were compared (None for a count the check stopped before making), and the first
+    mismatch."""
 
-    events: int
-    lots: int
+    events: int | None
+    lots: int | None
     head_hash: str
     mismatch: Mismatch | None = None
 
@@ -650,7 +652,7 @@ class Ledger:
             row = self._zone_row(connection, lock=False)
             chain = _check_chain(connection, row)
             if isinstance(chain, Mismatch):
-                return Verification(0, 0, row.head_hash, chain)
+                return Verification(None, None, row.head_hash, chain)
             return _check_projections(connection, row, chain)
 
 
@@ -899,15 +901,15 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
         if len(chunk) >= REPLAY_CHUNK:
             bad = flush()
             if bad:
-                return Verification(count, 0, zone.head_hash, bad)
+                return Verification(count, None, zone.head_hash, bad)
     bad = flush()
     if bad:
-        return Verification(count, 0, zone.head_hash, bad)
+        return Verification(count, None, zone.head_hash, bad)
     extra = reads.last_posting_seq_after(connection, zone.zone, count)
     if extra is not None:
         return Verification(
             count,
-            0,
+            None,
             zone.head_hash,
             Mismatch(extra, None, "postings exist for an event that is not in the chain"),
         )
