@@ -207,7 +207,7 @@ def bom_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) ->
         first_row.setdefault((r["product"], r.get("effective_from", zone_files.BEGINNING)), r.row)
     where: Where = (str(file), [], [first_row[(b.product, b.valid_from)] for b in boms])
     with _open(ctx, zone) as ledger:
-        master = ledger.state().master
+        master = ledger.master()  # not `state()`: that would read every lot too
         for r in rows:
             for column, reason in bom_line_problems(r["product"], r["component"], master):
                 problems.append(Problem(reason, str(file), r.row, column))

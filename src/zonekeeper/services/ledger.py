@@ -352,6 +352,12 @@ class Ledger:
 
     # -- master data -----------------------------------------------------------------
 
+    def master(self) -> MasterData:
+        """Every version of the zone's parts and bills of materials (read alone: the
+        books' lots are not loaded)."""
+        with self.engine.connect() as connection:
+            return projections.load_master(connection, self.zone)
+
     def check_master(
         self, parts: Sequence[Part] = (), boms: Sequence[Bom] = (), *, where: Where = None
     ) -> list[Problem]:
