@@ -49,23 +49,11 @@ def _unit(text: str) -> str:
     return found
 
 
-def read_entry_lines(text: str, file: str) -> list[LineItem]:
-    """Parse the CSV text of an entry; InputError listing every problem (file, row, field)."""
-    numbered, problems = parse_entry_lines(text, file)
-    if problems:
-        raise InputError(problems)
-    return [item for _, item in numbered]
-
-
-def parse_entry_lines(text: str, file: str) -> tuple[list[tuple[int, LineItem]], list[Problem]]:
-    """The good rows with their row numbers, and the problems of the bad ones, so that the
-    caller can check the good rows against the tariff and report everything at once."""
-    return _lines(read_table(Path(file), text=text, kind="csv"))
-
-
 def read_entry_file(path: Path) -> tuple[list[tuple[int, LineItem]], list[Problem]]:
-    """`parse_entry_lines` of a file: opening and decoding problems (not UTF-8: which line,
-    which byte) are reported with the rest; an unreadable file raises InputError."""
+    """The good rows of an entry file with their row numbers, and the problems of the bad
+    ones (opening and decoding problems too: not UTF-8, which line, which byte), so that the
+    caller can check the good rows against the tariff and report everything at once; an
+    unreadable file raises InputError."""
     table = read_table(path, kind="csv")
     if table.unreadable:
         raise InputError(table.problems)
