@@ -11,12 +11,14 @@ from alembic.runtime.migration import MigrationContext
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
+from zk_store_samples import PARTS, admission
 
 from zonekeeper.store import event_log, zones
 from zonekeeper.store.chain import GENESIS, link_hash
 from zonekeeper.store.engine import open_engine
 from zonekeeper.store.migrate import current_revision, head_revision, upgrade
 from zonekeeper.store.schema import lots, metadata
+from zonekeeper.store.schema import zones as zones_table
 
 
 def test_migrations_build_exactly_the_schema_the_code_uses(database_url: str) -> None:
@@ -31,6 +33,37 @@ def test_migrations_build_exactly_the_schema_the_code_uses(database_url: str) ->
         assert diff == []
     finally:
         engine.dispose()
+
+
+def test_books_of_the_first_schema_are_migrated_and_keep_posting(database_url: str) -> None:
+    """A database at revision 0001 (before the master revision) opens, is brought to head
+    with its zone's revision at 0, and posts as before."""
+    from alembic import command
+
+    from zonekeeper.services.ledger import Ledger
+    from zonekeeper.store.engine import write_transaction
+    from zonekeeper.store.migrate import _config
+
+    engine = open_engine(database_url)
+    try:
+        config = _config()
+        with write_transaction(engine) as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0001")
+        with engine.begin() as connection:
+            connection.execute(insert(zones_table).values(
+                zone="7", site=None, method="FIFO", head_seq=0, head_hash=GENESIS))
+        assert current_revision(engine) == "0001"
+    finally:
+        engine.dispose()
+    with Ledger.open(database_url, "7") as books:
+        with books.engine.connect() as connection:
+            row = zones.find_zone(connection, "7")
+        assert row is not None and row.master_rev == 0
+        assert books.load_master(PARTS) == len(PARTS)
+        books.post([admission("A1", 1, "W", "3", "30.00")])
+        assert books.verify().ok
+        assert current_revision(books.engine) == head_revision()
 
 
 def test_money_and_quantities_round_trip_exactly(database_url: str) -> None:

@@ -34,7 +34,7 @@ from zonekeeper.store.engine import (
     write_transaction,
 )
 from zonekeeper.store.migrate import upgrade
-from zonekeeper.store.zones import ZoneRow, all_zones, create_zone, find_zone
+from zonekeeper.store.zones import Version, ZoneRow, all_zones, bump_master, create_zone, find_zone
 from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.events import (
     Admission,
@@ -263,7 +263,8 @@ class Ledger:
             TariffPfRule(strict=strict_pf) if pf_rule == "tariff" else pf_rule  # type: ignore[assignment]
         )
         self._duty_rule = duty_rule
-        self._cache: tuple[int, str, ZoneState] | None = None
+        # The books as last read or posted, and the version they are (`store.zones`).
+        self._cache: tuple[Version, ZoneState] | None = None
 
     # -- opening ---------------------------------------------------------------------
 
@@ -341,8 +342,8 @@ class Ledger:
 
     def _state(self, connection: Connection, row: ZoneRow) -> ZoneState:
         cached = self._cache
-        if cached is not None and cached[0] == row.head_seq and cached[1] == row.head_hash:
-            return cached[2]
+        if cached is not None and cached[0] == row.version:
+            return cached[1]
         return projections.load_state(connection, self.zone, row.method, row.head_seq)
 
     def state(self) -> ZoneState:
@@ -385,6 +386,8 @@ class Ledger:
             new_parts = [p for p in parts if _version(master.parts, p.number, p.valid_from) != p]
             new_boms = [b for b in boms if _version(master.boms, b.product, b.valid_from) != b]
             merged = master.with_versions(new_parts, new_boms)
+            if not new_parts and not new_boms:
+                return 0
             projections.save_master(
                 connection,
                 self.zone,
@@ -392,12 +395,13 @@ class Ledger:
                 [p.number for p in new_parts],
                 [b.product for b in new_boms],
             )
-            if self._cache is not None and self._cache[0] == row.head_seq:
-                self._cache = (
-                    row.head_seq,
-                    row.head_hash,
-                    self._cache[2].with_master(new_parts, new_boms),
-                )
+            # Books kept in memory anywhere (another process, a post_many run) are now
+            # stale; this Ledger's own, if current, just take the new versions.
+            bump_master(connection, self.zone)
+            cached, self._cache = self._cache, None
+            if cached is not None and cached[0] == row.version:
+                version = row.version._replace(master=row.master_rev + 1)
+                self._cache = (version, cached[1].with_master(new_parts, new_boms))
         return len(new_parts) + len(new_boms)
 
     # -- posting -----------------------------------------------------------------------
@@ -425,10 +429,10 @@ class Ledger:
             if result.problems:
                 raise InputError(_located(result.problems, source, rows))
             tell(POST_STAGES[2])
-            prepared = self._prepare((row.head_seq, row.head_hash), before, batch, result)
+            prepared = self._prepare(row.version, before, batch, result)
             writes.write(connection, self.zone, prepared)
             tell(POST_STAGES[3])
-        self._cache = (*prepared.head, result.state)
+        self._cache = (Version(*prepared.head, row.master_rev), result.state)
         return self._posted(batch, result, prepared)
 
     def post_many(
@@ -445,9 +449,9 @@ class Ledger:
         `sources` name each batch's file in problems (one per batch); `posted(i, result)` is
         told of each batch once it is committed, in order. A refused batch raises
         `BatchRefused` once every batch before it is committed (its `posted` lists them;
-        nothing after it is written). If another clerk posts to the zone meanwhile, the
-        batches made on the old books are made again on the new ones
-        (`store.writes.HeadMoved`), so the result is what posting them one by one would
+        nothing after it is written). If another clerk posts to the zone meanwhile, or
+        loads parts or BOMs, the batches made on the old books are made again on the new
+        ones (`store.writes.HeadMoved`), so the result is what posting them one by one would
         have given. Any other error stops the run with the batches before it in the books
         (`verify` holds) and this Ledger's books the ones committed."""
         if sources is not None and len(sources) != len(batches):
@@ -480,12 +484,12 @@ class Ledger:
         sources: Sequence[str | None] | None,
         posted: Callable[[int, Posted], None] | None,
     ) -> list[Posted]:
-        """Post batches from `start` until done or another clerk moves the head; the
-        batches committed."""
+        """Post batches from `start` until done or the books move under the run (another
+        clerk posts or changes the master data); the batches committed."""
         with self.engine.connect() as connection:
             row = self._zone_row(connection, lock=False)
             state = self._state(connection, row)
-        head = (row.head_seq, row.head_hash)
+        version = row.version
         made: list[Posted] = []
         # The books after each batch the writer may not have committed yet (only the newest
         # few: holding every batch's books would keep every version of the lot index alive).
@@ -521,35 +525,43 @@ class Ledger:
                         problems = _located(result.problems, _source(sources, index), None)
                         refused = InputError(problems)
                         break
-                    prepared = self._prepare(head, state, batch, result)
+                    prepared = self._prepare(version, state, batch, result)
                     writer.submit(prepared)
                     made.append(self._posted(batch, result, prepared))
                     books[len(made)] = result.state
                     for done in [n for n in books if n < writer.committed]:
                         del books[done]
-                    state, head = result.state, prepared.head
+                    state = result.state
+                    version = Version(*prepared.head, row.master_rev)
                     tell()
         finally:
             # Whatever stopped the run, this Ledger's books are the ones committed.
             committed = made[: writer.committed]
             if committed:
                 last = committed[-1]
-                self._cache = (last.head_seq, last.head_hash, books[len(committed)])
+                at = Version(last.head_seq, last.head_hash, row.master_rev)
+                self._cache = (at, books[len(committed)])
         tell()
         if writer.error is not None and not isinstance(writer.error, writes.HeadMoved):
             raise writer.error
-        if refused is not None and writer.error is None:
+        # A refusal stands if the books it was made on are still the zone's; if they moved
+        # (a part or BOM loaded meanwhile), the batch is made again on the books as they are.
+        if refused is not None and writer.error is None and self._current(version):
             raise BatchRefused(refused.problems, start + len(committed), committed)
         return committed
 
+    def _current(self, version: Version) -> bool:
+        with self.engine.connect() as connection:
+            return self._zone_row(connection, lock=False).version == version
+
     def _prepare(
-        self, head: tuple[int, str], before: ZoneState, batch: Sequence[Event], result: PostResult
+        self, base: Version, before: ZoneState, batch: Sequence[Event], result: PostResult
     ) -> writes.Prepared:
         new_events = (event_log.NewEvent(e.kind, e.date, canonical_bytes(e)) for e in batch)
         return writes.prepare(
             self.engine,
             self.zone,
-            head,
+            base,
             new_events,
             before,
             result.state,

@@ -7,7 +7,9 @@ lot with its balance on hand, 19 CFR 146.23(a)) and `postings` (every movement o
 traceable to the event that caused it, 146.23(a)(2), 146.24), `suspense` (receipts awaiting
 documents, 146.22(c)) and `discrepancies` (count shortages/overages, 146.53). `parts` and
 `boms` hold the effective-dated master data (every version), which postings read. The
-`zones` row holds the head of the chain; PostgreSQL locks it to serialize posting per zone.
+`zones` row holds the head of the chain and the revision of the master data (moved by every
+change of parts or BOMs, so books kept in memory know when to read them again); PostgreSQL
+locks it to serialize posting per zone.
 
 The Alembic migrations in `migrations/versions` create exactly these tables; a test compares
 the two.
@@ -40,6 +42,7 @@ zones = Table(
     Column("method", String(8), nullable=False),
     Column("head_seq", BigInteger, nullable=False),
     Column("head_hash", String(64), nullable=False),
+    Column("master_rev", BigInteger, nullable=False, server_default="0"),
 )
 
 events = Table(

@@ -5,9 +5,10 @@ the chain head has not moved, appends the events, writes the projections and mov
 batch while a writer thread commits the previous one (`services.pipeline`); it computes
 each batch on the books as its predecessor left them, before that predecessor is committed.
 `commit` is what keeps that safe: it locks the zone (19 CFR 146.21: one chain per zone, no
-fork) and refuses with `HeadMoved` when the head is not the one the batch was made on, i.e.
-when another clerk posted in between; nothing is then written, and the caller makes the
-batch again on the books as they are.
+fork) and refuses with `HeadMoved` when the books' `Version` is not the one the batch was
+made on, i.e. when another clerk posted in between or changed the master data the batch
+read (a part's HTS, a BOM); nothing is then written, and the caller makes the batch again
+on the books as they are.
 """
 
 from __future__ import annotations
@@ -17,20 +18,21 @@ from typing import Any, NamedTuple
 
 from zonekeeper.store import event_log, projections
 from zonekeeper.store.engine import Connection, Engine, is_postgresql, write_transaction
-from zonekeeper.store.zones import find_zone, move_head
+from zonekeeper.store.zones import Version, find_zone, move_head
 from zonekeeper.zone.ledger import Posting, ZoneState
 from zonekeeper.zone.records import Discrepancy
 
 
 class HeadMoved(Exception):
-    """The zone's chain head moved since the batch was made: it was not written."""
+    """The zone's books moved on (chain head or master data) since the batch was made: it
+    was not written."""
 
 
 class Prepared(NamedTuple):
-    """Every row one batch writes, and the chain heads before (`base`, the books the batch
-    was made on) and after it (`head`), each as (seq, hash)."""
+    """Every row one batch writes, the version of the books it was made on (`base`) and
+    the chain head after it (`head`, as (seq, hash))."""
 
-    base: tuple[int, str]
+    base: Version
     events: list[tuple[Any, ...]]
     projections: projections.BatchRows
     head: tuple[int, str]
@@ -39,18 +41,18 @@ class Prepared(NamedTuple):
 def prepare(
     engine: Engine,
     zone: str,
-    head: tuple[int, str],
+    base: Version,
     new_events: Iterable[event_log.NewEvent],
     before: ZoneState,
     after: ZoneState,
     postings: Sequence[Posting],
     found: Sequence[Discrepancy],
 ) -> Prepared:
-    """The rows of a batch the core posted on `before` (the books at chain `head`)."""
+    """The rows of a batch the core posted on `before` (the books at version `base`)."""
     as_text = not is_postgresql(engine)
-    rows, new_head = event_log.chain_rows(zone, *head, new_events, as_text=as_text)
+    rows, new_head = event_log.chain_rows(zone, base.seq, base.hash, new_events, as_text=as_text)
     return Prepared(
-        head,
+        base,
         rows,
         projections.batch_rows(zone, before, after, postings, found, as_text=as_text),
         new_head,
@@ -58,11 +60,11 @@ def prepare(
 
 
 def commit(engine: Engine, zone: str, batch: Prepared) -> None:
-    """Write `batch` in one transaction, or nothing: `HeadMoved` if the zone's head is not
-    the one the batch was made on."""
+    """Write `batch` in one transaction, or nothing: `HeadMoved` if the zone's books are
+    not at the version the batch was made on."""
     with write_transaction(engine) as connection:
         row = find_zone(connection, zone, lock=True)
-        if row is None or (row.head_seq, row.head_hash) != batch.base:
+        if row is None or row.version != batch.base:
             raise HeadMoved(zone)
         write(connection, zone, batch)
 

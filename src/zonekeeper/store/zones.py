@@ -4,11 +4,17 @@ Posting locks the zone row for the length of its transaction (`SELECT ... FOR UP
 PostgreSQL; on SQLite `BEGIN IMMEDIATE` already holds the whole file), so two clerks posting
 withdrawals at once are serialized per zone: the second sees the first's events and lots
 before it allocates, and can neither over-draw a lot nor fork the chain.
+
+A zone's books are current as long as its `Version` is: the chain head, which every posted
+batch moves, and the master-data revision, which every change of parts or bills of materials
+moves (`bump_master`). Books kept in memory are keyed by it, and a batch made on them is
+committed only while it still holds (`store.writes.commit`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -17,15 +23,30 @@ from zonekeeper.store.chain import GENESIS
 from zonekeeper.store.schema import zones
 
 
+class Version(NamedTuple):
+    """What books read at one moment must still match to be the zone's books now: the
+    chain head (seq, hash) and the revision of the master data."""
+
+    seq: int
+    hash: str
+    master: int
+
+
 @dataclass(frozen=True)
 class ZoneRow:
-    """A zone's settings and chain head (`head_seq` 0 and GENESIS when it has no events)."""
+    """A zone's settings, chain head (`head_seq` 0 and GENESIS when it has no events) and
+    master-data revision."""
 
     zone: str
     site: str | None
     method: str
     head_seq: int
     head_hash: str
+    master_rev: int
+
+    @property
+    def version(self) -> Version:
+        return Version(self.head_seq, self.head_hash, self.master_rev)
 
 
 def create_zone(connection: Connection, zone: str, site: str | None, method: str) -> ZoneRow:
@@ -43,9 +64,11 @@ def create_zone(connection: Connection, zone: str, site: str | None, method: str
             )
         return existing
     connection.execute(
-        insert(zones).values(zone=zone, site=site, method=method, head_seq=0, head_hash=GENESIS)
+        insert(zones).values(
+            zone=zone, site=site, method=method, head_seq=0, head_hash=GENESIS, master_rev=0
+        )
     )
-    return ZoneRow(zone, site, method, 0, GENESIS)
+    return ZoneRow(zone, site, method, 0, GENESIS, 0)
 
 
 def find_zone(connection: Connection, zone: str, *, lock: bool = False) -> ZoneRow | None:
@@ -56,7 +79,8 @@ def find_zone(connection: Connection, zone: str, *, lock: bool = False) -> ZoneR
     row = connection.execute(query).mappings().first()
     if row is None:
         return None
-    return ZoneRow(row["zone"], row["site"], row["method"], row["head_seq"], row["head_hash"])
+    names = ("zone", "site", "method", "head_seq", "head_hash", "master_rev")
+    return ZoneRow(*(row[name] for name in names))
 
 
 def all_zones(connection: Connection) -> list[str]:
@@ -66,4 +90,12 @@ def all_zones(connection: Connection) -> list[str]:
 def move_head(connection: Connection, zone: str, head_seq: int, head_hash: str) -> None:
     connection.execute(
         update(zones).where(zones.c.zone == zone).values(head_seq=head_seq, head_hash=head_hash)
+    )
+
+
+def bump_master(connection: Connection, zone: str) -> None:
+    """Move the master-data revision on: the zone's parts or BOMs changed (the caller holds
+    the zone's lock)."""
+    connection.execute(
+        update(zones).where(zones.c.zone == zone).values(master_rev=zones.c.master_rev + 1)
     )
