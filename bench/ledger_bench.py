@@ -43,6 +43,11 @@ BEGIN = dt.date(1900, 1, 1)
 FIRST_DAY = dt.date(2026, 8, 3)
 PER_DAY = 5000
 TABLES = (events, postings, lots)
+# The raw peers' zone row (the columns named: the zones table grows with migrations).
+ZONE_ROW = (
+    "INSERT INTO zones (zone, site, method, head_seq, head_hash) "
+    "VALUES ('1', 'bench', 'FIFO', 0, '')"
+)
 
 # Real 2026 HTS numbers whose goods no measure obliges to be privileged foreign from these
 # origins once the Section 122 surcharge has ended (2026-07-24), so NPF admissions are
@@ -210,7 +215,7 @@ def raw_sqlite(rows: dict[str, list[tuple[Any, ...]]], path: Path) -> float:
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute("PRAGMA foreign_keys=ON")
     connection.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-    connection.execute("INSERT INTO zones VALUES ('1', 'bench', 'FIFO', 0, '')")
+    connection.execute(ZONE_ROW)
     started = time.perf_counter()
     connection.execute("BEGIN IMMEDIATE")
     for table in TABLES:
@@ -228,7 +233,7 @@ def raw_postgresql(rows: dict[str, list[tuple[Any, ...]]], url: str) -> float:
     engine = create_engine(url)
     metadata.create_all(engine)
     with engine.begin() as c:
-        c.execute(text("INSERT INTO zones VALUES ('1', 'bench', 'FIFO', 0, '')"))
+        c.execute(text(ZONE_ROW))
     engine.dispose()
     conninfo = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conninfo) as connection:

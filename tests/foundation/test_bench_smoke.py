@@ -1,0 +1,29 @@
+"""The ledger benchmark's harness still runs end to end (service, raw peers on SQLite and
+PostgreSQL, opening the books, verify) on a tiny workload, so a schema change cannot break
+`make bench` unnoticed. Timing is not checked here: `make bench` measures it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench import ledger_bench  # noqa: E402
+
+
+def test_the_ledger_bench_runs_on_both_databases(
+    pg_base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZK_BENCH_EVENTS", "2000")
+    monkeypatch.setenv("ZK_BENCH_BATCH", "500")
+    monkeypatch.setenv("ZK_BENCH_BEANCOUNT", "0")
+    monkeypatch.setenv("ZK_BENCH_PG_URL", pg_base_url)
+    section = ledger_bench.run()
+    assert "| SQLite (WAL, synchronous=FULL), `post_many` |" in section
+    assert "| PostgreSQL (local, COPY), `post_many` |" in section
+    assert "ok=True" in section
+    assert "Rows the books hold: 2,000 events" in section
+    assert "Target (issue 3)" in section
