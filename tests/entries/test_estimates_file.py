@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from zonekeeper.errors import InputError
-from zonekeeper.io.documents import read_estimates
+from zonekeeper.io.documents import estimate_json, read_estimates
 
 
 def test_estimates_are_grouped_by_week_filing_and_supplemental() -> None:
@@ -25,6 +25,10 @@ def test_estimates_are_grouped_by_week_filing_and_supplemental() -> None:
         ("F001", Decimal(100)), ("F002", Decimal(50))
     ]
     assert supplemental.supplemental and supplemental.lines[0].hts == "8418690180"
+    # The file carries units only: its values are not known, never 0.
+    assert {(line.zone_value, line.dutiable_value) for line in original.lines} == {(None, None)}
+    shown = estimate_json(original)["lines"][0]
+    assert (shown["zone_value"], shown["dutiable_value"]) == (None, None)
 
 
 def test_a_short_row_and_an_empty_part_are_located_problems() -> None:

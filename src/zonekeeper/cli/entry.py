@@ -221,8 +221,8 @@ def estimate_command(
     for column in ("Part", "HTS", "Units", "Zone value", "Dutiable value"):
         table.add_column(column)
     for line in data["lines"]:
-        table.add_row(line["part"], line["hts"], line["quantity"], line["zone_value"],
-                      line["dutiable_value"])
+        table.add_row(line["part"], line["hts"], line["quantity"],
+                      line["zone_value"] or "not known", line["dutiable_value"] or "not known")
     out.print(table)
 
 

@@ -332,8 +332,8 @@ def estimate_json(est: EstimatedEntry) -> dict[str, Any]:
                 "hts": line.hts,
                 "quantity": _qty(line.quantity),
                 "unit": line.unit,
-                "zone_value": fmt(line.zone_value),
-                "dutiable_value": fmt(line.dutiable_value),
+                "zone_value": money(line.zone_value),
+                "dutiable_value": money(line.dutiable_value),
             }
             for line in est.lines
         ],
@@ -377,8 +377,7 @@ def read_estimates(text: str, file: str) -> list[EstimatedEntry]:
             problems.append(Problem("quantity must be positive", file, number, "quantity"))
             continue
         supplemental = row.get("supplemental", "").lower() in ("1", "y", "yes", "true")
-        line = EstimateLine(row["part"], row.get("hts", ""), quantity,
-                            "", Decimal(0), Decimal(0))
+        line = EstimateLine(row["part"], row.get("hts", ""), quantity, "", None, None)
         grouped.setdefault((week, filed, supplemental), []).append(line)
     if problems:
         raise InputError(problems)

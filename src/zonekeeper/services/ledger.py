@@ -385,9 +385,9 @@ class Ledger:
                 raise InputError(problems)
             new_parts = [p for p in parts if _version(master.parts, p.number, p.valid_from) != p]
             new_boms = [b for b in boms if _version(master.boms, b.product, b.valid_from) != b]
-            merged = master.with_versions(new_parts, new_boms)
             if not new_parts and not new_boms:
                 return 0
+            merged = master.with_versions(new_parts, new_boms)
             projections.save_master(
                 connection,
                 self.zone,

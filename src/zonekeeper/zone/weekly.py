@@ -104,14 +104,16 @@ def summary_due(week: Week) -> date:
 
 @dataclass(frozen=True)
 class EstimateLine:
-    """Units of one article expected to be removed, with zone and dutiable value (3461 schedule)."""
+    """Units of one article expected to be removed, with zone and dutiable value (3461
+    schedule). A filed estimate read back from the broker's file carries units alone: its
+    values are None (not known here), never 0."""
 
     part: str
     hts: str
     quantity: Decimal
     unit: str
-    zone_value: Decimal
-    dutiable_value: Decimal
+    zone_value: Decimal | None
+    dutiable_value: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -231,14 +233,15 @@ def supplemental_for(
         if base is None or base.quantity <= ZERO:
             continue
         share = over.excess / base.quantity
+        zone_value, dutiable = base.zone_value, base.dutiable_value
         lines.append(
             EstimateLine(
                 over.part,
                 base.hts,
                 over.excess,
                 base.unit,
-                base.zone_value * share,
-                base.dutiable_value * share,
+                None if zone_value is None else zone_value * share,
+                None if dutiable is None else dutiable * share,
             )
         )
     filed_on = min(o.exceeded_on for o in uncovered)
