@@ -273,16 +273,6 @@ def write_rows(connection: Connection, zone: str, rows: BatchRows) -> None:
 # ------------------------------------------------------------------------------ queries
 
 
-def postings_of_event(connection: Connection, zone: str, seq: int) -> list[Posting]:
-    """The postings the event at ledger position `seq` made (for corrections)."""
-    query = (
-        select(postings.c.data)
-        .where(postings.c.zone == zone, postings.c.seq == seq)
-        .order_by(postings.c.n)
-    )
-    return [codec.loads(Posting, data) for (data,) in connection.execute(query)]
-
-
 def lot_postings(connection: Connection, zone: str, lot: str) -> list[Posting]:
     """Every posting of one lot, in ledger order (its history, 146.23(a))."""
     query = (
