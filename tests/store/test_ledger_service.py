@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 from zk_store_samples import BEGIN, BOMS, PARTS, PF, admission, production, shipment
 
 from zonekeeper.errors import InputError
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.services.ledger import Ledger, Where
 from zonekeeper.store import event_log
 from zonekeeper.store.schema import events, postings
 from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.events import from_record
 from zonekeeper.zone.ledger import ZoneState, post
-from zonekeeper.zone.master import Part
+from zonekeeper.zone.master import Bom, BomLine, Part
 
 D = Decimal
 
@@ -118,6 +118,24 @@ def test_master_data_cannot_be_changed_behind_posted_events(ledger: Ledger) -> N
     later = Part("W", "Board", "8537109170", "CN", "No.", dt.date(2026, 9, 1))
     assert ledger.load_master([later]) == 1
     assert ledger.verify().ok
+
+
+def test_a_bom_must_join_parts_of_the_master_whoever_loads_it(ledger: Ledger) -> None:
+    """The rule holds in the service (an API caller, a script), not only in the CLI: a BOM
+    naming a part the master lacks is refused, with the line's row when the caller gives
+    it; a part loaded in the same call joins."""
+    relay = Part("X", "Relay", "8537109170", "DE", "No.", BEGIN)
+    kit = Bom("K2", BEGIN, (BomLine("W", D(1)), BomLine("X", D(2))))
+    with pytest.raises(InputError) as refused:
+        ledger.load_master([Part("K2", "Kit 2", "8537109170", "DE", "No.", BEGIN)], [kit],
+                           where=Where("kits.csv", bom_rows=[5], line_rows=[[5, 6]]))
+    assert [(p.file, p.row, p.field) for p in refused.value.problems] == [
+        ("kits.csv", 6, "component")
+    ]
+    assert "K2" not in ledger.master().parts  # nothing of the call was loaded
+    kit2 = Part("K2", "Kit 2", "8537109170", "DE", "No.", BEGIN)
+    assert ledger.load_master([kit2, relay], [kit]) == 3
+    assert ledger.master().boms["K2"][0] == kit
 
 
 def test_opening_books_that_do_not_exist_is_bad_input(tmp_path: object, database_url: str) -> None:

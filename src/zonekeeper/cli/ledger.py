@@ -186,7 +186,7 @@ def parts_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) 
     found, warnings = hts_problems(parts, [r.row for r in rows], str(file))
     for warning in warnings:
         err.print(f"warning: {warning}")
-    where: Where = (str(file), [r.row for r in rows], [])
+    where = Where(str(file), part_rows=[r.row for r in rows])
     with _open(ctx, zone) as ledger:
         _refuse(problems + found + ledger.check_master(parts=parts, where=where))
         changed = ledger.load_master(parts=parts, where=where)
@@ -197,20 +197,16 @@ def parts_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) 
 def bom_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
     """Load bills of materials: product, component, quantity_per_unit[, waste_pct,
     scrap_pct, effective_from]. Products and components must be in the part master."""
-    from zonekeeper.zone.master import bom_line_problems
-
     problems: list[Problem] = []
     rows = zone_files.read_boms(file, problems)
     boms = zone_files.boms_from(rows)
-    first_row: dict[tuple[str, dt.date], int] = {}
-    for r in rows:
-        first_row.setdefault((r["product"], r.get("effective_from", zone_files.BEGINNING)), r.row)
-    where: Where = (str(file), [], [first_row[(b.product, b.valid_from)] for b in boms])
+    line_rows: dict[tuple[str, dt.date], list[int]] = {}
+    for r in rows:  # grouped as `boms_from` groups them: one version per product and date
+        key = (r["product"], r.get("effective_from", zone_files.BEGINNING))
+        line_rows.setdefault(key, []).append(r.row)
+    lines = [line_rows[(b.product, b.valid_from)] for b in boms]
+    where = Where(str(file), bom_rows=[rows_of[0] for rows_of in lines], line_rows=lines)
     with _open(ctx, zone) as ledger:
-        master = ledger.master()  # not `state()`: that would read every lot too
-        for r in rows:
-            for column, reason in bom_line_problems(r["product"], r["component"], master):
-                problems.append(Problem(reason, str(file), r.row, column))
         _refuse(problems + ledger.check_master(boms=boms, where=where))
         changed = ledger.load_master(boms=boms, where=where)
     out.print(f"{len(boms)} bill(s) of materials read, {changed} new or changed")

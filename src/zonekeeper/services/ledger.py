@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.services.pipeline import Writer
@@ -47,7 +47,7 @@ from zonekeeper.zone.events import (
 )
 from zonekeeper.zone.heap import collector_paused
 from zonekeeper.zone.ledger import DutyRule, Lot, PfRule, Posting, PostResult, ZoneState, post
-from zonekeeper.zone.master import Bom, MasterData, Part
+from zonekeeper.zone.master import Bom, MasterData, Part, bom_line_problems
 from zonekeeper.zone.records import Discrepancy
 
 METHODS = ("FIFO", "LIFO", "LOT")
@@ -360,17 +360,17 @@ class Ledger:
             return projections.load_master(connection, self.zone)
 
     def check_master(
-        self, parts: Sequence[Part] = (), boms: Sequence[Bom] = (), *, where: Where = None
+        self, parts: Sequence[Part] = (), boms: Sequence[Bom] = (), *, where: Where | None = None
     ) -> list[Problem]:
         """The problems `load_master` would refuse these versions for (nothing written);
         `where` = (file, row of each part, row of each BOM) locates them."""
         with self.engine.connect() as connection:
             master = projections.load_master(connection, self.zone)
             last = reads.last_event_date(connection, self.zone)
-        return _backdated(master, parts, boms, last, where)
+        return _master_problems(master, parts, boms, last, where)
 
     def load_master(
-        self, parts: Sequence[Part] = (), boms: Sequence[Bom] = (), *, where: Where = None
+        self, parts: Sequence[Part] = (), boms: Sequence[Bom] = (), *, where: Where | None = None
     ) -> int:
         """Add part and BOM versions (effective-dated). Reloading the same version is a
         no-op; a different version dated on or before an already posted event would rewrite
@@ -380,7 +380,7 @@ class Ledger:
             row = self._zone_row(connection, lock=True)
             master = projections.load_master(connection, self.zone)
             last = reads.last_event_date(connection, self.zone)
-            problems = _backdated(master, parts, boms, last, where)
+            problems = _master_problems(master, parts, boms, last, where)
             if problems:
                 raise InputError(problems)
             new_parts = [p for p in parts if _version(master.parts, p.number, p.valid_from) != p]
@@ -583,11 +583,11 @@ class Ledger:
     def _postings_reader(self, connection: Connection | None) -> Callable[[int], list[Posting]]:
         """The core's `postings_of` (corrections): read in `connection`, else in a fresh one."""
         if connection is not None:
-            return lambda seq: projections.postings_of_event(connection, self.zone, seq)
+            return lambda seq: reads.postings_of_events(connection, self.zone, (seq,))
 
         def read(seq: int) -> list[Posting]:
             with self.engine.connect() as fresh:
-                return projections.postings_of_event(fresh, self.zone, seq)
+                return reads.postings_of_events(fresh, self.zone, (seq,))
 
         return read
 
@@ -749,9 +749,50 @@ def _version(versions: Any, key: str, valid_from: dt.date) -> Any:
     return None
 
 
-Where = tuple[str, Sequence[int], Sequence[int]] | None
-"""(file, file row of each part version, file row of each BOM version), to locate master
-data problems; None when the versions did not come from a file."""
+class Where(NamedTuple):
+    """Where master versions came from, to locate their problems: the file, the row of each
+    part version, the first row of each BOM version and the row of each of its lines."""
+
+    file: str
+    part_rows: Sequence[int] = ()
+    bom_rows: Sequence[int] = ()
+    line_rows: Sequence[Sequence[int]] = ()
+
+
+def _row(rows: Sequence[int], i: int) -> int | None:
+    return rows[i] if i < len(rows) else None
+
+
+def _master_problems(
+    master: MasterData,
+    parts: Sequence[Part],
+    boms: Sequence[Bom],
+    last: dt.date | None,
+    where: Where | None = None,
+) -> list[Problem]:
+    """Why these versions cannot join the stored master: a changed version dated into
+    posted history, or a BOM naming a part the master (with these parts) does not hold."""
+    return _backdated(master, parts, boms, last, where) + _unjoined(master, parts, boms, where)
+
+
+def _unjoined(
+    master: MasterData, parts: Sequence[Part], boms: Sequence[Bom], where: Where | None
+) -> list[Problem]:
+    """A BOM's product and components must be parts of the master, with the parts loaded
+    alongside (146.52(d)(2): the audit trail of manufacture runs from admitted components
+    to a known product). Checked here, under the zone's lock, so it holds for every caller."""
+    if not boms:
+        return []
+    known = master.with_versions(parts)
+    where = where or Where("")
+    problems = []
+    for i, b in enumerate(boms):
+        lines = where.line_rows[i] if i < len(where.line_rows) else ()
+        for j, line in enumerate(b.lines):
+            row = _row(lines, j) or _row(where.bom_rows, i)
+            for column, reason in bom_line_problems(b.product, line.component, known):
+                problems.append(Problem(reason, file=where.file or None, row=row, field=column))
+    return problems
 
 
 def _backdated(
@@ -759,11 +800,12 @@ def _backdated(
     parts: Sequence[Part],
     boms: Sequence[Bom],
     last: dt.date | None,
-    where: Where = None,
+    where: Where | None = None,
 ) -> list[Problem]:
     if last is None:
         return []
-    file, part_rows, bom_rows = where if where is not None else (None, (), ())
+    where = where or Where("")
+    file, part_rows, bom_rows = where.file or None, where.part_rows, where.bom_rows
     problems = []
     for i, p in enumerate(parts):
         existing = _version(master.parts, p.number, p.valid_from)
@@ -773,7 +815,7 @@ def _backdated(
                     f"part {p.number} already has postings up to {last}: a changed version "
                     f"must be valid from a later date (add valid_from)",
                     file=file,
-                    row=part_rows[i] if i < len(part_rows) else None,
+                    row=_row(part_rows, i),
                     field="valid_from",
                 )
             )
@@ -785,7 +827,7 @@ def _backdated(
                     f"the bill of materials of {b.product} already has postings up to {last}: "
                     "a changed version must take effect later (add effective_from)",
                     file=file,
-                    row=bom_rows[i] if i < len(bom_rows) else None,
+                    row=_row(bom_rows, i),
                     field="effective_from",
                 )
             )
