@@ -24,6 +24,14 @@ def machine() -> str:
     return f"{python}, {cpu}, {os.cpu_count()} cores"
 
 
+def _load() -> str:
+    """The 1-minute load average, or "not known" where the system has none."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "not known"
+
+
 def run_one(name: str) -> str | None:
     """Run one benchmark module in a fresh interpreter and return its Markdown section.
 
@@ -56,6 +64,7 @@ print({_MARK!r} + module.run(), end="")
 def main(argv: list[str]) -> int:
     chosen = argv or MODULES
     sections = []
+    load_before = _load()
     for name in chosen:
         started = time.perf_counter()
         print(f"[bench] {name} …", flush=True)
@@ -72,6 +81,9 @@ def main(argv: list[str]) -> int:
             f"Measured by `make bench` on {datetime.now(UTC):%Y-%m-%d} ({machine()}).\n"
             "Every figure below comes from one run of that command; peers ran in the same run.\n"
             "Each benchmark runs in a process of its own.\n"
+            f"Load average (1 min) when the run began: {load_before}; when it ended: {_load()} "
+            "(the run itself keeps one or two cores busy; a figure well above that means other "
+            "work shared the machine, and every time below is longer for it).\n"
         )
         Path("docs/performance.md").write_text(header + "\n" + "\n".join(sections))
     return 0
