@@ -763,20 +763,8 @@ def _row(rows: Sequence[int], i: int) -> int | None:
     return rows[i] if i < len(rows) else None
 
 
-def _master_problems(
-    master: MasterData,
-    parts: Sequence[Part],
-    boms: Sequence[Bom],
-    last: dt.date | None,
-    where: Where | None = None,
-) -> list[Problem]:
-    """Why these versions cannot join the stored master: a changed version dated into
-    posted history, or a BOM naming a part the master (with these parts) does not hold."""
-    return _backdated(master, parts, boms, last, where) + _unjoined(master, parts, boms, where)
-
-
 def _unjoined(
-    master: MasterData, parts: Sequence[Part], boms: Sequence[Bom], where: Where | None
+    master: MasterData, parts: Sequence[Part], boms: Sequence[Bom], where: Where
 ) -> list[Problem]:
     """A BOM's product and components must be parts of the master, with the parts loaded
     alongside (146.52(d)(2): the audit trail of manufacture runs from admitted components
@@ -784,7 +772,6 @@ def _unjoined(
     if not boms:
         return []
     known = master.with_versions(parts)
-    where = where or Where("")
     problems = []
     for i, b in enumerate(boms):
         lines = where.line_rows[i] if i < len(where.line_rows) else ()
@@ -795,18 +782,21 @@ def _unjoined(
     return problems
 
 
-def _backdated(
+def _master_problems(
     master: MasterData,
     parts: Sequence[Part],
     boms: Sequence[Bom],
     last: dt.date | None,
     where: Where | None = None,
 ) -> list[Problem]:
-    if last is None:
-        return []
+    """Why these versions cannot join the stored master: a changed version dated into
+    posted history (`last`: the last posted event's date), or a BOM naming a part the
+    master (with these parts) does not hold. In file row order."""
     where = where or Where("")
+    problems = _unjoined(master, parts, boms, where)
+    if last is None:
+        return problems
     file, part_rows, bom_rows = where.file or None, where.part_rows, where.bom_rows
-    problems = []
     for i, p in enumerate(parts):
         existing = _version(master.parts, p.number, p.valid_from)
         if p.number in master.parts and existing != p and p.valid_from <= last:
@@ -831,7 +821,7 @@ def _backdated(
                     field="effective_from",
                 )
             )
-    return problems
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 def _located(
