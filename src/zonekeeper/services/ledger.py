@@ -795,7 +795,7 @@ def _master_problems(
     where = where or Where("")
     problems = _unjoined(master, parts, boms, where)
     if last is None:
-        return problems
+        return _in_file_order(problems)
     file, part_rows, bom_rows = where.file or None, where.part_rows, where.bom_rows
     for i, p in enumerate(parts):
         existing = _version(master.parts, p.number, p.valid_from)
@@ -821,6 +821,10 @@ def _master_problems(
                     field="effective_from",
                 )
             )
+    return _in_file_order(problems)
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.row or 0)
 
 
