@@ -133,6 +133,9 @@ def test_a_bom_must_join_parts_of_the_master_whoever_loads_it(ledger: Ledger) ->
         ("kits.csv", 6, "component")
     ]
     assert "K2" not in ledger.master().parts  # nothing of the call was loaded
+    with pytest.raises(InputError) as refused:  # an unknown product is one problem
+        ledger.load_master(boms=[Bom("GHOST", BEGIN, (BomLine("W", D(1)), BomLine("C", D(1))))])
+    assert [p.field for p in refused.value.problems] == ["product"]
     kit2 = Part("K2", "Kit 2", "8537109170", "DE", "No.", BEGIN)
     assert ledger.load_master([kit2, relay], [kit]) == 3
     assert ledger.master().boms["K2"][0] == kit

@@ -9,8 +9,10 @@ import time
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event
 from zk_store_samples import admission, production
 
+from zonekeeper.errors import InputError
 from zonekeeper.services.ledger import Ledger
 from zonekeeper.store.zones import find_zone
 from zonekeeper.zone.events import Event
@@ -106,4 +108,29 @@ def test_a_batch_refused_on_an_old_part_master_in_post_many_is_made_again(
     assert [p.head_seq for p in posted] == [2, 3]
     assert runs.count(2) >= 2  # refused on the old books, posted on the new
     assert [b.lot.part for b in ledger.balances(part="X")] == ["X"]
+    assert ledger.verify().ok
+
+
+def test_a_master_load_that_fails_to_commit_leaves_the_cached_books_as_they_were(
+    ledger: Ledger, database_url: str
+) -> None:
+    """The load of X fails at COMMIT; another process then loads Y, moving the revision to
+    where X's load would have moved it. Books cached with X under that revision would
+    admit X, a part the master does not hold."""
+    ledger.post([admission("A1", 1, "W", "100", "1000.00")])
+
+    def refuse(_connection: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    event.listen(ledger.engine, "commit", refuse)
+    try:
+        with pytest.raises(RuntimeError):
+            ledger.load_master([NEW_PART])
+    finally:
+        event.remove(ledger.engine, "commit", refuse)
+    with Ledger.open(database_url, "49") as other:
+        other.load_master([Part("Y", "Fuse", "8536100040", "DE", "No.", dt.date(2026, 8, 1))])
+    with pytest.raises(InputError):
+        ledger.post([admission("A2", 2, "X", "5", "50.00")])
+    ledger.post([admission("A3", 2, "Y", "5", "50.00")])
     assert ledger.verify().ok

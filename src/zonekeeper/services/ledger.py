@@ -363,7 +363,7 @@ class Ledger:
         self, parts: Sequence[Part] = (), boms: Sequence[Bom] = (), *, where: Where | None = None
     ) -> list[Problem]:
         """The problems `load_master` would refuse these versions for (nothing written);
-        `where` = (file, row of each part, row of each BOM) locates them."""
+        `where` names the file rows they came from."""
         with self.engine.connect() as connection:
             master = projections.load_master(connection, self.zone)
             last = reads.last_event_date(connection, self.zone)
@@ -374,8 +374,29 @@ class Ledger:
     ) -> int:
         """Add part and BOM versions (effective-dated). Reloading the same version is a
         no-op; a different version dated on or before an already posted event would rewrite
-        posted history (146.21 audit trail) and is refused: give it a later date. `where`
-        = (file, row of each part, row of each BOM) names the file rows in the problems."""
+        posted history (146.21 audit trail) and is refused: give it a later date; a BOM
+        must name parts of the master. `where` names the file rows in the problems.
+        Loading moves the zone's master revision, so books kept in memory read it again."""
+        # The cached books are set aside until the load commits: kept as they were if
+        # nothing is written, given the new versions once it is.
+        cached, self._cache = self._cache, None
+        try:
+            row, new_parts, new_boms = self._save_master(parts, boms, where)
+        except BaseException:
+            self._cache = cached
+            raise
+        changed = len(new_parts) + len(new_boms)
+        if not changed:
+            self._cache = cached
+        elif cached is not None and cached[0] == row.version:
+            version = row.version._replace(master=row.master_rev + 1)
+            self._cache = (version, cached[1].with_master(new_parts, new_boms))
+        return changed
+
+    def _save_master(
+        self, parts: Sequence[Part], boms: Sequence[Bom], where: Where | None
+    ) -> tuple[ZoneRow, list[Part], list[Bom]]:
+        """`load_master`'s transaction: the zone row as it was, the versions written."""
         with write_transaction(self.engine) as connection:
             row = self._zone_row(connection, lock=True)
             master = projections.load_master(connection, self.zone)
@@ -385,24 +406,18 @@ class Ledger:
                 raise InputError(problems)
             new_parts = [p for p in parts if _version(master.parts, p.number, p.valid_from) != p]
             new_boms = [b for b in boms if _version(master.boms, b.product, b.valid_from) != b]
-            if not new_parts and not new_boms:
-                return 0
-            merged = master.with_versions(new_parts, new_boms)
-            projections.save_master(
-                connection,
-                self.zone,
-                merged,
-                [p.number for p in new_parts],
-                [b.product for b in new_boms],
-            )
-            # Books kept in memory anywhere (another process, a post_many run) are now
-            # stale; this Ledger's own, if current, just take the new versions.
-            bump_master(connection, self.zone)
-            cached, self._cache = self._cache, None
-            if cached is not None and cached[0] == row.version:
-                version = row.version._replace(master=row.master_rev + 1)
-                self._cache = (version, cached[1].with_master(new_parts, new_boms))
-        return len(new_parts) + len(new_boms)
+            if new_parts or new_boms:
+                projections.save_master(
+                    connection,
+                    self.zone,
+                    master.with_versions(new_parts, new_boms),
+                    [p.number for p in new_parts],
+                    [b.product for b in new_boms],
+                )
+                # Books kept in memory anywhere (another process, a post_many run) are now
+                # stale: the revision tells them.
+                bump_master(connection, self.zone)
+        return row, new_parts, new_boms
 
     # -- posting -----------------------------------------------------------------------
 
@@ -778,7 +793,8 @@ def _unjoined(
         for j, line in enumerate(b.lines):
             row = _row(lines, j) or _row(where.bom_rows, i)
             for column, reason in bom_line_problems(b.product, line.component, known):
-                problems.append(Problem(reason, file=where.file or None, row=row, field=column))
+                if column != "product" or j == 0:  # an unknown product once, at its first line
+                    problems.append(Problem(reason, file=where.file or None, row=row, field=column))
     return problems
 
 
