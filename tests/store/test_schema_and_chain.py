@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from zk_store_samples import PARTS, admission
 
 from zonekeeper.store import event_log, zones
@@ -64,6 +64,84 @@ def test_books_of_the_first_schema_are_migrated_and_keep_posting(database_url: s
         books.post([admission("A1", 1, "W", "3", "30.00")])
         assert books.verify().ok
         assert current_revision(books.engine) == head_revision()
+
+
+def test_the_master_revision_migration_goes_back_down_on_books_with_events(
+    database_url: str,
+) -> None:
+    from alembic import command
+
+    from zonekeeper.services.ledger import Ledger
+    from zonekeeper.store.engine import write_transaction
+    from zonekeeper.store.migrate import _config
+
+    with Ledger.init(database_url, "7", None, "FIFO") as books:
+        books.load_master(PARTS)
+        books.post([admission("A1", 1, "W", "3", "30.00")])
+    engine = open_engine(database_url)
+    try:
+        config = _config()
+        with write_transaction(engine) as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0001")
+        assert current_revision(engine) == "0001"
+    finally:
+        engine.dispose()
+    with Ledger.open(database_url, "7") as books:  # and up again on the next open
+        assert books.verify().ok
+
+
+def test_a_second_opener_waits_for_the_first_migration_and_finds_it_done(
+    database_url: str,
+) -> None:
+    """Two processes open books at 0001 at once (API workers restarting together). This test
+    is the first: it migrates and, before committing, lets a second process open the books.
+    The second must wait and find the work done; reading the revision before the first
+    commits, it would add the new column again and fail. (SQLite's write lock serializes
+    openers by itself; the test runs on both databases all the same.)"""
+    import subprocess
+    import sys
+    import time
+
+    from alembic import command
+
+    from zonekeeper.store.engine import write_transaction
+    from zonekeeper.store.migrate import _LOCK_KEY, _config
+
+    engine = open_engine(database_url)
+    try:
+        config = _config()
+        with write_transaction(engine) as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0001")
+        postgres = engine.dialect.name == "postgresql"
+        with write_transaction(engine) as connection:  # the first opener, as `upgrade` does
+            if postgres:
+                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            second = subprocess.Popen(
+                [sys.executable, "-c",
+                 "import sys; from zonekeeper.store.engine import open_engine; "
+                 "from zonekeeper.store.migrate import upgrade; "
+                 "upgrade(open_engine(sys.argv[1]))", database_url],
+                stderr=subprocess.PIPE, text=True,
+            )
+            deadline = time.monotonic() + 30  # until the second waits on a lock of ours
+            while postgres and time.monotonic() < deadline and second.poll() is None:
+                waiting = connection.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()")).scalar_one()
+                if waiting:
+                    break
+                time.sleep(0.05)
+            else:
+                time.sleep(1)
+        _, errors = second.communicate(timeout=60)
+        assert second.returncode == 0, errors
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
 
 
 def test_money_and_quantities_round_trip_exactly(database_url: str) -> None:

@@ -18,12 +18,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("zones") as table:
-        table.add_column(
-            sa.Column("master_rev", sa.BigInteger, nullable=False, server_default="0")
-        )
+    op.add_column(
+        "zones", sa.Column("master_rev", sa.BigInteger, nullable=False, server_default="0")
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("zones") as table:
-        table.drop_column("master_rev")
+    # A plain ALTER TABLE (SQLite 3.35 and later): rebuilding the table, as a batch
+    # operation would, drops it first, which the events' foreign key refuses.
+    op.drop_column("zones", "master_rev")
