@@ -28,7 +28,7 @@ def _load() -> str:
     """The 1-minute load average, or "not known" where the system has none."""
     try:
         return f"{os.getloadavg()[0]:.2f}"
-    except OSError:
+    except (AttributeError, OSError):  # Windows has none
         return "not known"
 
 
