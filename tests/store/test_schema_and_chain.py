@@ -1,24 +1,41 @@
-"""The schema the shipped migrations build, exact decimals, and the hash chain's links."""
+"""The schema the shipped migrations build (and its migrations up, down and by concurrent
+openers), exact decimals, and the hash chain's links."""
 
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import insert, select, text
 from zk_store_samples import PARTS, admission
 
+from zonekeeper.services.ledger import Ledger
 from zonekeeper.store import event_log, zones
 from zonekeeper.store.chain import GENESIS, link_hash
-from zonekeeper.store.engine import open_engine
-from zonekeeper.store.migrate import current_revision, head_revision, upgrade
+from zonekeeper.store.engine import Engine, open_engine, write_transaction
+from zonekeeper.store.migrate import _LOCK_KEY, _config, current_revision, head_revision, upgrade
 from zonekeeper.store.schema import lots, metadata
 from zonekeeper.store.schema import zones as zones_table
+
+
+def _alembic(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
+    """Move the schema to `revision` (command.upgrade or command.downgrade), as `upgrade`
+    runs Alembic: in one write transaction."""
+    config = _config()
+    with write_transaction(engine) as connection:
+        config.attributes["connection"] = connection
+        step(config, revision)
 
 
 def test_migrations_build_exactly_the_schema_the_code_uses(database_url: str) -> None:
@@ -38,18 +55,9 @@ def test_migrations_build_exactly_the_schema_the_code_uses(database_url: str) ->
 def test_books_of_the_first_schema_are_migrated_and_keep_posting(database_url: str) -> None:
     """A database at revision 0001 (before the master revision) opens, is brought to head
     with its zone's revision at 0, and posts as before."""
-    from alembic import command
-
-    from zonekeeper.services.ledger import Ledger
-    from zonekeeper.store.engine import write_transaction
-    from zonekeeper.store.migrate import _config
-
     engine = open_engine(database_url)
     try:
-        config = _config()
-        with write_transaction(engine) as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0001")
+        _alembic(engine, command.upgrade, "0001")
         with engine.begin() as connection:
             connection.execute(insert(zones_table).values(
                 zone="7", site=None, method="FIFO", head_seq=0, head_hash=GENESIS))
@@ -69,21 +77,12 @@ def test_books_of_the_first_schema_are_migrated_and_keep_posting(database_url: s
 def test_the_master_revision_migration_goes_back_down_on_books_with_events(
     database_url: str,
 ) -> None:
-    from alembic import command
-
-    from zonekeeper.services.ledger import Ledger
-    from zonekeeper.store.engine import write_transaction
-    from zonekeeper.store.migrate import _config
-
     with Ledger.init(database_url, "7", None, "FIFO") as books:
         books.load_master(PARTS)
         books.post([admission("A1", 1, "W", "3", "30.00")])
     engine = open_engine(database_url)
     try:
-        config = _config()
-        with write_transaction(engine) as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0001")
+        _alembic(engine, command.downgrade, "0001")
         assert current_revision(engine) == "0001"
     finally:
         engine.dispose()
@@ -99,21 +98,10 @@ def test_a_second_opener_waits_for_the_first_migration_and_finds_it_done(
     The second must wait and find the work done; reading the revision before the first
     commits, it would add the new column again and fail. (SQLite's write lock serializes
     openers by itself; the test runs on both databases all the same.)"""
-    import subprocess
-    import sys
-    import time
-
-    from alembic import command
-
-    from zonekeeper.store.engine import write_transaction
-    from zonekeeper.store.migrate import _LOCK_KEY, _config
-
     engine = open_engine(database_url)
     try:
+        _alembic(engine, command.upgrade, "0001")
         config = _config()
-        with write_transaction(engine) as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0001")
         postgres = engine.dialect.name == "postgresql"
         with write_transaction(engine) as connection:  # the first opener, as `upgrade` does
             if postgres:
