@@ -72,3 +72,29 @@ def test_a_stored_lot_without_a_later_field_takes_its_default_and_a_missing_one_
     del older["part"]
     with pytest.raises(TypeError, match="part"):
         codec.build(Lot, older)
+
+
+def test_a_whole_number_beyond_64_bits_reads_back_exactly(ledger: Ledger) -> None:
+    """orjson reads such a number as a float; the codec then reads the text with `json`,
+    so an old document (written through `json`) keeps its admission line number."""
+    import json
+
+    from zonekeeper.zone.ledger import Lot
+
+    ledger.post([admission("A1", 3, "W", "10", "100.00")])
+    document = codec.plain(ledger.state().lots["A1/1"])
+    document["admissions"][0]["line"] = 2**70 + 1  # not a float exactly
+    assert codec.loads(Lot, json.dumps(document)).admissions[0].line == 2**70 + 1
+
+
+def test_a_dataclass_with_its_own_init_is_built_through_it() -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True, init=False)
+    class Scaled:
+        amount: Decimal
+
+        def __init__(self, amount: Decimal) -> None:
+            object.__setattr__(self, "amount", amount * 2)
+
+    assert codec.loads(Scaled, '{"amount": "1.5"}').amount == Decimal("3.0")
