@@ -24,7 +24,13 @@ from zonekeeper.services.ledger import Ledger
 from zonekeeper.store import event_log, zones
 from zonekeeper.store.chain import GENESIS, link_hash
 from zonekeeper.store.engine import Engine, open_engine, write_transaction
-from zonekeeper.store.migrate import _LOCK_KEY, _config, current_revision, head_revision, upgrade
+from zonekeeper.store.migrate import (
+    _config,
+    _migration_lock,
+    current_revision,
+    head_revision,
+    upgrade,
+)
 from zonekeeper.store.schema import lots, metadata
 from zonekeeper.store.schema import zones as zones_table
 
@@ -103,9 +109,8 @@ def test_a_second_opener_waits_for_the_first_migration_and_finds_it_done(
         _alembic(engine, command.upgrade, "0001")
         config = _config()
         postgres = engine.dialect.name == "postgresql"
-        with write_transaction(engine) as connection:  # the first opener, as `upgrade` does
-            if postgres:
-                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+        # The first opener, as `upgrade` does.
+        with _migration_lock(engine), write_transaction(engine) as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
             second = subprocess.Popen(

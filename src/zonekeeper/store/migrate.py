@@ -7,6 +7,8 @@ a newer Zonekeeper) is refused rather than guessed at.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -45,26 +47,47 @@ def upgrade(engine: Engine) -> None:
 
     Several processes may open the same books at once after an upgrade (API workers
     restarting together): the first migrates, the others wait for it and find nothing left
-    to do. The revision is read again under a lock that serializes migrations (SQLite's
-    write lock; a transaction-scoped advisory lock on PostgreSQL, where DDL alone would let
-    the second process fail on a column the first just added)."""
-    if current_revision(engine) == head_revision():
+    to do. The revision is read again once the migration lock is held (SQLite's write lock;
+    on PostgreSQL an advisory lock taken before the transaction begins, so even a
+    REPEATABLE READ snapshot is taken after the first migration committed)."""
+    current = current_revision(engine)
+    if current == head_revision():
         return
+    _refuse_unknown(current)  # before waiting for any lock: it stays unknown
     config = _config()
-    with write_transaction(engine) as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    with _migration_lock(engine), write_transaction(engine) as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         if current == head_revision():
             return
-        known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
-        if current is not None and current not in known:
-            raise InputError(
-                f"the database is at schema revision {current}, which this Zonekeeper does "
-                "not know (written by a newer version?)"
-            )
+        _refuse_unknown(current)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def _refuse_unknown(revision: str | None) -> None:
+    known = {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+    if revision is not None and revision not in known:
+        raise InputError(
+            f"the database is at schema revision {revision}, which this Zonekeeper does not "
+            "know (written by a newer version?)"
+        )
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """On PostgreSQL, a session advisory lock held on a connection of its own while the
+    migration runs; SQLite's `BEGIN IMMEDIATE` already serializes writers."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as holder:
+        holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _LOCK_KEY})
+        holder.commit()
+        try:
+            yield
+        finally:
+            holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _LOCK_KEY})
+            holder.commit()
 
 
 # The advisory lock key of schema migrations (any fixed 64-bit number: "zonekeep" in ASCII).
