@@ -136,6 +136,8 @@ def test_a_bom_must_join_parts_of_the_master_whoever_loads_it(ledger: Ledger) ->
     with pytest.raises(InputError) as refused:  # an unknown product is one problem
         ledger.load_master(boms=[Bom("GHOST", BEGIN, (BomLine("W", D(1)), BomLine("C", D(1))))])
     assert [p.field for p in refused.value.problems] == ["product"]
+    with pytest.raises(InputError, match="no components"):  # a product made of nothing
+        ledger.load_master(boms=[Bom("W", dt.date(2026, 9, 1), ())])
     kit2 = Part("K2", "Kit 2", "8537109170", "DE", "No.", BEGIN)
     assert ledger.load_master([kit2, relay], [kit]) == 3
     assert ledger.master().boms["K2"][0] == kit

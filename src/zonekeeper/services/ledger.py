@@ -47,7 +47,7 @@ from zonekeeper.zone.events import (
 )
 from zonekeeper.zone.heap import collector_paused
 from zonekeeper.zone.ledger import DutyRule, Lot, PfRule, Posting, PostResult, ZoneState, post
-from zonekeeper.zone.master import Bom, MasterData, Part, bom_line_problems
+from zonekeeper.zone.master import Bom, MasterData, Part, bom_problems
 from zonekeeper.zone.records import Discrepancy
 
 METHODS = ("FIFO", "LIFO", "LOT")
@@ -790,11 +790,9 @@ def _unjoined(
     problems = []
     for i, b in enumerate(boms):
         lines = where.line_rows[i] if i < len(where.line_rows) else ()
-        for j, line in enumerate(b.lines):
+        for j, column, reason in bom_problems(b, known):
             row = _row(lines, j) or _row(where.bom_rows, i)
-            for column, reason in bom_line_problems(b.product, line.component, known):
-                if column != "product" or j == 0:  # an unknown product once, at its first line
-                    problems.append(Problem(reason, file=where.file or None, row=row, field=column))
+            problems.append(Problem(reason, file=where.file or None, row=row, field=column))
     return problems
 
 

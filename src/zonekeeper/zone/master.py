@@ -113,23 +113,26 @@ def _in_force(versions: tuple[_V, ...], on: dt.date) -> _V | None:
     return versions[i - 1] if i else None
 
 
-def bom_line_problems(
-    product: str, component: str, known: MasterData
-) -> list[tuple[str, str]]:
-    """(column, reason) for each reason a bill-of-materials line cannot be loaded, given
-    the master it joins (empty if it can): its product and component must be parts of
-    the master (load parts first), and a product cannot consume itself (146.52(d)(2):
-    the audit trail of manufacture runs from components to a different product)."""
-    reasons = []
-    if product == component:
-        reasons.append(("component", f"{product} lists itself as its own component"))
-    if product not in known.parts:
-        reasons.append(
-            ("product", f"product {product} is not in the part master (load it with parts load)")
+def bom_problems(bom: Bom, known: MasterData) -> list[tuple[int, str, str]]:
+    """(line index, column, reason) for each reason a bill of materials cannot be loaded,
+    given the master it joins (empty if it can): its product and every component must be
+    parts of the master (load parts first), it needs a component, and a product cannot
+    consume itself (146.52(d)(2): the audit trail of manufacture runs from components to a
+    different product). A problem of the whole BOM is at its first line (index 0)."""
+    found = []
+    if bom.product not in known.parts:
+        found.append(
+            (0, "product", f"product {bom.product} is not in the part master "
+             "(load it with parts load)")
         )
-    if component not in known.parts and component != product:
-        reasons.append(
-            ("component",
-             f"component {component} is not in the part master (load it with parts load)")
-        )
-    return reasons
+    if not bom.lines:
+        found.append((0, "component", f"the bill of materials of {bom.product} has no components"))
+    for j, line in enumerate(bom.lines):
+        if line.component == bom.product:
+            found.append((j, "component", f"{bom.product} lists itself as its own component"))
+        elif line.component not in known.parts:
+            found.append(
+                (j, "component", f"component {line.component} is not in the part master "
+                 "(load it with parts load)")
+            )
+    return found
