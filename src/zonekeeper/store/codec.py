@@ -165,21 +165,17 @@ def _dataclass_builder(cls: Any) -> Build:
     `object.__setattr__`, which costs more than the rest of the build."""
     hints = _hints(cls)
     fields = tuple((f.name, _builder(hints[f.name])) for f in _fields(cls))
+    every = dataclasses.fields(cls)
     fast = (
         cls.__dataclass_params__.init  # its __init__ is the generated one
         and "__slots__" not in cls.__dict__
         and not hasattr(cls, "__post_init__")
-        and len(fields) == len(dataclasses.fields(cls))
+        and len(fields) == len(every)
+        and all(f.default_factory is dataclasses.MISSING for f in every)
     )
     if not fast:
-
-        def build_one(data: Any) -> Any:
-            return cls(**{name: b(data[name]) for name, b in fields if name in data})
-
-        return build_one
-    defaults = {f.name: f.default for f in dataclasses.fields(cls)}
-    if any(f.default_factory is not dataclasses.MISSING for f in dataclasses.fields(cls)):
         return lambda data: cls(**{name: b(data[name]) for name, b in fields if name in data})
+    defaults = {f.name: f.default for f in every}
     new, set_dict = object.__new__, object.__setattr__
 
     def build_fast(data: Any) -> Any:
