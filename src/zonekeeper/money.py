@@ -7,6 +7,7 @@ unrounded until then, so a derivation can show the exact figure it rounded.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -33,18 +34,25 @@ def parse_decimal(text: str | int | Decimal) -> Decimal:
         return text
     if isinstance(text, int):
         return _bounded(Decimal(text), str(text))
-    cleaned = text.strip().replace(",", "").replace("$", "")
-    if "e" in cleaned.lower() and cleaned.lower() not in ("nan", "inf", "infinity"):
+    stripped = text.strip()
+    if _EXPONENT.fullmatch(stripped):
         # A spreadsheet writes 1.23457E+11 for a long number it has already rounded: refuse
         # it rather than book a value nobody typed.
         raise ValueError(f"write the number in full, without an exponent: {text!r}")
+    if not _WRITTEN.fullmatch(stripped):
+        # Decimal() alone would take `1,5` (a decimal comma) as 15, `1_000`, `1$2` and
+        # non-ASCII digits: a number is ASCII digits, commas only between thousands.
+        raise ValueError(f"not a number: {text!r} (write e.g. 1234.50 or 1,234.50)")
     try:
-        value = Decimal(cleaned)
+        value = Decimal(stripped.replace(",", "").replace("$", ""))
     except InvalidOperation:
         raise ValueError(f"not a number: {text!r}") from None
-    if not value.is_finite():
-        raise ValueError(f"not a finite number: {text!r}")
     return _bounded(value, text)
+
+
+# Optional sign and dollar sign, digits (commas only between groups of three), decimals.
+_WRITTEN = re.compile(r"[+-]?\$?[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]*)?")
+_EXPONENT = re.compile(r"[+-]?\$?[0-9.,]+[eE][+-]?[0-9]+")
 
 
 def _bounded(value: Decimal, text: str) -> Decimal:

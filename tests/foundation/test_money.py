@@ -24,12 +24,21 @@ def test_cents_rounds_half_up(raw: str, rounded: str) -> None:
     assert fmt(Decimal(raw)) == rounded
 
 
-@pytest.mark.parametrize(("text", "value"), [("1,234.50", "1234.50"), (" 12 ", "12"), ("$7", "7")])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1,234.50", "1234.50"), (" 12 ", "12"), ("$7", "7"), ("-3.5", "-3.5"), (".5", "0.5"),
+     ("1.", "1"), ("$-1,000", "-1000")],
+)
 def test_parse_decimal_accepts_user_forms(text: str, value: str) -> None:
     assert parse_decimal(text) == Decimal(value)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1.2.3", "NaN", "Infinity", "1e3", "1.23457E+11"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "abc", "1.2.3", "NaN", "Infinity", "1e3", "1.23457E+11",
+     # a decimal comma would be read as thousands (15), and what Decimal() alone takes
+     "1,5", "1,2345", "1_000", "1$2", "\uff11\uff12", "٣", "-", "."],
+)
 def test_parse_decimal_refuses_non_numbers(text: str) -> None:
     with pytest.raises(ValueError):
         parse_decimal(text)
