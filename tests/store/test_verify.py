@@ -75,6 +75,7 @@ def test_a_changed_lot_balance_is_named_with_the_event_that_last_moved_it(ledger
     result = ledger.verify()
     assert result.mismatch is not None
     assert result.mismatch.seq == 4 and "A2/1" in result.mismatch.reason
+    assert result.lots is None  # it stopped at that lot: no count of lots is claimed
 
 
 def test_a_changed_posting_is_named_by_its_event(ledger: Ledger) -> None:

@@ -21,6 +21,8 @@ from typing import Any, TypeVar, Union
 
 import orjson
 
+from zonekeeper.zone.ledger import frozen_from_dict
+
 T = TypeVar("T")
 
 
@@ -176,7 +178,6 @@ def _dataclass_builder(cls: Any) -> Build:
     if not fast:
         return lambda data: cls(**{name: b(data[name]) for name, b in fields if name in data})
     defaults = {f.name: f.default for f in every}
-    new, set_dict = object.__new__, object.__setattr__
 
     def build_fast(data: Any) -> Any:
         values = {}
@@ -187,8 +188,6 @@ def _dataclass_builder(cls: Any) -> Build:
                 raise TypeError(f"{cls.__name__} lacks field {name!r}")
             else:
                 values[name] = defaults[name]
-        obj = new(cls)
-        set_dict(obj, "__dict__", values)
-        return obj
+        return frozen_from_dict(cls, values)
 
     return build_fast
