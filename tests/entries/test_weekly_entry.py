@@ -6,6 +6,7 @@ one, $575.35 weekly, saving $28,192.15; the same in FY2026 with $33.58 / $651.50
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -168,6 +169,20 @@ def test_overrun_without_supplemental(npf_removal) -> None:  # type: ignore[no-u
     extra = estimate_from_removals(w, removals[1:], w.start, supplemental=True)
     [covered] = overruns(w, [est, extra], removals)
     assert covered.covered
+
+
+
+def test_an_estimate_line_with_a_removal_of_unknown_zone_value_is_not_known(  # type: ignore[no-untyped-def]
+    npf_removal,
+) -> None:
+    w = Week.parse("2026-W10")
+    known, unknown = (npf_removal(f"S{i}", w.start, D("10"), quantity=D(3)) for i in range(2))
+    known = dataclasses.replace(known, zone_value=D("45.00"))
+    [line] = estimate_from_removals(w, [known], w.start).lines
+    assert line.zone_value == D("45.00")
+    assert unknown.zone_value is None
+    [line] = estimate_from_removals(w, [known, unknown], w.start).lines
+    assert line.zone_value is None and line.quantity == D(6)  # not the known half as a total
 
 
 @settings(max_examples=40, deadline=None)

@@ -193,8 +193,10 @@ def overruns(
 def estimate_from_removals(
     week: Week, removals: Iterable[Removal], filed_on: date, *, supplemental: bool = False
 ) -> EstimatedEntry:
-    """A 3461 schedule built from removals (e.g. last week's pattern, or the excess units)."""
-    lines: dict[tuple[str, str, str], tuple[Decimal, Decimal, Decimal]] = {}
+    """A 3461 schedule built from removals (e.g. last week's pattern, or the excess units).
+    A line's zone value is None (not known) if a removal in it has none: a sum that left
+    it out would understate the value the estimate declares."""
+    lines: dict[tuple[str, str, str], tuple[Decimal, Decimal | None, Decimal]] = {}
     for r in removals:
         if r.disposition is not Disposition.CONSUMPTION:
             continue
@@ -202,7 +204,7 @@ def estimate_from_removals(
         qty, zone_value, dutiable = lines.get(key, (ZERO, ZERO, ZERO))
         lines[key] = (
             qty + r.quantity,
-            zone_value + (r.zone_value or ZERO),
+            None if zone_value is None or r.zone_value is None else zone_value + r.zone_value,
             dutiable + r.composition.foreign_value,
         )
     return EstimatedEntry(
