@@ -167,16 +167,6 @@ def check_plan(plan: Plan) -> list[Problem]:
     return out
 
 
-def component_limits(basis: LineBasis, qty: Decimal) -> dict[str, Decimal]:
-    """The most `qty` units of the line may claim per duty, tax and fee (190.51(b)).
-
-    99% of each eligible component paid, per unit, times `qty`; MPF at its per-unit figure
-    (190.51(b)(2)(iv)), which is never above 99% of the MPF share. Not rounded: a claimed
-    component (whole cents, rounded down) must not exceed it.
-    """
-    return component_refunds(basis, qty)
-
-
 def check_against_imports(
     plan: Plan,
     imports: Sequence[ImportLine],
@@ -219,7 +209,9 @@ def check_against_imports(
             out.append(Problem(f"refund per unit {d.refund_per_unit} exceeds {own}, 99% of "
                                f"what entry {key[0]} line {key[1]} paid per unit "
                                "(190.51(b))", row=n, field="refund_per_unit"))
-        limits = component_limits(bases[key], d.quantity)
+        # 190.51(b): 99% of each eligible component paid, per unit, times the quantity; not
+        # rounded, so a claimed component (whole cents, rounded down) must not exceed it.
+        limits = component_refunds(bases[key], d.quantity)
         for name, amount in d.components.items():
             limit = limits.get(name, Decimal(0))
             if amount > limit:
