@@ -200,12 +200,8 @@ def bom_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) ->
     problems: list[Problem] = []
     rows = zone_files.read_boms(file, problems)
     boms = zone_files.boms_from(rows)
-    line_rows: dict[tuple[str, dt.date], list[int]] = {}
-    for r in rows:  # grouped as `boms_from` groups them: one version per product and date
-        key = (r["product"], r.get("effective_from", zone_files.BEGINNING))
-        line_rows.setdefault(key, []).append(r.row)
-    lines = [line_rows[(b.product, b.valid_from)] for b in boms]
-    where = Where(str(file), bom_rows=[rows_of[0] for rows_of in lines], line_rows=lines)
+    lines = zone_files.bom_line_rows(rows)
+    where = Where(str(file), bom_rows=[found[0] for found in lines], line_rows=lines)
     with _open(ctx, zone) as ledger:
         _refuse(problems + ledger.check_master(boms=boms, where=where))
         changed = ledger.load_master(boms=boms, where=where)

@@ -458,19 +458,34 @@ def parts_from(rows: Sequence[Row]) -> list[Part]:
 def boms_from(rows: Sequence[Row]) -> list[Bom]:
     """Bills of materials: the rows of one product and effective date make one version.
     Waste and scrap percentages become fractions of the quantity per unit."""
-    grouped: dict[tuple[str, date], list[BomLine]] = {}
-    for r in rows:
-        grouped.setdefault((r["product"], r.get("effective_from", BEGINNING)), []).append(
-            BomLine(
-                component=r["component"],
-                quantity=r["quantity_per_unit"],
-                waste=r.get("waste_pct", Decimal(0)) / 100,
-                scrap=r.get("scrap_pct", Decimal(0)) / 100,
-            )
-        )
     return [
-        Bom(product, valid_from, tuple(lines)) for (product, valid_from), lines in grouped.items()
+        Bom(
+            product,
+            valid_from,
+            tuple(
+                BomLine(
+                    component=r["component"],
+                    quantity=r["quantity_per_unit"],
+                    waste=r.get("waste_pct", Decimal(0)) / 100,
+                    scrap=r.get("scrap_pct", Decimal(0)) / 100,
+                )
+                for r in group
+            ),
+        )
+        for (product, valid_from), group in _bom_versions(rows).items()
     ]
+
+
+def bom_line_rows(rows: Sequence[Row]) -> list[list[int]]:
+    """The file row of each line of each of `boms_from(rows)`, in the same order."""
+    return [[r.row for r in group] for group in _bom_versions(rows).values()]
+
+
+def _bom_versions(rows: Sequence[Row]) -> dict[tuple[str, date], list[Row]]:
+    grouped: dict[tuple[str, date], list[Row]] = {}
+    for r in rows:
+        grouped.setdefault((r["product"], r.get("effective_from", BEGINNING)), []).append(r)
+    return grouped
 
 
 def admissions_from(rows: Sequence[Row]) -> list[Admission]:
