@@ -139,6 +139,14 @@ def test_a_latin1_export_is_read_in_one_pass_with_a_problem_per_line(tmp_path: P
     assert "byte 0xE8" in not_utf8[0].reason and "character 6 of the line" in not_utf8[0].reason
 
 
+def test_a_bad_byte_is_placed_by_its_offset_in_the_file_byte_order_mark_included() -> None:
+    from zonekeeper.io.tabular import decode
+
+    _, [problem] = decode(b"\xef\xbb\xbf ab\xff", "f.csv")  # the 0xFF is byte 7
+    assert "at byte 7 of the file" in problem.reason
+    assert "character 4 of the line" in problem.reason  # the mark is not a character
+
+
 def test_a_json_line_may_hold_a_line_separator_inside_a_string(tmp_path: Path) -> None:
     path = _write(
         tmp_path,

@@ -65,8 +65,8 @@ def decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
     are not UTF-8 (row = line number, the byte's offset and value named); such bytes are
     replaced by U+FFFD so the rest of the file can still be checked. One pass over the file
     whatever the number of bad bytes (a Latin-1 export has one on almost every line)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    mark = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # counted in the file's byte offsets
+    data = data[mark:]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
@@ -84,7 +84,7 @@ def decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
         line_start = data.rfind(b"\n", 0, start) + 1
         problems.append(
             Problem(
-                f"not UTF-8 text: byte 0x{data[start]:02X} at byte {start + 1} of the file "
+                f"not UTF-8 text: byte 0x{data[start]:02X} at byte {mark + start + 1} of the file "
                 f"(character {start - line_start + 1} of the line) cannot be read; "
                 f"{ENCODING_HELP}",
                 file=file,
