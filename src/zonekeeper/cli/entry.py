@@ -50,14 +50,7 @@ EstimatesOption = Annotated[
 
 
 def _estimates(path: Path | None) -> list[Any]:
-    if path is None:
-        return []
-    from zonekeeper.io.tabular import read_text
-
-    text, problems = read_text(path)
-    if text is None or problems:
-        raise InputError(problems)
-    return documents.read_estimates(text, str(path))
+    return [] if path is None else documents.read_estimates(path)
 
 
 def _date(text: str | None, option: str) -> dt.date | None:

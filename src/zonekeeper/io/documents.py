@@ -22,9 +22,9 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from zonekeeper.errors import InputError, Problem
-from zonekeeper.io.tabular import missing_columns, read_table
-from zonekeeper.money import fmt, parse_decimal
+from zonekeeper.errors import InputError
+from zonekeeper.io.zone_files import Column, hts, iso_date, positive_decimal, read_file, text
+from zonekeeper.money import fmt
 from zonekeeper.zone.admission_doc import AdmissionDocument
 from zonekeeper.zone.alerts import Alert
 from zonekeeper.zone.entries import MpfCharge
@@ -342,45 +342,41 @@ def estimate_json(est: EstimatedEntry) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------- estimates in
 
-ESTIMATE_COLUMNS = ("week", "filed_on", "part", "quantity")
+def _week(value: str) -> Week:
+    try:
+        return Week.parse(value)
+    except InputError as error:
+        raise ValueError("; ".join(p.reason for p in error.problems)) from None
 
 
-def read_estimates(text: str, file: str) -> list[EstimatedEntry]:
-    """Filed 3461 estimates from CSV: week, filed_on, part, quantity[, supplemental, hts].
+def _yes_no(value: str) -> bool:
+    answer = {"1": True, "y": True, "yes": True, "true": True,
+              "0": False, "n": False, "no": False, "false": False}.get(value.lower())
+    if answer is None:
+        raise ValueError(f"write yes or no, not {value!r}")
+    return answer
 
-    One estimate per (week, filed_on, supplemental); every bad row is reported at once.
-    """
-    table = read_table(Path(file), text=text, kind="csv")
-    missing = missing_columns(table, ESTIMATE_COLUMNS)
-    if missing:
-        table.problems.append(Problem(f"missing column(s) {', '.join(missing)}", file, 1))
-    if table.header_broken or missing:
-        raise InputError(table.problems)
-    problems: list[Problem] = list(table.problems)
+
+ESTIMATES = (
+    Column("week", _week),
+    Column("filed_on", iso_date),
+    Column("part", text),
+    Column("quantity", positive_decimal),
+    Column("supplemental", _yes_no, required=False),
+    Column("hts", hts, required=False),
+)
+
+
+def read_estimates(path: Path) -> list[EstimatedEntry]:
+    """Filed 3461 estimates: week, filed_on, part, quantity[, supplemental, hts], read by
+    the zone files' reader (every bad cell located, an unknown column refused). One
+    estimate per (week, filed_on, supplemental). The file carries units only: the lines'
+    values are None (not known here), never 0."""
     grouped: dict[tuple[Week, date, bool], list[EstimateLine]] = {}
-    for number, raw in table.rows:  # a short row has its missing cells empty
-        row = {k: str(v).strip() if v is not None else "" for k, v in raw.items()}
-        if not row.get("part"):
-            problems.append(Problem("part is empty", file, number, "part"))
-            continue
-        try:
-            week = Week.parse(row.get("week", ""))
-            filed = date.fromisoformat(row.get("filed_on", ""))
-            quantity = parse_decimal(row.get("quantity", ""))
-        except InputError as error:
-            problems.extend(Problem(p.reason, file, number, "week") for p in error.problems)
-            continue
-        except ValueError as error:
-            problems.append(Problem(str(error), file, number))
-            continue
-        if quantity <= 0:
-            problems.append(Problem("quantity must be positive", file, number, "quantity"))
-            continue
-        supplemental = row.get("supplemental", "").lower() in ("1", "y", "yes", "true")
-        line = EstimateLine(row["part"], row.get("hts", ""), quantity, "", None, None)
-        grouped.setdefault((week, filed, supplemental), []).append(line)
-    if problems:
-        raise InputError(problems)
+    for r in read_file(path, ESTIMATES):
+        key = (r["week"], r["filed_on"], r.get("supplemental", False))
+        line = EstimateLine(r["part"], r.get("hts", ""), r["quantity"], "", None, None)
+        grouped.setdefault(key, []).append(line)
     return [EstimatedEntry(week, filed, tuple(lines), supplemental)
             for (week, filed, supplemental), lines in grouped.items()]
 
