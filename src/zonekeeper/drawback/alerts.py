@@ -19,7 +19,7 @@ from decimal import Decimal
 from zonekeeper.drawback.amounts import line_bases
 from zonekeeper.drawback.calendar import claim_deadline
 from zonekeeper.drawback.measures import DefaultPolicy, MeasurePolicy
-from zonekeeper.drawback.plan import available_quantities, refund_components
+from zonekeeper.drawback.plan import available_quantities, designation_refund
 from zonekeeper.drawback.records import (
     ClaimType,
     Disposition,
@@ -75,7 +75,7 @@ def claim_window_alerts(
             continue
         # What a claim would pay: each component rounded down, then summed.
         basis = bases[imp.key]
-        refund = sum(refund_components(basis, qty, basis.refund_per_unit).values(), Decimal(0))
+        refund = designation_refund(basis, qty, basis.refund_per_unit)
         if refund > 0:
             out.append(
                 ClaimWindowAlert(

@@ -436,8 +436,7 @@ def _totals(problem: DesignationProblem, flow: npt.NDArray[np.int64]) -> tuple[D
         imp, _, per_unit = _per_unit(problem, int(a))
         qty = Decimal(int(flow[a])) / problem.scale
         exact += qty * per_unit
-        rounded += sum(refund_components(problem.bases[imp.key], qty, per_unit).values(),
-                       Decimal(0))
+        rounded += designation_refund(problem.bases[imp.key], qty, per_unit)
     return rounded, exact
 
 
@@ -500,6 +499,12 @@ def _designation(
         reasons=verdict.reasons, production_ref=dem.production_ref,
         disposition=dem.export.disposition.value,
     )
+
+
+def designation_refund(basis: LineBasis, qty: Decimal, per_unit: Decimal) -> Decimal:
+    """What a designation of `qty` units at `per_unit` claims: its components, each rounded
+    down to the cent, summed (`refund_components`)."""
+    return sum(refund_components(basis, qty, per_unit).values(), Decimal(0))
 
 
 def refund_components(basis: LineBasis, qty: Decimal, per_unit: Decimal) -> dict[str, Decimal]:
