@@ -766,7 +766,7 @@ class Where(NamedTuple):
     """Where master versions came from, to locate their problems: the file, the row of each
     part version, the first row of each BOM version and the row of each of its lines."""
 
-    file: str
+    file: str | None = None
     part_rows: Sequence[int] = ()
     bom_rows: Sequence[int] = ()
     line_rows: Sequence[Sequence[int]] = ()
@@ -790,7 +790,7 @@ def _unjoined(
         lines = where.line_rows[i] if i < len(where.line_rows) else ()
         for j, column, reason in bom_problems(b, known):
             row = _row(lines, j) or _row(where.bom_rows, i)
-            problems.append(Problem(reason, file=where.file or None, row=row, field=column))
+            problems.append(Problem(reason, file=where.file, row=row, field=column))
     return problems
 
 
@@ -804,11 +804,11 @@ def _master_problems(
     """Why these versions cannot join the stored master: a changed version dated into
     posted history (`last`: the last posted event's date), or a BOM naming a part the
     master (with these parts) does not hold. In file row order."""
-    where = where or Where("")
+    where = where or Where()
     problems = _unjoined(master, parts, boms, where)
     if last is None:
         return _in_file_order(problems)
-    file, part_rows, bom_rows = where.file or None, where.part_rows, where.bom_rows
+    file, part_rows, bom_rows = where.file, where.part_rows, where.bom_rows
     for i, p in enumerate(parts):
         existing = _version(master.parts, p.number, p.valid_from)
         if p.number in master.parts and existing != p and p.valid_from <= last:
