@@ -36,6 +36,15 @@ class Settings:
         return Settings(f"sqlite:///{(db or Path(DEFAULT_DB)).resolve()}")
 
 
+def _print_version(asked: bool) -> None:
+    """`--version`: the installed package's version, then stop (before any command runs)."""
+    if asked:
+        from zonekeeper import __version__
+
+        typer.echo(f"zonekeeper {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -50,6 +59,15 @@ def root(
             "(default: $ZONEKEEPER_DATABASE_URL, else ./zonekeeper.db).",
         ),
     ] = None,
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Zonekeeper: the zone's books, duty quotes, weekly entries and drawback."""
     ctx.obj = Settings.from_options(db, database_url)
