@@ -1,39 +1,67 @@
 # Zonekeeper — two commands on a fresh machine: `make demo` and `make test`.
+# Exact versions come from the lock files in requirements/ (made by `make lock` from the
+# compatible ranges in pyproject.toml): the demo installs only what it runs, the tests add
+# their tools.
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
-STAMP   := $(VENV)/.installed
+RUN     := $(VENV)/.installed-run
+DEV     := $(VENV)/.installed-dev
 PGSTART := pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+PGHELP  := no PostgreSQL server at 127.0.0.1:5432 and no pg_ctlcluster to start one. Start a \
+server that lets user postgres (or root) log in to database `test` without a password, point \
+ZONEKEEPER_TEST_PG=host:port at one, or set ZONEKEEPER_SKIP_PG=1 to skip the PostgreSQL tests.
 
-.PHONY: demo test lint bench contract postgres clean
+.PHONY: demo test lint bench contract lock postgres clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test,lint]'
-	touch $(STAMP)
+$(RUN): requirements/run.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -r requirements/run.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $(RUN)
 
-demo: $(STAMP)
+$(DEV): requirements/dev.txt $(RUN)
+	$(BIN)/pip install -q -r requirements/dev.txt
+	touch $(DEV)
+
+demo: $(RUN)
 	$(BIN)/zonekeeper demo
 
 postgres:
-	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(PGSTART) || true
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || [ -n "$$ZONEKEEPER_TEST_PG" ] \
+		|| [ "$$ZONEKEEPER_SKIP_PG" = 1 ]; then :; \
+	elif command -v pg_ctlcluster >/dev/null 2>&1; then $(PGSTART) || true; \
+	else echo "make: $(PGHELP)"; fi
 
-test: $(STAMP) postgres
+test: $(DEV) postgres
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-contract: $(STAMP)
+contract: $(DEV)
 	$(BIN)/python ../shared/contract/check.py $(abspath $(BIN))/zonekeeper
 
-bench: $(STAMP) postgres
-	$(BIN)/pip install -q -e '.[bench]'
+bench: $(DEV) postgres
+	$(BIN)/pip install -q -r requirements/bench.txt
 	$(BIN)/python -m bench
+
+# Pin again after changing a range in pyproject.toml: versions already pinned are kept
+# unless the range excludes them (uv prefers what the lock file holds).
+lock: | $(BIN)/python
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile -q pyproject.toml --universal --python-version 3.11 \
+		--annotation-style line --custom-compile-command "make lock" -o requirements/run.txt
+	$(BIN)/uv pip compile -q pyproject.toml --extra test --extra lint --universal \
+		--python-version 3.11 --annotation-style line --custom-compile-command "make lock" \
+		-o requirements/dev.txt
+	$(BIN)/uv pip compile -q pyproject.toml --extra test --extra lint --extra bench \
+		--universal --python-version 3.11 --annotation-style line \
+		--custom-compile-command "make lock" -o requirements/bench.txt
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
