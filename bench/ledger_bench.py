@@ -291,10 +291,10 @@ def _rows_of(
 
 
 def _verdict(size: int, seconds: float, raw: float) -> str:
-    """Issue 3's two targets for SQLite (`post_many`), each said met or not."""
+    """The ledger's two targets for SQLite (`post_many`), each said met or not."""
     rate = size / seconds
     return (
-        f"Target (issue 3), SQLite by `post_many`: ≥ 20,000 events/s durable — "
+        f"Target, SQLite by `post_many`: ≥ 20,000 events/s durable — "
         f"{'met' if rate >= 20_000 else 'not met'} ({rate:,.0f}); within 3× of the raw "
         f"insert — {'met' if seconds <= 3 * raw else 'not met'} ({seconds / raw:.1f}×)."
     )

@@ -91,7 +91,7 @@ def run() -> str:
 
     verdict = "meets" if weekly_s < 5 else "misses"
     return "\n".join([
-        "## Weekly entry (issue 4)",
+        "## Weekly entry",
         "",
         f"{REMOVALS:,} removals of manufactured goods (3 PF components + NPF + domestic "
         f"content each) in week {WEEK}, priced on the real 2026 tariff.",
