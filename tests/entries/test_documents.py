@@ -73,3 +73,31 @@ def test_consumption_entry_json_shows_the_npf_recompute(car_removal) -> None:  #
     assert data["duty"] == "915.00"  # 3000 x 27.5% + 2000 x 4% + 400 x 2.5%
     assert data["npf_recompute"]["estimate_at_admission"] is None  # tire rate not given
     assert data["npf_recompute"]["cannot_compute"]
+
+
+def test_csv_neutralizes_a_formula_in_a_unit_and_keeps_amounts_numbers(  # type: ignore[no-untyped-def]
+    car_removal, fees
+) -> None:
+    from dataclasses import replace
+
+    w = Week.parse("2026-W19")
+    car = car_removal()
+    engine = replace(car.composition.pf[0], unit="=1+1")
+    chassis = replace(car.composition.pf[1], unit='@HYPERLINK("http://x.example")')
+    car = replace(car, unit="+SUM(A1)", composition=replace(car.composition, pf=(engine, chassis)))
+    rows = list(csv.DictReader(io.StringIO(weekly_entry_csv(weekly_entry(w, [car], RATES, fees)))))
+    units = {r["Line Tariff UOM (1) Code"] for r in rows} - {""}
+    assert units == {"'=1+1", "'@HYPERLINK(\"http://x.example\")", "'+SUM(A1)"}
+    assert all(not c.startswith(("=", "+", "-", "@")) or c.startswith("-") and D(c) < 0
+               for r in rows for c in r.values())
+    assert sum(D(r["Line Tariff Duty Amount"]) for r in rows) == D("915.00")  # 825 + 80 + 10
+
+
+def test_a_text_cell_is_neutralized_and_a_number_is_not() -> None:
+    from zonekeeper.io.csv_out import cell
+
+    for text in ("=1+1", "+1-1", "-2+3", "@A1", "\t=1", "\r=1", "＝1+1", "-", "+"):
+        assert cell(text) == "'" + text
+    for kept in ("-12.50", "+3", "-1,234.5", "12", "A-1", "E1 =1", "", "'=1"):
+        assert cell(kept) == kept
+    assert cell(D("-12.50")) == D("-12.50") and cell(-3) == -3 and cell(None) == ""

@@ -7,15 +7,19 @@ import gzip
 import io
 import json
 import os
+import pickle
 import shutil
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
+import orjson
 import pytest
 
 from zonekeeper.errors import InputError
 from zonekeeper.tariff import store
+from zonekeeper.tariff.codes import HtsCode
+from zonekeeper.tariff.schedule import Schedule
 from zonekeeper.tariff.store import import_revision, load_schedule, read_usitc
 from zonekeeper.tariff.usitc import parse_units
 
@@ -133,21 +137,97 @@ def test_a_bad_import_changes_nothing(tariff_home: Path) -> None:
         (tariff_home / "home" / "tariff" / "revisions").iterdir())
 
 
-def test_corrupt_cache_is_rebuilt(tariff_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = load_schedule()  # fills the shared cache; copy it, then damage the copy
+def _own_cache(tariff_home: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """A copy of the shared cache of its own for the test (to damage), in schedule order."""
+    load_schedule()  # fills the shared cache
     own = tariff_home / "own-cache"
     own.mkdir()
+    files = []
     for source in store.all_sources():
-        name = f"revision-{store.source_key(source)}.pickle"
-        shutil.copy(Path(os.environ["ZONEKEEPER_CACHE"]) / name, own / name)
+        shared = store.cache_file(store.source_key(source))
+        shutil.copy(shared, own / shared.name)
+        files.append(own / shared.name)
     monkeypatch.setenv("ZONEKEEPER_CACHE", str(own))
-    caches = sorted(own.glob("revision-*.pickle"))
-    assert len(caches) == 2
-    caches[0].write_bytes(b"not a pickle")
     monkeypatch.setattr(store, "_memo", {})
-    again = load_schedule()
-    assert [r.name for r in again.revisions] == [r.name for r in first.revisions]
-    assert caches[0].read_bytes()[:1] == b"\x80"  # rewritten as a pickle
+    return files
+
+
+def _same_as_built(schedule: Schedule) -> None:
+    built = store.build_schedule(store.all_sources())
+    assert [r.name for r in schedule.revisions] == [r.name for r in built.revisions]
+    for mine, theirs in zip(schedule.revisions, built.revisions, strict=True):
+        assert mine.parts() == theirs.parts() and mine.source == theirs.source
+
+
+def test_corrupt_cache_is_rebuilt(tariff_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    caches = _own_cache(tariff_home, monkeypatch)
+    assert len(caches) == 2
+    caches[0].write_bytes(b"not a cache")
+    _same_as_built(load_schedule())
+    assert json.loads(caches[0].read_bytes())["format"] == store.CACHE_FORMAT  # rewritten
+
+
+class _Payload:
+    """What a pickle can make its reader do: here, write a file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Path.write_text, (self.marker, "code ran"))
+
+
+def test_a_pickle_in_the_cache_folder_never_runs(tariff_home: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whoever can write the cache folder must not run code as the user: a pickle under any
+    name the cache ever used is not loaded."""
+    caches = _own_cache(tariff_home, monkeypatch)
+    marker = tariff_home / "pwned"
+    for key in (store.source_key(s) for s in store.all_sources()):
+        for name in (f"revision-{key}.pickle", store.cache_file(key).name):
+            (caches[0].parent / name).write_bytes(
+                pickle.dumps((1, _Payload(marker)), protocol=pickle.HIGHEST_PROTOCOL))
+    _same_as_built(load_schedule())
+    assert not marker.exists()
+
+
+def test_a_foreign_cache_file_is_not_trusted(tariff_home: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain data of the wrong shape, another revision's file under this one's name, or a
+    file others may write: each is ignored and the revision built from its source."""
+    caches = _own_cache(tariff_home, monkeypatch)
+    other = caches[1].read_bytes()
+    plain = json.loads(caches[0].read_bytes())
+    wrong_type = dict(plain, indent=["1"] * len(plain["indent"]))
+    out_of_range = dict(plain, parents=[10**9] * len(plain["parents"]))
+    short = dict(plain, code=plain["code"][:-1])
+    float_refs = dict(plain, rate_rows=[0.5] * len(plain["rate_rows"]))
+    bad_index = dict(plain, general=dict(plain["general"], index=[-1] * len(plain["code"])))
+    for damage in (other, b"[]", b'{"format": 2}', *map(orjson.dumps, (
+            wrong_type, out_of_range, short, float_refs, bad_index))):
+        caches[0].write_bytes(damage)
+        monkeypatch.setattr(store, "_memo", {})
+        _same_as_built(load_schedule())
+        assert caches[0].read_bytes() != damage
+    if hasattr(os, "getuid"):
+        caches[0].chmod(0o666)  # anyone could have written it
+        monkeypatch.setattr(store, "_memo", {})
+
+        def no_read(*args: object, **kwargs: object) -> None:
+            raise AssertionError("read a cache file others may write")
+
+        monkeypatch.setattr(store, "_decode", no_read)
+        with pytest.raises(AssertionError, match="rebuilt"):
+            _warm_only(monkeypatch)
+
+
+def _warm_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rebuilt")
+
+    monkeypatch.setattr(store, "build_revision", no_build)
+    for revision in load_schedule().revisions:
+        assert revision.get(HtsCode.parse("8414.30.80.30")) is not None
 
 
 def test_warm_load_comes_from_the_cache(tariff_home: Path,

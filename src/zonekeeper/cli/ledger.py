@@ -169,9 +169,12 @@ def init(
     ] = "FIFO",
 ) -> None:
     """Open the books of a zone (creates or migrates the database)."""
-    zone_files.method(method)
+    try:
+        method = zone_files.method(method)
+    except ValueError as error:
+        raise InputError(Problem(str(error), field="--method")) from None
     with Ledger.init(settings(ctx).database_url, zone, site, method) as ledger:
-        out.print(f"zone {ledger.zone} ready ({method.upper()}) at {settings(ctx).database_url}")
+        out.print(f"zone {ledger.zone} ready ({method}) at {ledger.location}")
 
 
 @parts_app.command("load")

@@ -11,7 +11,6 @@ pinned) so a broker gets a paginated document without a browser.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from datetime import date
@@ -23,6 +22,7 @@ from xml.sax.saxutils import escape
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from zonekeeper.errors import InputError
+from zonekeeper.io import csv_out
 from zonekeeper.io.zone_files import Column, hts, iso_date, positive_decimal, read_file, text
 from zonekeeper.money import fmt
 from zonekeeper.zone.admission_doc import AdmissionDocument
@@ -406,7 +406,7 @@ CSV_COLUMNS = (
 def weekly_entry_csv(entry: WeeklyEntry) -> str:
     """ES-003-style rows: the line's own HTS first, then one row per Chapter 99 heading."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_out.writer(out)
     writer.writerow(CSV_COLUMNS)
     for summary in entry.summaries:
         for numbered in summary.lines:

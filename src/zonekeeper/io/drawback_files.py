@@ -16,7 +16,6 @@ shows them (header = row 1); in JSON the first object is row 1.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
 import io
@@ -42,6 +41,7 @@ from zonekeeper.drawback.records import (
 )
 from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.io import csv_out
 from zonekeeper.io.tabular import read_table, read_text
 from zonekeeper.money import fmt, parse_decimal
 from zonekeeper.tariff.countries import parse_country
@@ -567,7 +567,7 @@ def write_claim(claim: Claim, out: Path) -> list[Path]:
     files: dict[str, str] = {}
     files["claim.json"] = json.dumps(data, indent=2) + "\n"
     header = io.StringIO()
-    w = csv.writer(header, lineterminator="\n")
+    w = csv_out.writer(header)
     w.writerow(["field", "value"])
     for key, value in data["header"].items():
         if key == "refund_by_component":
@@ -580,7 +580,7 @@ def write_claim(claim: Claim, out: Path) -> list[Path]:
             w.writerow([key, value])
     files["claim_header.csv"] = header.getvalue()
     lines = io.StringIO()
-    w = csv.writer(lines, lineterminator="\n")
+    w = csv_out.writer(lines)
     w.writerow(CLAIM_LINE_COLUMNS)
     for row in data["lines"]:
         w.writerow([

@@ -29,6 +29,7 @@ from zonekeeper.store.engine import (
     Connection,
     Engine,
     is_postgresql,
+    masked_url,
     open_engine,
     sqlite_file,
     write_transaction,
@@ -317,6 +318,11 @@ class Ledger:
             engine.dispose()
             raise
         return cls(engine, zone.strip(), **rules)
+
+    @property
+    def location(self) -> str:
+        """Where the books are, fit to print: the database URL with its password masked."""
+        return masked_url(self.engine.url)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -7,19 +7,32 @@ Every SQLite write transaction (`write_transaction`) starts with `BEGIN IMMEDIAT
 takes the file's write lock up front: two clerks posting at once queue behind each other
 instead of failing half-way. Reads begin a deferred transaction and, in WAL mode, never wait
 for a writer.
+
+Opening connects once (`open_engine`), so books that cannot be opened — a folder or a text
+file given as the SQLite file, a folder that does not exist, a PostgreSQL server that does not
+answer or lacks the database — are one line of bad input naming the database, not a driver
+traceback half-way through a command. Every URL that reaches a message goes through
+`masked_url`: the password never reaches the terminal or a log.
+
+A new SQLite file is created readable by its owner only (0600, whatever the umask): the books
+hold the zone's values, parties and origins. SQLite gives the `-wal` and `-shm` files it makes
+next to it the main file's mode. An existing file keeps the mode its owner gave it.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection as Connection  # re-exported: the services' handle types
 from sqlalchemy import Engine as Engine
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from zonekeeper.errors import InputError, Problem
 
@@ -28,32 +41,115 @@ WRITE_OPTION = "zonekeeper_write"
 # Page cache per connection (KiB). The default 2 MB makes every index update of a large book
 # a disk read; 256 MB keeps the lots and postings indexes of a few million rows in memory.
 SQLITE_CACHE_KIB = 262_144
+# A new SQLite file of books: its owner reads and writes it, nobody else.
+SQLITE_FILE_MODE = 0o600
+MASK = "***"
+# user:password@ in a text that is not even a URL SQLAlchemy can read
+_CREDENTIALS = re.compile(r"(//[^/:@\s]*:)[^@\s]*(@)")
+
+
+def masked_url(url: str | URL) -> str:
+    """`url` fit to print: its password, also one given as a `password=` query parameter,
+    shown as ***. Every URL in a message or on the terminal goes through here."""
+    try:
+        parsed = url if isinstance(url, URL) else make_url(url)
+    except (ArgumentError, ValueError):
+        return _CREDENTIALS.sub(rf"\g<1>{MASK}\g<2>", str(url))
+    if "password" in parsed.query:
+        parsed = parsed.update_query_dict({"password": MASK})
+    return parsed.render_as_string(hide_password=True)
 
 
 def open_engine(url: str) -> Engine:
-    """An engine for `url` (`sqlite:///file.db` or `postgresql+psycopg://...`)."""
+    """An engine for `url` (`sqlite:///file.db` or `postgresql+psycopg://...`), connected
+    once: books that cannot be opened are an `InputError` saying why, here."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise InputError(Problem(f"not a database URL: {url!r}", field="--database-url")) from None
+    except (ArgumentError, ValueError):
+        raise InputError(
+            Problem(f"not a database URL: {masked_url(url)!r}", field="--database-url")
+        ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(url)
-    if backend == "postgresql":
+        path = sqlite_file(url)
+        if path is not None:
+            _create_sqlite_file(path)
+        engine = _sqlite_engine(url)
+    elif backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
-    raise InputError(
-        Problem(
-            f"unsupported database {backend!r}: use a SQLite file or postgresql+psycopg://",
-            field="--database-url",
+        engine = create_engine(parsed, pool_pre_ping=True)
+    else:
+        raise InputError(
+            Problem(
+                f"unsupported database {backend!r}: use a SQLite file or postgresql+psycopg://",
+                field="--database-url",
+            )
         )
-    )
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as error:
+        engine.dispose()
+        raise InputError(Problem(_cannot_open(parsed, error))) from None
+    return engine
+
+
+def _create_sqlite_file(path: str) -> None:
+    """Make a missing SQLite file empty and 0600 before SQLite makes it with the umask's
+    mode (an empty file is an empty database); a folder or a missing parent folder is bad
+    input. An existing file is left as it is."""
+    where = Path(path)
+    if where.is_dir():
+        raise InputError(Problem(f"cannot open the books at {path}: it is a folder, not a file"))
+    if where.exists():
+        return
+    if not where.parent.is_dir():
+        raise InputError(
+            Problem(f"cannot create the books at {path}: the folder {where.parent} does not exist")
+        )
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SQLITE_FILE_MODE)
+    except FileExistsError:  # another process made it first: theirs, as it is
+        return
+    except OSError as error:
+        raise InputError(
+            Problem(f"cannot create the books at {path}: {error.strerror or error}")
+        ) from None
+    try:
+        os.fchmod(fd, SQLITE_FILE_MODE)  # the umask may have taken the owner's write bit
+    finally:
+        os.close(fd)
+
+
+def _cannot_open(url: URL, error: DBAPIError) -> str:
+    """One line saying which books could not be opened and why, without the password."""
+    reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else ""
+    if url.password:
+        reason = reason.replace(str(url.password), MASK)
+    reason = reason.removeprefix("connection failed: ")
+    if url.get_backend_name() == "sqlite":
+        where = sqlite_file(url.render_as_string()) or url.render_as_string()
+        if "file is not a database" in reason:
+            return f"cannot open the books at {where}: the file is not a SQLite database"
+        return f"cannot open the books at {where}: {reason}"
+    where = masked_url(url)
+    missing = re.search(r'database "([^"]*)" does not exist', reason)
+    if missing:
+        return (f"cannot open the books at {where}: the database {missing.group(1)!r} does not "
+                "exist on that server (create it first)")
+    if "Connection refused" in reason or "could not connect" in reason or "timeout" in reason:
+        return (f"cannot open the books at {where}: no PostgreSQL server answers there "
+                f"({reason.rsplit(': ', 1)[-1] or reason})")
+    return f"cannot open the books at {where}: {reason}"
 
 
 def sqlite_file(url: str) -> str | None:
-    """The file of a SQLite URL (None for another database or `:memory:`)."""
-    parsed = make_url(url)
+    """The file of a SQLite URL (None for another database, `:memory:` or no URL at all)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return None
     path = parsed.database
     if parsed.get_backend_name() == "sqlite" and path and path != ":memory:":
         return path

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.tariff.codes import HtsCode
@@ -82,9 +84,17 @@ class TariffLine:
 
 
 # A row as the revision keeps it: digits ('' for a label), indent, description, units,
-# general, special, column 2, additional duties. Plain tuples unpickle ~15x faster than
-# dataclasses, which is what makes a warm start cheap; lines are built on first use.
+# general, special, column 2, additional duties. Plain tuples of strings and ints are what the
+# cache stores (as JSON, `tariff/store.py`) and are made back cheaply, which is what makes a
+# warm start cheap; lines are built on first use.
 Row = tuple[str, int, str, tuple[str, ...], str, str, str, str]
+
+
+# What a deferred revision makes on first use (`Revision.deferred`), and the lock that makes
+# it once when threads meet there.
+_DEFERRED = frozenset({"_rows", "_parents", "_rate_rows", "_index", "_codes"})
+_FILLING = threading.Lock()
+Parts = tuple[Sequence[Row], Sequence[int], Sequence[int]]
 
 
 class Revision:
@@ -98,17 +108,57 @@ class Revision:
         self.name = name
         self.effective = effective
         self.source = source
+        self._built: dict[int, TariffLine] = {}
+        self._fill(rows, parents, rate_rows)
+
+    @classmethod
+    def deferred(cls, name: str, effective: date, source: str,
+                 parts: Callable[[], Parts]) -> Revision:
+        """A revision whose rows `parts()` makes the first time any is needed: a quote on
+        one date reads only the revision in force then, so the cache's reader makes only
+        that one (`tariff/store.py`). Name, date and source are known at once."""
+        revision = cls.__new__(cls)
+        revision.name = name
+        revision.effective = effective
+        revision.source = source
+        revision._built = {}
+        revision.__dict__["_deferred"] = parts
+        return revision
+
+    def _fill(self, rows: Sequence[Row], parents: Sequence[int],
+              rate_rows: Sequence[int]) -> None:
         self._rows = tuple(rows)
         self._parents = tuple(parents)
         self._rate_rows = tuple(rate_rows)
         self._index = {row[0]: i for i, row in enumerate(self._rows) if row[0]}
         self._codes = sorted(self._index)
-        self._built: dict[int, TariffLine] = {}
+
+    def __getattr__(self, attribute: str) -> Any:
+        """Only reached when `attribute` is not set: a deferred revision's rows are made
+        here, once; afterwards they are plain attributes, read at no extra cost."""
+        if attribute not in _DEFERRED:
+            raise AttributeError(attribute)
+        with _FILLING:
+            parts = self.__dict__.get("_deferred")
+            if parts is not None:
+                self._fill(*parts())
+                del self.__dict__["_deferred"]
+        try:
+            return self.__dict__[attribute]
+        except KeyError:
+            raise AttributeError(attribute) from None
 
     def __getstate__(self) -> dict[str, object]:
+        self.parts()  # a deferred revision is made before it is copied
         state = dict(self.__dict__)
         state["_built"] = {}
         return state
+
+    def parts(self) -> tuple[tuple[Row, ...], tuple[int, ...], tuple[int, ...]]:
+        """What the revision is made of besides its name, date and source: the rows, each
+        row's parent (-1 for none) and rate row (-1 for none). `Revision(name, effective,
+        *parts, source)` makes it again (the cache stores these as plain data)."""
+        return self._rows, self._parents, self._rate_rows
 
     def __repr__(self) -> str:
         return f"Revision({self.name!r}, {self.effective.isoformat()}, {len(self._index)} codes)"
