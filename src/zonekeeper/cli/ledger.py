@@ -25,7 +25,9 @@ from rich.table import Table
 
 from zonekeeper.cli.app import app, settings
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.io import checkpoint as checkpoints
 from zonekeeper.io import zone_files
+from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.money import fmt
 from zonekeeper.services.ledger import POST_STAGES, Ledger, Posted, Where, count_events
 from zonekeeper.zone.events import Event
@@ -85,17 +87,17 @@ def _quantity(value: Decimal) -> str:
     return text if text != "-0" else "0"
 
 
-def _report_posted(what: str, posted: Posted) -> None:
-    out.print(
-        f"posted {posted.events} {what} event(s): {posted.postings} posting(s); "
-        f"ledger now at event {posted.head_seq} (hash {posted.head_hash[:12]})"
-    )
+def _report_posted(what: str, posted: Posted, zone: str) -> None:
+    """The summary of a posting, ending with the head the books are at after it (the
+    `books:` line every report ends with, so a clerk can keep it as a checkpoint)."""
+    out.print(f"posted {posted.events} {what} event(s): {posted.postings} posting(s)")
     for d in posted.discrepancies:
         flag = " — REPORT TO CBP AT ONCE (19 CFR 146.53)" if d.report_to_cbp else ""
         out.print(
             f"  {d.kind.value} on lot {d.lot}: book {_quantity(d.book)}, counted "
             f"{_quantity(d.counted)}{flag}"
         )
+    out.print(ChainHead(zone, posted.head_seq, posted.head_hash).books_line())
     for warning in posted.warnings:
         err.print(f"warning: {warning}")
 
@@ -128,7 +130,7 @@ def _post_file(
             lines = [r.row for r in rows]
             _refuse(problems + ledger.check(batch, source=str(path), rows=lines))
         posted = _post_with_bar(ledger, batch, str(path), [r.row for r in rows])
-    _report_posted(what, posted)
+    _report_posted(what, posted, ledger.zone)
 
 
 def _post_with_bar(ledger: Ledger, batch: Sequence[Event], source: str, rows: list[int]) -> Posted:
@@ -255,7 +257,7 @@ def count(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> No
         if problems:
             _refuse(problems + ledger.check(counts, source=str(file), rows=file_rows))
         posted = _post_with_bar(ledger, counts, str(file), file_rows)
-    _report_posted("count", posted)
+    _report_posted("count", posted, ledger.zone)
 
 
 def _shortage_duty_rule() -> tuple[Any, str | None]:
@@ -316,7 +318,7 @@ def correct(
                     for p in error.problems
                 ]
             ) from None
-    _report_posted("correction", posted)
+    _report_posted("correction", posted, ledger.zone)
 
 
 # ------------------------------------------------------------------------------ reading
@@ -469,41 +471,130 @@ def history(
     out.print(table)
 
 
+KeyFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--key-file",
+        envvar="ZONEKEEPER_CHECKPOINT_KEY_FILE",
+        help="File holding a secret key: the checkpoint is stamped (or checked) with an "
+        "HMAC as well, so only a holder of the key can make an edit of it go unseen "
+        "(default: $ZONEKEEPER_CHECKPOINT_KEY_FILE).",
+    ),
+]
+
+
+def _key(path: Path | None) -> bytes | None:
+    return None if path is None else checkpoints.read_key(path)
+
+
 @app.command()
 def verify(
     ctx: typer.Context,
+    since_checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--since-checkpoint",
+            help="A file written by `zonekeeper checkpoint`: also prove the books still "
+            "extend the head it holds (no events cut off the end, none rewritten before it).",
+        ),
+    ] = None,
+    key_file: KeyFileOption = None,
     as_json: JsonOption = False,
     zone: ZoneOption = None,
 ) -> None:
     """Re-check the hash chain and rebuild the projections; exit 1 naming the first event
     that does not match."""
+    kept = None
+    if since_checkpoint is not None:
+        kept = checkpoints.read_checkpoint(since_checkpoint, key=_key(key_file))
     with _open(ctx, zone) as ledger, _step("verifying"):
-        result = ledger.verify()
+        result = ledger.verify(since=kept.head if kept is not None else None)
+    bad = result.mismatch
     if as_json:
-        bad = result.mismatch
-        print(
-            json.dumps(
-                {
-                    "ok": result.ok,
-                    "events": result.events,
-                    "lots": result.lots,
-                    "head_hash": result.head_hash,
-                    "mismatch": None
-                    if bad is None
-                    else {"seq": bad.seq, "kind": bad.kind, "reason": bad.reason},
-                },
-                indent=2,
-            )
-        )
-    elif result.ok:
-        out.print(
-            f"ok: {result.events} events chained and replayed, {result.lots} lots match "
-            f"(head {result.head_hash[:12]})"
-        )
+        data: dict[str, Any] = {
+            "ok": result.ok,
+            "events": result.events,
+            "lots": result.lots,
+            "head_hash": result.head_hash,
+            "mismatch": None
+            if bad is None
+            else {"seq": bad.seq, "kind": bad.kind, "reason": bad.reason},
+        }
+        if kept is not None:
+            data["checkpoint"] = {
+                **kept.head.books_json(),
+                "written_at": kept.written_at,
+                "extends": result.ok,
+            }
+        if result.head is not None:
+            data["books"] = result.head.books_json()
+        print(json.dumps(data, indent=2))
     else:
-        err.print(f"verify FAILED at {result.mismatch}")
+        if result.ok:
+            out.print(
+                f"ok: {result.events} events chained and replayed, {result.lots} lots match "
+                f"(head {result.head_hash[:12]})"
+            )
+            if kept is not None:
+                out.print(
+                    f"the books extend the checkpoint of {kept.written_at} (event "
+                    f"{kept.head.seq:,}, head {kept.head.hash[:12]})"
+                )
+        else:
+            err.print(f"verify FAILED at {bad}")
+        if result.head is not None:
+            out.print(result.head.books_line())
     if not result.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def checkpoint(
+    ctx: typer.Context,
+    to: Annotated[
+        Path,
+        typer.Option("--out", help="The checkpoint file to write (JSON; keep it outside the "
+                     "database: another machine, a mail, a write-once store)."),
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing file.")
+    ] = False,
+    key_file: KeyFileOption = None,
+    seq: Annotated[
+        int | None,
+        typer.Option("--seq", help="Record this head instead of the books' own: the event "
+                     "number a report printed (with --hash)."),
+    ] = None,
+    head_hash: Annotated[
+        str | None,
+        typer.Option("--hash", help="The head hash a report printed (with --seq)."),
+    ] = None,
+    zone: ZoneOption = None,
+) -> None:
+    """Write the chain head to a file kept outside the books; `verify --since-checkpoint`
+    later proves the books still extend it (the chain alone cannot show events cut off
+    its end)."""
+    from zonekeeper import __version__
+
+    if (seq is None) != (head_hash is None):
+        raise InputError(Problem("give --seq and --hash together (the head a report printed)",
+                                 field="--seq" if seq is None else "--hash"))
+    key = _key(key_file)
+    with _open(ctx, zone) as ledger:
+        head = ledger.head() if seq is None else None
+        name = ledger.zone
+    if head is None:
+        given = (head_hash or "").strip().lower()
+        reason = checkpoints.head_problem(seq or 0, given)
+        if reason:
+            raise InputError(Problem(reason, field="--seq" if (seq or 0) < 0 else "--hash"))
+        head = ChainHead(name, seq or 0, given)
+    kept = checkpoints.Checkpoint(
+        head, checkpoints.now(), __version__, "books" if seq is None else "report"
+    )
+    checkpoints.write_checkpoint(to, kept, key=key, force=force)
+    out.print(f"checkpoint written to {to}{' (with HMAC)' if key is not None else ''}")
+    out.print(head.books_line())
 
 
 def _year_dates(year: int) -> tuple[dt.date, dt.date]:
