@@ -226,3 +226,16 @@ def test_a_bad_head_given_by_hand_is_refused(
     assert isinstance(result.exception, InputError)
     assert result.exception.problems[0].field == field
     assert not (tmp_path / "x.json").exists()
+def test_a_head_printed_on_a_report_makes_a_checkpoint(ledger: Ledger, tmp_path: Path) -> None:
+    ledger.post([admission("A1", 3, "W", "10", "100.00"), admission("A2", 4, "W", "4", "48")])
+    before = _projections(ledger)
+    ledger.post([shipment("S1", 5, "W", "7", "20")])
+    printed = json.loads(_run(ledger, "history", "A1/1", "--json").stdout)["books"]
+    path = _checkpoint(ledger, tmp_path, "report.json", "--seq", str(printed["head_seq"]),
+                       "--hash", printed["head_hash"])
+    assert json.loads(path.read_text())["source"] == "report"
+    assert _run(ledger, "verify", "--since-checkpoint", str(path)).exit_code == 0
+    _cut_back_to(ledger, 2, before)
+    assert _run(ledger, "verify", "--since-checkpoint", str(path)).exit_code == 1
+
+

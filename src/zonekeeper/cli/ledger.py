@@ -357,10 +357,10 @@ def balance(
     on = _date(as_of, "--as-of") if as_of else None
     if by not in ("lot", "part"):
         raise InputError(Problem(f"--by is lot or part, not {by!r}", field="--by"))
-    with _open(ctx, zone) as ledger:
-        found = [b for b in ledger.balances(as_of=on, part=part) if b.quantity != 0]
+    with _open(ctx, zone) as ledger, ledger.snapshot() as books:
+        found = [b for b in books.balances(as_of=on, part=part) if b.quantity != 0]
     if by == "part":
-        _balance_by_part(found, on, as_json)
+        _balance_by_part(found, on, as_json, books.head)
         return
     rows = [
         {
@@ -382,7 +382,7 @@ def balance(
         for b in found
     ]
     if as_json:
-        print(json.dumps(rows, indent=2))
+        _print_rows(rows, books.head)
         return
     table = Table(title=f"Balance on hand{f' at the end of {on}' if on else ''}")
     for column in ("lot", "admission_no", "part", "status", "quantity", "value"):
@@ -394,9 +394,19 @@ def balance(
             r["value"],
         )
     out.print(table)
+    out.print(books.head.books_line())
 
 
-def _balance_by_part(found: Sequence[Any], on: dt.date | None, as_json: bool) -> None:
+def _print_rows(rows: list[dict[str, Any]], head: ChainHead) -> None:
+    """A JSON list of rows (the balance's shape, kept as scripts read it) has no place for
+    the `books` key: its head goes to standard error as the `books:` line."""
+    print(json.dumps(rows, indent=2))
+    err.print(head.books_line())
+
+
+def _balance_by_part(
+    found: Sequence[Any], on: dt.date | None, as_json: bool, head: ChainHead
+) -> None:
     """Balance by part and status (146.23(a)(1), 146.25(b) "quantity on hand")."""
     sums: dict[tuple[str, str], list[Decimal]] = {}
     for b in found:
@@ -408,7 +418,7 @@ def _balance_by_part(found: Sequence[Any], on: dt.date | None, as_json: bool) ->
         for (p, st), (q, v) in sorted(sums.items())
     ]
     if as_json:
-        print(json.dumps(rows, indent=2))
+        _print_rows(rows, head)
         return
     table = Table(title=f"Balance by part and status{f' at the end of {on}' if on else ''}")
     for column in ("part", "status", "quantity", "value"):
@@ -416,6 +426,7 @@ def _balance_by_part(found: Sequence[Any], on: dt.date | None, as_json: bool) ->
     for r in rows:
         table.add_row(r["part"], r["status"], r["quantity"], r["value"])
     out.print(table)
+    out.print(head.books_line())
 
 
 @app.command()
@@ -426,8 +437,8 @@ def history(
     zone: ZoneOption = None,
 ) -> None:
     """Every movement of a lot, traceable to its events and CBP forms (146.23, 146.24)."""
-    with _open(ctx, zone) as ledger:
-        found, moves = ledger.history(lot)
+    with _open(ctx, zone) as ledger, ledger.snapshot() as books:
+        found, moves = books.history(lot)
     rows = [
         {
             "seq": p.seq,
@@ -452,6 +463,7 @@ def history(
                     "status": found.status.value,
                     "balance": _quantity(found.balance),
                     "postings": rows,
+                    "books": books.head.books_json(),
                 },
                 indent=2,
             )
@@ -469,6 +481,7 @@ def history(
             str(r["reference"]),
         )
     out.print(table)
+    out.print(books.head.books_line())
 
 
 KeyFileOption = Annotated[
@@ -614,14 +627,19 @@ def reconcile(
     from zonekeeper.zone.reports import annual_reconciliation
 
     start, end = _year_dates(year)
-    with _open(ctx, zone) as ledger:
-        state = ledger.state()
-        lines = annual_reconciliation(ledger.all_postings(), state.lots, start, end)
+    with _open(ctx, zone) as ledger, ledger.snapshot() as books:
+        lines = annual_reconciliation(books.postings(), books.state().lots, start, end)
     rows = [{k: _plain(getattr(line, k)) for k in line.__dataclass_fields__} for line in lines]
     if as_json:
         print(
             json.dumps(
-                {"year": year, "start": start.isoformat(), "end": end.isoformat(), "lots": rows},
+                {
+                    "year": year,
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                    "lots": rows,
+                    "books": books.head.books_json(),
+                },
                 indent=2,
             )
         )
@@ -648,6 +666,7 @@ def reconcile(
     for r in rows:
         table.add_row(*(str(r[k]) for k in keys))
     out.print(table)
+    out.print(books.head.books_line())
 
 
 @report_app.command("board")
@@ -661,14 +680,14 @@ def report_board(
     from zonekeeper.zone.reports import board_report
 
     _year_dates(year)
-    with _open(ctx, zone) as ledger:
-        figures = board_report(ledger.all_postings(), year)
+    with _open(ctx, zone) as ledger, ledger.snapshot() as books:
+        figures = board_report(books.postings(), year)
     data = {
         k: (fmt(v) if isinstance(v, Decimal) else v)
         for k, v in ((k, getattr(figures, k)) for k in figures.__dataclass_fields__)
     }
     if as_json:
-        print(json.dumps(data, indent=2))
+        print(json.dumps({**data, "books": books.head.books_json()}, indent=2))
         return
     table = Table(title=f"FTZ Board annual report {year} (15 CFR 400.51(c))")
     table.add_column("figure")
@@ -677,3 +696,4 @@ def report_board(
         if k != "year":
             table.add_row(k.replace("_", " "), str(v))
     out.print(table)
+    out.print(books.head.books_line())
