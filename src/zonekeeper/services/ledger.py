@@ -675,8 +675,8 @@ class Ledger:
 
     def all_postings(self) -> Iterator[Posting]:
         """Every posting of the zone in ledger order (for the annual reports)."""
-        with self.engine.connect() as connection:
-            yield from reads.all_postings(connection, self.zone)
+        with self.snapshot() as books:
+            yield from books.postings()
 
     # -- verify ------------------------------------------------------------------------
 
