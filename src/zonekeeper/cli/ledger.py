@@ -589,19 +589,18 @@ def checkpoint(
     its end)."""
     from zonekeeper import __version__
 
-    if (seq is None) != (head_hash is None):
-        raise InputError(Problem("give --seq and --hash together (the head a report printed)",
-                                 field="--seq" if seq is None else "--hash"))
+    given = (head_hash or "").strip().lower()
+    if seq is None or head_hash is None:
+        if seq is not None or head_hash is not None:
+            raise InputError(Problem("give --seq and --hash together (the head a report "
+                                     "printed)", field="--seq" if seq is None else "--hash"))
+    else:
+        reason = checkpoints.head_problem(seq, given)
+        if reason:
+            raise InputError(Problem(reason, field="--seq" if seq < 0 else "--hash"))
     key = _key(key_file)
     with _open(ctx, zone) as ledger:
-        head = ledger.head() if seq is None else None
-        name = ledger.zone
-    if head is None:
-        given = (head_hash or "").strip().lower()
-        reason = checkpoints.head_problem(seq or 0, given)
-        if reason:
-            raise InputError(Problem(reason, field="--seq" if (seq or 0) < 0 else "--hash"))
-        head = ChainHead(name, seq or 0, given)
+        head = ledger.head() if seq is None else ChainHead(ledger.zone, seq, given)
     kept = checkpoints.Checkpoint(
         head, checkpoints.now(), __version__, "books" if seq is None else "report"
     )
