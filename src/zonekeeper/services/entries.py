@@ -140,7 +140,7 @@ class TariffQuoter:
 class Books:
     """What the entries read from one zone: its state, the shipment postings of a period
     (with the production postings their lots came from), shipment and admission events,
-    and count findings."""
+    count findings, and the chain head all of it was read at (one snapshot)."""
 
     zone: str
     state: ZoneState
@@ -240,6 +240,7 @@ def _read(
     with_admissions: bool = False,
     with_shipments: bool = True,
 ) -> Books:
+    """`read_books` inside a snapshot the caller holds (the alerts read filings in it too)."""
     state = snapshot.state()
     name, connection = snapshot.head.zone, snapshot.connection
     reader = _PostingReader()
