@@ -30,7 +30,7 @@ def test_corrected_shipment_is_not_entered(tmp_path: Path) -> None:
                      Shipment(date(2026, 8, 5), "S2", "GLASS", D(3), Disposition.CONSUMPTION,
                               D("700"))])
         ledger.correct(3, "keyed twice")  # S2 is the third event
-    entry = service.weekly(url, Week.parse("2026-W32"), tariff=Tariff.default())
+    entry = service.weekly(url, Week.parse("2026-W32"), tariff=Tariff.default()).value
     [numbered] = entry.lines
     line = numbered.line
     assert (line.status, line.hts, line.origin, line.key.pf_date) == (

@@ -35,7 +35,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_weekly_entry_from_the_books(books: str) -> None:
-    entry = service.weekly(books, Week.parse("2026-W32"), tariff=Tariff.default())
+    entry = service.weekly(books, Week.parse("2026-W32"), tariff=Tariff.default()).value
     by = {(n.line.status, n.line.hts): n.line for n in entry.lines}
     assert by[("PF", "8418.61.01.00")].value == D("126000")  # 70 x $1,800, frozen 08-03
     assert by[("PF", "8418.61.01.00")].key.pf_date == date(2026, 8, 3)
@@ -50,7 +50,7 @@ def test_weekly_entry_from_the_books(books: str) -> None:
 
 
 def test_single_consumption_entry_recomputes_the_npf_estimate(books: str) -> None:
-    found = service.consumption(books, "S-2001", tariff=Tariff.default())
+    found = service.consumption(books, "S-2001", tariff=Tariff.default()).value
     [result] = found.results
     statuses = sorted(line.status for line in result.lines)
     assert statuses == ["NPF", "PF", "PF", "PF"]
@@ -65,21 +65,21 @@ def test_single_consumption_entry_recomputes_the_npf_estimate(books: str) -> Non
 
 def test_admission_document_and_hmf(books: str) -> None:
     tariff = Tariff.default()
-    doc = service.admission(books, "A-1001", tariff=tariff)
+    doc = service.admission(books, "A-1001", tariff=tariff).value
     assert [d.form_status for d in doc.lines] == ["P", "P", "P"]
     assert all(d.duty.kind == "owed" for d in doc.lines)
     assert doc.hmf == D("294.00")  # 0.125% x $235,200 vessel cargo
-    q = service.hmf(books, Quarter.parse("2026Q3"), tariff=tariff)
+    q = service.hmf(books, Quarter.parse("2026Q3"), tariff=tariff).value
     assert (q.fee, q.value, q.not_vessel) == (D("294.00"), D("235200"), ("A-1002", "A-1003"))
-    assert service.hmf(books, Quarter.parse("2026Q2"), tariff=tariff).fee == D("0.00")
+    assert service.hmf(books, Quarter.parse("2026Q2"), tariff=tariff).value.fee == D("0.00")
 
 
 def test_alerts_as_of_the_monday_after(books: str) -> None:
-    kinds = {a.kind: a for a in service.open_alerts(books, date(2026, 8, 10))}
+    kinds = {a.kind: a for a in service.open_alerts(books, date(2026, 8, 10)).value}
     assert kinds["shortage_reportable"].overdue
     assert kinds["entry_summary_due"].due == date(2026, 8, 21)
     assert not kinds["entry_summary_due"].overdue
-    late = {a.kind: a for a in service.open_alerts(books, date(2026, 8, 24))}
+    late = {a.kind: a for a in service.open_alerts(books, date(2026, 8, 24)).value}
     assert late["entry_summary_due"].overdue
 
 

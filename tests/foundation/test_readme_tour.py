@@ -1,7 +1,8 @@
 """The README's tour runs as written: every `zonekeeper` command in it exits 0.
 
-Paths the tour writes (`zone.db`, `plan.json`, `claim/`, `week.html`) go to a temporary
-directory; everything else — the shipped demo files and the examples — is used as is.
+Paths the tour writes (`zone.db`, `plan.json`, `claim/`, `week.html`, `head.json`) go to a
+temporary directory; everything else — the shipped demo files and the examples — is used as
+is.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ def test_every_tour_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         "plan.json": "plan.json",
         "claim/": "claim",
         "week.html": "w.html",
+        "head.json": "head.json",
     }
     app, runner = application(), CliRunner()
     for words in tour():

@@ -33,7 +33,7 @@ AREAS: dict[str, str] = {
     "suspense": "filings",
     **dict.fromkeys(
         "init parts bom admit produce ship count status-change correct balance history "
-        "verify reconcile report".split(),
+        "verify checkpoint reconcile report".split(),
         "ledger",
     ),
 }

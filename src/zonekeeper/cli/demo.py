@@ -124,21 +124,21 @@ def demo(
         _post_demo(url, Path(folder), console, tariff)
     week = Week.parse(DEMO_WEEK)
     console.rule("[bold]Weekly entry")
-    entry = service.weekly(url, week, tariff=tariff)
+    entry = service.weekly(url, week, tariff=tariff).value
     print_weekly(console, entry)
     _why_not_npf(console, url, tariff, week)
     console.rule("[bold]Admission A-1001 (vessel) and HMF")
-    doc = service.admission(url, "A-1001", tariff=tariff)
+    doc = service.admission(url, "A-1001", tariff=tariff).value
     owed = doc.duty_owed
     console.print(
         f"Form 214 A-1001: {len(doc.lines)} PF lines, duty fixed at admission "
         f"${owed if owed is not None else 'cannot compute'} for all units if entered for "
         f"consumption (19 CFR 146.65(a)(1)); HMF ${doc.hmf} on ${doc.value:,} of vessel cargo"
     )
-    quarter = service.hmf(url, Quarter(2026, 3), tariff=tariff)
+    quarter = service.hmf(url, Quarter(2026, 3), tariff=tariff).value
     console.print(f"HMF {quarter.quarter} for CBP Form 349: ${quarter.fee} due {quarter.due}")
     console.rule("[bold]Open alerts")
-    print_alerts(console, service.open_alerts(url, DEMO_AS_OF), DEMO_AS_OF)
+    print_alerts(console, service.open_alerts(url, DEMO_AS_OF).value, DEMO_AS_OF)
     console.print(
         f"\nexplore: zonekeeper --db {path} entry weekly --week {DEMO_WEEK} --html week.html"
     )

@@ -168,25 +168,29 @@ def weekly_command(
 ) -> None:
     """The week's consumption entry (type 06): lines, duty, MPF once, MPF saved (146.63(c))."""
     parsed = Week.parse(week)
-    entry = service.weekly(
+    stamped = service.weekly(
         settings(ctx).database_url, parsed, zone=zone,
         entry_date=_date(entry_date, "--entry-date"),
         summary_date=_date(summary_date, "--summary-date"),
         estimates=_estimates(estimates),
     )
+    entry, head = stamped.value, stamped.head
     if pdf is not None:
-        pdf.write_bytes(documents.weekly_entry_pdf(entry, zone or ""))
+        pdf.write_bytes(documents.weekly_entry_pdf(entry, zone or "", head))
     if html is not None:
-        html.write_text(documents.weekly_entry_html(entry, zone or ""), encoding="utf-8")
+        html.write_text(documents.weekly_entry_html(entry, zone or "", head), encoding="utf-8")
     if as_json:
-        _print_json(documents.weekly_entry_json(entry))
+        _print_json(documents.weekly_entry_json(entry, head))
     elif as_csv:
+        # ES-003 rows are a broker's upload format: no line of ours goes into them.
         print(documents.weekly_entry_csv(entry), end="")
     elif pdf is None and html is None:
         print_weekly(out, entry)
+        out.print(head.books_line(), soft_wrap=True)
     else:
         written = ", ".join(str(p) for p in (pdf, html) if p is not None)
         out.print(f"weekly entry {parsed}: wrote {written}")
+        out.print(head.books_line(), soft_wrap=True)
 
 
 @entry_app.command("estimate")
@@ -203,10 +207,10 @@ def estimate_command(
     """CBP Form 3461 data for a weekly entry, filed before the week (146.63(c)(1))."""
     target = Week.parse(week)
     pattern = Week.parse(like) if like else Week.of(target.start - dt.timedelta(days=7))
-    est = service.estimate(settings(ctx).database_url, target, pattern, zone=zone)
-    data = documents.estimate_json(est)
+    stamped = service.estimate(settings(ctx).database_url, target, pattern, zone=zone)
+    data = documents.estimate_json(stamped.value)
     if as_json:
-        _print_json(data)
+        _print_json(documents.with_books(data, stamped.head))
         return
     out.print(f"[bold]CBP Form 3461 estimate for {data['week']}[/bold] (file by "
               f"{data['filed_on']}; pattern of {pattern})")
@@ -217,6 +221,7 @@ def estimate_command(
         table.add_row(line["part"], line["hts"], line["quantity"],
                       line["zone_value"] or "not known", line["dutiable_value"] or "not known")
     out.print(table)
+    out.print(stamped.head.books_line(), soft_wrap=True)
 
 
 @entry_app.command("consumption")
@@ -230,8 +235,9 @@ def consumption_command(
     zone: ZoneOption = None,
 ) -> None:
     """One shipment as its own consumption entry: a line per PF component, the NPF line."""
-    found = service.consumption(settings(ctx).database_url, shipment_no, zone=zone,
-                                entry_date=_date(entry_date, "--date"))
+    stamped = service.consumption(settings(ctx).database_url, shipment_no, zone=zone,
+                                  entry_date=_date(entry_date, "--date"))
+    found = stamped.value
     docs = [documents.consumption_entry_json(r, None) for r in found.results]
     duties = [r.duty for r in found.results]
     total_duty = None if None in duties else sum((d for d in duties if d is not None), ZERO)
@@ -245,7 +251,7 @@ def consumption_command(
         else fmt(total_duty + (found.mpf.amount if found.mpf else ZERO)),
     }
     if as_json:
-        _print_json(data)
+        _print_json(documents.with_books(data, stamped.head))
         return
     for d in docs:
         out.print(f"[bold]shipment {shipment_no}[/bold] {d['part']} x {d['quantity']} "
@@ -277,6 +283,7 @@ def consumption_command(
     if found.mpf is not None:
         out.print(f"MPF: {found.mpf.derivation}")
     out.print(f"[bold]duty {_money(data['duty'])}, total {_money(data['total'])}[/bold]")
+    out.print(stamped.head.books_line(), soft_wrap=True)
 
 
 @entry_app.command("admission")
@@ -287,10 +294,10 @@ def admission_command(
     zone: ZoneOption = None,
 ) -> None:
     """CBP Form 214 data of one admission, with each line's duty (PF owed / NPF estimate)."""
-    doc = service.admission(settings(ctx).database_url, admission_no, zone=zone)
-    data = documents.admission_json(doc)
+    stamped = service.admission(settings(ctx).database_url, admission_no, zone=zone)
+    data = documents.admission_json(stamped.value)
     if as_json:
-        _print_json(data)
+        _print_json(documents.with_books(data, stamped.head))
         return
     out.print(f"[bold]CBP Form 214 {data['admission_no']}[/bold] zone {data['zone']}, "
               f"{data['date']}, mode {data['mode'] or 'not recorded'}")
@@ -309,6 +316,7 @@ def admission_command(
         out.print(data["hmf_note"])
     else:
         out.print(f"HMF {data['hmf']}: {data['hmf_note']}")
+    out.print(stamped.head.books_line(), soft_wrap=True)
 
 
 @fees_app.command("hmf")
@@ -319,10 +327,10 @@ def hmf_command(
     zone: ZoneOption = None,
 ) -> None:
     """HMF owed on the quarter's vessel admissions, for CBP Form 349 (146.22(e))."""
-    result = service.hmf(settings(ctx).database_url, Quarter.parse(quarter), zone=zone)
-    data = documents.hmf_json(result)
+    stamped = service.hmf(settings(ctx).database_url, Quarter.parse(quarter), zone=zone)
+    data = documents.hmf_json(stamped.value)
     if as_json:
-        _print_json(data)
+        _print_json(documents.with_books(data, stamped.head))
         return
     out.print(f"[bold]HMF {data['quarter']}[/bold] (CBP Form 349, class code "
               f"{data['class_code']}): ${data['fee']} on ${data['value']} of vessel "
@@ -332,6 +340,7 @@ def hmf_command(
     if data["mode_unknown"]:
         out.print(f"[yellow]mode not recorded (cannot decide HMF)[/yellow]: "
                   f"{', '.join(data['mode_unknown'])}")
+    out.print(stamped.head.books_line(), soft_wrap=True)
 
 
 @app.command("alerts")
@@ -346,9 +355,10 @@ def alerts_command(
 ) -> None:
     """Open deadlines of 19 CFR 146: entry summaries, permits, counts, reconciliation."""
     day = _date(as_of, "--as-of") or dt.date.today()
-    found = service.open_alerts(settings(ctx).database_url, day, zone=zone,
-                                estimates=_estimates(estimates))
+    stamped = service.open_alerts(settings(ctx).database_url, day, zone=zone,
+                                  estimates=_estimates(estimates))
     if as_json:
-        _print_json(documents.alerts_json(found, day))
+        _print_json(documents.with_books(documents.alerts_json(stamped.value, day), stamped.head))
         return
-    print_alerts(out, found, day)
+    print_alerts(out, stamped.value, day)
+    out.print(stamped.head.books_line(), soft_wrap=True)

@@ -66,7 +66,7 @@ def filed(
         raise InputError(problems)
     with _open(ctx, zone) as ledger:
         posted = service.record(ledger, [Filing(on, document, ref, covers, note)])
-    _report_posted("filing", posted)
+    _report_posted("filing", posted, ledger.zone)
 
 
 @app.command("file")
@@ -77,7 +77,7 @@ def file_command(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None
         batch = zone_files.filings_from(rows)
     with _open(ctx, zone) as ledger:
         posted = service.record(ledger, batch, source=str(file), rows=[r.row for r in rows])
-    _report_posted("filing", posted)
+    _report_posted("filing", posted, ledger.zone)
 
 
 @app.command("suspense")

@@ -25,7 +25,9 @@ from rich.table import Table
 
 from zonekeeper.cli.app import app, settings
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.io import checkpoint as checkpoints
 from zonekeeper.io import zone_files
+from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.money import fmt
 from zonekeeper.services.ledger import POST_STAGES, Ledger, Posted, Where, count_events
 from zonekeeper.zone.events import Event
@@ -85,17 +87,17 @@ def _quantity(value: Decimal) -> str:
     return text if text != "-0" else "0"
 
 
-def _report_posted(what: str, posted: Posted) -> None:
-    out.print(
-        f"posted {posted.events} {what} event(s): {posted.postings} posting(s); "
-        f"ledger now at event {posted.head_seq} (hash {posted.head_hash[:12]})"
-    )
+def _report_posted(what: str, posted: Posted, zone: str) -> None:
+    """The summary of a posting, ending with the head the books are at after it (the
+    `books:` line every report ends with, so a clerk can keep it as a checkpoint)."""
+    out.print(f"posted {posted.events} {what} event(s): {posted.postings} posting(s)")
     for d in posted.discrepancies:
         flag = " — REPORT TO CBP AT ONCE (19 CFR 146.53)" if d.report_to_cbp else ""
         out.print(
             f"  {d.kind.value} on lot {d.lot}: book {_quantity(d.book)}, counted "
             f"{_quantity(d.counted)}{flag}"
         )
+    out.print(ChainHead(zone, posted.head_seq, posted.head_hash).books_line())
     for warning in posted.warnings:
         err.print(f"warning: {warning}")
 
@@ -128,7 +130,7 @@ def _post_file(
             lines = [r.row for r in rows]
             _refuse(problems + ledger.check(batch, source=str(path), rows=lines))
         posted = _post_with_bar(ledger, batch, str(path), [r.row for r in rows])
-    _report_posted(what, posted)
+    _report_posted(what, posted, ledger.zone)
 
 
 def _post_with_bar(ledger: Ledger, batch: Sequence[Event], source: str, rows: list[int]) -> Posted:
@@ -258,7 +260,7 @@ def count(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> No
         if problems:
             _refuse(problems + ledger.check(counts, source=str(file), rows=file_rows))
         posted = _post_with_bar(ledger, counts, str(file), file_rows)
-    _report_posted("count", posted)
+    _report_posted("count", posted, ledger.zone)
 
 
 def _shortage_duty_rule() -> tuple[Any, str | None]:
@@ -319,7 +321,7 @@ def correct(
                     for p in error.problems
                 ]
             ) from None
-    _report_posted("correction", posted)
+    _report_posted("correction", posted, ledger.zone)
 
 
 # ------------------------------------------------------------------------------ reading
@@ -358,10 +360,10 @@ def balance(
     on = _date(as_of, "--as-of") if as_of else None
     if by not in ("lot", "part"):
         raise InputError(Problem(f"--by is lot or part, not {by!r}", field="--by"))
-    with _open(ctx, zone) as ledger:
-        found = [b for b in ledger.balances(as_of=on, part=part) if b.quantity != 0]
+    with _open(ctx, zone) as ledger, ledger.snapshot() as books:
+        found = [b for b in books.balances(as_of=on, part=part) if b.quantity != 0]
     if by == "part":
-        _balance_by_part(found, on, as_json)
+        _balance_by_part(found, on, as_json, books.head)
         return
     rows = [
         {
@@ -383,7 +385,7 @@ def balance(
         for b in found
     ]
     if as_json:
-        print(json.dumps(rows, indent=2))
+        _print_rows(rows, books.head)
         return
     table = Table(title=f"Balance on hand{f' at the end of {on}' if on else ''}")
     for column in ("lot", "admission_no", "part", "status", "quantity", "value"):
@@ -395,9 +397,19 @@ def balance(
             r["value"],
         )
     out.print(table)
+    out.print(books.head.books_line())
 
 
-def _balance_by_part(found: Sequence[Any], on: dt.date | None, as_json: bool) -> None:
+def _print_rows(rows: list[dict[str, Any]], head: ChainHead) -> None:
+    """A JSON list of rows (the balance's shape, kept as scripts read it) has no place for
+    the `books` key: its head goes to standard error as the `books:` line."""
+    print(json.dumps(rows, indent=2))
+    err.print(head.books_line())
+
+
+def _balance_by_part(
+    found: Sequence[Any], on: dt.date | None, as_json: bool, head: ChainHead
+) -> None:
     """Balance by part and status (146.23(a)(1), 146.25(b) "quantity on hand")."""
     sums: dict[tuple[str, str], list[Decimal]] = {}
     for b in found:
@@ -409,7 +421,7 @@ def _balance_by_part(found: Sequence[Any], on: dt.date | None, as_json: bool) ->
         for (p, st), (q, v) in sorted(sums.items())
     ]
     if as_json:
-        print(json.dumps(rows, indent=2))
+        _print_rows(rows, head)
         return
     table = Table(title=f"Balance by part and status{f' at the end of {on}' if on else ''}")
     for column in ("part", "status", "quantity", "value"):
@@ -417,6 +429,7 @@ def _balance_by_part(found: Sequence[Any], on: dt.date | None, as_json: bool) ->
     for r in rows:
         table.add_row(r["part"], r["status"], r["quantity"], r["value"])
     out.print(table)
+    out.print(head.books_line())
 
 
 @app.command()
@@ -427,8 +440,8 @@ def history(
     zone: ZoneOption = None,
 ) -> None:
     """Every movement of a lot, traceable to its events and CBP forms (146.23, 146.24)."""
-    with _open(ctx, zone) as ledger:
-        found, moves = ledger.history(lot)
+    with _open(ctx, zone) as ledger, ledger.snapshot() as books:
+        found, moves = books.history(lot)
     rows = [
         {
             "seq": p.seq,
@@ -453,6 +466,7 @@ def history(
                     "status": found.status.value,
                     "balance": _quantity(found.balance),
                     "postings": rows,
+                    "books": books.head.books_json(),
                 },
                 indent=2,
             )
@@ -470,43 +484,132 @@ def history(
             str(r["reference"]),
         )
     out.print(table)
+    out.print(books.head.books_line())
+
+
+KeyFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--key-file",
+        envvar="ZONEKEEPER_CHECKPOINT_KEY_FILE",
+        help="File holding a secret key: the checkpoint is stamped (or checked) with an "
+        "HMAC as well, so only a holder of the key can make an edit of it go unseen "
+        "(default: $ZONEKEEPER_CHECKPOINT_KEY_FILE).",
+    ),
+]
+
+
+def _key(path: Path | None) -> bytes | None:
+    return None if path is None else checkpoints.read_key(path)
 
 
 @app.command()
 def verify(
     ctx: typer.Context,
+    since_checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--since-checkpoint",
+            help="A file written by `zonekeeper checkpoint`: also prove the books still "
+            "extend the head it holds (no events cut off the end, none rewritten before it).",
+        ),
+    ] = None,
+    key_file: KeyFileOption = None,
     as_json: JsonOption = False,
     zone: ZoneOption = None,
 ) -> None:
     """Re-check the hash chain and rebuild the projections; exit 1 naming the first event
     that does not match."""
+    kept = None
+    if since_checkpoint is not None:
+        kept = checkpoints.read_checkpoint(since_checkpoint, key=_key(key_file))
     with _open(ctx, zone) as ledger, _step("verifying"):
-        result = ledger.verify()
+        result = ledger.verify(since=kept.head if kept is not None else None)
+    bad = result.mismatch
     if as_json:
-        bad = result.mismatch
-        print(
-            json.dumps(
-                {
-                    "ok": result.ok,
-                    "events": result.events,
-                    "lots": result.lots,
-                    "head_hash": result.head_hash,
-                    "mismatch": None
-                    if bad is None
-                    else {"seq": bad.seq, "kind": bad.kind, "reason": bad.reason},
-                },
-                indent=2,
-            )
-        )
-    elif result.ok:
-        out.print(
-            f"ok: {result.events} events chained and replayed, {result.lots} lots match "
-            f"(head {result.head_hash[:12]})"
-        )
+        data: dict[str, Any] = {
+            "ok": result.ok,
+            "events": result.events,
+            "lots": result.lots,
+            "head_hash": result.head_hash,
+            "mismatch": None
+            if bad is None
+            else {"seq": bad.seq, "kind": bad.kind, "reason": bad.reason},
+        }
+        if kept is not None:
+            data["checkpoint"] = {
+                **kept.head.books_json(),
+                "written_at": kept.written_at,
+                "extends": result.ok,
+            }
+        if result.head is not None:
+            data["books"] = result.head.books_json()
+        print(json.dumps(data, indent=2))
     else:
-        err.print(f"verify FAILED at {result.mismatch}")
+        if result.ok:
+            out.print(
+                f"ok: {result.events} events chained and replayed, {result.lots} lots match "
+                f"(head {result.head_hash[:12]})"
+            )
+            if kept is not None:
+                out.print(
+                    f"the books extend the checkpoint of {kept.written_at} (event "
+                    f"{kept.head.seq:,}, head {kept.head.hash[:12]})"
+                )
+        else:
+            err.print(f"verify FAILED at {bad}")
+        if result.head is not None:
+            out.print(result.head.books_line())
     if not result.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def checkpoint(
+    ctx: typer.Context,
+    to: Annotated[
+        Path,
+        typer.Option("--out", help="The checkpoint file to write (JSON; keep it outside the "
+                     "database: another machine, a mail, a write-once store)."),
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing file.")
+    ] = False,
+    key_file: KeyFileOption = None,
+    seq: Annotated[
+        int | None,
+        typer.Option("--seq", help="Record this head instead of the books' own: the event "
+                     "number a report printed (with --hash)."),
+    ] = None,
+    head_hash: Annotated[
+        str | None,
+        typer.Option("--hash", help="The head hash a report printed (with --seq)."),
+    ] = None,
+    zone: ZoneOption = None,
+) -> None:
+    """Write the chain head to a file kept outside the books; `verify --since-checkpoint`
+    later proves the books still extend it (the chain alone cannot show events cut off
+    its end)."""
+    from zonekeeper import __version__
+
+    given = (head_hash or "").strip().lower()
+    if seq is None or head_hash is None:
+        if seq is not None or head_hash is not None:
+            raise InputError(Problem("give --seq and --hash together (the head a report "
+                                     "printed)", field="--seq" if seq is None else "--hash"))
+    else:
+        reason = checkpoints.head_problem(seq, given)
+        if reason:
+            raise InputError(Problem(reason, field="--seq" if seq < 0 else "--hash"))
+    key = _key(key_file)
+    with _open(ctx, zone) as ledger:
+        head = ledger.head() if seq is None else ChainHead(ledger.zone, seq, given)
+    kept = checkpoints.Checkpoint(
+        head, checkpoints.now(), __version__, "books" if seq is None else "report"
+    )
+    checkpoints.write_checkpoint(to, kept, key=key, force=force)
+    out.print(f"checkpoint written to {to}{' (with HMAC)' if key is not None else ''}")
+    out.print(head.books_line())
 
 
 def _year_dates(year: int) -> tuple[dt.date, dt.date]:
@@ -526,14 +629,19 @@ def reconcile(
     from zonekeeper.zone.reports import annual_reconciliation
 
     start, end = _year_dates(year)
-    with _open(ctx, zone) as ledger:
-        state = ledger.state()
-        lines = annual_reconciliation(ledger.all_postings(), state.lots, start, end)
+    with _open(ctx, zone) as ledger, ledger.snapshot() as books:
+        lines = annual_reconciliation(books.postings(), books.state().lots, start, end)
     rows = [{k: _plain(getattr(line, k)) for k in line.__dataclass_fields__} for line in lines]
     if as_json:
         print(
             json.dumps(
-                {"year": year, "start": start.isoformat(), "end": end.isoformat(), "lots": rows},
+                {
+                    "year": year,
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                    "lots": rows,
+                    "books": books.head.books_json(),
+                },
                 indent=2,
             )
         )
@@ -560,6 +668,7 @@ def reconcile(
     for r in rows:
         table.add_row(*(str(r[k]) for k in keys))
     out.print(table)
+    out.print(books.head.books_line())
 
 
 @report_app.command("board")
@@ -573,14 +682,14 @@ def report_board(
     from zonekeeper.zone.reports import board_report
 
     _year_dates(year)
-    with _open(ctx, zone) as ledger:
-        figures = board_report(ledger.all_postings(), year)
+    with _open(ctx, zone) as ledger, ledger.snapshot() as books:
+        figures = board_report(books.postings(), year)
     data = {
         k: (fmt(v) if isinstance(v, Decimal) else v)
         for k, v in ((k, getattr(figures, k)) for k in figures.__dataclass_fields__)
     }
     if as_json:
-        print(json.dumps(data, indent=2))
+        print(json.dumps({**data, "books": books.head.books_json()}, indent=2))
         return
     table = Table(title=f"FTZ Board annual report {year} (15 CFR 400.51(c))")
     table.add_column("figure")
@@ -589,3 +698,4 @@ def report_board(
         if k != "year":
             table.add_row(k.replace("_", " "), str(v))
     out.print(table)
+    out.print(books.head.books_line())

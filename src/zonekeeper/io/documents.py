@@ -6,7 +6,9 @@ them. JSON is the scriptable contract (money as cent strings, a figure that cann
 computed as `null` with its reasons). CSV follows the ACE ES-003 layout: one row per tariff
 ordinal, so each Chapter 99 heading is its own row of the same line. HTML comes from the
 Jinja2 templates in `zonekeeper/templates/`; the PDF is drawn with ReportLab (pure Python,
-pinned) so a broker gets a paginated document without a browser.
+pinned) so a broker gets a paginated document without a browser. Each document made from
+the books carries the chain head it was read at (`books`; `io.checkpoint.ChainHead`), so the
+filing names exactly the events it reports (19 CFR 146.21) and can anchor a checkpoint.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from zonekeeper.errors import InputError
 from zonekeeper.io import csv_out
+from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.io.zone_files import Column, hts, iso_date, positive_decimal, read_file, text
 from zonekeeper.money import fmt
 from zonekeeper.zone.admission_doc import AdmissionDocument
@@ -99,15 +102,16 @@ def mpf_json(charge: MpfCharge) -> dict[str, Any]:
     }
 
 
-def weekly_entry_json(entry: WeeklyEntry) -> dict[str, Any]:
-    """The weekly entry as JSON: `entry_type`, `week`, `lines`, `duty`, `mpf`, `total`, ..."""
+def weekly_entry_json(entry: WeeklyEntry, head: ChainHead | None = None) -> dict[str, Any]:
+    """The weekly entry as JSON: `entry_type`, `week`, `lines`, `duty`, `mpf`, `total`, ...
+    and `books`, the chain head it was made from, when given."""
     lines = []
     for summary in entry.summaries:
         for numbered in summary.lines:
             row = line_json(numbered.line)
             lines.append({"summary": summary.sequence, "line": numbered.number, **row})
     comparison = entry.single_entries
-    return {
+    return with_books({
         "entry_type": entry.entry_type,
         "zone": entry.zone,
         "week": str(entry.week),
@@ -179,7 +183,12 @@ def weekly_entry_json(entry: WeeklyEntry) -> dict[str, Any]:
                 for e in comparison.entries
             ],
         },
-    }
+    }, head)
+
+
+def with_books(data: dict[str, Any], head: ChainHead | None) -> dict[str, Any]:
+    """A document's JSON with the `books` key (the chain head it was made from) added last."""
+    return data if head is None else {**data, "books": head.books_json()}
 
 
 def consumption_entry_json(result: WithdrawalDuty, mpf: MpfCharge | None) -> dict[str, Any]:
@@ -446,14 +455,16 @@ def render_html(template: str, **context: Any) -> str:
     return _env.get_template(template).render(**context)
 
 
-def weekly_entry_html(entry: WeeklyEntry, zone: str = "") -> str:
-    return render_html("weekly_entry.html", e=weekly_entry_json(entry), zone=zone or entry.zone)
+def weekly_entry_html(entry: WeeklyEntry, zone: str = "", head: ChainHead | None = None) -> str:
+    return render_html(
+        "weekly_entry.html", e=weekly_entry_json(entry, head), zone=zone or entry.zone
+    )
 
 
 # -------------------------------------------------------------------------------- PDF
 
 
-def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "") -> bytes:
+def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "", head: ChainHead | None = None) -> bytes:
     """A paginated PDF of the weekly entry summary (US Letter, landscape), via ReportLab."""
     from reportlab.lib import colors  # type: ignore[import-untyped]
     from reportlab.lib.pagesizes import landscape, letter  # type: ignore[import-untyped]
@@ -467,7 +478,7 @@ def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "") -> bytes:
         TableStyle,
     )
 
-    e = weekly_entry_json(entry)
+    e = weekly_entry_json(entry, head)
     zone = zone or entry.zone
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=7, leading=8.5)
@@ -538,6 +549,8 @@ def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "") -> bytes:
             ),
             small,
         ))
+    if head is not None:
+        story.append(Paragraph(escape(_books_note(head)), small))
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out, pagesize=landscape(letter), title=f"Weekly entry {e['week']}",
@@ -546,6 +559,11 @@ def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "") -> bytes:
     )
     doc.build(story)
     return out.getvalue()
+
+
+def _books_note(head: ChainHead) -> str:
+    return (f"Made from the books of zone {head.zone} at event {head.seq:,}, chain head "
+            f"{head.hash} (19 CFR 146.21; check with zonekeeper verify --since-checkpoint).")
 
 
 def _usd(amount: str | None) -> str:

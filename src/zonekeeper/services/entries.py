@@ -5,7 +5,9 @@ and `zone.alerts`: it reads the zone's state, events and postings through the le
 service (`services.ledger.Ledger`) and the store, turns shipment postings into `Removal`s
 (status composition x quantity, 19 CFR 146.65), admissions into Form 214 lines and counts
 into findings, and prices them with the real tariff (`duty.quote.quote_line`) through a
-`TariffQuoter`. Nothing here writes: entries are documents built from the books.
+`TariffQuoter`. Nothing here writes: entries are documents built from the books, each
+read in one snapshot and handed back `Stamped` with the chain head it was read at (19 CFR
+146.21: a filing traceable to the records it came from; the head is what a checkpoint keeps).
 """
 
 from __future__ import annotations
@@ -14,15 +16,17 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import orjson
 
 from zonekeeper.duty.quote import LineItem, quote_line
 from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.money import ZERO
 from zonekeeper.store import codec, reads
 from zonekeeper.store.engine import Connection
@@ -57,6 +61,19 @@ from zonekeeper.zone.withdrawal_duty import (
     WithdrawalDuty,
     withdrawal_duty,
 )
+
+if TYPE_CHECKING:
+    from zonekeeper.services.ledger import Snapshot
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Stamped(Generic[T]):
+    """A document and the chain head of the books it was made from (read together)."""
+
+    value: T
+    head: ChainHead
 
 # ----------------------------------------------------------------------- the quoter
 
@@ -123,7 +140,7 @@ class TariffQuoter:
 class Books:
     """What the entries read from one zone: its state, the shipment postings of a period
     (with the production postings their lots came from), shipment and admission events,
-    and count findings."""
+    count findings, and the chain head all of it was read at (one snapshot)."""
 
     zone: str
     state: ZoneState
@@ -133,6 +150,7 @@ class Books:
     productions: Mapping[int, tuple[Posting, ...]]  # postings of the producing events
     findings: tuple[Discrepancy, ...]
     opened: dt.date | None
+    head: ChainHead
 
 
 def _events_of(
@@ -190,6 +208,16 @@ class _PostingReader:
         )
 
 
+@contextmanager
+def _snapshot(url: str, zone: str | None) -> Iterator[Snapshot]:
+    """The zone's books at one moment (`Ledger.snapshot`): what a document reads and the
+    head it prints agree."""
+    from zonekeeper.services.ledger import Ledger
+
+    with Ledger.open(url, zone, pf_rule=None) as ledger, ledger.snapshot() as books:
+        yield books
+
+
 def read_books(
     url: str,
     zone: str | None = None,
@@ -201,30 +229,38 @@ def read_books(
 ) -> Books:
     """Load what the entries need in a handful of bulk reads (no per-row round trips):
     the state, the period's shipment postings and events, the productions behind them."""
-    from zonekeeper.services.ledger import Ledger
+    with _snapshot(url, zone) as snapshot:
+        return _read(snapshot, since, until, with_admissions, with_shipments)
 
-    with Ledger.open(url, zone, pf_rule=None) as ledger:
-        state = ledger.state()
-        name = ledger.zone
-        with ledger.engine.connect() as connection:
-            reader = _PostingReader()
-            texts = reads.posting_texts(connection, name, since=since, until=until)
-            shipped = tuple(
-                p for p in (reader.shipment(data) for data in texts) if p is not None
-            ) if with_shipments else ()
-            producing = _producing_seqs(state, {p.lot for p in shipped})
-            productions: dict[int, list[Posting]] = defaultdict(list)
-            for posting in reads.postings_of_events(connection, name, producing):
-                productions[posting.seq].append(posting)
-            shipments = _shipment_numbers(connection, name, since, until) if with_shipments else {}
-            admissions = tuple(
-                (seq, e) for seq, e in _events_of(connection, name, "admission", None, until)
-                if isinstance(e, Admission)
-            ) if with_admissions else ()
-            findings = tuple(reads.all_discrepancies(connection, name))
-            first = reads.first_event_date(connection, name)
+
+def _read(
+    snapshot: Snapshot,
+    since: dt.date | None,
+    until: dt.date | None,
+    with_admissions: bool = False,
+    with_shipments: bool = True,
+) -> Books:
+    """`read_books` inside a snapshot the caller holds (the alerts read filings in it too)."""
+    state = snapshot.state()
+    name, connection = snapshot.head.zone, snapshot.connection
+    reader = _PostingReader()
+    texts = reads.posting_texts(connection, name, since=since, until=until)
+    shipped = tuple(
+        p for p in (reader.shipment(data) for data in texts) if p is not None
+    ) if with_shipments else ()
+    producing = _producing_seqs(state, {p.lot for p in shipped})
+    productions: dict[int, list[Posting]] = defaultdict(list)
+    for posting in reads.postings_of_events(connection, name, producing):
+        productions[posting.seq].append(posting)
+    shipments = _shipment_numbers(connection, name, since, until) if with_shipments else {}
+    admissions = tuple(
+        (seq, e) for seq, e in _events_of(connection, name, "admission", None, until)
+        if isinstance(e, Admission)
+    ) if with_admissions else ()
+    findings = tuple(reads.all_discrepancies(connection, name))
+    first = reads.first_event_date(connection, name)
     return Books(name, state, admissions, shipments, shipped,
-                 {k: tuple(v) for k, v in productions.items()}, findings, first)
+                 {k: tuple(v) for k, v in productions.items()}, findings, first, snapshot.head)
 
 
 def _shipment_numbers(
@@ -451,27 +487,28 @@ def weekly(
     summary_date: dt.date | None = None,
     estimates: Sequence[EstimatedEntry] = (),
     zone: str | None = None,
-) -> WeeklyEntry:
+) -> Stamped[WeeklyEntry]:
     """The week's type-06 entry from the books (19 CFR 146.63(c))."""
     tariff = tariff or Tariff.default()
     books = read_books(url, zone, since=week.start, until=week.end)
     found = removals(books, since=week.start, until=week.end)
-    return weekly_entry(week, found, TariffQuoter(tariff), tariff.fees,
-                        entry_date=entry_date, summary_date=summary_date, estimates=estimates,
-                        zone=books.zone)
+    entry = weekly_entry(week, found, TariffQuoter(tariff), tariff.fees,
+                         entry_date=entry_date, summary_date=summary_date, estimates=estimates,
+                         zone=books.zone)
+    return Stamped(entry, books.head)
 
 
 def estimate(
     url: str, week: Week, like: Week, *, filed_on: dt.date | None = None,
     zone: str | None = None,
-) -> EstimatedEntry:
+) -> Stamped[EstimatedEntry]:
     """3461 data for `week` from the removals of a week `like` it (e.g. the week before).
 
     Filed on or before the week's first day (146.63(c)(1)); adjust the units to the plan.
     """
     books = read_books(url, zone, since=like.start, until=like.end)
     found = removals(books, since=like.start, until=like.end)
-    return estimate_from_removals(week, found, filed_on or week.start)
+    return Stamped(estimate_from_removals(week, found, filed_on or week.start), books.head)
 
 
 @dataclass(frozen=True)
@@ -486,7 +523,7 @@ class ConsumptionEntry:
 def consumption(
     url: str, shipment_no: str, *, tariff: Tariff | None = None,
     entry_date: dt.date | None = None, zone: str | None = None,
-) -> ConsumptionEntry:
+) -> Stamped[ConsumptionEntry]:
     """Duty on one shipment as a single type-06 entry (default entry date: the removal)."""
     tariff = tariff or Tariff.default()
     books = read_books(url, zone)
@@ -500,7 +537,7 @@ def consumption(
     mpf = None
     if any(res.lines for res in results):
         mpf = mpf_charge(foreign, tariff.fees.mpf_terms(entry_date or found[0].date))
-    return ConsumptionEntry(shipment_no, results, mpf)
+    return Stamped(ConsumptionEntry(shipment_no, results, mpf), books.head)
 
 
 def _admission_line(books: Books, e: Admission) -> AdmissionLine:
@@ -525,7 +562,7 @@ def _admission_line(books: Books, e: Admission) -> AdmissionLine:
 
 def admission(
     url: str, admission_no: str, *, tariff: Tariff | None = None, zone: str | None = None
-) -> AdmissionDocument:
+) -> Stamped[AdmissionDocument]:
     """Form 214 data of one admission with the duty of each line at admission."""
     tariff = tariff or Tariff.default()
     books = read_books(url, zone, with_admissions=True, with_shipments=False)
@@ -534,12 +571,13 @@ def admission(
     if not lines:
         raise InputError(Problem(f"there is no admission {admission_no!r} in zone {books.zone}",
                                  field="ADMISSION_NO"))
-    return admission_document(books.zone, lines, TariffQuoter(tariff), tariff.fees.hmf_rate)
+    document = admission_document(books.zone, lines, TariffQuoter(tariff), tariff.fees.hmf_rate)
+    return Stamped(document, books.head)
 
 
 def hmf(
     url: str, quarter: Quarter, *, tariff: Tariff | None = None, zone: str | None = None
-) -> HmfQuarter:
+) -> Stamped[HmfQuarter]:
     """The quarter's HMF on vessel admissions (CBP Form 349, 19 CFR 146.22(e))."""
     tariff = tariff or Tariff.default()
     books = read_books(url, zone, with_admissions=True, with_shipments=False)
@@ -548,7 +586,7 @@ def hmf(
         prev = by_admission.get(e.admission_no)
         value = e.value + (prev.value if prev else ZERO)
         by_admission[e.admission_no] = ZoneAdmission(e.admission_no, e.date, value, e.mode)
-    return hmf_quarter(quarter, by_admission.values(), tariff.fees.hmf_rate)
+    return Stamped(hmf_quarter(quarter, by_admission.values(), tariff.fees.hmf_rate), books.head)
 
 
 # Removals older than this are not read for the estimate checks of their week; the weeks
@@ -578,22 +616,22 @@ def _findings(
 def open_alerts(
     url: str, as_of: dt.date, *, estimates: Sequence[EstimatedEntry] = (),
     zone: str | None = None,
-) -> list[Alert]:
+) -> Stamped[list[Alert]]:
     """Every open alert of the zone as of a date (never "today" inside the core); an alert
     clears when the books record the filing that answers it (`zone.filings`)."""
     from zonekeeper.services import filings as filing_service
-    from zonekeeper.services.ledger import Ledger
 
-    books = read_books(url, zone, since=as_of - ALERT_LOOKBACK, until=as_of)
-    corrected = books.state.corrected
-    with Ledger.open(url, books.zone, pf_rule=None) as ledger, ledger.engine.connect() as c:
+    with _snapshot(url, zone) as snapshot:
+        books = _read(snapshot, as_of - ALERT_LOOKBACK, as_of)
+        corrected = books.state.corrected
+        c = snapshot.connection
         recorded = filing_service.read_filings(c, books.zone, corrected)
         filed = FiledDocuments.of(recorded, as_of)
         permits = filing_service.transfer_permits(c, books.zone, filed.permits, corrected)
         weeks = filing_service.consumption_weeks(c, books.zone, as_of, corrected)
     suspense = [SuspenseHold(s.ref, s.date, s.part, s.quantity, s.reason)
                 for s in books.state.suspense.values() if s.date <= as_of]
-    return alerts(AlertInputs(
+    found = alerts(AlertInputs(
         as_of=as_of,
         removals=removals(books, until=as_of),
         estimates=estimates,
@@ -608,3 +646,4 @@ def open_alerts(
         certifications_done=filed.certifications,
         filings_tracked=True,
     ))
+    return Stamped(found, books.head)

@@ -15,13 +15,15 @@ import datetime as dt
 import importlib
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.services.pipeline import Writer
 from zonekeeper.store import codec, event_log, projections, reads, writes
 from zonekeeper.store.chain import GENESIS, link_hash
@@ -31,6 +33,7 @@ from zonekeeper.store.engine import (
     is_postgresql,
     masked_url,
     open_engine,
+    read_snapshot,
     sqlite_file,
     write_transaction,
 )
@@ -106,13 +109,14 @@ class Mismatch:
 @dataclass(frozen=True)
 class Verification:
     """The result of `verify`: how many events the chain check covered and how many lots
-    were compared (None for a count the check stopped before making), and the first
-    mismatch."""
+    were compared (None for a count the check stopped before making), the first
+    mismatch, and the zone's chain head as the check found it."""
 
     events: int | None
     lots: int | None
     head_hash: str
     mismatch: Mismatch | None = None
+    head: ChainHead | None = None
 
     @property
     def ok(self) -> bool:
@@ -356,6 +360,18 @@ class Ledger:
         """The zone's books now, as the projections hold them."""
         with self.engine.connect() as connection:
             return self._state(connection, self._zone_row(connection, lock=False))
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        """The books at one moment, with the chain head they are at: a report read through
+        it prints the head its figures come from (146.21: traceable to the records)."""
+        with read_snapshot(self.engine) as connection:
+            yield Snapshot(self, connection, self._zone_row(connection, lock=False))
+
+    def head(self) -> ChainHead:
+        """Where the zone's chain ends now (what `zonekeeper checkpoint` keeps)."""
+        with self.snapshot() as books:
+            return books.head
 
     # -- master data -----------------------------------------------------------------
 
@@ -655,37 +671,77 @@ class Ledger:
         self, *, as_of: dt.date | None = None, part: str | None = None
     ) -> list[projections.LotBalance]:
         """Lots with their balance on hand (now, or at the end of `as_of`)."""
-        with self.engine.connect() as connection:
-            return projections.balances(connection, self.zone, as_of=as_of, part=part)
+        with self.snapshot() as books:
+            return books.balances(as_of=as_of, part=part)
 
     def history(self, lot: str) -> tuple[Lot, list[Posting]]:
         """A lot and every posting of it, in ledger order (146.23(a), 146.24)."""
-        with self.engine.connect() as connection:
-            found = reads.find_lot(connection, self.zone, lot)
-            if found is None:
-                raise InputError(
-                    Problem(f"there is no lot {lot!r} in zone {self.zone}", field="LOT")
-                )
-            return found, projections.lot_postings(connection, self.zone, lot)
+        with self.snapshot() as books:
+            return books.history(lot)
 
     def all_postings(self) -> Iterator[Posting]:
         """Every posting of the zone in ledger order (for the annual reports)."""
-        with self.engine.connect() as connection:
-            yield from reads.all_postings(connection, self.zone)
+        with self.snapshot() as books:
+            yield from books.postings()
 
     # -- verify ------------------------------------------------------------------------
 
-    def verify(self) -> Verification:
+    def verify(self, since: ChainHead | None = None) -> Verification:
         """Re-check the hash chain and rebuild every projection from the events; name the
         first event that does not match (146.21(a): records that can be relied upon).
+        With `since` (a checkpoint kept outside the database), first check that the books
+        still extend it (`_check_since`): the chain alone cannot show events cut off its end.
         The collector is paused as for posting: the replay builds the whole books, and each
         stored row read back allocates, so a collection would keep walking that heap."""
+        if since is not None and since.zone != self.zone:
+            raise InputError(
+                Problem(
+                    f"the checkpoint is of zone {since.zone}, not of zone {self.zone}: check "
+                    "each zone against its own checkpoints",
+                    field="--since-checkpoint",
+                )
+            )
         with collector_paused(), self.engine.connect() as connection:
             row = self._zone_row(connection, lock=False)
+            head = ChainHead(row.zone, row.head_seq, row.head_hash)
+            behind = _check_since(connection, row, since) if since is not None else None
+            if behind is not None:
+                return Verification(None, None, row.head_hash, behind, head)
             chain = _check_chain(connection, row)
             if isinstance(chain, Mismatch):
-                return Verification(None, None, row.head_hash, chain)
-            return _check_projections(connection, row, chain)
+                return Verification(None, None, row.head_hash, chain, head)
+            return replace(_check_projections(connection, row, chain), head=head)
+
+
+class Snapshot:
+    """One zone's books read at one moment (`Ledger.snapshot`): the chain head and every
+    read made through it agree, on SQLite and on PostgreSQL."""
+
+    def __init__(self, ledger: Ledger, connection: Connection, row: ZoneRow) -> None:
+        self.ledger = ledger
+        self.connection = connection
+        self.row = row
+        self.head = ChainHead(row.zone, row.head_seq, row.head_hash)
+
+    def state(self) -> ZoneState:
+        return self.ledger._state(self.connection, self.row)
+
+    def balances(
+        self, *, as_of: dt.date | None = None, part: str | None = None
+    ) -> list[projections.LotBalance]:
+        return projections.balances(self.connection, self.row.zone, as_of=as_of, part=part)
+
+    def history(self, lot: str) -> tuple[Lot, list[Posting]]:
+        found = reads.find_lot(self.connection, self.row.zone, lot)
+        if found is None:
+            raise InputError(
+                Problem(f"there is no lot {lot!r} in zone {self.row.zone}", field="LOT")
+            )
+        return found, projections.lot_postings(self.connection, self.row.zone, lot)
+
+    def postings(self) -> Iterator[Posting]:
+        """Every posting of the zone in ledger order (for the annual reports)."""
+        return reads.all_postings(self.connection, self.row.zone)
 
 
 # ------------------------------------------------------------------------------ counts
@@ -857,6 +913,39 @@ def _located(
             row = rows[row - 1]
         located.append(Problem(p.reason, p.file or source, row, p.field))
     return located
+
+
+def _check_since(connection: Connection, zone: ZoneRow, since: ChainHead) -> Mismatch | None:
+    """Whether the books still extend a head kept outside them (a checkpoint): the zone's
+    head is at or after it and the event at its position has exactly its hash. Then the
+    chain check proves the rest, since every later event is linked to that one. Catches
+    what the chain cannot: events cut off the end with the head moved back, or the chain
+    rewritten and re-hashed from some event on."""
+    kept = f"{since.hash[:16]}…"
+    if since.seq == 0:
+        if since.hash != GENESIS:
+            return Mismatch(None, None, f"the checkpoint's event 0 has hash {kept}, not the "
+                            "start of a chain: it cannot be checked")
+        return None
+    if zone.head_seq < since.seq:
+        return Mismatch(
+            since.seq,
+            None,
+            f"the books end at event {zone.head_seq} but the checkpoint holds event "
+            f"{since.seq} (head {kept}): events after {zone.head_seq} were cut off and the "
+            "zone's head moved back",
+        )
+    stored = event_log.read_one(connection, zone.zone, since.seq)
+    if stored is None:
+        return Mismatch(since.seq, None, "the checkpoint's event is missing from the books")
+    if stored.hash != since.hash:
+        return Mismatch(
+            since.seq,
+            stored.kind,
+            f"its hash is {stored.hash[:16]}…, the checkpoint's {kept}: the books were "
+            "rewritten (and re-hashed) at or before this event",
+        )
+    return None
 
 
 def _check_chain(connection: Connection, zone: ZoneRow) -> Mismatch | int:

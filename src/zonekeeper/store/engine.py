@@ -189,6 +189,20 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield connection
 
 
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read-only view of the books at one moment, for a report that must agree with the
+    chain head it prints (19 CFR 146.21: a report traceable to the records it came from).
+    SQLite's deferred transaction sees one snapshot from its first read on (WAL); PostgreSQL
+    needs REPEATABLE READ, as under its default READ COMMITTED each statement sees the
+    commits made before it."""
+    with engine.connect() as connection:
+        if is_postgresql(engine):
+            connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            yield connection
+
+
 def is_postgresql(engine: Engine) -> bool:
     """True when the books are on PostgreSQL (row locks, NUMERIC money)."""
     return engine.dialect.name == "postgresql"
