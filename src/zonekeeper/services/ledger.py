@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.services.pipeline import Writer
 from zonekeeper.store import codec, event_log, projections, reads, writes
 from zonekeeper.store.chain import GENESIS, link_hash
@@ -949,9 +949,40 @@ def _check_chain(connection: Connection, zone: ZoneRow) -> Mismatch | int:
 
 
 # Not compared by `verify`: a posting's position in its batch (batches are not stored), and
-# the parts of a count discrepancy that come from the duty engine at posting time (an
-# estimate that a later tariff may price differently, 146.53(a)(3)).
-UNCOMPARED = ("row", "duty", "duty_note", "report_to_cbp", "reasons")
+# a count discrepancy's note on why no duty was computed (whether the poster supplied a duty
+# rule at all; a domestic shortage says so only when it did). The duty itself is replayed as
+# stored (`_StoredDuty`): the tariff of the day priced it.
+UNCOMPARED = ("row", "duty_note")
+
+
+class _StoredDuty:
+    """The replay's `duty_rule`: each shortage's duty as it was stored when the count was
+    posted (or the reason none was computed), so that the 146.53(a)(3) test (1% and $100)
+    and with it `report_to_cbp` and `reasons` are recomputed from the count event and that
+    duty, and compared. The duty figure itself is not re-priced: the tariff revision of the
+    day priced it, and a later one must not make history unverifiable. A shortage with no
+    stored row gets none (the comparison then names its event)."""
+
+    def __init__(self, stored: dict[int, list[Any]]) -> None:
+        self._left: dict[tuple[str, str, Decimal], list[Any]] = {}
+        for found in stored.values():
+            for d in found:
+                try:
+                    key = (str(d["lot"]), str(d["date"]), -Decimal(str(d["difference"])))
+                except (KeyError, TypeError, ArithmeticError):
+                    continue  # a row that does not read back: the comparison names it
+                if d.get("kind") == "shortage":
+                    self._left.setdefault(key, []).append(d)
+
+    def __call__(self, lot: Lot, quantity: Decimal, on: dt.date) -> Decimal:
+        waiting = self._left.get((lot.id, on.isoformat(), quantity))
+        if not waiting:
+            raise CannotCompute("no duty is stored for this shortage")
+        d = waiting.pop(0)
+        if d.get("duty") is not None:
+            return Decimal(str(d["duty"]))
+        note = str(d.get("duty_note") or "")
+        raise CannotCompute(note.removeprefix("duty not computed: "))
 
 
 def _without_row(value: Any) -> Any:
@@ -987,12 +1018,14 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
         if not chunk:
             return None
         batch = [e for _, _, e in chunk]
-        result = post(state, batch, postings_of=postings_of)
+        first, last = chunk[0][0], chunk[-1][0]
+        stored_found = _stored_discrepancies(connection, zone.zone, first, last)
+        duty_rule = _StoredDuty(stored_found)
+        result = post(state, batch, duty_rule=duty_rule, postings_of=postings_of)
         if result.problems:
             p = result.problems[0]
             at = chunk[(p.row or 1) - 1]
             return Mismatch(at[0], at[1], f"replaying the events refuses it: {p.reason}")
-        first, last = chunk[0][0], chunk[-1][0]
         mine: dict[int, list[Any]] = {}
         for posting in result.postings:
             replayed.setdefault(posting.seq, []).append(posting)
@@ -1001,7 +1034,6 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
         found: dict[int, list[Any]] = {}
         for d in result.discrepancies:
             found.setdefault(d.seq, []).append(_without_row(d))
-        stored_found = _stored_discrepancies(connection, zone.zone, first, last)
         for seq, kind, _ in chunk:
             if stored.get(seq, []) != mine.get(seq, []):
                 return Mismatch(
