@@ -996,9 +996,10 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
     """Replay every event through the core, from empty books with the stored master data,
     and compare each event's postings and discrepancies, then the lots and suspense items.
 
-    The replay runs without the mandatory-PF rule and the shortage duty rule: they are
-    checks and estimates made against the tariff when the event was posted, not part of what
-    the events determine (a later tariff revision must not make history unverifiable).
+    The replay runs without the mandatory-PF rule, and takes each shortage's duty as it was
+    stored (`_StoredDuty`) instead of pricing it again: they are checks and estimates made
+    against the tariff when the event was posted, not part of what the events determine (a
+    later tariff revision must not make history unverifiable).
 
     The master data it replays with is the chain's (`_check_master`, which first compares it
     with the stored tables); a master event moves no goods, so the replay steps over it."""
