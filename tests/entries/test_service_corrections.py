@@ -29,7 +29,7 @@ def test_corrected_shipment_is_not_entered(tmp_path: Path) -> None:
                               D("500")),
                      Shipment(date(2026, 8, 5), "S2", "GLASS", D(3), Disposition.CONSUMPTION,
                               D("700"))])
-        ledger.correct(3, "keyed twice")  # S2 is the third event
+        ledger.correct(5, "keyed twice")  # S2 is the fifth event (after init, parts, A1, S1)
     entry = service.weekly(url, Week.parse("2026-W32"), tariff=Tariff.default()).value
     [numbered] = entry.lines
     line = numbered.line

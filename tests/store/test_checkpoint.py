@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, insert, select, update
 from typer.testing import CliRunner
-from zk_store_samples import admission, shipment
+from zk_store_samples import SET_UP, admission, shipment
 
 from zonekeeper.cli import application
 from zonekeeper.errors import InputError
@@ -78,21 +78,21 @@ def test_a_clean_cut_after_a_checkpoint_passes_verify_but_not_the_checkpoint(
     before = _projections(ledger)
     ledger.post([shipment("S1", 5, "W", "7", "20")])
     path = _checkpoint(ledger, tmp_path)
-    assert json.loads(path.read_text())["head_seq"] == 3
+    assert json.loads(path.read_text())["head_seq"] == SET_UP + 3
 
-    _cut_back_to(ledger, 2, before)
+    _cut_back_to(ledger, SET_UP + 2, before)
 
     # The chain alone cannot see it: that is why the head needs an anchor outside.
     assert ledger.verify().ok
     assert _run(ledger, "verify").exit_code == 0
     result = _run(ledger, "verify", "--since-checkpoint", str(path))
     assert result.exit_code == 1
-    assert "event 3" in result.stderr and "cut off" in result.stderr
-    assert result.stdout.strip().endswith(f"books: zone 49 at event 2 (head {ledger.head().hash})")
+    assert f"event {SET_UP + 3}" in result.stderr and "cut off" in result.stderr
+    assert result.stdout.strip().endswith(f"books: zone 49 at event {SET_UP + 2} (head {ledger.head().hash})")
     found = json.loads(_run(ledger, "verify", "--since-checkpoint", str(path), "--json").stdout)
-    assert found["ok"] is False and found["mismatch"]["seq"] == 3
-    assert found["checkpoint"]["head_seq"] == 3 and found["checkpoint"]["extends"] is False
-    assert found["books"] == {"zone": "49", "head_seq": 2, "head_hash": ledger.head().hash}
+    assert found["ok"] is False and found["mismatch"]["seq"] == SET_UP + 3
+    assert found["checkpoint"]["head_seq"] == SET_UP + 3 and found["checkpoint"]["extends"] is False
+    assert found["books"] == {"zone": "49", "head_seq": SET_UP + 2, "head_hash": ledger.head().hash}
 
 
 def test_books_extended_after_the_checkpoint_pass(ledger: Ledger, tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_books_extended_after_the_checkpoint_pass(ledger: Ledger, tmp_path: Path
     assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)
     assert found["ok"] is True and found["checkpoint"]["extends"] is True
-    assert (found["checkpoint"]["head_seq"], found["books"]["head_seq"]) == (1, 2)
+    assert (found["checkpoint"]["head_seq"], found["books"]["head_seq"]) == (SET_UP + 1, SET_UP + 2)
     text = _run(ledger, "verify", "--since-checkpoint", str(path))
     assert text.exit_code == 0 and "extend the checkpoint" in text.stdout
     # ... and so does a checkpoint of the books before their first event.
@@ -141,7 +141,7 @@ def test_a_rewritten_and_rehashed_chain_is_caught_at_the_checkpoint(
     assert ledger.verify().ok
     result = ledger.verify(since=ledger_checkpoint(path))
     assert not result.ok and result.mismatch is not None
-    assert result.mismatch.seq == 3 and "rewritten" in result.mismatch.reason
+    assert result.mismatch.seq == SET_UP + 3 and "rewritten" in result.mismatch.reason
     assert _run(ledger, "verify", "--since-checkpoint", str(path)).exit_code == 1
 
 
@@ -161,7 +161,7 @@ def test_an_edited_checkpoint_file_is_refused(ledger: Ledger, tmp_path: Path) ->
     ledger.post([admission("A1", 3, "W", "10", "100.00"), admission("A2", 4, "W", "4", "48")])
     path = _checkpoint(ledger, tmp_path)
     data = json.loads(path.read_text())
-    data["head_seq"] = 1  # moved back to agree with books cut short
+    data["head_seq"] = SET_UP + 1  # moved back to agree with books cut short
     path.write_text(json.dumps(data))
     reason = _refused(ledger, "verify", "--since-checkpoint", str(path))
     assert "does not match its stamp" in reason and "edited" in reason
@@ -209,9 +209,9 @@ def test_a_checkpoint_is_not_overwritten_unless_forced(ledger: Ledger, tmp_path:
     path = _checkpoint(ledger, tmp_path)
     ledger.post([shipment("S1", 5, "W", "7", "20")])
     assert "--force" in _refused(ledger, "checkpoint", "--out", str(path))
-    assert json.loads(path.read_text())["head_seq"] == 1
+    assert json.loads(path.read_text())["head_seq"] == SET_UP + 1
     _checkpoint(ledger, tmp_path, "cp.json", "--force")
-    assert json.loads(path.read_text())["head_seq"] == 2
+    assert json.loads(path.read_text())["head_seq"] == SET_UP + 2
 
 
 @pytest.mark.parametrize(
@@ -235,7 +235,7 @@ def test_a_head_printed_on_a_report_makes_a_checkpoint(ledger: Ledger, tmp_path:
                        "--hash", printed["head_hash"])
     assert json.loads(path.read_text())["source"] == "report"
     assert _run(ledger, "verify", "--since-checkpoint", str(path)).exit_code == 0
-    _cut_back_to(ledger, 2, before)
+    _cut_back_to(ledger, SET_UP + 2, before)
     assert _run(ledger, "verify", "--since-checkpoint", str(path)).exit_code == 1
 
 

@@ -106,12 +106,13 @@ def test_verify_exits_1_and_names_a_tampered_event(database_url: str, tmp_path: 
     engine = create_engine(database_url)
     with engine.begin() as connection:
         connection.execute(
-            text("UPDATE events SET payload = replace(payload, '\"10\"', '\"11\"') WHERE seq = 1")
+            # event 4: the first admission, after init, parts load and bom load
+            text("UPDATE events SET payload = replace(payload, '\"10\"', '\"11\"') WHERE seq = 4")
         )
     engine.dispose()
     result = _run(database_url, "verify", "--json")
     assert result.exit_code == 1  # type: ignore[attr-defined]
-    assert json.loads(result.stdout)["mismatch"]["seq"] == 1  # type: ignore[attr-defined]
+    assert json.loads(result.stdout)["mismatch"]["seq"] == 4  # type: ignore[attr-defined]
 
 
 def test_the_installed_command_exits_2_on_bad_input(tmp_path: Path) -> None:

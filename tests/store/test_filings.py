@@ -76,7 +76,7 @@ def test_an_unfiled_summary_stays_overdue_and_its_filing_clears_it(
     assert "entry_summary_due" not in _alerts(database_url, "2027-03-01")
     # as of a day before the filing, the summary was still open
     assert "entry_summary_due" in _alerts(database_url, "2026-03-18")
-    assert "ok: 4 events" in _ok(database_url, "verify").stdout
+    assert "ok: 6 events" in _ok(database_url, "verify").stdout
 
 
 def test_overage_and_shortage_clear_when_their_documents_are_filed(
@@ -157,7 +157,7 @@ def test_bad_filings_exit_2_with_every_problem_and_post_nothing(
     again = _refused(database_url, "filed", "entry_summary", "E1", "--date", "2026-03-19",
                      "--covers", "2026-W10")
     assert "already recorded" in again
-    assert "ok: 4 events" in _ok(database_url, "verify").stdout
+    assert "ok: 6 events" in _ok(database_url, "verify").stdout
 
 
 def test_suspense_receipt_is_listed_until_an_admission_documents_it(

@@ -213,10 +213,11 @@ def test_correct_names_the_event_not_a_fake_row(books: str, tmp_path: Path) -> N
     adm = tmp_path / "adm.csv"
     adm.write_text(ADM + "A-1,1,2026-03-02,V2,5,100,P\n")
     _ok(books, "admit", str(adm))
-    _ok(books, "correct", "1", "--reason", "typo")
-    [(file, row, field, reason)] = _problems(books, "correct", "1", "--reason", "again")
+    # event 3: after the zone's settings (init) and the parts loaded
+    _ok(books, "correct", "3", "--reason", "typo")
+    [(file, row, field, reason)] = _problems(books, "correct", "3", "--reason", "again")
     assert (file, row, field) == (None, None, "EVENT")
-    assert reason.startswith("correcting event 1: ") and "already been corrected" in reason
+    assert reason.startswith("correcting event 3: ") and "already been corrected" in reason
 
 
 def test_a_reconciliation_for_a_year_the_books_cannot_have_is_refused(

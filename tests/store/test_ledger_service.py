@@ -9,14 +9,14 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
-from zk_store_samples import BEGIN, BOMS, PARTS, PF, admission, production, shipment
+from zk_store_samples import BEGIN, BOMS, PARTS, PF, SET_UP, admission, production, shipment
 
 from zonekeeper.errors import InputError
 from zonekeeper.services.ledger import Ledger, Where
 from zonekeeper.store import event_log
 from zonekeeper.store.schema import events, postings
 from zonekeeper.zone.allocation import AllocationMethod
-from zonekeeper.zone.events import from_record
+from zonekeeper.zone.events import MasterChange, from_record
 from zonekeeper.zone.ledger import ZoneState, post
 from zonekeeper.zone.master import Bom, BomLine, Part
 
@@ -42,7 +42,10 @@ def test_projections_equal_a_replay_of_the_events(ledger: Ledger) -> None:
         stored_events = [
             from_record(e.kind, json.loads(e.payload)) for e in event_log.read(connection, "49")
         ]
-    replay = post(ZoneState.new("49", AllocationMethod.FIFO, PARTS, BOMS), stored_events)
+    # The zone's settings and its master data come first; they move no goods.
+    assert all(isinstance(e, MasterChange) for e in stored_events[:SET_UP])
+    start = ZoneState.new("49", AllocationMethod.FIFO, PARTS, BOMS).advanced(SET_UP)
+    replay = post(start, stored_events[SET_UP:])
     assert replay.ok
     assert {k: (lot.balance, lot.value_on_hand) for k, lot in replay.state.lots.items()} == stored
     assert ledger.verify().ok
@@ -98,12 +101,12 @@ def test_a_second_clerk_sees_the_first_clerks_postings(ledger: Ledger, database_
 def test_a_correction_is_a_new_event_that_reverses_the_old_one(ledger: Ledger) -> None:
     ledger.post([admission("A1", 3, "W", "10", "100.00")])
     ledger.post([shipment("S1", 4, "W", "6")])
-    posted = ledger.correct(2, "keyed twice")
-    assert posted.head_seq == 3
+    posted = ledger.correct(SET_UP + 2, "keyed twice")
+    assert posted.head_seq == SET_UP + 3
     assert {b.lot.id: b.quantity for b in ledger.balances()} == {"A1/1": D(10)}
     with ledger.engine.connect() as connection:
         kinds = list(connection.execute(select(events.c.kind).order_by(events.c.seq)).scalars())
-        assert kinds == ["admission", "shipment", "correction"]
+        assert kinds == ["master", "master", "admission", "shipment", "correction"]
         assert connection.execute(select(func.count()).select_from(postings)).scalar_one() == 3
     with pytest.raises(InputError):
         ledger.correct(99, "no such event")

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import event
-from zk_store_samples import admission, production
+from zk_store_samples import SET_UP, admission, production
 
 from zonekeeper.errors import InputError
 from zonekeeper.services.ledger import Ledger
@@ -76,7 +76,7 @@ def _load_between_batches(
         runs.append(state.seq)  # type: ignore[attr-defined]
         if len(runs) == 2:
             deadline = time.monotonic() + 30
-            while ledger.state().seq < 1 and time.monotonic() < deadline:
+            while ledger.state().seq < SET_UP + 2 and time.monotonic() < deadline:
                 time.sleep(0.01)  # batch 0 committed: the writer has nothing left to check
             with Ledger.open(database_url, "49") as other:
                 other.load_master(**load)  # type: ignore[arg-type]
@@ -92,7 +92,8 @@ def test_a_batch_made_on_an_old_bom_in_post_many_is_made_again(
     ledger.post([admission("A1", 1, "W", "100", "1000.00")])
     runs = _load_between_batches(ledger, database_url, monkeypatch, {"boms": [BOM_V2]})
     ledger.post_many([[admission("A2", 2, "W", "10", "100.00")], [production("P1", 6, "K", "4")]])
-    assert runs.count(2) == 2  # batch 1 was made twice: on the old books, then the new
+    # batch 1 was made twice: on the old books, then on the new, after the master event
+    assert runs == [SET_UP + 1, SET_UP + 2, SET_UP + 3]
     assert _boards_left(ledger) == 110 - 4 * 3
     assert ledger.verify().ok
 
@@ -105,8 +106,10 @@ def test_a_batch_refused_on_an_old_part_master_in_post_many_is_made_again(
     posted = ledger.post_many(
         [[admission("A2", 2, "W", "10", "100.00")], [admission("A3", 3, "X", "5", "50.00")]]
     )
-    assert [p.head_seq for p in posted] == [2, 3]
-    assert runs.count(2) >= 2  # refused on the old books, posted on the new
+    # the other process's master event between them
+    assert [p.head_seq for p in posted] == [SET_UP + 2, SET_UP + 4]
+    # refused on the old books, posted on the new
+    assert SET_UP + 2 in runs and runs[-1] == SET_UP + 3
     assert [b.lot.part for b in ledger.balances(part="X")] == ["X"]
     assert ledger.verify().ok
 

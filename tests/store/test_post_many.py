@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from zk_store_samples import BOMS, PARTS, admission, production, shipment
+from zk_store_samples import BOMS, PARTS, SET_UP, admission, production, shipment
 
 from zonekeeper.errors import InputError
 from zonekeeper.services import pipeline
@@ -69,7 +69,7 @@ def _rows(books: Ledger) -> dict[str, list[tuple[object, ...]]]:
 
 
 def _other(database_url: str, zone: str) -> Ledger:
-    books = Ledger.init(database_url, zone, "Dock 4", "FIFO")
+    books = Ledger.init(database_url, zone, "Dock 3", "FIFO")  # the same settings as 49
     books.load_master(PARTS, BOMS)
     return books
 
@@ -103,10 +103,10 @@ def test_a_refused_batch_stops_the_run_after_the_batches_before_it(ledger: Ledge
     error = refused.value
     assert isinstance(error, InputError)
     assert error.index == 2
-    assert [p.head_seq for p in error.posted] == [8, 16]
+    assert [p.head_seq for p in error.posted] == [SET_UP + 8, SET_UP + 16]
     assert all(p.file == "day3.csv" for p in error.problems)
     assert any(p.row == 4 for p in error.problems)
-    assert ledger.state().seq == 16
+    assert ledger.state().seq == SET_UP + 16
     assert ledger.verify().ok
 
 
@@ -114,7 +114,7 @@ def test_an_empty_batch_is_refused_in_place(ledger: Ledger) -> None:
     with pytest.raises(BatchRefused) as refused:
         ledger.post_many([_batches()[0], []])
     assert refused.value.index == 1
-    assert ledger.state().seq == 8
+    assert ledger.state().seq == SET_UP + 8
 
 
 def test_another_clerk_posting_meanwhile_is_absorbed(
@@ -148,7 +148,7 @@ def test_another_clerk_posting_meanwhile_is_absorbed(
     assert len(many) == 5
     assert moved
     state = ledger.state()
-    assert state.seq == 1 + 5 * 8 + 2
+    assert state.seq == SET_UP + 1 + 5 * 8 + 2
     on_hand = sum((lot.balance for lot in state.lots.values() if lot.part == "W"), Decimal(0))
     admitted = 50 + sum(Decimal(10 + i) for i in range(5)) * 5
     assert on_hand == admitted - 5 * (13 + 6) - 2 * 4
@@ -157,10 +157,10 @@ def test_another_clerk_posting_meanwhile_is_absorbed(
 
 def test_a_correction_of_an_event_posted_earlier_in_the_run(ledger: Ledger) -> None:
     first: Sequence[Event] = [admission("C1", 1, "W", "10", "100")]
-    fix = [Correction(dt.date(2026, 8, 2), 1, "keyed twice")]
+    fix = [Correction(dt.date(2026, 8, 2), SET_UP + 1, "keyed twice")]
     ledger.post_many([first, fix, [admission("C2", 3, "W", "5", "50")]])
     state = ledger.state()
-    assert state.seq == 3
+    assert state.seq == SET_UP + 3
     assert sum((lot.balance for lot in state.lots.values()), Decimal(0)) == 5
     assert ledger.verify().ok
 
@@ -181,10 +181,10 @@ def test_a_failed_write_keeps_the_batches_before_it(
     monkeypatch.setattr(pipeline, "commit", commit)
     with pytest.raises(OSError, match="disk full"):
         ledger.post_many(_batches()[:6])
-    assert ledger.state().seq == 16
+    assert ledger.state().seq == SET_UP + 16
     assert ledger.verify().ok
     monkeypatch.undo()
-    assert ledger.post([shipment("S-after", 20, "W", "1")]).head_seq == 17
+    assert ledger.post([shipment("S-after", 20, "W", "1")]).head_seq == SET_UP + 17
     assert ledger.verify().ok
 
 
@@ -202,11 +202,12 @@ def test_a_clerk_moving_the_head_every_time_still_lets_the_run_through(
     batches = _batches()[:3]
     told: list[tuple[int, int]] = []
     many = ledger.post_many(batches, posted=lambda i, p: told.append((i, p.head_seq)))
-    assert [p.head_seq for p in many] == [8, 16, 24]
-    assert told == [(0, 8), (1, 16), (2, 24)]
+    assert [p.head_seq - SET_UP for p in many] == [8, 16, 24]
+    assert [(i, seq - SET_UP) for i, seq in told] == [(0, 8), (1, 16), (2, 24)]
     with pytest.raises(BatchRefused) as refused:
         ledger.post_many([_batches()[3], [shipment("S-too-many", 9, "W", "100000")]])
-    assert refused.value.index == 1 and [p.head_seq for p in refused.value.posted] == [32]
+    assert refused.value.index == 1
+    assert [p.head_seq for p in refused.value.posted] == [SET_UP + 32]
     assert ledger.verify().ok
 
 
@@ -223,7 +224,7 @@ def test_the_callback_hears_of_committed_batches_only_and_an_error_in_it_keeps_t
     with pytest.raises(RuntimeError):
         ledger.post_many(_batches()[:6], posted=fail_at_second)
     seq = ledger.state().seq
-    assert heads == [8, 16] and seq >= 16 and seq % 8 == 0
+    assert heads == [SET_UP + 8, SET_UP + 16] and seq >= SET_UP + 16 and (seq - SET_UP) % 8 == 0
     assert ledger.post([shipment("S-after", 20, "W", "1")]).head_seq == seq + 1
     assert ledger.verify().ok
 
@@ -231,7 +232,7 @@ def test_the_callback_hears_of_committed_batches_only_and_an_error_in_it_keeps_t
 def test_sources_name_every_batch(ledger: Ledger) -> None:
     with pytest.raises(ValueError, match="1 sources for 2 batches"):
         ledger.post_many(_batches()[:2], sources=["one.csv"])
-    assert ledger.state().seq == 0
+    assert ledger.state().seq == SET_UP
 
 
 def test_in_memory_sqlite_books_post_one_by_one() -> None:
@@ -239,5 +240,5 @@ def test_in_memory_sqlite_books_post_one_by_one() -> None:
     with Ledger.init("sqlite://", "51", "Dock 5", "FIFO") as books:
         books.load_master(PARTS, BOMS)
         many = books.post_many(_batches()[:3])
-        assert [p.head_seq for p in many] == [8, 16, 24]
+        assert [p.head_seq - SET_UP for p in many] == [8, 16, 24]
         assert books.verify().ok

@@ -21,6 +21,9 @@ PARTS = [
     Part("C", "Compressor", "8414308030", "CN", "No.", BEGIN),
 ]
 BOMS = [Bom("K", BEGIN, (BomLine("W", D(2)),))]
+# Events a zone's chain holds before its first posting when set up as the `ledger` fixture
+# does: its settings (`init`) and the master data loaded (`load_master`), one event each.
+SET_UP = 2
 
 
 def admission(

@@ -19,6 +19,7 @@ from zonekeeper.zone.events import (
     Count,
     Filing,
     Manipulation,
+    MasterChange,
     Production,
     Shipment,
     StatusChange,
@@ -27,6 +28,7 @@ from zonekeeper.zone.events import (
     from_record,
     to_record,
 )
+from zonekeeper.zone.master import Bom, BomLine, Part
 from zonekeeper.zone.status import Disposition, ZoneStatus
 
 decimals = st.decimals(
@@ -78,6 +80,29 @@ EVENTS = st.one_of(
     ),
     st.builds(Count, dates, names, decimals, st.booleans(), st.booleans(), names),
     st.builds(SuspenseReceipt, dates, names, names, decimals, names, names),
+    st.builds(
+        MasterChange,
+        dates,
+        st.sampled_from(["FIFO", "LIFO", "LOT"]),
+        opt(names),
+        st.lists(
+            st.builds(Part, names, names, opt(names), opt(names), names, dates), max_size=3
+        ).map(tuple),
+        st.lists(
+            st.builds(
+                Bom,
+                names,
+                dates,
+                st.lists(
+                    st.builds(BomLine, names, decimals, decimals, decimals, opt(names)),
+                    max_size=3,
+                ).map(tuple),
+                decimals,
+            ),
+            max_size=2,
+        ).map(tuple),
+        st.booleans(),
+    ),
     st.builds(Filing, dates, names, names, names, names),
     st.builds(Correction, dates, st.integers(1, 10**9), names),
 )
@@ -104,6 +129,7 @@ def test_every_kind_is_registered():
         "suspense_receipt",
         "filing",
         "correction",
+        "master",
     }
 
 
@@ -149,3 +175,13 @@ def test_status_and_disposition_parse_form_214_letters():
     with pytest.raises(ValueError, match="use PF"):
         ZoneStatus.parse("X")
     assert Disposition.parse("Zone transfer") is Disposition.ZONE_TRANSFER
+
+
+def test_a_bad_master_record_names_the_nested_field():
+    part = Part("W", "Board", "8537109170", "DE", "No.", day("2026-01-05"))
+    record = to_record(MasterChange(day("2026-01-05"), "FIFO", "Dock 3", (part,)))
+    bad = {**record, "parts": [{**record["parts"][0], "valid_from": "05/01/2026"}]}
+    with pytest.raises(ValueError, match="master field 'parts': Part field 'valid_from'"):
+        from_record("master", bad)
+    with pytest.raises(ValueError, match="Part record has unknown fields: colour"):
+        from_record("master", {**record, "parts": [{**record["parts"][0], "colour": "red"}]})

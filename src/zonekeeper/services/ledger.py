@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.services.pipeline import Writer
 from zonekeeper.store import codec, event_log, projections, reads, writes
@@ -38,13 +38,22 @@ from zonekeeper.store.engine import (
     write_transaction,
 )
 from zonekeeper.store.migrate import upgrade
-from zonekeeper.store.zones import Version, ZoneRow, all_zones, bump_master, create_zone, find_zone
+from zonekeeper.store.zones import (
+    Version,
+    ZoneRow,
+    all_zones,
+    bump_master,
+    create_zone,
+    find_zone,
+    move_head,
+)
 from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.events import (
     Admission,
     Correction,
     Count,
     Event,
+    MasterChange,
     StatusChange,
     canonical_bytes,
     from_record,
@@ -317,7 +326,10 @@ class Ledger:
         try:
             upgrade(engine)
             with write_transaction(engine) as connection:
-                create_zone(connection, zone.strip(), site, method)
+                new = find_zone(connection, zone.strip()) is None
+                row = create_zone(connection, zone.strip(), site, method)
+                if new:  # its settings are the first event of its chain
+                    _record_master(connection, row, MasterChange(_today(), method, site))
         except Exception:
             engine.dispose()
             raise
@@ -399,20 +411,24 @@ class Ledger:
         posted history (146.21 audit trail) and is refused: give it a later date; a BOM
         must name parts of the master. `where` names the file rows in the problems.
         Loading moves the zone's master revision, so books kept in memory read it again."""
-        row, new_parts, new_boms = self._save_master(parts, boms, where)
-        # Committed: this Ledger's books, if current, take the new versions (books cached
-        # before a failed load stay as they were, and so does the database).
+        row, new_parts, new_boms, head = self._save_master(parts, boms, where)
+        # Committed: this Ledger's books, if current, take the new versions and step over
+        # the master event (books cached before a failed load stay as they were, and so
+        # does the database).
         cached = self._cache
         changed = len(new_parts) + len(new_boms)
         if changed and cached is not None and cached[0] == row.version:
-            version = row.version._replace(master=row.master_rev + 1)
-            self._cache = (version, cached[1].with_master(new_parts, new_boms))
+            version = Version(*head, row.master_rev + 1)
+            self._cache = (version, cached[1].with_master(new_parts, new_boms).advanced())
         return changed
 
     def _save_master(
         self, parts: Sequence[Part], boms: Sequence[Bom], where: Where | None
-    ) -> tuple[ZoneRow, list[Part], list[Bom]]:
-        """`load_master`'s transaction: the zone row as it was, the versions written."""
+    ) -> tuple[ZoneRow, list[Part], list[Bom], tuple[int, str]]:
+        """`load_master`'s transaction: the zone row as it was, the versions written and
+        the chain head after them. The versions go into the chain as a `MasterChange` in
+        the same transaction as the tables (146.21(a)): `verify` rebuilds the master from
+        the chain and names any stored version the chain does not hold."""
         with write_transaction(self.engine) as connection:
             row = self._zone_row(connection, lock=True)
             master = projections.load_master(connection, self.zone)
@@ -431,9 +447,13 @@ class Ledger:
                     [b.product for b in new_boms],
                 )
                 # Books kept in memory anywhere (another process, a post_many run) are now
-                # stale: the revision tells them.
+                # stale: the revision tells them, and so does the chain head.
                 bump_master(connection, self.zone)
-        return row, new_parts, new_boms
+                change = MasterChange(
+                    _today(), row.method, row.site, tuple(new_parts), tuple(new_boms)
+                )
+                return row, new_parts, new_boms, _record_master(connection, row, change)
+        return row, new_parts, new_boms, (row.head_seq, row.head_hash)
 
     # -- posting -----------------------------------------------------------------------
 
@@ -663,6 +683,14 @@ class Ledger:
             target = event_log.read_one(connection, self.zone, seq)
         if target is None:
             raise InputError(Problem(f"there is no event {seq} in zone {self.zone}", field="EVENT"))
+        if target.kind == MasterChange.kind:
+            raise InputError(
+                Problem(
+                    f"event {seq} is a change of master data, which moves no goods: load a "
+                    "new version of the part or bill of materials (valid from a later date)",
+                    field="EVENT",
+                )
+            )
         return self.post([Correction(on or target.date, seq, reason.strip())])
 
     # -- reading -----------------------------------------------------------------------
@@ -810,6 +838,25 @@ def _refuse_missing_sqlite_file(url: str) -> None:
         raise InputError(
             Problem(f"there are no books at {path}: run `zonekeeper init --zone NUMBER`")
         )
+
+
+def _today() -> dt.date:
+    """The day a master-data change is recorded (UTC): when, not from when it applies."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _record_master(connection: Connection, row: ZoneRow, change: MasterChange) -> tuple[int, str]:
+    """Append `change` to the zone's chain after `row`'s head (the caller holds the zone's
+    lock) and move the head; the new head."""
+    head = event_log.append(
+        connection,
+        row.zone,
+        row.head_seq,
+        row.head_hash,
+        [event_log.NewEvent(change.kind, change.date, canonical_bytes(change))],
+    )
+    move_head(connection, row.zone, *head)
+    return head
 
 
 def _version(versions: Any, key: str, valid_from: dt.date) -> Any:
@@ -997,9 +1044,40 @@ def _check_chain(connection: Connection, zone: ZoneRow) -> Mismatch | int:
 
 
 # Not compared by `verify`: a posting's position in its batch (batches are not stored), and
-# the parts of a count discrepancy that come from the duty engine at posting time (an
-# estimate that a later tariff may price differently, 146.53(a)(3)).
-UNCOMPARED = ("row", "duty", "duty_note", "report_to_cbp", "reasons")
+# a count discrepancy's note on why no duty was computed (whether the poster supplied a duty
+# rule at all; a domestic shortage says so only when it did). The duty itself is replayed as
+# stored (`_StoredDuty`): the tariff of the day priced it.
+UNCOMPARED = ("row", "duty_note")
+
+
+class _StoredDuty:
+    """The replay's `duty_rule`: each shortage's duty as it was stored when the count was
+    posted (or the reason none was computed), so that the 146.53(a)(3) test (1% and $100)
+    and with it `report_to_cbp` and `reasons` are recomputed from the count event and that
+    duty, and compared. The duty figure itself is not re-priced: the tariff revision of the
+    day priced it, and a later one must not make history unverifiable. A shortage with no
+    stored row gets none (the comparison then names its event)."""
+
+    def __init__(self, stored: dict[int, list[Any]]) -> None:
+        self._left: dict[tuple[str, str, Decimal], list[Any]] = {}
+        for found in stored.values():
+            for d in found:
+                try:
+                    key = (str(d["lot"]), str(d["date"]), -Decimal(str(d["difference"])))
+                except (KeyError, TypeError, ArithmeticError):
+                    continue  # a row that does not read back: the comparison names it
+                if d.get("kind") == "shortage":
+                    self._left.setdefault(key, []).append(d)
+
+    def __call__(self, lot: Lot, quantity: Decimal, on: dt.date) -> Decimal:
+        waiting = self._left.get((lot.id, on.isoformat(), quantity))
+        if not waiting:
+            raise CannotCompute("no duty is stored for this shortage")
+        d = waiting.pop(0)
+        if d.get("duty") is not None:
+            return Decimal(str(d["duty"]))
+        note = str(d.get("duty_note") or "")
+        raise CannotCompute(note.removeprefix("duty not computed: "))
 
 
 def _without_row(value: Any) -> Any:
@@ -1013,10 +1091,16 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
     """Replay every event through the core, from empty books with the stored master data,
     and compare each event's postings and discrepancies, then the lots and suspense items.
 
-    The replay runs without the mandatory-PF rule and the shortage duty rule: they are
-    checks and estimates made against the tariff when the event was posted, not part of what
-    the events determine (a later tariff revision must not make history unverifiable)."""
-    master = projections.load_master(connection, zone.zone)
+    The replay runs without the mandatory-PF rule, and takes each shortage's duty as it was
+    stored (`_StoredDuty`) instead of pricing it again: they are checks and estimates made
+    against the tariff when the event was posted, not part of what the events determine (a
+    later tariff revision must not make history unverifiable).
+
+    The master data it replays with is the chain's (`_check_master`, which first compares it
+    with the stored tables); a master event moves no goods, so the replay steps over it."""
+    master = _check_master(connection, zone)
+    if isinstance(master, Mismatch):
+        return Verification(count, None, zone.head_hash, master)
     state = ZoneState.with_lots(zone.zone, projections.method_of(zone.method), master, ())
     replayed: dict[int, list[Posting]] = {}
 
@@ -1030,12 +1114,14 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
         if not chunk:
             return None
         batch = [e for _, _, e in chunk]
-        result = post(state, batch, postings_of=postings_of)
+        first, last = chunk[0][0], chunk[-1][0]
+        stored_found = _stored_discrepancies(connection, zone.zone, first, last)
+        duty_rule = _StoredDuty(stored_found)
+        result = post(state, batch, duty_rule=duty_rule, postings_of=postings_of)
         if result.problems:
             p = result.problems[0]
             at = chunk[(p.row or 1) - 1]
             return Mismatch(at[0], at[1], f"replaying the events refuses it: {p.reason}")
-        first, last = chunk[0][0], chunk[-1][0]
         mine: dict[int, list[Any]] = {}
         for posting in result.postings:
             replayed.setdefault(posting.seq, []).append(posting)
@@ -1044,7 +1130,6 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
         found: dict[int, list[Any]] = {}
         for d in result.discrepancies:
             found.setdefault(d.seq, []).append(_without_row(d))
-        stored_found = _stored_discrepancies(connection, zone.zone, first, last)
         for seq, kind, _ in chunk:
             if stored.get(seq, []) != mine.get(seq, []):
                 return Mismatch(
@@ -1057,6 +1142,12 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
         return None
 
     for stored_event in event_log.read(connection, zone.zone):
+        if stored_event.kind == MasterChange.kind:
+            bad = flush() or _no_rows_of(connection, zone.zone, stored_event.seq)
+            if bad:
+                return Verification(count, None, zone.head_hash, bad)
+            state = state.advanced()
+            continue
         event = from_record(stored_event.kind, json.loads(stored_event.payload))
         chunk.append((stored_event.seq, stored_event.kind, event))
         if len(chunk) >= REPLAY_CHUNK:
@@ -1106,6 +1197,104 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
             Mismatch(None, None, "the suspense account differs from a replay of the events"),
         )
     return Verification(count, len(stored_lots), zone.head_hash)
+
+
+def _no_rows_of(connection: Connection, zone: str, seq: int) -> Mismatch | None:
+    """A master event has no postings or discrepancies: any stored for it were added."""
+    if next(reads.posting_rows_between(connection, zone, seq, seq), None) is not None:
+        return Mismatch(seq, MasterChange.kind, "postings are stored for a master-data event")
+    if next(reads.discrepancy_rows_between(connection, zone, seq, seq), None) is not None:
+        return Mismatch(
+            seq, MasterChange.kind, "count discrepancies are stored for a master-data event"
+        )
+    return None
+
+
+def _check_master(connection: Connection, zone: ZoneRow) -> MasterData | Mismatch:
+    """The master data the chain's `MasterChange` events build, compared with the stored
+    part and BOM versions and the zone's settings (site, method); the first difference by
+    part or product, valid_from and field (146.21(a); 146.23(b): part numbers and
+    descriptions; 146.52(d)(2): a changed BOM changes what a manufacture consumes).
+
+    Books written before master data was chained start with an anchor event holding the
+    master as it stood then: the chain vouches for it from there on, not before."""
+    chain = MasterData.build()
+    recorded: dict[tuple[str, str, dt.date], int] = {}  # (what, key, valid_from) -> seq
+    settings: tuple[int, str | None, str] | None = None
+    for seq, _, payload in reads.event_payloads(connection, zone.zone, MasterChange.kind):
+        change = from_record(MasterChange.kind, json.loads(payload))
+        assert isinstance(change, MasterChange)
+        chain = chain.with_versions(change.parts, change.boms)
+        for p in change.parts:
+            recorded["part", p.number, p.valid_from] = seq
+        for b in change.boms:
+            recorded["bill of materials", b.product, b.valid_from] = seq
+        settings = (seq, change.site, change.method)
+    try:
+        stored = projections.load_master(connection, zone.zone)
+    except (ValueError, TypeError, KeyError, ArithmeticError) as error:
+        return Mismatch(None, None, f"the stored part master cannot be read back: {error}")
+    if settings is None:
+        if stored.parts or stored.boms or zone.site is not None:
+            return Mismatch(
+                None, None, "the zone's master data and site are in no master event of its chain"
+            )
+        return chain
+    at, site, method = settings
+    for name, theirs, ours in (
+        ("site", zone.site, site),
+        ("inventory method", zone.method, method),
+    ):
+        if theirs != ours:
+            return Mismatch(
+                at, MasterChange.kind, f"the zone's {name} is {theirs!r}; its chain says {ours!r}"
+            )
+    for what, mine, kept in (
+        ("part", chain.parts, stored.parts),
+        ("bill of materials", chain.boms, stored.boms),
+    ):
+        for key in sorted(set(mine) | set(kept)):
+            ours_by_day = {v.valid_from: v for v in mine.get(key, ())}
+            theirs_by_day = {v.valid_from: v for v in kept.get(key, ())}
+            for day in sorted(set(ours_by_day) | set(theirs_by_day)):
+                at_seq = recorded.get((what, key, day))
+                where = f"{what} {key} valid from {day}"
+                if day not in theirs_by_day:
+                    reason = f"{where} is missing from the stored master data"
+                    return Mismatch(at_seq, MasterChange.kind, reason)
+                if day not in ours_by_day:
+                    reason = f"stored {where} is in no master event of the chain"
+                    return Mismatch(None, None, reason)
+                found = _first_difference(
+                    codec.plain(ours_by_day[day]), codec.plain(theirs_by_day[day])
+                )
+                if found is not None:
+                    field_name, chained, kept_value = found
+                    return Mismatch(
+                        at_seq,
+                        MasterChange.kind,
+                        f"stored {where}: its {field_name} is {kept_value!r}; the chain says "
+                        f"{chained!r}",
+                    )
+    return chain
+
+
+def _first_difference(ours: Any, theirs: Any, path: str = "") -> tuple[str, Any, Any] | None:
+    """The first field (dotted, `lines[1].quantity`) in which two plain records differ, with
+    both values."""
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        for name in [*ours, *(k for k in theirs if k not in ours)]:
+            found = _first_difference(ours.get(name), theirs.get(name), f"{path}.{name}")
+            if found is not None:
+                return found
+        return None
+    if isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
+        for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+            found = _first_difference(a, b, f"{path}[{i + 1}]")
+            if found is not None:
+                return found
+        return None
+    return None if ours == theirs else (path.lstrip(".") or "record", ours, theirs)
 
 
 def _stored_json(data: str) -> Any:

@@ -69,6 +69,18 @@ def write(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
 COLUMNS = ("zone", "seq", "kind", "date", "payload", "prev_hash", "hash")
 
 
+def append(
+    connection: Connection, zone: str, head_seq: int, head_hash: str, batch: Iterable[NewEvent]
+) -> tuple[int, str]:
+    """Chain `batch` after the head and insert it (a few events outside the posting path:
+    master-data changes); the new head (seq, hash), for the caller to move the zone's head
+    in the same transaction."""
+    as_text = connection.dialect.name != "postgresql"
+    rows, head = chain_rows(zone, head_seq, head_hash, batch, as_text=as_text)
+    write(connection, rows)
+    return head
+
+
 def read(connection: Connection, zone: str, *, after: int = 0) -> Iterator[StoredEvent]:
     """Every event of `zone` after sequence number `after`, in order, streamed."""
     query = (

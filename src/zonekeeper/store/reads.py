@@ -19,6 +19,7 @@ from sqlalchemy import Connection, func, select
 
 from zonekeeper.store import codec
 from zonekeeper.store.schema import discrepancies, events, lots, postings, suspense
+from zonekeeper.zone.events import MasterChange
 from zonekeeper.zone.ledger import Lot, Posting
 from zonekeeper.zone.records import Discrepancy
 
@@ -28,15 +29,26 @@ STREAM = 10_000  # rows fetched at a time by the streamed reads
 # ------------------------------------------------------------------------------ events
 
 
+# Master-data changes are in the chain but move no goods; their date is the day they were
+# recorded, not a day of the zone's activity, so the dates below leave them out.
+_GOODS = events.c.kind != MasterChange.kind
+
+
 def first_event_date(connection: Connection, zone: str) -> date | None:
-    """The date of the zone's first event (ledger position 1), None with no events."""
-    query = select(events.c.date).where(events.c.zone == zone).order_by(events.c.seq).limit(1)
+    """The date of the zone's first event that is not a master-data change, None with none."""
+    query = (
+        select(events.c.date)
+        .where(events.c.zone == zone, _GOODS)
+        .order_by(events.c.seq)
+        .limit(1)
+    )
     return connection.execute(query).scalar_one_or_none()
 
 
 def last_event_date(connection: Connection, zone: str) -> date | None:
-    """The latest date of any event of the zone, None with no events."""
-    query = select(func.max(events.c.date)).where(events.c.zone == zone)
+    """The latest date of any event of the zone that is not a master-data change, None with
+    none."""
+    query = select(func.max(events.c.date)).where(events.c.zone == zone, _GOODS)
     last: date | None = connection.execute(query).scalar_one()
     return last
 

@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Union
 
 import orjson
 
+from zonekeeper.zone.master import Bom, BomLine, Part
 from zonekeeper.zone.status import Disposition, ZoneStatus
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Event",
     "Filing",
     "Manipulation",
+    "MasterChange",
     "Production",
     "Shipment",
     "StatusChange",
@@ -220,6 +222,31 @@ class Correction:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class MasterChange:
+    """A change of the zone's master data, in the chain beside the goods (146.21(a): records
+    that can be relied upon; 146.23(b) part numbers and descriptions; 146.52(d)(2) the bills
+    of materials that decide what a manufacture consumes, hence the duty on its product).
+
+    `parts` and `boms` are the versions it adds (a version with the same key and date
+    replaces the one before it, as `MasterData.with_versions`); `site` and `method` are the
+    zone's settings as they stand. `Ledger.init` records the settings of a new zone,
+    `Ledger.load_master` each load. An `anchor` records the whole master data of books
+    written before master data was chained, once, as it stood then: what was loaded
+    before it is trusted as of it. `date` is the day it was recorded (not an effective
+    date: each version carries its own `valid_from`). The core does not post it (no goods
+    move; `post` refuses it): `verify` rebuilds the master data from these events.
+    """
+
+    kind: ClassVar[str] = "master"
+    date: dt.date
+    method: str
+    site: str | None = None
+    parts: tuple[Part, ...] = ()
+    boms: tuple[Bom, ...] = ()
+    anchor: bool = False
+
+
 Event = (
     Admission
     | StatusChange
@@ -230,6 +257,7 @@ Event = (
     | SuspenseReceipt
     | Filing
     | Correction
+    | MasterChange
 )
 
 EVENT_TYPES: Mapping[str, type[Any]] = {
@@ -244,6 +272,7 @@ EVENT_TYPES: Mapping[str, type[Any]] = {
         SuspenseReceipt,
         Filing,
         Correction,
+        MasterChange,
     )
 }
 
@@ -317,6 +346,33 @@ _CODECS: dict[Any, tuple[_Encode, _Decode]] = {
 }
 
 
+def _dataclass_codec(cls: type[Any]) -> tuple[_Encode, _Decode]:
+    """A flat dataclass of the master (Part, BomLine, Bom) as a JSON object of its fields."""
+    fields = _field_codecs(cls)
+    what = cls.__name__
+
+    def encode(value: Any) -> Any:
+        return {name: enc(getattr(value, name)) for name, enc, _, _ in fields}
+
+    def decode(value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise ValueError(f"not a {what} record: {value!r}")
+        return cls(**_decode_fields(what, fields, value))
+
+    return encode, decode
+
+
+def _tuple_codec(inner: tuple[_Encode, _Decode]) -> tuple[_Encode, _Decode]:
+    encode, decode = inner
+
+    def decode_all(value: Any) -> Any:
+        if not isinstance(value, list):
+            raise ValueError(f"not a list: {value!r}")
+        return tuple(decode(v) for v in value)
+
+    return (lambda value: [encode(v) for v in value]), decode_all
+
+
 def _codec(hint: Any) -> tuple[_Encode, _Decode]:
     args = typing.get_args(hint)
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is Union:
@@ -336,6 +392,14 @@ def _field_codecs(cls: type[Any]) -> tuple[tuple[str, _Encode, _Decode, bool], .
     return tuple(out)
 
 
+# The master's records inside a `MasterChange`, each after the types it holds.
+_CODECS[BomLine] = _dataclass_codec(BomLine)
+_CODECS[tuple[BomLine, ...]] = _tuple_codec(_CODECS[BomLine])
+_CODECS[Part] = _dataclass_codec(Part)
+_CODECS[tuple[Part, ...]] = _tuple_codec(_CODECS[Part])
+_CODECS[Bom] = _dataclass_codec(Bom)
+_CODECS[tuple[Bom, ...]] = _tuple_codec(_CODECS[Bom])
+
 _FIELDS: dict[str, tuple[tuple[str, _Encode, _Decode, bool], ...]] = {
     kind: _field_codecs(cls) for kind, cls in EVENT_TYPES.items()
 }
@@ -351,21 +415,32 @@ def from_record(kind: str, record: Mapping[str, Any]) -> Event:
     fields = _FIELDS.get(kind)
     if fields is None:
         raise ValueError(f"unknown event kind {kind!r}: one of {', '.join(EVENT_TYPES)}")
+    event: Event = EVENT_TYPES[kind](**_decode_fields(kind, fields, record, {"kind"}))
+    return event
+
+
+def _decode_fields(
+    what: str,
+    fields: tuple[tuple[str, _Encode, _Decode, bool], ...],
+    record: Mapping[str, Any],
+    extra: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, Any]:
+    """The decoded fields of a record of `what`; ValueError naming the field on bad data
+    (a required one missing, a bad value, an unknown one; `extra` names may be present)."""
     values: dict[str, Any] = {}
     for name, _, decode, required in fields:
         if name not in record:
             if required:
-                raise ValueError(f"{kind} record lacks field {name!r}")
+                raise ValueError(f"{what} record lacks field {name!r}")
             continue
         try:
             values[name] = decode(record[name])
         except (ValueError, TypeError, ArithmeticError) as exc:
-            raise ValueError(f"{kind} field {name!r}: {exc}") from None
-    unknown = set(record) - {name for name, _, _, _ in fields} - {"kind"}
+            raise ValueError(f"{what} field {name!r}: {exc}") from None
+    unknown = set(record) - {name for name, _, _, _ in fields} - set(extra)
     if unknown:
-        raise ValueError(f"{kind} record has unknown fields: {', '.join(sorted(unknown))}")
-    event: Event = EVENT_TYPES[kind](**values)
-    return event
+        raise ValueError(f"{what} record has unknown fields: {', '.join(sorted(unknown))}")
+    return values
 
 
 def canonical_bytes(event: Event) -> bytes:

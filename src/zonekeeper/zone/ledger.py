@@ -181,6 +181,13 @@ class ZoneState:
         """The same books with more part/BOM versions (effective-dated; same date replaces)."""
         return dataclasses.replace(self, master=self.master.with_versions(parts, boms))
 
+    def advanced(self, events: int = 1) -> ZoneState:
+        """The same books `events` positions further on in the ledger: an event that moves
+        no goods and is not posted through `post` (a `MasterChange`, whose versions the
+        master already holds) still takes its ledger position, and the events after it
+        number from there."""
+        return dataclasses.replace(self, seq=self.seq + events)
+
     @classmethod
     def with_lots(
         cls,

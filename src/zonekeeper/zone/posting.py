@@ -23,6 +23,7 @@ from zonekeeper.zone.events import (
     Event,
     Filing,
     Manipulation,
+    MasterChange,
     Production,
     Shipment,
     StatusChange,
@@ -88,7 +89,7 @@ def run(
             handler = handlers.get(type(event))
             row = index + 1
             if handler is None:
-                book.problem(row, f"not a zone event: {type(event).__name__}")
+                book.problem(row, _not_posted(event))
                 continue
             handler(book, event, state.seq + row, row)
         if book.problems:
@@ -96,6 +97,14 @@ def run(
         return PostResult(
             book.freeze(len(events)), tuple(book.postings), (), tuple(book.discrepancies)
         )
+
+
+def _not_posted(event: object) -> str:
+    if isinstance(event, MasterChange):
+        # Master data has its own checks (no back-dated change, BOMs of known parts) and
+        # its own tables: only `Ledger.load_master` records it.
+        return "master data is loaded (parts load, bom load), not posted"
+    return f"not a zone event: {type(event).__name__}"
 
 
 # --- shared checks ------------------------------------------------------------------------
