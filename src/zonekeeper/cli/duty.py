@@ -30,7 +30,7 @@ from zonekeeper.money import ZERO, parse_decimal
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.fees import read_fees_csv
 from zonekeeper.tariff.measures import AdcvdCase
-from zonekeeper.tariff.units import unit_key
+from zonekeeper.tariff.units import read_unit
 
 T = TypeVar("T")
 
@@ -86,12 +86,12 @@ def _quantities(args: list[str]) -> tuple[dict[str, Decimal], list[Problem]]:
         if len(pair) < 2:
             problems.append(Problem("--qty takes two values: NUMBER UNIT", field="qty"))
             continue
-        key = unit_key(pair[1])
-        if key is None:
+        unit = read_unit(pair[1])
+        if unit is None:
             problems.append(Problem(f"unknown unit {pair[1]!r}", field="qty"))
             continue
         try:
-            quantities[key] = parse_decimal(pair[0])
+            quantities[unit.key] = parse_decimal(pair[0])
         except ValueError as error:
             problems.append(Problem(str(error), field="qty"))
     return quantities, problems

@@ -38,7 +38,7 @@ from zonekeeper.tariff.countries import iso_alpha2, parse_country
 from zonekeeper.tariff.expressions import Basis, Rate
 from zonekeeper.tariff.measures import AdcvdCase, Measure, Program
 from zonekeeper.tariff.schedule import Revision, TariffLine
-from zonekeeper.tariff.units import UNITS, convert
+from zonekeeper.tariff.units import CONTENT_UNITS, QUANTITY_KEYS, REPORTING_UNITS, UNITS, convert
 
 MODES = ("vessel", "air", "truck", "rail", "mail")
 HUNDRED = Decimal(100)
@@ -49,7 +49,9 @@ _EMPTY: Mapping[str, Decimal] = MappingProxyType({})
 class LineItem:
     """One line to price: HTS, origin (ISO alpha-2), customs value (USD) and what rates need.
 
-    `quantities` are keyed by canonical unit (`tariff.units.UNITS`: `kg`, `each`, `liter`...);
+    `quantities` are keyed by canonical unit (`tariff.units.UNITS`: `kg`, `each`, `liter`...),
+    by the content a Unit of Quantity counts (`molybdenum_kg` for `Mo kg`: read as content)
+    or by a reporting unit no rate uses (`kg_cmsc`: kept); `tariff.units.read_unit`;
     `content` by content key (`steel`, `aluminum`, `copper`: USD value of the metal content;
     `copper_kg`: kg of copper content; see `tariff.expressions`).
     """
@@ -109,7 +111,7 @@ def validate_item(item: LineItem, row: int | None = None, file: str | None = Non
             Problem(f"unknown mode {item.mode!r} (one of {', '.join(MODES)})", file, row, "mode")
         )
     for unit, quantity in item.quantities.items():
-        if unit not in UNITS:
+        if unit not in QUANTITY_KEYS:
             problems.append(Problem(f"unknown unit {unit!r}", file, row, "quantity"))
         elif quantity < 0:
             problems.append(Problem(f"negative quantity {quantity} {unit}", file, row, "quantity"))
@@ -152,12 +154,20 @@ def _check_quantities(plan: _Plan, item: LineItem) -> None:
     """A specific rate needs its quantity: missing is bad input (exit 2), not a guess."""
     missing = [need for need in plan.unit_needs if convert(item.quantities, need) is None]
     if missing:
+        # A statistical unit the user gave (`kg cmsc` of a milk line) is not the rate's unit:
+        # say so, or the user wonders why the quantity they typed was not enough.
+        reporting = [unit for unit in item.quantities if unit in REPORTING_UNITS]
+        note = (
+            f"; {', '.join(reporting)} {'is a unit' if len(reporting) == 1 else 'are units'} "
+            f"of the statistical reporting that no rate uses"
+            if reporting else ""
+        )  # fmt: skip
         raise InputError(
             Problem(
                 f"HTS {plan.code} rate {plan.rate.text!r} needs the quantity in "
                 f"{', '.join(missing)} (e.g. "
                 f"{' '.join(f'--qty 12 {unit}' for unit in missing)}; in an entry CSV: "
-                f"{', '.join(f'qty_{unit}' for unit in missing)})",
+                f"{', '.join(f'qty_{unit}' for unit in missing)}){note}",
                 field="quantity",
             )
         )
@@ -339,7 +349,7 @@ def quote_line(
         _check_quantities(plan, item)
     cannot: list[str] = []
     components: list[Component] = []
-    basis = Basis(item.value, item.quantities, item.content)
+    basis = Basis(item.value, item.quantities, _content(item))
     value_text = f"value ${item.value:,.2f}"
     base_exact: Decimal | None = None
     try:
@@ -415,6 +425,13 @@ def content_keys_used(
     for measure in plan.measures:
         used |= measure.rate.needs
     return frozenset(used)
+
+
+def _content(item: LineItem) -> Mapping[str, Decimal]:
+    """The content the rates read: a quantity given in a content Unit of Quantity (`Mo kg`
+    -> `molybdenum_kg`) is content of the goods; a value given as content wins over it."""
+    counted = {k: v for k, v in item.quantities.items() if k in CONTENT_UNITS}
+    return {**counted, **item.content} if counted else item.content
 
 
 def _automatic(reason: str) -> str:
