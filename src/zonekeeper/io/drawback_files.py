@@ -21,7 +21,6 @@ import hashlib
 import html
 import io
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -44,6 +43,7 @@ from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.tabular import read_table, read_text
 from zonekeeper.money import fmt, parse_decimal
+from zonekeeper.tariff.codes import hts_digits
 from zonekeeper.tariff.countries import parse_country
 
 ES003: Mapping[str, str] = {
@@ -146,8 +146,11 @@ class _Row:
         raw = self.text(name, required)
         if raw is None:
             return None
-        digits = re.sub(r"[.\s-]", "", raw)
-        if not digits.isdigit() or len(digits) not in (6, 8, 10):
+        try:
+            digits = hts_digits(raw)  # the one reading of an HTS number (a lost zero restored)
+        except ValueError:
+            digits = ""
+        if len(digits) not in (6, 8, 10):
             self._bad(name, f"not an HTS number (8 or 10 digits): {raw!r}")
             return None
         if len(digits) < 8 and not (chapter99 and is_chapter99(digits)):
