@@ -15,6 +15,7 @@ from zonekeeper.io.documents import (
     weekly_entry_json,
     weekly_entry_pdf,
 )
+from zonekeeper.money import usd
 from zonekeeper.zone.entries import WhatIfQuoter, WhatIfRate
 from zonekeeper.zone.weekly import Week, weekly_entry
 from zonekeeper.zone.withdrawal_duty import Disposition, withdrawal_duty
@@ -73,3 +74,13 @@ def test_consumption_entry_json_shows_the_npf_recompute(car_removal) -> None:  #
     assert data["duty"] == "915.00"  # 3000 x 27.5% + 2000 x 4% + 400 x 2.5%
     assert data["npf_recompute"]["estimate_at_admission"] is None  # tire rate not given
     assert data["npf_recompute"]["cannot_compute"]
+
+
+def test_weekly_entry_html_prints_dollars_and_json_stays_plain(car_removal, fees) -> None:  # type: ignore[no-untyped-def]
+    entry = _week_entry(car_removal, fees)
+    html = weekly_entry_html(entry, zone="99")
+    data = weekly_entry_json(entry)
+    assert data["lines"][1]["value"] == "9000.00"
+    assert '<td class="num">$9,000.00</td>' in html
+    assert f"saving {usd(data['single_entries']['saving'])}.</p>" in html
+    assert f'<td class="num">{usd(data["total"])}</td>' in html

@@ -26,7 +26,7 @@ from rich.table import Table
 from zonekeeper.cli.app import app, settings
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import zone_files
-from zonekeeper.money import fmt
+from zonekeeper.money import fmt, usd
 from zonekeeper.services.ledger import POST_STAGES, Ledger, Posted, Where, count_events
 from zonekeeper.zone.events import Event
 
@@ -389,7 +389,7 @@ def balance(
         table.add_row(
             *(str(r[c] or "") for c in ("lot", "admission_no", "part", "status")),
             r["quantity"],
-            r["value"],
+            usd(r["value"]),
         )
     out.print(table)
 
@@ -412,7 +412,7 @@ def _balance_by_part(found: Sequence[Any], on: dt.date | None, as_json: bool) ->
     for column in ("part", "status", "quantity", "value"):
         table.add_column(column, justify="right" if column in ("quantity", "value") else "left")
     for r in rows:
-        table.add_row(r["part"], r["status"], r["quantity"], r["value"])
+        table.add_row(r["part"], r["status"], r["quantity"], usd(r["value"]))
     out.print(table)
 
 
@@ -463,7 +463,8 @@ def history(
         table.add_column(column)
     for r in rows:
         table.add_row(
-            *(str(r[c]) for c in ("seq", "date", "movement", "quantity", "value")),
+            *(str(r[c]) for c in ("seq", "date", "movement", "quantity")),
+            usd(str(r["value"])),
             str(r["reference"]),
         )
     out.print(table)
@@ -584,5 +585,6 @@ def report_board(
     table.add_column("USD", justify="right")
     for k, v in data.items():
         if k != "year":
-            table.add_row(k.replace("_", " "), str(v))
+            money = isinstance(getattr(figures, k), Decimal)
+            table.add_row(k.replace("_", " "), usd(v) if money else str(v))
     out.print(table)

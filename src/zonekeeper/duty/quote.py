@@ -32,7 +32,7 @@ from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.money import ZERO, cents
+from zonekeeper.money import ZERO, cents, usd
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.countries import iso_alpha2, parse_country
 from zonekeeper.tariff.expressions import Basis, Rate
@@ -208,7 +208,7 @@ def _measure_component(
         key = priced.key
         assert key is not None
         exact = priced.measure.rate.amount(basis)  # CannotCompute when the content is missing
-        return exact, f"{key} content ${basis.content[key]:,.2f}"
+        return exact, f"{key} content {usd(basis.content[key])}"
     if shape == "floor":
         if base_exact is None:
             raise CannotCompute(
@@ -224,7 +224,7 @@ def _measure_component(
     if not content_excluded:
         return basis.value * priced.pct / HUNDRED, value_text
     remainder = max(basis.value - content_excluded, ZERO)
-    text = f"{value_text} less 232 metal content ${content_excluded:,.2f}"
+    text = f"{value_text} less 232 metal content {usd(content_excluded)}"
     return remainder * priced.pct / HUNDRED, text
 
 
@@ -350,7 +350,7 @@ def quote_line(
     cannot: list[str] = []
     components: list[Component] = []
     basis = Basis(item.value, item.quantities, _content(item))
-    value_text = f"value ${item.value:,.2f}"
+    value_text = f"value {usd(item.value)}"
     base_exact: Decimal | None = None
     try:
         base_exact = rate.amount(basis)
