@@ -223,7 +223,7 @@ def _print_plan(data: dict[str, Any]) -> None:
                   f"claim date {data['claim_date']}")
     console.print(f"refund {usd(data['refund'])}  optimal {usd(data['optimal_refund'])}  "
                   f"FIFO {usd(data['fifo_refund'])}  uplift {usd(data['uplift'])}  "
-                  f"bound {data['bound']} (gap {data['gap']})")
+                  f"bound {usd(data['bound'])} (gap {usd(data['gap'])})")
     table = Table("import", "line", "export", "quantity", "refund", "rule")
     for d in data["designations"][:50]:
         table.add_row(d["import_entry"], str(d["import_line"]), d["export_ref"],
