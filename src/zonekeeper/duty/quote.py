@@ -183,14 +183,37 @@ class _Priced(NamedTuple):
     source: str
 
 
-def _priced(measure: Measure) -> _Priced:
+def _priced(measure: Measure, cited: str) -> _Priced:
     shape: str = measure.shape
     if shape == "ad_valorem" and Program.SECTION232 in measure.not_with:
         shape = "partial"
     return _Priced(
-        measure, shape, measure.pct, measure.content_key,
-        f"HTSUS {measure.heading}; {measure.source}",
+        measure, shape, measure.pct, measure.content_key, f"{cited}; {measure.source}",
     )  # fmt: skip
+
+
+def _edition(name: str) -> str:
+    """A revision's name as a citation: `HTS 2026 Revision 3`; an imported revision named
+    otherwise is marked as the HTSUS."""
+    return name if name.upper().startswith("HTS") else f"HTSUS {name}"
+
+
+def _heading_cited(tariff: Tariff, heading: str, applied_on: date) -> str:
+    """Where a Chapter 99 heading is printed: the revision in force on the date the measure
+    was applied (`HTS 2026 Revision 3, heading 9903.88.01`), so a reader can look it up in
+    the edition the duty was computed under. A heading the loaded revision does not print
+    yet (a measure proclaimed after it was published) says so; the measure's own source
+    (proclamation, note) follows in the component's source."""
+    try:
+        revision = tariff.schedule.revision_on(applied_on)
+    except CannotCompute:
+        return f"HTSUS heading {heading}"
+    if revision.get_digits(heading.replace(".", "")) is None:
+        return (
+            f"heading {heading}, not printed in {_edition(revision.name)} (the revision "
+            f"in force on {applied_on.isoformat()})"
+        )
+    return f"{_edition(revision.name)}, heading {heading}"
 
 
 def _measure_component(
@@ -299,7 +322,8 @@ def _plan(
             key = m.content_key
             if key is not None:
                 metal_keys.append(key)
-        priced.append(_priced(m))
+        applied_on = on if frozen_on is None or m.overrides_pf_freeze else frozen_on
+        priced.append(_priced(m, _heading_cited(tariff, m.heading, applied_on)))
     needs = tuple(sorted(rate.needs)) if rate.components else ()  # no components: no needs
     return _Plan(
         line=line,
@@ -309,7 +333,7 @@ def _plan(
         unit_needs=tuple(need for need in needs if need in UNITS),
         column=column,
         rate_line=rate_line,
-        base_source=f"HTSUS {revision.name}, {rate_line}, {column} rate",
+        base_source=f"{_edition(revision.name)}, {rate_line}, {column} rate",
         measures=tuple(measures),
         priced=tuple(priced),
         metal_keys=tuple(metal_keys),
