@@ -129,3 +129,26 @@ def test_cli_and_entry_file_accept_the_schedule_units(
     assert exit_.value.code in (0, None), captured.err
     lines = json.loads(captured.out)["lines"]
     assert [line["components"][0]["amount"] for line in lines] == ["7.12", "18.70", "250.00"]
+
+
+def test_entry_file_names_the_reporting_unit_it_was_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entry = tmp_path / "milk.csv"
+    entry.write_text("hts,origin,value,qty,unit\n0401.20.20.00,DE,1000,100,kg cmsc\n",
+                     encoding="utf-8")  # fmt: skip
+    monkeypatch.setattr(sys, "argv", ["zonekeeper", "duty", "entry", str(entry),
+                                      "--date", "2026-03-01"])  # fmt: skip
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert "row 2:quantity: HTS 0401.20.20.00 rate '0.43¢/liter' needs the quantity in liter" in err
+    assert "kg_cmsc is a unit of the statistical reporting that no rate uses" in err
+
+
+def test_drawback_files_know_every_unit_of_the_schedule(tariff: Tariff) -> None:
+    from zonekeeper.drawback.rules import same_unit, unit_of
+
+    assert [u for u in _lines_by_unit(tariff) if unit_of(u) is None] == []
+    assert same_unit("cy kg", "clean kg") and not same_unit("kg cmsc", "kg")

@@ -25,7 +25,7 @@ from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.countries import parse_country
 from zonekeeper.tariff.measures import Program
 from zonekeeper.tariff.rate_parser import parse_rate, parse_special
-from zonekeeper.tariff.units import UNITS
+from zonekeeper.tariff.units import QUANTITY_KEYS, UNITS
 
 # Below this value an entry may be informal, which pays a flat MPF (19 CFR 24.23(b)(1)(ii);
 # 19 CFR 143.21(a)).
@@ -212,7 +212,7 @@ def line_problems(
     if line_ok and origin_ok and spi_ok:
         probe = LineItem(
             item.hts, parse_country(item.origin), max(item.value, ZERO),
-            {unit: abs(q) for unit, q in item.quantities.items() if unit in UNITS},
+            {unit: abs(q) for unit, q in item.quantities.items() if unit in QUANTITY_KEYS},
             item.spi, None, {}, item.adcvd,
         )  # fmt: skip
         try:
