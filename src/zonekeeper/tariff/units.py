@@ -140,7 +140,8 @@ of them is content of the goods (`Basis.content`), not a count of the goods."""
 # General Statistical Note 2). Accepted and kept under their own key, never converted into a
 # unit a rate uses: kilograms of milk solids are not kilograms of the goods.
 REPORTING_UNITS: Mapping[str, str] = {
-    "kg_cmsc": "kilograms of component milk solids content (dairy, chapters 4 and 17-22)",
+    "kg_cmsc": "kilograms on the basis of milk solids content (kg cmsc: dairy and goods "
+    "containing it, chapters 4 and 15-22)",
     "kg_msc": "kilograms of milk solids content (milk protein, chapter 35)",
     "t_adw": "metric tons, air-dry weight (wood pulp)",
     "t_dwb": "metric tons, dry weight basis (wood chips)",
