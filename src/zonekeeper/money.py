@@ -74,3 +74,14 @@ def _bounded(value: Decimal, text: str) -> Decimal:
 def fmt(amount: Decimal) -> str:
     """A cent-rounded decimal string, as JSON outputs carry money."""
     return str(cents(amount))
+
+
+def usd(amount: Decimal | str) -> str:
+    """Money for people, the one way every screen, document and HTML page shows it:
+    `$59,601.60`, `-$12.00` — rounded to the cent half up (as `cents`), thousands separated,
+    the sign before the dollar sign. JSON keeps `fmt` (plain decimal strings a script can
+    read); a string is accepted so that a JSON document can be printed for people."""
+    value = cents(Decimal(amount) if isinstance(amount, str) else amount)
+    if value < 0:
+        return f"-${-value:,}"
+    return f"${abs(value):,}"  # abs: -0.00 prints as $0.00

@@ -15,6 +15,7 @@ from zonekeeper.io.documents import (
     weekly_entry_json,
     weekly_entry_pdf,
 )
+from zonekeeper.money import usd
 from zonekeeper.zone.entries import WhatIfQuoter, WhatIfRate
 from zonekeeper.zone.weekly import Week, weekly_entry
 from zonekeeper.zone.withdrawal_duty import Disposition, withdrawal_duty
@@ -101,3 +102,13 @@ def test_a_text_cell_is_neutralized_and_a_number_is_not() -> None:
     for kept in ("-12.50", "+3", "-1,234.5", "12", "A-1", "E1 =1", "", "'=1"):
         assert cell(kept) == kept
     assert cell(D("-12.50")) == D("-12.50") and cell(-3) == -3 and cell(None) == ""
+
+
+def test_weekly_entry_html_prints_dollars_and_json_stays_plain(car_removal, fees) -> None:  # type: ignore[no-untyped-def]
+    entry = _week_entry(car_removal, fees)
+    html = weekly_entry_html(entry, zone="99")
+    data = weekly_entry_json(entry)
+    assert data["lines"][1]["value"] == "9000.00"
+    assert '<td class="num">$9,000.00</td>' in html
+    assert f"saving {usd(data['single_entries']['saving'])}.</p>" in html
+    assert f'<td class="num">{usd(data["total"])}</td>' in html

@@ -28,7 +28,7 @@ from zonekeeper.cli.app import app
 from zonekeeper.cli.entry import print_alerts, print_weekly
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import zone_files
-from zonekeeper.money import cents
+from zonekeeper.money import usd
 from zonekeeper.services import entries as service
 from zonekeeper.services.ledger import Ledger, count_events
 from zonekeeper.tariff import Tariff
@@ -62,14 +62,14 @@ def _post_demo(url: str, folder: Path, console: Console, tariff: Tariff) -> None
         counts, file_rows = count_events(ledger.state(), rows)
         posted = ledger.post(counts, source="counts.csv", rows=file_rows)
         for d in posted.discrepancies:
-            duty = f"${d.duty:,}" if d.duty is not None else d.duty_note
+            duty = usd(d.duty) if d.duty is not None else d.duty_note
             flag = "; report to CBP at once (19 CFR 146.53(a))" if d.report_to_cbp else ""
             console.print(f"count: {d.kind.value} on lot {d.lot} ({d.part}): book {d.book}, "
                           f"counted {d.counted}, duty {duty}{flag}")
 
 
 def _usd(amount: Decimal | None) -> str:
-    return "(cannot compute)" if amount is None else f"${cents(amount):,}"
+    return "(cannot compute)" if amount is None else usd(amount)
 
 
 def _why_not_npf(console: Console, url: str, tariff: Tariff, week: Week) -> None:
@@ -132,11 +132,11 @@ def demo(
     owed = doc.duty_owed
     console.print(
         f"Form 214 A-1001: {len(doc.lines)} PF lines, duty fixed at admission "
-        f"${owed if owed is not None else 'cannot compute'} for all units if entered for "
-        f"consumption (19 CFR 146.65(a)(1)); HMF ${doc.hmf} on ${doc.value:,} of vessel cargo"
+        f"{_usd(owed)} for all units if entered for consumption (19 CFR 146.65(a)(1)); "
+        f"HMF {_usd(doc.hmf)} on {usd(doc.value)} of vessel cargo"
     )
     quarter = service.hmf(url, Quarter(2026, 3), tariff=tariff).value
-    console.print(f"HMF {quarter.quarter} for CBP Form 349: ${quarter.fee} due {quarter.due}")
+    console.print(f"HMF {quarter.quarter} for CBP Form 349: {_usd(quarter.fee)} due {quarter.due}")
     console.rule("[bold]Open alerts")
     print_alerts(console, service.open_alerts(url, DEMO_AS_OF).value, DEMO_AS_OF)
     console.print(

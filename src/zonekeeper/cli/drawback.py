@@ -39,7 +39,7 @@ from zonekeeper.io.drawback_files import (
     read_production,
     write_claim,
 )
-from zonekeeper.money import fmt
+from zonekeeper.money import fmt, usd
 from zonekeeper.tariff import Program, Tariff
 from zonekeeper.tariff.codes import HtsCode
 from zonekeeper.tariff.schedule import Schedule
@@ -221,13 +221,13 @@ def _print_plan(data: dict[str, Any]) -> None:
     console = Console()
     console.print(f"[bold]Drawback plan[/bold] {data['provision']} ({data['method']}), "
                   f"claim date {data['claim_date']}")
-    console.print(f"refund {data['refund']}  optimal {data['optimal_refund']}  "
-                  f"FIFO {data['fifo_refund']}  uplift {data['uplift']}  "
-                  f"bound {data['bound']} (gap {data['gap']})")
+    console.print(f"refund {usd(data['refund'])}  optimal {usd(data['optimal_refund'])}  "
+                  f"FIFO {usd(data['fifo_refund'])}  uplift {usd(data['uplift'])}  "
+                  f"bound {usd(data['bound'])} (gap {usd(data['gap'])})")
     table = Table("import", "line", "export", "quantity", "refund", "rule")
     for d in data["designations"][:50]:
         table.add_row(d["import_entry"], str(d["import_line"]), d["export_ref"],
-                      f"{d['quantity']} {d['unit']}", d["refund"], d["rule"])
+                      f"{d['quantity']} {d['unit']}", usd(d["refund"]), d["rule"])
     console.print(table)
     if len(data["designations"]) > 50:
         console.print(f"... {len(data['designations']) - 50} more designations (--json)")
@@ -283,7 +283,7 @@ def claim_command(
                         descriptions=texts)
     for path in write_claim(claim, out):
         typer.echo(str(path))
-    typer.echo(f"refund claimed {fmt(claim.header.refund)} on {claim.header.lines} line(s)")
+    typer.echo(f"refund claimed {usd(claim.header.refund)} on {claim.header.lines} line(s)")
 
 
 @drawback_app.command("alerts")
@@ -324,7 +324,7 @@ def alerts_command(
     console.print(f"[bold]Drawback alerts[/bold] as of {day}")
     for w in data["claim_windows"]:
         console.print(f"claim window: entry {w['entry_no']} line {w['line']} closes "
-                      f"{w['deadline']} ({w['days_left']} days): {w['unclaimed_refund']} "
+                      f"{w['deadline']} ({w['days_left']} days): {usd(w['unclaimed_refund'])} "
                       "unclaimed")
     for n in data["notices"]:
         console.print(f"notice {n['status']}: {n['export_ref']}: {n['reason']}")

@@ -22,15 +22,15 @@ from rich.table import Table
 from zonekeeper.cli.app import app
 from zonekeeper.duty.entry import EntryQuote, line_problems, quote_entry
 from zonekeeper.duty.quote import MODES, LineItem, LineQuote
-from zonekeeper.duty.serialize import entry_json, money, quote_json
+from zonekeeper.duty.serialize import entry_json, quote_json
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.entry_lines import parse_pairs, read_entry_file
 from zonekeeper.io.tabular import read_text
-from zonekeeper.money import ZERO, parse_decimal
+from zonekeeper.money import ZERO, parse_decimal, usd
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.fees import read_fees_csv
 from zonekeeper.tariff.measures import AdcvdCase
-from zonekeeper.tariff.units import unit_key
+from zonekeeper.tariff.units import read_unit
 
 T = TypeVar("T")
 
@@ -86,12 +86,12 @@ def _quantities(args: list[str]) -> tuple[dict[str, Decimal], list[Problem]]:
         if len(pair) < 2:
             problems.append(Problem("--qty takes two values: NUMBER UNIT", field="qty"))
             continue
-        key = unit_key(pair[1])
-        if key is None:
+        unit = read_unit(pair[1])
+        if unit is None:
             problems.append(Problem(f"unknown unit {pair[1]!r}", field="qty"))
             continue
         try:
-            quantities[key] = parse_decimal(pair[0])
+            quantities[unit.key] = parse_decimal(pair[0])
         except ValueError as error:
             problems.append(Problem(str(error), field="qty"))
     return quantities, problems
@@ -241,18 +241,23 @@ def entry(
         _print_entry(quoted)
 
 
+def _usd(amount: Decimal | None, missing: str = "not computed") -> str:
+    """Money as every screen shows it (`money.usd`), or that it is not computed (never $0)."""
+    return missing if amount is None else usd(amount)
+
+
 def _print_line(console: Console, label: str, line: LineQuote) -> None:
     item = line.item
     title = (
         f"{label[0].upper()}{label[1:]}: HTS {line.hts} from {item.origin}, "
-        f"value ${item.value:,.2f} ({line.revision}, {line.column})"
+        f"value {usd(item.value)} ({line.revision}, {line.column})"
     )
     table = Table(title=title, title_justify="left", show_lines=False)
     for column in ("program", "heading", "rate", "basis", "amount"):
         table.add_column(column, justify="right" if column == "amount" else "left")
     for c in line.components:
-        table.add_row(c.program.value, c.heading, c.rate, c.basis, money(c.amount))
-    table.add_row("", "", "", "line duty", money(line.duty) or "not computed")
+        table.add_row(c.program.value, c.heading, c.rate, c.basis, usd(c.amount))
+    table.add_row("", "", "", "line duty", _usd(line.duty))
     console.print(table)
     for c in line.components:
         console.print(f"  [dim]{c.heading}[/dim]: {c.source}", highlight=False)
@@ -269,11 +274,10 @@ def _print_entry(entry: EntryQuote) -> None:
     fees = Table(title=f"Entry on {entry.on.isoformat()}", title_justify="left")
     for column in ("item", "rate", "basis", "amount", "how"):
         fees.add_column(column, justify="right" if column == "amount" else "left")
-    fees.add_row("duty", "", "", money(entry.duty) or "not computed", "sum of lines")
+    fees.add_row("duty", "", "", _usd(entry.duty), "sum of lines")
     for fee in (entry.mpf, entry.hmf):
-        fees.add_row(fee.fee, fee.rate, money(fee.basis) or "", money(fee.amount) or "not computed",
-                     fee.bound)  # fmt: skip
-    fees.add_row("total", "", "", money(entry.total) or "not computed", "")
+        fees.add_row(fee.fee, fee.rate, _usd(fee.basis, ""), _usd(fee.amount), fee.bound)
+    fees.add_row("total", "", "", _usd(entry.total), "")
     console.print(fees)
     for fee in (entry.mpf, entry.hmf):
         console.print(f"  [dim]{fee.fee}[/dim]: {fee.source}", highlight=False)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +21,7 @@ from rich.table import Table
 from zonekeeper.cli.app import app, settings
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import documents
-from zonekeeper.money import ZERO, fmt
+from zonekeeper.money import ZERO, fmt, usd
 from zonekeeper.services import entries as service
 from zonekeeper.zone.alerts import Alert
 from zonekeeper.zone.hmf import Quarter
@@ -67,11 +66,9 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2))
 
 
-def _money(amount: str | None) -> str:
-    if amount is None:
-        return "cannot compute"
-    value = Decimal(amount)
-    return f"-${-value:,}" if value < 0 else f"${value:,}"
+def _money(amount: str | None, missing: str = "cannot compute") -> str:
+    """Money as every screen shows it (`money.usd`), or why there is none (never `$0`)."""
+    return missing if amount is None else usd(amount)
 
 
 def print_weekly(console: Console, entry: WeeklyEntry, *, max_lines: int = 60) -> None:
@@ -88,14 +85,14 @@ def print_weekly(console: Console, entry: WeeklyEntry, *, max_lines: int = 60) -
                    "Duty"):
         table.add_column(column, justify="right" if column in ("Value", "Duty", "Qty") else "left")
     for line in e["lines"][:max_lines]:
-        comps = "\n".join(f"{c['program']} {c['heading']} {c['rate']} = {c['amount']}"
+        comps = "\n".join(f"{c['program']} {c['heading']} {c['rate']} = {usd(c['amount'])}"
                           for c in line["components"])
         comps = comps or "\n".join(f"[red]cannot compute: {r}[/red]"
                                    for r in line["cannot_compute"])
         table.add_row(
             f"{line['summary']}.{line['line']}", line["hts"], line["origin"], line["status"],
-            line["pf_date"] or "", line["value"], f"{line['quantity']} {line['unit']}", comps,
-            line["duty"] if line["duty"] is not None else "[red]cannot compute[/red]",
+            line["pf_date"] or "", usd(line["value"]), f"{line['quantity']} {line['unit']}",
+            comps, _money(line["duty"], "[red]cannot compute[/red]"),
         )
     console.print(table)
     if len(e["lines"]) > max_lines:
@@ -219,7 +216,8 @@ def estimate_command(
         table.add_column(column)
     for line in data["lines"]:
         table.add_row(line["part"], line["hts"], line["quantity"],
-                      line["zone_value"] or "not known", line["dutiable_value"] or "not known")
+                      _money(line["zone_value"], "not known"),
+                      _money(line["dutiable_value"], "not known"))
     out.print(table)
     out.print(stamped.head.books_line(), soft_wrap=True)
 
@@ -263,11 +261,11 @@ def consumption_command(
         for line in d["lines"]:
             table.add_row(
                 str(line["line"]), line["status"], line["hts"], line["origin"],
-                line["pf_date"] or "", line["value"],
-                "\n".join(f"{c['program']} {c['heading']} {c['rate']} = {c['amount']}"
+                line["pf_date"] or "", usd(line["value"]),
+                "\n".join(f"{c['program']} {c['heading']} {c['rate']} = {usd(c['amount'])}"
                           for c in line["components"])
                 or "\n".join(line["cannot_compute"]),
-                line["duty"] or "cannot compute",
+                _money(line["duty"]),
             )
         if d["lines"]:
             out.print(table)
@@ -307,15 +305,15 @@ def admission_command(
     for line in data["lines"]:
         table.add_row(str(line["line"]), line["status_requested"], line["part"],
                       line["hts"] or "", line["origin"] or "",
-                      f"{line['quantity']} {line['unit']}", line["value"],
-                      line["duty"] or "cannot compute", line["duty_kind"])
+                      f"{line['quantity']} {line['unit']}", usd(line["value"]),
+                      _money(line["duty"]), line["duty_kind"])
     out.print(table)
     for line in data["lines"]:
         out.print(f"  line {line['line']}: {line['duty_note']}")
     if data["hmf"] is None:
         out.print(data["hmf_note"])
     else:
-        out.print(f"HMF {data['hmf']}: {data['hmf_note']}")
+        out.print(f"HMF {usd(data['hmf'])}: {data['hmf_note']}")
     out.print(stamped.head.books_line(), soft_wrap=True)
 
 
@@ -333,10 +331,10 @@ def hmf_command(
         _print_json(documents.with_books(data, stamped.head))
         return
     out.print(f"[bold]HMF {data['quarter']}[/bold] (CBP Form 349, class code "
-              f"{data['class_code']}): ${data['fee']} on ${data['value']} of vessel "
+              f"{data['class_code']}): {_money(data['fee'])} on {usd(data['value'])} of vessel "
               f"admissions, due {data['due']}")
     for a in data["admissions"]:
-        out.print(f"  {a['admission_no']} {a['date']}: ${a['value']} x {a['rate_pct']}%")
+        out.print(f"  {a['admission_no']} {a['date']}: {usd(a['value'])} x {a['rate_pct']}%")
     if data["mode_unknown"]:
         out.print(f"[yellow]mode not recorded (cannot decide HMF)[/yellow]: "
                   f"{', '.join(data['mode_unknown'])}")

@@ -28,7 +28,7 @@ from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import checkpoint as checkpoints
 from zonekeeper.io import zone_files
 from zonekeeper.io.checkpoint import ChainHead
-from zonekeeper.money import fmt
+from zonekeeper.money import fmt, usd
 from zonekeeper.services.ledger import POST_STAGES, Ledger, Posted, Where, count_events
 from zonekeeper.zone.events import Event
 
@@ -394,7 +394,7 @@ def balance(
         table.add_row(
             *(str(r[c] or "") for c in ("lot", "admission_no", "part", "status")),
             r["quantity"],
-            r["value"],
+            usd(r["value"]),
         )
     out.print(table)
     out.print(books.head.books_line())
@@ -427,7 +427,7 @@ def _balance_by_part(
     for column in ("part", "status", "quantity", "value"):
         table.add_column(column, justify="right" if column in ("quantity", "value") else "left")
     for r in rows:
-        table.add_row(r["part"], r["status"], r["quantity"], r["value"])
+        table.add_row(r["part"], r["status"], r["quantity"], usd(r["value"]))
     out.print(table)
     out.print(head.books_line())
 
@@ -480,7 +480,8 @@ def history(
         table.add_column(column)
     for r in rows:
         table.add_row(
-            *(str(r[c]) for c in ("seq", "date", "movement", "quantity", "value")),
+            *(str(r[c]) for c in ("seq", "date", "movement", "quantity")),
+            usd(str(r["value"])),
             str(r["reference"]),
         )
     out.print(table)
@@ -696,6 +697,7 @@ def report_board(
     table.add_column("USD", justify="right")
     for k, v in data.items():
         if k != "year":
-            table.add_row(k.replace("_", " "), str(v))
+            money = isinstance(getattr(figures, k), Decimal)
+            table.add_row(k.replace("_", " "), usd(v) if money else str(v))
     out.print(table)
     out.print(books.head.books_line())

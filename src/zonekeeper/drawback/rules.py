@@ -29,7 +29,7 @@ from zonekeeper.drawback.calendar import (
 )
 from zonekeeper.drawback.ports import DescriptionSource
 from zonekeeper.drawback.records import ClaimType, Export, ImportLine
-from zonekeeper.tariff.units import unit_key
+from zonekeeper.tariff.units import read_unit
 
 _OTHER = re.compile(r"^\s*other\b", re.IGNORECASE)
 
@@ -115,16 +115,16 @@ _ACE_UOM: dict[str, str] = {
 
 
 def unit_of(text: str) -> str | None:
-    """The canonical unit key of `text` (`tariff.units.unit_key`, or an ACE UOM code).
+    """The canonical unit key of `text` (`tariff.units.read_unit`, or an ACE UOM code).
 
     None when the unit is unknown: the readers refuse it, since a quantity in a unit the
     HTSUS does not use cannot be compared with another (190.51(a)(2)(viii): the unit of
     measure required under the HTSUS for substitution claims).
     """
-    key = unit_key(text)
-    if key is None:
-        key = _ACE_UOM.get(text.strip().rstrip(".").lower())
-    return key
+    known = read_unit(text)
+    if known is not None:
+        return known.key
+    return _ACE_UOM.get(text.strip().rstrip(".").lower())
 
 
 def same_unit(a: str, b: str) -> bool:

@@ -20,12 +20,12 @@ from functools import lru_cache
 
 from zonekeeper.duty.quote import LineItem, LineQuote, content_keys_used, quote_line, validate_item
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.money import ZERO, cents
+from zonekeeper.money import ZERO, cents, usd
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.countries import parse_country
 from zonekeeper.tariff.measures import Program
 from zonekeeper.tariff.rate_parser import parse_rate, parse_special
-from zonekeeper.tariff.units import UNITS
+from zonekeeper.tariff.units import QUANTITY_KEYS, UNITS
 
 # Below this value an entry may be informal, which pays a flat MPF (19 CFR 24.23(b)(1)(ii);
 # 19 CFR 143.21(a)).
@@ -85,7 +85,8 @@ def mpf_fee(tariff: Tariff, value: Decimal, on: date) -> FeeLine:
     else:
         amount, bound = exact, "ad valorem"
     return FeeLine(
-        "MPF", f"{terms.rate_pct.normalize()}% (min ${terms.minimum}, max ${terms.maximum})",
+        "MPF",
+        f"{terms.rate_pct.normalize()}% (min {usd(terms.minimum)}, max {usd(terms.maximum)})",
         value, exact, cents(amount), bound,
         f"{terms.fiscal_year}: {terms.source}",
     )  # fmt: skip
@@ -158,7 +159,7 @@ def quote_entry(
     warnings: list[str] = []
     if value < FORMAL_ENTRY_THRESHOLD:
         warnings.append(
-            f"entered value ${value:,.2f} is under $2,500: an informal entry would pay a flat "
+            f"entered value {usd(value)} is under $2,500: an informal entry would pay a flat "
             f"MPF instead (19 CFR 24.23(b)(1)(ii)); formal-entry MPF shown"
         )
     if any(q.item.mode == "mail" for q in quotes):
@@ -211,7 +212,7 @@ def line_problems(
     if line_ok and origin_ok and spi_ok:
         probe = LineItem(
             item.hts, parse_country(item.origin), max(item.value, ZERO),
-            {unit: abs(q) for unit, q in item.quantities.items() if unit in UNITS},
+            {unit: abs(q) for unit, q in item.quantities.items() if unit in QUANTITY_KEYS},
             item.spi, None, {}, item.adcvd,
         )  # fmt: skip
         try:

@@ -32,13 +32,13 @@ from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.money import ZERO, cents
+from zonekeeper.money import ZERO, cents, usd
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.countries import iso_alpha2, parse_country
 from zonekeeper.tariff.expressions import Basis, Rate
 from zonekeeper.tariff.measures import AdcvdCase, Measure, Program
 from zonekeeper.tariff.schedule import Revision, TariffLine
-from zonekeeper.tariff.units import UNITS, convert
+from zonekeeper.tariff.units import CONTENT_UNITS, QUANTITY_KEYS, REPORTING_UNITS, UNITS, convert
 
 MODES = ("vessel", "air", "truck", "rail", "mail")
 HUNDRED = Decimal(100)
@@ -49,7 +49,9 @@ _EMPTY: Mapping[str, Decimal] = MappingProxyType({})
 class LineItem:
     """One line to price: HTS, origin (ISO alpha-2), customs value (USD) and what rates need.
 
-    `quantities` are keyed by canonical unit (`tariff.units.UNITS`: `kg`, `each`, `liter`...);
+    `quantities` are keyed by canonical unit (`tariff.units.UNITS`: `kg`, `each`, `liter`...),
+    by the content a Unit of Quantity counts (`molybdenum_kg` for `Mo kg`: read as content)
+    or by a reporting unit no rate uses (`kg_cmsc`: kept); `tariff.units.read_unit`;
     `content` by content key (`steel`, `aluminum`, `copper`: USD value of the metal content;
     `copper_kg`: kg of copper content; see `tariff.expressions`).
     """
@@ -109,7 +111,7 @@ def validate_item(item: LineItem, row: int | None = None, file: str | None = Non
             Problem(f"unknown mode {item.mode!r} (one of {', '.join(MODES)})", file, row, "mode")
         )
     for unit, quantity in item.quantities.items():
-        if unit not in UNITS:
+        if unit not in QUANTITY_KEYS:
             problems.append(Problem(f"unknown unit {unit!r}", file, row, "quantity"))
         elif quantity < 0:
             problems.append(Problem(f"negative quantity {quantity} {unit}", file, row, "quantity"))
@@ -152,12 +154,20 @@ def _check_quantities(plan: _Plan, item: LineItem) -> None:
     """A specific rate needs its quantity: missing is bad input (exit 2), not a guess."""
     missing = [need for need in plan.unit_needs if convert(item.quantities, need) is None]
     if missing:
+        # A statistical unit the user gave (`kg cmsc` of a milk line) is not the rate's unit:
+        # say so, or the user wonders why the quantity they typed was not enough.
+        reporting = [unit for unit in item.quantities if unit in REPORTING_UNITS]
+        note = (
+            f"; {', '.join(reporting)} {'is a unit' if len(reporting) == 1 else 'are units'} "
+            f"of the statistical reporting that no rate uses"
+            if reporting else ""
+        )  # fmt: skip
         raise InputError(
             Problem(
                 f"HTS {plan.code} rate {plan.rate.text!r} needs the quantity in "
                 f"{', '.join(missing)} (e.g. "
                 f"{' '.join(f'--qty 12 {unit}' for unit in missing)}; in an entry CSV: "
-                f"{', '.join(f'qty_{unit}' for unit in missing)})",
+                f"{', '.join(f'qty_{unit}' for unit in missing)}){note}",
                 field="quantity",
             )
         )
@@ -173,14 +183,37 @@ class _Priced(NamedTuple):
     source: str
 
 
-def _priced(measure: Measure) -> _Priced:
+def _priced(measure: Measure, cited: str) -> _Priced:
     shape: str = measure.shape
     if shape == "ad_valorem" and Program.SECTION232 in measure.not_with:
         shape = "partial"
     return _Priced(
-        measure, shape, measure.pct, measure.content_key,
-        f"HTSUS {measure.heading}; {measure.source}",
+        measure, shape, measure.pct, measure.content_key, f"{cited}; {measure.source}",
     )  # fmt: skip
+
+
+def _edition(name: str) -> str:
+    """A revision's name as a citation: `HTS 2026 Revision 3`; an imported revision named
+    otherwise is marked as the HTSUS."""
+    return name if name.upper().startswith("HTS") else f"HTSUS {name}"
+
+
+def _heading_cited(tariff: Tariff, heading: str, applied_on: date) -> str:
+    """Where a Chapter 99 heading is printed: the revision in force on the date the measure
+    was applied (`HTS 2026 Revision 3, heading 9903.88.01`), so a reader can look it up in
+    the edition the duty was computed under. A heading the loaded revision does not print
+    yet (a measure proclaimed after it was published) says so; the measure's own source
+    (proclamation, note) follows in the component's source."""
+    try:
+        revision = tariff.schedule.revision_on(applied_on)
+    except CannotCompute:
+        return f"HTSUS heading {heading}"
+    if revision.get_digits(heading.replace(".", "")) is None:
+        return (
+            f"heading {heading}, not printed in {_edition(revision.name)} (the revision "
+            f"in force on {applied_on.isoformat()})"
+        )
+    return f"{_edition(revision.name)}, heading {heading}"
 
 
 def _measure_component(
@@ -198,7 +231,7 @@ def _measure_component(
         key = priced.key
         assert key is not None
         exact = priced.measure.rate.amount(basis)  # CannotCompute when the content is missing
-        return exact, f"{key} content ${basis.content[key]:,.2f}"
+        return exact, f"{key} content {usd(basis.content[key])}"
     if shape == "floor":
         if base_exact is None:
             raise CannotCompute(
@@ -214,7 +247,7 @@ def _measure_component(
     if not content_excluded:
         return basis.value * priced.pct / HUNDRED, value_text
     remainder = max(basis.value - content_excluded, ZERO)
-    text = f"{value_text} less 232 metal content ${content_excluded:,.2f}"
+    text = f"{value_text} less 232 metal content {usd(content_excluded)}"
     return remainder * priced.pct / HUNDRED, text
 
 
@@ -289,7 +322,8 @@ def _plan(
             key = m.content_key
             if key is not None:
                 metal_keys.append(key)
-        priced.append(_priced(m))
+        applied_on = on if frozen_on is None or m.overrides_pf_freeze else frozen_on
+        priced.append(_priced(m, _heading_cited(tariff, m.heading, applied_on)))
     needs = tuple(sorted(rate.needs)) if rate.components else ()  # no components: no needs
     return _Plan(
         line=line,
@@ -299,7 +333,7 @@ def _plan(
         unit_needs=tuple(need for need in needs if need in UNITS),
         column=column,
         rate_line=rate_line,
-        base_source=f"HTSUS {revision.name}, {rate_line}, {column} rate",
+        base_source=f"{_edition(revision.name)}, {rate_line}, {column} rate",
         measures=tuple(measures),
         priced=tuple(priced),
         metal_keys=tuple(metal_keys),
@@ -339,8 +373,8 @@ def quote_line(
         _check_quantities(plan, item)
     cannot: list[str] = []
     components: list[Component] = []
-    basis = Basis(item.value, item.quantities, item.content)
-    value_text = f"value ${item.value:,.2f}"
+    basis = Basis(item.value, item.quantities, _content(item))
+    value_text = f"value {usd(item.value)}"
     base_exact: Decimal | None = None
     try:
         base_exact = rate.amount(basis)
@@ -415,6 +449,13 @@ def content_keys_used(
     for measure in plan.measures:
         used |= measure.rate.needs
     return frozenset(used)
+
+
+def _content(item: LineItem) -> Mapping[str, Decimal]:
+    """The content the rates read: a quantity given in a content Unit of Quantity (`Mo kg`
+    -> `molybdenum_kg`) is content of the goods; a value given as content wins over it."""
+    counted = {k: v for k, v in item.quantities.items() if k in CONTENT_UNITS}
+    return {**counted, **item.content} if counted else item.content
 
 
 def _automatic(reason: str) -> str:

@@ -27,7 +27,7 @@ from zonekeeper.errors import InputError
 from zonekeeper.io import csv_out
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.io.zone_files import Column, hts, iso_date, positive_decimal, read_file, text
-from zonekeeper.money import fmt
+from zonekeeper.money import fmt, usd
 from zonekeeper.zone.admission_doc import AdmissionDocument
 from zonekeeper.zone.alerts import Alert
 from zonekeeper.zone.entries import MpfCharge
@@ -450,6 +450,15 @@ _env = Environment(
 )
 
 
+def _usd_filter(amount: str | Decimal | None, missing: str = "cannot compute") -> str:
+    """`{{ x | usd }}` in a template: money as every screen shows it (`money.usd`), or why
+    there is none (never `$0`)."""
+    return missing if amount is None else usd(amount)
+
+
+_env.filters["usd"] = _usd_filter
+
+
 def render_html(template: str, **context: Any) -> str:
     """Render one of the package's templates (e.g. `weekly_entry.html`)."""
     return _env.get_template(template).render(**context)
@@ -501,14 +510,14 @@ def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "", head: ChainHead | None 
     rows: list[list[Any]] = [header]
     for line in e["lines"]:
         comps = "<br/>".join(
-            escape(f"{c['program']} {c['heading']} {c['rate']}: {c['amount']}")
+            escape(f"{c['program']} {c['heading']} {c['rate']}: {usd(c['amount'])}")
             for c in line["components"]
         ) or escape("; ".join(line["cannot_compute"]))
         rows.append([
             line["summary"], line["line"], line["hts"], line["origin"], line["status"],
-            line["pf_date"] or "", line["spi"] or "", line["value"],
+            line["pf_date"] or "", line["spi"] or "", usd(line["value"]),
             f"{line['quantity']} {line['unit']}", Paragraph(comps, small),
-            line["duty"] if line["duty"] is not None else "cannot compute",
+            _usd_filter(line["duty"]),
         ])
     table = Table(rows, repeatRows=1)
     table.setStyle(TableStyle([
@@ -525,20 +534,20 @@ def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "", head: ChainHead | None 
     for s in e["summaries"]:
         story.append(Paragraph(
             f"Entry summary {s['sequence']}: {s['lines']} lines, foreign value "
-            f"${s['foreign_value']}, duty {_usd(s['duty'])}, "
-            f"MPF ${s['mpf']['amount']} — {escape(s['mpf']['derivation'])}",
+            f"{usd(s['foreign_value'])}, duty {_usd(s['duty'])}, "
+            f"MPF {usd(s['mpf']['amount'])} — {escape(s['mpf']['derivation'])}",
             styles["BodyText"],
         ))
     single = e["single_entries"]
     story.append(Paragraph(
-        f"<b>Duty {_usd(e['duty'])} + MPF ${e['mpf']} = total "
+        f"<b>Duty {_usd(e['duty'])} + MPF {usd(e['mpf'])} = total "
         f"{_usd(e['total'])}</b>. {escape(e['hmf_note'])}.",
         styles["BodyText"],
     ))
     story.append(Paragraph(
         f"Entered one by one, the week's {single['count']} shipments would pay MPF "
-        f"${single['mpf']}; the weekly entry pays ${single['weekly_mpf']}: saving "
-        f"${single['saving']}.",
+        f"{usd(single['mpf'])}; the weekly entry pays {usd(single['weekly_mpf'])}: saving "
+        f"{usd(single['saving'])}.",
         styles["BodyText"],
     ))
     if e["not_entered"]:
@@ -568,4 +577,4 @@ def _books_note(head: ChainHead) -> str:
 
 def _usd(amount: str | None) -> str:
     """A dollar amount, or why there is none (a line that cannot be priced), never '$0'."""
-    return "cannot compute (see the lines)" if amount is None else f"${amount}"
+    return "cannot compute (see the lines)" if amount is None else usd(amount)

@@ -20,7 +20,6 @@ import hashlib
 import html
 import io
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -43,7 +42,8 @@ from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import csv_out
 from zonekeeper.io.tabular import read_table, read_text
-from zonekeeper.money import fmt, parse_decimal
+from zonekeeper.money import fmt, parse_decimal, usd
+from zonekeeper.tariff.codes import hts_digits
 from zonekeeper.tariff.countries import parse_country
 
 ES003: Mapping[str, str] = {
@@ -146,8 +146,11 @@ class _Row:
         raw = self.text(name, required)
         if raw is None:
             return None
-        digits = re.sub(r"[.\s-]", "", raw)
-        if not digits.isdigit() or len(digits) not in (6, 8, 10):
+        try:
+            digits = hts_digits(raw)  # the one reading of an HTS number (a lost zero restored)
+        except ValueError:
+            digits = ""
+        if len(digits) not in (6, 8, 10):
             self._bad(name, f"not an HTS number (8 or 10 digits): {raw!r}")
             return None
         if len(digits) < 8 and not (chapter99 and is_chapter99(digits)):
@@ -606,10 +609,10 @@ def _summary_rows(claim: Claim) -> list[tuple[str, str]]:
     rows = [("Provision", h.provision), ("Claimant", h.claimant), ("Port", h.port),
             ("Drawback entry", h.drawback_entry), ("Claim date", h.claim_date),
             ("Designation method", h.method), ("Lines", str(h.lines)),
-            ("Refund claimed", fmt(h.refund))]
-    rows += [(f"  of which {k}", fmt(v)) for k, v in h.refund_by_component.items()]
-    rows += [("Proven upper bound (any designation)", fmt(h.bound)),
-             ("FIFO designation would claim", fmt(h.fifo_refund))]
+            ("Refund claimed", usd(h.refund))]
+    rows += [(f"  of which {k}", usd(v)) for k, v in h.refund_by_component.items()]
+    rows += [("Proven upper bound (any designation)", usd(h.bound)),
+             ("FIFO designation would claim", usd(h.fifo_refund))]
     return rows
 
 
@@ -623,7 +626,7 @@ def _markdown(claim: Claim) -> str:
         d = ln.designation
         out.append(f"| {ln.line} | {d.import_entry}/{d.import_line} | {d.import_date} | "
                    f"{d.quantity} {d.unit} | {d.export_ref} | {d.export_date} | {d.rule} | "
-                   f"{fmt(d.refund)} |")
+                   f"{usd(d.refund)} |")
     out += ["", "## Certifications", ""] + [f"- {c}" for c in claim.header.certifications]
     return "\n".join(out) + "\n"
 
@@ -636,7 +639,7 @@ def _html(claim: Claim) -> str:
         f"{ln.designation.import_line}</td><td>{ln.designation.import_date}</td>"
         f"<td>{ln.designation.quantity} {e(ln.designation.unit)}</td>"
         f"<td>{e(ln.designation.export_ref)}</td><td>{ln.designation.export_date}</td>"
-        f"<td>{e(ln.designation.rule)}</td><td>{fmt(ln.designation.refund)}</td>"
+        f"<td>{e(ln.designation.rule)}</td><td>{usd(ln.designation.refund)}</td>"
         f"<td>{e('; '.join(ln.designation.reasons))}</td></tr>"
         for ln in claim.lines)
     certs = "".join(f"<li>{e(c)}</li>" for c in claim.header.certifications)

@@ -3,7 +3,8 @@
 One row per line. Columns (header names, case-insensitive; only the first three required):
 - `hts`, `origin` (ISO alpha-2), `value` (customs value, USD);
 - quantities: `qty` + `unit` (one pair), and/or `qty_<unit>` columns (`qty_kg`, `qty_each`,
-  `qty_liter`...; units as in `tariff.units`, spellings like `No.` accepted in `unit`);
+  `qty_liter`...; every Unit of Quantity of the schedule (`No.`, `cy kg`, `Mo kg`, `kg
+  cmsc`) and the keys of `tariff.units.read_unit`);
 - `spi` (e.g. AU, S+), `mode` (vessel, air, truck, rail, mail);
 - content: `content` as `steel=120;copper=30` and/or `content_<key>` columns (USD values of
   metal content; `copper_kg` etc. for content quantities);
@@ -24,7 +25,7 @@ from zonekeeper.io.tabular import Table, missing_columns, read_table
 from zonekeeper.money import parse_decimal
 from zonekeeper.tariff.countries import parse_country
 from zonekeeper.tariff.measures import AdcvdCase
-from zonekeeper.tariff.units import unit_key
+from zonekeeper.tariff.units import read_unit
 
 REQUIRED = ("hts", "origin", "value")
 
@@ -43,10 +44,10 @@ def parse_pairs(text: str, what: str) -> dict[str, Decimal]:
 
 
 def _unit(text: str) -> str:
-    found = unit_key(text)
+    found = read_unit(text)
     if found is None:
         raise ValueError(f"unknown unit {text!r}")
-    return found
+    return found.key
 
 
 def read_entry_file(path: Path) -> tuple[list[tuple[int, LineItem]], list[Problem]]:

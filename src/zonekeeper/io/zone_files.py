@@ -16,7 +16,6 @@ change is allowed is the zone core's decision when the rows are posted.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,7 @@ from typing import Any
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.tabular import missing_columns, read_table
 from zonekeeper.money import parse_decimal
+from zonekeeper.tariff.codes import hts_digits
 from zonekeeper.tariff.countries import parse_country
 from zonekeeper.zone.events import (
     Admission,
@@ -116,14 +116,16 @@ def iso_date(value: str) -> date:
         raise ValueError(f"not a date (use YYYY-MM-DD): {value!r}") from None
 
 
-_HTS = re.compile(r"^\d{4}(\.?\d{2}){0,3}$")
-
-
 def hts(value: str) -> str:
-    """An HTS number as written (`8537.10.91.70`, `8537109170`); kept as digits."""
-    if not _HTS.match(value):
+    """An HTS number as written (`8537.10.91.70`, `8537109170`, or `101210010` whose leading
+    zero a spreadsheet ate: `tariff.codes.hts_digits`, as every reader); kept as digits."""
+    try:
+        digits = hts_digits(value)
+    except ValueError:
+        digits = ""
+    if len(digits) < 4:
         raise ValueError(f"not an HTS number (4 to 10 digits, e.g. 8537.10.91.70): {value!r}")
-    return value.replace(".", "")
+    return digits
 
 
 def country(value: str) -> str:

@@ -32,7 +32,7 @@ from zonekeeper.store import codec, reads
 from zonekeeper.store.engine import Connection
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.codes import HtsCode
-from zonekeeper.tariff.units import unit_key
+from zonekeeper.tariff.units import read_unit
 from zonekeeper.zone.admission_doc import AdmissionDocument, AdmissionLine, admission_document
 from zonekeeper.zone.alerts import Alert, AlertInputs, CountFinding, SuspenseHold, alerts
 from zonekeeper.zone.composition import Composition as Composition_
@@ -103,9 +103,9 @@ class TariffQuoter:
     def __call__(self, request: DutyRequest, on: dt.date, frozen_on: dt.date | None) -> Quoted:
         quantities = {}
         for unit, qty in request.quantities.items():
-            key = unit_key(unit)
-            if key is not None:
-                quantities[key] = qty
+            known = read_unit(unit)
+            if known is not None:
+                quantities[known.key] = qty
         slot = (request.hts, request.origin, request.value, tuple(sorted(quantities.items())),
                 request.spi, on, frozen_on)
         found = self.cache.get(slot)

@@ -21,6 +21,31 @@ LEVELS = {2: "chapter", 4: "heading", 6: "subheading", 8: "tariff line", 10: "st
 _SEPARATORS = re.compile(r"[.\s\-]")
 
 
+def hts_digits(text: str) -> str:
+    """The digits of an HTS number as a user wrote it; ValueError saying why it is not one.
+
+    Every reader of an HTS number (`duty quote --hts`, the `duty entry` file, the zone files,
+    the drawback files) calls this, so one code is read one way everywhere. Dots, spaces and
+    hyphens between the groups are dropped. A leading zero a spreadsheet ate is restored
+    (`101210010` -> `0101210010`, `101.21.00` -> `01012100`): chapters are always two digits
+    (HTSUS General Note 1), so a number of 7 or 9 digits, or a dotted number whose first
+    group has 3 digits, can only be an 8- or 10-digit code of chapters 01-09 whose number
+    was stored as a number. Any other length is refused rather than guessed.
+    """
+    raw = text.strip()
+    groups = [g for g in _SEPARATORS.split(raw) if g]
+    if len(groups) > 1 and len(groups[0]) == 3:
+        groups[0] = "0" + groups[0]
+    digits = "".join(groups)
+    if digits.isdigit() and digits.isascii() and len(digits) in (7, 9):
+        digits = "0" + digits
+    if not (digits.isdigit() and digits.isascii() and len(digits) in LEVELS):
+        raise ValueError(
+            f"not an HTS code: {raw!r} (want e.g. 8414.30.80.30, 8414308030 or 8414.30.80)"
+        )
+    return digits
+
+
 @dataclass(frozen=True, order=True)
 class HtsCode:
     """An HTS number at any level, held as its digits only (no dots)."""
@@ -44,21 +69,10 @@ class HtsCode:
         """
         if isinstance(text, HtsCode):
             return text
-        raw = str(text).strip()
-        groups = [g for g in _SEPARATORS.split(raw) if g]
-        if len(groups) > 1 and len(groups[0]) == 3:
-            groups[0] = "0" + groups[0]
-        digits = "".join(groups)
-        if digits.isdigit() and len(digits) in (7, 9):
-            digits = "0" + digits
-        if not (digits.isdigit() and digits.isascii() and len(digits) in LEVELS):
-            raise InputError(
-                Problem(
-                    f"not an HTS code: {raw!r} (want e.g. 8414.30.80.30, 8414308030 or 8414.30.80)",
-                    field="hts",
-                )
-            )
-        return cls(digits)
+        try:
+            return cls(hts_digits(str(text)))
+        except ValueError as error:
+            raise InputError(Problem(str(error), field="hts")) from None
 
     @property
     def dotted(self) -> str:

@@ -19,13 +19,23 @@ from zonekeeper.tariff.expressions import (
     SugarDegree,
 )
 from zonekeeper.tariff.rate_parser import normalize, parse_additional, parse_rate, parse_special
-from zonekeeper.tariff.units import UNITS, convert, quantity_unit_key, unit_key
+from zonekeeper.tariff.units import (
+    QUANTITY_KEYS,
+    UNITS,
+    QuantityUnit,
+    convert,
+    quantity_unit_key,
+    read_unit,
+    unit_key,
+)
 
 __all__ = [
+    "QUANTITY_KEYS",
     "UNITS",
     "AdValorem",
     "Basis",
     "Component",
+    "QuantityUnit",
     "Rate",
     "RateKind",
     "SpecialGroup",
@@ -38,5 +48,6 @@ __all__ = [
     "parse_rate",
     "parse_special",
     "quantity_unit_key",
+    "read_unit",
     "unit_key",
 ]

@@ -7,13 +7,22 @@ to the keys of `UNITS` so that a quantity reported once can feed every rate that
 Exact conversions inside one dimension (g/kg/t, each/doz./gross/thousand, pr./doz. prs.,
 liter/m3, cm2/m2) let a quantity given in one unit serve a rate in another; inexact ones
 (barrels, proof liters) are never guessed.
+
+A user types the units of the line they are quoting, as the "Unit of Quantity" column prints
+them (`cy kg`, `Mo kg`, `kg cmsc`, `W`). `read_unit` accepts every one of them and says what
+the number is for: a quantity a rate can be levied on (`cy kg` is the clean yield the
+`¢/clean kg` rates of chapter 51 need), a quantity of content (`Mo kg` is the
+`molybdenum_kg` of `17.8¢/kg on molybdenum content`), or a unit the statistical notes ask
+for that no rate of duty uses (`kg cmsc`, `W`): accepted and kept, never used as another.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 # canonical key -> what the quantity means
 UNITS: Mapping[str, str] = {
@@ -42,6 +51,8 @@ UNITS: Mapping[str, str] = {
     "carat": "carats",
     "line_gross": "lines (button size, 1/40 inch) times gross of buttons",
     "degrees": "polarimeter degrees of a sugar (the sugar degree formula, chapter 17)",
+    "thousand_m": "thousands of meters (linear)",
+    "thousand_m3": "thousands of cubic meters",
 }
 
 # Spellings seen in the HTSUS, after lower-casing and squeezing spaces around dots.
@@ -49,7 +60,9 @@ _ALIASES: Mapping[str, str] = {
     "kg": "kg", "kgs": "kg", "kilogram": "kg", "kilograms": "kg",
     "g": "g", "gram": "g", "grams": "g",
     "t": "t", "ton": "t", "tons": "t",
-    "clean kg": "clean_kg",
+    "clean kg": "clean_kg", "cy kg": "clean_kg", "clean yield kg": "clean_kg",
+    "dz pcs": "doz", "doz. pcs.": "doz", "dozen pieces": "doz",
+    "thousand m": "thousand_m", "thousand m3": "thousand_m3", "thousand m³": "thousand_m3",
     "no.": "each", "no": "each", "each": "each", "article": "each", "articles": "each",
     "pcs": "each", "pcs.": "each", "pc": "each", "pieces": "each",
     "doz.": "doz", "doz": "doz", "dozen": "doz",
@@ -97,7 +110,82 @@ _DIMENSION: Mapping[str, tuple[str, Decimal]] = {
     "m3": ("liter", Decimal(1000)),
     "cm2": ("m2", Decimal("0.0001")),
     "m2": ("m2", Decimal(1)),
+    # Livestock is counted in `No.` and some of it dutiable per head: one head is one animal.
+    "head": ("each", Decimal(1)),
+    "m": ("m", Decimal(1)),
+    "thousand_m": ("m", Decimal(1000)),
+    "thousand_m3": ("liter", Decimal(1_000_000)),
 }
+
+# Units of Quantity that count a content of the goods (HTSUS General Statistical Note 2: the
+# element's symbol before the unit; `amc` anhydrous morphine content, `ttl sug` total
+# sugars): the quantity is read as the content key a rate "on ... content" uses
+# (`tariff.expressions.Specific`), so `Mo kg` feeds `17.8¢/kg on molybdenum content`.
+_CONTENT: Mapping[str, str] = {
+    "ag g": "silver_g", "au g": "gold_g", "co kg": "cobalt_kg", "cr kg": "chromium_kg",
+    "cr2o3 t": "chromic_oxide_t", "cu kg": "copper_kg", "ir g": "iridium_g",
+    "mg kg": "magnesium_kg", "mn kg": "manganese_kg", "mo kg": "molybdenum_kg",
+    "nh3 t": "ammonia_t", "naoh kg": "sodium_hydroxide_kg", "ni kg": "nickel_kg",
+    "os g": "osmium_g", "pb kg": "lead_kg", "pd g": "palladium_g", "pt g": "platinum_g",
+    "rh g": "rhodium_g", "ru g": "ruthenium_g", "sb kg": "antimony_kg", "si kg": "silicon_kg",
+    "sn t": "tin_t", "v kg": "vanadium_kg", "v2o5 kg": "vanadium_pentoxide_kg",
+    "w kg": "tungsten_kg", "zn kg": "zinc_kg", "kg amc": "anhydrous_morphine_kg",
+    "kg ttl sug": "total_sugars_kg",
+}
+CONTENT_UNITS: frozenset[str] = frozenset(_CONTENT.values())
+"""Content quantity keys a Unit of Quantity names (`copper_kg`, ...): a quantity given in one
+of them is content of the goods (`Basis.content`), not a count of the goods."""
+
+# Units of Quantity that no rate of duty is levied on: statistical reporting units (HTSUS
+# General Statistical Note 2). Accepted and kept under their own key, never converted into a
+# unit a rate uses: kilograms of milk solids are not kilograms of the goods.
+REPORTING_UNITS: Mapping[str, str] = {
+    "kg_cmsc": "kilograms on the basis of milk solids content (kg cmsc: dairy and goods "
+    "containing it, chapters 4 and 15-22)",
+    "kg_msc": "kilograms of milk solids content (milk protein, chapter 35)",
+    "t_adw": "metric tons, air-dry weight (wood pulp)",
+    "t_dwb": "metric tons, dry weight basis (wood chips)",
+    "watt": "watts of output or power (W: motors, batteries, photovoltaic cells)",
+    "mwh": "megawatt hours (electrical energy)",
+    "gbq": "gigabecquerels (radioactive elements)",
+    "doses": "doses (animal semen)",
+    "square": "squares of roofing (100 square feet)",
+    "fiber_m": "meters of optical fiber (Fiber m)",
+    "no_and_kg": "number and kilograms, both reported (No. and kg): give each with its own "
+    "unit (No., kg) where a rate needs one",
+}
+_REPORTING_ALIASES: Mapping[str, str] = {
+    "kg cmsc": "kg_cmsc", "kg msc": "kg_msc", "t adw": "t_adw", "t dwb": "t_dwb",
+    "w": "watt", "watts": "watt", "mwh": "mwh", "gbq": "gbq", "doses": "doses",
+    "dose": "doses", "square": "square", "squares": "square", "fiber m": "fiber_m",
+    "no. and kg": "no_and_kg", "no and kg": "no_and_kg",
+}
+
+
+@dataclass(frozen=True)
+class QuantityUnit:
+    """What a unit a user typed means: its key and what the quantity is for.
+
+    `use` is `rate` (a key of `UNITS`, in `Basis.quantities`), `content` (a content quantity
+    key such as `molybdenum_kg`, read by rates "on ... content") or `reporting` (a
+    statistical unit no rate uses: kept, never converted).
+    """
+
+    key: str
+    use: Literal["rate", "content", "reporting"]
+
+    @property
+    def meaning(self) -> str:
+        if self.use == "rate":
+            return UNITS[self.key]
+        if self.use == "reporting":
+            return REPORTING_UNITS[self.key]
+        subject, _, unit = self.key.rpartition("_")
+        return f"{UNITS[unit]} of {subject.replace('_', ' ')} content"
+
+
+QUANTITY_KEYS: frozenset[str] = frozenset(UNITS) | CONTENT_UNITS | frozenset(REPORTING_UNITS)
+"""Every key a quantity of `duty.LineItem` may be given in (see `read_unit`)."""
 
 
 def _squeeze(text: str) -> str:
@@ -119,15 +207,34 @@ def unit_key(text: str) -> str | None:
     return slug if slug in UNITS else None
 
 
+def read_unit(text: str) -> QuantityUnit | None:
+    """The meaning of a unit a user typed (`--qty`, an entry file's `unit` or `qty_<unit>`
+    column, a drawback file): every Unit of Quantity of the schedule and every spelling of
+    `unit_key`, or a key of `QUANTITY_KEYS` as itself (so that a key an output names can be
+    typed back); None if unknown."""
+    key = unit_key(text)
+    if key is not None:
+        return QuantityUnit(key, "rate")
+    squeezed = _squeeze(text)
+    slug = re.sub(r"[\s\-]+", "_", squeezed)
+    content = _CONTENT.get(squeezed) or (slug if slug in CONTENT_UNITS else None)
+    if content is not None:
+        return QuantityUnit(content, "content")
+    reporting = _REPORTING_ALIASES.get(squeezed) or (slug if slug in REPORTING_UNITS else None)
+    if reporting is not None:
+        return QuantityUnit(reporting, "reporting")
+    return None
+
+
 def quantity_unit_key(text: str) -> str:
     """Key for a Unit of Quantity entry: canonical when known, else a stable slug.
 
     Statistical units such as `Cu kg` (kg of copper content) or `kg cmsc` are kept as slugs
     (`cu_kg`, `kg_cmsc`) so that they stay distinct from plain kilograms.
     """
-    known = unit_key(text)
+    known = read_unit(text)
     if known is not None:
-        return known
+        return known.key
     return re.sub(r"[^0-9a-z²³]+", "_", text.strip().lower()).strip("_")
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from zonekeeper.money import usd
 from zonekeeper.workdays import working_days_after
 from zonekeeper.zone.weekly import EstimatedEntry, Week, overruns, summary_due
 from zonekeeper.zone.withdrawal_duty import Disposition, Removal
@@ -191,7 +192,7 @@ def _count_alerts(inp: AlertInputs) -> list[Alert]:
                 )
             )
         elif f.kind == "shortage" and f.reportable and not f.reported:
-            duty = f"${f.duty:,}" if f.duty is not None else "duty not computed"
+            duty = usd(f.duty) if f.duty is not None else "duty not computed"
             why = "; ".join(f.reasons) or "1% or more of the lot and $100 or more duty"
             alerts.append(
                 Alert(

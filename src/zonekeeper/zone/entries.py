@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from zonekeeper.money import ZERO, cents
+from zonekeeper.money import ZERO, cents, usd
 
 ENTRY_TYPE_FTZ_CONSUMPTION = "06"
 MAX_SUMMARY_LINES = 998  # lines per entry summary (CBP Form 7501; ACE ES line limit)
@@ -139,9 +139,9 @@ class MpfCharge:
     def derivation(self) -> str:
         pct = (self.rate * 100).normalize()
         return (
-            f"MPF {pct}% x ${cents(self.foreign_value):,} foreign value = ${cents(self.exact):,}; "
-            f"{self.fiscal_year} minimum ${self.minimum:,}, maximum ${self.maximum:,} "
-            f"-> ${self.amount:,} ({self.bound}; 19 USC 58c(a)(9), (b)(8)(D)(vi); "
+            f"MPF {pct}% x {usd(self.foreign_value)} foreign value = {usd(self.exact)}; "
+            f"{self.fiscal_year} minimum {usd(self.minimum)}, maximum {usd(self.maximum)} "
+            f"-> {usd(self.amount)} ({self.bound}; 19 USC 58c(a)(9), (b)(8)(D)(vi); "
             f"19 CFR 24.23)"
         )
 
@@ -242,7 +242,7 @@ class WhatIfQuoter:
                 program=r.program,
                 heading=r.heading,
                 rate=f"{r.percent.normalize()}%",
-                basis=f"${cents(request.value):,} value",
+                basis=f"{usd(request.value)} value",
                 amount=cents(request.value * r.percent / 100),
                 source="what-if override (illustrative rate, not the published tariff)",
             )

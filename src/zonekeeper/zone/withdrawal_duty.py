@@ -34,7 +34,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.money import ZERO
+from zonekeeper.money import ZERO, usd
 from zonekeeper.zone.entries import Component, DutyRequest, Quoter
 
 
@@ -235,7 +235,7 @@ def refusal(removal: Removal) -> Problem | None:
     if removal.disposition is Disposition.CONSUMPTION and removal.composition.zr_value > ZERO:
         return Problem(
             f"shipment {removal.shipment_no}: contains zone-restricted merchandise "
-            f"(${removal.composition.zr_value:,}); it may not be entered for consumption "
+            f"({usd(removal.composition.zr_value)}); it may not be entered for consumption "
             "unless the FTZ Board allows it (19 CFR 146.44(c), 146.63(b)) — export or "
             "destroy it instead",
             field="status",
@@ -403,12 +403,12 @@ def withdrawal_duty(
     lines = tuple(price(part, quoter, entry_date) for part in split(removal))
     if comp.domestic_value > ZERO:
         notes.append(
-            f"domestic content ${comp.domestic_value:,}: no duty and not in the dutiable "
+            f"domestic content {usd(comp.domestic_value)}: no duty and not in the dutiable "
             "value (19 CFR 146.43(c); 19 USC 81c(a))"
         )
     if comp.waste_value > ZERO:
         notes.append(
-            f"foreign inputs lost as waste ${comp.waste_value:,}: allowed for, not dutiable "
+            f"foreign inputs lost as waste {usd(comp.waste_value)}: allowed for, not dutiable "
             "(19 USC 81c(a))"
         )
     recompute = None
