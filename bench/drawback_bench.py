@@ -21,7 +21,9 @@ import numpy as np
 
 from zonekeeper.drawback.arcs import candidate_arcs
 from zonekeeper.drawback.fifo import fifo_flow
+from zonekeeper.drawback.measures import DutyClass
 from zonekeeper.drawback.plan import build_plan, fifo_ranks, prepare
+from zonekeeper.drawback.ports import Owed
 from zonekeeper.drawback.records import ClaimType, Export, ImportLine
 from zonekeeper.drawback.solve import solve_transport
 from zonekeeper.money import fmt
@@ -47,9 +49,9 @@ class ClassRate:
     """Would-owe duty at a per-class ad valorem rate between 1% and 25%."""
 
     def would_owe(self, hts: str, value: Decimal, quantity: Decimal, unit: str, on: date,
-                  origin: str | None) -> Decimal:
+                  origin: str | None) -> Owed:
         pct = 1 + int(hts[2:8]) % 25
-        return value * pct / 100
+        return Owed({DutyClass.DUTY: value * pct / 100}, f"{pct}%")
 
 
 def _code(k: int, rng: random.Random) -> str:

@@ -7,6 +7,8 @@
   divided by its units, to two decimals (rounded down, so that the MPF refunded never
   exceeds 99% of the MPF paid: 190.51(b)(1)), is the refundable MPF per unit.
 - 99% of the rest (190.51(b)(1)).
+- Per duty class (`measures.DutyClass`: customs duties, MPF, HMF), so that a substitution
+  claim's lesser-of can compare each class with itself (190.51(b)(2)(v), (b)(4)).
 Nothing is rounded here except where 190.51(b)(2) says so; a designation rounds each of its
 components down to the cent, and its refund is their sum (plan.refund_components).
 """
@@ -15,10 +17,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
 
-from zonekeeper.drawback.measures import Component, MeasurePolicy
+from zonekeeper.drawback.measures import Component, DutyClass, MeasurePolicy, duty_class
 from zonekeeper.drawback.records import ClaimType, ImportLine
 from zonekeeper.money import CENT
 
@@ -55,12 +57,49 @@ class LineBasis:
     line: ImportLine
     paid: tuple[Paid, ...]
     eligible_per_unit: Decimal  # duties, taxes, fees (before 99%) per unit, MPF included
-    refund_per_unit: Decimal  # 99% of non-MPF per unit + MPF per unit (190.51(b)(2)(iv))
+    refund_per_unit: Decimal  # the sum of refund_by_class
     mpf_ratio: Decimal | None  # relative value ratio of the line in its entry
+    # Refund per unit of each duty class (`DutyClass`): 99% of the class's eligible amount
+    # per unit; MPF at its two-place figure (190.51(b)(2)(iv)). Only classes with an
+    # eligible amount are present.
+    refund_by_class: Mapping[DutyClass, Decimal] = field(default_factory=dict)
 
     @property
     def eligible_total(self) -> Decimal:
         return sum((p.amount for p in self.paid if p.eligible), Decimal(0))
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What one unit of a designation may refund, after every limit.
+
+    `by_class`: per duty class (`DutyClass`), the import's refund per unit or, for a
+    substitution claim, the lesser of it and 99% of what the exported (or substituted)
+    article would owe in that class (190.32(b), 190.22(a)(1)(ii), each class on its own:
+    190.51(b)(2)(v), (b)(4)). `cap`: a limit on the whole per unit (an export to Canada or
+    Mexico: 99% of the duty paid there, 19 U.S.C. 4534; 19 CFR 182.44), or None.
+    """
+
+    by_class: Mapping[DutyClass, Decimal]
+    cap: Decimal | None = None
+
+    @property
+    def classes_total(self) -> Decimal:
+        return sum(self.by_class.values(), Decimal(0))
+
+    @property
+    def capped(self) -> bool:
+        return self.cap is not None and self.cap < self.classes_total
+
+    @property
+    def per_unit(self) -> Decimal:
+        total = self.classes_total
+        return total if self.cap is None or total <= self.cap else self.cap
+
+
+def own_allowance(basis: LineBasis) -> Allowed:
+    """No limit: the line's own refund per unit in each class (direct identification)."""
+    return Allowed(dict(basis.refund_by_class))
 
 
 # Enough digits that products of amounts, quantities (<= 15 digits + 6 places) and 28-digit
@@ -70,39 +109,52 @@ MPF = Component.MPF
 
 
 def component_refunds(
-    basis: LineBasis, qty: Decimal, per_unit: Decimal | None = None
+    basis: LineBasis, qty: Decimal, allowed: Allowed | None = None
 ) -> dict[str, Decimal]:
     """Refund per duty, tax and fee of `qty` units of the line, not rounded (190.51(b)):
     99% of each eligible component paid, per unit of the line, times `qty` (MPF at its
-    per-unit figure, 190.51(b)(2)(iv)), scaled by a lesser-of limit `per_unit` / the line's
-    own refund per unit when one is given.
+    per-unit figure, 190.51(b)(2)(iv)); when `allowed` limits a duty class, each component
+    of that class is scaled by the class's allowed / own refund per unit (the lesser-of is
+    applied class by class, 190.51(b)(2)(v), (b)(4)), and when its `cap` binds, every
+    component is scaled by cap / the classes' total.
 
     Multiplied out before the one division (in `_EXACT`): dividing first would carry the
     division's last-digit rounding into every product, and a figure that is exactly a cent
     (0.99 x 1.00 x 7/7) would come out a hair below it and lose that cent when rounded
     down. Equal to the exact figure whenever that is a whole number of cents.
     """
-    own = basis.refund_per_unit
-    if per_unit is None:
-        per_unit = own
-    if not own:
-        return {p.component.value: Decimal(0) for p in basis.paid if p.eligible}
-    q_line = basis.line.quantity
+    own = basis.refund_by_class
     eligible = [p for p in basis.paid if p.eligible]
+    if allowed is None:
+        allowed = own_allowance(basis)
+    q_line = basis.line.quantity
     # MPF per unit as the line's refund per unit counts it (two places, default context).
     mpf = {id(p): mpf_unit_refund(p.amount, q_line) for p in eligible if p.component is MPF}
     numerators: dict[str, Decimal] = defaultdict(Decimal)
     denominators: dict[str, Decimal] = {}
     with localcontext(_EXACT):
+        total = allowed.classes_total
         for paid in eligible:
             key = paid.component.value
+            cls = duty_class(paid.component)
+            own_c = own.get(cls, Decimal(0))
+            if not own_c:
+                numerators[key] += Decimal(0)
+                denominators[key] = Decimal(1)
+                continue
+            limit = allowed.by_class.get(cls, Decimal(0))
             if id(paid) in mpf:
-                numerators[key] += mpf[id(paid)] * qty * per_unit
-                denominators[key] = own
+                numerators[key] += mpf[id(paid)] * qty * limit
+                denominators[key] = own_c
             else:
-                numerators[key] += RATE * paid.amount * qty * per_unit
-                denominators[key] = q_line * own
-        return {key: n / denominators[key] for key, n in numerators.items()}
+                numerators[key] += RATE * paid.amount * qty * limit
+                denominators[key] = q_line * own_c
+            if allowed.capped:
+                assert allowed.cap is not None
+                denominators[key] = denominators[key] * total
+        scale = allowed.cap if allowed.capped else None
+        return {key: (n * scale if scale is not None else n) / denominators[key]
+                for key, n in numerators.items()}
 
 
 def mpf_unit_refund(share: Decimal, units: Decimal) -> Decimal:
@@ -149,6 +201,7 @@ def line_basis(
     """Per-unit refundable amounts of `line` under `claim` (190.3, 190.51(b))."""
     paid: list[Paid] = []
     other = Decimal(0)
+    by_class: dict[DutyClass, Decimal] = defaultdict(Decimal)
     for component, attr in _COLUMNS:
         amount: Decimal = getattr(line, attr)
         if amount == 0 and component is not Component.DUTY:
@@ -157,6 +210,8 @@ def line_basis(
         paid.append(Paid(component, amount, verdict.eligible, verdict.reason))
         if verdict.eligible:
             other += amount
+            if amount:
+                by_class[duty_class(component)] += amount
     qty = line.quantity
     other_pu = other / qty
     mpf_pu = Decimal(0)
@@ -169,12 +224,16 @@ def line_basis(
         if verdict.eligible:
             mpf_pu = share / qty
             mpf_unit = mpf_unit_refund(share, qty)
+    refund_by_class = {cls: RATE * (amount / qty) for cls, amount in by_class.items()}
+    if mpf_unit:
+        refund_by_class[DutyClass.MPF] = mpf_unit
     return LineBasis(
         line=line,
         paid=tuple(paid),
         eligible_per_unit=other_pu + mpf_pu,
-        refund_per_unit=RATE * other_pu + mpf_unit,
+        refund_per_unit=sum(refund_by_class.values(), Decimal(0)),
         mpf_ratio=ratio,
+        refund_by_class=refund_by_class,
     )
 
 
