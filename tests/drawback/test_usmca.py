@@ -187,3 +187,18 @@ def test_a_bad_destination_foreign_duty_or_same_condition_is_a_problem(tmp_path:
         read_exports(path)
     assert [(p.row, p.field) for p in caught.value.problems] == [
         (2, "destination"), (2, "foreign_duty"), (2, "same_condition")]
+
+
+def test_a_plan_with_usmca_designations_says_to_claim_them_apart():
+    # 190.0a: part 182 claims are filed separately from part 190 claims; 190.51(a)(2)(xv)
+    # asks for the foreign entry's data, which the claim files do not carry.
+    imports = [imp("E1", 1, "2026-01-05", HTS, 20, "200.00", part="P1")]
+    exports = [exp("X1", "2026-02-01", HTS, 10, part="P1", destination="MX",
+                   foreign_duty=D("50.00")),
+               exp("X2", "2026-02-02", HTS, 10, part="P1", destination="DE")]
+    plan = build_plan(ClaimType.J1, imports, exports, DAY, DESC, None)
+    [note] = [n for n in plan.notes if "USMCA" in n]
+    assert note.startswith("export(s) X1 went to Canada or Mexico: claim them apart")
+    assert "190.0a" in note and "190.51(a)(2)(xv)" in note
+    plan = build_plan(ClaimType.J1, imports, exports[1:], DAY, DESC, None)
+    assert not [n for n in plan.notes if "USMCA" in n]

@@ -372,6 +372,7 @@ def build_plan(
         f"per-unit averaging and 99% of eligible duties, taxes and fees (190.51(b)); each "
         f"designation's refund per duty, tax and fee rounded down to the cent so none "
         f"exceeds 99% (190.51(b)(1)), its refund their sum; claim date {claim_date}"]
+    notes += usmca_notes(problem.demands, chosen)
     missing = problem.refused + not_designated(problem, chosen_flow, imports, descriptions)
     return Plan(
         claim=claim, method=method, claim_date=claim_date,
@@ -389,6 +390,21 @@ def build_plan(
                    for key in sorted({(d.import_entry, d.import_line) for d in chosen})},
         demand_quantity=_demand_quantities(problem.demands, chosen),
     )
+
+
+def usmca_notes(demands: Sequence[Demand], chosen: Sequence[Designation]) -> list[str]:
+    """A note when designations cover exports to Canada or Mexico: those are USMCA drawback
+    claims (19 CFR part 182 subpart E), filed apart from the part 190 claim (190.0a) and
+    with the foreign entry's number, date, classification, duty and exchange rate
+    (190.51(a)(2)(xv)), which the claim files written here do not carry."""
+    usmca = {d.export.export_ref for d in demands if d.export.usmca}
+    refs = sorted(usmca & {d.export_ref for d in chosen})
+    if not refs:
+        return []
+    return [f"export(s) {', '.join(refs)} went to Canada or Mexico: claim them apart from "
+            "the others, as USMCA drawback (19 CFR part 182 subpart E; 190.0a), with the "
+            "foreign entry number and date, its classification, the duty paid and the "
+            "exchange rate (190.51(a)(2)(xv))"]
 
 
 def _demand_quantities(
