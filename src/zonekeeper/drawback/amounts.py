@@ -64,6 +64,12 @@ class LineBasis:
     # eligible amount are present.
     refund_by_class: Mapping[DutyClass, Decimal] = field(default_factory=dict)
 
+    # No limit: the line's own refund per unit in each class (set from refund_by_class).
+    own: Allowed = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "own", Allowed(self.refund_by_class))
+
     @property
     def eligible_total(self) -> Decimal:
         return sum((p.amount for p in self.paid if p.eligible), Decimal(0))
@@ -82,30 +88,30 @@ class Allowed:
 
     by_class: Mapping[DutyClass, Decimal]
     cap: Decimal | None = None
+    # Derived once (a plan reads them for every arc): the classes' sum, whether `cap`
+    # binds, and the refund per unit after both.
+    classes_total: Decimal = field(init=False, repr=False, compare=False)
+    capped: bool = field(init=False, repr=False, compare=False)
+    per_unit: Decimal = field(init=False, repr=False, compare=False)
 
-    @property
-    def classes_total(self) -> Decimal:
-        return sum(self.by_class.values(), Decimal(0))
-
-    @property
-    def capped(self) -> bool:
-        return self.cap is not None and self.cap < self.classes_total
-
-    @property
-    def per_unit(self) -> Decimal:
-        total = self.classes_total
-        return total if self.cap is None or total <= self.cap else self.cap
+    def __post_init__(self) -> None:
+        total = sum(self.by_class.values(), Decimal(0))
+        capped = self.cap is not None and self.cap < total
+        object.__setattr__(self, "classes_total", total)
+        object.__setattr__(self, "capped", capped)
+        object.__setattr__(self, "per_unit", self.cap if capped else total)
 
 
 def own_allowance(basis: LineBasis) -> Allowed:
     """No limit: the line's own refund per unit in each class (direct identification)."""
-    return Allowed(dict(basis.refund_by_class))
+    return basis.own
 
 
 # Enough digits that products of amounts, quantities (<= 15 digits + 6 places) and 28-digit
 # per-unit figures are exact, so the one division left rounds once.
 _EXACT = Context(prec=100)
 MPF = Component.MPF
+_CLASS = {component: duty_class(component) for component in Component}
 
 
 def component_refunds(
@@ -113,10 +119,11 @@ def component_refunds(
 ) -> dict[str, Decimal]:
     """Refund per duty, tax and fee of `qty` units of the line, not rounded (190.51(b)):
     99% of each eligible component paid, per unit of the line, times `qty` (MPF at its
-    per-unit figure, 190.51(b)(2)(iv)); when `allowed` limits a duty class, each component
-    of that class is scaled by the class's allowed / own refund per unit (the lesser-of is
-    applied class by class, 190.51(b)(2)(v), (b)(4)), and when its `cap` binds, every
-    component is scaled by cap / the classes' total.
+    per-unit figure, 190.51(b)(2)(iv), which is the line's MPF class figure); when
+    `allowed` limits a duty class, each component of that class is scaled by the class's
+    allowed / own refund per unit (the lesser-of is applied class by class,
+    190.51(b)(2)(v), (b)(4)), and when its `cap` binds, every component is scaled by
+    cap / the classes' total.
 
     Multiplied out before the one division (in `_EXACT`): dividing first would carry the
     division's last-digit rounding into every product, and a figure that is exactly a cent
@@ -124,37 +131,34 @@ def component_refunds(
     down. Equal to the exact figure whenever that is a whole number of cents.
     """
     own = basis.refund_by_class
-    eligible = [p for p in basis.paid if p.eligible]
     if allowed is None:
-        allowed = own_allowance(basis)
+        allowed = basis.own
+    limits = allowed.by_class
     q_line = basis.line.quantity
-    # MPF per unit as the line's refund per unit counts it (two places, default context).
-    mpf = {id(p): mpf_unit_refund(p.amount, q_line) for p in eligible if p.component is MPF}
-    numerators: dict[str, Decimal] = defaultdict(Decimal)
-    denominators: dict[str, Decimal] = {}
+    out: dict[str, Decimal] = {}
     with localcontext(_EXACT):
-        total = allowed.classes_total
-        for paid in eligible:
-            key = paid.component.value
-            cls = duty_class(paid.component)
-            own_c = own.get(cls, Decimal(0))
-            if not own_c:
-                numerators[key] += Decimal(0)
-                denominators[key] = Decimal(1)
+        cap, total = (allowed.cap, allowed.classes_total) if allowed.capped else (None, None)
+        for paid in basis.paid:
+            if not paid.eligible:
                 continue
-            limit = allowed.by_class.get(cls, Decimal(0))
-            if id(paid) in mpf:
-                numerators[key] += mpf[id(paid)] * qty * limit
-                denominators[key] = own_c
+            key = paid.component.value
+            cls = _CLASS[paid.component]
+            own_c = own.get(cls)
+            if not own_c:
+                out[key] = Decimal(0)
+                continue
+            limit = limits.get(cls, Decimal(0))
+            if paid.component is MPF:
+                # own_c is the MPF per unit: own_c x qty x limit / own_c.
+                numerator, denominator = qty * limit, Decimal(1)
             else:
-                numerators[key] += RATE * paid.amount * qty * limit
-                denominators[key] = q_line * own_c
-            if allowed.capped:
-                assert allowed.cap is not None
-                denominators[key] = denominators[key] * total
-        scale = allowed.cap if allowed.capped else None
-        return {key: (n * scale if scale is not None else n) / denominators[key]
-                for key, n in numerators.items()}
+                numerator = RATE * paid.amount * qty * limit
+                denominator = q_line * own_c
+            if cap is not None and total is not None:
+                numerator *= cap
+                denominator *= total
+            out[key] = numerator / denominator
+    return out
 
 
 def mpf_unit_refund(share: Decimal, units: Decimal) -> Decimal:
@@ -211,7 +215,7 @@ def line_basis(
         if verdict.eligible:
             other += amount
             if amount:
-                by_class[duty_class(component)] += amount
+                by_class[_CLASS[component]] += amount
     qty = line.quantity
     other_pu = other / qty
     mpf_pu = Decimal(0)

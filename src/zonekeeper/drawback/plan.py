@@ -151,6 +151,9 @@ class DesignationProblem:
     unpriced: list[str]
     refused: list[str] = field(default_factory=list)  # unpriced, but the rules refuse first
     left: Mapping[tuple[str, int], Decimal] = field(default_factory=dict)  # after prior claims
+    # Each arc's limits and (arc, scaled quantity)'s components, computed once for the
+    # totals of both flows and the designations.
+    memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
 
 def prepare(
@@ -273,6 +276,8 @@ def allowance(basis: LineBasis, demand: Demand) -> Allowed:
     """
     own = basis.refund_by_class
     if demand.cap_by_class is None:
+        if demand.foreign_cap is None:
+            return basis.own
         by_class = dict(own)
     else:
         cap = demand.cap_by_class
@@ -480,7 +485,22 @@ def _why_no_import(
 def _per_unit(problem: DesignationProblem, a: int) -> tuple[ImportLine, Demand, Allowed]:
     imp = problem.usable[int(problem.arcs.imp[a])]
     dem = problem.demands[int(problem.arcs.dem[a])]
-    return imp, dem, allowance(problem.bases[imp.key], dem)
+    allowed = problem.memo.get(a)
+    if not isinstance(allowed, Allowed):
+        allowed = problem.memo[a] = allowance(problem.bases[imp.key], dem)
+    return imp, dem, allowed
+
+
+def _components(
+    problem: DesignationProblem, a: int, scaled: int, basis: LineBasis, allowed: Allowed
+) -> dict[str, Decimal]:
+    """`refund_components` of `scaled` units on arc `a`, computed once per plan."""
+    key = (a, scaled)
+    got = problem.memo.get(key)
+    if not isinstance(got, dict):
+        got = problem.memo[key] = refund_components(
+            basis, Decimal(scaled) / problem.scale, allowed)
+    return got
 
 
 def _totals(problem: DesignationProblem, flow: npt.NDArray[np.int64]) -> tuple[Decimal, Decimal]:
@@ -495,7 +515,8 @@ def _totals(problem: DesignationProblem, flow: npt.NDArray[np.int64]) -> tuple[D
         imp, _, allowed = _per_unit(problem, int(a))
         qty = Decimal(int(flow[a])) / problem.scale
         exact += qty * allowed.per_unit
-        rounded += designation_refund(problem.bases[imp.key], qty, allowed)
+        parts = _components(problem, int(a), int(flow[a]), problem.bases[imp.key], allowed)
+        rounded += sum(parts.values(), Decimal(0))
     return rounded, exact
 
 
@@ -506,8 +527,9 @@ def _designations(
     for a in np.flatnonzero(flow):
         imp, dem, allowed = _per_unit(problem, int(a))
         qty = Decimal(int(flow[a])) / problem.scale
+        parts = _components(problem, int(a), int(flow[a]), problem.bases[imp.key], allowed)
         out.append(_designation(
-            problem.claim, imp, dem, qty, allowed, problem.bases[imp.key],
+            problem.claim, imp, dem, qty, allowed, parts, problem.bases[imp.key],
             ROUTES[int(problem.arcs.route[a])].value, descriptions, problem.claim_date,
         ))
     out.sort(key=lambda d: (d.export_date, d.export_ref, d.import_date, d.import_entry,
@@ -532,6 +554,7 @@ def _designation(
     dem: Demand,
     qty: Decimal,
     allowed: Allowed,
+    components: dict[str, Decimal],
     basis: LineBasis,
     route: str,
     descriptions: DescriptionSource,
@@ -541,7 +564,6 @@ def _designation(
     if not verdict.ok:
         raise AssertionError(f"designation fails the rules: {verdict.reasons}")
     per_unit = allowed.per_unit
-    components = refund_components(basis, qty, allowed)
     return Designation(
         import_entry=imp.entry_no, import_line=imp.line, export_ref=dem.export.export_ref,
         quantity=qty, unit=imp.unit, refund=sum(components.values(), Decimal(0)),
