@@ -366,10 +366,13 @@ def build_plan(
     solution = solve_transport(problem.supply, problem.need, arcs.imp, arcs.dem, problem.value,
                                arcs.component)
     fifo = fifo_flow(problem.supply, problem.need, arcs.imp, arcs.dem, *fifo_ranks(problem))
-    opt_refund, opt_exact = _totals(problem, solution.flow)
-    fifo_refund, fifo_exact = _totals(problem, fifo)
+    # Only the chosen flow's arcs are kept for its designations (memory: the other flow's
+    # would be computed for nothing).
+    opt_refund, opt_exact = _totals(problem, solution.flow, keep=method is Method.OPTIMAL)
+    fifo_refund, fifo_exact = _totals(problem, fifo, keep=method is Method.FIFO)
     chosen_flow = solution.flow if method is Method.OPTIMAL else fifo
     chosen = _designations(problem, chosen_flow, descriptions)
+    problem.memo.clear()
     # The dual bound is a float sum; six places keep it honest without float noise.
     bound = max(opt_exact, Decimal(repr(solution.bound))).quantize(GAP_PLACES, ROUND_HALF_UP)
     gap = max(Decimal(0), bound - opt_exact).quantize(GAP_PLACES)
@@ -482,28 +485,37 @@ def _why_no_import(
     return f"{named} qualifies but has no candidate arc (report this as a bug)"
 
 
-def _per_unit(problem: DesignationProblem, a: int) -> tuple[ImportLine, Demand, Allowed]:
+def _per_unit(
+    problem: DesignationProblem, a: int, keep: bool = True
+) -> tuple[ImportLine, Demand, Allowed]:
     imp = problem.usable[int(problem.arcs.imp[a])]
     dem = problem.demands[int(problem.arcs.dem[a])]
     allowed = problem.memo.get(a)
     if not isinstance(allowed, Allowed):
-        allowed = problem.memo[a] = allowance(problem.bases[imp.key], dem)
+        allowed = allowance(problem.bases[imp.key], dem)
+        if keep:
+            problem.memo[a] = allowed
     return imp, dem, allowed
 
 
 def _components(
-    problem: DesignationProblem, a: int, scaled: int, basis: LineBasis, allowed: Allowed
+    problem: DesignationProblem, a: int, scaled: int, basis: LineBasis, allowed: Allowed,
+    keep: bool = True,
 ) -> dict[str, Decimal]:
-    """`refund_components` of `scaled` units on arc `a`, computed once per plan."""
+    """`refund_components` of `scaled` units on arc `a`, computed once per plan (kept only
+    for the flow whose designations are written: `keep`)."""
     key = (a, scaled)
     got = problem.memo.get(key)
     if not isinstance(got, dict):
-        got = problem.memo[key] = refund_components(
-            basis, Decimal(scaled) / problem.scale, allowed)
+        got = refund_components(basis, Decimal(scaled) / problem.scale, allowed)
+        if keep:
+            problem.memo[key] = got
     return got
 
 
-def _totals(problem: DesignationProblem, flow: npt.NDArray[np.int64]) -> tuple[Decimal, Decimal]:
+def _totals(
+    problem: DesignationProblem, flow: npt.NDArray[np.int64], keep: bool = True
+) -> tuple[Decimal, Decimal]:
     """(sum of the designations' refunds in cents, unrounded sum) of a flow.
 
     The first is what the designations claim (each the sum of its components rounded down,
@@ -512,10 +524,11 @@ def _totals(problem: DesignationProblem, flow: npt.NDArray[np.int64]) -> tuple[D
     """
     rounded = exact = Decimal(0)
     for a in np.flatnonzero(flow):
-        imp, _, allowed = _per_unit(problem, int(a))
+        imp, _, allowed = _per_unit(problem, int(a), keep)
         qty = Decimal(int(flow[a])) / problem.scale
         exact += qty * allowed.per_unit
-        parts = _components(problem, int(a), int(flow[a]), problem.bases[imp.key], allowed)
+        parts = _components(problem, int(a), int(flow[a]), problem.bases[imp.key], allowed,
+                            keep)
         rounded += sum(parts.values(), Decimal(0))
     return rounded, exact
 
