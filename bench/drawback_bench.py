@@ -4,7 +4,8 @@ A seeded synthetic book of business: 4,000 8-digit classes (a tenth of them "Oth
 subheadings, so the 10-digit rule splits them), imports spread over five and a half years,
 exports over the last five, 5% of exports carrying a Schedule B number of the neighbouring
 subheading (which joins classes into larger components). Would-owe duty for the lesser-of rule comes
-from a per-class ad valorem rate (the planner is measured, not the tariff engine). One run
+from a per-class ad valorem rate, and MPF at 0.3464% up to 651.50, each class compared
+with itself (the planner is measured, not the tariff engine). One run
 plans with the optimal LP and the FIFO baseline and reports both refunds and times, the
 candidate arcs built (windowed, never dense) and the peak resident memory.
 """
@@ -21,7 +22,9 @@ import numpy as np
 
 from zonekeeper.drawback.arcs import candidate_arcs
 from zonekeeper.drawback.fifo import fifo_flow
+from zonekeeper.drawback.measures import DutyClass
 from zonekeeper.drawback.plan import build_plan, fifo_ranks, prepare
+from zonekeeper.drawback.ports import Owed
 from zonekeeper.drawback.records import ClaimType, Export, ImportLine
 from zonekeeper.drawback.solve import solve_transport
 from zonekeeper.money import fmt
@@ -44,12 +47,14 @@ class SyntheticDescriptions:
 
 
 class ClassRate:
-    """Would-owe duty at a per-class ad valorem rate between 1% and 25%."""
+    """Would-owe duty at a per-class ad valorem rate between 1% and 25%, and MPF at the
+    FY2026 ad valorem rate up to the per-entry cap."""
 
     def would_owe(self, hts: str, value: Decimal, quantity: Decimal, unit: str, on: date,
-                  origin: str | None) -> Decimal:
+                  origin: str | None) -> Owed:
         pct = 1 + int(hts[2:8]) % 25
-        return value * pct / 100
+        mpf = min(value * Decimal("0.003464"), Decimal("651.50"))
+        return Owed({DutyClass.DUTY: value * pct / 100, DutyClass.MPF: mpf}, f"{pct}%")
 
 
 def _code(k: int, rng: random.Random) -> str:

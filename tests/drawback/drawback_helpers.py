@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from zonekeeper.drawback.measures import DutyClass
+from zonekeeper.drawback.ports import Owed
 from zonekeeper.drawback.records import Disposition, Export, ImportLine
 
 D = Decimal
@@ -28,14 +30,22 @@ def exp(
 
 
 class FixedRate:
-    """Would-owe duty at one ad valorem rate for every code (a stand-in for the tariff)."""
+    """Would-owe duty at one ad valorem rate for every code (a stand-in for the tariff),
+    and MPF / HMF at `mpf_pct` / `hmf_pct` when given (else no fee)."""
 
-    def __init__(self, pct: str) -> None:
+    def __init__(self, pct: str, mpf_pct: str | None = None, hmf_pct: str | None = None) -> None:
         self.fraction = D(pct) / 100
+        self.mpf = None if mpf_pct is None else D(mpf_pct) / 100
+        self.hmf = None if hmf_pct is None else D(hmf_pct) / 100
 
     def would_owe(self, hts: str, value: Decimal, quantity: Decimal, unit: str, on: date,
-                  origin: str | None) -> Decimal:
-        return value * self.fraction
+                  origin: str | None) -> Owed:
+        by_class = {DutyClass.DUTY: value * self.fraction}
+        if self.mpf is not None:
+            by_class[DutyClass.MPF] = value * self.mpf
+        if self.hmf is not None:
+            by_class[DutyClass.HMF] = value * self.hmf
+        return Owed(by_class, f"fixed {self.fraction * 100}%")
 
 
 class Descriptions:

@@ -30,8 +30,9 @@ def test_claim_totals_and_certifications_survive_the_plan_file(tmp_path):
                    hmf=D("1.00"))]
     exports = [exp("X1", "2026-02-01", "9401710011", 6, value=60_000),
                exp("X2", "2026-02-02", "9401710011", 4, value=40_000)]
+    # The exported article would owe HMF too (a vessel cargo), so HMF is limited by HMF.
     plan = build_plan(ClaimType.J2, imports, exports, date(2026, 3, 1), Descriptions(),
-                      FixedRate("50"))
+                      FixedRate("50", hmf_pct="0.125"))
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan_to_json(plan)))
     again = read_plan(path)

@@ -13,7 +13,7 @@ from drawback_helpers import D, Descriptions, exp, imp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zonekeeper.drawback.amounts import RATE, line_bases
+from zonekeeper.drawback.amounts import RATE, Allowed, line_bases
 from zonekeeper.drawback.claim import build_claim, check_against_imports, check_plan
 from zonekeeper.drawback.measures import Component, DefaultPolicy
 from zonekeeper.drawback.plan import build_plan, refund_components
@@ -63,8 +63,7 @@ def test_mpf_per_unit_is_rounded_down_so_it_never_exceeds_99_percent():
     line = imp("E1", 1, "2026-01-10", "8414308030", 400, "0.00", mpf=D("100.00"))
     basis = line_bases([line], ClaimType.J1, DefaultPolicy())[line.key]
     assert basis.refund_per_unit == D("0.24")
-    assert refund_components(basis, D(400), D("0.24")) == {"duty": D("0.00"),
-                                                            "mpf": D("96.00")}
+    assert refund_components(basis, D(400)) == {"duty": D("0.00"), "mpf": D("96.00")}
 
 
 def test_a_resealed_plan_claiming_a_component_above_99_percent_is_refused():
@@ -97,9 +96,12 @@ def test_components_never_exceed_99_percent_and_sum_to_the_refund(
     basis = line_bases([line], ClaimType.J1, DefaultPolicy())[line.key]
     qty = max(Decimal(1), Decimal(int(take * line_qty)))
     own = basis.refund_per_unit
-    # A lesser-of limit (190.22, 190.32) lowers the refund per unit below the line's own.
-    per_unit = own if cap is None else (own * cap.numerator / cap.denominator)
-    parts = refund_components(basis, qty, per_unit)
+    # A limit on the whole (a USMCA export's foreign duty) lowers the refund per unit below
+    # the line's own.
+    allowed = (None if cap is None
+               else Allowed(basis.refund_by_class, own * cap.numerator / cap.denominator))
+    per_unit = own if allowed is None else allowed.per_unit
+    parts = refund_components(basis, qty, allowed)
     refund = sum(parts.values(), Decimal(0))
     for paid in basis.paid:
         if not paid.eligible:

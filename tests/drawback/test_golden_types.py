@@ -18,19 +18,27 @@ def test_j2_lesser_of_on_the_real_tariff(descriptions, estimator, policy):
     # one-line entry (ratio 1.0000). Per unit: 0.99 * 17.60 = 17.424; MPF 0.99*3.46/10 =
     # 0.34254 -> 0.34 (190.51(b)(2)(iv)). Refund per unit 17.764.
     imports = [imp("E1", 1, "2026-01-15", "4202923120", 10, "176.00", value=1000, mpf=D("3.46"))]
-    # X1: 4 backpacks worth 200 would owe 17.6% * 200 + 0.3464% * 200 = 35.8928 -> 8.9732
-    # per unit, 99% = 8.883468 < 17.764: the export is the lesser. 4 * 8.883468 = 35.53.
-    # X2: 6 worth 3000 would owe far more: the import is the lesser. 6 * 17.764 = 106.58.
+    # Each class against itself (190.51(b)(2)(v), (b)(4)). With no origin the export owes the
+    # Column 1 rate and the Section 122 surcharge, which applies whatever the origin (10%,
+    # 2026-02-24 to 2026-07-23), and MPF 0.3464%.
+    # X1: 4 backpacks worth 200 would owe duty 17.6% * 200 + 10% * 200 = 55.20, 99% per
+    # unit 13.662 < 17.424: the export is the lesser; MPF 0.3464% * 200 = 0.6928, 99% per
+    # unit 0.171468 < 0.34: the export again. 4 * 13.662 = 54.648 -> 54.64; 4 * 0.171468 =
+    # 0.685872 -> 0.68. Refund 55.32.
+    # X2: 6 worth 3000 would owe far more in each class: the import is the lesser.
+    # 6 * 17.764 = 106.58.
     exports = [exp("X1", "2026-03-02", "4202923120", 4, value=200),
                exp("X2", "2026-03-10", "4202923120", 6, value=3000)]
     plan = build_plan(ClaimType.J2, imports, exports, date(2026, 4, 1), descriptions,
                       estimator, policy=policy)
     by_export = {d.export_ref: d for d in plan.designations}
-    assert by_export["X1"].refund == D("35.53")
+    assert by_export["X1"].refund == D("55.32")
+    assert by_export["X1"].components == {"duty": D("54.64"), "mpf": D("0.68")}
     assert "limited by" in by_export["X1"].lesser_of
+    assert "9903.03.01" in by_export["X1"].lesser_of
     assert by_export["X2"].refund == D("106.58")
     assert "import is the lesser" in by_export["X2"].lesser_of
-    assert plan.refund == D("142.11")
+    assert plan.refund == D("161.90")
     assert by_export["X2"].components == {"duty": D("104.54"), "mpf": D("2.04")}
     assert plan.bound >= plan.objective - D("0.000001") and plan.gap < D("0.00001")
 

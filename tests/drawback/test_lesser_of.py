@@ -12,6 +12,7 @@ from datetime import date
 
 from drawback_helpers import D, exp, imp
 
+from zonekeeper.drawback.measures import DutyClass
 from zonekeeper.drawback.plan import build_plan
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.duty import LineItem, quote_line
@@ -20,12 +21,26 @@ ON = date(2026, 3, 2)
 
 
 def test_mpf_in_the_limit_stops_at_the_per_entry_cap(estimator):
-    # 4202.92.31.20: General 17.6%. On $1,000,000: 176,000 duty; MPF 0.3464% would be
+    # 4202.92.31.20: General 17.6%, and on 2026-03-02 the Section 122 surcharge (10%, every
+    # origin) would apply too. On $1,000,000: duty 176,000 + 100,000; MPF 0.3464% would be
     # 3,464.00 but one entry pays at most 651.50 (24.23(b)(1)(i)).
     owed = estimator.would_owe("4202923120", D(1_000_000), D(1000), "No.", ON, None)
-    assert owed == D("176651.50")
-    # Below the cap the fee is ad valorem: 17.60 + 0.3464 (no floor added: conservative).
-    assert estimator.would_owe("4202923120", D(100), D(1), "No.", ON, None) == D("17.9464")
+    assert owed.by_class == {DutyClass.DUTY: D("276000.00"), DutyClass.MPF: D("651.50")}
+    assert "9903.03.01" in owed.derivation and "Column 1 General 17.6%" in owed.derivation
+    # Below the cap the fee is ad valorem: 0.3464 (no floor added: conservative).
+    small = estimator.would_owe("4202923120", D(100), D(1), "No.", ON, None)
+    assert small.by_class == {DutyClass.DUTY: D("27.60"), DutyClass.MPF: D("0.3464")}
+
+
+def test_without_an_origin_only_measures_of_every_origin_apply(estimator):
+    # Before the Section 122 surcharge (2026-02-24) the article owes its Column 1 rate only;
+    # country measures (301 on China, IEEPA) never apply without an origin.
+    owed = estimator.would_owe("4202923120", D(100), D(1), "No.", date(2026, 2, 1), None)
+    assert owed.by_class[DutyClass.DUTY] == D("17.60")
+    assert "9903.03.01" not in owed.derivation
+    with_origin = estimator.would_owe("4202923120", D(100), D(1), "No.", ON, "CN")
+    assert with_origin.by_class[DutyClass.DUTY] > D("27.60")
+    assert "origin CN" in with_origin.derivation and "9903.88" in with_origin.derivation
 
 
 def test_duties_drawback_would_not_refund_still_would_apply(tariff, estimator):
@@ -38,23 +53,33 @@ def test_duties_drawback_would_not_refund_still_would_apply(tariff, estimator):
     refused = [c for c in quote.components if c.drawback_eligible is False and c.amount > 0]
     assert refused, quote.components
     owed = estimator.would_owe("7208390030", value, D(1000), "kg", ON, "CN")
-    assert owed == D(quote.duty) + value * D("0.003464")
+    assert owed.by_class == {DutyClass.DUTY: D(quote.duty),
+                             DutyClass.MPF: value * D("0.003464")}
     eligible_only = sum((c.amount for c in quote.components if c.drawback_eligible), D(0))
-    assert owed > eligible_only + value * D("0.003464")
+    assert owed.by_class[DutyClass.DUTY] > eligible_only
 
 
 def test_golden_j2_claim_limited_by_the_capped_mpf(descriptions, estimator, policy):
-    # Import: 1,000 bags, $1,000,000, duty 176,000 + Section 301 250,000: refund per unit
-    # 0.99 * 426 = 421.74. Export of the 1,000 bags at $1,000,000 (no origin): would owe
-    # 176,000 + 651.50 (MPF capped) = 176,651.50; 99% per unit = 174.884985. The limit is
-    # the lesser: 1,000 * 174.884985 = 174,884.985 -> 174,884.98 (rounded down).
-    # (With MPF uncapped the limit was 0.99 * 179,464 = 177,669.36: above the law.)
-    imports = [imp("E1", 1, "2026-01-15", "4202923120", 1000, "176000.00", value=1_000_000,
-                   origin="VN", duty_301=D("250000.00"))]
+    # Import: 100 bags, $100,000, duty 17,600 + Section 301 25,000, MPF 346.40 (one line).
+    # Per unit: duties 0.99 * 42,600 / 100 = 421.74; MPF 0.99 * 346.40 / 100 = 3.42936
+    # -> 3.42 (190.51(b)(2)(iv)).
+    # Export: 1,000 bags at $1,000,000 (no origin) on 2026-03-02 would owe duties 176,000
+    # (17.6%) + 100,000 (Section 122, 10%) = 276,000: 99% per unit 273.24 < 421.74; and MPF
+    # 651.50 (capped, 24.23(b)(1)(i)): 99% per unit 0.644985 < 3.42. (Uncapped, 3,464.00
+    # would give 3.42936 and the import's 3.42 would be the lesser.)
+    # 100 units: duties 27,324.00, split over the duty classes' components as paid:
+    # duty 0.99 * 17,600 * 276/426 = 11,288.788... -> 11,288.78; 301 0.99 * 25,000 *
+    # 276/426 = 16,035.211... -> 16,035.21; MPF 64.4985 -> 64.49. Refund 27,388.48.
+    imports = [imp("E1", 1, "2026-01-15", "4202923120", 100, "17600.00", value=100_000,
+                   origin="VN", duty_301=D("25000.00"), mpf=D("346.40"))]
     exports = [exp("X1", "2026-03-02", "4202923120", 1000, value=1_000_000)]
     plan = build_plan(ClaimType.J2, imports, exports, date(2026, 3, 31), descriptions,
                       estimator, policy=policy)
     [d] = plan.designations
-    assert d.refund_per_unit == D("174.884985")
-    assert d.refund == D("174884.98") == plan.refund
-    assert "176651.50" in d.lesser_of
+    assert d.quantity == 100
+    assert d.refund_per_unit == D("273.884985")
+    assert d.components == {"duty": D("11288.78"), "duty_301": D("16035.21"),
+                            "mpf": D("64.49")}
+    assert d.refund == D("27388.48") == plan.refund
+    assert "651.50" in d.lesser_of and "the exported side is the lesser for duty, mpf" in (
+        d.lesser_of)

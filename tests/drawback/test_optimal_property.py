@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
-from drawback_helpers import Descriptions, FixedRate, exp, imp
+from drawback_helpers import D, Descriptions, FixedRate, exp, imp
 from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
@@ -39,7 +39,8 @@ def instances(draw):
             draw(st.sampled_from(CODES)), draw(st.integers(1, 40)),
             str(Decimal(draw(st.integers(0, 50_000))) / 100),
             unit=draw(st.sampled_from(["No.", "No.", "kg"])),
-            part=draw(st.sampled_from([None, "P1", "P2"])))
+            part=draw(st.sampled_from([None, "P1", "P2"])),
+            mpf=draw(st.sampled_from([None, None, D("12.34"), D("250.00")])))
         for k in range(n_imp)
     ]
     exports = [
@@ -47,7 +48,9 @@ def instances(draw):
             draw(st.sampled_from(CODES)), draw(st.integers(1, 40)),
             value=draw(st.integers(1, 5_000)),
             schedule_b=draw(st.sampled_from([None, None, "4202920800", "9401710000"])),
-            part=draw(st.sampled_from([None, "P1", "P2"])))
+            part=draw(st.sampled_from([None, "P1", "P2"])),
+            destination=draw(st.sampled_from([None, "DE", "MX", "CA"])),
+            foreign_duty=draw(st.sampled_from([None, D("0"), D("7.50"), D("500")])))
         for k in range(n_exp)
     ]
     return imports, exports
@@ -59,10 +62,16 @@ def independent_optimum(imports, exports, estimator, claim=ClaimType.J2) -> floa
     cols, values = [], []
     for i, line in enumerate(imports):
         for j, demand in enumerate(demands):
+            if demand.refusal is not None or not demand.priced:
+                continue  # 182.42(c), or a USMCA export without its foreign duty
             if check_pair(claim, line, demand, DESC, CLAIM_DAY).ok:
-                own = bases[line.key].refund_per_unit
-                cap = demand.cap_per_unit
-                per_unit = own if cap is None else min(own, cap)
+                # Each duty class against itself (190.51(b)(2)(v), (b)(4)).
+                own = bases[line.key].refund_by_class
+                cap = demand.cap_by_class
+                per_unit = sum((v if cap is None else min(v, cap.get(c, Decimal(0)))
+                                for c, v in own.items()), Decimal(0))
+                if demand.foreign_cap is not None:  # 19 U.S.C. 4534; 19 CFR 182.44
+                    per_unit = min(per_unit, demand.foreign_cap)
                 cols.append((i, j))
                 values.append(float(per_unit))
     if not cols:
@@ -79,10 +88,11 @@ def independent_optimum(imports, exports, estimator, claim=ClaimType.J2) -> floa
 
 @seed(20260220)
 @settings(max_examples=60, deadline=None)
-@given(instances(), st.sampled_from(["5", "12.5", "30"]))
-def test_optimal_at_least_fifo_and_equal_to_independent_lp(instance, pct):
+@given(instances(), st.sampled_from(["5", "12.5", "30"]),
+       st.sampled_from([None, "0.3464", "2"]))
+def test_optimal_at_least_fifo_and_equal_to_independent_lp(instance, pct, mpf_pct):
     imports, exports = instance
-    estimator = FixedRate(pct)
+    estimator = FixedRate(pct, mpf_pct=mpf_pct)
     plan = build_plan(ClaimType.J2, imports, exports, CLAIM_DAY, DESC, estimator)
     assert plan.optimal_refund >= plan.fifo_refund
     reference = independent_optimum(imports, exports, estimator)

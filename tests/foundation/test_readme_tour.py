@@ -79,14 +79,18 @@ def test_the_drawback_figures_the_readme_quotes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = " ".join((ROOT / "README.md").read_text().split())
-    found = re.search(r"recovers \$([\d,.]+) against \$([\d,.]+) for the usual", text)
-    assert found, "the README no longer quotes the example's refund"
+    j2 = re.search(r"1313\(j\)\(2\) \(the default\) recovers \$([\d,.]+)", text)
+    j1 = re.search(r"recovers \$([\d,.]+) against \$([\d,.]+) for the usual", text)
+    assert j2 and j1, "the README no longer quotes the example's refunds"
     monkeypatch.chdir(ROOT)
     examples = "examples/drawback"
-    argv = f"drawback plan --imports {examples}/imports.csv --exports {examples}/exports.csv"
-    argv += f" --as-of 2026-06-30 --out {tmp_path / 'plan.json'}"
-    result = CliRunner().invoke(application(), argv.split())
-    assert result.exit_code == 0, result.output
-    plan = json.loads((tmp_path / "plan.json").read_text())
-    quoted = [Decimal(value.replace(",", "")) for value in found.groups()]
-    assert [Decimal(plan["refund"]), Decimal(plan["fifo_refund"])] == quoted
+    for claim, found in (("j2", j2), ("j1", j1)):
+        argv = (f"drawback plan --imports {examples}/imports.csv --exports "
+                f"{examples}/exports.csv --as-of 2026-06-30 --type {claim} "
+                f"--out {tmp_path / 'plan.json'}")
+        result = CliRunner().invoke(application(), argv.split())
+        assert result.exit_code == 0, result.output
+        plan = json.loads((tmp_path / "plan.json").read_text())
+        quoted = [Decimal(value.replace(",", "")) for value in found.groups()]
+        figures = [Decimal(plan["refund"]), Decimal(plan["fifo_refund"])]
+        assert figures[:len(quoted)] == quoted, claim

@@ -8,9 +8,12 @@ Pure once the `Tariff` is loaded (the shell loads it). Three adapters:
 - `TariffEstimator`: what an article "would owe if imported" (190.22(a)(1)(ii), 190.32(b)):
   with a known origin, the full duty quote of `zonekeeper.duty` (base rate, measures); with
   no origin (the usual case for a domestic substitute), the Column 1 General rate of the
-  article's own HTS line on its value and quantity. Duties that drawback would not refund
-  (232, IEEPA fentanyl) are included: they "would apply". Plus MPF at the fiscal year's ad
-  valorem rate up to the per-entry cap (24.23(b)(1)(i)); the floor is not added.
+  article's own HTS line on its value and quantity, plus the measures that apply whatever
+  the origin (Section 122); country measures only from an origin. Duties that drawback
+  would not refund (232, IEEPA fentanyl) are included: they "would apply". Plus MPF at
+  the fiscal year's ad valorem rate up to the per-entry cap (24.23(b)(1)(i)); the floor
+  is not added; nor is HMF (24.24: only cargo unloaded from a vessel owes it). Each
+  class (duties, MPF) is returned on its own, with the derivation (`ports.Owed`).
   A date before the earliest loaded revision cannot be priced (the demand is reported, not
   designated) unless the user opts in to estimating with the earliest revision's rates.
 - `MeasureBookPolicy`: per-measure eligibility from the Chapter 99 measures in force on the
@@ -26,7 +29,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from zonekeeper.drawback.measures import Component, DefaultPolicy, Eligibility
+from zonekeeper.drawback.measures import Component, DefaultPolicy, DutyClass, Eligibility
+from zonekeeper.drawback.ports import Owed
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.duty import LineItem, quote_line
 from zonekeeper.errors import CannotCompute, InputError
@@ -75,7 +79,7 @@ class TariffEstimator:
     def would_owe(
         self, hts: str, value: Decimal, quantity: Decimal, unit: str, on: date,
         origin: str | None,
-    ) -> Decimal:
+    ) -> Owed:
         first = self.tariff.schedule.revisions[0]
         if self.earliest_for_older and on < first.effective:
             # Opt-in estimate: the user accepts the earliest loaded rates for older dates.
@@ -83,7 +87,7 @@ class TariffEstimator:
                            f"with {first.name} Column 1 rates (--estimate-older-rates)")
             on, origin = first.effective, None
         try:
-            duty = self._duty(hts, value, quantity, unit, on, origin)
+            duty, applied = self._duty(hts, value, quantity, unit, on, origin)
         except InputError as error:
             raise CannotCompute("; ".join(p.reason for p in error.problems)) from None
         # 190.32(b)(1)(ii), 190.22(a)(1)(ii)(A)(2): "the duties, taxes, and fees that would
@@ -91,18 +95,31 @@ class TariffEstimator:
         # what is refunded on the import, not what would apply), and MPF ad valorem up to
         # the per-entry cap (19 CFR 24.23(b)(1)(i)). The floor is not added: a low-value
         # article may be entered informally at a lower fee (24.23(b)(1)(ii)); leaving it out
-        # only lowers the limit.
+        # only lowers the limit. HMF is not added either: it is owed only on cargo unloaded
+        # from a vessel (24.24), and how the article would come in is not known.
+        by_class = {DutyClass.DUTY: duty}
         try:
             terms = self.tariff.fees.mpf_terms(on)
-            mpf = min(terms.rate * value, terms.maximum)
-        except CannotCompute:
-            mpf = Decimal(0)  # leaving a fee out only lowers the limit: conservative
-        return duty + mpf
+            by_class[DutyClass.MPF] = min(terms.rate * value, terms.maximum)
+            applied.append(f"MPF {terms.rate * 100:f}% up to {terms.maximum} (24.23(b)(1)(i))")
+        except CannotCompute as error:
+            # Leaving a fee out only lowers the limit: conservative.
+            applied.append(f"MPF left out: {error.reason}")
+        applied.append("HMF not added (only cargo unloaded from a vessel owes it, 24.24)")
+        return Owed(by_class, "; ".join(applied))
 
     def _duty(
         self, hts: str, value: Decimal, quantity: Decimal, unit: str, on: date,
         origin: str | None,
-    ) -> Decimal:
+    ) -> tuple[Decimal, list[str]]:
+        """Customs duties the article would owe, and the rates and measures applied.
+
+        With an origin, the full quote (base rate and every measure for that origin). Without
+        one, the Column 1 General rate and only the measures that apply whatever the origin
+        (a Section 122 surcharge, a Section 232 action without country lists); measures
+        that name countries (301, IEEPA, a 232 with exceptions) are not applied, which only
+        lowers the limit.
+        """
         quantities = {quantity_unit_key(unit): quantity} if unit else {}
         if origin:
             quote = quote_line(
@@ -110,9 +127,33 @@ class TariffEstimator:
                                       quantities=quantities), on)
             if quote.duty is None:
                 raise CannotCompute("; ".join(quote.cannot_compute))
-            return Decimal(quote.duty)
+            applied = [f"origin {origin}: " + ", ".join(
+                f"{c.heading} {c.rate}" for c in quote.components)]
+            return Decimal(quote.duty), applied
         line, revision = self.tariff.schedule.line(hts, on)
-        return line.general.amount(Basis(value=value, quantities=quantities))
+        basis = Basis(value=value, quantities=quantities)
+        duty = line.general.amount(basis)
+        applied = [f"no origin: Column 1 General {line.general.text or '(none)'} "
+                   f"({revision.name})"]
+        try:
+            measures, _ = self.tariff.measures.applicable(hts, "", on)
+        except (CannotCompute, InputError):
+            measures = []
+        for measure in measures:
+            if measure.countries is not None or measure.except_countries:
+                continue
+            try:
+                if measure.content_key is not None:
+                    raise CannotCompute(f"needs the {measure.content_key} content value")
+                amount = measure.rate.amount(basis)
+            except CannotCompute as error:
+                applied.append(f"{measure.heading} ({measure.title}) left out: "
+                               f"{error.reason}")
+                continue
+            duty += amount
+            applied.append(f"{measure.heading} {measure.rate.text} ({measure.title}; "
+                           "applies whatever the origin)")
+        return duty, applied
 
 
 _PROGRAM = {

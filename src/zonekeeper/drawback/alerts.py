@@ -75,7 +75,7 @@ def claim_window_alerts(
             continue
         # What a claim would pay: each component rounded down, then summed.
         basis = bases[imp.key]
-        refund = designation_refund(basis, qty, basis.refund_per_unit)
+        refund = designation_refund(basis, qty)
         if refund > 0:
             out.append(
                 ClaimWindowAlert(

@@ -7,6 +7,8 @@
   divided by its units, to two decimals (rounded down, so that the MPF refunded never
   exceeds 99% of the MPF paid: 190.51(b)(1)), is the refundable MPF per unit.
 - 99% of the rest (190.51(b)(1)).
+- Per duty class (`measures.DutyClass`: customs duties, MPF, HMF), so that a substitution
+  claim's lesser-of can compare each class with itself (190.51(b)(2)(v), (b)(4)).
 Nothing is rounded here except where 190.51(b)(2) says so; a designation rounds each of its
 components down to the cent, and its refund is their sum (plan.refund_components).
 """
@@ -15,10 +17,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
 
-from zonekeeper.drawback.measures import Component, MeasurePolicy
+from zonekeeper.drawback.measures import Component, DutyClass, MeasurePolicy, duty_class
 from zonekeeper.drawback.records import ClaimType, ImportLine
 from zonekeeper.money import CENT
 
@@ -55,54 +57,108 @@ class LineBasis:
     line: ImportLine
     paid: tuple[Paid, ...]
     eligible_per_unit: Decimal  # duties, taxes, fees (before 99%) per unit, MPF included
-    refund_per_unit: Decimal  # 99% of non-MPF per unit + MPF per unit (190.51(b)(2)(iv))
+    refund_per_unit: Decimal  # the sum of refund_by_class
     mpf_ratio: Decimal | None  # relative value ratio of the line in its entry
+    # Refund per unit of each duty class (`DutyClass`): 99% of the class's eligible amount
+    # per unit; MPF at its two-place figure (190.51(b)(2)(iv)). Only classes with an
+    # eligible amount are present.
+    refund_by_class: Mapping[DutyClass, Decimal] = field(default_factory=dict)
+
+    # No limit: the line's own refund per unit in each class (set from refund_by_class).
+    own: Allowed = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "own", Allowed(self.refund_by_class))
 
     @property
     def eligible_total(self) -> Decimal:
         return sum((p.amount for p in self.paid if p.eligible), Decimal(0))
 
 
+@dataclass(frozen=True)
+class Allowed:
+    """What one unit of a designation may refund, after every limit.
+
+    `by_class`: per duty class (`DutyClass`), the import's refund per unit or, for a
+    substitution claim, the lesser of it and 99% of what the exported (or substituted)
+    article would owe in that class (190.32(b), 190.22(a)(1)(ii), each class on its own:
+    190.51(b)(2)(v), (b)(4)). `cap`: a limit on the whole per unit (an export to Canada or
+    Mexico: 99% of the duty paid there, 19 U.S.C. 4534; 19 CFR 182.44), or None.
+    """
+
+    by_class: Mapping[DutyClass, Decimal]
+    cap: Decimal | None = None
+    # Derived once (a plan reads them for every arc): the classes' sum, whether `cap`
+    # binds, and the refund per unit after both.
+    classes_total: Decimal = field(init=False, repr=False, compare=False)
+    capped: bool = field(init=False, repr=False, compare=False)
+    per_unit: Decimal = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        total = sum(self.by_class.values(), Decimal(0))
+        capped = self.cap is not None and self.cap < total
+        object.__setattr__(self, "classes_total", total)
+        object.__setattr__(self, "capped", capped)
+        object.__setattr__(self, "per_unit", self.cap if capped else total)
+
+
+def own_allowance(basis: LineBasis) -> Allowed:
+    """No limit: the line's own refund per unit in each class (direct identification)."""
+    return basis.own
+
+
 # Enough digits that products of amounts, quantities (<= 15 digits + 6 places) and 28-digit
 # per-unit figures are exact, so the one division left rounds once.
 _EXACT = Context(prec=100)
 MPF = Component.MPF
+_CLASS = {component: duty_class(component) for component in Component}
 
 
 def component_refunds(
-    basis: LineBasis, qty: Decimal, per_unit: Decimal | None = None
+    basis: LineBasis, qty: Decimal, allowed: Allowed | None = None
 ) -> dict[str, Decimal]:
     """Refund per duty, tax and fee of `qty` units of the line, not rounded (190.51(b)):
     99% of each eligible component paid, per unit of the line, times `qty` (MPF at its
-    per-unit figure, 190.51(b)(2)(iv)), scaled by a lesser-of limit `per_unit` / the line's
-    own refund per unit when one is given.
+    per-unit figure, 190.51(b)(2)(iv), which is the line's MPF class figure); when
+    `allowed` limits a duty class, each component of that class is scaled by the class's
+    allowed / own refund per unit (the lesser-of is applied class by class,
+    190.51(b)(2)(v), (b)(4)), and when its `cap` binds, every component is scaled by
+    cap / the classes' total.
 
     Multiplied out before the one division (in `_EXACT`): dividing first would carry the
     division's last-digit rounding into every product, and a figure that is exactly a cent
     (0.99 x 1.00 x 7/7) would come out a hair below it and lose that cent when rounded
     down. Equal to the exact figure whenever that is a whole number of cents.
     """
-    own = basis.refund_per_unit
-    if per_unit is None:
-        per_unit = own
-    if not own:
-        return {p.component.value: Decimal(0) for p in basis.paid if p.eligible}
+    own = basis.refund_by_class
+    if allowed is None:
+        allowed = basis.own
+    limits = allowed.by_class
     q_line = basis.line.quantity
-    eligible = [p for p in basis.paid if p.eligible]
-    # MPF per unit as the line's refund per unit counts it (two places, default context).
-    mpf = {id(p): mpf_unit_refund(p.amount, q_line) for p in eligible if p.component is MPF}
-    numerators: dict[str, Decimal] = defaultdict(Decimal)
-    denominators: dict[str, Decimal] = {}
+    out: dict[str, Decimal] = {}
     with localcontext(_EXACT):
-        for paid in eligible:
+        cap, total = (allowed.cap, allowed.classes_total) if allowed.capped else (None, None)
+        for paid in basis.paid:
+            if not paid.eligible:
+                continue
             key = paid.component.value
-            if id(paid) in mpf:
-                numerators[key] += mpf[id(paid)] * qty * per_unit
-                denominators[key] = own
+            cls = _CLASS[paid.component]
+            own_c = own.get(cls)
+            if not own_c:
+                out[key] = Decimal(0)
+                continue
+            limit = limits.get(cls, Decimal(0))
+            if paid.component is MPF:
+                # own_c is the MPF per unit: own_c x qty x limit / own_c.
+                numerator, denominator = qty * limit, Decimal(1)
             else:
-                numerators[key] += RATE * paid.amount * qty * per_unit
-                denominators[key] = q_line * own
-        return {key: n / denominators[key] for key, n in numerators.items()}
+                numerator = RATE * paid.amount * qty * limit
+                denominator = q_line * own_c
+            if cap is not None and total is not None:
+                numerator *= cap
+                denominator *= total
+            out[key] = numerator / denominator
+    return out
 
 
 def mpf_unit_refund(share: Decimal, units: Decimal) -> Decimal:
@@ -149,6 +205,7 @@ def line_basis(
     """Per-unit refundable amounts of `line` under `claim` (190.3, 190.51(b))."""
     paid: list[Paid] = []
     other = Decimal(0)
+    by_class: dict[DutyClass, Decimal] = defaultdict(Decimal)
     for component, attr in _COLUMNS:
         amount: Decimal = getattr(line, attr)
         if amount == 0 and component is not Component.DUTY:
@@ -157,6 +214,8 @@ def line_basis(
         paid.append(Paid(component, amount, verdict.eligible, verdict.reason))
         if verdict.eligible:
             other += amount
+            if amount:
+                by_class[_CLASS[component]] += amount
     qty = line.quantity
     other_pu = other / qty
     mpf_pu = Decimal(0)
@@ -169,12 +228,16 @@ def line_basis(
         if verdict.eligible:
             mpf_pu = share / qty
             mpf_unit = mpf_unit_refund(share, qty)
+    refund_by_class = {cls: RATE * (amount / qty) for cls, amount in by_class.items()}
+    if mpf_unit:
+        refund_by_class[DutyClass.MPF] = mpf_unit
     return LineBasis(
         line=line,
         paid=tuple(paid),
         eligible_per_unit=other_pu + mpf_pu,
-        refund_per_unit=RATE * other_pu + mpf_unit,
+        refund_per_unit=sum(refund_by_class.values(), Decimal(0)),
         mpf_ratio=ratio,
+        refund_by_class=refund_by_class,
     )
 
 

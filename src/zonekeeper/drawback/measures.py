@@ -49,6 +49,32 @@ class Component(StrEnum):
     HMF = "hmf"
 
 
+class DutyClass(StrEnum):
+    """A class of duty, tax or fee that the substitution lesser-of compares with itself.
+
+    190.32(b) and 190.22(a)(1)(ii) limit drawback to 99% of the lesser of what the import
+    paid and what the exported (or substituted) article would owe if imported, and
+    190.51(b)(2)(v) (MPF) and 190.51(b)(4) (duties, taxes and fees) apply that limit to each
+    amount on its own: customs duties against customs duties (ordinary, Section 301, 232,
+    122 and IEEPA duties are all customs duties on importation, 190.3(a)(1)), MPF against
+    MPF, HMF against HMF. Internal revenue taxes would be a class each; the import file
+    carries none.
+    """
+
+    DUTY = "duty"
+    MPF = "mpf"
+    HMF = "hmf"
+
+
+def duty_class(component: Component) -> DutyClass:
+    """The class a paid component is compared within (see `DutyClass`)."""
+    if component is Component.MPF:
+        return DutyClass.MPF
+    if component is Component.HMF:
+        return DutyClass.HMF
+    return DutyClass.DUTY
+
+
 @dataclass(frozen=True)
 class Eligibility:
     """Whether a component is refundable, and the citation that says so."""

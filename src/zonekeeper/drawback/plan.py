@@ -18,12 +18,12 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from zonekeeper.drawback.amounts import LineBasis, component_refunds, line_bases
+from zonekeeper.drawback.amounts import Allowed, LineBasis, component_refunds, line_bases
 from zonekeeper.drawback.arcs import ROUTES, Arcs, candidate_arcs
 from zonekeeper.drawback.calendar import claim_deadline
 from zonekeeper.drawback.demands import build_demands
 from zonekeeper.drawback.fifo import fifo_flow
-from zonekeeper.drawback.measures import DefaultPolicy, MeasurePolicy
+from zonekeeper.drawback.measures import DefaultPolicy, DutyClass, MeasurePolicy
 from zonekeeper.drawback.ports import DescriptionSource, DutyEstimator
 from zonekeeper.drawback.records import (
     ClaimType,
@@ -151,6 +151,9 @@ class DesignationProblem:
     unpriced: list[str]
     refused: list[str] = field(default_factory=list)  # unpriced, but the rules refuse first
     left: Mapping[tuple[str, int], Decimal] = field(default_factory=dict)  # after prior claims
+    # Each arc's limits and (arc, scaled quantity)'s components, computed once for the
+    # totals of both flows and the designations.
+    memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
 
 def prepare(
@@ -200,6 +203,10 @@ def prepare(
     for d in built.demands:
         if d.export.export_date > claim_date:
             late += 1
+        elif d.refusal is not None:
+            what = f"export {d.export.export_ref}" + (
+                f" input {d.part or d.hts}" if d.production_ref else "")
+            refused.append(f"{what}: {d.quantity} {d.unit} without a designation: {d.refusal}")
         elif not d.priced:
             what = f"export {d.export.export_ref}" + (
                 f" input {d.part or d.hts}" if d.production_ref else "")
@@ -226,13 +233,56 @@ def prepare(
     supply = np.fromiter((_scaled(left[i.key], scale) for i in usable), np.int64, len(usable))
     need = np.fromiter((_scaled(d.quantity, scale) for d in demands), np.int64, len(demands))
     arcs = candidate_arcs(claim, usable, demands, descriptions)
-    v_imp = np.fromiter((float(bases[i.key].refund_per_unit) / scale for i in usable),
-                        np.float64, len(usable))
-    v_cap = np.fromiter((np.inf if d.cap_per_unit is None else float(d.cap_per_unit) / scale
-                         for d in demands), np.float64, len(demands))
-    value = np.minimum(v_imp[arcs.imp], v_cap[arcs.dem]) if len(arcs.imp) else np.zeros(0)
+    value = arc_values(usable, demands, bases, arcs, scale)
     return DesignationProblem(claim, claim_date, usable, demands, bases, scale, supply, need, arcs,
                    value, notes, unpriced, refused, left)
+
+
+def arc_values(
+    usable: Sequence[ImportLine],
+    demands: Sequence[Demand],
+    bases: Mapping[tuple[str, int], LineBasis],
+    arcs: Arcs,
+    scale: int,
+) -> npt.NDArray[np.float64]:
+    """The LP's value of one scaled unit on each arc: `allowance(...).per_unit` in floats.
+
+    Per duty class the lesser of the import's refund per unit and the demand's limit
+    (190.32(b), 190.22(a)(1)(ii), each class on its own: 190.51(b)(2)(v), (b)(4)), summed,
+    then at most the demand's USMCA limit (19 U.S.C. 4534; 19 CFR 182.44).
+    """
+    if not len(arcs.imp):
+        return np.zeros(0)
+    value = np.zeros(len(arcs.imp))
+    for cls in DutyClass:
+        v_imp = np.fromiter((float(bases[i.key].refund_by_class.get(cls, 0)) / scale
+                             for i in usable), np.float64, len(usable))
+        v_cap = np.fromiter((np.inf if d.cap_by_class is None
+                             else float(d.cap_by_class.get(cls, 0)) / scale
+                             for d in demands), np.float64, len(demands))
+        value += np.minimum(v_imp[arcs.imp], v_cap[arcs.dem])
+    v_foreign = np.fromiter((np.inf if d.foreign_cap is None else float(d.foreign_cap) / scale
+                             for d in demands), np.float64, len(demands))
+    return np.minimum(value, v_foreign[arcs.dem])
+
+
+def allowance(basis: LineBasis, demand: Demand) -> Allowed:
+    """What one unit of `basis`'s line designated against `demand` may refund (exact).
+
+    Each duty class: the lesser of the line's refund per unit and the demand's limit for
+    that class (190.32(b)(1), 190.22(a)(1)(ii)(A); 190.51(b)(2)(v), (b)(4)); a class the
+    exported article would not owe refunds nothing. The whole: at most the demand's USMCA
+    limit (19 U.S.C. 4534; 19 CFR 182.44).
+    """
+    own = basis.refund_by_class
+    if demand.cap_by_class is None:
+        if demand.foreign_cap is None:
+            return basis.own
+        by_class = dict(own)
+    else:
+        cap = demand.cap_by_class
+        by_class = {cls: min(amount, cap.get(cls, Decimal(0))) for cls, amount in own.items()}
+    return Allowed(by_class, demand.foreign_cap)
 
 
 def _by_heading(imports: Sequence[ImportLine]) -> dict[str, list[ImportLine]]:
@@ -316,10 +366,13 @@ def build_plan(
     solution = solve_transport(problem.supply, problem.need, arcs.imp, arcs.dem, problem.value,
                                arcs.component)
     fifo = fifo_flow(problem.supply, problem.need, arcs.imp, arcs.dem, *fifo_ranks(problem))
-    opt_refund, opt_exact = _totals(problem, solution.flow)
-    fifo_refund, fifo_exact = _totals(problem, fifo)
+    # Only the chosen flow's arcs are kept for its designations (memory: the other flow's
+    # would be computed for nothing).
+    opt_refund, opt_exact = _totals(problem, solution.flow, keep=method is Method.OPTIMAL)
+    fifo_refund, fifo_exact = _totals(problem, fifo, keep=method is Method.FIFO)
     chosen_flow = solution.flow if method is Method.OPTIMAL else fifo
     chosen = _designations(problem, chosen_flow, descriptions)
+    problem.memo.clear()
     # The dual bound is a float sum; six places keep it honest without float noise.
     bound = max(opt_exact, Decimal(repr(solution.bound))).quantize(GAP_PLACES, ROUND_HALF_UP)
     gap = max(Decimal(0), bound - opt_exact).quantize(GAP_PLACES)
@@ -327,6 +380,7 @@ def build_plan(
         f"per-unit averaging and 99% of eligible duties, taxes and fees (190.51(b)); each "
         f"designation's refund per duty, tax and fee rounded down to the cent so none "
         f"exceeds 99% (190.51(b)(1)), its refund their sum; claim date {claim_date}"]
+    notes += usmca_notes(problem.demands, chosen)
     missing = problem.refused + not_designated(problem, chosen_flow, imports, descriptions)
     return Plan(
         claim=claim, method=method, claim_date=claim_date,
@@ -344,6 +398,21 @@ def build_plan(
                    for key in sorted({(d.import_entry, d.import_line) for d in chosen})},
         demand_quantity=_demand_quantities(problem.demands, chosen),
     )
+
+
+def usmca_notes(demands: Sequence[Demand], chosen: Sequence[Designation]) -> list[str]:
+    """A note when designations cover exports to Canada or Mexico: those are USMCA drawback
+    claims (19 CFR part 182 subpart E), filed apart from the part 190 claim (190.0a) and
+    with the foreign entry's number, date, classification, duty and exchange rate
+    (190.51(a)(2)(xv)), which the claim files written here do not carry."""
+    usmca = {d.export.export_ref for d in demands if d.export.usmca}
+    refs = sorted(usmca & {d.export_ref for d in chosen})
+    if not refs:
+        return []
+    return [f"export(s) {', '.join(refs)} went to Canada or Mexico: claim them apart from "
+            "the others, as USMCA drawback (19 CFR part 182 subpart E; 190.0a), with the "
+            "foreign entry number and date, its classification, the duty paid and the "
+            "exchange rate (190.51(a)(2)(xv))"]
 
 
 def _demand_quantities(
@@ -416,15 +485,37 @@ def _why_no_import(
     return f"{named} qualifies but has no candidate arc (report this as a bug)"
 
 
-def _per_unit(problem: DesignationProblem, a: int) -> tuple[ImportLine, Demand, Decimal]:
+def _per_unit(
+    problem: DesignationProblem, a: int, keep: bool = True
+) -> tuple[ImportLine, Demand, Allowed]:
     imp = problem.usable[int(problem.arcs.imp[a])]
     dem = problem.demands[int(problem.arcs.dem[a])]
-    own = problem.bases[imp.key].refund_per_unit
-    cap = dem.cap_per_unit
-    return imp, dem, own if cap is None or own <= cap else cap
+    allowed = problem.memo.get(a)
+    if not isinstance(allowed, Allowed):
+        allowed = allowance(problem.bases[imp.key], dem)
+        if keep:
+            problem.memo[a] = allowed
+    return imp, dem, allowed
 
 
-def _totals(problem: DesignationProblem, flow: npt.NDArray[np.int64]) -> tuple[Decimal, Decimal]:
+def _components(
+    problem: DesignationProblem, a: int, scaled: int, basis: LineBasis, allowed: Allowed,
+    keep: bool = True,
+) -> dict[str, Decimal]:
+    """`refund_components` of `scaled` units on arc `a`, computed once per plan (kept only
+    for the flow whose designations are written: `keep`)."""
+    key = (a, scaled)
+    got = problem.memo.get(key)
+    if not isinstance(got, dict):
+        got = refund_components(basis, Decimal(scaled) / problem.scale, allowed)
+        if keep:
+            problem.memo[key] = got
+    return got
+
+
+def _totals(
+    problem: DesignationProblem, flow: npt.NDArray[np.int64], keep: bool = True
+) -> tuple[Decimal, Decimal]:
     """(sum of the designations' refunds in cents, unrounded sum) of a flow.
 
     The first is what the designations claim (each the sum of its components rounded down,
@@ -433,10 +524,12 @@ def _totals(problem: DesignationProblem, flow: npt.NDArray[np.int64]) -> tuple[D
     """
     rounded = exact = Decimal(0)
     for a in np.flatnonzero(flow):
-        imp, _, per_unit = _per_unit(problem, int(a))
+        imp, _, allowed = _per_unit(problem, int(a), keep)
         qty = Decimal(int(flow[a])) / problem.scale
-        exact += qty * per_unit
-        rounded += designation_refund(problem.bases[imp.key], qty, per_unit)
+        exact += qty * allowed.per_unit
+        parts = _components(problem, int(a), int(flow[a]), problem.bases[imp.key], allowed,
+                            keep)
+        rounded += sum(parts.values(), Decimal(0))
     return rounded, exact
 
 
@@ -445,10 +538,11 @@ def _designations(
 ) -> list[Designation]:
     out: list[Designation] = []
     for a in np.flatnonzero(flow):
-        imp, dem, per_unit = _per_unit(problem, int(a))
+        imp, dem, allowed = _per_unit(problem, int(a))
         qty = Decimal(int(flow[a])) / problem.scale
+        parts = _components(problem, int(a), int(flow[a]), problem.bases[imp.key], allowed)
         out.append(_designation(
-            problem.claim, imp, dem, qty, per_unit, problem.bases[imp.key],
+            problem.claim, imp, dem, qty, allowed, parts, problem.bases[imp.key],
             ROUTES[int(problem.arcs.route[a])].value, descriptions, problem.claim_date,
         ))
     out.sort(key=lambda d: (d.export_date, d.export_ref, d.import_date, d.import_entry,
@@ -472,7 +566,8 @@ def _designation(
     imp: ImportLine,
     dem: Demand,
     qty: Decimal,
-    per_unit: Decimal,
+    allowed: Allowed,
+    components: dict[str, Decimal],
     basis: LineBasis,
     route: str,
     descriptions: DescriptionSource,
@@ -481,48 +576,72 @@ def _designation(
     verdict = check_pair(claim, imp, dem, descriptions, claim_date)
     if not verdict.ok:
         raise AssertionError(f"designation fails the rules: {verdict.reasons}")
-    own = basis.refund_per_unit
-    lesser = "direct identification: 99% of duties, taxes and fees paid (190.51(b)(1)(i))"
-    if dem.cap_per_unit is not None:
-        if per_unit < own:
-            lesser = f"limited by {dem.cap_reason}"
-        else:
-            lesser = f"duty paid on the import is the lesser; limit was {dem.cap_reason}"
-    components = refund_components(basis, qty, per_unit)
-    refund = sum(components.values(), Decimal(0))
+    per_unit = allowed.per_unit
     return Designation(
         import_entry=imp.entry_no, import_line=imp.line, export_ref=dem.export.export_ref,
-        quantity=qty, unit=imp.unit, refund=refund, rule=f"{claim.provision} {route}",
+        quantity=qty, unit=imp.unit, refund=sum(components.values(), Decimal(0)),
+        rule=f"{claim.provision} {route}",
         import_date=imp.import_date, export_date=dem.export.export_date,
-        import_hts=imp.hts, export_hts=dem.hts, refund_per_unit=per_unit, lesser_of=lesser,
+        import_hts=imp.hts, export_hts=dem.hts, refund_per_unit=per_unit,
+        lesser_of=lesser_of_text(basis, dem, allowed),
         components=components,
         reasons=verdict.reasons, production_ref=dem.production_ref,
         disposition=dem.export.disposition.value,
     )
 
 
-def designation_refund(basis: LineBasis, qty: Decimal, per_unit: Decimal) -> Decimal:
-    """What a designation of `qty` units at `per_unit` claims: its components, each rounded
-    down to the cent, summed (`refund_components`)."""
-    return sum(refund_components(basis, qty, per_unit).values(), Decimal(0))
+def lesser_of_text(basis: LineBasis, dem: Demand, allowed: Allowed) -> str:
+    """The designation's limits in words: per duty class which side was the lesser, and
+    the USMCA limit when there is one."""
+    if dem.cap_by_class is None:
+        text = "direct identification: 99% of duties, taxes and fees paid (190.51(b)(1)(i))"
+        extra = dem.cap_reason.partition("; ")[2]
+        if extra:
+            text += f"; {extra}"
+    else:
+        limited = [cls.value for cls, amount in basis.refund_by_class.items()
+                   if allowed.by_class.get(cls, Decimal(0)) < amount]
+        if limited:
+            text = (f"limited by {dem.cap_reason}; the exported side is the lesser for "
+                    f"{', '.join(limited)}")
+        else:
+            text = f"duty paid on the import is the lesser; limit was {dem.cap_reason}"
+    if dem.foreign_cap is not None:
+        if allowed.capped:
+            text += (f"; the USMCA limit binds: {dem.foreign_cap} a unit, against "
+                     f"{allowed.classes_total} otherwise")
+        else:
+            text += f"; below the USMCA limit of {dem.foreign_cap} a unit"
+    return text
 
 
-def refund_components(basis: LineBasis, qty: Decimal, per_unit: Decimal) -> dict[str, Decimal]:
-    """Refund per duty, tax and fee of `qty` units at `per_unit` (190.51(a)(2)(vii)).
+def designation_refund(basis: LineBasis, qty: Decimal, allowed: Allowed | None = None) -> Decimal:
+    """What a designation of `qty` units within `allowed` claims: its components, each
+    rounded down to the cent, summed (`refund_components`)."""
+    return sum(refund_components(basis, qty, allowed).values(), Decimal(0))
+
+
+def refund_components(
+    basis: LineBasis, qty: Decimal, allowed: Allowed | None = None
+) -> dict[str, Decimal]:
+    """Refund per duty, tax and fee of `qty` units within `allowed` (190.51(a)(2)(vii)).
 
     Each eligible component's share of `qty` (99% of what the line paid for it per unit,
-    190.51(b)(1); MPF at its per-unit figure of 190.51(b)(2)(iv)), scaled by the lesser-of
-    limit `per_unit` / the line's own refund per unit, is rounded **down** to the cent, so
-    no component exceeds 99% of what was paid for it; the designation's refund is the sum
-    of the components. That sum is at most quantity x `per_unit` rounded down to the cent
-    (if Decimal's last digit ever made it more, the excess cents come off the largest
-    component, which only lowers it) and falls short of it by less than a cent a component.
+    190.51(b)(1); MPF at its per-unit figure of 190.51(b)(2)(iv)), scaled by its duty
+    class's limit / the line's own refund per unit in that class (the lesser-of compares
+    each class with itself, 190.51(b)(2)(v), (b)(4)) and by a USMCA limit when it binds, is
+    rounded **down** to the cent, so no component exceeds 99% of what was paid for it; the
+    designation's refund is the sum of the components. That sum is at most quantity x the
+    allowed per unit rounded down to the cent (if Decimal's last digit ever made it more,
+    the excess cents come off the largest component, which only lowers it) and falls short
+    of it by less than a cent a component.
 
     E.g. 250 of 400 units, 301 duty 28,000.00, HMF 140.00, MPF share 457.25: 301
     0.99 x 28,000 x 250/400 = 17,325.00; HMF 0.99 x 140 x 250/400 = 86.625 -> 86.62; MPF
     1.13 x 250 = 282.50 (452.6775/400 = 1.1317 -> 1.13); refund 17,694.12.
     """
-    raw = component_refunds(basis, qty, per_unit)
+    per_unit = basis.refund_per_unit if allowed is None else allowed.per_unit
+    raw = component_refunds(basis, qty, allowed)
     out = {k: v.quantize(CENT, rounding=ROUND_DOWN) for k, v in raw.items()}
     excess = sum(out.values(), Decimal(0)) - (qty * per_unit).quantize(CENT, rounding=ROUND_DOWN)
     while excess > 0:

@@ -7,9 +7,30 @@ the same adapters over the real HTS.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Protocol
+
+from zonekeeper.drawback.measures import DutyClass
+
+
+@dataclass(frozen=True)
+class Owed:
+    """What an article would owe if imported, per duty class, and how it was found.
+
+    `by_class` holds the unrounded amount of each class (`DutyClass`: customs duties, MPF,
+    HMF); a class that is absent would owe nothing. `derivation` says which rates and
+    measures were applied (and which were left out, and why).
+    """
+
+    by_class: Mapping[DutyClass, Decimal]
+    derivation: str
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.by_class.values(), Decimal(0))
 
 
 class DescriptionSource(Protocol):
@@ -31,6 +52,7 @@ class DutyEstimator(Protocol):
         unit: str,
         on: date,
         origin: str | None,
-    ) -> Decimal:
-        """The amount, unrounded; raise `CannotCompute(reason)` when it cannot be computed."""
+    ) -> Owed:
+        """The amounts by class, unrounded; raise `CannotCompute(reason)` when they cannot
+        be computed."""
         ...

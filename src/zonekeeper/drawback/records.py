@@ -101,6 +101,24 @@ class Export:
     origin: str | None = None
     notice_date: date | None = None  # CBP Form 7553 filed on (190.35), when known
     row: int | None = None
+    # Duty paid to Canada or Mexico on the exported good, in USD (190.51(a)(2)(xv)): the
+    # limit of drawback on a USMCA export (19 U.S.C. 4534; 19 CFR 182.44). None: not given.
+    foreign_duty: Decimal | None = None
+    # The claimant certifies the good left in the same condition as imported
+    # (190.51(a)(2)(xv)): not a "good subject to USMCA drawback" (4534(a)(2)).
+    same_condition: bool = False
+
+    @property
+    def usmca(self) -> bool:
+        """Exported to Canada or Mexico (a USMCA country; 19 CFR part 182 subpart E).
+
+        Destruction and deemed exports (zone-restricted admission) are not exports to a
+        country, whatever `destination` says.
+        """
+        return self.disposition is Disposition.EXPORT and self.destination in USMCA_COUNTRIES
+
+
+USMCA_COUNTRIES = frozenset({"CA", "MX"})
 
 
 @dataclass(frozen=True)

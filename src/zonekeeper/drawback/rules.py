@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,6 +28,7 @@ from zonekeeper.drawback.calendar import (
     manufacturing_deadline,
     unused_export_deadline,
 )
+from zonekeeper.drawback.measures import DutyClass
 from zonekeeper.drawback.ports import DescriptionSource
 from zonekeeper.drawback.records import ClaimType, Export, ImportLine
 from zonekeeper.tariff.units import read_unit
@@ -88,9 +90,15 @@ def j2_standard(imp: ImportLine, descriptions: DescriptionSource) -> J2Standard:
 class Demand:
     """What import quantity is designated against: an export (j, c) or an input use (a, b).
 
-    `quantity` is in the import's unit. `cap_per_unit` is the lesser-of limit per unit
-    after 99% (None: no limit, direct identification); `cap_reason` explains it, or why it
+    `quantity` is in the import's unit. `cap_by_class` is the substitution lesser-of limit
+    per unit after 99%, for each duty class (`DutyClass`; a class missing from it would owe
+    nothing), or None (no such limit: direct identification). `foreign_cap` is the limit on
+    the whole refund per unit of an export to Canada or Mexico (99% of the duty paid there,
+    19 U.S.C. 4534, 19 CFR 182.44), or None. `cap_reason` explains the limits, or why they
     cannot be computed (then `priced` is False and the demand is not designated).
+    `refusal` is the law's reason no drawback is paid on the demand at all (182.42(c): no
+    1313(j)(2) drawback on goods exported to Canada or Mexico; a USMCA export without the
+    duty paid there): such a demand is listed under `not_designated` with it.
     """
 
     id: int
@@ -100,10 +108,19 @@ class Demand:
     part: str | None
     quantity: Decimal
     unit: str
-    cap_per_unit: Decimal | None
+    cap_by_class: Mapping[DutyClass, Decimal] | None
     cap_reason: str
     priced: bool = True
     production_ref: str | None = None
+    foreign_cap: Decimal | None = None
+    refusal: str | None = None
+
+    @property
+    def cap_per_unit(self) -> Decimal | None:
+        """The substitution limit on the whole per unit (the classes' sum), or None."""
+        if self.cap_by_class is None:
+            return None
+        return sum(self.cap_by_class.values(), Decimal(0))
 
 
 # ACE ES-003 unit-of-measure codes (`Line Tariff UOM (1) Code`) that are not also HTSUS

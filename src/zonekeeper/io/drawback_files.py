@@ -185,6 +185,14 @@ class _Row:
             return None
         return raw
 
+    def yes_no(self, name: str) -> bool | None:
+        """An optional yes/no cell: blank is no; anything but yes or no is a problem."""
+        raw = (self.text(name, False) or "no").lower()
+        if raw not in ("yes", "no"):
+            self._bad(name, f"must be yes or no: {raw!r}")
+            return None
+        return raw == "yes"
+
     def integer(self, name: str) -> int | None:
         raw = self.text(name)
         if raw is None:
@@ -298,7 +306,13 @@ _DISPOSITIONS = {
 
 
 def read_exports(path: Path, known: HtsCheck | None = None) -> tuple[Export, ...]:
-    """Exports, destructions and zone-restricted admissions (deemed exports, 190.181)."""
+    """Exports, destructions and zone-restricted admissions (deemed exports, 190.181).
+
+    `destination` is an ISO 3166-1 alpha-2 code like `origin` (an export to CA or MX is
+    under 19 CFR part 182 subpart E); `foreign_duty` is the duty paid to Canada or Mexico
+    on the exported good, in USD (190.51(a)(2)(xv)); `same_condition` (yes/no, blank no)
+    is the claimant's same-condition certification of 190.51(a)(2)(xv).
+    """
     problems: list[Problem] = []
     out: dict[str, Export] = {}
     for n, cells in read_rows(path, problems):
@@ -315,7 +329,13 @@ def read_exports(path: Path, known: HtsCheck | None = None) -> tuple[Export, ...
                                     f"zone_restricted: {raw_disp!r}", file=str(path), row=n,
                                     field="disposition"))
         origin = r.country("origin")
-        if origin is None and r.text("origin", False) is not None:
+        destination = r.country("destination")
+        foreign_duty = r.decimal("foreign_duty", required=False)
+        same_condition = r.yes_no("same_condition")
+        if (origin is None and r.text("origin", False) is not None) or (
+            destination is None and r.text("destination", False) is not None
+        ) or (foreign_duty is None and r.text("foreign_duty", False) is not None
+              ) or same_condition is None:
             continue
         if None in (ref, day, hts, qty, unit, value) or disposition is None:
             continue
@@ -327,8 +347,9 @@ def read_exports(path: Path, known: HtsCheck | None = None) -> tuple[Export, ...
             continue
         out[ref] = Export(
             export_ref=ref, export_date=day, hts=hts, quantity=qty, unit=unit, value=value,
-            schedule_b=sched, part=r.text("part", False), destination=r.text("destination", False),
+            schedule_b=sched, part=r.text("part", False), destination=destination,
             disposition=disposition, origin=origin, notice_date=notice, row=n,
+            foreign_duty=foreign_duty, same_condition=same_condition,
         )
     if problems:
         raise InputError(problems)
