@@ -43,7 +43,7 @@ from zonekeeper.drawback.records import (
 from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.tabular import read_table, read_text
-from zonekeeper.money import fmt, parse_decimal
+from zonekeeper.money import fmt, parse_decimal, parse_whole
 from zonekeeper.tariff.countries import parse_country
 
 ES003: Mapping[str, str] = {
@@ -147,7 +147,7 @@ class _Row:
         if raw is None:
             return None
         digits = re.sub(r"[.\s-]", "", raw)
-        if not digits.isdigit() or len(digits) not in (6, 8, 10):
+        if not (digits.isascii() and digits.isdigit()) or len(digits) not in (6, 8, 10):
             self._bad(name, f"not an HTS number (8 or 10 digits): {raw!r}")
             return None
         if len(digits) < 8 and not (chapter99 and is_chapter99(digits)):
@@ -187,8 +187,8 @@ class _Row:
         if raw is None:
             return None
         try:
-            return int(parse_decimal(raw).to_integral_exact())
-        except (ValueError, ArithmeticError):
+            return parse_whole(raw)
+        except ValueError:
             self._bad(name, f"not a whole number: {raw!r}")
             return None
 
