@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 PGSTART := pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 
-.PHONY: demo test lint bench contract postgres clean
+.PHONY: demo test lint fuzz bench contract postgres clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,6 +23,11 @@ postgres:
 
 test: $(STAMP) postgres
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The importers' fuzz (tests/fuzz) with many more examples than the normal run's (Hypothesis
+# profile `fuzz`, registered in tests/conftest.py; ZONEKEEPER_FUZZ_PROFILE picks it).
+fuzz: $(STAMP)
+	ZONEKEEPER_FUZZ_PROFILE=fuzz $(BIN)/pytest -n 2 tests/fuzz
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
