@@ -249,9 +249,10 @@ def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]
 
 
 @st.composite
-def mutated_plan(draw: Callable[[Any], Any], seed: str) -> tuple[str, bytes]:
-    """A plan with one to three values replaced, sealed again half of the time (so the
-    checks behind the digest are reached too), maybe with its bytes damaged after."""
+def mutated_plan(draw: Callable[[Any], Any], seed: str, seal: bool = True) -> tuple[str, bytes]:
+    """A JSON document with one to three values replaced; a plan is sealed again half of
+    the time (so the checks behind the digest are reached too); maybe with its bytes
+    damaged after."""
     from zonekeeper.io.drawback_files import seal_plan
 
     data = json.loads(seed)
@@ -266,7 +267,7 @@ def mutated_plan(draw: Callable[[Any], Any], seed: str) -> tuple[str, bytes]:
             del parent[path[-1]]
         else:
             parent[path[-1]] = value
-    if draw(st.booleans()):
+    if seal and draw(st.booleans()):
         try:
             data = seal_plan(data)
         except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form: cannot be sealed
@@ -424,3 +425,44 @@ def test_the_seed_files_themselves_are_accepted(
             argv = ["--database-url", f"sqlite:///{db}", *argv]
         code, out, err = run(argv)
         assert code == 0, (command.name, out, err)
+
+
+# ------------------------------------------------------------------------- tariff import
+
+USITC = (
+    '"HTS Number","Indent","Description","Unit of Quantity","General Rate of Duty",'
+    '"Special Rate of Duty","Column 2 Rate of Duty","Quota Quantity","Additional Duties"\n'
+    '"8414","0","Air or vacuum pumps:","","","","","",""\n'
+    '"8414.30","1","Compressors used in refrigerating equipment:","","","","","",""\n'
+    '"8414.30.80","2","Other","","Free","","30%","",""\n'
+    '"8414.30.80.30","3","For motor vehicles","[""No.""]","","","","",""\n'
+    '"8481.80.50","1","Of other materials","","2%","Free (A,AU,CA)","45%","",""\n'
+    '"8481.80.50.90","2","Other","[""No.""]","","","","",""\n'
+)
+
+
+@settings(PROFILE)
+@given(st.one_of(mutated(USITC), mutated_plan(json.dumps(
+    [{"htsno": "8414.30.80", "indent": "2", "description": "Other", "units": [],
+      "general": "Free", "special": "", "other": "30%", "footnotes": []}]), seal=False)))
+def test_a_mutated_usitc_export_is_read_or_refused(case: tuple[str, bytes]) -> None:
+    """What `tariff import` does with a file's bytes (after `tabular.check_file`): parsed
+    into a revision, or InputError — never another exception."""
+    from datetime import date
+
+    from zonekeeper.errors import InputError
+    from zonekeeper.tariff.schedule import build_revision
+    from zonekeeper.tariff.usitc import parse_usitc
+
+    content = case[1]
+    for data in (content, gzip_of(content)):
+        try:
+            build_revision("fuzz", date(2031, 1, 1), parse_usitc(data, "fuzz.csv"), "fuzz")
+        except InputError as error:
+            assert error.problems
+
+
+def gzip_of(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data, mtime=0)
