@@ -91,11 +91,16 @@ def identifier(value: str) -> str:
 def positive_int(value: str) -> int:
     """An admission line number: a whole number (`money.parse_whole`: ASCII digits only)
     from 1 to `limits.LINE_MAX`."""
-    number = parse_whole(value)
+    try:
+        number = parse_whole(value)
+    except ValueError as error:
+        if not str(error).startswith("too large"):
+            raise
+        number = LINE_MAX + 1  # out of the range below either way: say which range
     if number <= 0:
         raise ValueError(f"must be a whole number above 0, got {value!r}")
     if number > LINE_MAX:
-        raise ValueError(f"must be a whole number up to {LINE_MAX:,}, got {value!r}")
+        raise ValueError(f"must be a whole number from 1 to {LINE_MAX:,}, got {value!r}")
     return number
 
 
