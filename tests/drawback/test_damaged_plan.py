@@ -1,7 +1,7 @@
 """`drawback claim` refuses a plan whose values no plan can hold — even one sealed again
 with a matching digest — with a problem (exit 2), never a traceback (found by the
 importers' fuzz): a lone surrogate (no UTF-8 form, so no digest), a list of texts that is
-not, a number that is NaN, infinite or beyond any figure of the books."""
+not, a reference that is not text, a number that is NaN, infinite or beyond any figure of the books."""
 
 from __future__ import annotations
 
@@ -50,6 +50,8 @@ def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, A
         (("designations", 0, "refund_per_unit_exact"), "Infinity", True),
         (("designations", 0, "quantity"), "9" * 40, True),
         (("designations", 0, "import_line"), True, True),
+        (("designations", 0, "production_ref"), [1], True),
+        (("demand_quantity", 0, "production_ref"), {"a": 1}, True),
     ],
 )
 def test_a_damaged_plan_is_refused_with_a_problem(

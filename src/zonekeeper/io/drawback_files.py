@@ -507,7 +507,7 @@ def read_plan(path: Path) -> Plan:
             available={(str(a["import_entry"]), _whole(a["import_line"])): _number(a["quantity"])
                        for a in data.get("available", ())},
             demand_quantity={
-                demand_key(str(q["export_ref"]), q.get("production_ref"), str(q["hts"])):
+                demand_key(str(q["export_ref"]), _optional_text(q.get("production_ref")), str(q["hts"])):
                 _number(q["quantity"]) for q in data.get("demand_quantity", ())},
         )
     except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as error:
@@ -532,6 +532,13 @@ def _number(value: Any) -> Decimal:
     if not number.is_finite() or abs(number) >= LIMIT:
         raise ValueError(f"not a number of a plan: {value!r}")
     return number
+
+
+def _optional_text(value: Any) -> str | None:
+    """A text of a plan that may be null (a production run's reference)."""
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"expected a text or null: {json.dumps(value)[:40]}")
+    return value
 
 
 def _texts(value: Any) -> tuple[str, ...]:
@@ -581,7 +588,7 @@ def _designation(d: dict[str, Any]) -> Designation:
         refund_per_unit=_number(d.get("refund_per_unit_exact", d["refund_per_unit"])),
         lesser_of=str(d["lesser_of"]),
         components={k: _number(v) for k, v in d["components"].items()},
-        reasons=_texts(d.get("reasons", ())), production_ref=d.get("production_ref"),
+        reasons=_texts(d.get("reasons", ())), production_ref=_optional_text(d.get("production_ref")),
         disposition=str(d.get("disposition", "export")),
     )
 
