@@ -1,7 +1,8 @@
 """`drawback claim` refuses a plan whose values no plan can hold — even one sealed again
 with a matching digest — with a problem (exit 2), never a traceback (found by the
 importers' fuzz): a lone surrogate (no UTF-8 form, so no digest), a list of texts that is
-not, a reference that is not text, a number that is NaN, infinite or beyond any figure of the books."""
+not, a reference that is not text, a number that is NaN, infinite or beyond any figure of
+the books."""
 
 from __future__ import annotations
 

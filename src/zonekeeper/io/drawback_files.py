@@ -507,8 +507,9 @@ def read_plan(path: Path) -> Plan:
             available={(str(a["import_entry"]), _whole(a["import_line"])): _number(a["quantity"])
                        for a in data.get("available", ())},
             demand_quantity={
-                demand_key(str(q["export_ref"]), _optional_text(q.get("production_ref")), str(q["hts"])):
-                _number(q["quantity"]) for q in data.get("demand_quantity", ())},
+                demand_key(str(q["export_ref"]), _optional_text(q.get("production_ref")),
+                           str(q["hts"])): _number(q["quantity"])
+                for q in data.get("demand_quantity", ())},
         )
     except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as error:
         problems.append(Problem(f"not a drawback plan: {error!r}", file=str(path)))
@@ -588,7 +589,8 @@ def _designation(d: dict[str, Any]) -> Designation:
         refund_per_unit=_number(d.get("refund_per_unit_exact", d["refund_per_unit"])),
         lesser_of=str(d["lesser_of"]),
         components={k: _number(v) for k, v in d["components"].items()},
-        reasons=_texts(d.get("reasons", ())), production_ref=_optional_text(d.get("production_ref")),
+        reasons=_texts(d.get("reasons", ())),
+        production_ref=_optional_text(d.get("production_ref")),
         disposition=str(d.get("disposition", "export")),
     )
 
