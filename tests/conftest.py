@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 # the other property tests keep their own settings.
 _FUZZ = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow,
                                                      HealthCheck.data_too_large]}
-settings.register_profile("fuzz-ci", max_examples=120, **_FUZZ)  # type: ignore[arg-type]
+settings.register_profile("fuzz-ci", max_examples=100, **_FUZZ)  # type: ignore[arg-type]
 settings.register_profile("fuzz", max_examples=5000, **_FUZZ)  # type: ignore[arg-type]
 
 PG_SERVER = os.environ.get("ZONEKEEPER_TEST_PG", "127.0.0.1:5432")

@@ -58,6 +58,14 @@ FILINGS = ("kind,ref,date,covers,note\n"
            "reconciliation,REC-2026,2027-03-01,2026,\n")
 ESTIMATES = ("week,filed_on,part,quantity,supplemental\n"
              "2026-W32,2026-08-03,CART,50,no\n2026-W32,2026-08-05,CART,30,yes\n")
+MANUFACTURING = ("production_ref,date,product_part,product_qty,input_part,input_qty\n"
+                 "P1,2026-02-01,WIDGET,10,BOLT,20\n")
+AUX = {  # the other files of the manufacturing claim, as they are
+    "mimp.csv": "entry_no,line,import_date,hts,quantity,unit,value,duty,part\n"
+                "E9,1,2026-01-05,7318.15.60.80,50,No.,500,100.00,BOLT\n",
+    "mexp.csv": "export_ref,export_date,hts,quantity,unit,value,part\n"
+                "X9,2026-03-01,8479.89.95.99,5,No.,5000,WIDGET\n",
+}
 CLAIMED = "entry_no,line,quantity,claim_no,claim_type\nABC-1000001-1,1,10,CL-1,j2\n"
 
 
@@ -115,6 +123,13 @@ COMMANDS = [
                                         "{f}"), _example("drawback/exports.csv"), -1),
     Command("drawback plan --claimed", ("drawback", "plan", "--imports", IMPORTS, "--exports",
                                         EXPORTS, "--claimed", "{f}"), _text(CLAIMED), -1),
+    Command("drawback plan --manufacturing", ("drawback", "plan", "--type", "a", "--imports",
+                                              "{d}/mimp.csv", "--exports", "{d}/mexp.csv",
+                                              "--manufacturing", "{f}"), _text(MANUFACTURING),
+            -1),
+    Command("drawback alerts --imports", ("drawback", "alerts", "--imports", "{f}", "--exports",
+                                          EXPORTS, "--as-of", "2026-06-01"),
+            _example("drawback/imports.csv"), -1),
     Command("drawback claim", ("drawback", "claim", "{f}", "--out", "{out}"), lambda: _plan(),
             -1, "plan"),
     Command("drawback claim --imports", ("drawback", "claim", "{f}", "--out", "{out}",
@@ -360,7 +375,10 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, tuple[
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("fuzz-files")
+    folder = tmp_path_factory.mktemp("fuzz-files")
+    for name, body in AUX.items():
+        (folder / name).write_text(body)
+    return folder
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -380,7 +398,7 @@ def check(command: Command, books: dict[int, tuple[Path, str]], workdir: Path,
     path = workdir / f"{uuid.uuid4().hex[:8]}{suffix}"
     path.write_bytes(content)
     db = workdir / "books.db"
-    argv = [a.format(f=path, out=workdir / "claim") for a in command.argv]
+    argv = [a.format(f=path, out=workdir / "claim", d=workdir) for a in command.argv]
     if command.books >= 0:
         base, before = books[command.books]
         shutil.copyfile(base, db)
@@ -418,7 +436,7 @@ def test_the_seed_files_themselves_are_accepted(
         suffix = ".json" if command.kind == "plan" else ".csv"
         path = workdir / f"seed-{command.name.replace(' ', '_')}{suffix}"
         path.write_text(command.seed())
-        argv = [a.format(f=path, out=workdir / "claim") for a in command.argv]
+        argv = [a.format(f=path, out=workdir / "claim", d=workdir) for a in command.argv]
         if command.books >= 0:
             db = workdir / "seed.db"
             shutil.copyfile(books[command.books][0], db)
