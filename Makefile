@@ -12,7 +12,7 @@ PGHELP  := no PostgreSQL server at 127.0.0.1:5432 and no pg_ctlcluster to start 
 server that lets user postgres (or root) log in to database `test` without a password, point \
 ZONEKEEPER_TEST_PG=host:port at one, or set ZONEKEEPER_SKIP_PG=1 to skip the PostgreSQL tests.
 
-.PHONY: demo test lint bench contract lock postgres clean
+.PHONY: demo test lint fuzz bench contract lock postgres clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -38,6 +38,11 @@ postgres:
 
 test: $(DEV) postgres
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The importers' fuzz (tests/fuzz) with many more examples than the normal run's (Hypothesis
+# profile `fuzz`, registered in tests/conftest.py; ZONEKEEPER_FUZZ_PROFILE picks it).
+fuzz: $(DEV) postgres
+	ZONEKEEPER_FUZZ_PROFILE=fuzz $(BIN)/pytest -n 2 tests/fuzz
 
 lint: $(DEV)
 	$(BIN)/ruff check src tests bench

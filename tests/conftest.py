@@ -15,8 +15,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
+
+# The fuzz of every file reader (tests/fuzz): `fuzz-ci` in the normal run, `fuzz` (many more
+# examples) with ZONEKEEPER_FUZZ_PROFILE=fuzz, as `make fuzz` runs it. Not loaded globally:
+# the other property tests keep their own settings.
+_FUZZ = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow,
+                                                     HealthCheck.data_too_large]}
+settings.register_profile("fuzz-ci", max_examples=100, **_FUZZ)  # type: ignore[arg-type]
+settings.register_profile("fuzz", max_examples=5000, **_FUZZ)  # type: ignore[arg-type]
 
 PG_SERVER = os.environ.get("ZONEKEEPER_TEST_PG", "127.0.0.1:5432")
 PG_USERS = ("postgres", "root")

@@ -50,8 +50,18 @@ def parse_decimal(text: str | int | Decimal) -> Decimal:
     return _bounded(value, text)
 
 
+def parse_whole(text: str | int) -> int:
+    """A whole number from text as users write it, by the rule of `parse_decimal` (ASCII
+    digits, commas only between thousands; `1_0`, Arabic-Indic or full-width digits are
+    refused) and inside its bounds; `3.0` is 3, `3.5` a ValueError."""
+    if isinstance(text, bool) or (isinstance(text, str) and not _WHOLE.fullmatch(text.strip())):
+        raise ValueError(f"not a whole number: {text!r} (write e.g. 12 or 1,200)")
+    return int(parse_decimal(text))  # its bounds
+
+
 # Optional sign and dollar sign, digits (commas only between groups of three), decimals.
 _WRITTEN = re.compile(r"[+-]?\$?[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]*)?")
+_WHOLE = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.0*)?")
 _EXPONENT = re.compile(r"[+-]?\$?[0-9.,]+[eE][+-]?[0-9]+")
 
 

@@ -68,6 +68,17 @@ def test_user_fee_rows_fill_fy2027(tariff):
     )
 
 
+@pytest.mark.parametrize("body", [
+    "fee,fiscal_year,valid_from\nMPF,FY\r2027,2026-10-01\n",  # a bare CR inside a cell
+    'fee,fiscal_year,valid_from\nMPF,"FY2027,2026-10-01\n',  # a quote never closed
+])
+def test_a_fees_file_that_is_not_csv_is_an_input_error(body):
+    """Found by the importers' fuzz: csv.Error came out of `duty quote --fees` as a traceback."""
+    with pytest.raises(InputError) as refused:
+        read_fees_csv(body, "fees.csv")
+    assert all(p.file == "fees.csv" and p.row for p in refused.value.problems)
+
+
 def test_hmf_by_mode(tariff):
     assert hmf_fee(tariff, Decimal("10000"), FY2026).amount == Decimal("12.50")
     lines = [

@@ -82,3 +82,18 @@ def test_parse_decimal_accepts_numbers_inside_the_bounds(text: str) -> None:
 def test_parse_decimal_bounds_integers_too() -> None:
     with pytest.raises(ValueError, match="too large"):
         parse_decimal(10**15)
+
+
+def test_parse_whole_takes_digits_as_parse_decimal_does() -> None:
+    from zonekeeper.money import parse_whole
+
+    assert [parse_whole(t) for t in ("12", " 7 ", "1,200", "+3", "-4", "3.0", "3.")] == [
+        12, 7, 1200, 3, -4, 3, 3]
+    assert parse_whole(5) == 5
+    for bad in ("1_0", "٣", "１２", "²", "1.5", "$3", "1e3", "", "1,20", "0x10", "NaN"):
+        with pytest.raises(ValueError, match="not a whole number"):
+            parse_whole(bad)
+    with pytest.raises(ValueError, match="too large"):
+        parse_whole(str(2**64))
+    with pytest.raises(ValueError):
+        parse_whole(True)

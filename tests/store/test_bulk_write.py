@@ -63,6 +63,8 @@ def test_rows_come_back_as_written_and_upserts_apply(ledger: Ledger) -> None:
 
 def test_a_nul_character_is_kept_on_sqlite(ledger: Ledger) -> None:
     if is_postgresql(ledger.engine):
+        # The books refuse a NUL before the store on both databases (zone.limits; see
+        # test_input_limits); this checks only that SQLite's bulk path would not cut one.
         pytest.skip("PostgreSQL text cannot hold a NUL character at all")
     rows = _rows(ledger.zone, ["before\x00after", "plain"])
     with write_transaction(ledger.engine) as connection:

@@ -253,3 +253,15 @@ def test_a_damaged_gzip_export_is_an_input_error() -> None:
     for data in (good[: len(good) // 2], b"\x1f\x8b\x00" + good[3:], corrupt_body):
         with pytest.raises(InputError, match="not a readable gzip file"):
             parse_usitc(data, "hts.csv.gz")
+
+
+def test_a_gzip_bomb_is_refused_not_inflated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small file that un-gzips past MAX_TEXT is refused after reading MAX_TEXT + 1 bytes."""
+    from zonekeeper.tariff import usitc
+
+    monkeypatch.setattr(usitc, "MAX_TEXT", 1000)
+    bomb = gzip.compress(b"0" * 100_000)
+    with pytest.raises(InputError, match="more than 1,000 bytes"):
+        usitc.parse_usitc(bomb, "bomb.csv.gz")
+    with pytest.raises(InputError, match="not a readable gzip file"):
+        usitc.parse_usitc(gzip.compress(b"HTS Number")[:15], "cut.csv.gz")

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from zonekeeper.cli.app import app
 from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.io.tabular import check_file
 from zonekeeper.tariff.check import check_schedule, unparsed_in
 from zonekeeper.tariff.expressions import Rate, SpecialRates
 from zonekeeper.tariff.schedule import Revision, TariffLine, load_schedule
@@ -82,6 +83,9 @@ def import_(
     A date already taken by a loaded revision is refused unless --replace. Rate texts the
     parser cannot read are listed (not fatal): quotes on those lines say cannot compute.
     """
+    refused = check_file(file)  # the check every input file passes (a FIFO would block)
+    if refused is not None:
+        raise InputError(refused)
     revision = import_revision(file, _date(effective, "--effective"), name, replace=replace)
     typer.echo(f"imported {revision.name}: {len(revision)} HTS codes, in force from "
                f"{revision.effective.isoformat()}")

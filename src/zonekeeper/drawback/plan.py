@@ -34,10 +34,12 @@ from zonekeeper.drawback.records import (
 )
 from zonekeeper.drawback.rules import Demand, check_pair
 from zonekeeper.drawback.solve import solve_transport
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import CENT
 
 MAX_PLACES = 6
+FLOW_LIMIT = 2**62
+"""Quantities in the solver are int64 counts: totals stay below this, with room for sums."""
 GAP_PLACES = Decimal("0.000001")
 
 
@@ -227,9 +229,20 @@ def prepare(
     places = min(MAX_PLACES, max(
         [_places(left[i.key]) for i in usable] + [_places(d.quantity) for d in demands] + [0]
     ))
+    # The solver counts in int64 units of 10^-places: fewer decimals for huge quantities
+    # (a quadrillion to six places does not fit), and none at all if even that overflows.
+    total = max(sum((left[i.key] for i in usable), Decimal(0)),
+                sum((d.quantity for d in demands), Decimal(0)))
+    while places > 0 and total * 10**places >= FLOW_LIMIT:
+        places -= 1
+    if total >= FLOW_LIMIT:
+        raise CannotCompute(
+            f"the quantities add up to {total:,}: more than a plan can count "
+            f"({FLOW_LIMIT:,} units); split the claim"
+        )
     scale = 10**places
-    if any(_places(d.quantity) > MAX_PLACES for d in demands):
-        notes.append(f"input quantities rounded down to {MAX_PLACES} decimals")
+    if any(_places(d.quantity) > places for d in demands):
+        notes.append(f"input quantities rounded down to {places} decimals")
     supply = np.fromiter((_scaled(left[i.key], scale) for i in usable), np.int64, len(usable))
     need = np.fromiter((_scaled(d.quantity, scale) for d in demands), np.int64, len(demands))
     arcs = candidate_arcs(claim, usable, demands, descriptions)

@@ -42,9 +42,10 @@ from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import csv_out
 from zonekeeper.io.tabular import read_table, read_text
-from zonekeeper.money import fmt, parse_decimal, usd
+from zonekeeper.money import LIMIT, fmt, parse_decimal, parse_whole, usd
 from zonekeeper.tariff.codes import hts_digits
 from zonekeeper.tariff.countries import parse_country
+from zonekeeper.zone.limits import unstorable
 
 ES003: Mapping[str, str] = {
     "entry summary number": "entry_no",
@@ -198,8 +199,8 @@ class _Row:
         if raw is None:
             return None
         try:
-            return int(parse_decimal(raw).to_integral_exact())
-        except (ValueError, ArithmeticError):
+            return parse_whole(raw)
+        except ValueError:
             self._bad(name, f"not a whole number: {raw!r}")
             return None
 
@@ -502,6 +503,10 @@ def read_plan(path: Path) -> Plan:
         raise InputError(Problem(f"not JSON: {error.msg}", file=str(path))) from None
     if not isinstance(data, dict):
         raise InputError(Problem("not a drawback plan: expected a JSON object", file=str(path)))
+    unreadable = [Problem(reason, file=str(path), field=where) for where, reason in
+                  _unstorable(data)]
+    if unreadable:  # a lone surrogate cannot even be digested (no UTF-8 form)
+        raise InputError(unreadable)
     problems: list[Problem] = []
     digest = data.get("digest")
     if digest is None:
@@ -517,39 +522,99 @@ def read_plan(path: Path) -> Plan:
         plan = Plan(
             claim=ClaimType(data["claim_type"]), method=Method(data["method"]),
             claim_date=date.fromisoformat(data["claim_date"]),
-            refund=Decimal(data["refund"]), objective=Decimal(data["objective"]),
-            optimal_refund=Decimal(data["optimal_refund"]), bound=Decimal(data["bound"]),
-            gap=Decimal(data["gap"]), fifo_refund=Decimal(data["fifo_refund"]),
-            designations=designations, notes=tuple(data.get("notes", ())),
-            unpriced=tuple(data.get("unpriced", ())), stats=dict(data.get("stats", {})),
-            not_designated=tuple(data.get("not_designated", ())),
-            available={(str(a["import_entry"]), int(a["import_line"])): Decimal(a["quantity"])
+            refund=_number(data["refund"]), objective=_number(data["objective"]),
+            optimal_refund=_number(data["optimal_refund"]), bound=_number(data["bound"]),
+            gap=_number(data["gap"]), fifo_refund=_number(data["fifo_refund"]),
+            designations=designations, notes=_texts(data.get("notes", ())),
+            unpriced=_texts(data.get("unpriced", ())), stats=dict(data.get("stats", {})),
+            not_designated=_texts(data.get("not_designated", ())),
+            available={(str(a["import_entry"]), _whole(a["import_line"])): _number(a["quantity"])
                        for a in data.get("available", ())},
             demand_quantity={
-                demand_key(str(q["export_ref"]), q.get("production_ref"), str(q["hts"])):
-                Decimal(q["quantity"]) for q in data.get("demand_quantity", ())},
+                demand_key(str(q["export_ref"]), _optional_text(q.get("production_ref")),
+                           str(q["hts"])): _number(q["quantity"])
+                for q in data.get("demand_quantity", ())},
         )
-    except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+    except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as error:
         problems.append(Problem(f"not a drawback plan: {error!r}", file=str(path)))
         raise InputError(problems) from None
-    problems += [replace(p, file=str(path)) for p in check_plan(plan)]
+    try:
+        problems += [replace(p, file=str(path)) for p in check_plan(plan)]
+    except ArithmeticError:  # figures no plan can hold (a product beyond Decimal's digits)
+        problems.append(Problem("not a drawback plan: its figures cannot be checked",
+                                file=str(path)))
     if problems:
         raise InputError(problems)
     return plan
 
 
+def _number(value: Any) -> Decimal:
+    """A number of a plan: decimal text as `drawback plan` writes it (a JSON number too),
+    finite; ValueError for NaN, Infinity or anything else."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"not a number: {value!r}")
+    number = Decimal(str(value))
+    if not number.is_finite() or abs(number) >= LIMIT:
+        raise ValueError(f"not a number of a plan: {value!r}")
+    return number
+
+
+def _optional_text(value: Any) -> str | None:
+    """A text of a plan that may be null (a production run's reference)."""
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"expected a text or null: {json.dumps(value)[:40]}")
+    return value
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    """A list of texts of a plan (notes, reasons)."""
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"expected a list of texts: {json.dumps(value)[:40]}")
+    return tuple(value)
+
+
+def _whole(value: Any) -> int:
+    """A line number of a plan (`money.parse_whole`: ASCII digits)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"not a whole number: {value!r}")
+    return parse_whole(value)
+
+
+def _unstorable(value: Any, where: str = "") -> list[tuple[str, str]]:
+    """(JSON path, reason) for each key or text of a JSON document that is not text the
+    books can hold (`zone.limits.unstorable`: a NUL, a lone surrogate)."""
+    found: list[tuple[str, str]] = []
+    if isinstance(value, str):
+        reason = unstorable(value)
+        if reason is not None:
+            found.append((where or "(the plan)", reason))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            named = f"{where}.{key}" if where else str(key)
+            reason = unstorable(str(key))
+            if reason is not None:
+                found.append((ascii(named), f"a key {reason}"))
+            else:
+                found += _unstorable(item, named)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _unstorable(item, f"{where}[{i}]")
+    return found
+
+
 def _designation(d: dict[str, Any]) -> Designation:
     return Designation(
-        import_entry=str(d["import_entry"]), import_line=int(d["import_line"]),
-        export_ref=str(d["export_ref"]), quantity=Decimal(d["quantity"]), unit=str(d["unit"]),
-        refund=Decimal(d["refund"]), rule=str(d["rule"]),
+        import_entry=str(d["import_entry"]), import_line=_whole(d["import_line"]),
+        export_ref=str(d["export_ref"]), quantity=_number(d["quantity"]), unit=str(d["unit"]),
+        refund=_number(d["refund"]), rule=str(d["rule"]),
         import_date=date.fromisoformat(d["import_date"]),
         export_date=date.fromisoformat(d["export_date"]), import_hts=str(d["import_hts"]),
         export_hts=str(d["export_hts"]),
-        refund_per_unit=Decimal(d.get("refund_per_unit_exact", d["refund_per_unit"])),
+        refund_per_unit=_number(d.get("refund_per_unit_exact", d["refund_per_unit"])),
         lesser_of=str(d["lesser_of"]),
-        components={k: Decimal(v) for k, v in d["components"].items()},
-        reasons=tuple(d.get("reasons", ())), production_ref=d.get("production_ref"),
+        components={k: _number(v) for k, v in d["components"].items()},
+        reasons=_texts(d.get("reasons", ())),
+        production_ref=_optional_text(d.get("production_ref")),
         disposition=str(d.get("disposition", "export")),
     )
 

@@ -18,6 +18,8 @@ import codecs
 import csv
 import io
 import json
+import os
+import stat
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from zonekeeper.errors import Problem
+from zonekeeper.zone.limits import unstorable
 
 ENCODING_HELP = (
     "save the file as UTF-8 (in Excel: Save As > 'CSV UTF-8 (Comma delimited)'; "
@@ -106,15 +109,88 @@ _bad_bytes = threading.local()  # each thread decoding a file notes into its own
 codecs.register_error(_NOTE_BAD_BYTES, _note)
 
 
-def read_text(path: Path) -> tuple[str | None, list[Problem]]:
-    """The decoded text of a file, or None with the reason it cannot be read."""
+MAX_BYTES_ENV = "ZONEKEEPER_MAX_INPUT_BYTES"
+MAX_BYTES = 2**30
+"""The largest input file read (1 GiB, ten million rows and more; `$ZONEKEEPER_MAX_INPUT_BYTES`
+sets another): a file is read whole, so an endless or absurd one must stop with a message,
+not with the machine out of memory."""
+
+
+def max_bytes() -> int:
+    """The size limit of an input file: `$ZONEKEEPER_MAX_INPUT_BYTES` if set, else MAX_BYTES."""
+    text = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if text.isascii() and text.isdigit():
+        return int(text)
+    return MAX_BYTES
+
+
+def _kind_of(mode: int) -> str | None:
+    """What a file that is not a regular file is, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def check_file(path: Path) -> Problem | None:
+    """Why `path` cannot be read as an input file, or None: it must exist and be a regular
+    file (a directory, a pipe or a device such as /dev/zero could block or never end: it is
+    refused before it is opened) of at most `max_bytes()` bytes."""
     name = str(path)
     try:
-        data = path.read_bytes()
+        info = os.stat(path)
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        return Problem(f"cannot read the file: {reason}", file=name)
+    kind = _kind_of(info.st_mode)
+    if kind is not None:
+        return Problem(f"cannot read the file: it is {kind}, not a regular file", file=name)
+    if info.st_size > max_bytes():
+        return _too_big(name)
+    return None
+
+
+def _too_big(name: str) -> Problem:
+    return Problem(
+        f"the file is larger than {max_bytes():,} bytes, the most an input file may be "
+        f"(split it, or set {MAX_BYTES_ENV} to a larger number of bytes)",
+        file=name,
+    )
+
+
+def read_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of an input file, or None with the reason it cannot be read. Every reader
+    of a user's file comes through here (`check_file`), and never reads more than
+    `max_bytes()` even if the file grows or says it is empty (/proc)."""
+    name = str(path)
+    refused = check_file(path)
+    if refused is not None:
+        return None, [refused]
+    limit = max_bytes()
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as error:
         reason = error.strerror or str(error)
         return None, [Problem(f"cannot read the file: {reason}", file=name)]
-    return decode(data, name)
+    if len(data) > limit:
+        return None, [_too_big(name)]
+    return data, []
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """The decoded text of a file, or None with the reason it cannot be read."""
+    data, problems = read_bytes(path)
+    if data is None:
+        return None, problems
+    return decode(data, str(path))
 
 
 class _Pairs(list[tuple[str, Any]]):
@@ -178,7 +254,30 @@ def read_table(
         _json_list(table, text, normalise)
     else:
         _csv(table, text, normalise)
+    _refuse_unstorable(table)
     return table
+
+
+def _refuse_unstorable(table: Table) -> None:
+    """Take out each row holding text the books cannot store or print (a NUL character, a
+    lone surrogate: `zone.limits.unstorable`), naming the cell, whatever the file is for."""
+    kept = []
+    for number, values in table.rows:
+        ok = True
+        for key, value in values.items():
+            reason = unstorable(key)
+            if reason is not None:
+                if table.header is None:  # a CSV header is reported once, on row 1
+                    table.bad(f"a column name {reason}: {key!r}", number)
+                ok = False
+            elif isinstance(value, str):
+                reason = unstorable(value)
+                if reason is not None:
+                    table.bad(reason, number, key)
+                    ok = False
+        if ok:
+            kept.append((number, values))
+    table.rows = kept
 
 
 def _json_lines(table: Table, text: str, normalise: Callable[[str], str]) -> None:
@@ -277,6 +376,10 @@ def _check_header(table: Table, header: Sequence[str]) -> None:
     for position, column in enumerate(header, start=1):
         if not column:
             continue
+        reason = unstorable(column)
+        if reason is not None:
+            table.bad(f"column {position} of the header {reason}: {column!r}", 1)
+            table.header_broken = True
         if column in seen:
             table.bad(
                 f"column {column!r} appears twice in the header (columns {seen[column]} and "

@@ -25,7 +25,7 @@ from typing import Any
 
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.tabular import missing_columns, read_table
-from zonekeeper.money import parse_decimal
+from zonekeeper.money import parse_decimal, parse_whole
 from zonekeeper.tariff.codes import hts_digits
 from zonekeeper.tariff.countries import parse_country
 from zonekeeper.zone.events import (
@@ -37,6 +37,7 @@ from zonekeeper.zone.events import (
     SuspenseReceipt,
 )
 from zonekeeper.zone.filings import parse_kind
+from zonekeeper.zone.limits import LINE_MAX, too_long
 from zonekeeper.zone.master import Bom, BomLine, Part
 from zonekeeper.zone.status import Disposition, ZoneStatus
 
@@ -78,13 +79,28 @@ def text(value: str) -> str:
     return value
 
 
+def identifier(value: str) -> str:
+    """Text the books index (a lot, a part, an admission number...): at most `limits.ID`
+    characters, the size of its column on every database."""
+    reason = too_long(value)
+    if reason is not None:
+        raise ValueError(reason)
+    return value
+
+
 def positive_int(value: str) -> int:
+    """An admission line number: a whole number (`money.parse_whole`: ASCII digits only)
+    from 1 to `limits.LINE_MAX`."""
     try:
-        number = int(value)
-    except ValueError:
-        raise ValueError(f"not a whole number: {value!r}") from None
+        number = parse_whole(value)
+    except ValueError as error:
+        if not str(error).startswith("too large"):
+            raise
+        number = LINE_MAX + 1  # out of the range below either way: say which range
     if number <= 0:
         raise ValueError(f"must be a whole number above 0, got {value!r}")
+    if number > LINE_MAX:
+        raise ValueError(f"must be a whole number from 1 to {LINE_MAX:,}, got {value!r}")
     return number
 
 
@@ -165,7 +181,7 @@ def method(value: str) -> str:
 # ------------------------------------------------------------------------------ formats
 
 PARTS = (
-    Column("part", text),
+    Column("part", identifier),
     Column("description", text, required=False),
     Column("hts", hts),
     Column("origin", country),
@@ -173,18 +189,18 @@ PARTS = (
     Column("valid_from", iso_date, required=False),
 )
 BOMS = (
-    Column("product", text),
-    Column("component", text),
+    Column("product", identifier),
+    Column("component", identifier),
     Column("quantity_per_unit", positive_decimal),
     Column("waste_pct", percent, required=False),
     Column("scrap_pct", percent, required=False),
     Column("effective_from", iso_date, required=False),
 )
 ADMISSIONS = (
-    Column("admission_no", text),
+    Column("admission_no", identifier),
     Column("line", positive_int),
     Column("date", iso_date),
-    Column("part", text),
+    Column("part", identifier),
     Column("quantity", positive_decimal),
     Column("value", nonnegative_decimal),
     Column("status", status),
@@ -194,46 +210,46 @@ ADMISSIONS = (
     Column("unit", text, required=False),
     Column("mode", mode, required=False),
     Column("pf_date", iso_date, required=False),
-    Column("lot", text, required=False),
-    Column("suspense_ref", text, required=False),
+    Column("lot", identifier, required=False),
+    Column("suspense_ref", identifier, required=False),
 )
 PRODUCTION = (
     Column("production_no", text),
     Column("date", iso_date),
-    Column("product", text),
+    Column("product", identifier),
     Column("quantity", positive_decimal),
-    Column("lot", text, required=False),
+    Column("lot", identifier, required=False),
     Column("status", status, required=False),
 )
 SHIPMENTS = (
     Column("shipment_no", text),
     Column("date", iso_date),
-    Column("part", text),
+    Column("part", identifier),
     Column("quantity", positive_decimal),
     Column("disposition", disposition),
     Column("value", nonnegative_decimal),
-    Column("lot", text, required=False),
+    Column("lot", identifier, required=False),
     Column("status", status, required=False),
 )
 COUNTS = (
     Column("date", iso_date),
-    Column("part", text),
+    Column("part", identifier),
     Column("counted_quantity", nonnegative_decimal),
-    Column("lot", text, required=False),
+    Column("lot", identifier, required=False),
 )
 STATUS_CHANGES = (
     Column("date", iso_date),
-    Column("lot", text, required=False),
-    Column("admission_no", text, required=False),
+    Column("lot", identifier, required=False),
+    Column("admission_no", identifier, required=False),
     Column("line", positive_int, required=False),
     Column("to_status", status),
     Column("pf_date", iso_date, required=False),
     Column("reference", text, required=False),
 )
 SUSPENSE = (
-    Column("ref", text),
+    Column("ref", identifier),
     Column("date", iso_date),
-    Column("part", text),
+    Column("part", identifier),
     Column("quantity", positive_decimal),
     Column("description", text, required=False),
     Column("reason", text, required=False),
@@ -258,9 +274,7 @@ def _cell(raw: Any) -> str:
     if isinstance(raw, float):
         # JSON numbers arrive as float; go through repr, never through binary arithmetic.
         return repr(raw)
-    if isinstance(raw, str) and "\x00" in raw:
-        # PostgreSQL text cannot hold one at all; refused here, not as a database error.
-        raise ValueError("holds a NUL character (U+0000), which the books cannot store")
+    # Text the books cannot store (NUL, lone surrogates) is refused by `tabular.read_table`.
     return str(raw).strip()
 
 

@@ -60,7 +60,8 @@ from zonekeeper.zone.events import (
 )
 from zonekeeper.zone.heap import collector_paused
 from zonekeeper.zone.ledger import DutyRule, Lot, PfRule, Posting, PostResult, ZoneState, post
-from zonekeeper.zone.master import Bom, MasterData, Part, bom_problems
+from zonekeeper.zone.limits import zone_problems
+from zonekeeper.zone.master import Bom, MasterData, Part, bom_problems, part_problems
 from zonekeeper.zone.records import Discrepancy
 
 METHODS = ("FIFO", "LIFO", "LOT")
@@ -322,6 +323,9 @@ class Ledger:
             )
         if not zone.strip():
             raise InputError(Problem("the zone number is empty", field="--zone"))
+        refused = zone_problems(zone.strip(), site)
+        if refused:
+            raise InputError([Problem(reason, field=option) for option, reason in refused])
         engine = open_engine(url)
         try:
             upgrade(engine)
@@ -914,7 +918,11 @@ def _master_problems(
     posted history (`last`: the last posted event's date), or a BOM naming a part the
     master (with these parts) does not hold. In file row order."""
     where = where or Where()
-    problems = _unjoined(master, parts, boms, where)
+    problems = _unjoined(master, parts, boms, where) + [
+        Problem(reason, file=where.file, row=_row(where.part_rows, i), field=column)
+        for i, p in enumerate(parts)
+        for column, reason in part_problems(p)
+    ]
     if last is None:
         return _in_file_order(problems)
     file, part_rows, bom_rows = where.file, where.part_rows, where.bom_rows

@@ -12,7 +12,8 @@ change of parts or BOMs, so books kept in memory know when to read them again); 
 locks it to serialize posting per zone.
 
 The Alembic migrations in `migrations/versions` create exactly these tables; a test compares
-the two.
+the two. The sizes of the identifier columns are the core's (`zone.limits`), which checks
+them before anything is stored, so SQLite and PostgreSQL accept and refuse the same input.
 """
 
 from __future__ import annotations
@@ -31,14 +32,15 @@ from sqlalchemy import (
 )
 
 from zonekeeper.store.types import Exact
+from zonekeeper.zone.limits import ID, SITE, ZONE
 
 metadata = MetaData()
 
 zones = Table(
     "zones",
     metadata,
-    Column("zone", String(32), primary_key=True),
-    Column("site", String(200), nullable=True),
+    Column("zone", String(ZONE), primary_key=True),
+    Column("site", String(SITE), nullable=True),
     Column("method", String(8), nullable=False),
     Column("head_seq", BigInteger, nullable=False),
     Column("head_hash", String(64), nullable=False),
@@ -48,7 +50,7 @@ zones = Table(
 events = Table(
     "events",
     metadata,
-    Column("zone", String(32), primary_key=True),
+    Column("zone", String(ZONE), primary_key=True),
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("kind", String(40), nullable=False),
     Column("date", Date, nullable=False),
@@ -61,8 +63,8 @@ events = Table(
 parts = Table(
     "parts",
     metadata,
-    Column("zone", String(32), primary_key=True),
-    Column("part", String(100), primary_key=True),
+    Column("zone", String(ZONE), primary_key=True),
+    Column("part", String(ID), primary_key=True),
     Column("data", Text, nullable=False),
     ForeignKeyConstraint(["zone"], ["zones.zone"]),
 )
@@ -70,8 +72,8 @@ parts = Table(
 boms = Table(
     "boms",
     metadata,
-    Column("zone", String(32), primary_key=True),
-    Column("product", String(100), primary_key=True),
+    Column("zone", String(ZONE), primary_key=True),
+    Column("product", String(ID), primary_key=True),
     Column("data", Text, nullable=False),
     ForeignKeyConstraint(["zone"], ["zones.zone"]),
 )
@@ -79,11 +81,11 @@ boms = Table(
 lots = Table(
     "lots",
     metadata,
-    Column("zone", String(32), primary_key=True),
-    Column("lot", String(100), primary_key=True),
-    Column("admission_no", String(100), nullable=True),
+    Column("zone", String(ZONE), primary_key=True),
+    Column("lot", String(ID), primary_key=True),
+    Column("admission_no", String(ID), nullable=True),
     Column("line", Integer, nullable=True),
-    Column("part", String(100), nullable=False),
+    Column("part", String(ID), nullable=False),
     Column("status", String(4), nullable=False),
     Column("quantity", Exact, nullable=False),
     Column("value", Exact, nullable=False),
@@ -94,10 +96,10 @@ lots = Table(
 postings = Table(
     "postings",
     metadata,
-    Column("zone", String(32), primary_key=True),
+    Column("zone", String(ZONE), primary_key=True),
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("n", Integer, primary_key=True, autoincrement=False),
-    Column("lot", String(100), nullable=False),
+    Column("lot", String(ID), nullable=False),
     Column("date", Date, nullable=False),
     Column("quantity", Exact, nullable=False),
     Column("value", Exact, nullable=False),
@@ -108,8 +110,8 @@ postings = Table(
 suspense = Table(
     "suspense",
     metadata,
-    Column("zone", String(32), primary_key=True),
-    Column("ref", String(100), primary_key=True),
+    Column("zone", String(ZONE), primary_key=True),
+    Column("ref", String(ID), primary_key=True),
     Column("data", Text, nullable=False),
     ForeignKeyConstraint(["zone"], ["zones.zone"]),
 )
@@ -117,10 +119,10 @@ suspense = Table(
 discrepancies = Table(
     "discrepancies",
     metadata,
-    Column("zone", String(32), primary_key=True),
+    Column("zone", String(ZONE), primary_key=True),
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("n", Integer, primary_key=True, autoincrement=False),
-    Column("lot", String(100), nullable=False),
+    Column("lot", String(ID), nullable=False),
     Column("data", Text, nullable=False),
     ForeignKeyConstraint(["zone"], ["zones.zone"]),
 )

@@ -143,8 +143,18 @@ def parse_fees(rows: Iterable[Mapping[str, str]], file: str = "fees.csv") -> Fee
 
 
 def read_fees_csv(text: str, file: str) -> FeeSchedule:
-    """Parse a fees CSV given as text (the shell reads user files; this stays pure)."""
-    return parse_fees(csv.DictReader(io.StringIO(text)), file)
+    """Parse a fees CSV given as text (the shell reads user files; this stays pure); a file
+    that is not CSV (a bare carriage return inside a cell, an unclosed quote) is an
+    InputError naming the line, not a csv.Error."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise InputError(
+            Problem(f"not valid CSV: {error} (a quote inside a cell is written \"\")", file,
+                    reader.line_num)
+        ) from None
+    return parse_fees(rows, file)
 
 
 def load_fees() -> FeeSchedule:

@@ -56,7 +56,7 @@ def parse_usitc(data: bytes, file: str) -> list[SourceRow]:
     `file` names it in the problems. InputError lists every problem."""
     try:
         if data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
+            data = _gunzip(data, file)
     except (EOFError, gzip.BadGzipFile, zlib.error):  # a cut file, a bad header, a bad body
         raise InputError(Problem("not a readable gzip file", file)) from None
     try:
@@ -66,6 +66,22 @@ def parse_usitc(data: bytes, file: str) -> list[SourceRow]:
     if text.lstrip()[:1] in ("[", "{"):
         return parse_json(text, file)
     return parse_csv(text, file)
+
+
+MAX_TEXT = 2**28
+"""The most an export may hold once un-gzipped (256 MiB; the whole HTS is about 4 MB): a
+small file that inflates without end (a "gzip bomb") is refused, not run out of memory."""
+
+
+def _gunzip(data: bytes, file: str) -> bytes:
+    """The un-gzipped bytes, at most MAX_TEXT of them (InputError beyond)."""
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+        out = handle.read(MAX_TEXT + 1)
+    if len(out) > MAX_TEXT:
+        raise InputError(Problem(
+            f"un-gzipped, the file holds more than {MAX_TEXT:,} bytes: not a USITC HTS "
+            "export", file))
+    return out
 
 
 def parse_csv(text: str, file: str) -> list[SourceRow]:

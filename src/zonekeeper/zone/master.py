@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
+from zonekeeper.zone.limits import identifier_problems, text_problems
+
 ONE = Decimal(1)
 ZERO = Decimal(0)
 
@@ -118,7 +120,16 @@ def bom_problems(bom: Bom, known: MasterData) -> list[tuple[int, str, str]]:
     given the master it joins (empty if it can): its product and every component must be
     parts of the master (load parts first), it needs a component, and a product cannot
     consume itself (146.52(d)(2): the audit trail of manufacture runs from components to a
-    different product). A problem of the whole BOM is at its first line (index 0)."""
+    different product). A problem of the whole BOM is at its first line (index 0). Text
+    the books cannot hold (`zone.limits`) is refused first."""
+    held = [(0, "product", reason) for _, reason in text_problems(bom.product)]
+    held += [(0, "product", reason) for _, reason in identifier_problems({"": bom.product})]
+    for j, line in enumerate(bom.lines):
+        named = {"component": line.component, "scrap_part": line.scrap_part}
+        held += [(j, "component", reason) for _, reason in text_problems(line)]
+        held += [(j, column, reason) for column, reason in identifier_problems(named)]
+    if held:
+        return held
     found = []
     if bom.product not in known.parts:
         found.append(
@@ -136,3 +147,13 @@ def bom_problems(bom: Bom, known: MasterData) -> list[tuple[int, str, str]]:
                  "(load it with parts load)")
             )
     return found
+
+
+_PART_COLUMNS = {"number": "part"}  # the file's column for each field, where they differ
+
+
+def part_problems(part: Part) -> list[tuple[str, str]]:
+    """(column, reason) for each text of a part version the books cannot hold: text that
+    cannot be stored, a part number over `limits.ID` characters (`zone.limits`)."""
+    found = [(_PART_COLUMNS.get(f, f), reason) for f, reason in text_problems(part)]
+    return found or identifier_problems({"part": part.number})

@@ -39,6 +39,7 @@ from zonekeeper.zone.ledger import (
     PostResult,
     ZoneState,
 )
+from zonekeeper.zone.limits import event_problems
 from zonekeeper.zone.records import SuspenseItem
 from zonekeeper.zone.rules import (
     pf_required_refusal,
@@ -90,6 +91,11 @@ def run(
             row = index + 1
             if handler is None:
                 book.problem(row, _not_posted(event))
+                continue
+            refused = event_problems(event)
+            if refused:  # what the books cannot hold is refused before any rule is applied
+                for field, reason in refused:
+                    book.problem(row, reason, field)
                 continue
             handler(book, event, state.seq + row, row)
         if book.problems:

@@ -27,6 +27,7 @@ from zonekeeper.zone.composition import AdmissionRef, Composition, blend
 from zonekeeper.zone.draw import Draw, Refused, plan
 from zonekeeper.zone.events import Production
 from zonekeeper.zone.ledger import Movement
+from zonekeeper.zone.limits import too_long
 from zonekeeper.zone.master import BomLine
 from zonekeeper.zone.rules import production_refusal
 from zonekeeper.zone.status import ZoneStatus
@@ -116,6 +117,13 @@ def produce(book: Book, e: Production, seq: int, row: int) -> None:
         if book.lot(scrap_id) is not None:
             book.problem(row, f"scrap lot {scrap_id!r} already exists", "lot")
             return
+    for need in needs:
+        if need.scrap > 0:
+            long = too_long(scrap_ids[need.line.component], what="the scrap lot number") or (
+                too_long(need.line.scrap_part_number, what="the scrap part number"))
+            if long is not None:
+                book.problem(row, f"component {need.line.component}: {long}", "lot")
+                return
 
     reference = f"CBP Form 216 {e.ref}"
     inputs: list[tuple[Composition, Decimal]] = []
