@@ -22,7 +22,7 @@ def test_the_largest_quantity_a_file_may_hold_plans(tmp_path: Path) -> None:
     imports.write_text(text.replace(",1000,No.,20000.00,", ",999999999999999.999999,No.,20000.00,"))
     assert "999999999999999.999999" in imports.read_text()
     result = runner.invoke(app, ["drawback", "plan", "--imports", str(imports), "--exports",
-                                 str(EXAMPLES / "exports.csv"), "--json"])
+                                 str(EXAMPLES / "exports.csv"), "--type", "j1", "--json"])
     assert result.exit_code == 0, (result.output, result.exception)
     plan = json.loads(result.stdout)
     assert plan["designations"]

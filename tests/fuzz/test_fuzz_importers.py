@@ -17,6 +17,7 @@ registers both.
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import io
@@ -281,7 +282,7 @@ def mutated_plan(draw: Callable[[Any], Any], seed: str, seal: bool = True) -> tu
         if isinstance(parent, dict) and draw(st.booleans()) and draw(st.booleans()):
             del parent[path[-1]]
         else:
-            parent[path[-1]] = value
+            parent[path[-1]] = copy.deepcopy(value)  # never the shared constant itself
     if seal and draw(st.booleans()):
         try:
             data = seal_plan(data)
