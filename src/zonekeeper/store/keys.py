@@ -19,7 +19,9 @@ import psycopg
 from sqlalchemy import Connection, delete, exc, select
 
 from zonekeeper.store.bulk import bulk_write
-from zonekeeper.store.schema import event_keys
+from zonekeeper.store.schema import event_keys, events
+from zonekeeper.zone.events import from_record
+from zonekeeper.zone.keys import natural_key
 
 _CHUNK = 10_000
 
@@ -51,10 +53,12 @@ def holders(connection: Connection, zone: str, keys: Sequence[str]) -> dict[str,
             "WHERE k.zone = %s AND k.key = ANY(%s)"
         )
     else:
+        # CROSS JOIN fixes the order: each key of the array looked up in the primary key
+        # (left to itself, the planner may scan the zone's keys for each array element).
         sql = (
             "SELECT k.key, k.seq, e.date, e.payload FROM json_each(CAST(? AS TEXT)) j "
-            "JOIN event_keys k ON k.zone = ? AND k.key = j.value "
-            "JOIN events e ON e.zone = k.zone AND e.seq = k.seq"
+            "CROSS JOIN event_keys k CROSS JOIN events e "
+            "WHERE k.zone = ? AND k.key = j.value AND e.zone = k.zone AND e.seq = k.seq"
         )
     for start in range(0, len(keys), _CHUNK):
         chunk = list(keys[start : start + _CHUNK])
@@ -72,11 +76,23 @@ def write(
     connection: Connection, zone: str, rows: Sequence[tuple[str, str, int]], freed: Sequence[int]
 ) -> None:
     """Free the keys of the events `freed` (corrected in this batch), then insert `rows`
-    (zone, key, seq); `KeyTaken` if a key is already held."""
+    (zone, key, seq); `KeyTaken` if a key is already held. A corrected event's key is
+    found from the event itself, so the delete goes by the primary key (corrections are
+    few; the table has no index on `seq`)."""
     if freed:
-        connection.execute(
-            delete(event_keys).where(event_keys.c.zone == zone, event_keys.c.seq.in_(freed))
-        )
+        stored = connection.execute(
+            select(events.c.seq, events.c.kind, events.c.payload).where(
+                events.c.zone == zone, events.c.seq.in_(freed)
+            )
+        ).all()
+        for seq, kind, payload in stored:
+            key = natural_key(from_record(kind, orjson.loads(payload)))
+            if key is not None:
+                connection.execute(
+                    delete(event_keys).where(
+                        event_keys.c.zone == zone, event_keys.c.key == key, event_keys.c.seq == seq
+                    )
+                )
     try:
         bulk_write(connection, event_keys, COLUMNS, rows, prepared=True)
     except exc.IntegrityError as error:  # SQLite, through SQLAlchemy
