@@ -315,3 +315,18 @@ def test_verify_finds_a_key_missing_or_moved(ledger: Ledger) -> None:
         )
     mismatch = ledger.verify().mismatch
     assert mismatch is not None and "names event 1" in mismatch.reason
+
+
+def test_the_sqlite_key_lookup_goes_by_the_primary_key(tmp_path: Path) -> None:
+    """One lookup per key of the batch, not a scan of the zone's keys per key (the plan
+    SQLite picks for a plain join on fresh books)."""
+    with Ledger.init(f"sqlite:///{tmp_path / 'z.db'}", "7", None, "FIFO") as books:
+        with books.engine.connect() as connection:
+            plan = [
+                str(row[-1])
+                for row in connection.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + store_keys.HOLDERS_SQLITE, ('["a"]', "7")
+                )
+            ]
+    assert plan[0].startswith("SCAN j")
+    assert "SEARCH k USING PRIMARY KEY (zone=? AND key=?)" in plan

@@ -861,6 +861,9 @@ def _repeats(
 ) -> list[Problem]:
     """A natural key given twice in one batch: a problem on each row that gives it, naming
     the others (the same document twice in one file; 146.21(a))."""
+    present = [k for k in natural if k is not None]
+    if len(set(present)) == len(present):  # the usual case, at C speed
+        return []
     where: dict[str, list[int]] = {}
     for i, key in enumerate(natural):
         if key is not None:
@@ -899,6 +902,8 @@ def _posted_before(
     already hold (the event holding it named by ledger position and date); with
     `skip_posted` an event held with identical canonical bytes is left out silently. A key
     held by an event that a correction earlier in the batch reverses is free."""
+    if not held:  # the usual case: nothing of the batch is in the books
+        return list(range(len(batch))), []
     keep: list[int] = []
     problems: list[Problem] = []
     freed: dict[int, int] = {}

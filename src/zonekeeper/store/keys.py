@@ -31,6 +31,20 @@ class KeyTaken(Exception):
     nothing of the batch was written."""
 
 
+HOLDERS_POSTGRESQL = (
+    "SELECT k.key, k.seq, e.date, e.payload FROM event_keys k "
+    "JOIN events e ON e.zone = k.zone AND e.seq = k.seq "
+    "WHERE k.zone = %s AND k.key = ANY(%s)"
+)
+# CROSS JOIN fixes the order: each key of the array looked up by the primary key (left to
+# itself, SQLite's planner may scan all the zone's keys for each key of the array).
+HOLDERS_SQLITE = (
+    "SELECT k.key, k.seq, e.date, e.payload FROM json_each(CAST(? AS TEXT)) j "
+    "CROSS JOIN event_keys k CROSS JOIN events e "
+    "WHERE k.zone = ? AND k.key = j.value AND e.zone = k.zone AND e.seq = k.seq"
+)
+
+
 class Holder(NamedTuple):
     """The event holding a key: its ledger position, date and canonical JSON."""
 
@@ -46,20 +60,7 @@ def holders(connection: Connection, zone: str, keys: Sequence[str]) -> dict[str,
     if not keys:
         return found
     postgres = connection.dialect.name == "postgresql"
-    if postgres:
-        sql = (
-            "SELECT k.key, k.seq, e.date, e.payload FROM event_keys k "
-            "JOIN events e ON e.zone = k.zone AND e.seq = k.seq "
-            "WHERE k.zone = %s AND k.key = ANY(%s)"
-        )
-    else:
-        # CROSS JOIN fixes the order: each key of the array looked up in the primary key
-        # (left to itself, the planner may scan the zone's keys for each array element).
-        sql = (
-            "SELECT k.key, k.seq, e.date, e.payload FROM json_each(CAST(? AS TEXT)) j "
-            "CROSS JOIN event_keys k CROSS JOIN events e "
-            "WHERE k.zone = ? AND k.key = j.value AND e.zone = k.zone AND e.seq = k.seq"
-        )
+    sql = HOLDERS_POSTGRESQL if postgres else HOLDERS_SQLITE
     for start in range(0, len(keys), _CHUNK):
         chunk = list(keys[start : start + _CHUNK])
         params: tuple[Any, ...] = (
