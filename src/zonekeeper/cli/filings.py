@@ -19,6 +19,7 @@ import typer
 from zonekeeper.cli.app import app
 from zonekeeper.cli.ledger import (
     FileArgument,
+    SkipPostedOption,
     ZoneOption,
     _open,
     _post_file,
@@ -70,22 +71,40 @@ def filed(
 
 
 @app.command("file")
-def file_command(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+def file_command(
+    ctx: typer.Context,
+    file: FileArgument,
+    zone: ZoneOption = None,
+    skip_posted: SkipPostedOption = False,
+) -> None:
     """Record documents filed with CBP: kind, ref, date, covers[, note]."""
     with _step(f"reading {file.name}"):
         rows = zone_files.read_filings(file)
         batch = zone_files.filings_from(rows)
     with _open(ctx, zone) as ledger:
-        posted = service.record(ledger, batch, source=str(file), rows=[r.row for r in rows])
+        posted = service.record(
+            ledger, batch, source=str(file), rows=[r.row for r in rows], skip_posted=skip_posted
+        )
     _report_posted("filing", posted, ledger.zone)
 
 
 @app.command("suspense")
-def suspense(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+def suspense(
+    ctx: typer.Context,
+    file: FileArgument,
+    zone: ZoneOption = None,
+    skip_posted: SkipPostedOption = False,
+) -> None:
     """Receive goods into suspense until a Form 214 documents them (146.22(c)): ref, date,
     part, quantity[, description, reason]."""
     _post_file(
-        ctx, zone, file, "suspense receipt", zone_files.read_suspense, zone_files.suspense_from
+        ctx,
+        zone,
+        file,
+        "suspense receipt",
+        zone_files.read_suspense,
+        zone_files.suspense_from,
+        skip_posted=skip_posted,
     )
 
 

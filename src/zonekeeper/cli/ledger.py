@@ -44,6 +44,15 @@ ZoneOption = Annotated[
     typer.Option("--zone", help="Zone number (needed only when the database holds several)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
+SkipPostedOption = Annotated[
+    bool,
+    typer.Option(
+        "--skip-posted",
+        help="Leave out rows the books already hold with identical content (an export "
+        "posted again); a row whose document is in the books with other content is still "
+        "refused.",
+    ),
+]
 FileArgument = Annotated[
     Path, typer.Argument(help="CSV with a header, or JSON lines (.jsonl); see docs/files.md.")
 ]
@@ -91,6 +100,8 @@ def _report_posted(what: str, posted: Posted, zone: str) -> None:
     """The summary of a posting, ending with the head the books are at after it (the
     `books:` line every report ends with, so a clerk can keep it as a checkpoint)."""
     out.print(f"posted {posted.events} {what} event(s): {posted.postings} posting(s)")
+    if posted.skipped:
+        out.print(f"skipped {posted.skipped} row(s) already posted with the same content")
     for d in posted.discrepancies:
         flag = " — REPORT TO CBP AT ONCE (19 CFR 146.53)" if d.report_to_cbp else ""
         out.print(
@@ -117,10 +128,12 @@ def _post_file(
     convert: Callable[[Sequence[zone_files.Row]], Sequence[Event]],
     *,
     strict_pf: bool = False,
+    skip_posted: bool = False,
 ) -> None:
     """Read the whole file and post it, or nothing. A file with format problems still has
     its good rows run through the posting checks (a dry run, nothing written), so every
-    problem is reported at once."""
+    problem is reported at once. `skip_posted`: leave out rows already in the books with
+    identical content (`Ledger.post`)."""
     problems: list[Problem] = []
     with _step(f"reading {path.name}"):
         rows = read(path, problems)
@@ -128,12 +141,21 @@ def _post_file(
     with _open(ctx, zone, strict_pf=strict_pf) as ledger:
         if problems:
             lines = [r.row for r in rows]
-            _refuse(problems + ledger.check(batch, source=str(path), rows=lines))
-        posted = _post_with_bar(ledger, batch, str(path), [r.row for r in rows])
+            _refuse(
+                problems
+                + ledger.check(batch, source=str(path), rows=lines, skip_posted=skip_posted)
+            )
+        posted = _post_with_bar(ledger, batch, str(path), [r.row for r in rows], skip_posted)
     _report_posted(what, posted, ledger.zone)
 
 
-def _post_with_bar(ledger: Ledger, batch: Sequence[Event], source: str, rows: list[int]) -> Posted:
+def _post_with_bar(
+    ledger: Ledger,
+    batch: Sequence[Event],
+    source: str,
+    rows: list[int],
+    skip_posted: bool = False,
+) -> Posted:
     """Post with a progress bar over the stages of the transaction (stderr, TTY only)."""
     with Progress(
         SpinnerColumn(),
@@ -152,7 +174,9 @@ def _post_with_bar(ledger: Ledger, batch: Sequence[Event], source: str, rows: li
             bar.update(task, completed=done, description=f"{len(batch)} event(s): {name}")
             done += 1
 
-        posted = ledger.post(batch, source=source, rows=rows, progress=stage)
+        posted = ledger.post(
+            batch, source=source, rows=rows, progress=stage, skip_posted=skip_posted
+        )
         bar.update(task, completed=len(POST_STAGES))
         return posted
 
@@ -217,27 +241,71 @@ def bom_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) ->
 
 
 @app.command()
-def admit(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+def admit(
+    ctx: typer.Context,
+    file: FileArgument,
+    zone: ZoneOption = None,
+    skip_posted: SkipPostedOption = False,
+) -> None:
     """Admit merchandise: one row per CBP Form 214 line (19 CFR 146.22, 146.32)."""
-    _post_file(ctx, zone, file, "admission", zone_files.read_admissions, zone_files.admissions_from)
-
-
-@app.command()
-def produce(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
-    """Record production runs that consume components per their BOM (146.52)."""
     _post_file(
-        ctx, zone, file, "production", zone_files.read_production, zone_files.production_from
+        ctx,
+        zone,
+        file,
+        "admission",
+        zone_files.read_admissions,
+        zone_files.admissions_from,
+        skip_posted=skip_posted,
     )
 
 
 @app.command()
-def ship(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
-    """Ship merchandise out: consumption, export, zone_transfer or destruction (146.24)."""
-    _post_file(ctx, zone, file, "shipment", zone_files.read_shipments, zone_files.shipments_from)
+def produce(
+    ctx: typer.Context,
+    file: FileArgument,
+    zone: ZoneOption = None,
+    skip_posted: SkipPostedOption = False,
+) -> None:
+    """Record production runs that consume components per their BOM (146.52)."""
+    _post_file(
+        ctx,
+        zone,
+        file,
+        "production",
+        zone_files.read_production,
+        zone_files.production_from,
+        skip_posted=skip_posted,
+    )
 
 
 @app.command()
-def count(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+def ship(
+    ctx: typer.Context,
+    file: FileArgument,
+    zone: ZoneOption = None,
+    skip_posted: SkipPostedOption = False,
+) -> None:
+    """Ship merchandise out: consumption, export, zone_transfer or destruction (146.24).
+    A shipment of several rows numbers them in `line`; posting the same file again is
+    refused (or, with --skip-posted, skipped)."""
+    _post_file(
+        ctx,
+        zone,
+        file,
+        "shipment",
+        zone_files.read_shipments,
+        zone_files.shipments_from,
+        skip_posted=skip_posted,
+    )
+
+
+@app.command()
+def count(
+    ctx: typer.Context,
+    file: FileArgument,
+    zone: ZoneOption = None,
+    skip_posted: SkipPostedOption = False,
+) -> None:
     """Record physical counts; differences become shortages/overages (146.23(c), 146.53)."""
     problems: list[Problem] = []
     with _step(f"reading {file.name}"):
@@ -258,8 +326,11 @@ def count(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> No
             counts.extend(found)
             file_rows.extend(lines)
         if problems:
-            _refuse(problems + ledger.check(counts, source=str(file), rows=file_rows))
-        posted = _post_with_bar(ledger, counts, str(file), file_rows)
+            _refuse(
+                problems
+                + ledger.check(counts, source=str(file), rows=file_rows, skip_posted=skip_posted)
+            )
+        posted = _post_with_bar(ledger, counts, str(file), file_rows, skip_posted)
     _report_posted("count", posted, ledger.zone)
 
 
@@ -279,7 +350,12 @@ def _shortage_duty_rule() -> tuple[Any, str | None]:
 
 
 @app.command("status-change")
-def status_change(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+def status_change(
+    ctx: typer.Context,
+    file: FileArgument,
+    zone: ZoneOption = None,
+    skip_posted: SkipPostedOption = False,
+) -> None:
     """Change the zone status of lots: NPF to PF, or to ZR (146.41, 146.44)."""
     _post_file(
         ctx,
@@ -288,6 +364,7 @@ def status_change(ctx: typer.Context, file: FileArgument, zone: ZoneOption = Non
         "status change",
         zone_files.read_status_changes,
         zone_files.status_changes_from,
+        skip_posted=skip_posted,
     )
 
 

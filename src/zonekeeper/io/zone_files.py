@@ -230,6 +230,7 @@ SHIPMENTS = (
     Column("value", nonnegative_decimal),
     Column("lot", identifier, required=False),
     Column("status", status, required=False),
+    Column("line", positive_int, required=False),
 )
 COUNTS = (
     Column("date", iso_date),
@@ -415,7 +416,9 @@ def read_production(path: Path, problems: Problems = None) -> list[Row]:
 
 
 def read_shipments(path: Path, problems: Problems = None) -> list[Row]:
-    """Shipments out of the zone (19 CFR 146.24, 146.61-146.71)."""
+    """Shipments out of the zone (19 CFR 146.24, 146.61-146.71). A shipment of several rows
+    numbers them in `line` (default 1): shipment number and line are its natural key, and a
+    key given twice is refused when posted (`zone.keys`), naming both rows."""
     return read_file(path, SHIPMENTS, problems)
 
 
@@ -551,6 +554,7 @@ def shipments_from(rows: Sequence[Row]) -> list[Shipment]:
             value=r["value"],
             status=r.get("status"),
             lot=r.get("lot"),
+            line=r.get("line", 1),
         )
         for r in rows
     ]

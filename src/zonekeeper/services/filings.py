@@ -33,9 +33,11 @@ def record(
     *,
     source: str | None = None,
     rows: Sequence[int] | None = None,
+    skip_posted: bool = False,
 ) -> Posted:
     """Post `filings` to the books of `ledger`; InputError with every problem (a filing
-    recorded before, or one the core refuses), nothing posted."""
+    recorded before, or one the core refuses), nothing posted. `skip_posted`: a filing the
+    books hold with identical content is left out instead (`Ledger.post`)."""
     batch = [normalized(f) for f in filings]
     with ledger.engine.connect() as connection:
         known = {
@@ -53,7 +55,7 @@ def record(
     for i, f in enumerate(batch):
         key = (f.document, f.ref, f.covers)
         row = rows[i] if rows is not None else i + 1
-        if key in known:
+        if key in known and not skip_posted:
             problems.append(
                 Problem(f"{f.document} {f.ref} for {f.covers} is already recorded", source, row,
                         "ref")
@@ -66,7 +68,7 @@ def record(
         seen.setdefault(key, row)
     if problems:
         raise InputError(problems)
-    return ledger.post(batch, source=source, rows=rows)
+    return ledger.post(batch, source=source, rows=rows, skip_posted=skip_posted)
 
 
 def _year_problem(f: Filing, began: dt.date | None) -> str | None:

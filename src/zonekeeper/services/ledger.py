@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.services.pipeline import Writer
-from zonekeeper.store import codec, event_log, projections, reads, writes
+from zonekeeper.store import codec, event_log, keys, projections, reads, writes
 from zonekeeper.store.chain import GENESIS, link_hash
 from zonekeeper.store.engine import (
     Connection,
@@ -59,6 +59,7 @@ from zonekeeper.zone.events import (
     from_record,
 )
 from zonekeeper.zone.heap import collector_paused
+from zonekeeper.zone.keys import KeyBook, describe, natural_key
 from zonekeeper.zone.ledger import DutyRule, Lot, PfRule, Posting, PostResult, ZoneState, post
 from zonekeeper.zone.limits import zone_problems
 from zonekeeper.zone.master import Bom, MasterData, Part, bom_problems, part_problems
@@ -76,7 +77,8 @@ REPLAY_CHUNK = 20_000
 
 @dataclass(frozen=True)
 class Posted:
-    """What a posted batch did: how many events, postings, and where the chain head is."""
+    """What a posted batch did: how many events, postings, and where the chain head is;
+    `skipped`: events left out because the books already held them (`skip_posted`)."""
 
     events: int
     postings: int
@@ -84,6 +86,7 @@ class Posted:
     head_hash: str
     discrepancies: tuple[Discrepancy, ...] = ()
     warnings: tuple[str, ...] = ()
+    skipped: int = 0
 
 
 class BatchRefused(InputError):
@@ -468,27 +471,59 @@ class Ledger:
         source: str | None = None,
         rows: Sequence[int] | None = None,
         progress: Callable[[str], None] | None = None,
+        skip_posted: bool = False,
     ) -> Posted:
         """Post a batch whole, in one transaction, or nothing (InputError with every
         problem; `source`/`rows` name the file and file row of each event). `progress` is
-        told each stage as it starts (POST_STAGES), for a progress bar."""
+        told each stage as it starts (POST_STAGES), for a progress bar.
+
+        Nothing is posted twice (146.21(a)): an event whose natural key (`zone.keys`) the
+        books already hold, or that the batch gives twice, is a problem naming the event
+        that holds it. With `skip_posted`, an event the books hold with identical content
+        (the same canonical bytes) is left out instead and counted in `Posted.skipped`, so
+        an export can be posted again; one with the same key and other content is still
+        refused."""
         if not batch:
             raise InputError(Problem("nothing to post", file=source))
         tell = progress or (lambda _stage: None)
+        natural = [natural_key(e) for e in batch]
+        repeated = _repeats(batch, natural, source, rows)
+        if repeated:
+            raise InputError(repeated)
         with collector_paused(), write_transaction(self.engine) as connection:
             tell(POST_STAGES[0])
             row = self._zone_row(connection, lock=True)
+            held = keys.holders(connection, self.zone, [k for k in natural if k is not None])
+            keep, problems = _posted_before(batch, natural, held, skip_posted, source, rows)
+            if problems:
+                raise InputError(problems)
+            skipped = len(batch) - len(keep)
+            if skipped:
+                batch = [batch[i] for i in keep]
+                natural = [natural[i] for i in keep]
+                rows = [rows[i] for i in keep] if rows is not None else [i + 1 for i in keep]
+                if not batch:
+                    return Posted(0, 0, row.head_seq, row.head_hash, skipped=skipped)
             before = self._state(connection, row)
             tell(POST_STAGES[1])
             result = self._run(before, batch, self._postings_reader(connection))
             if result.problems:
                 raise InputError(_located(result.problems, source, rows))
             tell(POST_STAGES[2])
-            prepared = self._prepare(row.version, before, batch, result)
-            writes.write(connection, self.zone, prepared)
+            prepared = self._prepare(row.version, before, batch, result, natural)
+            try:
+                writes.write(connection, self.zone, prepared)
+            except keys.KeyTaken:
+                raise InputError(
+                    Problem(
+                        "another process posted the same events at the same time; nothing "
+                        "was posted (post again to see which)",
+                        file=source,
+                    )
+                ) from None
             tell(POST_STAGES[3])
         self._cache = (Version(*prepared.head, row.master_rev), result.state)
-        return self._posted(batch, result, prepared)
+        return self._posted(batch, result, prepared, skipped)
 
     def post_many(
         self,
@@ -549,6 +584,10 @@ class Ledger:
         # The books after each batch the writer may not have committed yet (only the newest
         # few: holding every batch's books would keep every version of the lot index alive).
         books: dict[int, ZoneState] = {}
+        # The keys of the batches made but maybe not committed yet, by batch (the committed
+        # ones' are in the database, which one query per batch reads).
+        pending: dict[int, list[str]] = {}
+        in_flight: dict[str, keys.Holder] = {}
         refused: InputError | None = None
         told = 0
 
@@ -563,7 +602,7 @@ class Ledger:
         try:
             # The collector stays off for the whole run: the writer thread allocates too,
             # and a collection it set off would walk the books' heap holding the lock.
-            with collector_paused(), writer:
+            with collector_paused(), writer, self.engine.connect() as reader:
                 for index in range(start, len(batches)):
                     batch = batches[index]
                     if writer.failed:
@@ -572,6 +611,20 @@ class Ledger:
                         refused = InputError(
                             Problem("nothing to post", file=_source(sources, index))
                         )
+                        break
+                    natural = [natural_key(e) for e in batch]
+                    for done in [n for n in pending if n < writer.committed]:
+                        for key in pending.pop(done):
+                            del in_flight[key]
+                    source = _source(sources, index)
+                    present = [k for k in natural if k is not None]
+                    held = keys.holders(reader, self.zone, present)
+                    reader.rollback()  # no snapshot held between batches
+                    held.update((k, in_flight[k]) for k in present if k in in_flight)
+                    keyed = _repeats(batch, natural, source, None)
+                    keyed += _posted_before(batch, natural, held, False, source, None)[1]
+                    if keyed:
+                        refused = InputError(keyed)
                         break
                     if any(isinstance(e, Correction) for e in batch):
                         writer.drain()  # the core reads the corrected events' postings
@@ -585,8 +638,12 @@ class Ledger:
                         problems = _located(result.problems, _source(sources, index), None)
                         refused = InputError(problems)
                         break
-                    prepared = self._prepare(version, state, batch, result)
+                    prepared = self._prepare(version, state, batch, result, natural)
                     writer.submit(prepared)
+                    pending[len(made)] = present
+                    for _, key, seq in prepared.keys:
+                        day = batch[seq - version.seq - 1].date
+                        in_flight[key] = keys.Holder(seq, day, "")
                     made.append(self._posted(batch, result, prepared))
                     books[len(made)] = result.state
                     for done in [n for n in books if n < writer.committed]:
@@ -615,7 +672,12 @@ class Ledger:
             return self._zone_row(connection, lock=False).version == version
 
     def _prepare(
-        self, base: Version, before: ZoneState, batch: Sequence[Event], result: PostResult
+        self,
+        base: Version,
+        before: ZoneState,
+        batch: Sequence[Event],
+        result: PostResult,
+        natural: Sequence[str | None],
     ) -> writes.Prepared:
         new_events = (event_log.NewEvent(e.kind, e.date, canonical_bytes(e)) for e in batch)
         return writes.prepare(
@@ -627,10 +689,16 @@ class Ledger:
             result.state,
             result.postings,
             result.discrepancies,
+            natural,
+            [e.corrects for e in batch if type(e) is Correction],
         )
 
     def _posted(
-        self, batch: Sequence[Event], result: PostResult, prepared: writes.Prepared
+        self,
+        batch: Sequence[Event],
+        result: PostResult,
+        prepared: writes.Prepared,
+        skipped: int = 0,
     ) -> Posted:
         return Posted(
             len(batch),
@@ -638,6 +706,7 @@ class Ledger:
             *prepared.head,
             result.discrepancies,
             tuple(self.warnings),
+            skipped,
         )
 
     def _postings_reader(self, connection: Connection) -> Callable[[int], list[Posting]]:
@@ -651,17 +720,26 @@ class Ledger:
         *,
         source: str | None = None,
         rows: Sequence[int] | None = None,
+        skip_posted: bool = False,
     ) -> list[Problem]:
         """A dry run of `post`: every problem the posting checks find in `batch` against the
         books now, nothing written (so a file's format problems and its posting problems are
-        reported together, architecture rule 6)."""
+        reported together, architecture rule 6), the events the books already hold
+        among them (`post`; with `skip_posted` those held with identical content pass)."""
         if not batch:
             return []
+        natural = [natural_key(e) for e in batch]
+        found = _repeats(batch, natural, source, rows)
         with self.engine.connect() as connection:
             before = self._state(connection, self._zone_row(connection, lock=False))
-            result = self._run(before, batch, self._postings_reader(connection))
+            held = keys.holders(connection, self.zone, [k for k in natural if k is not None])
+            keep, posted = _posted_before(batch, natural, held, skip_posted, source, rows)
+            kept = [batch[i] for i in keep]
+            result = self._run(before, kept, self._postings_reader(connection)) if kept else None
             connection.rollback()
-        return _located(result.problems, source, rows)
+        kept_rows = [rows[i] for i in keep] if rows is not None else [i + 1 for i in keep]
+        core = _located(result.problems, source, kept_rows) if result else []
+        return found + posted + core
 
     def _run(
         self,
@@ -868,6 +946,105 @@ def _version(versions: Any, key: str, valid_from: dt.date) -> Any:
         if v.valid_from == valid_from:
             return v
     return None
+
+
+# The file column that carries each kind's natural key, to point at in a problem.
+KEY_FIELDS = {
+    "admission": "line",
+    "shipment": "shipment_no",
+    "production": "production_no",
+    "count": "date",
+    "status_change": "lot",
+    "manipulation": "lot",
+    "suspense_receipt": "ref",
+    "filing": "ref",
+    "correction": "EVENT",
+}
+
+
+def _file_row(rows: Sequence[int] | None, i: int) -> int:
+    return rows[i] if rows is not None and i < len(rows) else i + 1
+
+
+def _repeats(
+    batch: Sequence[Event],
+    natural: Sequence[str | None],
+    source: str | None,
+    rows: Sequence[int] | None,
+) -> list[Problem]:
+    """A natural key given twice in one batch: a problem on each row that gives it, naming
+    the others (the same document twice in one file; 146.21(a))."""
+    present = [k for k in natural if k is not None]
+    if len(set(present)) == len(present):  # the usual case, at C speed
+        return []
+    where: dict[str, list[int]] = {}
+    for i, key in enumerate(natural):
+        if key is not None:
+            where.setdefault(key, []).append(i)
+    problems = []
+    for key, found in where.items():
+        if len(found) < 2:
+            continue
+        at = [_file_row(rows, i) for i in found]
+        for i, row in zip(found, at, strict=True):
+            others = ", ".join(str(r) for r in at if r != row) or str(row)
+            problems.append(
+                Problem(
+                    f"{describe(key)} is given twice: also on row {others} (each document "
+                    "is posted once; number the lines of a shipment in `line`)"
+                    if batch[i].kind == "shipment"
+                    else f"{describe(key)} is given twice: also on row {others} (each "
+                    "document is posted once)",
+                    file=source,
+                    row=row,
+                    field=KEY_FIELDS.get(batch[i].kind),
+                )
+            )
+    return sorted(problems, key=lambda p: p.row or 0)
+
+
+def _posted_before(
+    batch: Sequence[Event],
+    natural: Sequence[str | None],
+    held: Mapping[str, keys.Holder],
+    skip_posted: bool,
+    source: str | None,
+    rows: Sequence[int] | None,
+) -> tuple[list[int], list[Problem]]:
+    """The positions of the batch to post, and a problem for each event whose key the books
+    already hold (the event holding it named by ledger position and date); with
+    `skip_posted` an event held with identical canonical bytes is left out silently. A key
+    held by an event that a correction earlier in the batch reverses is free."""
+    if not held:  # the usual case: nothing of the batch is in the books
+        return list(range(len(batch))), []
+    keep: list[int] = []
+    problems: list[Problem] = []
+    freed: dict[int, int] = {}
+    for i, event in enumerate(batch):
+        if type(event) is Correction:
+            freed.setdefault(event.corrects, i)
+        key = natural[i]
+        holder = held.get(key) if key is not None else None
+        if key is None or holder is None or freed.get(holder.seq, i) < i:
+            keep.append(i)
+            continue
+        same = canonical_bytes(event).decode("utf-8") == holder.payload
+        if skip_posted and same:
+            continue
+        what = f"{describe(key)} is already in the books: event {holder.seq} of {holder.date}"
+        if type(event) is Correction:  # an event is reversed once (146.21 audit trail)
+            reason = (
+                f"event {event.corrects} has already been corrected "
+                f"(by event {holder.seq} of {holder.date})"
+            )
+        elif same:
+            reason = f"{what} (the same content: --skip-posted leaves such rows out)"
+        else:
+            reason = f"{what} with other content (correct that event to post this one)"
+        problems.append(
+            Problem(reason, file=source, row=_file_row(rows, i), field=KEY_FIELDS.get(event.kind))
+        )
+    return keep, problems
 
 
 def _reads_no_postings(seq: int) -> list[Posting]:
@@ -1149,6 +1326,7 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
         chunk.clear()
         return None
 
+    book = KeyBook()
     for stored_event in event_log.read(connection, zone.zone):
         if stored_event.kind == MasterChange.kind:
             bad = flush() or _no_rows_of(connection, zone.zone, stored_event.seq)
@@ -1158,6 +1336,7 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
             continue
         event = from_record(stored_event.kind, json.loads(stored_event.payload))
         chunk.append((stored_event.seq, stored_event.kind, event))
+        book.add(stored_event.seq, event)
         if len(chunk) >= REPLAY_CHUNK:
             bad = flush()
             if bad:
@@ -1196,6 +1375,9 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
             kind = _kind_of(connection, zone.zone, seq) if seq else None
             # The check stopped at this lot: how many lots there are is not what it counted.
             return Verification(count, None, zone.head_hash, Mismatch(seq, kind, reason))
+    bad_key = _check_keys(connection, zone.zone, book.held)
+    if bad_key is not None:
+        return Verification(count, len(stored_lots), zone.head_hash, bad_key)
     stored_suspense = reads.suspense_items(connection, zone.zone)
     if stored_suspense != {k: codec.document(v) for k, v in state.suspense.items()}:
         return Verification(
@@ -1214,6 +1396,26 @@ def _no_rows_of(connection: Connection, zone: str, seq: int) -> Mismatch | None:
     if next(reads.discrepancy_rows_between(connection, zone, seq, seq), None) is not None:
         return Mismatch(
             seq, MasterChange.kind, "count discrepancies are stored for a master-data event"
+        )
+    return None
+
+
+def _check_keys(connection: Connection, zone: str, held: dict[str, int]) -> Mismatch | None:
+    """The stored natural keys against the keys the events give (`zone.keys.KeyBook`):
+    the first key that is missing, extra or held by another event. Consumes `held`."""
+    for key, seq in keys.all_keys(connection, zone):
+        mine = held.pop(key, None)
+        if mine != seq:
+            where = mine if mine is not None else seq
+            reason = (
+                f"the stored key {describe(key)} names event {seq}, but its events give "
+                + (f"it to event {mine}" if mine is not None else "no event that key")
+            )
+            return Mismatch(where, _kind_of(connection, zone, where), reason)
+    if held:
+        key, seq = min(held.items(), key=lambda item: item[1])
+        return Mismatch(
+            seq, _kind_of(connection, zone, seq), f"its key {describe(key)} is not stored"
         )
     return None
 

@@ -9,7 +9,9 @@ documents, 146.22(c)) and `discrepancies` (count shortages/overages, 146.53). `p
 `boms` hold the effective-dated master data (every version), which postings read. The
 `zones` row holds the head of the chain and the revision of the master data (moved by every
 change of parts or BOMs, so books kept in memory know when to read them again); PostgreSQL
-locks it to serialize posting per zone.
+locks it to serialize posting per zone. `event_keys` holds each event's natural key
+(`zone.keys`) with the position of the event holding it; its primary key is what makes
+posting idempotent even for two processes posting the same file at once.
 
 The Alembic migrations in `migrations/versions` create exactly these tables; a test compares
 the two. The sizes of the identifier columns are the core's (`zone.limits`), which checks
@@ -125,6 +127,16 @@ discrepancies = Table(
     Column("lot", String(ID), nullable=False),
     Column("data", Text, nullable=False),
     ForeignKeyConstraint(["zone"], ["zones.zone"]),
+)
+
+event_keys = Table(
+    "event_keys",
+    metadata,
+    Column("zone", String(32), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    ForeignKeyConstraint(["zone"], ["zones.zone"]),
+    sqlite_with_rowid=False,
 )
 
 Index("postings_by_lot", postings.c.zone, postings.c.lot, postings.c.seq)

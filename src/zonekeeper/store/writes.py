@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from zonekeeper.store import event_log, projections
+from zonekeeper.store import event_log, keys, projections
 from zonekeeper.store.engine import Connection, Engine, is_postgresql, write_transaction
 from zonekeeper.store.zones import Version, find_zone, move_head
 from zonekeeper.zone.ledger import Posting, ZoneState
@@ -30,12 +30,15 @@ class HeadMoved(Exception):
 
 class Prepared(NamedTuple):
     """Every row one batch writes, the version of the books it was made on (`base`) and
-    the chain head after it (`head`, as (seq, hash))."""
+    the chain head after it (`head`, as (seq, hash)); `keys` the natural keys its events
+    take, `freed` the events whose keys its corrections free."""
 
     base: Version
     events: list[tuple[Any, ...]]
     projections: projections.BatchRows
     head: tuple[int, str]
+    keys: list[tuple[str, str, int]]
+    freed: list[int]
 
 
 def prepare(
@@ -47,15 +50,23 @@ def prepare(
     after: ZoneState,
     postings: Sequence[Posting],
     found: Sequence[Discrepancy],
+    natural_keys: Sequence[str | None] = (),
+    freed: Sequence[int] = (),
 ) -> Prepared:
-    """The rows of a batch the core posted on `before` (the books at version `base`)."""
+    """The rows of a batch the core posted on `before` (the books at version `base`);
+    `natural_keys` the key of each event of the batch (None: none), `freed` the positions
+    of the events its corrections reverse."""
     as_text = not is_postgresql(engine)
     rows, new_head = event_log.chain_rows(zone, base.seq, base.hash, new_events, as_text=as_text)
+    first = base.seq + 1
+    key_rows = [(zone, k, first + i) for i, k in enumerate(natural_keys) if k is not None]
     return Prepared(
         base,
         rows,
         projections.batch_rows(zone, before, after, postings, found, as_text=as_text),
         new_head,
+        key_rows,
+        list(freed),
     )
 
 
@@ -70,8 +81,10 @@ def commit(engine: Engine, zone: str, batch: Prepared) -> None:
 
 
 def write(connection: Connection, zone: str, batch: Prepared) -> None:
-    """Append the events, write the projections and move the head, in `connection`'s
-    transaction (its caller holds the zone's lock)."""
+    """Append the events, write their keys and the projections and move the head, in
+    `connection`'s transaction (its caller holds the zone's lock); `keys.KeyTaken` if a key
+    is already held."""
     event_log.write(connection, batch.events)
+    keys.write(connection, zone, batch.keys, batch.freed)
     projections.write_rows(connection, zone, batch.projections)
     move_head(connection, zone, *batch.head)

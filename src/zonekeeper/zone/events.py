@@ -145,7 +145,8 @@ class Shipment:
 
     `value` is the transaction value out (the zone value). `status` restricts the lots drawn
     to one zone status; `lot` names the lot (required when the zone allocates by specific
-    lot). `ref` is the entry, export or permit reference.
+    lot). `ref` is the entry, export or permit reference; `line` the line of that shipment
+    (1 for a shipment of one row), which with `ref` makes its natural key (`zone.keys`).
     """
 
     kind: ClassVar[str] = "shipment"
@@ -157,6 +158,7 @@ class Shipment:
     value: Decimal
     status: ZoneStatus | None = None
     lot: str | None = None
+    line: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,9 +407,24 @@ _FIELDS: dict[str, tuple[tuple[str, _Encode, _Decode, bool], ...]] = {
 }
 
 
+# Fields added to a kind after books were written with it, and their default: a record
+# leaves such a field out while it holds its default, so the events stored before it
+# existed keep their canonical bytes and hashes (and a new event at the default is written
+# as it always was).
+_LATER_FIELDS: dict[str, tuple[tuple[str, Any], ...]] = {"shipment": (("line", 1),)}
+
+
 def to_record(event: Event) -> dict[str, Any]:
-    """The event as a JSON-safe dict: every field, decimals and dates as strings."""
-    return {name: encode(getattr(event, name)) for name, encode, _, _ in _FIELDS[event.kind]}
+    """The event as a JSON-safe dict: every field, decimals and dates as strings (a field
+    added later is left out while at its default: `_LATER_FIELDS`)."""
+    kind = event.kind
+    record = {name: encode(getattr(event, name)) for name, encode, _, _ in _FIELDS[kind]}
+    later = _LATER_FIELDS.get(kind)
+    if later is not None:
+        for name, default in later:
+            if record[name] == default:
+                del record[name]
+    return record
 
 
 def from_record(kind: str, record: Mapping[str, Any]) -> Event:
