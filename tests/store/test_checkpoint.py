@@ -19,7 +19,15 @@ from zonekeeper.cli import application
 from zonekeeper.errors import InputError
 from zonekeeper.services.ledger import Ledger
 from zonekeeper.store.chain import link_hash
-from zonekeeper.store.schema import discrepancies, events, lots, postings, suspense, zones
+from zonekeeper.store.schema import (
+    discrepancies,
+    event_keys,
+    events,
+    lots,
+    postings,
+    suspense,
+    zones,
+)
 from zonekeeper.zone.events import Filing
 
 app = application()
@@ -39,13 +47,13 @@ def ledger(ledger: Ledger, database_url: str) -> Ledger:
 
 def _cut_back_to(ledger: Ledger, seq: int, kept: dict[str, list[Any]]) -> None:
     """What a tamperer with database access does: delete every event after `seq` with its
-    postings and discrepancies, put the lots and suspense items back as they were, and move
-    the zone's head back to event `seq`. The chain left is whole."""
+    postings, discrepancies and natural keys, put the lots and suspense items back as they
+    were, and move the zone's head back to event `seq`. The chain left is whole."""
     with ledger.engine.begin() as connection:
         last = connection.execute(
             select(events.c.hash).where(events.c.zone == "49", events.c.seq == seq)
         ).scalar_one()
-        for table in (events, postings, discrepancies):
+        for table in (events, postings, discrepancies, event_keys):
             connection.execute(delete(table).where(table.c.zone == "49", table.c.seq > seq))
         for table in (lots, suspense):
             connection.execute(delete(table).where(table.c.zone == "49"))

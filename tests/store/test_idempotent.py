@@ -18,7 +18,7 @@ import pytest
 from alembic import command
 from sqlalchemy import delete, func, select
 from typer.testing import CliRunner
-from zk_store_samples import PARTS, admission, shipment
+from zk_store_samples import PARTS, SET_UP, admission, post_as_before_keys, shipment
 
 from zonekeeper.cli import application
 from zonekeeper.errors import InputError
@@ -85,7 +85,7 @@ def test_a_shipments_file_posted_again_is_refused_and_changes_nothing(
     before = _books_now(books)
     [(file, row, field, reason)] = _problems(books, "ship", ship)
     assert (file, row, field) == (ship, 2, "shipment_no")
-    assert "shipment S2 line 1 is already in the books: event 2 of 2026-08-06" in reason
+    assert f"shipment S2 line 1 is already in the books: event {SET_UP + 2} of 2026-08-06" in reason
     assert "--skip-posted" in reason  # the same content: it says how to skip it
     assert _books_now(books) == before
 
@@ -114,7 +114,7 @@ def test_skip_posted_posts_the_new_rows_of_a_file_partly_posted(
     assert lot["quantity"] == "7"  # 10 admitted, 1 and 2 shipped: each once
     with Ledger.open(books, "9") as ledger:
         assert ledger.verify().ok
-        assert ledger.verify().events == 3
+        assert ledger.verify().events == SET_UP + 3
 
 
 def test_the_same_key_with_other_content_is_refused_even_with_skip_posted(
@@ -127,7 +127,7 @@ def test_the_same_key_with_other_content_is_refused_even_with_skip_posted(
     for extra in ([], ["--skip-posted"]):
         [(file, row, _, reason)] = _problems(books, "ship", *extra, changed)
         assert (file, row) == (changed, 3)
-        assert "event 2 of 2026-08-06 with other content" in reason
+        assert f"event {SET_UP + 2} of 2026-08-06 with other content" in reason
     assert _books_now(books) == before
 
 
@@ -158,11 +158,14 @@ def test_a_shipment_of_several_rows_numbers_them_by_line(books: str, tmp_path: P
 
 def test_an_event_is_corrected_once_and_its_key_is_free_after(ledger: Ledger) -> None:
     ledger.post([admission("A1", 3, "W", "10", "100"), shipment("S1", 5, "W", "4")])
-    ledger.correct(2, "wrong quantity")
+    ledger.correct(SET_UP + 2, "wrong quantity")
     with pytest.raises(InputError) as caught:
-        ledger.correct(2, "again")
+        ledger.correct(SET_UP + 2, "again")
     [problem] = caught.value.problems
-    assert "event 2 has already been corrected (by event 3 of 2026-08-05)" in problem.reason
+    first, second = SET_UP + 2, SET_UP + 3
+    assert f"event {first} has already been corrected (by event {second} of 2026-08-05)" in (
+        problem.reason
+    )
     # The corrected shipment's key is free: the right one can be posted under its number.
     ledger.post([shipment("S1", 5, "W", "3")])
     assert ledger.verify().ok
@@ -184,7 +187,7 @@ def test_the_database_refuses_a_key_the_check_let_through(
     assert "another process posted the same events" in caught.value.problems[0].reason
     monkeypatch.undo()
     verified = ledger.verify()
-    assert verified.ok and verified.head_hash == head and verified.events == 2
+    assert verified.ok and verified.head_hash == head and verified.events == SET_UP + 2
 
 
 def test_two_processes_posting_the_same_file_at_once_one_wins(
@@ -201,7 +204,7 @@ def test_two_processes_posting_the_same_file_at_once_one_wins(
     assert outcomes == [0, 2], [c.communicate() for c in clerks]
     with Ledger.open(books, "9") as ledger:
         verified = ledger.verify()
-        assert verified.ok and verified.events == 3
+        assert verified.ok and verified.events == SET_UP + 3
     [lot] = json.loads(_ok(books, "balance", "--json"))
     assert lot["quantity"] == "7"
 
@@ -217,9 +220,8 @@ def test_post_many_refuses_a_key_repeated_across_its_batches(ledger: Ledger) -> 
         ledger.post_many(batches, sources=["a", "b", "c", "d"])
     assert caught.value.index == 3 and len(caught.value.posted) == 3
     [problem] = caught.value.problems
-    assert problem.file == "d" and "shipment S1 line 1 is already in the books: event 2" in (
-        problem.reason
-    )
+    held = f"shipment S1 line 1 is already in the books: event {SET_UP + 2}"
+    assert problem.file == "d" and held in problem.reason
     # ... and within one batch, and against the books of an earlier run.
     with pytest.raises(BatchRefused) as again:
         ledger.post_many([[shipment("S9", 7, "W", "1"), shipment("S9", 7, "W", "1")]])
@@ -227,29 +229,23 @@ def test_post_many_refuses_a_key_repeated_across_its_batches(ledger: Ledger) -> 
     with pytest.raises(BatchRefused):
         ledger.post_many([[shipment("S2", 7, "W", "1")]])
     verified = ledger.verify()
-    assert verified.ok and verified.events == 3
-
-
-def _post_without_keys(ledger: Ledger, monkeypatch: pytest.MonkeyPatch, batch: list[Any]) -> None:
-    """Post as Zonekeeper did before keys were kept: no lookup, no key rows."""
-    with monkeypatch.context() as patch:
-        patch.setattr(store_keys, "holders", lambda *_: {})
-        patch.setattr(store_keys, "write", lambda *_: None)
-        ledger.post(batch)
+    assert verified.ok and verified.events == SET_UP + 3
 
 
 def _stored_keys(connection: Any) -> dict[str, int]:
     return {k: s for k, s in connection.execute(select(event_keys.c.key, event_keys.c.seq))}  # noqa: C416
 
 
-def _down_to_0002(url: str) -> None:
+def _before_keys(url: str) -> None:
+    """The books taken down to the revision before natural keys (0003: master data in
+    the chain), as books written before keys were kept."""
     engine = open_engine(url)
     try:
         config = _config()
         with write_transaction(engine) as connection:
             config.attributes["connection"] = connection
-            command.downgrade(config, "0002")
-        assert current_revision(engine) == "0002"
+            command.downgrade(config, "0003")
+        assert current_revision(engine) == "0003"
     finally:
         engine.dispose()
 
@@ -259,19 +255,20 @@ def test_books_with_events_migrate_their_keys_and_verify(
 ) -> None:
     with Ledger.init(database_url, "7", None, "FIFO") as books:
         books.load_master(PARTS)
-        _post_without_keys(books, monkeypatch, [
+        post_as_before_keys(books, [
             admission("A1", 3, "W", "10", "100"),
             shipment("S1", 5, "W", "1"),
             shipment("S2", 5, "W", "2"),
         ])
-        _post_without_keys(books, monkeypatch, [Correction(dt.date(2026, 8, 6), 3, "typo")])
-    _down_to_0002(database_url)
+        typo = Correction(dt.date(2026, 8, 6), SET_UP + 3, "typo")
+        post_as_before_keys(books, [typo])
+    _before_keys(database_url)
     with Ledger.open(database_url, "7") as books:
         assert current_revision(books.engine) == head_revision()
         with books.engine.connect() as connection:
             stored = _stored_keys(connection)
-        # S2 (event 3) was corrected: its key is free; the correction holds its own.
-        assert sorted(stored.values()) == [1, 2, 4]
+        # S2 was corrected: its key is free; the correction holds its own.
+        assert sorted(stored.values()) == [SET_UP + 1, SET_UP + 2, SET_UP + 4]
         assert books.verify().ok
         with pytest.raises(InputError):
             books.post([shipment("S1", 5, "W", "1")])
@@ -284,37 +281,38 @@ def test_books_holding_a_file_posted_twice_migrate_and_keep_the_first(
 ) -> None:
     with Ledger.init(database_url, "7", None, "FIFO") as books:
         books.load_master(PARTS)
-        _post_without_keys(books, monkeypatch, [admission("A1", 3, "W", "10", "100")])
+        post_as_before_keys(books, [admission("A1", 3, "W", "10", "100")])
         for _ in range(2):  # the same file twice, as before this change
-            _post_without_keys(books, monkeypatch, [shipment("S1", 5, "W", "1")])
-    _down_to_0002(database_url)
+            post_as_before_keys(books, [shipment("S1", 5, "W", "1")])
+    _before_keys(database_url)
     with Ledger.open(database_url, "7") as books:
         with books.engine.connect() as connection:
             stored = _stored_keys(connection)
             count = connection.execute(select(func.count()).select_from(events)).scalar_one()
-        assert count == 3  # no event lost or rewritten
-        assert sorted(stored.values()) == [1, 2]  # the later S1 (event 3) stands unkeyed
+        assert count == SET_UP + 3  # no event lost or rewritten
+        # the later S1 stands unkeyed
+        assert sorted(stored.values()) == [SET_UP + 1, SET_UP + 2]
         verified = books.verify()
-        assert verified.ok and verified.events == 3
+        assert verified.ok and verified.events == SET_UP + 3
         with pytest.raises(InputError) as caught:
             books.post([shipment("S1", 5, "W", "1")])
-        assert "event 2 of 2026-08-05" in caught.value.problems[0].reason
+        assert f"event {SET_UP + 2} of 2026-08-05" in caught.value.problems[0].reason
 
 
 def test_verify_finds_a_key_missing_or_moved(ledger: Ledger) -> None:
     ledger.post([admission("A1", 3, "W", "10", "100"), shipment("S1", 5, "W", "1")])
     assert ledger.verify().ok
     with write_transaction(ledger.engine) as connection:
-        connection.execute(delete(event_keys).where(event_keys.c.seq == 2))
+        connection.execute(delete(event_keys).where(event_keys.c.seq == SET_UP + 2))
     mismatch = ledger.verify().mismatch
-    assert mismatch is not None and mismatch.seq == 2
+    assert mismatch is not None and mismatch.seq == SET_UP + 2
     assert "shipment S1 line 1 is not stored" in mismatch.reason
     with write_transaction(ledger.engine) as connection:
         connection.execute(
-            event_keys.insert().values(zone="49", key='["shipment","S1",1]', seq=1)
+            event_keys.insert().values(zone="49", key='["shipment","S1",1]', seq=SET_UP + 1)
         )
     mismatch = ledger.verify().mismatch
-    assert mismatch is not None and "names event 1" in mismatch.reason
+    assert mismatch is not None and f"names event {SET_UP + 1}" in mismatch.reason
 
 
 def test_the_sqlite_key_lookup_goes_by_the_primary_key(tmp_path: Path) -> None:

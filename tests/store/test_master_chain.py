@@ -15,7 +15,15 @@ import pytest
 from alembic import command
 from sqlalchemy import column, delete, insert, select, table, update
 from typer.testing import CliRunner
-from zk_store_samples import BOMS, PARTS, SET_UP, admission, production, shipment
+from zk_store_samples import (
+    BOMS,
+    PARTS,
+    SET_UP,
+    admission,
+    post_as_before_keys,
+    production,
+    shipment,
+)
 
 from zonekeeper.cli import application
 from zonekeeper.errors import InputError
@@ -247,8 +255,8 @@ def _old_books(database_url: str, revision: str) -> list[tuple[Any, ...]]:
                 [p.number for p in PARTS], [b.product for b in BOMS],
             )
         old = Ledger(engine, "7", pf_rule=None)  # posting as before: no migration, no init
-        old.post([admission("A1", 3, "W", "10", "100.00")])
-        old.post([production("P1", 4, "K", "2"), shipment("S1", 5, "W", "1")])
+        post_as_before_keys(old, [admission("A1", 3, "W", "10", "100.00")])
+        post_as_before_keys(old, [production("P1", 4, "K", "2"), shipment("S1", 5, "W", "1")])
         assert current_revision(engine) == revision
         with engine.connect() as connection:
             return [tuple(r) for r in connection.execute(select(events).order_by(events.c.seq))]

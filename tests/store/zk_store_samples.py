@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
+
+import pytest
 
 from zonekeeper.zone.events import Admission, Production, Shipment
 from zonekeeper.zone.master import Bom, BomLine, Part
@@ -38,3 +41,14 @@ def shipment(ref: str, day: int, part: str, qty: str, value: str = "1") -> Shipm
 
 def production(ref: str, day: int, product: str, qty: str) -> Production:
     return Production(dt.date(2026, 8, day), ref, product, D(qty))
+
+
+def post_as_before_keys(ledger: Any, batch: list[Any]) -> None:
+    """Post as Zonekeeper did before natural keys were kept (no lookup, no key rows): how
+    books of an older schema revision, which has no `event_keys` table, were written."""
+    from zonekeeper.store import keys
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(keys, "holders", lambda *_: {})
+        patch.setattr(keys, "write", lambda *_: None)
+        ledger.post(batch)
