@@ -30,6 +30,7 @@ from zonekeeper.store.engine import (
     Engine,
     is_postgresql,
     open_engine,
+    read_snapshot,
     sqlite_file,
     write_transaction,
 )
@@ -673,8 +674,12 @@ class Ledger:
         """Re-check the hash chain and rebuild every projection from the events; name the
         first event that does not match (146.21(a): records that can be relied upon).
         The collector is paused as for posting: the replay builds the whole books, and each
-        stored row read back allocates, so a collection would keep walking that heap."""
-        with collector_paused(), self.engine.connect() as connection:
+        stored row read back allocates, so a collection would keep walking that heap.
+
+        Every read is made in one snapshot (`read_snapshot`): clerks may go on posting while
+        the books are checked, and a batch committed half-way through must not be half-seen
+        (its postings without its events would look like tampering)."""
+        with collector_paused(), read_snapshot(self.engine) as connection:
             row = self._zone_row(connection, lock=False)
             chain = _check_chain(connection, row)
             if isinstance(chain, Mismatch):

@@ -7,6 +7,12 @@ Every SQLite write transaction (`write_transaction`) starts with `BEGIN IMMEDIAT
 takes the file's write lock up front: two clerks posting at once queue behind each other
 instead of failing half-way. Reads begin a deferred transaction and, in WAL mode, never wait
 for a writer.
+
+A reader that must see the books as of one moment across many statements (`verify`, loading
+or catching up the state a clerk keeps in memory) takes `read_snapshot`: on PostgreSQL a
+REPEATABLE READ READ ONLY transaction (the default READ COMMITTED gives each statement a
+snapshot of its own, so a batch committed between two reads would be half-seen); on SQLite
+the deferred read transaction, whose WAL snapshot holds from its first read to its end.
 """
 
 from __future__ import annotations
@@ -91,6 +97,20 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         connection.execution_options(**{WRITE_OPTION: True})
         with connection.begin():
             yield connection
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction whose every statement sees the same committed books (see
+    the module's docstring); it never blocks a writer, and is rolled back at the end."""
+    with engine.connect() as connection:
+        if is_postgresql(engine):
+            connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        with connection.begin() as transaction:
+            yield connection
+            transaction.rollback()
 
 
 def is_postgresql(engine: Engine) -> bool:
