@@ -47,7 +47,16 @@ from zonekeeper.zone.events import (
     from_record,
 )
 from zonekeeper.zone.heap import collector_paused
-from zonekeeper.zone.ledger import DutyRule, Lot, PfRule, Posting, PostResult, ZoneState, post
+from zonekeeper.zone.ledger import (
+    DutyRule,
+    Lot,
+    PfRule,
+    Posting,
+    PostResult,
+    ZoneState,
+    catch_up,
+    post,
+)
 from zonekeeper.zone.master import Bom, MasterData, Part, bom_problems
 from zonekeeper.zone.records import Discrepancy
 
@@ -342,14 +351,40 @@ class Ledger:
         return row
 
     def _state(self, connection: Connection, row: ZoneRow) -> ZoneState:
+        """The books at `row`'s version, kept for the next call: the ones this process
+        holds when nothing moved; those brought up to date with what other clerks committed
+        since (`projections.changes_since`, `zone.ledger.catch_up`: the cost of what they
+        changed) when only the chain head moved; read whole when the master data changed
+        (a part's or BOM's version may differ for any lot) or nothing is held.
+
+        `connection` must see the books as of `row` for every read: under the zone's lock,
+        or in one snapshot (`read_snapshot`)."""
         cached = self._cache
-        if cached is not None and cached[0] == row.version:
-            return cached[1]
-        return projections.load_state(connection, self.zone, row.method, row.head_seq)
+        if cached is not None:
+            version, state = cached
+            if version == row.version:
+                return state
+            if version.master == row.master_rev and version.seq < row.head_seq:
+                since = projections.changes_since(
+                    connection, self.zone, version.seq, version.hash,
+                    with_suspense=bool(state.suspense),
+                )  # fmt: skip
+                if since is not None:
+                    with collector_paused():
+                        state = catch_up(
+                            state, since.lots, seq=row.head_seq, corrected=since.corrected,
+                            suspense=None if since.suspense is None
+                            else {s.ref: s for s in since.suspense},
+                        )  # fmt: skip
+                    self._cache = (row.version, state)
+                    return state
+        state = projections.load_state(connection, self.zone, row.method, row.head_seq)
+        self._cache = (row.version, state)
+        return state
 
     def state(self) -> ZoneState:
         """The zone's books now, as the projections hold them."""
-        with self.engine.connect() as connection:
+        with read_snapshot(self.engine) as connection:
             return self._state(connection, self._zone_row(connection, lock=False))
 
     # -- master data -----------------------------------------------------------------
@@ -496,7 +531,7 @@ class Ledger:
     ) -> list[Posted]:
         """Post batches from `start` until done or the books move under the run (another
         clerk posts or changes the master data); the batches committed."""
-        with self.engine.connect() as connection:
+        with read_snapshot(self.engine) as connection:
             row = self._zone_row(connection, lock=False)
             state = self._state(connection, row)
         version = row.version
@@ -612,10 +647,9 @@ class Ledger:
         reported together, architecture rule 6)."""
         if not batch:
             return []
-        with self.engine.connect() as connection:
+        with read_snapshot(self.engine) as connection:
             before = self._state(connection, self._zone_row(connection, lock=False))
             result = self._run(before, batch, self._postings_reader(connection))
-            connection.rollback()
         return _located(result.problems, source, rows)
 
     def _run(

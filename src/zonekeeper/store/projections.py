@@ -21,7 +21,7 @@ from zonekeeper.store import codec
 from zonekeeper.store.bulk import bulk_write
 from zonekeeper.store.schema import boms, discrepancies, events, lots, parts, postings, suspense
 from zonekeeper.zone.allocation import AllocationMethod
-from zonekeeper.zone.events import Correction
+from zonekeeper.zone.events import Correction, SuspenseReceipt
 from zonekeeper.zone.heap import collector_paused
 from zonekeeper.zone.ledger import Lot, Posting, ZoneState
 from zonekeeper.zone.master import Bom, MasterData, Part
@@ -139,6 +139,68 @@ def _load_state(connection: Connection, zone: str, method: str, head_seq: int) -
         seq=head_seq,
         corrected=corrected,
     )
+
+
+class Since(NamedTuple):
+    """What the batches after a known chain head stored (`changes_since`)."""
+
+    lots: list[Lot]  # every lot they created or changed, as it stands now
+    corrected: list[int]  # the events their corrections reversed
+    suspense: list[SuspenseItem] | None  # the whole suspense account, if it may have changed
+
+
+def changes_since(
+    connection: Connection, zone: str, seq: int, head_hash: str, *, with_suspense: bool
+) -> Since | None:
+    """What was committed after event `seq` (whose hash the caller holds as `head_hash`):
+    the lots named by the postings of later events, read from the `lots` projection, the
+    corrections' targets, and the suspense account when `with_suspense` (the caller's is not
+    empty) or a later suspense receipt may have changed it. None when event `seq` is not the
+    caller's any more (its hash differs: the books were replaced), so nothing can be patched.
+
+    Read in one snapshot, or under the zone's lock: the lots must be the ones as of the head
+    the caller brings its books to."""
+    if seq:
+        stored = connection.execute(
+            select(events.c.hash).where(events.c.zone == zone, events.c.seq == seq)
+        ).scalar_one_or_none()
+        if stored != head_hash:
+            return None
+    kinds = {
+        kind
+        for (kind,) in connection.execute(
+            select(events.c.kind).where(events.c.zone == zone, events.c.seq > seq).distinct()
+        )
+    }
+    corrected = []
+    if Correction.kind in kinds:
+        corrected = [
+            json.loads(payload)["corrects"]
+            for (payload,) in connection.execute(
+                select(events.c.payload).where(
+                    events.c.zone == zone, events.c.seq > seq, events.c.kind == Correction.kind
+                )
+            )
+        ]
+    touched = (
+        select(postings.c.lot).where(postings.c.zone == zone, postings.c.seq > seq).distinct()
+    )
+    with collector_paused():
+        changed = [
+            codec.loads(Lot, data)
+            for (data,) in connection.execute(
+                select(lots.c.data).where(lots.c.zone == zone, lots.c.lot.in_(touched))
+            )
+        ]
+    items = None
+    if with_suspense or SuspenseReceipt.kind in kinds:
+        items = [
+            codec.loads(SuspenseItem, data)
+            for (data,) in connection.execute(
+                select(suspense.c.data).where(suspense.c.zone == zone)
+            )
+        ]
+    return Since(changed, corrected, items)
 
 
 LOT_COLUMNS = ("zone", "lot", "admission_no", "line", "part", "status", "quantity", "value", "data")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from decimal import Decimal
 
@@ -419,3 +419,43 @@ def lots_of(state: ZoneState) -> AbstractContextManager[Mapping[str, Lot]]:
     if isinstance(lots, Versioned):
         return lots.hold()
     return nullcontext(lots)
+
+
+def catch_up(
+    state: ZoneState,
+    lots: Iterable[Lot],
+    *,
+    seq: int,
+    corrected: Iterable[int] = (),
+    suspense: Mapping[str, SuspenseItem] | None = None,
+) -> ZoneState:
+    """`state` brought up to event `seq` from what later batches stored: `lots`, every lot
+    they created or changed, as it stands now; `corrected`, the events they reversed;
+    `suspense`, the whole suspense account now (None: unchanged). The same books a fresh
+    load of the projections gives, at the cost of the lots changed, not of the books.
+
+    Why not rebuild: a clerk who keeps the books in memory while other clerks post to the
+    same zone would otherwise reload every lot before each batch. The pools follow the
+    lots the way a batch moves them: a lot that gains a balance (or a new status) enters
+    its pool; one that empties or leaves its status is trimmed off the pool's ends, or
+    left as a hole that the freeze filters out (`Book.trim`)."""
+    with lots_of(state) as base:
+        book = Book(state, base)
+        records = book.records
+        left: list[tuple[PoolKey, PoolEntry]] = []
+        for lot in lots:
+            old = base.get(lot.id)
+            rec = records[lot.id] = LotRecord(lot)
+            had = old is not None and old.balance > ZERO
+            has = lot.balance > ZERO
+            moved = old is not None and old.status is not lot.status
+            if old is not None and had and (not has or moved):
+                left.append(((old.part, old.status), old.key))
+            if has and (not had or moved):
+                book.enter_pool(rec)
+        for (part, status), entry in left:
+            book.trim(part, status, entry)
+        book.corrected.update(corrected)
+        if suspense is not None:
+            book.suspense = dict(suspense)
+        return book.freeze(seq - state.seq)

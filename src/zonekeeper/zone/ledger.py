@@ -44,6 +44,7 @@ __all__ = [
     "Posting",
     "PostingsOf",
     "ZoneState",
+    "catch_up",
     "post",
 ]
 
@@ -267,3 +268,19 @@ def post(
     from zonekeeper.zone.posting import run
 
     return run(state, events, pf_rule=pf_rule, duty_rule=duty_rule, postings_of=postings_of)
+
+
+def catch_up(
+    state: ZoneState,
+    lots: Iterable[Lot],
+    *,
+    seq: int,
+    corrected: Iterable[int] = (),
+    suspense: Mapping[str, SuspenseItem] | None = None,
+) -> ZoneState:
+    """`state` brought up to event `seq` from the lots later batches created or changed (as
+    they stand after event `seq`), the events they reversed and the suspense account (None:
+    unchanged): equal to the books loaded afresh, at the cost of what changed (`zone.book`)."""
+    from zonekeeper.zone.book import catch_up as run
+
+    return run(state, lots, seq=seq, corrected=corrected, suspense=suspense)
