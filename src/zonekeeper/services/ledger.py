@@ -35,7 +35,14 @@ from zonekeeper.store.engine import (
     write_transaction,
 )
 from zonekeeper.store.migrate import upgrade
-from zonekeeper.store.zones import Version, ZoneRow, all_zones, bump_master, create_zone, find_zone
+from zonekeeper.store.zones import (
+    Version,
+    ZoneRow,
+    all_zones,
+    bump_master,
+    create_zone,
+    find_zone,
+)
 from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.events import (
     Admission,
@@ -367,12 +374,13 @@ class Ledger:
             if version.master == row.master_rev and version.seq < row.head_seq:
                 since = projections.changes_since(
                     connection, self.zone, version.seq, version.hash,
-                    with_suspense=bool(state.suspense),
+                    held=state.lots, with_suspense=bool(state.suspense),
                 )  # fmt: skip
                 if since is not None:
                     with collector_paused():
                         state = catch_up(
-                            state, since.lots, seq=row.head_seq, corrected=since.corrected,
+                            state, since.lots, seq=row.head_seq, moved=since.moved,
+                            corrected=since.corrected,
                             suspense=None if since.suspense is None
                             else {s.ref: s for s in since.suspense},
                         )  # fmt: skip
@@ -465,8 +473,12 @@ class Ledger:
         if not batch:
             raise InputError(Problem("nothing to post", file=source))
         tell = progress or (lambda _stage: None)
+        tell(POST_STAGES[0])
+        with collector_paused():
+            # What other clerks committed is read before queueing for the zone's lock, in
+            # a snapshot of its own: whatever runs under the lock runs one clerk at a time.
+            self.state()
         with collector_paused(), write_transaction(self.engine) as connection:
-            tell(POST_STAGES[0])
             row = self._zone_row(connection, lock=True)
             before = self._state(connection, row)
             tell(POST_STAGES[1])

@@ -421,18 +421,29 @@ def lots_of(state: ZoneState) -> AbstractContextManager[Mapping[str, Lot]]:
     return nullcontext(lots)
 
 
+# Kinds of events that change a lot already in the books only in its balance and value on
+# hand (`Book.move`); a status change and a correction may change its status, composition
+# and PF date too. New lots are made whole by any kind.
+BALANCE_ONLY_KINDS = frozenset(
+    {"admission", "production", "shipment", "count", "manipulation", "suspense_receipt", "filing"}
+)
+
+
 def catch_up(
     state: ZoneState,
     lots: Iterable[Lot],
     *,
     seq: int,
+    moved: Iterable[tuple[str, Decimal, Decimal]] = (),
     corrected: Iterable[int] = (),
     suspense: Mapping[str, SuspenseItem] | None = None,
 ) -> ZoneState:
-    """`state` brought up to event `seq` from what later batches stored: `lots`, every lot
-    they created or changed, as it stands now; `corrected`, the events they reversed;
-    `suspense`, the whole suspense account now (None: unchanged). The same books a fresh
-    load of the projections gives, at the cost of the lots changed, not of the books.
+    """`state` brought up to event `seq` from what later batches stored: `lots`, lots they
+    created or changed, as they stand now; `moved`, (lot, balance, value on hand) of lots
+    of `state` that only events of `BALANCE_ONLY_KINDS` changed (cheaper to read than the
+    whole lot); `corrected`, the events they reversed; `suspense`, the whole suspense
+    account now (None: unchanged). The same books a fresh load of the projections gives,
+    at the cost of the lots changed, not of the books.
 
     Why not rebuild: a clerk who keeps the books in memory while other clerks post to the
     same zone would otherwise reload every lot before each batch. The pools follow the
@@ -443,16 +454,25 @@ def catch_up(
         book = Book(state, base)
         records = book.records
         left: list[tuple[PoolKey, PoolEntry]] = []
-        for lot in lots:
-            old = base.get(lot.id)
-            rec = records[lot.id] = LotRecord(lot)
+
+        def place(old: Lot | None, rec: LotRecord) -> None:
             had = old is not None and old.balance > ZERO
-            has = lot.balance > ZERO
-            moved = old is not None and old.status is not lot.status
-            if old is not None and had and (not has or moved):
+            has = rec.balance > ZERO
+            status_moved = old is not None and old.status is not rec.status
+            if old is not None and had and (not has or status_moved):
                 left.append(((old.part, old.status), old.key))
-            if has and (not had or moved):
+            if has and (not had or status_moved):
                 book.enter_pool(rec)
+
+        for lot in lots:
+            rec = records[lot.id] = LotRecord(lot)
+            place(base.get(lot.id), rec)
+        for lot_id, balance, value_on_hand in moved:
+            old = base[lot_id]
+            rec = records[lot_id] = LotRecord(old)
+            rec.balance = balance
+            rec.value_on_hand = value_on_hand
+            place(old, rec)
         for (part, status), entry in left:
             book.trim(part, status, entry)
         book.corrected.update(corrected)
