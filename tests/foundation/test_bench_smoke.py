@@ -27,3 +27,20 @@ def test_the_ledger_bench_runs_on_both_databases(
     assert "ok=True" in section
     assert "Rows the books hold: 2,000 events" in section
     assert "Target (issue 3)" in section
+
+
+def test_the_writers_bench_runs_on_both_databases(
+    pg_base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import writers_bench
+
+    monkeypatch.setenv("ZK_BENCH_WRITERS", "2")
+    monkeypatch.setenv("ZK_BENCH_WRITERS_EVENTS", "400")
+    monkeypatch.setenv("ZK_BENCH_WRITERS_PRELOAD", "200")
+    monkeypatch.setenv("ZK_BENCH_WRITERS_BATCH", "100")
+    monkeypatch.setenv("ZK_BENCH_PG_URL", pg_base_url)
+    section = writers_bench.run()
+    assert "| SQLite (WAL, synchronous=FULL) | " in section
+    assert "| PostgreSQL (local) | " in section
+    assert "not run" not in section
+    assert "2 writers on one zone ≥ 60% of one writer" in section
