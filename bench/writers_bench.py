@@ -17,8 +17,8 @@ another's and none is refused. Throughput: all measured events over the wall tim
 moment every writer was ready (processes started, tariff and books loaded, by a dry run of
 its first batch) to the last one's last commit.
 
-Size: `ZK_BENCH_WRITERS_EVENTS` (measured events per run, default 80,000),
-`ZK_BENCH_WRITERS_PRELOAD` (default 100,000), `ZK_BENCH_WRITERS_BATCH` (events per batch,
+Size: `ZK_BENCH_WRITERS_EVENTS` (measured events per run, default 48,000),
+`ZK_BENCH_WRITERS_PRELOAD` (default 64,000), `ZK_BENCH_WRITERS_BATCH` (events per batch,
 default 1,000), `ZK_BENCH_PG_URL` (default the local test server). Run:
 `python -m bench writers_bench`.
 """
@@ -54,8 +54,8 @@ def _size() -> Size:
     env = os.environ.get
     return Size(
         writers=int(env("ZK_BENCH_WRITERS", "8")),
-        events=int(env("ZK_BENCH_WRITERS_EVENTS", "80000")),
-        preload=int(env("ZK_BENCH_WRITERS_PRELOAD", "100000")),
+        events=int(env("ZK_BENCH_WRITERS_EVENTS", "48000")),
+        preload=int(env("ZK_BENCH_WRITERS_PRELOAD", "64000")),
         batch=int(env("ZK_BENCH_WRITERS_BATCH", "1000")),
     )
 
