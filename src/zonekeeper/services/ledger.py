@@ -35,14 +35,7 @@ from zonekeeper.store.engine import (
     write_transaction,
 )
 from zonekeeper.store.migrate import upgrade
-from zonekeeper.store.zones import (
-    Version,
-    ZoneRow,
-    all_zones,
-    bump_master,
-    create_zone,
-    find_zone,
-)
+from zonekeeper.store.zones import Version, ZoneRow, all_zones, bump_master, create_zone, find_zone
 from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.events import (
     Admission,
