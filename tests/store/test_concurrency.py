@@ -89,8 +89,8 @@ def test_eight_writer_processes_on_one_zone_never_fork_the_chain(
     for _, _, go, _ in workers:
         go.touch()
     for process, *_ in workers:
-        _, stderr = process.communicate(timeout=120)
-        assert process.returncode == 0, stderr.decode()
+        process.join(timeout=120)
+        assert process.exitcode == 0, f"a writer failed (exit {process.exitcode}): see its stderr"
 
     state = ledger.state()
     assert state.seq == WRITERS * BATCHES * SIZE

@@ -73,9 +73,9 @@ def test_killed_at_random_moments_the_books_hold_whole_batches_only(
         wait_for(ready, process)
         go.touch()
         time.sleep(rng.uniform(0.05, 0.6))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        assert process.returncode == -signal.SIGKILL
+        process.kill()  # SIGKILL
+        process.join()
+        assert process.exitcode == -signal.SIGKILL
         if progress.exists():
             reported |= {int(line) for line in progress.read_text().split()}
 
