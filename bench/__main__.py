@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-MODULES = ["tariff_bench", "ledger_bench", "weekly_bench", "drawback_bench"]
+MODULES = ["tariff_bench", "ledger_bench", "writers_bench", "weekly_bench", "drawback_bench"]
 
 
 def machine() -> str:

@@ -28,3 +28,20 @@ def test_the_ledger_bench_runs_on_both_databases(
     # the 2,000 posted and the zone's two master events (its settings, the master data)
     assert "Rows the books hold: 2,002 events" in section
     assert "Target, SQLite by `post_many`: ≥ 20,000 events/s durable" in section
+
+
+def test_the_writers_bench_runs_on_both_databases(
+    pg_base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import writers_bench
+
+    monkeypatch.setenv("ZK_BENCH_WRITERS", "2")
+    monkeypatch.setenv("ZK_BENCH_WRITERS_EVENTS", "400")
+    monkeypatch.setenv("ZK_BENCH_WRITERS_PRELOAD", "200")
+    monkeypatch.setenv("ZK_BENCH_WRITERS_BATCH", "100")
+    monkeypatch.setenv("ZK_BENCH_PG_URL", pg_base_url)
+    section = writers_bench.run()
+    assert "| SQLite (WAL, synchronous=FULL) | " in section
+    assert "| PostgreSQL (local) | " in section
+    assert "not run" not in section
+    assert "2 writers on one zone ≥ 60% of one writer" in section

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import func, select
+from zk_post_batches import start, wait_for
 from zk_store_samples import admission, shipment
 
 from zonekeeper.services.ledger import Ledger
@@ -51,3 +52,46 @@ def test_a_killed_batch_leaves_no_trace(ledger: Ledger, database_url: str, tmp_p
     posted = ledger.post([shipment("S1", 6, "W", "3")])
     assert posted.head_seq == 3 + 1
     assert ledger.verify().ok
+
+
+KILLS = 4
+SIZE = 200  # events a batch: long enough that a kill often lands inside one
+
+
+def test_killed_at_random_moments_the_books_hold_whole_batches_only(
+    ledger: Ledger, database_url: str, tmp_path: Path
+) -> None:
+    """A poster killed (SIGKILL) at random moments, again and again, each time restarted
+    from the books: every batch it was told is posted is there, each batch is there whole
+    or not at all and only once, and `verify` passes after every kill."""
+    import random
+
+    rng = random.Random(20261206)
+    reported: set[int] = set()
+    for kill in range(KILLS):
+        process, ready, go, progress = start(database_url, tmp_path, f"k{kill}.", -1, 1000, SIZE)
+        wait_for(ready, process)
+        go.touch()
+        time.sleep(rng.uniform(0.05, 0.6))
+        process.kill()  # SIGKILL
+        process.join()
+        assert process.exitcode == -signal.SIGKILL
+        if progress.exists():
+            reported |= {int(line) for line in progress.read_text().split()}
+
+        seq = ledger.state().seq
+        assert seq % SIZE == 0, f"kill {kill}: {seq} events, not whole batches of {SIZE}"
+        whole = seq // SIZE
+        assert reported <= set(range(whole)), f"kill {kill}: a reported batch is missing"
+        assert _count(ledger, events) == seq
+        # Each batch made its own lots, once: batch b's admissions are lots `k{kill}.{b}-{i}/1`.
+        admitted = [lot.id for lot in ledger.state().lots.values()]
+        assert len(admitted) == whole * (SIZE - 1)
+        batches: dict[int, int] = {}
+        for lot in admitted:
+            b = int(lot.split("-")[0].split(".")[1])
+            batches[b] = batches.get(b, 0) + 1
+        assert batches == dict.fromkeys(range(whole), SIZE - 1), f"kill {kill}: {batches}"
+        result = ledger.verify()
+        assert result.ok, f"kill {kill}: {result.mismatch}"
+    assert len(reported) >= KILLS, "the worker posted too little to test anything"

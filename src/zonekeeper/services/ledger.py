@@ -60,7 +60,16 @@ from zonekeeper.zone.events import (
 )
 from zonekeeper.zone.heap import collector_paused
 from zonekeeper.zone.keys import KeyBook, describe, natural_key
-from zonekeeper.zone.ledger import DutyRule, Lot, PfRule, Posting, PostResult, ZoneState, post
+from zonekeeper.zone.ledger import (
+    DutyRule,
+    Lot,
+    PfRule,
+    Posting,
+    PostResult,
+    ZoneState,
+    catch_up,
+    post,
+)
 from zonekeeper.zone.limits import zone_problems
 from zonekeeper.zone.master import Bom, MasterData, Part, bom_problems, part_problems
 from zonekeeper.zone.records import Discrepancy
@@ -370,14 +379,41 @@ class Ledger:
         return row
 
     def _state(self, connection: Connection, row: ZoneRow) -> ZoneState:
+        """The books at `row`'s version, kept for the next call: the ones this process
+        holds when nothing moved; those brought up to date with what other clerks committed
+        since (`projections.changes_since`, `zone.ledger.catch_up`: the cost of what they
+        changed) when only the chain head moved; read whole when the master data changed
+        (a part's or BOM's version may differ for any lot) or nothing is held.
+
+        `connection` must see the books as of `row` for every read: under the zone's lock,
+        or in one snapshot (`read_snapshot`)."""
         cached = self._cache
-        if cached is not None and cached[0] == row.version:
-            return cached[1]
-        return projections.load_state(connection, self.zone, row.method, row.head_seq)
+        if cached is not None:
+            version, state = cached
+            if version == row.version:
+                return state
+            if version.master == row.master_rev and version.seq < row.head_seq:
+                since = projections.changes_since(
+                    connection, self.zone, version.seq, version.hash,
+                    held=state.lots, with_suspense=bool(state.suspense),
+                )  # fmt: skip
+                if since is not None:
+                    with collector_paused():
+                        state = catch_up(
+                            state, since.lots, seq=row.head_seq, moved=since.moved,
+                            corrected=since.corrected,
+                            suspense=None if since.suspense is None
+                            else {s.ref: s for s in since.suspense},
+                        )  # fmt: skip
+                    self._cache = (row.version, state)
+                    return state
+        state = projections.load_state(connection, self.zone, row.method, row.head_seq)
+        self._cache = (row.version, state)
+        return state
 
     def state(self) -> ZoneState:
         """The zone's books now, as the projections hold them."""
-        with self.engine.connect() as connection:
+        with read_snapshot(self.engine) as connection:
             return self._state(connection, self._zone_row(connection, lock=False))
 
     @contextmanager
@@ -490,8 +526,12 @@ class Ledger:
         repeated = _repeats(batch, natural, source, rows)
         if repeated:
             raise InputError(repeated)
+        tell(POST_STAGES[0])
+        with collector_paused():
+            # What other clerks committed is read before queueing for the zone's lock, in
+            # a snapshot of its own: whatever runs under the lock runs one clerk at a time.
+            self.state()
         with collector_paused(), write_transaction(self.engine) as connection:
-            tell(POST_STAGES[0])
             row = self._zone_row(connection, lock=True)
             held = keys.holders(connection, self.zone, [k for k in natural if k is not None])
             keep, problems = _posted_before(batch, natural, held, skip_posted, source, rows)
@@ -576,7 +616,7 @@ class Ledger:
     ) -> list[Posted]:
         """Post batches from `start` until done or the books move under the run (another
         clerk posts or changes the master data); the batches committed."""
-        with self.engine.connect() as connection:
+        with read_snapshot(self.engine) as connection:
             row = self._zone_row(connection, lock=False)
             state = self._state(connection, row)
         version = row.version
@@ -730,13 +770,12 @@ class Ledger:
             return []
         natural = [natural_key(e) for e in batch]
         found = _repeats(batch, natural, source, rows)
-        with self.engine.connect() as connection:
+        with read_snapshot(self.engine) as connection:
             before = self._state(connection, self._zone_row(connection, lock=False))
             held = keys.holders(connection, self.zone, [k for k in natural if k is not None])
             keep, posted = _posted_before(batch, natural, held, skip_posted, source, rows)
             kept = [batch[i] for i in keep]
             result = self._run(before, kept, self._postings_reader(connection)) if kept else None
-            connection.rollback()
         kept_rows = [rows[i] for i in keep] if rows is not None else [i + 1 for i in keep]
         core = _located(result.problems, source, kept_rows) if result else []
         return found + posted + core
@@ -802,7 +841,11 @@ class Ledger:
         With `since` (a checkpoint kept outside the database), first check that the books
         still extend it (`_check_since`): the chain alone cannot show events cut off its end.
         The collector is paused as for posting: the replay builds the whole books, and each
-        stored row read back allocates, so a collection would keep walking that heap."""
+        stored row read back allocates, so a collection would keep walking that heap.
+
+        Every read is made in one snapshot (`read_snapshot`): clerks may go on posting while
+        the books are checked, and a batch committed half-way through must not be half-seen
+        (its postings without its events would look like tampering)."""
         if since is not None and since.zone != self.zone:
             raise InputError(
                 Problem(
@@ -811,7 +854,7 @@ class Ledger:
                     field="--since-checkpoint",
                 )
             )
-        with collector_paused(), self.engine.connect() as connection:
+        with collector_paused(), read_snapshot(self.engine) as connection:
             row = self._zone_row(connection, lock=False)
             head = ChainHead(row.zone, row.head_seq, row.head_hash)
             behind = _check_since(connection, row, since) if since is not None else None

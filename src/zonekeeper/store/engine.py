@@ -17,6 +17,12 @@ traceback half-way through a command. Every URL that reaches a message goes thro
 A new SQLite file is created readable by its owner only (0600, whatever the umask): the books
 hold the zone's values, parties and origins. SQLite gives the `-wal` and `-shm` files it makes
 next to it the main file's mode. An existing file keeps the mode its owner gave it.
+
+A reader that must see the books as of one moment across many statements (`verify`, loading
+or catching up the state a clerk keeps in memory) takes `read_snapshot`: on PostgreSQL a
+REPEATABLE READ READ ONLY transaction (the default READ COMMITTED gives each statement a
+snapshot of its own, so a batch committed between two reads would be half-seen); on SQLite
+the deferred read transaction, whose WAL snapshot holds from its first read to its end.
 """
 
 from __future__ import annotations
@@ -191,16 +197,18 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def read_snapshot(engine: Engine) -> Iterator[Connection]:
-    """A read-only view of the books at one moment, for a report that must agree with the
-    chain head it prints (19 CFR 146.21: a report traceable to the records it came from).
-    SQLite's deferred transaction sees one snapshot from its first read on (WAL); PostgreSQL
-    needs REPEATABLE READ, as under its default READ COMMITTED each statement sees the
-    commits made before it."""
+    """A read-only transaction whose every statement sees the same committed books (see
+    the module's docstring): for `verify`, for the state a clerk keeps in memory, and for a
+    report that must agree with the chain head it prints (19 CFR 146.21: a report traceable
+    to the records it came from). It never blocks a writer, and is rolled back at the end."""
     with engine.connect() as connection:
         if is_postgresql(engine):
-            connection.execution_options(isolation_level="REPEATABLE READ")
-        with connection.begin():
+            connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        with connection.begin() as transaction:
             yield connection
+            transaction.rollback()
 
 
 def is_postgresql(engine: Engine) -> bool:

@@ -9,7 +9,7 @@ of executemany statements whatever its size (architecture rule 7: no per-row rou
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,9 +21,9 @@ from zonekeeper.store import codec
 from zonekeeper.store.bulk import bulk_write
 from zonekeeper.store.schema import boms, discrepancies, events, lots, parts, postings, suspense
 from zonekeeper.zone.allocation import AllocationMethod
-from zonekeeper.zone.events import Correction
+from zonekeeper.zone.events import Correction, SuspenseReceipt
 from zonekeeper.zone.heap import collector_paused
-from zonekeeper.zone.ledger import Lot, Posting, ZoneState
+from zonekeeper.zone.ledger import Lot, Posting, ZoneState, balance_only_kinds
 from zonekeeper.zone.master import Bom, MasterData, Part
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
 from zonekeeper.zone.versioned import Versioned
@@ -139,6 +139,83 @@ def _load_state(connection: Connection, zone: str, method: str, head_seq: int) -
         seq=head_seq,
         corrected=corrected,
     )
+
+
+class Since(NamedTuple):
+    """What the batches after a known chain head stored (`changes_since`)."""
+
+    lots: list[Lot]  # lots they created or changed, as they stand now
+    moved: list[tuple[str, Decimal, Decimal]]  # (lot, balance, value on hand) of held lots
+    corrected: list[int]  # the events their corrections reversed
+    suspense: list[SuspenseItem] | None  # the whole suspense account, if it may have changed
+
+
+def changes_since(
+    connection: Connection,
+    zone: str,
+    seq: int,
+    head_hash: str,
+    *,
+    held: Container[str],
+    with_suspense: bool,
+) -> Since | None:
+    """What was committed after event `seq` (whose hash the caller holds as `head_hash`):
+    the lots named by the postings of later events, read from the `lots` projection, the
+    corrections' targets, and the suspense account when `with_suspense` (the caller's is not
+    empty) or a later suspense receipt may have changed it. None when event `seq` is not the
+    caller's any more (its hash differs: the books were replaced), so nothing can be patched.
+
+    A lot the caller holds (`held`) that only events of `balance_only_kinds` changed is
+    read as its balance and value on hand (`moved`): its JSON parsed, not built into a
+    `Lot` with its composition and admissions, which is most of the cost of reading one.
+
+    Read in one snapshot, or under the zone's lock: the lots must be the ones as of the head
+    the caller brings its books to."""
+    if seq:
+        stored = connection.execute(
+            select(events.c.hash).where(events.c.zone == zone, events.c.seq == seq)
+        ).scalar_one_or_none()
+        if stored != head_hash:
+            return None
+    kinds = {
+        kind
+        for (kind,) in connection.execute(
+            select(events.c.kind).where(events.c.zone == zone, events.c.seq > seq).distinct()
+        )
+    }
+    corrected = []
+    if Correction.kind in kinds:
+        corrected = [
+            json.loads(payload)["corrects"]
+            for (payload,) in connection.execute(
+                select(events.c.payload).where(
+                    events.c.zone == zone, events.c.seq > seq, events.c.kind == Correction.kind
+                )
+            )
+        ]
+    balances_only = kinds <= balance_only_kinds()
+    touched = (
+        select(postings.c.lot).where(postings.c.zone == zone, postings.c.seq > seq).distinct()
+    )
+    changed: list[Lot] = []
+    moved: list[tuple[str, Decimal, Decimal]] = []
+    query = select(lots.c.lot, lots.c.data).where(lots.c.zone == zone, lots.c.lot.in_(touched))
+    with collector_paused():
+        for lot_id, data in connection.execute(query):
+            if balances_only and lot_id in held:
+                doc = codec.parse(data)
+                moved.append((lot_id, Decimal(doc["balance"]), Decimal(doc["value_on_hand"])))
+            else:
+                changed.append(codec.loads(Lot, data))
+    items = None
+    if with_suspense or SuspenseReceipt.kind in kinds:
+        items = [
+            codec.loads(SuspenseItem, data)
+            for (data,) in connection.execute(
+                select(suspense.c.data).where(suspense.c.zone == zone)
+            )
+        ]
+    return Since(changed, moved, corrected, items)
 
 
 LOT_COLUMNS = ("zone", "lot", "admission_no", "line", "part", "status", "quantity", "value", "data")

@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.store.chain import GENESIS
@@ -50,25 +52,33 @@ class ZoneRow:
 
 
 def create_zone(connection: Connection, zone: str, site: str | None, method: str) -> ZoneRow:
-    """Open the books of a zone; an existing zone with other settings is refused."""
-    existing = find_zone(connection, zone)
-    if existing is not None:
-        if existing.method != method or (site is not None and existing.site != site):
-            raise InputError(
-                Problem(
-                    f"zone {zone} is already set up (site {existing.site!r}, method "
-                    f"{existing.method}); its inventory method cannot change "
-                    "(19 CFR 146.23(b): applied consistently)",
-                    field="--zone",
-                )
-            )
-        return existing
+    """Open the books of a zone, or find them open; an existing zone with other settings is
+    refused.
+
+    Idempotent when inits race (API workers or deploy scripts started together): the row is
+    inserted with ON CONFLICT DO NOTHING, then read. Whichever init commits first decides the
+    settings; a racing one with the same settings gets that zone, one naming another method
+    or site is refused (`InputError`, exit 2), as it would be had it come after. (On
+    PostgreSQL a racing INSERT waits for the first one's commit, then does nothing; on
+    SQLite `BEGIN IMMEDIATE` already makes them take turns.)"""
+    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
     connection.execute(
-        insert(zones).values(
-            zone=zone, site=site, method=method, head_seq=0, head_hash=GENESIS, master_rev=0
-        )
+        insert(zones)
+        .values(zone=zone, site=site, method=method, head_seq=0, head_hash=GENESIS, master_rev=0)
+        .on_conflict_do_nothing(index_elements=[zones.c.zone])
     )
-    return ZoneRow(zone, site, method, 0, GENESIS, 0)
+    existing = find_zone(connection, zone)
+    assert existing is not None  # inserted, or committed by the init that won the race
+    if existing.method != method or (site is not None and existing.site != site):
+        raise InputError(
+            Problem(
+                f"zone {zone} is already set up (site {existing.site!r}, method "
+                f"{existing.method}); its inventory method cannot change "
+                "(19 CFR 146.23(b): applied consistently)",
+                field="--zone",
+            )
+        )
+    return existing
 
 
 def find_zone(connection: Connection, zone: str, *, lock: bool = False) -> ZoneRow | None:

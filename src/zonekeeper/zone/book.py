@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from decimal import Decimal
 
@@ -419,3 +419,63 @@ def lots_of(state: ZoneState) -> AbstractContextManager[Mapping[str, Lot]]:
     if isinstance(lots, Versioned):
         return lots.hold()
     return nullcontext(lots)
+
+
+# Kinds of events that change a lot already in the books only in its balance and value on
+# hand (`Book.move`); a status change and a correction may change its status, composition
+# and PF date too. New lots are made whole by any kind.
+BALANCE_ONLY_KINDS = frozenset(
+    {"admission", "production", "shipment", "count", "manipulation", "suspense_receipt", "filing"}
+)
+
+
+def catch_up(
+    state: ZoneState,
+    lots: Iterable[Lot],
+    *,
+    seq: int,
+    moved: Iterable[tuple[str, Decimal, Decimal]] = (),
+    corrected: Iterable[int] = (),
+    suspense: Mapping[str, SuspenseItem] | None = None,
+) -> ZoneState:
+    """`state` brought up to event `seq` from what later batches stored: `lots`, lots they
+    created or changed, as they stand now; `moved`, (lot, balance, value on hand) of lots
+    of `state` that only events of `BALANCE_ONLY_KINDS` changed (cheaper to read than the
+    whole lot); `corrected`, the events they reversed; `suspense`, the whole suspense
+    account now (None: unchanged). The same books a fresh load of the projections gives,
+    at the cost of the lots changed, not of the books.
+
+    Why not rebuild: a clerk who keeps the books in memory while other clerks post to the
+    same zone would otherwise reload every lot before each batch. The pools follow the
+    lots the way a batch moves them: a lot that gains a balance (or a new status) enters
+    its pool; one that empties or leaves its status is trimmed off the pool's ends, or
+    left as a hole that the freeze filters out (`Book.trim`)."""
+    with lots_of(state) as base:
+        book = Book(state, base)
+        records = book.records
+        left: list[tuple[PoolKey, PoolEntry]] = []
+
+        def place(old: Lot | None, rec: LotRecord) -> None:
+            had = old is not None and old.balance > ZERO
+            has = rec.balance > ZERO
+            status_moved = old is not None and old.status is not rec.status
+            if old is not None and had and (not has or status_moved):
+                left.append(((old.part, old.status), old.key))
+            if has and (not had or status_moved):
+                book.enter_pool(rec)
+
+        for lot in lots:
+            rec = records[lot.id] = LotRecord(lot)
+            place(base.get(lot.id), rec)
+        for lot_id, balance, value_on_hand in moved:
+            old = base[lot_id]
+            rec = records[lot_id] = LotRecord(old)
+            rec.balance = balance
+            rec.value_on_hand = value_on_hand
+            place(old, rec)
+        for (part, status), entry in left:
+            book.trim(part, status, entry)
+        book.corrected.update(corrected)
+        if suspense is not None:
+            book.suspense = dict(suspense)
+        return book.freeze(seq - state.seq)

@@ -44,6 +44,8 @@ __all__ = [
     "Posting",
     "PostingsOf",
     "ZoneState",
+    "balance_only_kinds",
+    "catch_up",
     "post",
 ]
 
@@ -274,3 +276,32 @@ def post(
     from zonekeeper.zone.posting import run
 
     return run(state, events, pf_rule=pf_rule, duty_rule=duty_rule, postings_of=postings_of)
+
+
+def catch_up(
+    state: ZoneState,
+    lots: Iterable[Lot],
+    *,
+    seq: int,
+    moved: Iterable[tuple[str, Decimal, Decimal]] = (),
+    corrected: Iterable[int] = (),
+    suspense: Mapping[str, SuspenseItem] | None = None,
+) -> ZoneState:
+    """`state` brought up to event `seq` from the lots later batches created or changed (as
+    they stand after event `seq`), the new balance and value on hand of lots only
+    `BALANCE_ONLY_KINDS` moved, the events they reversed and the suspense account (None:
+    unchanged): equal to the books loaded afresh, at the cost of what changed
+    (`zone.book.catch_up`)."""
+    from zonekeeper.zone.book import catch_up as run
+
+    return run(
+        state, lots, seq=seq, moved=moved, corrected=corrected, suspense=suspense
+    )
+
+
+def balance_only_kinds() -> frozenset[str]:
+    """Kinds of events that change a lot already in the books only in its balance and value
+    on hand (`catch_up`'s `moved`)."""
+    from zonekeeper.zone.book import BALANCE_ONLY_KINDS
+
+    return BALANCE_ONLY_KINDS
