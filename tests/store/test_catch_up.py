@@ -134,7 +134,8 @@ def test_caught_up_books_equal_a_fresh_load_after_interleaved_posts(
     # Each fresh Ledger loads once (its second `state()` is its cache); the two clerks
     # caught up every time, except the one reading after the master-data change.
     assert loads == posted + 1 + 1
-    assert posted >= ROUNDS // 2
+    # most random batches post; some are refused (overdrawn lots, a key already posted)
+    assert posted >= ROUNDS // 3
     assert kinds >= {
         "admission", "shipment", "production", "status_change", "count", "manipulation",
         "suspense_receipt", "correction",

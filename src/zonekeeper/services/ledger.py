@@ -342,9 +342,14 @@ class Ledger:
         try:
             upgrade(engine)
             with write_transaction(engine) as connection:
-                new = find_zone(connection, zone.strip()) is None
-                row = create_zone(connection, zone.strip(), site, method)
-                if new:  # its settings are the first event of its chain
+                create_zone(connection, zone.strip(), site, method)
+                # Its settings are the first event of its chain. Decided by the chain under
+                # the zone's lock, not by whether the zone was there before this init began:
+                # of inits racing on a new zone, the first records them, the others wait for
+                # it and find its event.
+                row = find_zone(connection, zone.strip(), lock=True)
+                assert row is not None  # created or found just above
+                if row.head_seq == 0:
                     _record_master(connection, row, MasterChange(_today(), method, site))
         except Exception:
             engine.dispose()
