@@ -12,8 +12,10 @@ caller gets the same problems as the command line. docs/files.md lists every lim
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
-from collections.abc import Iterator
+from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 ID = 100
@@ -63,23 +65,55 @@ def line_refusal(line: object) -> str | None:
     return None
 
 
-def _texts(value: Any, name: str) -> Iterator[tuple[str, str]]:
-    """(field, text) for every text in a record, nested records and tuples included."""
-    if isinstance(value, str):
-        yield name, value
-    elif isinstance(value, tuple | list):
-        for item in value:
-            yield from _texts(item, name)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            yield from _texts(getattr(value, f.name), f.name)
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a record type, looked up once per type: posting checks every event,
+    and `dataclasses.fields` on each would cost more than the check itself."""
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+# Field values that hold no text a user wrote: not looked into.
+_SCALARS = (Decimal, dt.date, int, float, Enum, type(None))
+
+
+def _gather(record: Any, name: str, texts: list[tuple[str, str]]) -> None:
+    """Append (field, text) for every text of a record, nested records and tuples
+    included (`name` names the field a nested record sits in)."""
+    for field in _field_names(type(record)):
+        value = getattr(record, field)
+        if type(value) is str:  # the usual cases first: posting checks every event
+            texts.append((name or field, value))
+        elif isinstance(value, _SCALARS):  # amounts, dates, codes of the product's own
+            continue
+        elif isinstance(value, str):
+            texts.append((name or field, str(value)))
+        elif isinstance(value, tuple | list):
+            for item in value:
+                if isinstance(item, str):
+                    texts.append((name or field, item))
+                elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+                    _gather(item, field, texts)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            _gather(value, field, texts)
 
 
 def text_problems(record: object) -> list[tuple[str, str]]:
     """(field, reason) for every text of `record` (an event, a part, a BOM, nested lines
-    too) that cannot be stored, one per field."""
+    too) that cannot be stored, one per field. One search over all its texts decides the
+    usual case (nothing wrong); the texts are looked at one by one only when it finds
+    something."""
+    texts: list[tuple[str, str]] = []
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        _gather(record, "", texts)
+    elif isinstance(record, str):
+        texts.append(("", record))
+    if _UNSTORABLE.search("".join(text for _, text in texts)) is None:
+        return []
     found: dict[str, str] = {}
-    for name, text in _texts(record, ""):
+    for name, text in texts:
         if name not in found:
             reason = unstorable(text)
             if reason is not None:
