@@ -112,3 +112,23 @@ def test_weekly_entry_html_prints_dollars_and_json_stays_plain(car_removal, fees
     assert '<td class="num">$9,000.00</td>' in html
     assert f"saving {usd(data['single_entries']['saving'])}.</p>" in html
     assert f'<td class="num">{usd(data["total"])}</td>' in html
+
+
+def test_printed_reports_escape_the_text_of_the_books() -> None:
+    """A description is text, never markup: escaped in the HTML, and printed as written in
+    the PDF (ReportLab would read `<b` as a tag and refuse the page)."""
+    from zonekeeper.io.checkpoint import ChainHead
+    from zonekeeper.io.documents import reconciliation_html, reconciliation_pdf
+    from zonekeeper.zone.reports import ReconciliationLine
+    from zonekeeper.zone.status import ZoneStatus
+
+    nasty = "<script>alert(1)</script> & <b"
+    line = ReconciliationLine("A1/1", "W", nasty, ZoneStatus.NONPRIVILEGED_FOREIGN, D(0),
+                              D(10), D(7), D(0), D(1), D(2))
+    head = ChainHead("49", 1234, "ab" * 32)
+    args = ([line], 2026, date(2026, 1, 1), date(2026, 12, 31), head)
+    html = reconciliation_html(*args)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b" in html
+    assert "<script>" not in html and "at event 1,234," in html
+    pdf = reconciliation_pdf(*args)
+    assert pdf.startswith(b"%PDF")

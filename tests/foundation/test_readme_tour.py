@@ -1,8 +1,8 @@
 """The README's tour runs as written: every `zonekeeper` command in it exits 0.
 
-Paths the tour writes (`zone.db`, `plan.json`, `claim/`, `week.html`, `head.json`) go to a
-temporary directory; everything else — the shipped demo files and the examples — is used as
-is.
+Paths the tour writes (`zone.db`, `plan.json`, `claim/`, `week.html`, `head.json` and the
+printed reports) go to a temporary directory; everything else — the shipped demo files and
+the examples — is used as is.
 """
 
 from __future__ import annotations
@@ -65,6 +65,10 @@ def test_every_tour_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         "claim/": "claim",
         "week.html": "w.html",
         "head.json": "head.json",
+        "reconciliation.pdf": "reconciliation.pdf",
+        "board.html": "board.html",
+        "form214.pdf": "form214.pdf",
+        "hmf.html": "hmf.html",
     }
     app, runner = application(), CliRunner()
     for words in tour():
@@ -73,6 +77,8 @@ def test_every_tour_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         shown = f"zonekeeper {' '.join(words)}\n{result.output}{result.exception!r}"
         assert result.exit_code == 0, shown
     assert (tmp_path / "claim").is_dir() and (tmp_path / "w.html").is_file()
+    for printed in ("reconciliation.pdf", "board.html", "form214.pdf", "hmf.html"):
+        assert (tmp_path / printed).is_file(), printed
 
 
 def test_the_drawback_figures_the_readme_quotes(

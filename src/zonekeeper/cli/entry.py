@@ -3,7 +3,8 @@
 `zonekeeper entry weekly|consumption|admission`, `zonekeeper fees hmf` and
 `zonekeeper alerts`: a thin shell over `services.entries`. Rich tables for people, `--json`
 for scripts (the contract: money as cent strings, `null` with reasons for a figure that
-cannot be computed), `--csv`, `--html FILE`, `--pdf FILE` for the broker.
+cannot be computed), `--csv`, and `--html FILE`, `--pdf FILE` (the weekly entry, the Form
+214 data, the quarter's HMF) for the broker and the files.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ ZoneOption = Annotated[
     typer.Option("--zone", help="Zone number (needed only when the database holds several)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
+HtmlOption = Annotated[Path | None, typer.Option("--html", help="Write printable HTML to FILE.")]
+PdfOption = Annotated[Path | None, typer.Option("--pdf", help="Write a PDF to FILE.")]
 EstimatesOption = Annotated[
     Path | None,
     typer.Option("--estimates", help="CSV of filed 3461 estimates: week, filed_on, part, "
@@ -64,6 +67,15 @@ def _date(text: str | None, option: str) -> dt.date | None:
 
 def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2))
+
+
+def _written(what: str, html: Path | None, pdf: Path | None) -> bool:
+    """Name the printable documents written, if any (their table is then not printed)."""
+    if html is None and pdf is None:
+        return False
+    written = ", ".join(str(p) for p in (pdf, html) if p is not None)
+    out.print(f"{what}: wrote {written}", soft_wrap=True)  # paths whole, for scripts
+    return True
 
 
 def _money(amount: str | None, missing: str = "cannot compute") -> str:
@@ -148,8 +160,8 @@ def weekly_command(
     week: Annotated[str, typer.Option("--week", help="ISO week, e.g. 2026-W32.")],
     as_json: JsonOption = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print ES-003-style CSV.")] = False,
-    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write a PDF to FILE.")] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Write printable HTML.")] = None,
+    pdf: PdfOption = None,
+    html: HtmlOption = None,
     entry_date: Annotated[
         str | None,
         typer.Option("--entry-date", help="Rate date of NPF lines (default: the week's Monday, "
@@ -181,12 +193,10 @@ def weekly_command(
     elif as_csv:
         # ES-003 rows are a broker's upload format: no line of ours goes into them.
         print(documents.weekly_entry_csv(entry), end="")
-    elif pdf is None and html is None:
-        print_weekly(out, entry)
+    elif _written(f"weekly entry {parsed}", html, pdf):
         out.print(head.books_line(), soft_wrap=True)
     else:
-        written = ", ".join(str(p) for p in (pdf, html) if p is not None)
-        out.print(f"weekly entry {parsed}: wrote {written}")
+        print_weekly(out, entry)
         out.print(head.books_line(), soft_wrap=True)
 
 
@@ -289,13 +299,22 @@ def admission_command(
     ctx: typer.Context,
     admission_no: Annotated[str, typer.Argument(help="The zone admission number (Form 214).")],
     as_json: JsonOption = False,
+    html: HtmlOption = None,
+    pdf: PdfOption = None,
     zone: ZoneOption = None,
 ) -> None:
     """CBP Form 214 data of one admission, with each line's duty (PF owed / NPF estimate)."""
     stamped = service.admission(settings(ctx).database_url, admission_no, zone=zone)
+    if html is not None:
+        html.write_text(documents.admission_html(stamped.value, stamped.head), encoding="utf-8")
+    if pdf is not None:
+        pdf.write_bytes(documents.admission_pdf(stamped.value, stamped.head))
     data = documents.admission_json(stamped.value)
     if as_json:
         _print_json(documents.with_books(data, stamped.head))
+        return
+    if _written(f"CBP Form 214 {admission_no}", html, pdf):
+        out.print(stamped.head.books_line(), soft_wrap=True)
         return
     out.print(f"[bold]CBP Form 214 {data['admission_no']}[/bold] zone {data['zone']}, "
               f"{data['date']}, mode {data['mode'] or 'not recorded'}")
@@ -322,13 +341,22 @@ def hmf_command(
     ctx: typer.Context,
     quarter: Annotated[str, typer.Option("--quarter", help="Calendar quarter, e.g. 2026Q3.")],
     as_json: JsonOption = False,
+    html: HtmlOption = None,
+    pdf: PdfOption = None,
     zone: ZoneOption = None,
 ) -> None:
     """HMF owed on the quarter's vessel admissions, for CBP Form 349 (146.22(e))."""
     stamped = service.hmf(settings(ctx).database_url, Quarter.parse(quarter), zone=zone)
+    if html is not None:
+        html.write_text(documents.hmf_html(stamped.value, stamped.head), encoding="utf-8")
+    if pdf is not None:
+        pdf.write_bytes(documents.hmf_pdf(stamped.value, stamped.head))
     data = documents.hmf_json(stamped.value)
     if as_json:
         _print_json(documents.with_books(data, stamped.head))
+        return
+    if _written(f"HMF {data['quarter']}", html, pdf):
+        out.print(stamped.head.books_line(), soft_wrap=True)
         return
     out.print(f"[bold]HMF {data['quarter']}[/bold] (CBP Form 349, class code "
               f"{data['class_code']}): {_money(data['fee'])} on {usd(data['value'])} of vessel "

@@ -1,6 +1,7 @@
 """CLI commands of the zone's books (19 CFR 146.21-146.26): set up a zone, load master data,
 post admissions, production, shipments, counts and status changes from files, correct an
-event, and read balances, lot histories, the annual reconciliation and the Board report.
+event, and read balances, lot histories, the annual reconciliation and the Board report
+(those two also printable: `--html FILE`, `--pdf FILE`, written by `io.documents`).
 
 A thin shell over `services.ledger`: every posting command reads a whole file, posts it in
 one transaction or not at all, and reports every problem (exit 2). `verify` exits 1 when
@@ -696,33 +697,59 @@ def _year_dates(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+HtmlOption = Annotated[
+    Path | None, typer.Option("--html", help="Write the report as printable HTML to FILE.")
+]
+PdfOption = Annotated[Path | None, typer.Option("--pdf", help="Write the report as a PDF to FILE.")]
+
+
+def _write_documents(
+    html: Path | None, pdf: Path | None, make_html: Callable[[], str],
+    make_pdf: Callable[[], bytes],
+) -> bool:
+    """Write the printable documents asked for; True when any was (the table is then left
+    out of the output, as for the weekly entry, and the files named instead)."""
+    if html is not None:
+        html.write_text(make_html(), encoding="utf-8")
+    if pdf is not None:
+        pdf.write_bytes(make_pdf())
+    return html is not None or pdf is not None
+
+
+def _wrote(what: str, html: Path | None, pdf: Path | None, head: ChainHead) -> None:
+    written = ", ".join(str(p) for p in (pdf, html) if p is not None)
+    out.print(f"{what}: wrote {written}")
+    out.print(head.books_line())
+
+
 @app.command()
 def reconcile(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="Zone year (calendar year).")],
     as_json: JsonOption = False,
+    html: HtmlOption = None,
+    pdf: PdfOption = None,
     zone: ZoneOption = None,
 ) -> None:
     """The annual reconciliation per lot and status (19 CFR 146.25)."""
+    from zonekeeper.io import documents
     from zonekeeper.zone.reports import annual_reconciliation
 
     start, end = _year_dates(year)
     with _open(ctx, zone) as ledger, ledger.snapshot() as books:
         lines = annual_reconciliation(books.postings(), books.state().lots, start, end)
-    rows = [{k: _plain(getattr(line, k)) for k in line.__dataclass_fields__} for line in lines]
+    head = books.head
+    wrote = _write_documents(
+        html, pdf,
+        lambda: documents.reconciliation_html(lines, year, start, end, head),
+        lambda: documents.reconciliation_pdf(lines, year, start, end, head),
+    )
+    data = documents.reconciliation_json(lines, year, start, end, head)
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "year": year,
-                    "start": start.isoformat(),
-                    "end": end.isoformat(),
-                    "lots": rows,
-                    "books": books.head.books_json(),
-                },
-                indent=2,
-            )
-        )
+        print(json.dumps(data, indent=2))
+        return
+    if wrote:
+        _wrote(f"annual reconciliation {year}", html, pdf, head)
         return
     table = Table(
         title=f"Annual reconciliation {start} – {end} (19 CFR 146.25)",
@@ -743,10 +770,10 @@ def reconcile(
     for k, header in keys.items():
         numeric = k not in ("lot", "part", "status")
         table.add_column(header, justify="right" if numeric else "left", no_wrap=numeric)
-    for r in rows:
+    for r in data["lots"]:
         table.add_row(*(str(r[k]) for k in keys))
     out.print(table)
-    out.print(books.head.books_line())
+    out.print(head.books_line())
 
 
 @report_app.command("board")
@@ -754,27 +781,34 @@ def report_board(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="Calendar year.")],
     as_json: JsonOption = False,
+    html: HtmlOption = None,
+    pdf: PdfOption = None,
     zone: ZoneOption = None,
 ) -> None:
     """The FTZ Board annual report figures (15 CFR 400.51(c))."""
+    from zonekeeper.io import documents
     from zonekeeper.zone.reports import board_report
 
     _year_dates(year)
     with _open(ctx, zone) as ledger, ledger.snapshot() as books:
         figures = board_report(books.postings(), year)
-    data = {
-        k: (fmt(v) if isinstance(v, Decimal) else v)
-        for k, v in ((k, getattr(figures, k)) for k in figures.__dataclass_fields__)
-    }
+    head = books.head
+    wrote = _write_documents(
+        html, pdf,
+        lambda: documents.board_report_html(figures, head),
+        lambda: documents.board_report_pdf(figures, head),
+    )
+    data = documents.board_report_json(figures, head)
     if as_json:
-        print(json.dumps({**data, "books": books.head.books_json()}, indent=2))
+        print(json.dumps(data, indent=2))
+        return
+    if wrote:
+        _wrote(f"FTZ Board report {year}", html, pdf, head)
         return
     table = Table(title=f"FTZ Board annual report {year} (15 CFR 400.51(c))")
     table.add_column("figure")
     table.add_column("USD", justify="right")
-    for k, v in data.items():
-        if k != "year":
-            money = isinstance(getattr(figures, k), Decimal)
-            table.add_row(k.replace("_", " "), usd(v) if money else str(v))
+    for label, value in documents.board_figures(data):
+        table.add_row(label, usd(value))
     out.print(table)
-    out.print(books.head.books_line())
+    out.print(head.books_line())
