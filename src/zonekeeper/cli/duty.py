@@ -25,7 +25,7 @@ from zonekeeper.duty.quote import MODES, LineItem, LineQuote
 from zonekeeper.duty.serialize import entry_json, quote_json
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.entry_lines import parse_pairs, read_entry_file
-from zonekeeper.io.tabular import read_text
+from zonekeeper.io.tabular import read_text, semicolon_problem
 from zonekeeper.money import ZERO, parse_decimal, usd
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.fees import read_fees_csv
@@ -60,6 +60,9 @@ def _tariff(fees: Path | None = None) -> Tariff:
     text, problems = read_text(fees)
     if text is None or problems:
         raise InputError(problems)
+    semicolons = semicolon_problem(text, str(fees))
+    if semicolons is not None:
+        raise InputError(semicolons)
     return replace(tariff, fees=tariff.fees.with_rows(read_fees_csv(text, str(fees))))
 
 

@@ -18,11 +18,14 @@ import typer
 
 from zonekeeper.cli.app import app
 from zonekeeper.cli.ledger import (
+    DryRunOption,
     FileArgument,
+    PostJsonOption,
     SkipPostedOption,
     ZoneOption,
     _open,
     _post_file,
+    _refuse,
     _report_posted,
     _step,
     out,
@@ -50,6 +53,8 @@ def filed(
     ],
     note: Annotated[str, typer.Option("--note", help="Free text kept with the record.")] = "",
     zone: ZoneOption = None,
+    as_json: PostJsonOption = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Record a document filed with CBP, so the alert it answers clears."""
     problems = []
@@ -65,9 +70,15 @@ def filed(
         problems.append(Problem(f"not a date (YYYY-MM-DD): {date!r}", field="--date"))
     if problems or on is None:
         raise InputError(problems)
+    batch = [Filing(on, document, ref, covers, note)]
     with _open(ctx, zone) as ledger:
-        posted = service.record(ledger, [Filing(on, document, ref, covers, note)])
-    _report_posted("filing", posted, ledger.zone)
+        if dry_run:
+            trial = service.trial(ledger, batch)
+            _refuse(list(trial.problems))
+            _report_posted("filing", trial, ledger.zone, as_json=as_json)
+            return
+        posted = service.record(ledger, batch)
+    _report_posted("filing", posted, ledger.zone, as_json=as_json)
 
 
 @app.command("file")
@@ -76,16 +87,26 @@ def file_command(
     file: FileArgument,
     zone: ZoneOption = None,
     skip_posted: SkipPostedOption = False,
+    as_json: PostJsonOption = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Record documents filed with CBP: kind, ref, date, covers[, note]."""
     with _step(f"reading {file.name}"):
         rows = zone_files.read_filings(file)
         batch = zone_files.filings_from(rows)
+    lines = [r.row for r in rows]
     with _open(ctx, zone) as ledger:
+        if dry_run:
+            trial = service.trial(
+                ledger, batch, source=str(file), rows=lines, skip_posted=skip_posted
+            )
+            _refuse(list(trial.problems))
+            _report_posted("filing", trial, ledger.zone, as_json=as_json)
+            return
         posted = service.record(
-            ledger, batch, source=str(file), rows=[r.row for r in rows], skip_posted=skip_posted
+            ledger, batch, source=str(file), rows=lines, skip_posted=skip_posted
         )
-    _report_posted("filing", posted, ledger.zone)
+    _report_posted("filing", posted, ledger.zone, as_json=as_json)
 
 
 @app.command("suspense")
@@ -94,6 +115,8 @@ def suspense(
     file: FileArgument,
     zone: ZoneOption = None,
     skip_posted: SkipPostedOption = False,
+    as_json: PostJsonOption = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Receive goods into suspense until a Form 214 documents them (146.22(c)): ref, date,
     part, quantity[, description, reason]."""
@@ -105,6 +128,8 @@ def suspense(
         zone_files.read_suspense,
         zone_files.suspense_from,
         skip_posted=skip_posted,
+        as_json=as_json,
+        dry_run=dry_run,
     )
 
 

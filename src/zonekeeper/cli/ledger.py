@@ -4,8 +4,11 @@ event, and read balances, lot histories, the annual reconciliation and the Board
 (those two also printable: `--html FILE`, `--pdf FILE`, written by `io.documents`).
 
 A thin shell over `services.ledger`: every posting command reads a whole file, posts it in
-one transaction or not at all, and reports every problem (exit 2). `verify` exits 1 when
-the books do not match their events (a failed check, not bad input), 0 when they do.
+one transaction or not at all, and reports every problem (exit 2). With `--dry-run` it runs
+every check and writes nothing (`Ledger.trial`), so a clerk can try a file first; with
+`--json` it says what was posted as one document a script can read (each event's ledger
+position and natural key, the head after it). `verify` exits 1 when the books do not match
+their events (a failed check, not bad input), 0 when they do.
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ from zonekeeper.io import checkpoint as checkpoints
 from zonekeeper.io import zone_files
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.money import fmt, usd
-from zonekeeper.services.ledger import POST_STAGES, Ledger, Posted, Where, count_events
+from zonekeeper.services.ledger import POST_STAGES, Ledger, Posted, Trial, Where, count_events
 from zonekeeper.zone.events import Event
+from zonekeeper.zone.keys import describe
+from zonekeeper.zone.records import Discrepancy
 
 parts_app = typer.Typer(help="The part master (effective-dated).", no_args_is_help=True)
 bom_app = typer.Typer(help="Bills of materials (effective-dated).", no_args_is_help=True)
@@ -52,6 +57,22 @@ SkipPostedOption = Annotated[
         help="Leave out rows the books already hold with identical content (an export "
         "posted again); a row whose document is in the books with other content is still "
         "refused.",
+    ),
+]
+DryRunOption = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run",
+        help="Run every check of the file and of the posting against the books now, and "
+        "write nothing: exit 0 saying what would be posted, or 2 with the problems.",
+    ),
+]
+PostJsonOption = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="Print what was posted as one JSON document (for scripts): the events, "
+        "postings, skipped rows, discrepancies, warnings and the books' head.",
     ),
 ]
 FileArgument = Annotated[
@@ -97,21 +118,98 @@ def _quantity(value: Decimal) -> str:
     return text if text != "-0" else "0"
 
 
-def _report_posted(what: str, posted: Posted, zone: str) -> None:
+def _report_posted(
+    what: str,
+    posted: Posted | Trial,
+    zone: str,
+    *,
+    as_json: bool = False,
+    warnings: Sequence[str] = (),
+) -> None:
     """The summary of a posting, ending with the head the books are at after it (the
-    `books:` line every report ends with, so a clerk can keep it as a checkpoint)."""
-    out.print(f"posted {posted.events} {what} event(s): {posted.postings} posting(s)")
+    `books:` line every report ends with, so a clerk can keep it as a checkpoint); of a
+    dry run (`Trial`), what would be posted and the head it was checked at. `as_json`:
+    the same as one JSON document (`_posted_json`). Warnings go to standard error either
+    way (a script's log keeps them); `warnings`: the command's own, already printed there,
+    which the JSON lists with the posting's."""
+    said = [*warnings, *posted.warnings]
+    if isinstance(posted, Trial):
+        head, verb, skip = posted.head, "would post", "would skip"
+    else:
+        head = ChainHead(zone, posted.head_seq, posted.head_hash)
+        verb, skip = "posted", "skipped"
+    if as_json:
+        print(json.dumps(_posted_json(what, posted, head, said), indent=2))
+    else:
+        _print_posted(what, posted, head, verb, skip)
+    for warning in posted.warnings:
+        err.print(f"warning: {warning}")
+
+
+def _print_posted(
+    what: str, posted: Posted | Trial, head: ChainHead, verb: str, skip: str
+) -> None:
+    """The summary for people: counts, each discrepancy flagged when CBP must hear of it at
+    once (146.53), and the `books:` line."""
+    out.print(f"{verb} {posted.events} {what} event(s): {posted.postings} posting(s)")
     if posted.skipped:
-        out.print(f"skipped {posted.skipped} row(s) already posted with the same content")
+        out.print(f"{skip} {posted.skipped} row(s) already posted with the same content")
     for d in posted.discrepancies:
         flag = " — REPORT TO CBP AT ONCE (19 CFR 146.53)" if d.report_to_cbp else ""
         out.print(
             f"  {d.kind.value} on lot {d.lot}: book {_quantity(d.book)}, counted "
             f"{_quantity(d.counted)}{flag}"
         )
-    out.print(ChainHead(zone, posted.head_seq, posted.head_hash).books_line())
-    for warning in posted.warnings:
-        err.print(f"warning: {warning}")
+    if isinstance(posted, Trial):
+        out.print("dry run: nothing was written")
+    out.print(head.books_line())
+
+
+def _posted_json(
+    what: str, posted: Posted | Trial, head: ChainHead, warnings: Sequence[str]
+) -> dict[str, Any]:
+    """A posting as scripts read it (docs/files.md, "Outputs for scripts"): each event with
+    its ledger position (`seq`, null in a dry run: nothing holds one yet), kind and natural
+    key in words, so a script can tie its rows to the books without parsing the text."""
+    dry = isinstance(posted, Trial)
+    first = 0 if isinstance(posted, Trial) else posted.first_seq
+    return {
+        "dry_run": dry,
+        "what": what,
+        "posted": posted.events,
+        "events": [
+            {
+                "seq": None if dry else first + i,
+                "kind": kind,
+                "key": describe(key) if key is not None else None,
+            }
+            for i, (kind, key) in enumerate(zip(posted.kinds, posted.keys, strict=True))
+        ],
+        "postings": posted.postings,
+        "skipped": posted.skipped,
+        "discrepancies": [_discrepancy_json(d) for d in posted.discrepancies],
+        "warnings": list(warnings),
+        "books": head.books_json(),
+    }
+
+
+def _discrepancy_json(d: Discrepancy) -> dict[str, Any]:
+    """A count's shortage or overage (146.53): quantities as decimal text, money to the cent."""
+    return {
+        "kind": d.kind.value,
+        "date": d.date.isoformat(),
+        "lot": d.lot,
+        "part": d.part,
+        "status": d.status.value,
+        "book": _quantity(d.book),
+        "counted": _quantity(d.counted),
+        "difference": _quantity(d.difference),
+        "value": fmt(d.value),
+        "duty": fmt(d.duty) if d.duty is not None else None,
+        "report_to_cbp": d.report_to_cbp,
+        "reasons": list(d.reasons),
+        "deadline": d.deadline.isoformat() if d.deadline is not None else None,
+    }
 
 
 def _refuse(problems: Sequence[Problem]) -> None:
@@ -130,24 +228,49 @@ def _post_file(
     *,
     strict_pf: bool = False,
     skip_posted: bool = False,
+    as_json: bool = False,
+    dry_run: bool = False,
 ) -> None:
     """Read the whole file and post it, or nothing. A file with format problems still has
     its good rows run through the posting checks (a dry run, nothing written), so every
     problem is reported at once. `skip_posted`: leave out rows already in the books with
-    identical content (`Ledger.post`)."""
+    identical content (`Ledger.post`). `dry_run`: check only (`_try`)."""
     problems: list[Problem] = []
     with _step(f"reading {path.name}"):
         rows = read(path, problems)
         batch = list(convert(rows))
+    lines = [r.row for r in rows]
     with _open(ctx, zone, strict_pf=strict_pf) as ledger:
+        if dry_run:
+            _try(ledger, what, batch, problems, str(path), lines, skip_posted, as_json)
+            return
         if problems:
-            lines = [r.row for r in rows]
             _refuse(
                 problems
                 + ledger.check(batch, source=str(path), rows=lines, skip_posted=skip_posted)
             )
-        posted = _post_with_bar(ledger, batch, str(path), [r.row for r in rows], skip_posted)
-    _report_posted(what, posted, ledger.zone)
+        posted = _post_with_bar(ledger, batch, str(path), lines, skip_posted)
+    _report_posted(what, posted, ledger.zone, as_json=as_json)
+
+
+def _try(
+    ledger: Ledger,
+    what: str,
+    batch: Sequence[Event],
+    problems: list[Problem],
+    source: str,
+    rows: list[int],
+    skip_posted: bool,
+    as_json: bool,
+    warnings: Sequence[str] = (),
+) -> None:
+    """`--dry-run`: the file's problems and the posting's (`Ledger.trial`: the natural keys
+    and every rule, against the books now) refused together (exit 2), or what would be
+    posted; nothing is written either way. A file whose every row is broken is refused
+    for its rows, not as "nothing to post"."""
+    trial = ledger.trial(batch, source=source, rows=rows, skip_posted=skip_posted)
+    _refuse(problems + list(trial.problems) if batch or not problems else problems)
+    _report_posted(what, trial, ledger.zone, as_json=as_json, warnings=warnings)
 
 
 def _post_with_bar(
@@ -205,7 +328,13 @@ def init(
 
 
 @parts_app.command("load")
-def parts_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+def parts_load(
+    ctx: typer.Context,
+    file: FileArgument,
+    zone: ZoneOption = None,
+    as_json: PostJsonOption = False,
+    dry_run: DryRunOption = False,
+) -> None:
     """Load part master versions: part, description, hts, origin, unit[, valid_from].
     Each HTS number must be in the tariff in force on the version's date."""
     from zonekeeper.services.parts import hts_problems
@@ -219,12 +348,19 @@ def parts_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) 
     where = Where(str(file), part_rows=[r.row for r in rows])
     with _open(ctx, zone) as ledger:
         _refuse(problems + found + ledger.check_master(parts=parts, where=where))
-        changed = ledger.load_master(parts=parts, where=where)
-    out.print(f"{len(parts)} part(s) read, {changed} new or changed")
+        changed = None if dry_run else ledger.load_master(parts=parts, where=where)
+        head = ledger.head()
+    _report_loaded("part(s)", len(parts), changed, head, as_json, warnings)
 
 
 @bom_app.command("load")
-def bom_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) -> None:
+def bom_load(
+    ctx: typer.Context,
+    file: FileArgument,
+    zone: ZoneOption = None,
+    as_json: PostJsonOption = False,
+    dry_run: DryRunOption = False,
+) -> None:
     """Load bills of materials: product, component, quantity_per_unit[, waste_pct,
     scrap_pct, effective_from]. Products and components must be in the part master."""
     problems: list[Problem] = []
@@ -234,8 +370,37 @@ def bom_load(ctx: typer.Context, file: FileArgument, zone: ZoneOption = None) ->
     where = Where(str(file), bom_rows=[found[0] for found in lines], line_rows=lines)
     with _open(ctx, zone) as ledger:
         _refuse(problems + ledger.check_master(boms=boms, where=where))
-        changed = ledger.load_master(boms=boms, where=where)
-    out.print(f"{len(boms)} bill(s) of materials read, {changed} new or changed")
+        changed = None if dry_run else ledger.load_master(boms=boms, where=where)
+        head = ledger.head()
+    _report_loaded("bill(s) of materials", len(boms), changed, head, as_json, [])
+
+
+def _report_loaded(
+    what: str,
+    read: int,
+    changed: int | None,
+    head: ChainHead,
+    as_json: bool,
+    warnings: Sequence[str],
+) -> None:
+    """The summary of a master-data load (`changed` None: a dry run, nothing written); in
+    JSON `{dry_run, read, changed, warnings, books}`. A load that changes anything is an
+    event of the chain, so its head is printed like a posting's."""
+    if as_json:
+        data = {
+            "dry_run": changed is None,
+            "read": read,
+            "changed": changed,
+            "warnings": list(warnings),
+            "books": head.books_json(),
+        }
+        print(json.dumps(data, indent=2))
+        return
+    if changed is None:
+        out.print(f"{read} {what} read and checked; dry run: nothing was written")
+    else:
+        out.print(f"{read} {what} read, {changed} new or changed")
+    out.print(head.books_line())
 
 
 # ------------------------------------------------------------------------------ posting
@@ -247,6 +412,8 @@ def admit(
     file: FileArgument,
     zone: ZoneOption = None,
     skip_posted: SkipPostedOption = False,
+    as_json: PostJsonOption = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Admit merchandise: one row per CBP Form 214 line (19 CFR 146.22, 146.32)."""
     _post_file(
@@ -257,6 +424,8 @@ def admit(
         zone_files.read_admissions,
         zone_files.admissions_from,
         skip_posted=skip_posted,
+        as_json=as_json,
+        dry_run=dry_run,
     )
 
 
@@ -266,6 +435,8 @@ def produce(
     file: FileArgument,
     zone: ZoneOption = None,
     skip_posted: SkipPostedOption = False,
+    as_json: PostJsonOption = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Record production runs that consume components per their BOM (146.52)."""
     _post_file(
@@ -276,6 +447,8 @@ def produce(
         zone_files.read_production,
         zone_files.production_from,
         skip_posted=skip_posted,
+        as_json=as_json,
+        dry_run=dry_run,
     )
 
 
@@ -285,6 +458,8 @@ def ship(
     file: FileArgument,
     zone: ZoneOption = None,
     skip_posted: SkipPostedOption = False,
+    as_json: PostJsonOption = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Ship merchandise out: consumption, export, zone_transfer or destruction (146.24).
     A shipment of several rows numbers them in `line`; posting the same file again is
@@ -297,6 +472,8 @@ def ship(
         zone_files.read_shipments,
         zone_files.shipments_from,
         skip_posted=skip_posted,
+        as_json=as_json,
+        dry_run=dry_run,
     )
 
 
@@ -306,14 +483,17 @@ def count(
     file: FileArgument,
     zone: ZoneOption = None,
     skip_posted: SkipPostedOption = False,
+    as_json: PostJsonOption = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Record physical counts; differences become shortages/overages (146.23(c), 146.53)."""
     problems: list[Problem] = []
     with _step(f"reading {file.name}"):
         rows = zone_files.read_counts(file, problems)
     rule, warning = _shortage_duty_rule()
-    if warning:
-        err.print(f"warning: {warning}")
+    warnings = [warning] if warning else []
+    for said in warnings:
+        err.print(f"warning: {said}")
     with Ledger.open(settings(ctx).database_url, zone, duty_rule=rule) as ledger:
         state = ledger.state()
         counts: list[Event] = []
@@ -326,13 +506,18 @@ def count(
                 continue
             counts.extend(found)
             file_rows.extend(lines)
+        source = str(file)
+        if dry_run:
+            _try(ledger, "count", counts, problems, source, file_rows, skip_posted, as_json,
+                 warnings)
+            return
         if problems:
             _refuse(
                 problems
-                + ledger.check(counts, source=str(file), rows=file_rows, skip_posted=skip_posted)
+                + ledger.check(counts, source=source, rows=file_rows, skip_posted=skip_posted)
             )
-        posted = _post_with_bar(ledger, counts, str(file), file_rows, skip_posted)
-    _report_posted("count", posted, ledger.zone)
+        posted = _post_with_bar(ledger, counts, source, file_rows, skip_posted)
+    _report_posted("count", posted, ledger.zone, as_json=as_json, warnings=warnings)
 
 
 def _shortage_duty_rule() -> tuple[Any, str | None]:
@@ -356,6 +541,8 @@ def status_change(
     file: FileArgument,
     zone: ZoneOption = None,
     skip_posted: SkipPostedOption = False,
+    as_json: PostJsonOption = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Change the zone status of lots: NPF to PF, or to ZR (146.41, 146.44)."""
     _post_file(
@@ -366,6 +553,8 @@ def status_change(
         zone_files.read_status_changes,
         zone_files.status_changes_from,
         skip_posted=skip_posted,
+        as_json=as_json,
+        dry_run=dry_run,
     )
 
 
@@ -379,12 +568,21 @@ def correct(
         typer.Option("--date", help="Date of the correction (default: the event's date)."),
     ] = None,
     zone: ZoneOption = None,
+    as_json: PostJsonOption = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Reverse an event by a new correcting event (the books stay append-only)."""
     on = _date(date, "--date") if date else None
     with _open(ctx, zone) as ledger:
         try:
-            posted = ledger.correct(event, reason, on)
+            correction = ledger.correction(event, reason, on)
+            if dry_run:
+                trial = ledger.trial([correction])
+                if trial.problems:
+                    raise InputError(list(trial.problems))
+                _report_posted("correction", trial, ledger.zone, as_json=as_json)
+                return
+            posted = ledger.post([correction])
         except InputError as error:
             # The core numbers a problem by its place in the batch (always 1 here) and the
             # event has no file: name the command's argument instead of a fake row.
@@ -399,7 +597,7 @@ def correct(
                     for p in error.problems
                 ]
             ) from None
-    _report_posted("correction", posted, ledger.zone)
+    _report_posted("correction", posted, ledger.zone, as_json=as_json)
 
 
 # ------------------------------------------------------------------------------ reading

@@ -17,7 +17,7 @@ from rich.console import Console
 
 from zonekeeper.cli.app import app
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.io.tabular import check_file
+from zonekeeper.io.tabular import check_file, semicolon_problem
 from zonekeeper.tariff.check import check_schedule, unparsed_in
 from zonekeeper.tariff.expressions import Rate, SpecialRates
 from zonekeeper.tariff.schedule import Revision, TariffLine, load_schedule
@@ -84,6 +84,12 @@ def import_(
     parser cannot read are listed (not fatal): quotes on those lines say cannot compute.
     """
     refused = check_file(file)  # the check every input file passes (a FIFO would block)
+    if refused is None and file.suffix.lower() == ".csv":
+        # A USITC export opened and saved again by Excel where ',' is the decimal mark has
+        # ';' between columns: refused in one line, as every reader of a CSV refuses it.
+        with open(file, "rb") as handle:
+            start = handle.read(65536).decode("utf-8", errors="replace")
+        refused = semicolon_problem(start, str(file))
     if refused is not None:
         raise InputError(refused)
     revision = import_revision(file, _date(effective, "--effective"), name, replace=replace)

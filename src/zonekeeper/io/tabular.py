@@ -5,7 +5,9 @@ allows it, a JSON list of objects (`.json`). This module opens the file, decodes
 a leading byte-order mark dropped), normalises the column names, refuses a repeated column
 and finds every *structural* problem — a byte that is not UTF-8, a row with more cells than
 the header, an unclosed quote, a line that is not JSON or not an object — each with its file
-and row, without stopping at the first. What the columns mean, which are required and
+and row, without stopping at the first. A CSV file with ';' between its columns (Excel in
+a locale with a decimal comma) is refused whole, in one line: its numbers cannot be read
+safely by the rules of a comma-separated file. What the columns mean, which are required and
 whether unknown ones are allowed stay with each format's reader.
 
 Rows are numbered as a spreadsheet shows them (header = row 1, first data row = row 2); in
@@ -34,6 +36,13 @@ ENCODING_HELP = (
     "elsewhere choose the UTF-8 encoding)"
 )
 JSON_LINES = (".jsonl", ".ndjson")
+SEMICOLON_HELP = (
+    "the file uses ';' between columns, as Excel does in some regional settings (where ',' "
+    "is the decimal mark, which would be misread here): save it with ',' between columns "
+    "and '.' as the decimal mark (in Excel: Save As 'CSV UTF-8 (Comma delimited)' with the "
+    "list separator ',' and decimal symbol '.' in the Windows Region settings), or as JSON "
+    "lines"
+)
 
 
 def lower(name: str) -> str:
@@ -46,7 +55,8 @@ class Table:
     """What was read: data rows (row number, normalised column -> raw value), the CSV
     header (None for JSON), and the problems found. `header_broken` means no row can be
     trusted (the header itself is wrong); `bad_rows` are rows with a structural problem
-    (they are not in `rows`)."""
+    (they are not in `rows`); `unreadable` means the file could not be read at all (or not
+    as CSV: `SEMICOLON_HELP`), `problems` say why and readers report nothing else."""
 
     file: str
     kind: str  # "csv", "jsonl" or "json"
@@ -345,6 +355,14 @@ def _csv(table: Table, text: str, normalise: Callable[[str], str]) -> None:
         if header is None:
             if not any(cell.strip() for cell in record):
                 continue
+            if _semicolon_separated(record):
+                # One line, not one per row: every row of such a file is wrong the same way,
+                # and its decimal commas must never be guessed at (`1.234,50` is 1234.50;
+                # read with ',' between columns it would split, or `1,5` become 15).
+                table.problems = [Problem(SEMICOLON_HELP, file=table.file, row=first_line)]
+                table.bad_rows = {first_line}
+                table.unreadable = True
+                return
             header = [normalise(cell) for cell in record]
             table.header = tuple(header)
             _check_header(table, header)
@@ -369,6 +387,30 @@ def _csv(table: Table, text: str, normalise: Callable[[str], str]) -> None:
     if header is None and not table.problems:
         table.bad("the file is empty: a header row is needed")
         table.header_broken = True
+
+
+def semicolon_problem(text: str, file: str) -> Problem | None:
+    """`SEMICOLON_HELP` for a CSV text whose first non-blank line is a header written with
+    ';' between columns, else None: the same refusal for a CSV a module parses itself (the
+    `--fees` table) as for every file `read_table` reads."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                if _semicolon_separated(record):
+                    return Problem(SEMICOLON_HELP, file=file, row=reader.line_num)
+                return None
+    except csv.Error:  # not CSV at all: the module's own parser says where
+        return None
+    return None
+
+
+def _semicolon_separated(header: Sequence[str]) -> bool:
+    """Whether a header read with ',' between columns was written with ';' (Excel's CSV in
+    a locale whose decimal mark is ','): more ';' than ',' separate its cells. No column
+    name of any input file holds a ';', so a real comma-separated header never has one;
+    Excel's `sep=;` first line is caught the same way."""
+    return sum(cell.count(";") for cell in header) >= len(header)
 
 
 def _check_header(table: Table, header: Sequence[str]) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 import orjson
 
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.services.ledger import Ledger, Posted
+from zonekeeper.services.ledger import Ledger, Posted, Trial
 from zonekeeper.store.engine import Connection
 from zonekeeper.store.reads import event_dates_containing, event_payloads, first_event_date
 from zonekeeper.zone.alerts import TransferPermit
@@ -39,6 +39,39 @@ def record(
     recorded before, or one the core refuses), nothing posted. `skip_posted`: a filing the
     books hold with identical content is left out instead (`Ledger.post`)."""
     batch = [normalized(f) for f in filings]
+    problems = _problems(ledger, batch, source, rows, skip_posted)
+    if problems:
+        raise InputError(problems)
+    return ledger.post(batch, source=source, rows=rows, skip_posted=skip_posted)
+
+
+def trial(
+    ledger: Ledger,
+    filings: Sequence[Filing],
+    *,
+    source: str | None = None,
+    rows: Sequence[int] | None = None,
+    skip_posted: bool = False,
+) -> Trial:
+    """What `record` would do, nothing written (`--dry-run`): the problems it would refuse
+    the filings for (its own checks first, as `record` makes them, then the posting's:
+    `Ledger.trial`), or the events it would post."""
+    batch = [normalized(f) for f in filings]
+    problems = _problems(ledger, batch, source, rows, skip_posted)
+    if problems:
+        return Trial(tuple(problems), ledger.head())
+    return ledger.trial(batch, source=source, rows=rows, skip_posted=skip_posted)
+
+
+def _problems(
+    ledger: Ledger,
+    batch: Sequence[Filing],
+    source: str | None,
+    rows: Sequence[int] | None,
+    skip_posted: bool,
+) -> list[Problem]:
+    """What `record` refuses before posting: a zone year the books cannot have, a filing
+    recorded before (unless `skip_posted`) or given twice."""
     with ledger.engine.connect() as connection:
         known = {
             (f.document, f.ref, f.covers)
@@ -66,9 +99,7 @@ def record(
                         source, row, "ref")
             )
         seen.setdefault(key, row)
-    if problems:
-        raise InputError(problems)
-    return ledger.post(batch, source=source, rows=rows, skip_posted=skip_posted)
+    return problems
 
 
 def _year_problem(f: Filing, began: dt.date | None) -> str | None:

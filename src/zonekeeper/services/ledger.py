@@ -87,7 +87,10 @@ REPLAY_CHUNK = 20_000
 @dataclass(frozen=True)
 class Posted:
     """What a posted batch did: how many events, postings, and where the chain head is;
-    `skipped`: events left out because the books already held them (`skip_posted`)."""
+    `skipped`: events left out because the books already held them (`skip_posted`).
+    `kinds` and `keys`: the kind and natural key (`zone.keys`, None for a kind without one)
+    of each event posted, in ledger order, so a shell can say which document went where:
+    the events hold positions `head_seq - events + 1` to `head_seq`."""
 
     events: int
     postings: int
@@ -96,6 +99,36 @@ class Posted:
     discrepancies: tuple[Discrepancy, ...] = ()
     warnings: tuple[str, ...] = ()
     skipped: int = 0
+    kinds: tuple[str, ...] = ()
+    keys: tuple[str | None, ...] = ()
+
+    @property
+    def first_seq(self) -> int:
+        """The ledger position of the first event posted (`head_seq + 1` when none was)."""
+        return self.head_seq - self.events + 1
+
+
+@dataclass(frozen=True)
+class Trial:
+    """What posting a batch now would do, found by a dry run (`Ledger.trial`) that writes
+    nothing: every problem the posting would be refused for (none: it would post), and
+    otherwise what `Posted` would say (the events kept, by kind and natural key; the
+    postings, the skipped events, the discrepancies a count would find), with the chain
+    head the books were checked at. A clerk can try a file before the books hold it."""
+
+    problems: tuple[Problem, ...]
+    head: ChainHead
+    kinds: tuple[str, ...] = ()
+    keys: tuple[str | None, ...] = ()
+    postings: int = 0
+    skipped: int = 0
+    discrepancies: tuple[Discrepancy, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def events(self) -> int:
+        """How many events the batch would post."""
+        return len(self.kinds)
 
 
 class BatchRefused(InputError):
@@ -568,7 +601,7 @@ class Ledger:
                 ) from None
             tell(POST_STAGES[3])
         self._cache = (Version(*prepared.head, row.master_rev), result.state)
-        return self._posted(batch, result, prepared, skipped)
+        return self._posted(batch, result, prepared, natural, skipped)
 
     def post_many(
         self,
@@ -689,7 +722,7 @@ class Ledger:
                     for _, key, seq in prepared.keys:
                         day = batch[seq - version.seq - 1].date
                         in_flight[key] = keys.Holder(seq, day, "")
-                    made.append(self._posted(batch, result, prepared))
+                    made.append(self._posted(batch, result, prepared, natural))
                     books[len(made)] = result.state
                     for done in [n for n in books if n < writer.committed]:
                         del books[done]
@@ -743,6 +776,7 @@ class Ledger:
         batch: Sequence[Event],
         result: PostResult,
         prepared: writes.Prepared,
+        natural: Sequence[str | None],
         skipped: int = 0,
     ) -> Posted:
         return Posted(
@@ -752,6 +786,8 @@ class Ledger:
             result.discrepancies,
             tuple(self.warnings),
             skipped,
+            tuple(e.kind for e in batch),
+            tuple(natural),
         )
 
     def _postings_reader(self, connection: Connection) -> Callable[[int], list[Posting]]:
@@ -770,20 +806,51 @@ class Ledger:
         """A dry run of `post`: every problem the posting checks find in `batch` against the
         books now, nothing written (so a file's format problems and its posting problems are
         reported together, architecture rule 6), the events the books already hold
-        among them (`post`; with `skip_posted` those held with identical content pass)."""
+        among them (`post`; with `skip_posted` those held with identical content pass).
+        An empty batch has none (a file whose every row is broken has its own problems)."""
         if not batch:
             return []
-        natural = [natural_key(e) for e in batch]
-        found = _repeats(batch, natural, source, rows)
+        return list(self.trial(batch, source=source, rows=rows, skip_posted=skip_posted).problems)
+
+    def trial(
+        self,
+        batch: Sequence[Event],
+        *,
+        source: str | None = None,
+        rows: Sequence[int] | None = None,
+        skip_posted: bool = False,
+    ) -> Trial:
+        """What `post` would do with `batch` on the books now, nothing written: the same
+        checks (natural keys, the core's rules), every problem at once instead of the
+        first stage's, and when there is none the events it would post (`--dry-run`). An
+        empty batch is refused as `post` refuses it."""
         with read_snapshot(self.engine) as connection:
-            before = self._state(connection, self._zone_row(connection, lock=False))
+            row = self._zone_row(connection, lock=False)
+            head = ChainHead(self.zone, row.head_seq, row.head_hash)
+            if not batch:
+                return Trial((Problem("nothing to post", file=source),), head)
+            natural = [natural_key(e) for e in batch]
+            found = _repeats(batch, natural, source, rows)
+            before = self._state(connection, row)
             held = keys.holders(connection, self.zone, [k for k in natural if k is not None])
             keep, posted = _posted_before(batch, natural, held, skip_posted, source, rows)
             kept = [batch[i] for i in keep]
             result = self._run(before, kept, self._postings_reader(connection)) if kept else None
         kept_rows = [rows[i] for i in keep] if rows is not None else [i + 1 for i in keep]
         core = _located(result.problems, source, kept_rows) if result else []
-        return found + posted + core
+        problems = tuple(found + posted + core)
+        if problems or result is None:
+            return Trial(problems, head, skipped=len(batch) - len(keep))
+        return Trial(
+            (),
+            head,
+            tuple(e.kind for e in kept),
+            tuple(natural[i] for i in keep),
+            len(result.postings),
+            len(batch) - len(keep),
+            result.discrepancies,
+            tuple(self.warnings),
+        )
 
     def _run(
         self,
@@ -803,6 +870,11 @@ class Ledger:
     def correct(self, seq: int, reason: str, on: dt.date | None = None) -> Posted:
         """Reverse the event at ledger position `seq` by a new `Correction` event (the
         books stay append-only, 146.21); dated `on`, else the corrected event's date."""
+        return self.post([self.correction(seq, reason, on)])
+
+    def correction(self, seq: int, reason: str, on: dt.date | None = None) -> Correction:
+        """The `Correction` that `correct` would post (InputError when the event cannot be
+        corrected: none at `seq`, a master event, no reason), so a dry run can `trial` it."""
         if not reason.strip():
             raise InputError(Problem("a correction needs a reason", field="--reason"))
         with self.engine.connect() as connection:
@@ -817,7 +889,7 @@ class Ledger:
                     field="EVENT",
                 )
             )
-        return self.post([Correction(on or target.date, seq, reason.strip())])
+        return Correction(on or target.date, seq, reason.strip())
 
     # -- reading -----------------------------------------------------------------------
 
