@@ -994,6 +994,16 @@ def count_events(state: ZoneState, rows: Sequence[Any]) -> tuple[list[Count], li
             found.append(Count(r["date"], r["lot"], r["counted_quantity"]))
             file_rows.append(r.row)
             continue
+        if r["part"] not in state.master.parts:  # a typo, not a part with nothing on hand
+            problems.append(
+                Problem(
+                    f"unknown part {r['part']!r}: it is not in the part master",
+                    file=r.file,
+                    row=r.row,
+                    field="part",
+                )
+            )
+            continue
         on_hand = [
             state.lots[entry[2]]
             for (part, _), pool in state.pools.items()

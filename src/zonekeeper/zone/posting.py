@@ -449,6 +449,9 @@ def ship(book: Book, e: Shipment, seq: int, row: int) -> None:
             elif lot.part != e.part:
                 book.problem(row, f"lot {e.lot} holds part {lot.part}, not {e.part}", "lot")
                 ok = False
+    if e.part not in book.state.master.parts:  # a typo, not a shortage of a real part
+        book.problem(row, f"unknown part {e.part!r}: it is not in the part master", "part")
+        return
     if not ok:
         return
     try:

@@ -1,0 +1,63 @@
+"""A part the master does not know is an unknown part, named as such: a shipment or a
+count of one is a typo to fix, not a shortage of a real part (which would send a clerk
+looking for goods that never existed). On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from zonekeeper.cli import application
+from zonekeeper.errors import InputError
+
+app = application()
+runner = CliRunner()
+PARTS = "part,description,hts,origin,unit\nW,Widget,8537.10.91.70,DE,No.\n"
+ADMIT = "admission_no,line,date,part,quantity,value,status\nA-1,1,2026-08-03,W,10,100,N\n"
+
+
+def _run(url: str, *args: str) -> Any:
+    return runner.invoke(app, ["--database-url", url, *args])
+
+
+@pytest.fixture
+def books(database_url: str, tmp_path: Path) -> str:
+    for name, text in (("parts.csv", PARTS), ("adm.csv", ADMIT)):
+        (tmp_path / name).write_text(text)
+    assert _run(database_url, "init", "--zone", "9").exit_code == 0
+    assert _run(database_url, "parts", "load", str(tmp_path / "parts.csv")).exit_code == 0
+    assert _run(database_url, "admit", str(tmp_path / "adm.csv")).exit_code == 0
+    return database_url
+
+
+@pytest.mark.parametrize(
+    ("command", "text"),
+    [
+        ("ship", "shipment_no,date,part,quantity,disposition,value\n"
+                 "S1,2026-08-06,WIDGTE,1,consumption,20\n"),
+        ("count", "date,part,counted_quantity\n2026-08-06,WIDGTE,3\n"),
+    ],
+)
+def test_an_unknown_part_is_named_unknown_not_short(
+    books: str, tmp_path: Path, command: str, text: str
+) -> None:
+    path = tmp_path / f"{command}.csv"
+    path.write_text(text)
+    result = _run(books, command, str(path))
+    assert isinstance(result.exception, InputError), result.output
+    [problem] = result.exception.problems
+    assert (problem.row, problem.field) == (2, "part")
+    assert problem.reason == "unknown part 'WIDGTE': it is not in the part master"
+
+
+def test_a_known_part_short_on_hand_is_still_a_shortage(books: str, tmp_path: Path) -> None:
+    path = tmp_path / "ship.csv"
+    path.write_text("shipment_no,date,part,quantity,disposition,value\n"
+                    "S1,2026-08-06,W,11,consumption,20\n")
+    result = _run(books, "ship", str(path))
+    assert isinstance(result.exception, InputError), result.output
+    [problem] = result.exception.problems
+    assert "not enough W" in problem.reason and "need 11, have 10" in problem.reason
