@@ -152,7 +152,7 @@ class Builder:
             if k is None:
                 k = self.keys[key] = len(self.keys)
             seen.add(k)
-            ids = [int(texts[0])] + [self.sid(t) for t in texts[1:]]
+            ids = [int(texts[0])] + [self.sid(clean(t)) for t in texts[1:]]
             i = self.open.get(k)
             if i is not None and self.spans[i][3:] == ids and self.spans[i][2] == r - 1:
                 self.spans[i][2] = r
@@ -187,6 +187,20 @@ def unpack(codec: str, data: bytes) -> bytes:
     return lzma.decompress(data) if codec == "lzma" else zlib.decompress(data)
 
 
+def era_bytes(alive: list[list[int]]) -> bytes:
+    """The spans alive in one era, column by column (each column compresses on its own
+    pattern); the key column as deltas
+    modulo 2**32 (mostly small: spans are created in schedule order)."""
+    cols = []
+    for c in range(3 + len(FIELDS)):
+        col = array("I", (s[c] for s in alive))
+        if c == 0 and col:
+            col = array("I", [col[0]] + [(col[j] - col[j - 1]) & 0xFFFFFFFF
+                                         for j in range(1, len(col))])
+        cols.append(col.tobytes())
+    return struct.pack("<I", len(alive)) + b"".join(cols)
+
+
 def write(path: str, metas: list[dict[str, object]], b: Builder, codec: str) -> dict[str, int]:
     """Serialize; returns the compressed size of each member."""
     members: dict[str, bytes] = {}
@@ -194,17 +208,9 @@ def write(path: str, metas: list[dict[str, object]], b: Builder, codec: str) -> 
     members["strings"] = "\0".join(strings).encode("utf-8")
     keys = sorted(b.keys, key=b.keys.__getitem__)
     members["keys"] = "\0".join(keys).encode("utf-8")
-    width = 3 + len(FIELDS)
     for name, (lo, hi) in eras(metas).items():
         alive = [s for s in b.spans if s[1] <= hi and s[2] >= lo]
-        cols = []
-        for c in range(width):  # column by column: each column compresses on its own pattern
-            col = array("I", (s[c] for s in alive))
-            if c == 0:  # keys ascend within an era: store deltas
-                col = array("I", [col[0]] + [(col[j] - col[j - 1]) & 0xFFFFFFFF
-                                             for j in range(1, len(col))]) if col else col
-            cols.append(col.tobytes())
-        members[f"era-{name}"] = struct.pack("<I", len(alive)) + b"".join(cols)
+        members[f"era-{name}"] = era_bytes(alive)
     header: dict[str, object] = {"format": 1, "codec": codec, "fields": list(FIELDS),
                                  "revisions": metas, "members": {}}
     blobs = []
@@ -246,8 +252,14 @@ def load_date(path: str, on: date) -> tuple[str, bool, list[tuple[str, tuple[obj
             f.seek(base + off)
             return unpack(header["codec"], f.read(length))
 
-        strings = member("strings").decode("utf-8").split("\0")
-        keys = member("keys").decode("utf-8").split("\0")
+        strings, keys = [], []
+        for name in header["members"]:  # base table, then each appended revision's delta
+            if header["members"][name][2] == 0:
+                continue  # an empty delta (no new texts) adds nothing, not one ''
+            if name == "strings" or name.startswith("strings+"):
+                strings += member(name).decode("utf-8").split("\0")
+            elif name == "keys" or name.startswith("keys+"):
+                keys += member(name).decode("utf-8").split("\0")
         raw = member(f"era-{era}")
     count = struct.unpack_from("<I", raw)[0]
     width = 3 + len(header["fields"])
@@ -297,28 +309,96 @@ def build(out: str) -> None:
     print(json.dumps(report, indent=1))
 
 
+def append_file(path: str, metas: list[dict[str, object]], b: Builder, n_strings: int,
+                n_keys: int) -> None:
+    """Rewrite `path` after one appended revision: every member is copied as it is except
+    the newest era (recompressed); the texts and keys new in this revision are added as
+    delta members `strings+N` / `keys+N` (ids stay stable: append-only)."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    n = struct.unpack_from("<I", blob, 4)[0]
+    header = json.loads(blob[8:8 + n])
+    base = 8 + n
+    codec = header["codec"]
+    r = len(metas) - 1
+    era = str(metas[r]["serves_from"])[:4]
+    lo = min(i for i, m in enumerate(metas) if str(m["serves_from"])[:4] == era)
+    members: dict[str, bytes] = {}
+    raws: dict[str, int] = {}
+    for name, (off, length, raw) in header["members"].items():
+        if name != f"era-{era}":
+            members[name] = blob[base + off: base + off + length]
+            raws[name] = raw
+    strings = sorted(b.strings, key=b.strings.__getitem__)[n_strings:]
+    keys = sorted(b.keys, key=b.keys.__getitem__)[n_keys:]
+    for name, items in ((f"strings+{r}", strings), (f"keys+{r}", keys)):
+        raw_b = "\0".join(items).encode("utf-8")
+        members[name], raws[name] = pack(codec, raw_b), len(raw_b)
+    alive = [s for s in b.spans if s[1] <= r and s[2] >= lo]
+    raw_b = era_bytes(alive)
+    members[f"era-{era}"], raws[f"era-{era}"] = pack(codec, raw_b), len(raw_b)
+    header["revisions"] = metas
+    header["members"] = {}
+    offset = 0
+    for name, packed in members.items():
+        header["members"][name] = [offset, len(packed), raws[name]]
+        offset += len(packed)
+    head = json.dumps(header, separators=(",", ":")).encode()
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(b"ZKH1" + struct.pack("<I", len(head)) + head)
+        for packed in members.values():
+            f.write(packed)
+    os.replace(tmp, path)
+
+
 def append_last(out: str) -> None:
-    """Time the import of one revision on top of all earlier ones (2026 Rev 10 onto Rev 9):
-    read and parse the USITC file, build the spans, rewrite the file."""
+    """Time the import of one revision on top of all earlier ones (2026 Rev 10 onto a store
+    of 2021 .. 2026 Rev 9): read and parse the USITC file, build the spans, rewrite the file
+    incrementally (`append_file`)."""
     metas, contents = all_revisions()
     serving_dates(metas)
     b = Builder()
     for lines in contents[:-1]:
         b.append(lines)
+    write(out, metas[:-1], b, "lzma")
+    n_strings, n_keys = len(b.strings), len(b.keys)
     t0 = time.perf_counter()
     lines = read_revision(R.manifest()[-1])
     t1 = time.perf_counter()
     stats = b.append(lines)
     t2 = time.perf_counter()
-    write(out, metas, b, "lzma")
+    append_file(out, metas, b, n_strings, n_keys)
     t3 = time.perf_counter()
+    name, exact, got = load_date(out, date.fromisoformat(str(metas[-1]["serves_from"])))
+    whole = sorted((k, tuple(map(str, v))) for k, v in got)
+    want = sorted((k, (t[0],) + tuple(clean(x) for x in t[1:])) for k, t in lines)
     print(json.dumps({"parse_s": round(t1 - t0, 2), "spans_s": round(t2 - t1, 3),
                       "write_s": round(t3 - t2, 2), "total_s": round(t3 - t0, 2),
-                      "extended_opened_closed": stats}))
+                      "extended_opened_closed": stats, "bytes": os.path.getsize(out),
+                      "new_strings": len(b.strings) - n_strings,
+                      "read_back_equal": whole == want, "revision": name}))
+
+
+def verify(path: str) -> None:
+    """Every revision read back from the store on its first serving date equals its source
+    (texts without markup): the store loses nothing but the markup."""
+    metas, contents = all_revisions()
+    serving_dates(metas)
+    bad = []
+    for m, lines in zip(metas, contents):
+        name, _exact, got = load_date(path, date.fromisoformat(str(m["serves_from"])))
+        have = [(k, tuple(map(str, v))) for k, v in got]
+        want = [(k, (t[0],) + tuple(clean(x) for x in t[1:])) for k, t in lines]
+        if name != m["name"] or sorted(have) != sorted(want):
+            bad.append(str(m["name"]))
+    print(json.dumps({"revisions": len(metas), "differ": bad}))
 
 
 def main(argv: list[str]) -> None:
-    if argv[0] == "build":
+    if argv[0] == "verify":
+        verify(argv[1])
+    elif argv[0] == "build":
         build(argv[1])
     elif argv[0] == "append":
         append_last(argv[1])
