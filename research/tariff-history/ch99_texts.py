@@ -13,7 +13,7 @@ import revisions as R
 
 
 def main(prefixes: list[str]) -> None:
-    global prev_label
+    prev_label = ""
     spans: dict[str, list[list[str]]] = {}
     order: list[str] = []
     for rev in R.json_revisions():
@@ -34,9 +34,9 @@ def main(prefixes: list[str]) -> None:
         prev_label = label
     for key in sorted(order):
         for k, first, since, last, (desc, gen) in spans[key]:
-            print("\t".join([k, first, since, last, gen.replace("\n", " "), " ".join(desc.split())]))
+            print("\t".join([k, first, since, last, gen.replace("\n", " "),
+                             " ".join(desc.split())]))
 
 
 if __name__ == "__main__":
-    prev_label = ""
     main(sys.argv[1:])

@@ -114,10 +114,10 @@ def rows(sp: Spans, rate_cell: Callable[[str], str], run_with_rate: Callable[...
         status="unconfirmed")
 
     # -- reciprocal baseline 9903.01.25 (EO 14257) in its five shapes ---------------------
-    base = dict(countries="", pf_required_from="2025-04-05", drawback_eligible="yes",
-                not_with="section232", title="IEEPA reciprocal tariff (baseline 10%)",
-                except_headings="9903.01.28-9903.01.34;9903.96.01 (UK aircraft, from "
-                "2025-06-30);9903.96.02 (JP aircraft, from 2025-09-16);9903.02.74-9903.02.78")
+    base = {"countries": "", "pf_required_from": "2025-04-05", "drawback_eligible": "yes",
+                "not_with": "section232", "title": "IEEPA reciprocal tariff (baseline 10%)",
+                "except_headings": "9903.01.28-9903.01.34;9903.96.01 (UK aircraft, from "
+                "2025-06-30);9903.96.02 (JP aircraft, from 2025-09-16);9903.02.74-9903.02.78"}
     src = "EO 14257 (2025-04-02) sec. 3; U.S. note 2(v); heading 9903.01.25"
     add("9903.01.25", "10%", id="ieepa-recip-base-apr5", valid_from="2025-04-05",
         valid_to="2025-04-08", except_countries=f"CA;MX;{COL2}",
@@ -146,8 +146,8 @@ def rows(sp: Spans, rate_cell: Callable[[str], str], run_with_rate: Callable[...
                "2025 Rev 18 text) nor the floors 9903.02.19/.20, .72/.73, .79/.80, .82-.91; "
                + END_SRC, date_basis="heading; end per CSMS", **base)
     # China 9903.01.63
-    cn = dict(countries="CN;HK;MO", pf_required_from="2025-04-09", drawback_eligible="yes",
-              not_with="section232", except_headings="9903.01.28-9903.01.34;U.S. note 2(w)")
+    cn = {"countries": "CN;HK;MO", "pf_required_from": "2025-04-09", "drawback_eligible": "yes",
+              "not_with": "section232", "except_headings": "9903.01.28-9903.01.34;U.S. note 2(w)"}
     add("9903.01.63", "84%", id="ieepa-recip-cn-84", title="IEEPA reciprocal rate on China "
         "(84%)", valid_from="2025-04-09", valid_to="2025-04-09",
         source="EO 14259 (2025-04-08): 34% -> 84% from 12:01 a.m. 2025-04-09 (the 34% of EO "
@@ -192,7 +192,7 @@ def rows(sp: Spans, rate_cell: Callable[[str], str], run_with_rate: Callable[...
         status="unconfirmed")
 
     # -- floors: total duty 15% where column 1 is below 15% ------------------------------
-    fl = dict(pf_required_from="2025-08-07", drawback_eligible="yes", not_with="section232")
+    fl = {"pf_required_from": "2025-08-07", "drawback_eligible": "yes", "not_with": "section232"}
     add("9903.02.20", "floor 15%", id="ieepa-recip-eu-floor", title="IEEPA reciprocal, "
         "European Union (15% all-in)", countries=EU, valid_from="2025-08-07", valid_to=END,
         source="EO 14326 Annex I (EU); U.S. note 2(v); heading text (from 2025 Rev 18); "
@@ -243,9 +243,9 @@ def rows(sp: Spans, rate_cell: Callable[[str], str], run_with_rate: Callable[...
         "printed from 2026 Rev 1; effective date assumed the day after the proclamation (as "
         "the shipped measures.csv)", except_headings="9903.79.02-9903.79.09 (end use, U.S. "
         "note 39(c)-(d))", date_basis="inferred", status="unconfirmed")
-    ann = dict(program="section232", pf_required_from="2026-04-06", overrides_pf_freeze="yes",
-               drawback_claims="a;b", valid_from="2026-04-06", valid_to="",
-               date_basis="proclamation (cl. 12) and heading (2026 Rev 5)")
+    ann = {"program": "section232", "pf_required_from": "2026-04-06", "overrides_pf_freeze": "yes",
+               "drawback_claims": "a;b", "valid_from": "2026-04-06", "valid_to": "",
+               "date_basis": "proclamation (cl. 12) and heading (2026 Rev 5)"}
     asrc = ("Proclamation of 2026-04-02 (aluminum/steel/copper) cl. 12-13; U.S. note 16 "
             "(2026 Rev 5 text, corrected retroactively by 2026 Rev 7)")
     add("9903.82.02", "50%", id="s232-annex-1a", title="Section 232 metals, note 16(c)(i)-(v)",

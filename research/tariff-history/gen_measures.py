@@ -82,7 +82,8 @@ def spans() -> dict[str, list[dict[str, str]]]:
             desc = " ".join(re.sub(r"<[^>]+>", "", t["description"]).split())
             text = (desc, " ".join(t["general"].split()))
             runs = out.setdefault(key, [])
-            if runs and (runs[-1]["desc"], runs[-1]["general"]) == text and runs[-1]["last"] == prev:
+            same = runs and (runs[-1]["desc"], runs[-1]["general"]) == text
+            if same and runs[-1]["last"] == prev:
                 runs[-1]["last"] = label
             else:
                 runs.append({"first": label, "last": label, "desc": text[0],
@@ -127,7 +128,7 @@ def note(desc: str) -> str:
 
 
 def row(**kw: str) -> dict[str, str]:
-    base = {c: "" for c in BASE_COLUMNS + EXTRA_COLUMNS}
+    base = dict.fromkeys(BASE_COLUMNS + EXTRA_COLUMNS, "")
     base.update(precedence="1", overrides_pf_freeze="no", status="confirmed")
     base.update(kw)
     return base

@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.dirname(__file__))
 import revisions as R  # noqa: E402
+
 from zonekeeper.tariff.rate_parser import parse_rate, parse_special  # noqa: E402
 from zonekeeper.tariff.usitc import parse_usitc  # noqa: E402
 

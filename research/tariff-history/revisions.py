@@ -23,7 +23,6 @@ def manifest() -> list[dict[str, str]]:
         rows = list(csv.DictReader(f))
     for row in rows:
         row["from"] = row["in_force_from"].split("..")[0]
-        m = re.search(r"(\d{4})_(?:revision_)?(?:basic_)?(rev_)?(\d+|basic)", row["file"])
         row["label"] = row["edition"].replace("HTS ", "")
     rows.sort(key=lambda r: (r["from"], r["file"]))
     return rows

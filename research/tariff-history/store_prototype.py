@@ -287,7 +287,7 @@ def build(out: str) -> None:
     t1 = time.perf_counter()
     b = Builder()
     timings = []
-    for m, lines in zip(metas, contents):
+    for m, lines in zip(metas, contents, strict=False):
         s = time.perf_counter()
         stats = b.append(lines)
         timings.append((m["name"], round(time.perf_counter() - s, 3), *stats))
@@ -386,7 +386,7 @@ def verify(path: str) -> None:
     metas, contents = all_revisions()
     serving_dates(metas)
     bad = []
-    for m, lines in zip(metas, contents):
+    for m, lines in zip(metas, contents, strict=False):
         name, _exact, got = load_date(path, date.fromisoformat(str(m["serves_from"])))
         have = [(k, tuple(map(str, v))) for k, v in got]
         want = [(k, (t[0],) + tuple(clean(x) for x in t[1:])) for k, t in lines]

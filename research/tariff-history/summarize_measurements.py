@@ -20,10 +20,13 @@ def main() -> None:
            "units or footnotes text differs (footnotes only between two JSON files); "
            "`w/o markup` is the same count once the export's HTML tags are removed "
            "(`m<sup>3</sup>` = `m3`).", "",
-           "| revision | in force from | records | numbered lines | lines footnoting a 99xx heading | changed vs previous | w/o markup | added | removed | general | special | other | units | footnotes |",
+           "| revision | in force from | records | numbered lines | lines footnoting a 99xx "
+           "heading | changed vs previous | w/o markup | added | removed | general | special | "
+           "other | units | footnotes |",
            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     changes = [None] + d["changes"]
-    for r, c in zip(d["revisions"], changes):
+    pct = 100 * d["parsed_without_markup"] / d["distinct_rate_texts_without_markup"]
+    for r, c in zip(d["revisions"], changes, strict=False):
         if c is None:
             cells = ["", "", "", "", "", "", "", "", ""]
         else:
@@ -40,7 +43,7 @@ def main() -> None:
                 f"({d['parsed_pct']}%); with the markup removed "
                 f"**{d['distinct_rate_texts_without_markup']}**, parsed "
                 f"{d['parsed_without_markup']} "
-                f"({100 * d['parsed_without_markup'] / d['distinct_rate_texts_without_markup']:.2f}%). "
+                f"({pct:.2f}%). "
                 f"Kinds (raw texts; special columns count each rate inside): {d['kinds']}.", "",
             "Unparsed once the markup is removed:", ""]
     for u in d["unparsed_without_markup"]:
