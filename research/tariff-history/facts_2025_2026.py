@@ -123,8 +123,9 @@ def rows(sp: Spans, rate_cell: Callable[[str], str], run_with_rate: Callable[...
         valid_to="2025-04-08", except_countries=f"CA;MX;{COL2}",
         source=src + " (12:01 a.m. EDT 2025-04-05); CA/MX by 9903.01.26/.27, column-2 "
                "countries by 9903.01.29",
-        in_transit="9903.01.28: loaded before 2025-04-05; entered before 2025-05-28 (end "
-                   "date per EO 14257 sec. 3(b), not printed in the heading)",
+        in_transit="9903.01.28: loaded before 2025-04-05; entered before 2025-05-27 (CSMS # "
+                   "64680374; extended to before 2025-06-16 by CBP's guidance of 2025-05-30; "
+                   "the heading prints no entry deadline)",
         date_basis="heading (9903.01.28)", **base)
     add("9903.01.25", "10%", id="ieepa-recip-base-apr9", valid_from="2025-04-09",
         valid_to="2025-04-09", except_countries=f"CA;MX;{COL2}",
@@ -152,12 +153,14 @@ def rows(sp: Spans, rate_cell: Callable[[str], str], run_with_rate: Callable[...
         "(84%)", valid_from="2025-04-09", valid_to="2025-04-09",
         source="EO 14259 (2025-04-08): 34% -> 84% from 12:01 a.m. 2025-04-09 (the 34% of EO "
         "14257, printed in 2025 Rev 7, was never collected)",
-        in_transit="loaded before 2025-04-09 (heading text; no entry deadline printed)",
+        in_transit="9903.01.25 (10%) instead: loaded before 2025-04-09 (heading text); "
+                   "entered before 2025-05-27 (CSMS # 64680374; later before 2025-06-16)",
         date_basis="EO", **cn)
     add("9903.01.63", "125%", id="ieepa-recip-cn-125", title="IEEPA reciprocal rate on China "
         "(125%)", valid_from="2025-04-10", valid_to="2025-05-13",
         source="EO 14266 (2025-04-09): 125% from 12:01 a.m. 2025-04-10; reduced by EO 14298",
-        in_transit="loaded before 2025-04-10 (heading text; no entry deadline printed)",
+        in_transit="9903.01.25 (10%) instead: loaded before 2025-04-10 (heading text); "
+                   "entered before 2025-05-27 (CSMS # 64680374; later before 2025-06-16)",
         date_basis="EO", **cn)
     add("9903.01.63", "34%", id="ieepa-recip-cn-34", title="IEEPA reciprocal rate on China "
         "(34%, 24 points suspended)", valid_from="2025-05-14", valid_to=END, status="suspended",

@@ -153,8 +153,9 @@ def generated(sp: dict[str, list[dict[str, str]]]) -> Iterable[dict[str, str]]:
                     f"{first}); paused from 12:01 a.m. 2025-04-10 by EO 14266 (compiler's note "
                     "'provision suspended' from 2025 Rev 9); terminated by EO 14326, 90 FR "
                     "37963 (compiler's note from 2025 Rev 18)"),
-            in_transit="9903.01.25 (10%) instead: loaded before 2025-04-09 (heading text); "
-                       "entered before 2025-05-28 (EO 14257 sec. 3(b); not printed)",
+            in_transit="9903.01.25 (10%) instead: loaded on or after 2025-04-05 and before "
+                       "2025-04-09 (heading text); entered before 2025-05-27 (CSMS # 64680374; "
+                       "later before 2025-06-16)",
             except_headings="9903.01.28-9903.01.34",
             first_rev=first, last_rev=last, date_basis="EO (heading states 12:01 a.m. 2025-04-09)",
         )
