@@ -1,10 +1,10 @@
-"""Run the product's own stacking (`zonekeeper.tariff.measures`, read-only from /work/main/src)
+"""Run the product's own stacking (`zonekeeper.tariff.measures`, read-only from src)
 over the rows of measures_2025_2026.csv that cover every product (`coverage all`): which
 headings a line of each origin pays on each date. A consistency check of the data, not a
 test of the product: rows on product lists (potash, energy, metals, semiconductors) are left
 out, so these are the duties of an ordinary line of the origin.
 
-    PYTHONPATH=/work/main/src nice -n 19 .venv/bin/python research/tariff-history/check_rows.py
+    PYTHONPATH=src nice -n 19 .venv/bin/python research/tariff-history/check_rows.py
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Measure the shipped tariff history (task 2 of the groundwork; read-only research script).
 
-For every revision of /work/shared/data/tariff/history (MANIFEST order = in-force order):
+For every revision of the USITC history exports ($ZK_HISTORY) (MANIFEST order = in-force order):
 lines per revision; lines that change (general/special/other/units/footnotes) between
 consecutive revisions; distinct rate texts over all revisions and the share the product's
 parser reads (`zonekeeper.tariff.rate_parser`, imported read-only, e.g. PYTHONPATH=
-/work/main/src); which goods lines footnote which 9903 headings per revision; byte-identical
+src); which goods lines footnote which 9903 headings per revision; byte-identical
 files. Rows are read with the product's own reader (`zonekeeper.tariff.usitc.parse_usitc`), so
 the texts are exactly what `tariff check` would see; footnotes (JSON only) are read beside it.
 

@@ -1,6 +1,6 @@
 """Shared reader of the shipped history (read-only): the revisions in order with their dates.
 
-Research helper, not product code. Reads /work/shared/data/tariff/history (MANIFEST.csv and
+Research helper, not product code. Reads the USITC history exports ($ZK_HISTORY) (MANIFEST.csv and
 the USITC JSON/CSV exports) and yields plain rows.
 """
 
@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Iterator
 
-HISTORY = os.environ.get("ZK_HISTORY", "/work/shared/data/tariff/history")
+HISTORY = os.environ.get("ZK_HISTORY", "tariff-history")  # the USITC history exports (MANIFEST.csv)
 FIELDS = ("general", "special", "other", "units", "footnotes")
 
 

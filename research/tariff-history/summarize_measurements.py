@@ -15,7 +15,7 @@ def main() -> None:
     d = json.load(open(os.path.join(HERE, "measurements.json"), encoding="utf-8"))
     out = ["# Measurements of the shipped tariff history", "",
            "Made by `measure_history.py` (rows read with the product's `parse_usitc`, rates "
-           "parsed with `zonekeeper.tariff.rate_parser` of /work/main/src). "
+           "parsed with `zonekeeper.tariff.rate_parser` of src). "
            "`changed` counts lines present in both revisions whose general, special, other, "
            "units or footnotes text differs (footnotes only between two JSON files); "
            "`w/o markup` is the same count once the export's HTML tags are removed "
