@@ -414,6 +414,7 @@ def admit(
     skip_posted: SkipPostedOption = False,
     as_json: PostJsonOption = False,
     dry_run: DryRunOption = False,
+    strict_pf: StrictOption = False,
 ) -> None:
     """Admit merchandise: one row per CBP Form 214 line (19 CFR 146.22, 146.32)."""
     _post_file(
@@ -423,6 +424,7 @@ def admit(
         "admission",
         zone_files.read_admissions,
         zone_files.admissions_from,
+        strict_pf=strict_pf,
         skip_posted=skip_posted,
         as_json=as_json,
         dry_run=dry_run,
