@@ -29,7 +29,7 @@ import sqlite3
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -522,6 +522,21 @@ def _tree(folder: Path) -> dict[str, tuple[int, bytes]]:
             for p in sorted(folder.rglob("*"))}
 
 
+@contextmanager
+def _tariff_env(home: Path, cache: Path) -> Iterator[None]:
+    """$ZONEKEEPER_HOME and $ZONEKEEPER_CACHE set to `home` and `cache` while it lasts."""
+    saved = {name: os.environ.get(name) for name in ("ZONEKEEPER_HOME", "ZONEKEEPER_CACHE")}
+    os.environ["ZONEKEEPER_HOME"], os.environ["ZONEKEEPER_CACHE"] = str(home), str(cache)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 @pytest.fixture(scope="module")
 def tariff_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
     """(a user's tariff home holding one imported revision, copied for each example; the
@@ -537,21 +552,13 @@ def tariff_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
         mine = store.cache_file(store.source_key(source))
         if mine.is_file():
             shutil.copyfile(mine, cache / mine.name)
-    saved = {name: os.environ.get(name) for name in ("ZONEKEEPER_HOME", "ZONEKEEPER_CACHE")}
-    os.environ["ZONEKEEPER_HOME"], os.environ["ZONEKEEPER_CACHE"] = str(template), str(cache)
-    try:
-        seed = folder / "rev9.csv"
-        seed.write_text(SLICE_CSV, encoding="utf-8")
+    seed = folder / "rev9.csv"
+    seed.write_text(SLICE_CSV, encoding="utf-8")
+    with _tariff_env(template, cache):
         code, out, err = run(["tariff", "import", str(seed), "--name", KEPT[0],
                               "--effective", KEPT[1]])
-        assert code == 0, (out, err)
-        yield template, cache
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    assert code == 0, (out, err)
+    yield template, cache
 
 
 def _imported(home: Path) -> list[tuple[str, str]]:
@@ -604,16 +611,8 @@ def test_a_mutated_tariff_import_exits_0_or_2_and_a_refused_one_changes_nothing(
         shutil.copytree(template, home, symlinks=True)
         path = tmp_path / f"export{suffix}"
         path.write_bytes(content)
-        saved = {name: os.environ.get(name) for name in ("ZONEKEEPER_HOME", "ZONEKEEPER_CACHE")}
-        os.environ["ZONEKEEPER_HOME"], os.environ["ZONEKEEPER_CACHE"] = str(home), str(cache)
-        try:
+        with _tariff_env(home, cache):
             code, out, err = run(["tariff", "import", str(path), *options])
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         assert code in (0, 2), (code, out, err)
         if code == 2:
             assert err.strip(), "exit 2 says why"

@@ -10,14 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from typer.testing import CliRunner
+from zk_store_samples import app, runner
+from zk_store_samples import run_cli as _run
 
-from zonekeeper.cli import application
 from zonekeeper.errors import InputError
-
-app = application()
-
-runner = CliRunner()
 
 FILES = {
     "parts.csv": "part,description,hts,origin,unit\nW,Widget,8537.10.91.70,DE,No.\n"
@@ -30,10 +26,6 @@ FILES = {
     "S1,2026-08-05,W,7,consumption,20\n",
     "count.csv": "date,part,counted_quantity\n2026-08-06,W,2\n",
 }
-
-
-def _run(url: str, *args: str) -> object:
-    return runner.invoke(app, ["--database-url", url, *args])
 
 
 def _books(url: str, folder: Path) -> None:

@@ -9,7 +9,6 @@ import os
 import socket
 import sqlite3
 import stat
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,26 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from zonekeeper.cli import main
+from zk_cli import run_main
 from zonekeeper.services.ledger import Ledger
 
 ADMISSIONS = "admission_no,line,date,part,quantity,value,status\nA1,1,2026-08-03,W,1,1,NPF\n"
 SECRET = "s3cret-pw"
-
-
-def _zonekeeper(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
-) -> tuple[int, str, str]:
-    """Run the installed entry point in-process: (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["zonekeeper", *args])
-    capsys.readouterr()
-    try:
-        main()
-        code = 0
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def _commands(folder: Path) -> list[list[str]]:
@@ -67,7 +51,7 @@ def test_an_unknown_inventory_method_names_the_option_and_the_methods(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "z.db"
-    code, _, err = _zonekeeper(capsys, monkeypatch, "--db", str(db), "init", "--zone", "999",
+    code, _, err = run_main(monkeypatch, capsys, "--db", str(db), "init", "--zone", "999",
                                "--method", "XYZ")
     _one_clear_line(code, err, "--method", "XYZ", "FIFO, LIFO or LOT")
     assert not db.exists()
@@ -90,7 +74,7 @@ def test_a_sqlite_path_that_cannot_hold_books_is_one_line(
         db = tmp_path / "nowhere" / "books.db"
         why = "nowhere"
     for command in _commands(tmp_path):
-        code, _, err = _zonekeeper(capsys, monkeypatch, "--db", str(db), *command)
+        code, _, err = run_main(monkeypatch, capsys, "--db", str(db), *command)
         _one_clear_line(code, err, str(db), why)
     assert not (tmp_path / "nowhere").exists()
     if where == "text file":
@@ -117,7 +101,7 @@ def test_a_postgresql_database_that_cannot_be_reached_is_one_line_without_the_pa
         url = _with_password(pg_base_url).rsplit("/", 1)[0] + "/zk_no_such_database"
         why = "'zk_no_such_database' does not exist"
     for command in _commands(tmp_path):
-        code, _, err = _zonekeeper(capsys, monkeypatch, "--database-url", url, *command)
+        code, _, err = run_main(monkeypatch, capsys, "--database-url", url, *command)
         _one_clear_line(code, err, "***", why)
 
 
@@ -125,7 +109,7 @@ def test_init_prints_the_url_without_its_password(
     database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = database_url if database_url.startswith("sqlite") else _with_password(database_url)
-    code, out, err = _zonekeeper(capsys, monkeypatch, "--database-url", url, "init", "--zone", "7")
+    code, out, err = run_main(monkeypatch, capsys, "--database-url", url, "init", "--zone", "7")
     assert code == 0, err
     assert "zone 7 ready" in out
     assert SECRET not in out + err
@@ -136,7 +120,7 @@ def test_init_prints_the_url_without_its_password(
 def test_a_password_in_a_bad_url_is_masked(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, _, err = _zonekeeper(capsys, monkeypatch, "--database-url",
+    code, _, err = run_main(monkeypatch, capsys, "--database-url",
                                f"postgresql://zk:{SECRET}@host:port/books", "balance")
     _one_clear_line(code, err, "not a database URL", "zk:***@host")
 
@@ -178,7 +162,7 @@ def test_a_server_that_never_answers_is_one_line_naming_host_and_port_within_sec
         url += "?connect_timeout=2"
     for command in (["balance"], ["init", "--zone", "49"]):
         started = time.monotonic()
-        code, _, err = _zonekeeper(capsys, monkeypatch, "--database-url", url, *command)
+        code, _, err = run_main(monkeypatch, capsys, "--database-url", url, *command)
         waited = time.monotonic() - started
         _one_clear_line(code, err, "***", f"{host}:{port}", "did not answer", "connect timeout")
         assert waited < 10, waited
@@ -191,7 +175,7 @@ def test_a_connect_timeout_that_is_not_a_number_of_seconds_is_one_line(
     host, port = silent_server
     for bad in ("ten", "0", "-3", "2.5"):
         monkeypatch.setenv("ZONEKEEPER_CONNECT_TIMEOUT", bad)
-        code, _, err = _zonekeeper(capsys, monkeypatch, "--database-url",
+        code, _, err = run_main(monkeypatch, capsys, "--database-url",
                                    f"postgresql+psycopg://zk@{host}:{port}/books", "balance")
         _one_clear_line(code, err, "$ZONEKEEPER_CONNECT_TIMEOUT", repr(bad))
 
@@ -209,13 +193,13 @@ def test_sqlite_books_another_writer_holds_wait_the_busy_timeout_then_say_so(
         holder.execute("BEGIN IMMEDIATE")
         for command in (["admit", str(admissions)], ["init", "--zone", "50"]):
             started = time.monotonic()
-            code, _, err = _zonekeeper(capsys, monkeypatch, "--db", str(db), *command)
+            code, _, err = run_main(monkeypatch, capsys, "--db", str(db), *command)
             waited = time.monotonic() - started
             _one_clear_line(code, err, str(db), "busy", "longer than 1 s",
                             "$ZONEKEEPER_BUSY_TIMEOUT")
             assert 1 <= waited < 10, waited
         # A reader does not wait for the writer (WAL).
-        code, out, err = _zonekeeper(capsys, monkeypatch, "--db", str(db), "balance")
+        code, out, err = run_main(monkeypatch, capsys, "--db", str(db), "balance")
         assert code == 0, err
         assert "at event 1 " in out
     finally:
@@ -224,9 +208,9 @@ def test_sqlite_books_another_writer_holds_wait_the_busy_timeout_then_say_so(
     # Nothing was written by the refused commands.
     with Ledger.open(f"sqlite:///{db}") as books:
         assert books.zone == "49"
-    code, out, err = _zonekeeper(capsys, monkeypatch, "--db", str(db), "balance")
+    code, out, err = run_main(monkeypatch, capsys, "--db", str(db), "balance")
     assert code == 0 and "at event 1 " in out, err
-    code, _, err = _zonekeeper(capsys, monkeypatch, "--db", str(db), "init", "--zone", "50")
+    code, _, err = run_main(monkeypatch, capsys, "--db", str(db), "init", "--zone", "50")
     assert code == 0, err
 
 
@@ -240,7 +224,7 @@ def test_sqlite_busy_timeout_defaults_to_a_minute_and_refuses_nonsense(
     assert (busy_timeout(), connect_timeout()) == (60, 10)
     monkeypatch.setenv("ZONEKEEPER_BUSY_TIMEOUT", "soon")
     db = tmp_path / "zone.db"
-    code, _, err = _zonekeeper(capsys, monkeypatch, "--db", str(db), "init", "--zone", "49")
+    code, _, err = run_main(monkeypatch, capsys, "--db", str(db), "init", "--zone", "49")
     _one_clear_line(code, err, "$ZONEKEEPER_BUSY_TIMEOUT", "'soon'")
     assert not db.exists()
 

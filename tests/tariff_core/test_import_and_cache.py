@@ -51,15 +51,6 @@ def _write_csv(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-@pytest.fixture
-def tariff_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_cache: Path) -> Path:
-    """A fresh user store; the cache of the shipped revisions is shared by the session."""
-    monkeypatch.setenv("ZONEKEEPER_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ZONEKEEPER_CACHE", str(shared_cache))
-    monkeypatch.setattr(store, "_memo", {})
-    return tmp_path
-
-
 def test_units_lists_in_both_spellings() -> None:
     assert parse_units('["No.","kg"]') == ("No.", "kg")
     assert parse_units(["m²"]) == ("m²",)
