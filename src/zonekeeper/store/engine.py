@@ -132,9 +132,14 @@ def _seconds_from_env(name: str, default: int) -> int:
     if value < 1:
         raise InputError(
             Problem(f"{text!r} is not a number of seconds (a whole number, 1 or more)",
-                    field=f"${name}")
+                    field="$" + name)
         )
     return value
+
+
+def _dollar(name: str) -> str:
+    """An environment variable as a shell user writes it (`$NAME`)."""
+    return "$" + name
 
 
 def connect_timeout() -> int:
@@ -192,7 +197,7 @@ def _cannot_open(url: URL, error: DBAPIError) -> str:
         waited = url.query.get("connect_timeout") or connect_timeout()
         return (f"cannot open the books at {where}: the server at {url.host or 'localhost'}:"
                 f"{url.port or 5432} did not answer within {waited} s (connect timeout; "
-                f"${CONNECT_TIMEOUT_ENV} or connect_timeout in the URL sets it)")
+                f"{_dollar(CONNECT_TIMEOUT_ENV)} or connect_timeout in the URL sets it)")
     missing = re.search(r'database "([^"]*)" does not exist', reason)
     if missing:
         return (f"cannot open the books at {where}: the database {missing.group(1)!r} does not "
@@ -245,7 +250,7 @@ def _sqlite_engine(url: str, waits: int) -> Engine:
                 Problem(
                     f"the books at {sqlite_file(url) or url} are busy: another process has "
                     f"held them for writing longer than {waits} s; nothing was changed (try "
-                    f"again later, or set ${BUSY_TIMEOUT_ENV} to wait longer)"
+                    f"again later, or set {_dollar(BUSY_TIMEOUT_ENV)} to wait longer)"
                 )
             )
 
