@@ -10,6 +10,7 @@ PostgreSQL tests FAIL (CI starts it); set ZONEKEEPER_SKIP_PG=1 to skip them loca
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,9 @@ _FUZZ = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow,
                                                      HealthCheck.data_too_large]}
 settings.register_profile("fuzz-ci", max_examples=100, **_FUZZ)  # type: ignore[arg-type]
 settings.register_profile("fuzz", max_examples=5000, **_FUZZ)  # type: ignore[arg-type]
+
+# Helper modules of the whole suite (`zk_cli`) import from any area.
+sys.path.insert(0, str(Path(__file__).parent))
 
 PG_SERVER = os.environ.get("ZONEKEEPER_TEST_PG", "127.0.0.1:5432")
 PG_USERS = ("postgres", "root")

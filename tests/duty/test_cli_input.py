@@ -6,30 +6,16 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from zonekeeper.cli import main
+from zk_cli import run_main as run
 from zonekeeper.cli.duty import _quantities
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.rate_parser import parse_rate
 from zonekeeper.tariff.units import _ALIASES, UNITS, unit_key
-
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        *args: str) -> tuple[int, str, str]:  # fmt: skip
-    monkeypatch.setattr(sys, "argv", ["zonekeeper", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
 
 # -- 1. every unit the parser can produce, and every unit a hint names, is accepted ----------
 

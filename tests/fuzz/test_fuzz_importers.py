@@ -23,12 +23,13 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -295,9 +296,11 @@ def mutated_plan(draw: Callable[[Any], Any], seed: str, seal: bool = True) -> tu
 
 
 @st.composite
-def mutated(draw: Callable[[Any], Any], seed: str) -> tuple[str, bytes]:
-    """(suffix, content): the seed file mutated one to three times."""
-    json_lines = draw(st.booleans()) and draw(st.booleans())
+def mutated(draw: Callable[[Any], Any], seed: str, json_lines_too: bool = True
+            ) -> tuple[str, bytes]:
+    """(suffix, content): the seed file mutated one to three times; a quarter of the time as
+    JSON lines, unless not `json_lines_too` (a reader that takes no JSON lines)."""
+    json_lines = json_lines_too and draw(st.booleans()) and draw(st.booleans())
     text = _to_json_lines(seed, draw) if json_lines else seed
     for _ in range(draw(st.integers(1, 3))):
         op = draw(st.sampled_from(["cell", "cell", "cell", "lines", "crlf", "semicolons",
@@ -485,3 +488,148 @@ def gzip_of(data: bytes) -> bytes:
     import gzip
 
     return gzip.compress(data, mtime=0)
+
+
+# ------------------------------------------------------------------------- tariff import, whole
+
+def _shipped_slice() -> list[list[str]]:
+    """A small real slice of the shipped Revision 3 export: heading 0101 (live horses) and the
+    first rows of 8414 (pumps, compressors: ad valorem, Free with programs, column 2)."""
+    import gzip
+    from importlib import resources
+
+    path = resources.files("zonekeeper") / "data/tariff/hts/hts_2026_revision_3_csv.csv.gz"
+    rows = _csv_rows(gzip.decompress(path.read_bytes()).decode("utf-8-sig"))
+    picked, heading = [rows[0]], ""
+    for row in rows[1:]:
+        heading = row[0][:4] if row[0] else heading
+        if heading == "0101" or (heading == "8414" and len(picked) < 22):
+            picked.append(row)
+    return picked
+
+
+SLICE = _shipped_slice()
+SLICE_CSV = _write_csv(SLICE)
+SLICE_JSON = json.dumps([  # the same rows as the USITC JSON export spells them
+    {"htsno": r[0], "indent": r[1], "description": r[2],
+     "units": json.loads(r[3]) if r[3] else [], "general": r[4], "special": r[5],
+     "other": r[6], "footnotes": []} for r in SLICE[1:]])
+KEPT = ("HTS 2026 Revision 9", "2026-07-01")  # the revision the user's store already holds
+
+
+def _tree(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file and folder under `folder`: relative path -> (mode, content)."""
+    return {str(p.relative_to(folder)): (p.stat().st_mode,
+                                         b"" if p.is_dir() else p.read_bytes())
+            for p in sorted(folder.rglob("*"))}
+
+
+@contextmanager
+def _tariff_env(home: Path, cache: Path) -> Iterator[None]:
+    """$ZONEKEEPER_HOME and $ZONEKEEPER_CACHE set to `home` and `cache` while it lasts."""
+    saved = {name: os.environ.get(name) for name in ("ZONEKEEPER_HOME", "ZONEKEEPER_CACHE")}
+    os.environ["ZONEKEEPER_HOME"], os.environ["ZONEKEEPER_CACHE"] = str(home), str(cache)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@pytest.fixture(scope="module")
+def tariff_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    """(a user's tariff home holding one imported revision, copied for each example; the
+    tariff cache the examples share). The cache starts from the shipped revisions' cache
+    files of the machine's own cache when it has them, so the fuzz does not parse the whole
+    HTS first; they are checked by key and content before use like any cache file."""
+    from zonekeeper.tariff import store
+
+    folder = tmp_path_factory.mktemp("tariff-import")
+    template, cache = folder / "template", folder / "cache"
+    cache.mkdir(mode=0o700)
+    for source in store.shipped_sources():
+        mine = store.cache_file(store.source_key(source))
+        if mine.is_file():
+            shutil.copyfile(mine, cache / mine.name)
+    seed = folder / "rev9.csv"
+    seed.write_text(SLICE_CSV, encoding="utf-8")
+    with _tariff_env(template, cache):
+        code, out, err = run(["tariff", "import", str(seed), "--name", KEPT[0],
+                              "--effective", KEPT[1]])
+    assert code == 0, (out, err)
+    yield template, cache
+
+
+def _imported(home: Path) -> list[tuple[str, str]]:
+    """(name, effective) of every revision in a user's tariff home."""
+    found = []
+    for meta in sorted((home / "tariff" / "revisions").glob("*.meta.json")):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        found.append((data["name"], data["effective"]))
+    return sorted(found)
+
+
+@st.composite
+def tariff_imports(draw: Callable[[Any], Any]) -> tuple[str, bytes, list[str]]:
+    """(suffix, content, options): the slice mutated as CSV or as JSON, maybe gzipped, with
+    an --effective date that is new, the stored revision's, a shipped one's or no date, and
+    maybe --name and --replace."""
+    if draw(st.booleans()):
+        suffix, content = draw(mutated(SLICE_CSV, json_lines_too=False))
+    else:
+        suffix, content = draw(mutated_plan(SLICE_JSON, seal=False))
+    if draw(st.booleans()) and draw(st.booleans()):
+        suffix, content = suffix + ".gz", gzip_of(content)
+    effective = draw(st.sampled_from(["2031-01-01", "2031-01-01", KEPT[1], "2026-02-13",
+                                      "2031-02-30", "soon"]))
+    options = ["--effective", effective]
+    name = draw(st.sampled_from([None, None, "fuzz", KEPT[0], "", "../../escape", "\x00"]))
+    if name is not None:
+        options += ["--name", name]
+    if draw(st.booleans()) and draw(st.booleans()):
+        options.append("--replace")
+    return suffix, content, options
+
+
+def test_a_mutated_tariff_import_exits_0_or_2_and_a_refused_one_changes_nothing(
+    tariff_store: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """`zonekeeper tariff import` as a user runs it: exit 0 or 2, never a traceback; a refused
+    file leaves the tariff home byte for byte as it was; an accepted one adds its revision and
+    takes away only what --replace names (the revisions of its date)."""
+    template, cache = tariff_store
+    before = _tree(template)
+    kept = _imported(template)
+
+    @settings(PROFILE)
+    @given(tariff_imports())
+    def fuzz(case: tuple[str, bytes, list[str]]) -> None:
+        suffix, content, options = case
+        home = tmp_path / uuid.uuid4().hex[:12]  # the user's store, fresh for each example
+        shutil.copytree(template, home, symlinks=True)
+        path = tmp_path / f"export{suffix}"
+        path.write_bytes(content)
+        with _tariff_env(home, cache):
+            code, out, err = run(["tariff", "import", str(path), *options])
+        assert code in (0, 2), (code, out, err)
+        if code == 2:
+            assert err.strip(), "exit 2 says why"
+            assert _tree(home) == before, f"a refused import changed the tariff store: {err}"
+            return
+        effective = options[options.index("--effective") + 1]
+        name = options[options.index("--name") + 1] if "--name" in options else ""
+        label = name or path.name.split(".")[0]
+        # Taken away: with --replace the revisions of its date; and the one stored under the
+        # same name, which it succeeds (`tariff.store._slug`, `Schedule`: names are unique).
+        gone = [k for k in kept if ("--replace" in options and k[1] == effective)
+                or _slug(k[0]) == _slug(label)]
+        after = _imported(home)
+        assert sorted([*(k for k in kept if k not in gone), (label, effective)]) == after, out
+
+    def _slug(name: str) -> str:
+        return re.sub(r"[^0-9a-z]+", "-", name.lower()).strip("-") or "revision"
+
+    fuzz()

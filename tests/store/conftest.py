@@ -16,6 +16,16 @@ from zk_store_samples import BOMS, PARTS  # noqa: E402
 from zonekeeper.services.ledger import Ledger  # noqa: E402
 
 
+@pytest.fixture(scope="module")
+def empty_zone(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of a SQLite file holding zone 49 and nothing else, one per test module: books
+    for commands that must refuse a file before they post anything."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('books') / 'zone.db'}"
+    with Ledger.init(url, "49", None, "FIFO"):
+        pass
+    return url
+
+
 @pytest.fixture
 def ledger(database_url: str) -> Iterator[Ledger]:
     """Zone 49's books (FIFO) with the small master loaded."""

@@ -5,24 +5,11 @@ run. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from typer.testing import CliRunner
+from zk_store_samples import cli_ok as _ok
+from zk_store_samples import run_cli as _run
 
-from zonekeeper.cli import application
 from zonekeeper.errors import InputError
-
-app = application()
-runner = CliRunner()
-
-
-def _run(url: str, *args: str) -> Any:
-    return runner.invoke(app, ["--database-url", url, *args])
-
-
-def _ok(url: str, *args: str) -> None:
-    result = _run(url, *args)
-    assert result.exit_code == 0, (args, result.output, result.exception)
 
 
 def _problems(url: str, *args: str) -> list[tuple[int | None, str | None, str]]:

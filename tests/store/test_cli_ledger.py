@@ -10,14 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from typer.testing import CliRunner
+from zk_store_samples import app, runner
+from zk_store_samples import run_cli as _run
 
-from zonekeeper.cli import application
 from zonekeeper.errors import InputError
-
-app = application()
-
-runner = CliRunner()
 
 FILES = {
     "parts.csv": "part,description,hts,origin,unit\nW,Widget,8537.10.91.70,DE,No.\n"
@@ -30,10 +26,6 @@ FILES = {
     "S1,2026-08-05,W,7,consumption,20\n",
     "count.csv": "date,part,counted_quantity\n2026-08-06,W,2\n",
 }
-
-
-def _run(url: str, *args: str) -> object:
-    return runner.invoke(app, ["--database-url", url, *args])
 
 
 def _books(url: str, folder: Path) -> None:
@@ -168,3 +160,35 @@ def test_reconcile_table_fits_80_columns(database_url: str, tmp_path: Path) -> N
     header = next(line for line in result.stdout.splitlines() if "open" in line)
     for name in ("lot", "part", "st", "open", "in", "out", "adj+", "adj-", "close"):
         assert f" {name} " in header, header
+
+
+STEEL = {  # goods within Section 232 (metals annex 1a, PF required from 2026-04-06) only if
+    # their content says so, which an admission row does not carry
+    "parts.csv": "part,description,hts,origin,unit\nSCREW,Steel article,7326.90.86.88,DE,No.\n",
+    "adm.csv": "admission_no,line,date,part,quantity,value,status\n"
+    "A9,1,2026-09-15,SCREW,10,1000.00,NPF\n",
+}
+
+
+def test_strict_pf_turns_the_section_232_warning_of_admit_into_a_refusal(
+    database_url: str, tmp_path: Path
+) -> None:
+    """`admit --strict-pf` (docs/files.md): an NPF admission of goods a Section 232 measure
+    may require in PF is refused, nothing posted; without it the admission is posted with a
+    warning to check the Form 214."""
+    for name, body in STEEL.items():
+        (tmp_path / name).write_text(body)
+    adm = str(tmp_path / "adm.csv")
+    for step in (["init", "--zone", "49"], ["parts", "load", str(tmp_path / "parts.csv")]):
+        assert _run(database_url, *step).exit_code == 0  # type: ignore[attr-defined]
+    for strict in (["--strict-pf", "--dry-run"], ["--strict-pf"]):
+        refused = _run(database_url, "admit", *strict, adm)  # exit 2 from the entry point
+        assert isinstance(refused.exception, InputError), refused.output  # type: ignore[attr-defined]
+        assert "row 2:status" in str(refused.exception)  # type: ignore[attr-defined]
+        assert "9903.82.02" in str(refused.exception)  # type: ignore[attr-defined]
+    assert json.loads(_run(database_url, "balance", "--json").stdout) == []  # type: ignore[attr-defined]
+    posted = _run(database_url, "admit", adm)
+    assert posted.exit_code == 0, posted.output  # type: ignore[attr-defined]
+    assert "warning:" in posted.stderr and "9903.82.02" in posted.stderr  # type: ignore[attr-defined]
+    assert [r["lot"] for r in json.loads(_run(database_url, "balance", "--json").stdout)] == [  # type: ignore[attr-defined]
+        "A9/1"]

@@ -9,13 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from typer.testing import CliRunner
+from zk_store_samples import cli_ok as _ok
+from zk_store_samples import run_cli as _run
 
-from zonekeeper.cli import application
 from zonekeeper.errors import InputError
-
-app = application()
-runner = CliRunner()
 
 PARTS = "part,description,hts,origin,unit\nW,Widget,8537.10.91.70,DE,No.\n"
 ADMIT = "admission_no,line,date,part,quantity,value,status\nA1,1,2026-03-02,W,100,100000.00,PF\n"
@@ -26,21 +23,11 @@ SHIP = (
 )
 
 
-def _run(url: str, *args: str) -> Any:
-    return runner.invoke(app, ["--database-url", url, *args])
-
-
 def _refused(url: str, *args: str) -> str:
     """The problems of a refused command (the entry point prints them and exits 2)."""
     result = _run(url, *args)
     assert isinstance(result.exception, InputError), (args, result.output)
     return "\n".join(str(p) for p in result.exception.problems)
-
-
-def _ok(url: str, *args: str) -> Any:
-    result = _run(url, *args)
-    assert result.exit_code == 0, (args, result.output, result.exception)
-    return result
 
 
 def _alerts(url: str, as_of: str) -> dict[str, list[dict[str, Any]]]:

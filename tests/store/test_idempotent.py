@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import delete, func, select
-from typer.testing import CliRunner
 from zk_store_samples import PARTS, SET_UP, admission, post_as_before_keys, shipment
+from zk_store_samples import cli_out as _ok
+from zk_store_samples import cli_problems as _problems
 
-from zonekeeper.cli import application
 from zonekeeper.errors import InputError
 from zonekeeper.services.ledger import BatchRefused, Ledger
 from zonekeeper.store import keys as store_keys
@@ -29,27 +29,9 @@ from zonekeeper.store.migrate import _config, current_revision, head_revision
 from zonekeeper.store.schema import event_keys, events
 from zonekeeper.zone.events import Correction
 
-app = application()
-runner = CliRunner()
 SHIP = "shipment_no,date,part,quantity,disposition,value\n"
 PARTS_CSV = "part,description,hts,origin,unit\nW,Widget,8537.10.91.70,DE,No.\n"
 ADM = "admission_no,line,date,part,quantity,value,status\nA-1,1,2026-08-03,W,10,100,N\n"
-
-
-def _run(url: str, *args: str) -> Any:
-    return runner.invoke(app, ["--database-url", url, *args])
-
-
-def _ok(url: str, *args: str) -> str:
-    result = _run(url, *args)
-    assert result.exit_code == 0, (args, result.output, result.exception)
-    return str(result.stdout)
-
-
-def _problems(url: str, *args: str) -> list[tuple[str | None, int | None, str | None, str]]:
-    result = _run(url, *args)
-    assert isinstance(result.exception, InputError), result.output  # the shell: exit 2
-    return [(p.file, p.row, p.field, p.reason) for p in result.exception.problems]
 
 
 def _books_now(url: str) -> tuple[str, str]:

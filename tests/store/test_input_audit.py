@@ -7,37 +7,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from zk_store_samples import app, runner
+from zk_store_samples import cli_ok as _ok
+from zk_store_samples import cli_problems as _problems
+from zk_store_samples import run_cli as _run
 
-from zonekeeper.cli import application
 from zonekeeper.errors import InputError
 from zonekeeper.io import zone_files
 from zonekeeper.io.drawback_files import read_exports, read_imports
 from zonekeeper.io.tabular import read_table
 
-app = application()
-runner = CliRunner()
 PARTS = ("part,description,hts,origin,unit\nV2,Valve,8481.80.50.90,KR,No.\n"
          "W,Widget,8537.10.91.70,DE,No.\n")
 ADM = "admission_no,line,date,part,quantity,value,status\n"
-
-
-def _run(url: str, *args: str) -> Any:
-    return runner.invoke(app, ["--database-url", url, *args])
-
-
-def _ok(url: str, *args: str) -> None:
-    result = _run(url, *args)
-    assert result.exit_code == 0, (args, result.output, result.exception)
-
-
-def _problems(url: str, *args: str) -> list[tuple[str | None, int | None, str | None, str]]:
-    result = _run(url, *args)
-    assert isinstance(result.exception, InputError), result.output  # the shell: exit 2
-    return [(p.file, p.row, p.field, p.reason) for p in result.exception.problems]
 
 
 @pytest.fixture

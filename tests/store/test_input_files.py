@@ -47,13 +47,6 @@ READERS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def books(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('books') / 'zone.db'}"
-    assert runner.invoke(app, ["--database-url", url, "init", "--zone", "49"]).exit_code == 0
-    return url
-
-
 @pytest.fixture
 def alarm() -> Iterator[None]:
     """A command that blocks (reading a FIFO) fails the test instead of hanging the run."""
@@ -81,7 +74,7 @@ def _ids(argv: list[str]) -> str:
 
 @pytest.mark.parametrize("argv", READERS, ids=_ids)
 def test_not_a_regular_file_is_refused_before_it_is_opened(
-    books: str, tmp_path: Path, argv: list[str], alarm: None,
+    empty_zone: str, tmp_path: Path, argv: list[str], alarm: None,
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ZONEKEEPER_HOME", str(tmp_path / "home"))  # tariff import's store
@@ -91,21 +84,21 @@ def test_not_a_regular_file_is_refused_before_it_is_opened(
     folder.mkdir()
     for path, kind in ((fifo, "a pipe (FIFO)"), (folder, "a directory"),
                        (Path("/dev/zero"), "a device")):
-        reason = _refused(books, argv, path, tmp_path / "claim")
+        reason = _refused(empty_zone, argv, path, tmp_path / "claim")
         assert reason == f"cannot read the file: it is {kind}, not a regular file"
     missing = tmp_path / "missing.csv"
-    assert "No such file" in _refused(books, argv, missing, tmp_path / "claim")
+    assert "No such file" in _refused(empty_zone, argv, missing, tmp_path / "claim")
 
 
 @pytest.mark.parametrize("argv", READERS, ids=_ids)
 def test_a_file_over_the_size_limit_is_refused(
-    books: str, tmp_path: Path, argv: list[str], monkeypatch: pytest.MonkeyPatch
+    empty_zone: str, tmp_path: Path, argv: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ZONEKEEPER_HOME", str(tmp_path / "home"))
     monkeypatch.setenv(MAX_BYTES_ENV, "10")
     big = tmp_path / "big.csv"
     big.write_text("part,hts,origin\n")
-    reason = _refused(books, argv, big, tmp_path / "claim")
+    reason = _refused(empty_zone, argv, big, tmp_path / "claim")
     assert reason.startswith("the file is larger than 10 bytes") and MAX_BYTES_ENV in reason
 
 

@@ -1,37 +1,26 @@
 """Opening the books: anything wrong with where they are is one clear line and exit 2 (never a
-traceback), a URL is never printed with its password, and a new SQLite file is the owner's
-alone (0600, its -wal and -shm files too)."""
+traceback), a URL is never printed with its password, a new SQLite file is the owner's
+alone (0600, its -wal and -shm files too), and nothing waits forever: a PostgreSQL server
+that never answers and SQLite books another writer holds end in one line after a bounded wait."""
 
 from __future__ import annotations
 
 import os
+import socket
+import sqlite3
 import stat
-import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from zonekeeper.cli import main
+from zk_cli import run_main
 from zonekeeper.services.ledger import Ledger
 
 ADMISSIONS = "admission_no,line,date,part,quantity,value,status\nA1,1,2026-08-03,W,1,1,NPF\n"
 SECRET = "s3cret-pw"
-
-
-def _zonekeeper(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
-) -> tuple[int, str, str]:
-    """Run the installed entry point in-process: (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["zonekeeper", *args])
-    capsys.readouterr()
-    try:
-        main()
-        code = 0
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def _commands(folder: Path) -> list[list[str]]:
@@ -62,7 +51,7 @@ def test_an_unknown_inventory_method_names_the_option_and_the_methods(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "z.db"
-    code, _, err = _zonekeeper(capsys, monkeypatch, "--db", str(db), "init", "--zone", "999",
+    code, _, err = run_main(monkeypatch, capsys, "--db", str(db), "init", "--zone", "999",
                                "--method", "XYZ")
     _one_clear_line(code, err, "--method", "XYZ", "FIFO, LIFO or LOT")
     assert not db.exists()
@@ -85,7 +74,7 @@ def test_a_sqlite_path_that_cannot_hold_books_is_one_line(
         db = tmp_path / "nowhere" / "books.db"
         why = "nowhere"
     for command in _commands(tmp_path):
-        code, _, err = _zonekeeper(capsys, monkeypatch, "--db", str(db), *command)
+        code, _, err = run_main(monkeypatch, capsys, "--db", str(db), *command)
         _one_clear_line(code, err, str(db), why)
     assert not (tmp_path / "nowhere").exists()
     if where == "text file":
@@ -112,7 +101,7 @@ def test_a_postgresql_database_that_cannot_be_reached_is_one_line_without_the_pa
         url = _with_password(pg_base_url).rsplit("/", 1)[0] + "/zk_no_such_database"
         why = "'zk_no_such_database' does not exist"
     for command in _commands(tmp_path):
-        code, _, err = _zonekeeper(capsys, monkeypatch, "--database-url", url, *command)
+        code, _, err = run_main(monkeypatch, capsys, "--database-url", url, *command)
         _one_clear_line(code, err, "***", why)
 
 
@@ -120,7 +109,7 @@ def test_init_prints_the_url_without_its_password(
     database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = database_url if database_url.startswith("sqlite") else _with_password(database_url)
-    code, out, err = _zonekeeper(capsys, monkeypatch, "--database-url", url, "init", "--zone", "7")
+    code, out, err = run_main(monkeypatch, capsys, "--database-url", url, "init", "--zone", "7")
     assert code == 0, err
     assert "zone 7 ready" in out
     assert SECRET not in out + err
@@ -131,9 +120,113 @@ def test_init_prints_the_url_without_its_password(
 def test_a_password_in_a_bad_url_is_masked(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, _, err = _zonekeeper(capsys, monkeypatch, "--database-url",
+    code, _, err = run_main(monkeypatch, capsys, "--database-url",
                                f"postgresql://zk:{SECRET}@host:port/books", "balance")
     _one_clear_line(code, err, "not a database URL", "zk:***@host")
+
+
+@pytest.fixture
+def silent_server() -> Iterator[tuple[str, int]]:
+    """A local port whose kernel accepts TCP connections nobody ever reads or answers (a
+    host that takes the connection and then says nothing). The listener closes after 30 s
+    so that a client without a connect timeout fails the test instead of hanging it."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    closed = threading.Event()
+
+    def close_later() -> None:
+        closed.wait(30)
+        listener.close()
+
+    thread = threading.Thread(target=close_later, daemon=True)
+    thread.start()
+    try:
+        yield "127.0.0.1", listener.getsockname()[1]
+    finally:
+        closed.set()
+        thread.join()
+
+
+@pytest.mark.parametrize("timeout_from", ["environment", "url"])
+def test_a_server_that_never_answers_is_one_line_naming_host_and_port_within_seconds(
+    timeout_from: str, silent_server: tuple[str, int], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    host, port = silent_server
+    url = f"postgresql+psycopg://zk:{SECRET}@{host}:{port}/books"
+    if timeout_from == "environment":
+        monkeypatch.setenv("ZONEKEEPER_CONNECT_TIMEOUT", "1")  # psycopg waits 2 s at least
+    else:  # the URL's own connect_timeout wins over the environment
+        monkeypatch.setenv("ZONEKEEPER_CONNECT_TIMEOUT", "600")
+        url += "?connect_timeout=2"
+    for command in (["balance"], ["init", "--zone", "49"]):
+        started = time.monotonic()
+        code, _, err = run_main(monkeypatch, capsys, "--database-url", url, *command)
+        waited = time.monotonic() - started
+        _one_clear_line(code, err, "***", f"{host}:{port}", "did not answer", "connect timeout")
+        assert waited < 10, waited
+
+
+def test_a_connect_timeout_that_is_not_a_number_of_seconds_is_one_line(
+    silent_server: tuple[str, int], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    host, port = silent_server
+    for bad in ("ten", "0", "-3", "2.5"):
+        monkeypatch.setenv("ZONEKEEPER_CONNECT_TIMEOUT", bad)
+        code, _, err = run_main(monkeypatch, capsys, "--database-url",
+                                   f"postgresql+psycopg://zk@{host}:{port}/books", "balance")
+        _one_clear_line(code, err, "$ZONEKEEPER_CONNECT_TIMEOUT", repr(bad))
+
+
+def test_sqlite_books_another_writer_holds_wait_the_busy_timeout_then_say_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "zone.db"
+    Ledger.init(f"sqlite:///{db}", "49", None, "FIFO").close()
+    admissions = tmp_path / "adm.csv"
+    admissions.write_text(ADMISSIONS)
+    monkeypatch.setenv("ZONEKEEPER_BUSY_TIMEOUT", "1")
+    holder = sqlite3.connect(db, isolation_level=None)  # another writer, holding the lock
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        for command in (["admit", str(admissions)], ["init", "--zone", "50"]):
+            started = time.monotonic()
+            code, _, err = run_main(monkeypatch, capsys, "--db", str(db), *command)
+            waited = time.monotonic() - started
+            _one_clear_line(code, err, str(db), "busy", "longer than 1 s",
+                            "$ZONEKEEPER_BUSY_TIMEOUT")
+            assert 1 <= waited < 10, waited
+        # A reader does not wait for the writer (WAL).
+        code, out, err = run_main(monkeypatch, capsys, "--db", str(db), "balance")
+        assert code == 0, err
+        assert "at event 1 " in out
+    finally:
+        holder.rollback()
+        holder.close()
+    # Nothing was written by the refused commands.
+    with Ledger.open(f"sqlite:///{db}") as books:
+        assert books.zone == "49"
+    code, out, err = run_main(monkeypatch, capsys, "--db", str(db), "balance")
+    assert code == 0 and "at event 1 " in out, err
+    code, _, err = run_main(monkeypatch, capsys, "--db", str(db), "init", "--zone", "50")
+    assert code == 0, err
+
+
+def test_sqlite_busy_timeout_defaults_to_a_minute_and_refuses_nonsense(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zonekeeper.store.engine import busy_timeout, connect_timeout
+
+    monkeypatch.delenv("ZONEKEEPER_BUSY_TIMEOUT", raising=False)
+    monkeypatch.delenv("ZONEKEEPER_CONNECT_TIMEOUT", raising=False)
+    assert (busy_timeout(), connect_timeout()) == (60, 10)
+    monkeypatch.setenv("ZONEKEEPER_BUSY_TIMEOUT", "soon")
+    db = tmp_path / "zone.db"
+    code, _, err = run_main(monkeypatch, capsys, "--db", str(db), "init", "--zone", "49")
+    _one_clear_line(code, err, "$ZONEKEEPER_BUSY_TIMEOUT", "'soon'")
+    assert not db.exists()
 
 
 @pytest.fixture

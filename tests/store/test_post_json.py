@@ -12,28 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 from zk_store_samples import SET_UP
+from zk_store_samples import cli_out as _ok
+from zk_store_samples import run_cli as _run
 
-from zonekeeper.cli import application
 from zonekeeper.errors import InputError
 from zonekeeper.services.ledger import Ledger
 
-app = application()
-runner = CliRunner()
 PARTS_CSV = "part,description,hts,origin,unit\nW,Widget,8537.10.91.70,DE,No.\n"
 ADM = "admission_no,line,date,part,quantity,value,status\n"
 SHIP = "shipment_no,date,part,quantity,disposition,value\n"
-
-
-def _run(url: str, *args: str) -> Any:
-    return runner.invoke(app, ["--database-url", url, *args])
-
-
-def _ok(url: str, *args: str) -> str:
-    result = _run(url, *args)
-    assert result.exit_code == 0, (args, result.output, result.exception)
-    return str(result.stdout)
 
 
 def _json(url: str, *args: str) -> dict[str, Any]:

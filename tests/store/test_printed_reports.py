@@ -6,23 +6,18 @@ was read at, the zone and the citation; a part's text is escaped. On SQLite and 
 
 from __future__ import annotations
 
-import base64
 import json
 import re
-import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from zk_store_samples import cli_ok as _run
+from zk_store_samples import pdf_streams
 
-from zonekeeper.cli import application
 from zonekeeper.io.documents import BOARD_LABELS
 from zonekeeper.money import usd
-
-app = application()
-runner = CliRunner()
 
 NASTY = "<script>alert(1)</script> & widget"
 FILES = {
@@ -38,12 +33,6 @@ FILES = {
     "count.csv": "date,part,counted_quantity\n2026-08-11,W,0\n",
 }
 LINE = re.compile(r"^books: zone (\S+) at event ([\d,]+) \(head ([0-9a-f]{64})\)$")
-
-
-def _run(url: str, *args: str) -> Any:
-    result = runner.invoke(app, ["--database-url", url, *args])
-    assert result.exit_code == 0, (args, result.output, result.exception)
-    return result
 
 
 @pytest.fixture
@@ -96,15 +85,8 @@ def _rows(html: str) -> list[list[str]]:
 
 
 def _pdf_text(pdf: bytes) -> bytes:
-    """The PDF's page content: its streams decoded (ReportLab writes ASCII85 over Flate),
-    as text to search."""
-    parts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)~>\s*endstream", pdf, re.S):
-        try:
-            parts.append(zlib.decompress(base64.a85decode(stream.strip())))
-        except (ValueError, zlib.error):
-            continue
-    text = b"\n".join(parts)
+    """The PDF's page content (`pdf_streams`), as text to search."""
+    text = pdf_streams(pdf)
     # the words of a line drawn one by one joined again, and a string's \( \) unescaped
     text = re.sub(rb"\)\s*Tj\s*\(", b"", text)
     return text.replace(b"\\(", b"(").replace(b"\\)", b")")

@@ -5,22 +5,17 @@ weekly entry's HTML and PDF. A report is then itself a checkpoint an auditor can
 
 from __future__ import annotations
 
-import base64
 import json
 import re
-import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 from zk_store_samples import SET_UP, admission
+from zk_store_samples import cli_ok as _run
+from zk_store_samples import pdf_streams as _pdf_text
 
-from zonekeeper.cli import application
 from zonekeeper.services.ledger import Ledger
-
-app = application()
-runner = CliRunner()
 
 FILES = {
     "parts.csv": "part,description,hts,origin,unit\nW,Widget,8537.10.91.70,DE,No.\n"
@@ -50,12 +45,6 @@ REPORTS = [
     ["alerts", "--as-of", "2026-08-10"],
     ["verify"],
 ]
-
-
-def _run(url: str, *args: str) -> Any:
-    result = runner.invoke(app, ["--database-url", url, *args])
-    assert result.exit_code == 0, (args, result.output, result.exception)
-    return result
 
 
 def _books_line(text: str) -> dict[str, Any]:
@@ -134,17 +123,6 @@ def test_a_report_after_another_posting_prints_the_new_head(
     after = _books_line(_run(url, "admit", str(more)).stdout)
     assert after["head_seq"] == printed["head_seq"] + 1
     assert json.loads(_run(url, "history", "A2/1", "--json").stdout)["books"] == after
-
-
-def _pdf_text(pdf: bytes) -> bytes:
-    """The PDF's page content: its streams decoded (ReportLab writes ASCII85 over Flate)."""
-    parts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)~>\s*endstream", pdf, re.S):
-        try:
-            parts.append(zlib.decompress(base64.a85decode(stream.strip())))
-        except (ValueError, zlib.error):
-            continue
-    return b"\n".join(parts)
 
 
 def test_a_report_reads_its_head_and_its_figures_in_one_snapshot(

@@ -52,13 +52,6 @@ CSV_READERS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def books(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('books') / 'zone.db'}"
-    assert runner.invoke(app, ["--database-url", url, "init", "--zone", "49"]).exit_code == 0
-    return url
-
-
 def _refused(books: str, args: list[str]) -> list[Any]:
     result = runner.invoke(app, ["--database-url", books, *args])
     assert isinstance(result.exception, InputError), (args, result.output, result.exception)
@@ -67,12 +60,12 @@ def _refused(books: str, args: list[str]) -> list[Any]:
 
 @pytest.mark.parametrize("command", CSV_READERS, ids=lambda c: " ".join(c[:3]))
 def test_every_csv_reader_refuses_a_semicolon_file_in_one_line(
-    books: str, tmp_path: Path, command: list[str]
+    empty_zone: str, tmp_path: Path, command: list[str]
 ) -> None:
     path = tmp_path / "european.csv"
     path.write_text(EUROPEAN)
     args = [a.replace("{f}", str(path)) for a in command]
-    [problem] = _refused(books, args)
+    [problem] = _refused(empty_zone, args)
     assert (problem.file, problem.row, problem.field) == (str(path), 1, None)
     assert problem.reason == SEMICOLON_HELP
     assert "';' between columns" in problem.reason
@@ -110,11 +103,11 @@ def test_a_comma_file_with_semicolons_inside_cells_is_read_as_before(tmp_path: P
 
 @pytest.mark.parametrize("value", ["1,5", "1.234,50", "99,99"])
 def test_a_decimal_comma_in_a_comma_file_is_never_a_thousands_separator(
-    books: str, tmp_path: Path, value: str
+    empty_zone: str, tmp_path: Path, value: str
 ) -> None:
     path = tmp_path / "adm.csv"
     path.write_text("admission_no,line,date,part,quantity,value,status\n"
                     f'A-1,1,2026-08-03,W,10,"{value}",N\n')
-    problems = _refused(books, ["admit", str(path)])
+    problems = _refused(empty_zone, ["admit", str(path)])
     assert any(p.row == 2 and p.field == "value" and "not a number" in p.reason
                for p in problems), problems

@@ -5,22 +5,14 @@ looking for goods that never existed). On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from zk_store_samples import run_cli as _run
 
-from zonekeeper.cli import application
 from zonekeeper.errors import InputError
 
-app = application()
-runner = CliRunner()
 PARTS = "part,description,hts,origin,unit\nW,Widget,8537.10.91.70,DE,No.\n"
 ADMIT = "admission_no,line,date,part,quantity,value,status\nA-1,1,2026-08-03,W,10,100,N\n"
-
-
-def _run(url: str, *args: str) -> Any:
-    return runner.invoke(app, ["--database-url", url, *args])
 
 
 @pytest.fixture

@@ -1,14 +1,22 @@
 """Sample master data and events of the storage tests (real HTS numbers from the shipped 2026
-tariff). A module of its own so tests can import it under --import-mode=importlib."""
+tariff), and the helpers the storage tests share to drive the command line (`run_cli`, ...)
+and read a printed PDF (`pdf_streams`). A module of its own so tests can import it under
+--import-mode=importlib."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
+import zlib
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from zonekeeper.cli import application
+from zonekeeper.errors import InputError
 from zonekeeper.zone.events import Admission, Production, Shipment
 from zonekeeper.zone.master import Bom, BomLine, Part
 from zonekeeper.zone.status import Disposition, ZoneStatus
@@ -52,3 +60,46 @@ def post_as_before_keys(ledger: Any, batch: list[Any]) -> None:
         patch.setattr(keys, "holders", lambda *_: {})
         patch.setattr(keys, "write", lambda *_: None)
         ledger.post(batch)
+
+
+# ------------------------------------------------------------------ the command line, in-process
+
+app = application()
+runner = CliRunner()
+
+
+def run_cli(url: str, *args: str) -> Any:
+    """`zonekeeper --database-url URL ARGS...` through Typer's runner: its result. An
+    InputError stays in `result.exception` (the entry point would print it and exit 2)."""
+    return runner.invoke(app, ["--database-url", url, *args])
+
+
+def cli_ok(url: str, *args: str) -> Any:
+    """`run_cli`, which must exit 0: its result."""
+    result = run_cli(url, *args)
+    assert result.exit_code == 0, (args, result.output, result.exception)
+    return result
+
+
+def cli_out(url: str, *args: str) -> str:
+    """`cli_ok`'s standard output."""
+    return str(cli_ok(url, *args).stdout)
+
+
+def cli_problems(url: str, *args: str) -> list[tuple[str | None, int | None, str | None, str]]:
+    """The (file, row, field, reason) of every problem of a command that must be refused."""
+    result = run_cli(url, *args)
+    assert isinstance(result.exception, InputError), result.output  # the shell: exit 2
+    return [(p.file, p.row, p.field, p.reason) for p in result.exception.problems]
+
+
+def pdf_streams(pdf: bytes) -> bytes:
+    """The PDF's page content: its streams decoded (ReportLab writes ASCII85 over Flate),
+    as text to search."""
+    parts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)~>\s*endstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(base64.a85decode(stream.strip())))
+        except (ValueError, zlib.error):
+            continue
+    return b"\n".join(parts)

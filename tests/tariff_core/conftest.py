@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from zonekeeper.tariff import store
 from zonekeeper.tariff.schedule import Schedule
 from zonekeeper.tariff.store import build_schedule, shipped_sources
 
@@ -20,6 +21,16 @@ def schedule() -> Schedule:
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One tariff cache for the session's tests, so the shipped revisions are parsed once."""
     return tmp_path_factory.mktemp("tariff-cache")
+
+
+@pytest.fixture
+def tariff_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_cache: Path) -> Path:
+    """A fresh user store (`$ZONEKEEPER_HOME` under `tmp_path`, which is returned); the cache
+    of the shipped revisions is shared by the session."""
+    monkeypatch.setenv("ZONEKEEPER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ZONEKEEPER_CACHE", str(shared_cache))
+    monkeypatch.setattr(store, "_memo", {})
+    return tmp_path
 
 
 @pytest.fixture(scope="session")

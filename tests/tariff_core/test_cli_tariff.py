@@ -19,12 +19,7 @@ app = application()
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def tariff_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_cache: Path) -> Path:
-    monkeypatch.setenv("ZONEKEEPER_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ZONEKEEPER_CACHE", str(shared_cache))
-    monkeypatch.setattr(store, "_memo", {})
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("tariff_home")  # every test: a fresh user store
 
 
 def test_check_reports_the_parse_rate_as_json() -> None:

@@ -51,15 +51,6 @@ def _write_csv(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-@pytest.fixture
-def tariff_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_cache: Path) -> Path:
-    """A fresh user store; the cache of the shipped revisions is shared by the session."""
-    monkeypatch.setenv("ZONEKEEPER_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ZONEKEEPER_CACHE", str(shared_cache))
-    monkeypatch.setattr(store, "_memo", {})
-    return tmp_path
-
-
 def test_units_lists_in_both_spellings() -> None:
     assert parse_units('["No.","kg"]') == ("No.", "kg")
     assert parse_units(["m²"]) == ("m²",)
@@ -85,6 +76,40 @@ def test_bad_csv_names_file_row_and_field(tmp_path: Path) -> None:
         read_usitc(path)
     assert [(p.file, p.row, p.field) for p in error.value.problems] == [
         (str(path), 5, "HTS Number"), (str(path), 7, "Indent")]
+
+
+def test_a_rate_on_a_label_row_is_refused_and_nothing_is_stored(tariff_home: Path) -> None:
+    """A rate on a row without an HTS number governs no line: the file is damaged (a shifted
+    column), so the import is refused naming row and column, before anything is written."""
+    rows = _chapter_rows("01")
+    assert rows[1][0] == "" and rows[1][2] == "Horses:"
+    rows[1][4] = "0"
+    path = _write_csv(tariff_home / "shifted.csv", rows)
+    with pytest.raises(InputError) as error:
+        import_revision(path, date(2026, 7, 1))
+    assert [(p.file, p.row, p.field) for p in error.value.problems] == [
+        (str(path), 3, "General Rate of Duty")]
+    assert "without an HTS number" in error.value.problems[0].reason
+    assert not (tariff_home / "home").exists()
+
+
+def test_a_lone_surrogate_in_a_json_export_is_refused_and_nothing_is_stored(
+    tariff_home: Path,
+) -> None:
+    """JSON may spell half a UTF-16 pair (`\\ud800`): not a character, no UTF-8 form, so
+    the revision could not be written. Refused naming row and key, nothing stored."""
+    path = tariff_home / "hts.json"
+    path.write_text('[{"htsno": "0101", "indent": "0", "description": "Live \\ud800", '
+                    '"units": [], "general": "", "special": "", "other": ""}, '
+                    '{"htsno": "0101.21.00", "indent": "1", "description": "Breeding", '
+                    '"units": ["No.", "\\udfff"], "general": "Free", "special": "", '
+                    '"other": "Free"}]', encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        import_revision(path, date(2026, 7, 1))
+    assert [(p.row, p.field) for p in error.value.problems] == [
+        (1, "description"), (2, "units")]
+    assert "U+D800" in error.value.problems[0].reason
+    assert not (tariff_home / "home").exists()
 
 
 def test_not_an_export_is_refused(tmp_path: Path) -> None:

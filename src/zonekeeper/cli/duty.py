@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from zonekeeper.cli.app import app
+from zonekeeper.cli.options import DutyJsonOption, FeesOption
 from zonekeeper.duty.entry import EntryQuote, line_problems, quote_entry
 from zonekeeper.duty.quote import MODES, LineItem, LineQuote
 from zonekeeper.duty.serialize import entry_json, quote_json
@@ -64,12 +65,6 @@ def _tariff(fees: Path | None = None) -> Tariff:
     if semicolons is not None:
         raise InputError(semicolons)
     return replace(tariff, fees=tariff.fees.with_rows(read_fees_csv(text, str(fees))))
-
-
-FeesOption = Annotated[
-    Path | None,
-    typer.Option("--fees", help="Extra fee rows (CSV like data/tariff/fees.csv), e.g. FY2027"),
-]
 
 
 def _quantities(args: list[str]) -> tuple[dict[str, Decimal], list[Problem]]:
@@ -126,7 +121,7 @@ def quote(
         str | None, typer.Option("--frozen-on", help="PF filing date (19 CFR 146.65(a)(1))")
     ] = None,
     fees: FeesOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    as_json: DutyJsonOption = False,
 ) -> None:
     """Quote the duty on one line: base rate, Chapter 99 measures, AD/CVD, MPF and HMF.
 
@@ -215,7 +210,7 @@ def entry(
     file: Annotated[Path, typer.Argument(help="CSV, one row per line (see docs/duty.md)")],
     on: Annotated[str, typer.Option("--date", help="Entry filing date (YYYY-MM-DD)")],
     fees: FeesOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    as_json: DutyJsonOption = False,
 ) -> None:
     """Quote every line of an entry; MPF floor and cap applied once for the entry."""
     problems: list[Problem] = []

@@ -20,6 +20,13 @@ from rich.console import Console
 from rich.table import Table
 
 from zonekeeper.cli.app import app, settings
+from zonekeeper.cli.options import (
+    EstimatesOption,
+    HtmlOption,
+    JsonOption,
+    PdfOption,
+    ZoneOption,
+)
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import documents
 from zonekeeper.money import ZERO, fmt, usd
@@ -36,19 +43,6 @@ app.add_typer(fees_app, name="fees")
 
 # Piped output (a file, a pager) gets room for the component column; a terminal its own width.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
-
-ZoneOption = Annotated[
-    str | None,
-    typer.Option("--zone", help="Zone number (needed only when the database holds several)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
-HtmlOption = Annotated[Path | None, typer.Option("--html", help="Write printable HTML to FILE.")]
-PdfOption = Annotated[Path | None, typer.Option("--pdf", help="Write a PDF to FILE.")]
-EstimatesOption = Annotated[
-    Path | None,
-    typer.Option("--estimates", help="CSV of filed 3461 estimates: week, filed_on, part, "
-                 "quantity[, supplemental] (checks removals against them)."),
-]
 
 
 def _estimates(path: Path | None) -> list[Any]:

@@ -18,17 +18,19 @@ import typer
 
 from zonekeeper.cli.app import app
 from zonekeeper.cli.ledger import (
-    DryRunOption,
-    FileArgument,
-    PostJsonOption,
-    SkipPostedOption,
-    ZoneOption,
     _open,
     _post_file,
     _refuse,
     _report_posted,
     _step,
     out,
+)
+from zonekeeper.cli.options import (
+    DryRunOption,
+    FileArgument,
+    PostJsonOption,
+    SkipPostedOption,
+    ZoneOption,
 )
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import zone_files

@@ -28,6 +28,17 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from zonekeeper.cli.app import app, settings
+from zonekeeper.cli.options import (
+    DryRunOption,
+    FileArgument,
+    JsonOption,
+    PostJsonOption,
+    ReportHtmlOption,
+    ReportPdfOption,
+    SkipPostedOption,
+    StrictOption,
+    ZoneOption,
+)
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import checkpoint as checkpoints
 from zonekeeper.io import zone_files
@@ -45,52 +56,8 @@ app.add_typer(parts_app, name="parts")
 app.add_typer(bom_app, name="bom")
 app.add_typer(report_app, name="report")
 
-ZoneOption = Annotated[
-    str | None,
-    typer.Option("--zone", help="Zone number (needed only when the database holds several)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
-SkipPostedOption = Annotated[
-    bool,
-    typer.Option(
-        "--skip-posted",
-        help="Leave out rows the books already hold with identical content (an export "
-        "posted again); a row whose document is in the books with other content is still "
-        "refused.",
-    ),
-]
-DryRunOption = Annotated[
-    bool,
-    typer.Option(
-        "--dry-run",
-        help="Run every check of the file and of the posting against the books now, and "
-        "write nothing: exit 0 saying what would be posted, or 2 with the problems.",
-    ),
-]
-PostJsonOption = Annotated[
-    bool,
-    typer.Option(
-        "--json",
-        help="Print what was posted as one JSON document (for scripts): the events, "
-        "postings, skipped rows, discrepancies, warnings and the books' head.",
-    ),
-]
-FileArgument = Annotated[
-    Path, typer.Argument(help="CSV with a header, or JSON lines (.jsonl); see docs/files.md.")
-]
-
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-StrictOption = Annotated[
-    bool,
-    typer.Option(
-        "--strict-pf",
-        help="Refuse an NPF/D admission whenever a measure requires PF, also Section 232 and "
-        "AD/CVD (whose scope turns on content, end use or producer; by default a warning).",
-    ),
-]
 
 
 def _open(ctx: typer.Context, zone: str | None, *, strict_pf: bool = False) -> Ledger:
@@ -414,6 +381,7 @@ def admit(
     skip_posted: SkipPostedOption = False,
     as_json: PostJsonOption = False,
     dry_run: DryRunOption = False,
+    strict_pf: StrictOption = False,
 ) -> None:
     """Admit merchandise: one row per CBP Form 214 line (19 CFR 146.22, 146.32)."""
     _post_file(
@@ -423,6 +391,7 @@ def admit(
         "admission",
         zone_files.read_admissions,
         zone_files.admissions_from,
+        strict_pf=strict_pf,
         skip_posted=skip_posted,
         as_json=as_json,
         dry_run=dry_run,
@@ -895,11 +864,6 @@ def _year_dates(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-HtmlOption = Annotated[
-    Path | None, typer.Option("--html", help="Write the report as printable HTML to FILE.")
-]
-PdfOption = Annotated[Path | None, typer.Option("--pdf", help="Write the report as a PDF to FILE.")]
-
 
 def _write_documents(
     html: Path | None, pdf: Path | None, make_html: Callable[[], str],
@@ -925,8 +889,8 @@ def reconcile(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="Zone year (calendar year).")],
     as_json: JsonOption = False,
-    html: HtmlOption = None,
-    pdf: PdfOption = None,
+    html: ReportHtmlOption = None,
+    pdf: ReportPdfOption = None,
     zone: ZoneOption = None,
 ) -> None:
     """The annual reconciliation per lot and status (19 CFR 146.25)."""
@@ -979,8 +943,8 @@ def report_board(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="Calendar year.")],
     as_json: JsonOption = False,
-    html: HtmlOption = None,
-    pdf: PdfOption = None,
+    html: ReportHtmlOption = None,
+    pdf: ReportPdfOption = None,
     zone: ZoneOption = None,
 ) -> None:
     """The FTZ Board annual report figures (15 CFR 400.51(c))."""

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from zonekeeper.cli.app import app
+from zonekeeper.cli.options import TariffJsonOption
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.tabular import check_file, semicolon_problem
 from zonekeeper.tariff.check import check_schedule, unparsed_in
@@ -40,7 +41,7 @@ def _print_json(document: Any) -> None:
 
 @tariff_app.command("check")
 def check(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: TariffJsonOption = False,
 ) -> None:
     """Parse every distinct rate text of every loaded revision; list those that do not parse."""
     report = check_schedule(load_schedule())
@@ -105,7 +106,7 @@ def import_(
 
 @tariff_app.command("revisions")
 def revisions(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: TariffJsonOption = False,
 ) -> None:
     """List the loaded revisions and the dates they are in force from."""
     loaded = load_schedule().revisions
@@ -159,7 +160,7 @@ def show(
     code: Annotated[str, typer.Argument(help="HTS code, e.g. 8414.30.80.30 or 8414308030.")],
     on: Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD); default today.")]
     = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: TariffJsonOption = False,
 ) -> None:
     """Print a line: its rates, the revision in force and its description path."""
     day = _date(on, "--date") if on else date.today()

@@ -14,6 +14,14 @@ answer or lacks the database — are one line of bad input naming the database, 
 traceback half-way through a command. Every URL that reaches a message goes through
 `masked_url`: the password never reaches the terminal or a log.
 
+Nothing waits forever. A PostgreSQL connection gives up after `connect_timeout` seconds
+(`$ZONEKEEPER_CONNECT_TIMEOUT`, default 10; a `connect_timeout` in the URL wins; libpq and
+psycopg wait at least 2 s): a host that accepts TCP and never answers, or drops the packets,
+is one line naming host and port, not a hung command. A SQLite writer waits for another
+writer's lock up to the busy timeout (`$ZONEKEEPER_BUSY_TIMEOUT`, default 60 s), then stops
+with one line saying the books are busy, its transaction rolled back (19 CFR 146.21(a): the
+books are never left half-posted).
+
 A new SQLite file is created readable by its owner only (0600, whatever the umask): the books
 hold the zone's values, parties and origins. SQLite gives the `-wal` and `-shm` files it makes
 next to it the main file's mode. An existing file keeps the mode its owner gave it.
@@ -42,7 +50,12 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from zonekeeper.errors import InputError, Problem
 
-SQLITE_BUSY_TIMEOUT_MS = 60_000
+SQLITE_BUSY_TIMEOUT_S = 60
+"""How long a SQLite writer waits for another's lock by default (`busy_timeout()`)."""
+BUSY_TIMEOUT_ENV = "ZONEKEEPER_BUSY_TIMEOUT"
+PG_CONNECT_TIMEOUT_S = 10
+"""How long a PostgreSQL connection attempt waits for the server by default."""
+CONNECT_TIMEOUT_ENV = "ZONEKEEPER_CONNECT_TIMEOUT"
 WRITE_OPTION = "zonekeeper_write"
 # Page cache per connection (KiB). The default 2 MB makes every index update of a large book
 # a disk read; 256 MB keeps the lots and postings indexes of a few million rows in memory.
@@ -77,14 +90,19 @@ def open_engine(url: str) -> Engine:
         ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
+        waits = busy_timeout()  # bad settings refused before a file is made
         path = sqlite_file(url)
         if path is not None:
             _create_sqlite_file(path)
-        engine = _sqlite_engine(url)
+        engine = _sqlite_engine(url, waits)
     elif backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        engine = create_engine(parsed, pool_pre_ping=True)
+        # The URL's own connect_timeout (a query parameter psycopg reads) wins.
+        connect_args = {} if "connect_timeout" in parsed.query else {
+            "connect_timeout": connect_timeout()
+        }
+        engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     else:
         raise InputError(
             Problem(
@@ -99,6 +117,41 @@ def open_engine(url: str) -> Engine:
         engine.dispose()
         raise InputError(Problem(_cannot_open(parsed, error))) from None
     return engine
+
+
+def _seconds_from_env(name: str, default: int) -> int:
+    """A whole number of seconds (1 or more) from `$name`, else `default`; anything else in
+    it is bad input naming the variable (not a silent default)."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise InputError(
+            Problem(f"{text!r} is not a number of seconds (a whole number, 1 or more)",
+                    field="$" + name)
+        )
+    return value
+
+
+def _dollar(name: str) -> str:
+    """An environment variable as a shell user writes it (`$NAME`)."""
+    return "$" + name
+
+
+def connect_timeout() -> int:
+    """Seconds a PostgreSQL connection attempt waits for the server: `$ZONEKEEPER_CONNECT_TIMEOUT`,
+    else 10. (libpq and psycopg treat less than 2 as 2.)"""
+    return _seconds_from_env(CONNECT_TIMEOUT_ENV, PG_CONNECT_TIMEOUT_S)
+
+
+def busy_timeout() -> int:
+    """Seconds a SQLite connection waits for another writer's lock before giving up:
+    `$ZONEKEEPER_BUSY_TIMEOUT`, else 60."""
+    return _seconds_from_env(BUSY_TIMEOUT_ENV, SQLITE_BUSY_TIMEOUT_S)
 
 
 def _create_sqlite_file(path: str) -> None:
@@ -140,6 +193,11 @@ def _cannot_open(url: URL, error: DBAPIError) -> str:
             return f"cannot open the books at {where}: the file is not a SQLite database"
         return f"cannot open the books at {where}: {reason}"
     where = masked_url(url)
+    if "timeout expired" in reason:
+        waited = url.query.get("connect_timeout") or connect_timeout()
+        return (f"cannot open the books at {where}: the server at {url.host or 'localhost'}:"
+                f"{url.port or 5432} did not answer within {waited} s (connect timeout; "
+                f"{_dollar(CONNECT_TIMEOUT_ENV)} or connect_timeout in the URL sets it)")
     missing = re.search(r'database "([^"]*)" does not exist', reason)
     if missing:
         return (f"cannot open the books at {where}: the database {missing.group(1)!r} does not "
@@ -162,8 +220,9 @@ def sqlite_file(url: str) -> str | None:
     return None
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+def _sqlite_engine(url: str, waits: int) -> Engine:
+    """An engine whose connections wait `waits` seconds for another writer's lock."""
+    engine = create_engine(url, connect_args={"timeout": waits})
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -173,7 +232,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={waits * 1000}")
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
 
@@ -181,6 +240,19 @@ def _sqlite_engine(url: str) -> Engine:
     def _begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _busy(context: Any) -> None:
+        # Still locked after the busy timeout: one line, not a driver traceback. The
+        # transaction that asked is rolled back on the way out, so nothing was written.
+        if "database is locked" in str(context.original_exception):
+            raise InputError(
+                Problem(
+                    f"the books at {sqlite_file(url) or url} are busy: another process has "
+                    f"held them for writing longer than {waits} s; nothing was changed (try "
+                    f"again later, or set {_dollar(BUSY_TIMEOUT_ENV)} to wait longer)"
+                )
+            )
 
     return engine
 

@@ -337,6 +337,9 @@ def build_revision(name: str, effective: date, rows: Iterable[SourceRow],
 
     Rates are inherited down the indent chain: a line without rates of its own takes those
     of the nearest coded ancestor at 8 digits or more that has them (General Note 1).
+    A rate on a label row (no HTS number) is refused: the HTSUS prints rates on numbered
+    provisions only (General Note 3), so such a rate would govern nothing and be lost
+    silently — the file is damaged, a column likely shifted.
     `shared` interns rows equal across revisions, so a cache stores each only once.
     """
     intern: dict[Row, Row] = {} if shared is None else shared
@@ -367,6 +370,14 @@ def build_revision(name: str, effective: date, rows: Iterable[SourceRow],
         parent = stack[-1][1] if stack else -1
         position = len(kept)
         own = bool(row.general or row.special or row.column2)
+        if own and not digits:
+            column = next(label for label, text in (
+                ("General Rate of Duty", row.general), ("Special Rate of Duty", row.special),
+                ("Column 2 Rate of Duty", row.column2)) if text)
+            problems.append(Problem(
+                "a rate on a row without an HTS number (a label row): rates are printed on "
+                "numbered lines only; is a column shifted?", source or None, row.row, column))
+            continue
         if not digits:
             rate_row = -1
         elif own or len(digits) < 8:

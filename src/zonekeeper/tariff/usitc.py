@@ -172,6 +172,11 @@ def _clean_units(items: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(i for i in cleaned if i)
 
 
+# A lone surrogate (half of a UTF-16 pair; JSON may spell one as `\ud800`) is not a
+# character: it has no UTF-8 form, so a revision holding one could not be stored.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _validate(records: Iterable[Mapping[str, Any]], file: str, names: Mapping[str, str],
               problems: list[Problem]) -> list[SourceRow]:
     rows: list[SourceRow] = []
@@ -180,6 +185,14 @@ def _validate(records: Iterable[Mapping[str, Any]], file: str, names: Mapping[st
         hts = _text(record.get("hts")).strip()
         indent_text = _text(record.get("indent")).strip()
         ok = True
+        for key, name in names.items():
+            found = _SURROGATE.search(_text(record.get(key)))
+            if found:
+                problems.append(Problem(
+                    f"holds a lone surrogate (U+{ord(found.group()):04X}, half of a UTF-16 "
+                    "pair), which is not a character: fix the text where it was exported",
+                    file, number, name))
+                ok = False
         if hts and not _DOTTED.fullmatch(hts):
             try:
                 HtsCode.parse(hts)
