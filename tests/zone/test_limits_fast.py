@@ -222,3 +222,28 @@ def test_every_identifier_at_and_around_the_limit() -> None:
                     field, size, type(event).__name__)  # fmt: skip
                 compared += 1
     assert compared > 100
+
+
+@settings(max_examples=1500, derandomize=True)
+@given(st.one_of(ODD_EVENTS, EVENTS))
+def test_the_canonical_payload_passes_no_text_the_walk_refuses(event: Any) -> None:
+    """Posting checks a batch's texts on the canonical JSON it makes for the chain
+    (`canonical_payloads`): when that passes an event, the field-by-field walk finds
+    nothing either, and the payload is exactly the bytes the chain hashes."""
+    from zonekeeper.zone.events import canonical_bytes, canonical_payloads
+
+    made = canonical_payloads([event])
+    if made is not None:
+        assert reference_text_problems(event) == []
+        assert made == [canonical_bytes(event).decode("utf-8")]
+
+
+def test_a_bad_text_anywhere_in_the_batch_sends_it_to_the_walk() -> None:
+    from zonekeeper.zone.events import canonical_payloads
+
+    day = dt.date(2026, 8, 3)
+    good = Shipment(day, "S1", "W", Decimal(1), Disposition.EXPORT, Decimal(1))
+    assert canonical_payloads([good, good]) is not None
+    for bad in ("\x00", "\ud800", "\\u0000"):  # the last: no NUL, but looks like one here
+        assert canonical_payloads([good, dataclasses.replace(good, lot=bad)]) is None
+    assert canonical_payloads([good, object()]) is None

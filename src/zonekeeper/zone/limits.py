@@ -204,17 +204,20 @@ def zone_problems(zone: str, site: str | None) -> list[tuple[str, str]]:
     return found
 
 
-def event_problems(event: object) -> list[tuple[str, str]]:
+def event_problems(event: object, *, texts: bool = True) -> list[tuple[str, str]]:
     """(field, reason) for everything in a zone event the books cannot hold: text that
     cannot be stored, an identifier over `ID` characters (the lot an admission or a
     production makes, named by default from its admission number and line or its
     production number, included), an admission line outside 1..LINE_MAX.
 
     Posting checks every event, so the usual case (everything fits) is decided without
-    building the problems' texts: the message of a refusal is made only for a refusal."""
-    found = text_problems(event)
-    if found:
-        return found  # the lengths of such text mean nothing
+    building the problems' texts: the message of a refusal is made only for a refusal.
+    `texts=False`: the caller has found every text storable already (posting, by the
+    event's canonical JSON: `zone.events.canonical_payloads`); the rest is checked."""
+    if texts:
+        found = text_problems(event)
+        if found:
+            return found  # the lengths of such text mean nothing
     admission, production, manipulation, suspense = _event_types()
     if isinstance(event, admission):
         reason = line_refusal(event.line)
