@@ -1,7 +1,9 @@
 """Ledger benchmark: post a realistic mix of zone events (admissions, production, shipments)
 through the real service path into SQLite and PostgreSQL, side by side with
-(1) a raw bulk insert of the very rows the books end up holding, into the same schema on
-the same database, and (2) beancount's own loader with FIFO lot booking on an equivalent
+(1) a raw bulk insert of the very rows the books end up holding (the events, their natural
+keys in `event_keys`, the postings and the lots; the keys from 2026-12-06 on: the books hold
+them, so the peer writes them too), into the same schema on the same database, and (2)
+beancount's own loader with FIFO lot booking on an equivalent
 synthetic ledger with the same number of transactions.
 
 Size: `ZK_BENCH_EVENTS` (default 1,000,000); batch size `ZK_BENCH_BATCH` (default 10,000
@@ -33,7 +35,7 @@ from sqlalchemy import create_engine, text
 
 from zonekeeper.services.ledger import Ledger
 from zonekeeper.store.engine import SQLITE_CACHE_KIB
-from zonekeeper.store.schema import events, lots, metadata, postings
+from zonekeeper.store.schema import event_keys, events, lots, metadata, postings
 from zonekeeper.zone.events import Admission, Event, Production, Shipment
 from zonekeeper.zone.master import Bom, BomLine, Part
 from zonekeeper.zone.status import Disposition, ZoneStatus
@@ -42,7 +44,9 @@ SEED = 20260803
 BEGIN = dt.date(1900, 1, 1)
 FIRST_DAY = dt.date(2026, 8, 3)
 PER_DAY = 5000
-TABLES = (events, postings, lots)
+# Every table a posting fills on the bench mix (no counts: no discrepancies; no suspense), in
+# the order the service writes them.
+TABLES = (events, event_keys, postings, lots)
 # The raw peers' zone row (the columns named: the zones table grows with migrations).
 ZONE_ROW = (
     "INSERT INTO zones (zone, site, method, head_seq, head_hash) "
@@ -319,7 +323,8 @@ def run() -> str:
         "write lots/postings in bulk), two ways: `Ledger.post_many` makes the next batch (the "
         "pure core's checks and allocation, the rows' JSON and hashes) while a writer thread "
         "commits the previous one; `Ledger.post` does one batch after another. Raw peer: the "
-        "rows the books end up holding (events, postings, lots) bulk-inserted into the same "
+        "rows the books end up holding (events, their natural keys, postings, lots) "
+        "bulk-inserted into the same "
         "schema with the same settings, one transaction (SQLite `executemany`, PostgreSQL "
         "`COPY`). beancount: `loader.load_file` (parse, FIFO "
         "lot booking, validation) on an equivalent ledger with one transaction per event and "

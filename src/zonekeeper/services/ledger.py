@@ -757,7 +757,14 @@ class Ledger:
         result: PostResult,
         natural: Sequence[str | None],
     ) -> writes.Prepared:
-        new_events = (event_log.NewEvent(e.kind, e.date, canonical_bytes(e)) for e in batch)
+        # The core made each event's canonical JSON to check its texts: hashed as made.
+        payloads = result.payloads
+        new_events = (
+            event_log.NewEvent(e.kind, e.date, payloads[i].encode("utf-8"))
+            if payloads
+            else event_log.NewEvent(e.kind, e.date, canonical_bytes(e))
+            for i, e in enumerate(batch)
+        )
         return writes.prepare(
             self.engine,
             self.zone,
@@ -1432,7 +1439,7 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
         first, last = chunk[0][0], chunk[-1][0]
         stored_found = _stored_discrepancies(connection, zone.zone, first, last)
         duty_rule = _StoredDuty(stored_found)
-        result = post(state, batch, duty_rule=duty_rule, postings_of=postings_of)
+        result = post(state, batch, duty_rule=duty_rule, postings_of=postings_of, payloads=False)
         if result.problems:
             p = result.problems[0]
             at = chunk[(p.row or 1) - 1]

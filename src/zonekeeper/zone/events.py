@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Union
@@ -40,6 +40,7 @@ __all__ = [
     "SuspenseReceipt",
     "canonical_bytes",
     "canonical_bytes_reference",
+    "canonical_payloads",
     "from_record",
     "to_record",
 ]
@@ -486,6 +487,28 @@ def canonical_bytes(event: Event) -> bytes:
     return _reference_dumps(record)
 
 
+def canonical_payloads(events: Sequence[Any]) -> list[str] | None:
+    """Each event's canonical bytes as the text the store keeps (`payload`), made once for
+    both the chain and the storability check of its texts (`zone.limits`, which posting
+    applies to every event): None unless every event has a canonical form that can be
+    stored, i.e. it was written (a lone surrogate has no UTF-8 form, so no canonical bytes)
+    and holds no escaped NUL (`\\u0000`: JSON writes a NUL character so; a text holding a
+    backslash and `u0000` looks the same here). Every text of an event is in its record
+    (`to_record`), so a batch this returns payloads for holds no text the books cannot
+    store; for one it returns None for, the texts are checked one by one."""
+    payloads = []
+    for event in events:
+        try:
+            payload = canonical_bytes(event).decode("utf-8")
+        except Exception:  # noqa: BLE001 - anything not writable: the exact check decides
+            return None
+        if _ESCAPED_NUL in payload:
+            return None
+        payloads.append(payload)
+    return payloads
+
+
+_ESCAPED_NUL = "\\u0000"
 _JSON_SCALARS = frozenset({str, int, bool, type(None)})
 _JSON_SCALARS_AND_LIST = _JSON_SCALARS | {list}
 

@@ -233,12 +233,15 @@ class ZoneState:
 @dataclass(frozen=True)
 class PostResult:
     """What `post` returns: the new state (the old one if there are problems), the
-    postings, the problems (empty when the batch posted) and the shortage/overage records."""
+    postings, the problems (empty when the batch posted) and the shortage/overage records;
+    `payloads`: each event's canonical JSON as the store keeps it, when posting made them
+    to check the batch's texts (`zone.events.canonical_payloads`), else empty."""
 
     state: ZoneState
     postings: tuple[Posting, ...]
     problems: tuple[Problem, ...]
     discrepancies: tuple[Discrepancy, ...] = ()
+    payloads: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -264,6 +267,7 @@ def post(
     pf_rule: PfRule | None = None,
     duty_rule: DutyRule | None = None,
     postings_of: PostingsOf | None = None,
+    payloads: bool = True,
 ) -> PostResult:
     """Post a batch of events to the books: all of them, or none if any breaks a rule.
 
@@ -272,10 +276,17 @@ def post(
     abandoned (146.41(e)), ZR not to consumption (146.44(a)); PF required by a measure
     (`pf_rule`, 15 CFR 400.13 and the trade actions) refuses an NPF/D admission; the
     inventory method applied consistently (146.23(a)(2)).
+
+    `payloads`: make each event's canonical JSON (`PostResult.payloads`) and check the
+    batch's texts on it; False (a replay of stored events, which has them) checks the
+    texts field by field instead.
     """
     from zonekeeper.zone.posting import run
 
-    return run(state, events, pf_rule=pf_rule, duty_rule=duty_rule, postings_of=postings_of)
+    return run(
+        state, events, pf_rule=pf_rule, duty_rule=duty_rule, postings_of=postings_of,
+        payloads=payloads,
+    )  # fmt: skip
 
 
 def catch_up(

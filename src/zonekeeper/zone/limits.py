@@ -14,9 +14,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from operator import attrgetter
+from typing import Any, cast
 
 ID = 100
 """Characters in an identifier the books index: a lot, an admission number, a part (and a
@@ -77,6 +79,23 @@ def _field_names(kind: type) -> tuple[str, ...]:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 # Field values that hold no text a user wrote: not looked into.
 _SCALARS = (Decimal, dt.date, int, float, Enum, type(None))
+# The getter of all a record type's field values at once (`operator.attrgetter`), by type:
+# one C call per record instead of a `getattr` per field. Filled by `_texts_of`.
+_VALUES: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+# The exact types of the values a record's texts are gathered from without looking further:
+# `str` itself and the `_SCALARS` (subclasses too: an enum of the product's codes); grown as
+# types are met, so a record holding only these is checked by one search (`text_problems`).
+_FLAT: set[type] = {str, Decimal, dt.date, int, float, type(None)}
+
+
+def _values_getter(kind: type) -> Callable[[Any], tuple[Any, ...]]:
+    names = _field_names(kind)
+    if len(names) == 1:
+        one = attrgetter(names[0])
+        return lambda record: (one(record),)
+    if not names:
+        return lambda record: ()
+    return cast("Callable[[Any], tuple[Any, ...]]", attrgetter(*names))
 
 
 def _gather(record: Any, name: str, texts: list[tuple[str, str]]) -> None:
@@ -100,13 +119,55 @@ def _gather(record: Any, name: str, texts: list[tuple[str, str]]) -> None:
             _gather(value, field, texts)
 
 
+def _learn(kinds: set[type]) -> None:
+    """Add the scalar types among `kinds` to `_FLAT` (a `str` subclass that is no enum,
+    a tuple, a nested record: not flat, `_gather` walks them)."""
+    for kind in kinds:
+        if kind not in _FLAT and issubclass(kind, _SCALARS):
+            _FLAT.add(kind)
+
+
 def text_problems(record: object) -> list[tuple[str, str]]:
     """(field, reason) for every text of `record` (an event, a part, a BOM, nested lines
-    too) that cannot be stored, one per field. One search over all its texts decides the
-    usual case (nothing wrong); the texts are looked at one by one only when it finds
-    something."""
+    too) that cannot be stored, one per field.
+
+    The usual case (nothing wrong) is decided by one search over all its texts run
+    together, gathered by one `attrgetter` call when every value is a text or a scalar
+    (`_FLAT`; an event of the posting path); the texts are looked at one by one, and
+    nested records walked, only otherwise or when the search finds something."""
+    getter = _VALUES.get(type(record))
+    if getter is not None:
+        values = getter(record)
+        other = set(map(type, values)) - _FLAT
+        if not other:
+            texts = [v for v in values if type(v) is str]
+        elif other == _TUPLE:  # a production's lots: texts, looked into one level down
+            texts = [v for v in values if type(v) is str]
+            for value in values:
+                if type(value) is tuple:
+                    if not set(map(type, value)) <= _STR:
+                        return _one_by_one(record)
+                    texts += value
+        else:
+            _learn(other)
+            return _one_by_one(record)
+        if _UNSTORABLE.search("".join(texts)) is None:
+            return []
+    return _one_by_one(record)
+
+
+_TUPLE = frozenset({tuple})
+_STR = frozenset({str})
+
+
+def _one_by_one(record: object) -> list[tuple[str, str]]:
+    """`text_problems` by walking every field (nested records and sequences included);
+    a record type met here gets its `attrgetter` for the next time."""
     texts: list[tuple[str, str]] = []
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        kind = type(record)
+        if kind not in _VALUES:
+            _VALUES[kind] = _values_getter(kind)
         _gather(record, "", texts)
     elif isinstance(record, str):
         texts.append(("", record))
@@ -143,37 +204,64 @@ def zone_problems(zone: str, site: str | None) -> list[tuple[str, str]]:
     return found
 
 
-def event_problems(event: object) -> list[tuple[str, str]]:
+def event_problems(event: object, *, texts: bool = True) -> list[tuple[str, str]]:
     """(field, reason) for everything in a zone event the books cannot hold: text that
     cannot be stored, an identifier over `ID` characters (the lot an admission or a
     production makes, named by default from its admission number and line or its
-    production number, included), an admission line outside 1..LINE_MAX."""
-    from zonekeeper.zone.events import Admission, Manipulation, Production, SuspenseReceipt
+    production number, included), an admission line outside 1..LINE_MAX.
 
-    found = text_problems(event)
-    if found:
-        return found  # the lengths of such text mean nothing
-    if isinstance(event, Admission):
+    Posting checks every event, so the usual case (everything fits) is decided without
+    building the problems' texts: the message of a refusal is made only for a refusal.
+    `texts=False`: the caller has found every text storable already (posting, by the
+    event's canonical JSON: `zone.events.canonical_payloads`); the rest is checked."""
+    if texts:
+        found = text_problems(event)
+        if found:
+            return found  # the lengths of such text mean nothing
+    admission, production, manipulation, suspense = _event_types()
+    if isinstance(event, admission):
         reason = line_refusal(event.line)
         if reason is not None:
             return [("line", reason)]
-        found = identifier_problems(
-            {"admission_no": event.admission_no, "part": event.part, "lot": event.lot,
-             "suspense_ref": event.suspense_ref}
-        )
-        if not found and event.lot is None:
+        lot, ref = event.lot, event.suspense_ref
+        if (
+            len(event.admission_no) > ID
+            or len(event.part) > ID
+            or (lot is not None and len(lot) > ID)
+            or (ref is not None and len(ref) > ID)
+        ):
+            return identifier_problems(
+                {"admission_no": event.admission_no, "part": event.part, "lot": lot,
+                 "suspense_ref": ref}
+            )  # fmt: skip
+        if lot is None and len(event.lot_id) > ID:
             named = f"the lot number {event.admission_no}/{event.line} (admission_no/line)"
-            reason = too_long(event.lot_id, what=named)
-            if reason is not None:
-                found.append(("admission_no", reason))
-    elif isinstance(event, Production):
-        found = identifier_problems({"product": event.product, "lot": event.lot})
-        if not found and event.lot is None:
+            return [("admission_no", str(too_long(event.lot_id, what=named)))]
+        return []
+    if isinstance(event, production):
+        lot = event.lot
+        if len(event.product) > ID or (lot is not None and len(lot) > ID):
+            return identifier_problems({"product": event.product, "lot": lot})
+        if lot is None and len(event.lot_id) > ID:
             reason = too_long(event.lot_id, what="the lot number P/<production number>")
-            if reason is not None:
-                found.append(("lot", reason + ": give a shorter production number or a lot"))
-    elif isinstance(event, Manipulation):
-        found = identifier_problems({"new_lot": event.new_lot})
-    elif isinstance(event, SuspenseReceipt):
-        found = identifier_problems({"ref": event.ref, "part": event.part})
-    return found
+            return [("lot", f"{reason}: give a shorter production number or a lot")]
+        return []
+    if isinstance(event, manipulation):
+        return identifier_problems({"new_lot": event.new_lot})
+    if isinstance(event, suspense):
+        return identifier_problems({"ref": event.ref, "part": event.part})
+    return []
+
+
+_EVENT_TYPES: tuple[Any, Any, Any, Any] | None = None
+
+
+def _event_types() -> tuple[Any, Any, Any, Any]:
+    """The event kinds with identifiers to check (imported on first use: `zone.events`
+    imports this module through `zone.master`; an import per event cost a microsecond)."""
+    global _EVENT_TYPES  # noqa: PLW0603 - a one-time cache
+    if _EVENT_TYPES is None:
+        from zonekeeper.zone.events import Admission, Manipulation, Production, SuspenseReceipt
+
+        _EVENT_TYPES = (Admission, Production, Manipulation, SuspenseReceipt)
+    return _EVENT_TYPES

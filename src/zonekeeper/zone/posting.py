@@ -28,6 +28,7 @@ from zonekeeper.zone.events import (
     Shipment,
     StatusChange,
     SuspenseReceipt,
+    canonical_payloads,
 )
 from zonekeeper.zone.heap import collector_paused
 from zonekeeper.zone.ledger import (
@@ -64,6 +65,7 @@ def run(
     pf_rule: PfRule | None,
     duty_rule: DutyRule | None,
     postings_of: PostingsOf | None,
+    payloads: bool = True,
 ) -> PostResult:
     from zonekeeper.zone.corrections import correct
     from zonekeeper.zone.counts import count
@@ -86,13 +88,17 @@ def run(
         book.pf_rule = pf_rule
         book.duty_rule = duty_rule
         book.postings_of = postings_of
+        # The canonical JSON the store will hash and keep, made once here: when it holds no
+        # text the books cannot store, no event's texts need looking at one by one.
+        made = canonical_payloads(events) if payloads else None
+        texts = made is None
         for index, event in enumerate(events):
             handler = handlers.get(type(event))
             row = index + 1
             if handler is None:
                 book.problem(row, _not_posted(event))
                 continue
-            refused = event_problems(event)
+            refused = event_problems(event, texts=texts)
             if refused:  # what the books cannot hold is refused before any rule is applied
                 for field, reason in refused:
                     book.problem(row, reason, field)
@@ -101,7 +107,11 @@ def run(
         if book.problems:
             return PostResult(state, (), tuple(book.problems), ())
         return PostResult(
-            book.freeze(len(events)), tuple(book.postings), (), tuple(book.discrepancies)
+            book.freeze(len(events)),
+            tuple(book.postings),
+            (),
+            tuple(book.discrepancies),
+            tuple(made or ()),
         )
 
 
