@@ -36,6 +36,7 @@ from zonekeeper.duty import LineItem, quote_line
 from zonekeeper.errors import CannotCompute, InputError
 from zonekeeper.tariff import Program, Tariff
 from zonekeeper.tariff.expressions import Basis
+from zonekeeper.tariff.fees import mpf_up_to_cap
 from zonekeeper.tariff.schedule import Revision, Schedule
 from zonekeeper.tariff.units import quantity_unit_key
 
@@ -100,7 +101,7 @@ class TariffEstimator:
         by_class = {DutyClass.DUTY: duty}
         try:
             terms = self.tariff.fees.mpf_terms(on)
-            by_class[DutyClass.MPF] = min(terms.rate * value, terms.maximum)
+            by_class[DutyClass.MPF] = mpf_up_to_cap(value, terms)
             applied.append(f"MPF {terms.rate * 100:f}% up to {terms.maximum} (24.23(b)(1)(i))")
         except CannotCompute as error:
             # Leaving a fee out only lowers the limit: conservative.

@@ -23,6 +23,7 @@ from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import ZERO, cents, usd
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.countries import parse_country
+from zonekeeper.tariff.fees import by_vessel, hmf_exact, mpf_due
 from zonekeeper.tariff.measures import Program
 from zonekeeper.tariff.rate_parser import parse_rate, parse_special
 from zonekeeper.tariff.units import QUANTITY_KEYS, UNITS
@@ -71,23 +72,18 @@ class EntryQuote:
 
 
 def mpf_fee(tariff: Tariff, value: Decimal, on: date) -> FeeLine:
-    """MPF on an entry of foreign value `value` filed on `on` (19 CFR 24.23(b)(1)(i))."""
+    """MPF on an entry of foreign value `value` filed on `on` (19 CFR 24.23(b)(1)(i)): the
+    fiscal year's terms applied by `tariff.fees.mpf_due` (no foreign value: no MPF)."""
     try:
         terms = tariff.fees.mpf_terms(on)
     except CannotCompute as error:
         return FeeLine("MPF", "0.3464%", value, None, None, "not computed",
                        "19 CFR 24.23(b)(1)(i)", error.reason)  # fmt: skip
-    exact = value * terms.rate
-    if exact < terms.minimum:
-        amount, bound = terms.minimum, "minimum"
-    elif exact > terms.maximum:
-        amount, bound = terms.maximum, "maximum"
-    else:
-        amount, bound = exact, "ad valorem"
+    due = mpf_due(value, terms)
     return FeeLine(
         "MPF",
         f"{terms.rate_pct.normalize()}% (min {usd(terms.minimum)}, max {usd(terms.maximum)})",
-        value, exact, cents(amount), bound,
+        value, due.exact, due.amount, due.bound,
         f"{terms.fiscal_year}: {terms.source}",
     )  # fmt: skip
 
@@ -102,7 +98,7 @@ def hmf_fee(tariff: Tariff, vessel_value: Decimal, on: date) -> FeeLine:
     except CannotCompute as error:
         return FeeLine("HMF", "0.125%", vessel_value, None, None, "not computed",
                        "19 CFR 24.24", error.reason)  # fmt: skip
-    exact = vessel_value * terms.rate
+    exact = hmf_exact(vessel_value, terms.rate)
     return FeeLine("HMF", f"{(terms.rate * 100).normalize()}%", vessel_value, exact,
                    cents(exact), "ad valorem", terms.source)  # fmt: skip
 
@@ -153,7 +149,7 @@ def quote_entry(
     if found:
         raise InputError(sorted(found, key=lambda p: p.row or 0))
     value = sum((q.item.value for q in quotes), ZERO)
-    vessel = sum((q.item.value for q in quotes if q.item.mode == "vessel"), ZERO)
+    vessel = sum((q.item.value for q in quotes if by_vessel(q.item.mode)), ZERO)
     mpf = mpf_fee(tariff, value, on)
     hmf = hmf_fee(tariff, vessel, on)
     warnings: list[str] = []

@@ -39,7 +39,7 @@ from zonekeeper.zone.composition import Composition as Composition_
 from zonekeeper.zone.entries import DutyRequest, MpfCharge, Quoted, mpf_charge
 from zonekeeper.zone.events import Admission, Shipment, from_record
 from zonekeeper.zone.filings import FiledDocuments
-from zonekeeper.zone.hmf import HmfQuarter, Quarter, ZoneAdmission, hmf_quarter
+from zonekeeper.zone.hmf import HmfQuarter, Quarter, ZoneAdmission, admissions_of, hmf_quarter
 from zonekeeper.zone.ledger import DutyRule, Lot, Movement, Posting, ZoneState
 from zonekeeper.zone.master import Part
 from zonekeeper.zone.records import Discrepancy
@@ -581,12 +581,8 @@ def hmf(
     """The quarter's HMF on vessel admissions (CBP Form 349, 19 CFR 146.22(e))."""
     tariff = tariff or Tariff.default()
     books = read_books(url, zone, with_admissions=True, with_shipments=False)
-    by_admission: dict[str, ZoneAdmission] = {}
-    for _, e in books.admissions:
-        prev = by_admission.get(e.admission_no)
-        value = e.value + (prev.value if prev else ZERO)
-        by_admission[e.admission_no] = ZoneAdmission(e.admission_no, e.date, value, e.mode)
-    return Stamped(hmf_quarter(quarter, by_admission.values(), tariff.fees.hmf_rate), books.head)
+    lines = (ZoneAdmission(e.admission_no, e.date, e.value, e.mode) for _, e in books.admissions)
+    return Stamped(hmf_quarter(quarter, admissions_of(lines), tariff.fees.hmf_rate), books.head)
 
 
 # Removals older than this are not read for the estimate checks of their week; the weeks

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from zonekeeper.money import ZERO, cents
+from zonekeeper.tariff.fees import by_vessel, hmf_exact
 from zonekeeper.zone.entries import Quoter
 from zonekeeper.zone.withdrawal_duty import EntryLine, LineKey, LinePart, price, total_duty
 
@@ -88,7 +89,7 @@ class AdmissionDocument:
     @property
     def hmf(self) -> Decimal | None:
         """HMF owed on this admission (paid with the quarter's Form 349)."""
-        return None if self.hmf_rate is None else cents(self.value * self.hmf_rate)
+        return None if self.hmf_rate is None else cents(hmf_exact(self.value, self.hmf_rate))
 
     @property
     def duty_owed(self) -> Decimal | None:
@@ -141,7 +142,7 @@ def admission_document(
         raise ValueError("an admission document needs at least one line")
     first = ordered[0]
     mode = first.mode
-    vessel = (mode or "").strip().lower() == "vessel"
+    vessel = bool(by_vessel(mode))
     return AdmissionDocument(
         zone=zone,
         admission_no=first.admission_no,

@@ -29,6 +29,7 @@ from typing import Any
 
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.money import ZERO, cents
+from zonekeeper.tariff.fees import mpf_due
 from zonekeeper.workdays import working_days_after
 from zonekeeper.zone.entries import (
     ENTRY_TYPE_FTZ_CONSUMPTION,
@@ -37,7 +38,6 @@ from zonekeeper.zone.entries import (
     MpfCharge,
     MpfTerms,
     Quoter,
-    mpf_amount,
     mpf_charge,
 )
 from zonekeeper.zone.withdrawal_duty import (
@@ -392,8 +392,8 @@ def single_entries(
     for no, (day, value) in by_shipment.items():
         if day not in terms:
             terms[day] = fees.mpf_terms(day)
-        amount, bound = mpf_amount(value, terms[day])
-        entries.append(SingleEntry(no, day, value, amount, bound))
+        due = mpf_due(value, terms[day])
+        entries.append(SingleEntry(no, day, value, due.amount, due.bound))
     return SingleEntryComparison(tuple(entries), weekly_mpf)
 
 
