@@ -27,6 +27,7 @@ from zonekeeper.drawback.records import (
     ImportLine,
     PriorDesignation,
 )
+from zonekeeper.money import in_money_context
 from zonekeeper.workdays import working_days_before
 
 NOTICE_WORKING_DAYS = 5
@@ -54,6 +55,7 @@ class NoticeAlert:
     reason: str
 
 
+@in_money_context
 def claim_window_alerts(
     imports: Sequence[ImportLine],
     as_of: date,
@@ -91,6 +93,7 @@ def needs_notice(export: Export, claim: ClaimType) -> bool:
     return not claim.manufacturing or export.disposition is Disposition.DESTRUCTION
 
 
+@in_money_context
 def notice_alerts(
     exports: Sequence[Export], as_of: date, *, claim: ClaimType = ClaimType.J2
 ) -> tuple[NoticeAlert, ...]:

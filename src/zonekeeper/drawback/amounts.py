@@ -22,7 +22,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from zonekeeper.drawback.measures import Component, DutyClass, MeasurePolicy, duty_class
 from zonekeeper.drawback.records import ClaimType, ImportLine
-from zonekeeper.money import CENT
+from zonekeeper.money import CENT, in_money_context
 
 RATE = Decimal("0.99")
 RATIO_PLACES = Decimal("0.0001")
@@ -241,6 +241,7 @@ def line_basis(
     )
 
 
+@in_money_context
 def line_bases(
     lines: Iterable[ImportLine], claim: ClaimType, policy: MeasurePolicy
 ) -> Mapping[tuple[str, int], LineBasis]:

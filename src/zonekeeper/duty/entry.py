@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from zonekeeper.duty.quote import LineItem, LineQuote, content_keys_used, quote_line, validate_item
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.money import ZERO, cents, usd
+from zonekeeper.money import ZERO, cents, in_money_context, usd
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.countries import parse_country
 from zonekeeper.tariff.fees import by_vessel, hmf_exact, mpf_due
@@ -71,6 +71,7 @@ class EntryQuote:
         return tuple(dict.fromkeys(line.revision for line in self.lines))
 
 
+@in_money_context
 def mpf_fee(tariff: Tariff, value: Decimal, on: date) -> FeeLine:
     """MPF on an entry of foreign value `value` filed on `on` (19 CFR 24.23(b)(1)(i)): the
     fiscal year's terms applied by `tariff.fees.mpf_due` (no foreign value: no MPF)."""
@@ -88,6 +89,7 @@ def mpf_fee(tariff: Tariff, value: Decimal, on: date) -> FeeLine:
     )  # fmt: skip
 
 
+@in_money_context
 def hmf_fee(tariff: Tariff, vessel_value: Decimal, on: date) -> FeeLine:
     """HMF on the value of vessel cargo (26 USC 4461; 19 CFR 24.24)."""
     if vessel_value == 0:
@@ -103,6 +105,7 @@ def hmf_fee(tariff: Tariff, vessel_value: Decimal, on: date) -> FeeLine:
                    cents(exact), "ad valorem", terms.source)  # fmt: skip
 
 
+@in_money_context
 def quote_entry(
     tariff: Tariff,
     items: Sequence[LineItem],
@@ -173,6 +176,7 @@ def quote_entry(
                       tuple(rows) if rows is not None else ())  # fmt: skip
 
 
+@in_money_context
 def line_problems(
     tariff: Tariff, item: LineItem, on: date, *, frozen_on: date | None = None
 ) -> list[Problem]:

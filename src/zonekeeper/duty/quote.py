@@ -32,7 +32,7 @@ from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.money import ZERO, cents, usd
+from zonekeeper.money import ZERO, cents, in_money_context, usd
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.countries import iso_alpha2, parse_country
 from zonekeeper.tariff.expressions import Basis, Rate
@@ -343,6 +343,7 @@ def _plan(
     )
 
 
+@in_money_context
 def quote_line(
     tariff: Tariff, item: LineItem, on: date, *, frozen_on: date | None = None
 ) -> LineQuote:

@@ -11,13 +11,14 @@ from typing import Any
 
 from zonekeeper.duty.entry import EntryQuote, FeeLine
 from zonekeeper.duty.quote import Component, LineQuote
-from zonekeeper.money import fmt
+from zonekeeper.money import fmt, in_money_context
 
 
 def money(amount: Decimal | None) -> str | None:
     return None if amount is None else fmt(amount)
 
 
+@in_money_context
 def component_json(component: Component, line: int | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "program": component.program.value,
@@ -34,6 +35,7 @@ def component_json(component: Component, line: int | None = None) -> dict[str, A
     return out
 
 
+@in_money_context
 def fee_json(fee: FeeLine) -> dict[str, Any]:
     return {
         "fee": fee.fee,
@@ -46,6 +48,7 @@ def fee_json(fee: FeeLine) -> dict[str, Any]:
     }
 
 
+@in_money_context
 def line_json(quote: LineQuote, number: int | None = None) -> dict[str, Any]:
     item = quote.item
     out: dict[str, Any] = {
@@ -67,6 +70,7 @@ def line_json(quote: LineQuote, number: int | None = None) -> dict[str, Any]:
     return out
 
 
+@in_money_context
 def quote_json(entry: EntryQuote) -> dict[str, Any]:
     """One line's quote with the entry fees (what `duty quote --json` prints)."""
     line = entry.lines[0]
@@ -83,6 +87,7 @@ def quote_json(entry: EntryQuote) -> dict[str, Any]:
     return out
 
 
+@in_money_context
 def entry_json(entry: EntryQuote) -> dict[str, Any]:
     """A whole entry (what `duty entry --json` prints)."""
     return {

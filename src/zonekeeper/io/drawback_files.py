@@ -42,7 +42,7 @@ from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import csv_out
 from zonekeeper.io.tabular import read_table, read_text
-from zonekeeper.money import LIMIT, fmt, parse_decimal, parse_whole, usd
+from zonekeeper.money import LIMIT, fmt, in_money_context, parse_decimal, parse_whole, usd
 from zonekeeper.tariff.codes import hts_digits
 from zonekeeper.tariff.countries import parse_country
 from zonekeeper.zone.limits import unstorable
@@ -225,6 +225,7 @@ _ADD = {
 }
 
 
+@in_money_context
 def read_imports(
     path: Path, classify: HeadingClassifier | None = None, known: HtsCheck | None = None,
 ) -> tuple[ImportLine, ...]:
@@ -306,6 +307,7 @@ _DISPOSITIONS = {
 }
 
 
+@in_money_context
 def read_exports(path: Path, known: HtsCheck | None = None) -> tuple[Export, ...]:
     """Exports, destructions and zone-restricted admissions (deemed exports, 190.181).
 
@@ -357,6 +359,7 @@ def read_exports(path: Path, known: HtsCheck | None = None) -> tuple[Export, ...
     return tuple(out.values())
 
 
+@in_money_context
 def read_production(path: Path) -> tuple[ProductionInput, ...]:
     """Production records: one row per input of a run (`input_part` or `input_hts`)."""
     problems: list[Problem] = []
@@ -394,6 +397,7 @@ _CLAIM_TYPES = {"a": ClaimType.A, "b": ClaimType.B, "c": ClaimType.C, "j1": Clai
                 "j2": ClaimType.J2}
 
 
+@in_money_context
 def read_claimed(path: Path) -> tuple[PriorDesignation, ...]:
     """Import quantities designated on earlier claims (`entry_no,line,quantity,claim_no`).
 
@@ -422,6 +426,7 @@ def read_claimed(path: Path) -> tuple[PriorDesignation, ...]:
 
 # -- plans ------------------------------------------------------------------------------
 
+@in_money_context
 def plan_to_json(plan: Plan, *, extra_notes: Sequence[str] = ()) -> dict[str, Any]:
     """The plan as JSON: money as decimal strings, dates ISO (the CLI contract).
 
@@ -487,6 +492,7 @@ def designation_to_json(d: Designation) -> dict[str, Any]:
     }
 
 
+@in_money_context
 def read_plan(path: Path) -> Plan:
     """A plan written by `drawback plan`, checked field by field and against itself.
 
@@ -629,6 +635,7 @@ CLAIM_LINE_COLUMNS = (
 )
 
 
+@in_money_context
 def claim_to_json(claim: Claim) -> dict[str, Any]:
     h = claim.header
     return {
@@ -650,6 +657,7 @@ def _claim_line(ln: ClaimLine) -> dict[str, Any]:
             **{k: d[k] for k in CLAIM_LINE_COLUMNS if k in d}}
 
 
+@in_money_context
 def write_claim(claim: Claim, out: Path) -> list[Path]:
     """Header and lines as JSON and CSV, and a readable summary as Markdown and HTML."""
     data = claim_to_json(claim)

@@ -22,7 +22,7 @@ from pathlib import Path
 from zonekeeper.duty.quote import MODES, LineItem
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.tabular import Table, missing_columns, read_table
-from zonekeeper.money import parse_decimal
+from zonekeeper.money import in_money_context, parse_decimal
 from zonekeeper.tariff.countries import parse_country
 from zonekeeper.tariff.measures import AdcvdCase
 from zonekeeper.tariff.units import read_unit
@@ -50,6 +50,7 @@ def _unit(text: str) -> str:
     return found.key
 
 
+@in_money_context
 def read_entry_file(path: Path) -> tuple[list[tuple[int, LineItem]], list[Problem]]:
     """The good rows of an entry file with their row numbers, and the problems of the bad
     ones (opening and decoding problems too: not UTF-8, which line, which byte), so that the

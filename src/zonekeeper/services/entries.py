@@ -27,7 +27,7 @@ import orjson
 from zonekeeper.duty.quote import LineItem, quote_line
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.checkpoint import ChainHead
-from zonekeeper.money import ZERO
+from zonekeeper.money import ZERO, in_money_context
 from zonekeeper.store import codec, reads
 from zonekeeper.store.engine import Connection
 from zonekeeper.tariff import Tariff
@@ -218,6 +218,7 @@ def _snapshot(url: str, zone: str | None) -> Iterator[Snapshot]:
         yield books
 
 
+@in_money_context
 def read_books(
     url: str,
     zone: str | None = None,
@@ -427,6 +428,7 @@ class _Tracer:
         )
 
 
+@in_money_context
 def removals(books: Books, *, since: dt.date | None = None,
              until: dt.date | None = None) -> list[Removal]:
     """Every shipment posting read (not reversed by a correction) as a `Removal`."""
@@ -478,6 +480,7 @@ def shortage_duty_rule(tariff: Tariff) -> DutyRule:
 # --------------------------------------------------------------------------- use cases
 
 
+@in_money_context
 def weekly(
     url: str,
     week: Week,
@@ -498,6 +501,7 @@ def weekly(
     return Stamped(entry, books.head)
 
 
+@in_money_context
 def estimate(
     url: str, week: Week, like: Week, *, filed_on: dt.date | None = None,
     zone: str | None = None,
@@ -520,6 +524,7 @@ class ConsumptionEntry:
     mpf: MpfCharge | None
 
 
+@in_money_context
 def consumption(
     url: str, shipment_no: str, *, tariff: Tariff | None = None,
     entry_date: dt.date | None = None, zone: str | None = None,
@@ -560,6 +565,7 @@ def _admission_line(books: Books, e: Admission) -> AdmissionLine:
     )
 
 
+@in_money_context
 def admission(
     url: str, admission_no: str, *, tariff: Tariff | None = None, zone: str | None = None
 ) -> Stamped[AdmissionDocument]:
@@ -575,6 +581,7 @@ def admission(
     return Stamped(document, books.head)
 
 
+@in_money_context
 def hmf(
     url: str, quarter: Quarter, *, tariff: Tariff | None = None, zone: str | None = None
 ) -> Stamped[HmfQuarter]:
@@ -609,6 +616,7 @@ def _findings(
     ]
 
 
+@in_money_context
 def open_alerts(
     url: str, as_of: dt.date, *, estimates: Sequence[EstimatedEntry] = (),
     zone: str | None = None,

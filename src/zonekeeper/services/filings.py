@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 import orjson
 
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.money import in_money_context
 from zonekeeper.services.ledger import Ledger, Posted, Trial
 from zonekeeper.store.engine import Connection
 from zonekeeper.store.reads import event_dates_containing, event_payloads, first_event_date
@@ -27,6 +28,7 @@ from zonekeeper.zone.weekly import Week
 _CONSUMPTION = f'"disposition":"{Disposition.CONSUMPTION.value}"'
 
 
+@in_money_context
 def record(
     ledger: Ledger,
     filings: Sequence[Filing],
@@ -45,6 +47,7 @@ def record(
     return ledger.post(batch, source=source, rows=rows, skip_posted=skip_posted)
 
 
+@in_money_context
 def trial(
     ledger: Ledger,
     filings: Sequence[Filing],

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from zonekeeper.money import usd
+from zonekeeper.money import in_money_context, usd
 from zonekeeper.workdays import working_days_after
 from zonekeeper.zone.weekly import EstimatedEntry, Week, overruns, summary_due
 from zonekeeper.zone.withdrawal_duty import Disposition, Removal
@@ -268,6 +268,7 @@ def _suspense_alerts(inp: AlertInputs) -> list[Alert]:
     ]
 
 
+@in_money_context
 def alerts(inp: AlertInputs) -> list[Alert]:
     """Every open alert as of `inp.as_of`, overdue first, then by due date."""
     found = [

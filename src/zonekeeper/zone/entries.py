@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from zonekeeper.money import ZERO, cents, usd
+from zonekeeper.money import ZERO, cents, in_money_context, usd
 from zonekeeper.tariff.fees import mpf_due
 
 ENTRY_TYPE_FTZ_CONSUMPTION = "06"
@@ -66,6 +66,7 @@ class Quoted(Protocol):
     @property
     def components(self) -> Sequence[QuotedComponent]: ...
     @property
+    @in_money_context
     def duty(self) -> Decimal | None: ...
     @property
     def cannot_compute(self) -> Sequence[str]: ...
@@ -148,6 +149,7 @@ class MpfCharge:
         )
 
 
+@in_money_context
 def mpf_charge(foreign_value: Decimal, terms: MpfTerms) -> MpfCharge:
     """MPF on one formal entry from the zone, with its derivation: the rule of
     `tariff.fees.mpf_due` (19 CFR 24.23(b)(1)(i)) on the entry's foreign value.

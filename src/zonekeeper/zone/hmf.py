@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.money import ZERO, cents
+from zonekeeper.money import ZERO, cents, in_money_context
 from zonekeeper.tariff.fees import by_vessel, hmf_exact
 
 HMF_CLASS_CODE = "505"
@@ -95,10 +95,12 @@ class HmfQuarter:
     mode_unknown: tuple[str, ...]  # admissions whose mode is not recorded: cannot decide
 
     @property
+    @in_money_context
     def value(self) -> Decimal:
         return sum((line.value for line in self.lines), ZERO)
 
     @property
+    @in_money_context
     def fee(self) -> Decimal:
         return cents(sum((line.exact for line in self.lines), ZERO))
 
@@ -111,6 +113,7 @@ class HmfQuarter:
         return HMF_CLASS_CODE
 
 
+@in_money_context
 def admissions_of(lines: Iterable[ZoneAdmission]) -> tuple[ZoneAdmission, ...]:
     """One `ZoneAdmission` per admission number from its lines (CBP Form 214 lines of one
     admission): the values summed, date and mode of the last line read. HMF is owed per
@@ -124,6 +127,7 @@ def admissions_of(lines: Iterable[ZoneAdmission]) -> tuple[ZoneAdmission, ...]:
     return tuple(by_number.values())
 
 
+@in_money_context
 def hmf_quarter(
     quarter: Quarter,
     admissions: Iterable[ZoneAdmission],

@@ -27,6 +27,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from zonekeeper.errors import Problem
+from zonekeeper.money import in_money_context
 from zonekeeper.zone.allocation import AllocationMethod, PoolEntry, allocation_key
 from zonekeeper.zone.composition import AdmissionRef, Composition
 from zonekeeper.zone.events import Event
@@ -257,6 +258,7 @@ def frozen_from_dict(cls: type[_T], values: dict[str, Any]) -> _T:
     return obj
 
 
+@in_money_context
 def post(
     state: ZoneState,
     events: Sequence[Event],
@@ -278,6 +280,7 @@ def post(
     return run(state, events, pf_rule=pf_rule, duty_rule=duty_rule, postings_of=postings_of)
 
 
+@in_money_context
 def catch_up(
     state: ZoneState,
     lots: Iterable[Lot],

@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.money import ZERO, cents
+from zonekeeper.money import ZERO, cents, in_money_context
 from zonekeeper.tariff.fees import mpf_due
 from zonekeeper.workdays import working_days_after
 from zonekeeper.zone.entries import (
@@ -143,10 +143,12 @@ class Overrun:
     covered: bool  # a supplemental filed on or before that day covers it
 
     @property
+    @in_money_context
     def excess(self) -> Decimal:
         return self.removed - self.estimated
 
 
+@in_money_context
 def overruns(
     week: Week, estimates: Sequence[EstimatedEntry], removals: Iterable[Removal]
 ) -> list[Overrun]:
@@ -190,6 +192,7 @@ def overruns(
     return found
 
 
+@in_money_context
 def estimate_from_removals(
     week: Week, removals: Iterable[Removal], filed_on: date, *, supplemental: bool = False
 ) -> EstimatedEntry:
@@ -270,14 +273,17 @@ class EntrySummary:
     mpf: MpfCharge
 
     @property
+    @in_money_context
     def foreign_value(self) -> Decimal:
         return sum((n.line.value for n in self.lines), ZERO)
 
     @property
+    @in_money_context
     def duty(self) -> Decimal | None:
         return total_duty([n.line for n in self.lines])
 
     @property
+    @in_money_context
     def total(self) -> Decimal | None:
         duty = self.duty
         return None if duty is None else duty + self.mpf.amount
@@ -302,10 +308,12 @@ class SingleEntryComparison:
     weekly_mpf: Decimal
 
     @property
+    @in_money_context
     def single_mpf(self) -> Decimal:
         return sum((e.mpf for e in self.entries), ZERO)
 
     @property
+    @in_money_context
     def saving(self) -> Decimal:
         return self.single_mpf - self.weekly_mpf
 
@@ -346,18 +354,22 @@ class WeeklyEntry:
         return tuple(n for s in self.summaries for n in s.lines)
 
     @property
+    @in_money_context
     def foreign_value(self) -> Decimal:
         return sum((s.foreign_value for s in self.summaries), ZERO)
 
     @property
+    @in_money_context
     def duty(self) -> Decimal | None:
         return total_duty([n.line for n in self.lines])
 
     @property
+    @in_money_context
     def mpf(self) -> Decimal:
         return sum((s.mpf.amount for s in self.summaries), ZERO)
 
     @property
+    @in_money_context
     def total(self) -> Decimal | None:
         duty = self.duty
         return None if duty is None else duty + self.mpf
@@ -402,6 +414,7 @@ def chunk_lines(lines: Sequence[EntryLine], size: int = MAX_SUMMARY_LINES) -> li
     return [list(lines[i : i + size]) for i in range(0, len(lines), size)] or [[]]
 
 
+@in_money_context
 def weekly_entry(
     week: Week,
     removals: Sequence[Removal],

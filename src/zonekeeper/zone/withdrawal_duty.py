@@ -34,7 +34,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.money import ZERO, usd
+from zonekeeper.money import ZERO, in_money_context, usd
 from zonekeeper.zone.entries import Component, DutyRequest, Quoter
 
 
@@ -102,14 +102,17 @@ class Composition:
     waste_value: Decimal = ZERO  # foreign input value lost as waste (19 USC 81c(a) allowance)
 
     @property
+    @in_money_context
     def npf_value(self) -> Decimal:
         return sum((n.value for n in self.npf), ZERO)
 
     @property
+    @in_money_context
     def pf_value(self) -> Decimal:
         return sum((p.value for p in self.pf), ZERO)
 
     @property
+    @in_money_context
     def foreign_value(self) -> Decimal:
         """The value MPF is charged on: PF and NPF only (19 USC 58c(b)(8)(D)(vi))."""
         return self.pf_value + self.npf_value
@@ -197,6 +200,7 @@ class NpfRecompute:
     cannot_compute: tuple[str, ...]
 
     @property
+    @in_money_context
     def difference(self) -> Decimal | None:
         if self.estimate is None or self.at_exit is None:
             return None
@@ -216,12 +220,14 @@ class WithdrawalDuty:
     npf_recompute: NpfRecompute | None = None
 
     @property
+    @in_money_context
     def duty(self) -> Decimal | None:
         if any(line.duty is None for line in self.lines):
             return None
         return sum((line.duty for line in self.lines if line.duty is not None), ZERO)
 
     @property
+    @in_money_context
     def foreign_value(self) -> Decimal:
         return sum((line.value for line in self.lines), ZERO)
 
@@ -326,6 +332,7 @@ def _basis_note(key: LineKey) -> str:
     )
 
 
+@in_money_context
 def price(part: LinePart, quoter: Quoter, entry_date: date) -> EntryLine:
     """Quote one entry line: PF at its freeze date, NPF on the entry date."""
     key = part.key
@@ -389,6 +396,7 @@ def npf_recompute(removal: Removal, at_exit: EntryLine | None, quoter: Quoter) -
     return NpfRecompute(estimate=estimate, at_exit=owed, cannot_compute=tuple(reasons))
 
 
+@in_money_context
 def withdrawal_duty(
     removal: Removal, quoter: Quoter, entry_date: date, *, with_estimate: bool = True
 ) -> WithdrawalDuty:
@@ -486,6 +494,7 @@ class StatusComparison:
         return "\n".join(lines)
 
 
+@in_money_context
 def compare_npf_claim(
     article: Removal,
     inputs: Sequence[Input],
