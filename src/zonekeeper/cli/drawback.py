@@ -25,7 +25,7 @@ from zonekeeper.drawback.adapters import MeasureBookPolicy, ScheduleDescriptions
 from zonekeeper.drawback.alerts import claim_window_alerts, notice_alerts
 from zonekeeper.drawback.amounts import line_bases
 from zonekeeper.drawback.claim import build_claim, check_against_imports
-from zonekeeper.drawback.measures import Component
+from zonekeeper.drawback.measures import ImportCharge
 from zonekeeper.drawback.plan import Method, build_plan
 from zonekeeper.drawback.records import ClaimType, Export, ImportLine
 from zonekeeper.errors import InputError, Problem
@@ -61,16 +61,16 @@ class MethodChoice(StrEnum):
 
 
 _COMPONENT = {
-    Program.SECTION301: Component.S301, Program.SECTION232: Component.S232,
-    Program.SECTION122: Component.S122, Program.IEEPA: Component.IEEPA,
-    Program.ADCVD: Component.ADCVD,
+    Program.SECTION301: ImportCharge.S301, Program.SECTION232: ImportCharge.S232,
+    Program.SECTION122: ImportCharge.S122, Program.IEEPA: ImportCharge.IEEPA,
+    Program.ADCVD: ImportCharge.ADCVD,
 }
 
 
-def _classifier(tariff: Tariff) -> Callable[[str], Component | None]:
+def _classifier(tariff: Tariff) -> Callable[[str], ImportCharge | None]:
     """Program of a Chapter 99 heading, from the tariff engine's measures."""
 
-    def classify(heading: str) -> Component | None:
+    def classify(heading: str) -> ImportCharge | None:
         dotted = f"{heading[:4]}.{heading[4:6]}.{heading[6:8]}"
         measure = tariff.measures.by_heading(dotted) or tariff.measures.by_heading(heading)
         return _COMPONENT.get(measure.program) if measure is not None else None

@@ -22,8 +22,8 @@ from zonekeeper.drawback.measures import DefaultPolicy, MeasurePolicy
 from zonekeeper.drawback.plan import available_quantities, designation_refund
 from zonekeeper.drawback.records import (
     ClaimType,
-    Disposition,
     Export,
+    ExportDisposition,
     ImportLine,
     PriorDesignation,
 )
@@ -90,7 +90,7 @@ def claim_window_alerts(
 
 def needs_notice(export: Export, claim: ClaimType) -> bool:
     """Unused and rejected merchandise always; manufacturing only for destruction."""
-    return not claim.manufacturing or export.disposition is Disposition.DESTRUCTION
+    return not claim.manufacturing or export.disposition is ExportDisposition.DESTRUCTION
 
 
 @in_money_context
@@ -103,7 +103,7 @@ def notice_alerts(
         if not needs_notice(export, claim):
             continue
         due = working_days_before(export.export_date, NOTICE_WORKING_DAYS)
-        what = "destruction" if export.disposition is Disposition.DESTRUCTION else "export"
+        what = "destruction" if export.disposition is ExportDisposition.DESTRUCTION else "export"
 
         def late(message: str, export: Export = export, due: date = due) -> NoticeAlert:
             return NoticeAlert(export.export_ref, export.export_date,

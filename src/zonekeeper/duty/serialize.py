@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from zonekeeper.duty.entry import EntryQuote, FeeLine
-from zonekeeper.duty.quote import Component, LineQuote
+from zonekeeper.duty.quote import DutyComponent, LineQuote
 from zonekeeper.money import fmt, in_money_context
 
 
@@ -19,7 +19,7 @@ def money(amount: Decimal | None) -> str | None:
 
 
 @in_money_context
-def component_json(component: Component, line: int | None = None) -> dict[str, Any]:
+def component_json(component: DutyComponent, line: int | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "program": component.program.value,
         "heading": component.heading,

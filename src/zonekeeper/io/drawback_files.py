@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from zonekeeper.drawback.claim import Claim, ClaimLine, check_plan
-from zonekeeper.drawback.measures import Component
+from zonekeeper.drawback.measures import ImportCharge
 from zonekeeper.drawback.plan import Designation, Method, Plan, demand_key
 from zonekeeper.drawback.records import (
     ClaimType,
-    Disposition,
     Export,
+    ExportDisposition,
     ImportLine,
     PriorDesignation,
     ProductionInput,
@@ -61,7 +61,7 @@ ES003: Mapping[str, str] = {
     "tariff ordinal number": "ordinal",
 }
 
-HeadingClassifier = Callable[[str], Component | None]
+HeadingClassifier = Callable[[str], ImportCharge | None]
 # Why an HTS number (digits) is in no loaded schedule revision; None when it is known.
 HtsCheck = Callable[[str], str | None]
 
@@ -205,23 +205,23 @@ class _Row:
             return None
 
 
-def _default_heading(heading: str) -> Component | None:
+def _default_heading(heading: str) -> ImportCharge | None:
     """Program of a Chapter 99 heading by its number, when the tariff engine is not asked."""
     if heading.startswith("990388") or heading.startswith("990391"):
-        return Component.S301
+        return ImportCharge.S301
     if heading[:6] in ("990380", "990381", "990385", "990394", "990378", "990379"):
-        return Component.S232
+        return ImportCharge.S232
     if heading.startswith("990303"):
-        return Component.S122
+        return ImportCharge.S122
     if heading.startswith("990301") or heading.startswith("990302"):
-        return Component.IEEPA
+        return ImportCharge.IEEPA
     return None
 
 
 _ADD = {
-    Component.S301: "duty_301", Component.S232: "duty_232", Component.S122: "duty_122",
-    Component.IEEPA: "duty_ieepa", Component.IEEPA_RECIPROCAL: "duty_ieepa_reciprocal",
-    Component.IEEPA_FENTANYL: "duty_ieepa_fentanyl", Component.ADCVD: "duty_adcvd",
+    ImportCharge.S301: "duty_301", ImportCharge.S232: "duty_232", ImportCharge.S122: "duty_122",
+    ImportCharge.IEEPA: "duty_ieepa", ImportCharge.IEEPA_RECIPROCAL: "duty_ieepa_reciprocal",
+    ImportCharge.IEEPA_FENTANYL: "duty_ieepa_fentanyl", ImportCharge.ADCVD: "duty_adcvd",
 }
 
 
@@ -300,10 +300,11 @@ def read_imports(
 
 
 _DISPOSITIONS = {
-    "export": Disposition.EXPORT, "exported": Disposition.EXPORT,
-    "destruction": Disposition.DESTRUCTION, "destroyed": Disposition.DESTRUCTION,
-    "zone_restricted": Disposition.ZONE_RESTRICTED, "zone-restricted": Disposition.ZONE_RESTRICTED,
-    "zr": Disposition.ZONE_RESTRICTED,
+    "export": ExportDisposition.EXPORT, "exported": ExportDisposition.EXPORT,
+    "destruction": ExportDisposition.DESTRUCTION, "destroyed": ExportDisposition.DESTRUCTION,
+    "zone_restricted": ExportDisposition.ZONE_RESTRICTED,
+    "zone-restricted": ExportDisposition.ZONE_RESTRICTED,
+    "zr": ExportDisposition.ZONE_RESTRICTED,
 }
 
 

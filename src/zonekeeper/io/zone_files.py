@@ -39,7 +39,7 @@ from zonekeeper.zone.events import (
 from zonekeeper.zone.filings import parse_kind
 from zonekeeper.zone.limits import LINE_MAX, too_long
 from zonekeeper.zone.master import Bom, BomLine, Part
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 # Master data without a date is in force from the beginning of the books.
 BEGINNING = date(1900, 1, 1)
@@ -157,8 +157,8 @@ def status(value: str) -> ZoneStatus:
     return ZoneStatus.parse(value)
 
 
-def disposition(value: str) -> Disposition:
-    return Disposition.parse(value)
+def disposition(value: str) -> ShipmentDisposition:
+    return ShipmentDisposition.parse(value)
 
 
 MODES = ("vessel", "air", "truck", "rail", "mail")

@@ -43,8 +43,7 @@ from zonekeeper.zone.hmf import HmfQuarter, Quarter, ZoneAdmission, admissions_o
 from zonekeeper.zone.ledger import DutyRule, Lot, Movement, Posting, ZoneState
 from zonekeeper.zone.master import Part
 from zonekeeper.zone.records import Discrepancy
-from zonekeeper.zone.status import Disposition as ZoneDisposition
-from zonekeeper.zone.status import ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 from zonekeeper.zone.weekly import (
     EstimatedEntry,
     Week,
@@ -54,10 +53,10 @@ from zonekeeper.zone.weekly import (
 )
 from zonekeeper.zone.withdrawal_duty import (
     Composition,
-    Disposition,
     NpfInput,
     PfComponent,
     Removal,
+    RemovalDisposition,
     WithdrawalDuty,
     withdrawal_duty,
 )
@@ -201,7 +200,8 @@ class _PostingReader:
             composition=self.composition(d["composition"]),
             admissions=(),
             reference=d.get("reference", ""),
-            disposition=None if d.get("disposition") is None else ZoneDisposition(d["disposition"]),
+            disposition=(None if d.get("disposition") is None
+                         else ShipmentDisposition(d["disposition"])),
             zone_value=number("zone_value"),
             waste=number("waste"),
             scrap=number("scrap"),
@@ -415,7 +415,7 @@ class _Tracer:
             origin=origin or "",
             quantity=qty,
             unit=part.unit if part else "",
-            disposition=Disposition(str(p.disposition or "consumption")),
+            disposition=RemovalDisposition(str(p.disposition or "consumption")),
             composition=Composition(
                 pf=pf,
                 npf=npf,
@@ -466,7 +466,7 @@ def shortage_duty_rule(tariff: Tariff) -> DutyRule:
                             comp.npf_value * quantity, quantity, "", lot.date, lot.id),)
         removal = Removal(
             "shortage", on, lot.part, _dotted(lot.hts), lot.origin or "", quantity, "",
-            Disposition.CONSUMPTION, Composition(pf=pf, npf=npf),
+            RemovalDisposition.CONSUMPTION, Composition(pf=pf, npf=npf),
         )
         result = withdrawal_duty(removal, quoter, on, with_estimate=False)
         duty = result.duty

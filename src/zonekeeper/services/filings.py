@@ -22,10 +22,10 @@ from zonekeeper.store.reads import event_dates_containing, event_payloads, first
 from zonekeeper.zone.alerts import TransferPermit
 from zonekeeper.zone.events import Filing, Shipment
 from zonekeeper.zone.filings import FILING_KINDS, TRANSFER_PERMIT, normalized, zone_year
-from zonekeeper.zone.status import Disposition
+from zonekeeper.zone.status import ShipmentDisposition
 from zonekeeper.zone.weekly import Week
 
-_CONSUMPTION = f'"disposition":"{Disposition.CONSUMPTION.value}"'
+_CONSUMPTION = f'"disposition":"{ShipmentDisposition.CONSUMPTION.value}"'
 
 
 @in_money_context
@@ -154,7 +154,7 @@ def transfer_permits(
         if seq in corrected:
             continue
         d = orjson.loads(payload)
-        if d["ref"] in wanted and d["disposition"] != Disposition.DESTRUCTION.value:
+        if d["ref"] in wanted and d["disposition"] != ShipmentDisposition.DESTRUCTION.value:
             left.setdefault(d["ref"], []).append(day)
     out = []
     for p in permits:

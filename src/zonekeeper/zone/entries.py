@@ -81,8 +81,9 @@ class Quoter(Protocol):
 
 
 @dataclass(frozen=True)
-class Component:
-    """A duty component copied out of a quote, so entry documents own plain values."""
+class EntryComponent:
+    """A duty quote's component (`duty.DutyComponent`, through the `Quoter` seam) copied
+    into an entry document, so the document owns plain values."""
 
     program: str
     heading: str
@@ -92,8 +93,8 @@ class Component:
     source: str = ""
 
     @staticmethod
-    def of(quoted: QuotedComponent) -> Component:
-        return Component(
+    def of(quoted: QuotedComponent) -> EntryComponent:
+        return EntryComponent(
             program=str(quoted.program),
             heading=quoted.heading,
             rate=quoted.rate,

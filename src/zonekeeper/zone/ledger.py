@@ -33,7 +33,7 @@ from zonekeeper.zone.composition import AdmissionRef, Composition
 from zonekeeper.zone.events import Event
 from zonekeeper.zone.master import Bom, MasterData, Part
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 from zonekeeper.zone.versioned import Slice, Versioned
 
 __all__ = [
@@ -143,7 +143,7 @@ class Posting:
     composition: Composition
     admissions: tuple[AdmissionRef, ...]
     reference: str
-    disposition: Disposition | None = None
+    disposition: ShipmentDisposition | None = None
     zone_value: Decimal | None = None
     waste: Decimal | None = None
     scrap: Decimal | None = None

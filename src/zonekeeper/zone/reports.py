@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from zonekeeper.money import in_money_context
 from zonekeeper.zone.ledger import Lot, Movement, Posting
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 ZERO = Decimal(0)
 
@@ -196,8 +196,8 @@ def annual_reconciliation(
 def board_report(postings: Iterable[Posting], year: int) -> BoardReport:
     """15 CFR 400.51(c) figures for calendar `year` (see `BoardReport`)."""
     received = {True: ZERO, False: ZERO}
-    forwarded = dict.fromkeys(Disposition, ZERO)
-    zone_value = dict.fromkeys(Disposition, ZERO)
+    forwarded = dict.fromkeys(ShipmentDisposition, ZERO)
+    zone_value = dict.fromkeys(ShipmentDisposition, ZERO)
     produced = ZERO
     for p in postings:
         if p.date.year != year:
@@ -213,11 +213,11 @@ def board_report(postings: Iterable[Posting], year: int) -> BoardReport:
         year=year,
         received_foreign=received[True],
         received_domestic=received[False],
-        forwarded_us_market=forwarded[Disposition.CONSUMPTION],
-        forwarded_export=forwarded[Disposition.EXPORT],
-        forwarded_zone_transfer=forwarded[Disposition.ZONE_TRANSFER],
-        us_market_zone_value=zone_value[Disposition.CONSUMPTION],
-        export_zone_value=zone_value[Disposition.EXPORT],
-        destroyed=forwarded[Disposition.DESTRUCTION],
+        forwarded_us_market=forwarded[ShipmentDisposition.CONSUMPTION],
+        forwarded_export=forwarded[ShipmentDisposition.EXPORT],
+        forwarded_zone_transfer=forwarded[ShipmentDisposition.ZONE_TRANSFER],
+        us_market_zone_value=zone_value[ShipmentDisposition.CONSUMPTION],
+        export_zone_value=zone_value[ShipmentDisposition.EXPORT],
+        destroyed=forwarded[ShipmentDisposition.DESTRUCTION],
         produced=produced,
     )

@@ -42,9 +42,9 @@ from zonekeeper.zone.entries import (
 )
 from zonekeeper.zone.withdrawal_duty import (
     NO_DUTY_REASONS,
-    Disposition,
     EntryLine,
     Removal,
+    RemovalDisposition,
     line_parts,
     price,
     refusal,
@@ -165,7 +165,7 @@ def overruns(
             base[part] += qty
     removed: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
     for r in removals:
-        if r.disposition is Disposition.CONSUMPTION and r.date in week:
+        if r.disposition is RemovalDisposition.CONSUMPTION and r.date in week:
             removed[r.part].append((r.date, r.quantity))
 
     def allowed(part: str, day: date) -> Decimal:
@@ -201,7 +201,7 @@ def estimate_from_removals(
     it out would understate the value the estimate declares."""
     lines: dict[tuple[str, str, str], tuple[Decimal, Decimal | None, Decimal]] = {}
     for r in removals:
-        if r.disposition is not Disposition.CONSUMPTION:
+        if r.disposition is not RemovalDisposition.CONSUMPTION:
             continue
         key = (r.part, r.hts, r.unit)
         qty, zone_value, dutiable = lines.get(key, (ZERO, ZERO, ZERO))
@@ -326,7 +326,7 @@ class NotEntered:
     date: date
     part: str
     quantity: Decimal
-    disposition: Disposition
+    disposition: RemovalDisposition
     reason: str
 
 
@@ -385,7 +385,7 @@ def single_entries(
     """Each shipment as its own entry, filed on its removal date, MPF floor/cap each time."""
     by_shipment: dict[str, list[Any]] = {}
     for r in removals:
-        if r.disposition is not Disposition.CONSUMPTION:
+        if r.disposition is not RemovalDisposition.CONSUMPTION:
             continue
         comp = r.composition
         value = ZERO
@@ -446,7 +446,7 @@ def weekly_entry(
     domestic = waste = ZERO
     consumed = 0
     for r in in_week:
-        if r.disposition is Disposition.CONSUMPTION:
+        if r.disposition is RemovalDisposition.CONSUMPTION:
             consumed += 1
             domestic += r.composition.domestic_value
             waste += r.composition.waste_value
