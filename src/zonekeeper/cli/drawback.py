@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from zonekeeper.cli.app import app
+from zonekeeper.dates import date_option
 from zonekeeper.drawback.adapters import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
 from zonekeeper.drawback.alerts import claim_window_alerts, notice_alerts
 from zonekeeper.drawback.amounts import line_bases
@@ -134,15 +134,6 @@ def _gather(*readers: Callable[[], Any]) -> list[Any]:
     return results
 
 
-def _as_of(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(Problem(f"not a date (YYYY-MM-DD): {text!r}", field="--as-of")) from None
-
-
 def _load(
     imports: Path, exports: Path, claimed: Path | None, manufacturing: Path | None,
     tariff: Tariff,
@@ -182,7 +173,7 @@ def plan_command(
     if claim.manufacturing and manufacturing is None:
         raise InputError(Problem(f"--type {claim.value} needs --manufacturing FILE",
                                  field="--manufacturing"))
-    day = _as_of(as_of)
+    day = date_option(as_of, "--as-of")
     tariff = Tariff.default()
     imp, exp, prior, prod = _load(imports, exports, claimed, manufacturing, tariff)
     notes: list[str] = []
@@ -297,7 +288,7 @@ def alerts_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Claim windows closing within the horizon; notices of intent (7553) due or late."""
-    day = _as_of(as_of)
+    day = date_option(as_of, "--as-of")
     assert day is not None
     tariff = Tariff.default()
     imp, exp, prior, _ = _load(imports, exports, claimed, None, tariff)

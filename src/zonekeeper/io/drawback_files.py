@@ -22,11 +22,12 @@ import io
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from zonekeeper.dates import ACE_FORMATS, parse_date
 from zonekeeper.drawback.claim import Claim, ClaimLine, check_plan
 from zonekeeper.drawback.measures import ImportCharge
 from zonekeeper.drawback.plan import Designation, Method, Plan, demand_key
@@ -130,13 +131,11 @@ class _Row:
         raw = self.text(name, required)
         if raw is None:
             return None
-        for pattern in ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d"):
-            try:
-                return datetime.strptime(raw, pattern).date()
-            except ValueError:
-                continue
-        self._bad(name, f"not a date (YYYY-MM-DD): {raw!r}")
-        return None
+        try:
+            return parse_date(raw, formats=ACE_FORMATS)
+        except ValueError as error:
+            self._bad(name, str(error))
+            return None
 
     def hts(self, name: str, required: bool = True, chapter99: bool = False,
             known: HtsCheck | None = None) -> str | None:

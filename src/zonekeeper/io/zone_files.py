@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from zonekeeper.dates import parse_date
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.tabular import missing_columns, read_table
 from zonekeeper.money import parse_decimal, parse_whole
@@ -126,10 +127,7 @@ def percent(value: str) -> Decimal:
 
 
 def iso_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"not a date (use YYYY-MM-DD): {value!r}") from None
+    return parse_date(value)
 
 
 def hts(value: str) -> str:

@@ -23,6 +23,7 @@ from decimal import Decimal
 from importlib import resources
 from typing import Protocol
 
+from zonekeeper.dates import parse_date
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import ZERO, cents, parse_decimal
 
@@ -188,9 +189,9 @@ def parse_fees(rows: Iterable[Mapping[str, str]], file: str = "fees.csv") -> Fee
     for number, row in enumerate(rows, start=2):
         try:
             fee = (row.get("fee") or "").strip().upper()
-            start = date.fromisoformat((row.get("valid_from") or "").strip())
+            start = parse_date(row.get("valid_from") or "")
             end_text = (row.get("valid_to") or "").strip()
-            end = date.fromisoformat(end_text) if end_text else None
+            end = parse_date(end_text) if end_text else None
             rate = parse_decimal(row.get("rate_pct") or "") / HUNDRED
             source = (row.get("source") or "").strip() or file
             if fee == "MPF":
