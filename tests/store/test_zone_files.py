@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zonekeeper.errors import InputError
-from zonekeeper.io import zone_files
+from zonekeeper.io import cells, zone_files
 
 
 def _write(tmp_path: Path, name: str, body: str) -> Path:
@@ -120,7 +120,7 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
 
 @given(st.decimals(min_value=Decimal("0.001"), max_value=Decimal("1e9"), places=3))
 def test_quantities_are_read_exactly(quantity: Decimal) -> None:
-    assert zone_files.positive_decimal(str(quantity)) == quantity
+    assert cells.positive_decimal(str(quantity)) == quantity
 
 
 def test_a_latin1_export_is_read_in_one_pass_with_a_problem_per_line(tmp_path: Path) -> None:

@@ -26,8 +26,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from zonekeeper.errors import InputError
 from zonekeeper.io import csv_out
+from zonekeeper.io.cells import hts, iso_date, positive_decimal, text
 from zonekeeper.io.checkpoint import ChainHead
-from zonekeeper.io.zone_files import Column, hts, iso_date, positive_decimal, read_file, text
+from zonekeeper.io.zone_files import Column, read_file
 from zonekeeper.money import fmt, in_money_context, usd
 from zonekeeper.zone.admission_doc import AdmissionDocument
 from zonekeeper.zone.alerts import Alert

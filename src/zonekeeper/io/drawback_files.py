@@ -25,9 +25,8 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from zonekeeper.dates import ACE_FORMATS, parse_date
 from zonekeeper.drawback.claim import Claim, ClaimLine, check_plan
 from zonekeeper.drawback.measures import ImportCharge
 from zonekeeper.drawback.plan import Designation, Method, Plan, demand_key
@@ -41,11 +40,11 @@ from zonekeeper.drawback.records import (
 )
 from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.io import cells as cell_parsers
 from zonekeeper.io import csv_out
 from zonekeeper.io.tabular import read_table, read_text
-from zonekeeper.money import LIMIT, fmt, in_money_context, parse_decimal, parse_whole, usd
+from zonekeeper.money import LIMIT, fmt, in_money_context, parse_whole, usd
 from zonekeeper.tariff.codes import hts_digits
-from zonekeeper.tariff.countries import parse_country
 from zonekeeper.zone.limits import unstorable
 
 ES003: Mapping[str, str] = {
@@ -62,6 +61,7 @@ ES003: Mapping[str, str] = {
     "tariff ordinal number": "ordinal",
 }
 
+T = TypeVar("T")
 HeadingClassifier = Callable[[str], ImportCharge | None]
 # Why an HTS number (digits) is in no loaded schedule revision; None when it is known.
 HtsCheck = Callable[[str], str | None]
@@ -113,29 +113,24 @@ class _Row:
             return None
         return value
 
-    def decimal(self, name: str, required: bool = True, positive: bool = False) -> Decimal | None:
+    def cell(self, name: str, parse: Callable[[str], T], required: bool = True) -> T | None:
+        """The cell read by `parse` (an `io.cells` parser); a problem and None when it is
+        refused, or blank (a problem too when `required`)."""
         raw = self.text(name, required)
         if raw is None:
             return None
         try:
-            value = parse_decimal(raw)
+            return parse(raw)
         except ValueError as error:
             self._bad(name, str(error))
             return None
-        if value < 0 or (positive and value == 0):
-            self._bad(name, f"must be {'greater than' if positive else 'at least'} 0: {raw}")
-            return None
-        return value
+
+    def decimal(self, name: str, required: bool = True, positive: bool = False) -> Decimal | None:
+        parse = cell_parsers.positive_decimal if positive else cell_parsers.nonnegative_decimal
+        return self.cell(name, parse, required)
 
     def day(self, name: str, required: bool = True) -> date | None:
-        raw = self.text(name, required)
-        if raw is None:
-            return None
-        try:
-            return parse_date(raw, formats=ACE_FORMATS)
-        except ValueError as error:
-            self._bad(name, str(error))
-            return None
+        return self.cell(name, cell_parsers.ace_date, required)
 
     def hts(self, name: str, required: bool = True, chapter99: bool = False,
             known: HtsCheck | None = None) -> str | None:
@@ -165,14 +160,7 @@ class _Row:
 
     def country(self, name: str, required: bool = False) -> str | None:
         """An ISO 3166-1 alpha-2 country (the shipped list, as `duty quote` checks it)."""
-        raw = self.text(name, required)
-        if raw is None:
-            return None
-        try:
-            return parse_country(raw)
-        except InputError as error:
-            self._bad(name, error.problems[0].reason)
-            return None
+        return self.cell(name, cell_parsers.country, required)
 
     def unit(self, name: str, required: bool = True) -> str | None:
         """A unit of measure the HTSUS uses (`rules.unit_of`); unknown spellings refused."""
@@ -187,21 +175,12 @@ class _Row:
 
     def yes_no(self, name: str) -> bool | None:
         """An optional yes/no cell: blank is no; anything but yes or no is a problem."""
-        raw = (self.text(name, False) or "no").lower()
-        if raw not in ("yes", "no"):
-            self._bad(name, f"must be yes or no: {raw!r}")
-            return None
-        return raw == "yes"
+        if self.text(name, False) is None:
+            return False
+        return self.cell(name, cell_parsers.yes_no)
 
     def integer(self, name: str) -> int | None:
-        raw = self.text(name)
-        if raw is None:
-            return None
-        try:
-            return parse_whole(raw)
-        except ValueError:
-            self._bad(name, f"not a whole number: {raw!r}")
-            return None
+        return self.cell(name, cell_parsers.whole)
 
 
 def _default_heading(heading: str) -> ImportCharge | None:

@@ -1,4 +1,4 @@
-"""One date parser, one message: every place a person types a date refuses it alike."""
+"""One parser per kind of cell and one date message: every reader refuses alike."""
 
 from __future__ import annotations
 
@@ -68,3 +68,22 @@ def test_file_cells_say_it_the_same_way(tmp_path: Path) -> None:
         drawback_files.read_imports(imports)
     reasons = {p.reason for p in caught.value.problems}
     assert "not a date (YYYY-MM-DD or MM/DD/YYYY or YYYYMMDD): '2026-02-30'" in reasons
+
+
+def test_zone_and_drawback_files_refuse_a_cell_alike(tmp_path: Path) -> None:
+    """`io.cells` is the one set of cell parsers: the same bad quantity or value gets the
+    same reason in a zone file and in a drawback file."""
+    admissions = tmp_path / "admissions.csv"
+    admissions.write_text("admission_no,line,date,part,quantity,value,status\n"
+                          "A1,1,2026-08-03,P1,0,-5,P\n")
+    with pytest.raises(InputError) as caught:
+        zone_files.read_admissions(admissions)
+    zone = {p.field: p.reason for p in caught.value.problems}
+    imports = tmp_path / "imports.csv"
+    imports.write_text("entry_no,line,import_date,hts,quantity,unit,value,duty\n"
+                       "E1,1,2026-01-15,4202923120,0,No.,-5,176.00\n")
+    with pytest.raises(InputError) as caught:
+        drawback_files.read_imports(imports)
+    drawback = {p.field: p.reason for p in caught.value.problems}
+    assert zone["quantity"] == drawback["quantity"] == "must be greater than 0, got '0'"
+    assert zone["value"] == drawback["value"] == "must not be negative, got '-5'"
