@@ -156,3 +156,25 @@ def test_a_json_line_may_hold_a_line_separator_inside_a_string(tmp_path: Path) -
     )
     [part] = zone_files.parts_from(zone_files.read_parts(path))
     assert part.description == "board\u2028rev B"
+
+
+@pytest.mark.parametrize(
+    "name", ["PARTS", "ADMISSIONS", "PRODUCTION", "SHIPMENTS", "SUSPENSE", "FILINGS"]
+)
+def test_each_format_is_declared_once(name: str) -> None:
+    """The columns of a format say both what the header must hold and which field of the
+    record each fills: every mapped field is the record's, and every field the record
+    needs is filled by a column (no mapper of its own to fall out of step)."""
+    import dataclasses
+
+    fmt = getattr(zone_files, name)
+    fields = {f.name: f for f in dataclasses.fields(fmt.record)}
+    mapped = {c.field for c in fmt.columns if c.field is not None}
+    assert mapped <= set(fields)
+    needed = {n for n, f in fields.items()
+              if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+              and f.init}
+    assert needed <= mapped
+    for column in fmt.columns:
+        if column.required:
+            assert column.default is None  # a required cell is never blank

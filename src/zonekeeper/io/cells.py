@@ -134,9 +134,13 @@ def whole(value: str) -> int:
         raise ValueError(f"not a whole number: {value!r}") from None
 
 
+_YES_NO = {"yes": True, "y": True, "true": True, "1": True,
+           "no": False, "n": False, "false": False, "0": False}
+
+
 def yes_no(value: str) -> bool:
-    """yes or no (any case)."""
-    key = value.strip().lower()
-    if key not in ("yes", "no"):
-        raise ValueError(f"must be yes or no: {key!r}")
-    return key == "yes"
+    """yes or no, in any case (y/n, true/false and 1/0 as spreadsheets export them)."""
+    answer = _YES_NO.get(value.strip().lower())
+    if answer is None:
+        raise ValueError(f"must be yes or no: {value!r}")
+    return answer

@@ -26,7 +26,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from zonekeeper.errors import InputError
 from zonekeeper.io import csv_out
-from zonekeeper.io.cells import hts, iso_date, positive_decimal, text
+from zonekeeper.io.cells import hts, iso_date, positive_decimal, text, yes_no
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.io.zone_files import Column, read_file
 from zonekeeper.money import fmt, in_money_context, usd
@@ -443,20 +443,12 @@ def _week(value: str) -> Week:
         raise ValueError("; ".join(p.reason for p in error.problems)) from None
 
 
-def _yes_no(value: str) -> bool:
-    answer = {"1": True, "y": True, "yes": True, "true": True,
-              "0": False, "n": False, "no": False, "false": False}.get(value.lower())
-    if answer is None:
-        raise ValueError(f"write yes or no, not {value!r}")
-    return answer
-
-
 ESTIMATES = (
     Column("week", _week),
     Column("filed_on", iso_date),
     Column("part", text),
     Column("quantity", positive_decimal),
-    Column("supplemental", _yes_no, required=False),
+    Column("supplemental", yes_no, required=False),
     Column("hts", hts, required=False),
 )
 

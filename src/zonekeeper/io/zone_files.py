@@ -61,11 +61,43 @@ Parser = Callable[[str], Any]
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a file: its name, whether it must be present and filled, its parser."""
+    """One column of a file, declared once: its name, its cell parser (`io.cells`), whether
+    it must be present and filled, and the field of the core record it fills (`to`: its
+    own name by default, None for a column read and checked but not recorded) with the
+    value a blank cell gives (`default`). The header check (`read_file`) and the row
+    mapping (`Format.records`) are both derived from it."""
 
     name: str
     parse: Parser
     required: bool = True
+    to: str | None = ""
+    default: Any = None
+
+    @property
+    def field(self) -> str | None:
+        return self.name if self.to == "" else self.to
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format: its columns, the core record each row makes, and the columns that
+    name a row once (`key`, refused twice in a file as `what`)."""
+
+    columns: tuple[Column, ...]
+    record: Callable[..., Any] | None = None
+    key: tuple[str, ...] = ()
+    what: str = ""
+
+    def read(self, path: Path, problems: Problems = None) -> list[Row]:
+        rows = read_file(path, self.columns, problems)
+        return unique(rows, self.key, self.what, problems) if self.key else rows
+
+    def records(self, rows: Sequence[Row]) -> list[Any]:
+        """One record a row: each mapped column's value, or its default when blank."""
+        assert self.record is not None
+        mapped = [(c.name, c.field, c.default) for c in self.columns if c.field is not None]
+        return [self.record(**{field: r.get(name, default) for name, field, default in mapped})
+                for r in rows]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -86,88 +118,114 @@ class Row:
 
 # ------------------------------------------------------------------------------ formats
 
-PARTS = (
-    Column("part", identifier),
-    Column("description", text, required=False),
-    Column("hts", hts),
-    Column("origin", country),
-    Column("unit", text, required=False),
-    Column("valid_from", iso_date, required=False),
+PARTS = Format(
+    (
+        Column("part", identifier, to="number"),
+        Column("description", text, required=False, default=""),
+        Column("hts", hts),
+        Column("origin", country),
+        Column("unit", text, required=False, default=""),
+        Column("valid_from", iso_date, required=False, default=BEGINNING),
+    ),
+    Part, ("part",), "part",
+)  # fmt: skip
+BOMS = Format(
+    (
+        Column("product", identifier),
+        Column("component", identifier),
+        Column("quantity_per_unit", positive_decimal),
+        Column("waste_pct", percent, required=False),
+        Column("scrap_pct", percent, required=False),
+        Column("effective_from", iso_date, required=False),
+    ),
+    None, ("product", "component", "effective_from"), "bill of materials line",
+)  # fmt: skip
+ADMISSIONS = Format(
+    (
+        Column("admission_no", identifier),
+        Column("line", positive_int),
+        Column("date", iso_date),
+        Column("part", identifier),
+        Column("quantity", positive_decimal),
+        Column("value", nonnegative_decimal),
+        Column("status", status),
+        Column("hts", hts, required=False),
+        Column("origin", country, required=False),
+        Column("description", text, required=False, to=None),  # the part master's is kept
+        Column("unit", text, required=False, to=None),
+        Column("mode", mode, required=False),
+        Column("pf_date", iso_date, required=False),
+        Column("lot", identifier, required=False),
+        Column("suspense_ref", identifier, required=False),
+    ),
+    Admission, ("admission_no", "line"), "admission line",
+)  # fmt: skip
+PRODUCTION = Format(
+    (
+        Column("production_no", text, to="ref"),
+        Column("date", iso_date),
+        Column("product", identifier),
+        Column("quantity", positive_decimal),
+        Column("lot", identifier, required=False),
+        Column("status", status, required=False),
+    ),
+    Production, ("production_no", "product"), "production",
+)  # fmt: skip
+SHIPMENTS = Format(
+    (
+        Column("shipment_no", text, to="ref"),
+        Column("date", iso_date),
+        Column("part", identifier),
+        Column("quantity", positive_decimal),
+        Column("disposition", disposition),
+        Column("value", nonnegative_decimal),
+        Column("lot", identifier, required=False),
+        Column("status", status, required=False),
+        Column("line", positive_int, required=False, default=1),
+    ),
+    Shipment,
 )
-BOMS = (
-    Column("product", identifier),
-    Column("component", identifier),
-    Column("quantity_per_unit", positive_decimal),
-    Column("waste_pct", percent, required=False),
-    Column("scrap_pct", percent, required=False),
-    Column("effective_from", iso_date, required=False),
+COUNTS = Format(
+    (
+        Column("date", iso_date),
+        Column("part", identifier),
+        Column("counted_quantity", nonnegative_decimal),
+        Column("lot", identifier, required=False),
+    ),
+    None, ("date", "part", "lot"), "count",
+)  # fmt: skip
+STATUS_CHANGES = Format(
+    (
+        Column("date", iso_date),
+        Column("lot", identifier, required=False),
+        Column("admission_no", identifier, required=False),
+        Column("line", positive_int, required=False),
+        Column("to_status", status),
+        Column("pf_date", iso_date, required=False),
+        Column("reference", text, required=False),
+    ),
 )
-ADMISSIONS = (
-    Column("admission_no", identifier),
-    Column("line", positive_int),
-    Column("date", iso_date),
-    Column("part", identifier),
-    Column("quantity", positive_decimal),
-    Column("value", nonnegative_decimal),
-    Column("status", status),
-    Column("hts", hts, required=False),
-    Column("origin", country, required=False),
-    Column("description", text, required=False),
-    Column("unit", text, required=False),
-    Column("mode", mode, required=False),
-    Column("pf_date", iso_date, required=False),
-    Column("lot", identifier, required=False),
-    Column("suspense_ref", identifier, required=False),
-)
-PRODUCTION = (
-    Column("production_no", text),
-    Column("date", iso_date),
-    Column("product", identifier),
-    Column("quantity", positive_decimal),
-    Column("lot", identifier, required=False),
-    Column("status", status, required=False),
-)
-SHIPMENTS = (
-    Column("shipment_no", text),
-    Column("date", iso_date),
-    Column("part", identifier),
-    Column("quantity", positive_decimal),
-    Column("disposition", disposition),
-    Column("value", nonnegative_decimal),
-    Column("lot", identifier, required=False),
-    Column("status", status, required=False),
-    Column("line", positive_int, required=False),
-)
-COUNTS = (
-    Column("date", iso_date),
-    Column("part", identifier),
-    Column("counted_quantity", nonnegative_decimal),
-    Column("lot", identifier, required=False),
-)
-STATUS_CHANGES = (
-    Column("date", iso_date),
-    Column("lot", identifier, required=False),
-    Column("admission_no", identifier, required=False),
-    Column("line", positive_int, required=False),
-    Column("to_status", status),
-    Column("pf_date", iso_date, required=False),
-    Column("reference", text, required=False),
-)
-SUSPENSE = (
-    Column("ref", identifier),
-    Column("date", iso_date),
-    Column("part", identifier),
-    Column("quantity", positive_decimal),
-    Column("description", text, required=False),
-    Column("reason", text, required=False),
-)
-FILINGS = (
-    Column("kind", parse_kind),
-    Column("ref", text),
-    Column("date", iso_date),
-    Column("covers", text),
-    Column("note", text, required=False),
-)
+SUSPENSE = Format(
+    (
+        Column("ref", identifier),
+        Column("date", iso_date),
+        Column("part", identifier),
+        Column("quantity", positive_decimal),
+        Column("description", text, required=False, default=""),
+        Column("reason", text, required=False, default=""),
+    ),
+    SuspenseReceipt, ("ref",), "suspense receipt",
+)  # fmt: skip
+FILINGS = Format(
+    (
+        Column("kind", parse_kind, to="document"),
+        Column("ref", text),
+        Column("date", iso_date),
+        Column("covers", text),
+        Column("note", text, required=False, default=""),
+    ),
+    Filing, ("kind", "ref", "covers"), "filing",
+)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------ reading
@@ -298,45 +356,38 @@ def unique(
 
 
 def read_parts(path: Path, problems: Problems = None) -> list[Row]:
-    rows = read_file(path, PARTS, problems)
-    return unique(rows, ["part"], "part", problems)
+    return PARTS.read(path, problems)
 
 
 def read_boms(path: Path, problems: Problems = None) -> list[Row]:
-    rows = read_file(path, BOMS, problems)
-    return unique(
-        rows, ["product", "component", "effective_from"], "bill of materials line", problems
-    )
+    return BOMS.read(path, problems)
 
 
 def read_admissions(path: Path, problems: Problems = None) -> list[Row]:
     """Admission lines, one per CBP Form 214 line (19 CFR 146.22, 146.32)."""
-    rows = read_file(path, ADMISSIONS, problems)
-    return unique(rows, ["admission_no", "line"], "admission line", problems)
+    return ADMISSIONS.read(path, problems)
 
 
 def read_production(path: Path, problems: Problems = None) -> list[Row]:
     """Production runs (manufacture in the zone, 19 CFR 146.52; 15 CFR 400.14)."""
-    rows = read_file(path, PRODUCTION, problems)
-    return unique(rows, ["production_no", "product"], "production", problems)
+    return PRODUCTION.read(path, problems)
 
 
 def read_shipments(path: Path, problems: Problems = None) -> list[Row]:
     """Shipments out of the zone (19 CFR 146.24, 146.61-146.71). A shipment of several rows
     numbers them in `line` (default 1): shipment number and line are its natural key, and a
     key given twice is refused when posted (`zone.keys`), naming both rows."""
-    return read_file(path, SHIPMENTS, problems)
+    return SHIPMENTS.read(path, problems)
 
 
 def read_counts(path: Path, problems: Problems = None) -> list[Row]:
     """Physical inventory counts (19 CFR 146.23(c))."""
-    rows = read_file(path, COUNTS, problems)
-    return unique(rows, ["date", "part", "lot"], "count", problems)
+    return COUNTS.read(path, problems)
 
 
 def read_status_changes(path: Path, problems: Problems = None) -> list[Row]:
     """Changes of zone status (19 CFR 146.41(b), 146.44): by lot, or admission number + line."""
-    rows = read_file(path, STATUS_CHANGES, problems)
+    rows = STATUS_CHANGES.read(path, problems)
     unnamed = [
         row
         for row in rows
@@ -352,14 +403,12 @@ def read_status_changes(path: Path, problems: Problems = None) -> list[Row]:
 
 def read_suspense(path: Path, problems: Problems = None) -> list[Row]:
     """Receipts into suspense: goods in the zone without complete documents (146.22(c))."""
-    rows = read_file(path, SUSPENSE, problems)
-    return unique(rows, ["ref"], "suspense receipt", problems)
+    return SUSPENSE.read(path, problems)
 
 
 def read_filings(path: Path, problems: Problems = None) -> list[Row]:
     """Documents filed with CBP (entry summaries, 214s, reports, permits; zone.filings)."""
-    rows = read_file(path, FILINGS, problems)
-    return unique(rows, ["kind", "ref", "covers"], "filing", problems)
+    return FILINGS.read(path, problems)
 
 
 # ------------------------------------------------------------------------------ to the core
@@ -367,17 +416,7 @@ def read_filings(path: Path, problems: Problems = None) -> list[Row]:
 
 def parts_from(rows: Sequence[Row]) -> list[Part]:
     """Part master versions (one per row)."""
-    return [
-        Part(
-            number=r["part"],
-            description=r.get("description", ""),
-            hts=r["hts"],
-            origin=r["origin"],
-            unit=r.get("unit", ""),
-            valid_from=r.get("valid_from", BEGINNING),
-        )
-        for r in rows
-    ]
+    return PARTS.records(rows)
 
 
 def boms_from(rows: Sequence[Row]) -> list[Bom]:
@@ -415,55 +454,15 @@ def _bom_versions(rows: Sequence[Row]) -> dict[tuple[str, date], list[Row]]:
 
 def admissions_from(rows: Sequence[Row]) -> list[Admission]:
     """Admission events, one per Form 214 line (146.32)."""
-    return [
-        Admission(
-            admission_no=r["admission_no"],
-            line=r["line"],
-            date=r["date"],
-            part=r["part"],
-            quantity=r["quantity"],
-            value=r["value"],
-            status=r["status"],
-            hts=r.get("hts"),
-            origin=r.get("origin"),
-            mode=r.get("mode"),
-            pf_date=r.get("pf_date"),
-            lot=r.get("lot"),
-            suspense_ref=r.get("suspense_ref"),
-        )
-        for r in rows
-    ]
+    return ADMISSIONS.records(rows)
 
 
 def production_from(rows: Sequence[Row]) -> list[Production]:
-    return [
-        Production(
-            date=r["date"],
-            ref=r["production_no"],
-            product=r["product"],
-            quantity=r["quantity"],
-            lot=r.get("lot"),
-            status=r.get("status"),
-        )
-        for r in rows
-    ]
+    return PRODUCTION.records(rows)
 
 
 def shipments_from(rows: Sequence[Row]) -> list[Shipment]:
-    return [
-        Shipment(
-            date=r["date"],
-            ref=r["shipment_no"],
-            part=r["part"],
-            quantity=r["quantity"],
-            disposition=r["disposition"],
-            value=r["value"],
-            status=r.get("status"),
-            lot=r.get("lot"),
-            line=r.get("line", 1),
-        )
-        for r in rows
-    ]
+    return SHIPMENTS.records(rows)
 
 
 def status_changes_from(rows: Sequence[Row]) -> list[StatusChange]:
@@ -482,24 +481,8 @@ def status_changes_from(rows: Sequence[Row]) -> list[StatusChange]:
 
 
 def suspense_from(rows: Sequence[Row]) -> list[SuspenseReceipt]:
-    return [
-        SuspenseReceipt(
-            date=r["date"],
-            ref=r["ref"],
-            part=r["part"],
-            quantity=r["quantity"],
-            description=r.get("description", ""),
-            reason=r.get("reason", ""),
-        )
-        for r in rows
-    ]
+    return SUSPENSE.records(rows)
 
 
 def filings_from(rows: Sequence[Row]) -> list[Filing]:
-    return [
-        Filing(
-            date=r["date"], document=r["kind"], ref=r["ref"], covers=r["covers"],
-            note=r.get("note", ""),
-        )
-        for r in rows
-    ]
+    return FILINGS.records(rows)
