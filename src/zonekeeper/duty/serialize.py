@@ -14,7 +14,10 @@ from zonekeeper.duty.quote import DutyComponent, LineQuote
 from zonekeeper.money import fmt, in_money_context
 
 
+@in_money_context
 def money(amount: Decimal | None) -> str | None:
+    """Cent string, or None for a figure that cannot be computed (never 0): how every JSON
+    document carries money (`io.documents` too)."""
     return None if amount is None else fmt(amount)
 
 

@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from zonekeeper.duty.serialize import money
 from zonekeeper.errors import InputError
 from zonekeeper.io import csv_out
 from zonekeeper.io.cells import hts, iso_date, positive_decimal, text, yes_no
@@ -70,12 +71,6 @@ BOARD_LABELS = {
 RECONCILIATION_QUANTITIES = (
     "opening", "receipts", "transfers_out", "adjustments_plus", "adjustments_minus", "closing",
 )
-
-
-@in_money_context
-def money(amount: Decimal | None) -> str | None:
-    """Cent string, or None for a figure that cannot be computed (never 0)."""
-    return None if amount is None else fmt(amount)
 
 
 def _day(day: date | None) -> str | None:

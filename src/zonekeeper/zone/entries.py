@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from zonekeeper.money import ZERO, cents, in_money_context, usd
-from zonekeeper.tariff.fees import mpf_due
+from zonekeeper.tariff.fees import MpfBounds, mpf_due
 
 ENTRY_TYPE_FTZ_CONSUMPTION = "06"
 MAX_SUMMARY_LINES = 998  # lines per entry summary (CBP Form 7501; ACE ES line limit)
@@ -107,15 +107,10 @@ class EntryComponent:
 # ------------------------------------------------------------------------------------ MPF
 
 
-class MpfTerms(Protocol):
-    """The fiscal year's MPF: ad valorem rate (a fraction), minimum and maximum per entry."""
+class MpfTerms(MpfBounds, Protocol):
+    """The fiscal year's MPF: ad valorem rate (a fraction), minimum and maximum per entry
+    (`tariff.fees.MpfBounds`, what the rule reads), and the year they are of."""
 
-    @property
-    def rate(self) -> Decimal: ...
-    @property
-    def minimum(self) -> Decimal: ...
-    @property
-    def maximum(self) -> Decimal: ...
     @property
     def fiscal_year(self) -> str: ...  # 'FY2026'
 
