@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 from zonekeeper.cli import application
 from zonekeeper.dates import ACE_FORMATS, date_option, parse_date
 from zonekeeper.errors import InputError
-from zonekeeper.io import drawback_files, zone_files
+from zonekeeper.io import cells, drawback_files, entry_lines, zone_files
 
 
 def test_iso_dates_and_the_one_message() -> None:
@@ -85,5 +86,16 @@ def test_zone_and_drawback_files_refuse_a_cell_alike(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         drawback_files.read_imports(imports)
     drawback = {p.field: p.reason for p in caught.value.problems}
+    entry = tmp_path / "entry.csv"
+    entry.write_text("hts,origin,value,mode\n0101.21.00,DE,-5,boat\n")
+    _, found = entry_lines.read_entry_file(entry)
+    duty = {p.field: p.reason for p in found}
     assert zone["quantity"] == drawback["quantity"] == "must be greater than 0, got '0'"
-    assert zone["value"] == drawback["value"] == "must not be negative, got '-5'"
+    assert zone["value"] == drawback["value"] == duty["value"] == "must not be negative, got '-5'"
+    assert duty["mode"] == cells_refusal(cells.mode, "boat")
+
+
+def cells_refusal(parse: Callable[[str], object], text: str) -> str:
+    with pytest.raises(ValueError) as caught:
+        parse(text)
+    return str(caught.value)

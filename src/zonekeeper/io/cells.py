@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from zonekeeper.dates import ACE_FORMATS, parse_date
+from zonekeeper.duty.quote import MODES  # the modes of transport a quote knows
 from zonekeeper.errors import InputError
 from zonekeeper.money import parse_decimal, parse_whole
 from zonekeeper.tariff.codes import hts_digits
@@ -104,7 +105,6 @@ def disposition(value: str) -> ShipmentDisposition:
     return ShipmentDisposition.parse(value)
 
 
-MODES = ("vessel", "air", "truck", "rail", "mail")
 
 
 def mode(value: str) -> str:
