@@ -39,7 +39,7 @@ def test_an_entry_with_no_foreign_value_owes_no_mpf(tariff):
     """19 CFR 24.23(b)(1)(i) is an ad valorem fee on the foreign merchandise (for a zone
     entry, 146.63(c): PF and NPF only): with no foreign value there is nothing to charge,
     and the floor is not charged on its own. `duty entry` and the zone's entries apply the
-    one rule (`tariff.fees.mpf_due`), so they agree on it; `duty entry` used to charge the
+    one rule (`entry_fees.mpf_due`), so they agree on it; `duty entry` used to charge the
     fiscal year's minimum ($33.58 in FY2026) here."""
     terms = tariff.fees.mpf_terms(FY2026)
     fee = mpf_fee(tariff, Decimal(0), FY2026)

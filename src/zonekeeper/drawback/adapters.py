@@ -33,10 +33,10 @@ from zonekeeper.drawback.measures import Component, DefaultPolicy, DutyClass, El
 from zonekeeper.drawback.ports import Owed
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.duty import LineItem, quote_line
+from zonekeeper.entry_fees import mpf_up_to_cap
 from zonekeeper.errors import CannotCompute, InputError
 from zonekeeper.tariff import Program, Tariff
 from zonekeeper.tariff.expressions import Basis
-from zonekeeper.tariff.fees import mpf_up_to_cap
 from zonekeeper.tariff.schedule import Revision, Schedule
 from zonekeeper.tariff.units import quantity_unit_key
 

@@ -19,11 +19,11 @@ from decimal import Decimal
 from functools import lru_cache
 
 from zonekeeper.duty.quote import LineItem, LineQuote, content_keys_used, quote_line, validate_item
+from zonekeeper.entry_fees import by_vessel, hmf_exact, mpf_due
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import ZERO, cents, in_money_context, usd
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.countries import parse_country
-from zonekeeper.tariff.fees import by_vessel, hmf_exact, mpf_due
 from zonekeeper.tariff.measures import Program
 from zonekeeper.tariff.rate_parser import parse_rate, parse_special
 from zonekeeper.tariff.units import QUANTITY_KEYS, UNITS
@@ -74,7 +74,7 @@ class EntryQuote:
 @in_money_context
 def mpf_fee(tariff: Tariff, value: Decimal, on: date) -> FeeLine:
     """MPF on an entry of foreign value `value` filed on `on` (19 CFR 24.23(b)(1)(i)): the
-    fiscal year's terms applied by `tariff.fees.mpf_due` (no foreign value: no MPF)."""
+    fiscal year's terms applied by `entry_fees.mpf_due` (no foreign value: no MPF)."""
     try:
         terms = tariff.fees.mpf_terms(on)
     except CannotCompute as error:

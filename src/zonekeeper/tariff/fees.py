@@ -10,6 +10,8 @@
 The fee table is dated data (`data/tariff/fees.csv`; users may load their own rows for a new
 fiscal year). A date with no fee row is a `CannotCompute`, never a silent reuse of last
 year's floor and cap: FY2027 values were not published when the table was written.
+The rules that apply the terms (floor and cap once, vessel cargo only) are
+`zonekeeper.entry_fees`.
 """
 
 from __future__ import annotations
@@ -21,11 +23,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from importlib import resources
-from typing import Protocol
 
 from zonekeeper.dates import parse_date
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.money import ZERO, cents, parse_decimal
+from zonekeeper.money import parse_decimal
 
 HUNDRED = Decimal(100)
 
@@ -97,80 +98,6 @@ class FeeSchedule:
     def with_rows(self, other: FeeSchedule) -> FeeSchedule:
         """This table with `other`'s rows added; a user row wins where dates overlap."""
         return FeeSchedule(mpf=other.mpf + self.mpf, hmf=other.hmf + self.hmf)
-
-
-class MpfBounds(Protocol):
-    """What the MPF rule reads of a fiscal year's terms (`MpfTerms`, or the zone's seam)."""
-
-    @property
-    def rate(self) -> Decimal: ...
-    @property
-    def minimum(self) -> Decimal: ...
-    @property
-    def maximum(self) -> Decimal: ...
-
-
-@dataclass(frozen=True)
-class MpfDue:
-    """MPF on one formal entry: the exact ad valorem figure, the fee and what set it."""
-
-    exact: Decimal  # foreign value x rate, before floor, cap and rounding
-    amount: Decimal  # to the cent
-    bound: str  # 'ad valorem' | 'minimum' | 'maximum' | 'no foreign value'
-
-
-NO_FOREIGN_VALUE = "no foreign value"
-
-
-def mpf_due(foreign_value: Decimal, terms: MpfBounds) -> MpfDue:
-    """MPF on one formal entry: rate x value within the fiscal year's floor and cap, rounded
-    to the cent half up once, after floor and cap (19 USC 58c(a)(9)(A), (b)(8)(A)(i);
-    19 CFR 24.23(b)(1)(i)). The one implementation: `duty entry`, the zone's weekly and
-    single entries and their comparisons all call it.
-
-    The fee is charged on the value of the *foreign* merchandise only (19 USC
-    58c(b)(8)(D)(vi); 19 CFR 146.63(c) entries from a zone: privileged and non-privileged
-    foreign, never domestic or zone-restricted content). An entry with no foreign value
-    therefore owes no MPF -- there is nothing the ad valorem fee applies to, and the
-    minimum is the floor *of* that fee, not a charge of its own (bound 'no foreign value').
-    """
-    exact = foreign_value * terms.rate
-    if foreign_value <= ZERO:
-        return MpfDue(exact, ZERO, NO_FOREIGN_VALUE)
-    if exact < terms.minimum:
-        return MpfDue(exact, cents(terms.minimum), "minimum")
-    if exact > terms.maximum:
-        return MpfDue(exact, cents(terms.maximum), "maximum")
-    return MpfDue(exact, cents(exact), "ad valorem")
-
-
-def mpf_up_to_cap(value: Decimal, terms: MpfBounds) -> Decimal:
-    """MPF ad valorem up to the per-entry cap, floor left out and not rounded (19 CFR
-    24.23(b)(1)(i)): the fee that "would apply" to an article in a drawback lesser-of
-    (190.32(b)(1)(ii), 190.22(a)(1)(ii)(A)(2)). The floor is not added because a low-value
-    article may be entered informally at a lower fee (24.23(b)(1)(ii)): leaving it out only
-    lowers the limit."""
-    return min(value * terms.rate, terms.maximum)
-
-
-VESSEL = "vessel"
-
-
-def by_vessel(mode: str | None) -> bool | None:
-    """Whether cargo owes HMF by its mode of transport (19 CFR 24.24(a): cargo unladen from
-    a commercial vessel; air, truck, rail and mail owe none); None when no mode is recorded
-    (the fee cannot be decided, and is never taken as zero)."""
-    if mode is None or not mode.strip():
-        return None
-    return mode.strip().lower() == VESSEL
-
-
-def hmf_exact(value: Decimal, rate: Decimal) -> Decimal:
-    """HMF on vessel cargo of `value`, not rounded: `rate` (a fraction, 0.00125) x value
-    (26 USC 4461(c); 19 CFR 24.24(a)). Callers round once, where the document they fill
-    rounds: an entry's HMF line, an admission's Form 214 figure, the quarter's Form 349
-    total (146.22(e))."""
-    return value * rate
 
 
 def _fiscal_year(on: date) -> int:

@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from zonekeeper.entry_fees import by_vessel, hmf_exact
 from zonekeeper.money import ZERO, cents, in_money_context
-from zonekeeper.tariff.fees import by_vessel, hmf_exact
 from zonekeeper.zone.entries import Quoter
 from zonekeeper.zone.withdrawal_duty import EntryLine, LineKey, LinePart, price, total_duty
 

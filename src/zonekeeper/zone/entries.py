@@ -11,7 +11,7 @@ cap. This module holds what the withdrawal, weekly-entry and alert modules share
   override (illustrative rates, scenario tests) is just another quoter.
 - `MpfTerms` / `FeeTable`: the seam to the fee table (`tariff.fees`), by fiscal year.
 - `mpf_charge`: the fee on one entry, with its derivation (the rule itself is
-  `tariff.fees.mpf_due`, shared with `duty entry`).
+  `entry_fees.mpf_due`, shared with `duty entry`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from zonekeeper.entry_fees import MpfBounds, mpf_due
 from zonekeeper.money import ZERO, cents, in_money_context, usd
-from zonekeeper.tariff.fees import MpfBounds, mpf_due
 
 ENTRY_TYPE_FTZ_CONSUMPTION = "06"
 MAX_SUMMARY_LINES = 998  # lines per entry summary (CBP Form 7501; ACE ES line limit)
@@ -109,7 +109,7 @@ class EntryComponent:
 
 class MpfTerms(MpfBounds, Protocol):
     """The fiscal year's MPF: ad valorem rate (a fraction), minimum and maximum per entry
-    (`tariff.fees.MpfBounds`, what the rule reads), and the year they are of."""
+    (`entry_fees.MpfBounds`, what the rule reads), and the year they are of."""
 
     @property
     def fiscal_year(self) -> str: ...  # 'FY2026'
@@ -148,7 +148,7 @@ class MpfCharge:
 @in_money_context
 def mpf_charge(foreign_value: Decimal, terms: MpfTerms) -> MpfCharge:
     """MPF on one formal entry from the zone, with its derivation: the rule of
-    `tariff.fees.mpf_due` (19 CFR 24.23(b)(1)(i)) on the entry's foreign value.
+    `entry_fees.mpf_due` (19 CFR 24.23(b)(1)(i)) on the entry's foreign value.
 
     Only foreign (PF/NPF) merchandise counts (19 USC 58c(b)(8)(D)(vi); 19 CFR 146.63(c));
     the caller passes the entry's foreign value, domestic content already excluded. An

@@ -8,7 +8,7 @@ HMF again.
 
 The fee is computed on each admission unrounded and rounded once, on the quarter's total,
 which is the amount the Form 349 reports. Which cargo owes it and at what rate is the one
-rule of `tariff.fees` (`by_vessel`, `hmf_exact`), shared with `duty entry` and Form 214.
+rule of `entry_fees` (`by_vessel`, `hmf_exact`), shared with `duty entry` and Form 214.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from zonekeeper.entry_fees import by_vessel, hmf_exact
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.money import ZERO, cents, in_money_context
-from zonekeeper.tariff.fees import by_vessel, hmf_exact
 
 HMF_CLASS_CODE = "505"
 

@@ -27,9 +27,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from zonekeeper.entry_fees import mpf_due
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.money import ZERO, cents, in_money_context
-from zonekeeper.tariff.fees import mpf_due
 from zonekeeper.workdays import working_days_after
 from zonekeeper.zone.entries import (
     ENTRY_TYPE_FTZ_CONSUMPTION,
