@@ -38,7 +38,7 @@ from zonekeeper.store.engine import SQLITE_CACHE_KIB
 from zonekeeper.store.schema import event_keys, events, lots, metadata, postings
 from zonekeeper.zone.events import Admission, Event, Production, Shipment
 from zonekeeper.zone.master import Bom, BomLine, Part
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 SEED = 20260803
 BEGIN = dt.date(1900, 1, 1)
@@ -64,10 +64,10 @@ NPF_GOODS = [
 ]
 PF_GOODS = [("8414308030", "CN")]
 DISPOSITIONS = [
-    (Disposition.CONSUMPTION, 0.70),
-    (Disposition.EXPORT, 0.20),
-    (Disposition.ZONE_TRANSFER, 0.07),
-    (Disposition.DESTRUCTION, 0.03),
+    (ShipmentDisposition.CONSUMPTION, 0.70),
+    (ShipmentDisposition.EXPORT, 0.20),
+    (ShipmentDisposition.ZONE_TRANSFER, 0.07),
+    (ShipmentDisposition.DESTRUCTION, 0.03),
 ]
 
 

@@ -23,10 +23,10 @@ from zonekeeper.tariff import Tariff
 from zonekeeper.zone.weekly import Week, weekly_entry
 from zonekeeper.zone.withdrawal_duty import (
     Composition,
-    Disposition,
     NpfInput,
     PfComponent,
     Removal,
+    RemovalDisposition,
     price,
     split,
 )
@@ -63,7 +63,7 @@ def build(n: int, seed: int = 32) -> list[Removal]:
                         pf_date, f"N{product}"),)
         out.append(Removal(
             f"S{i:06d}", WEEK.start + timedelta(days=i % 7), f"P{product}", article, "US",
-            qty, "No.", Disposition.CONSUMPTION,
+            qty, "No.", RemovalDisposition.CONSUMPTION,
             Composition(pf=pf, npf=npf, domestic_value=Decimal(80) * qty),
         ))
     return out

@@ -3,12 +3,32 @@
 Duty per line and fees are rounded to the cent, half up (CBP rounds entry summary amounts
 to the cent: 19 CFR 159.1 and the ACE CATAIR rounding rule). Every intermediate value stays
 unrounded until then, so a derivation can show the exact figure it rounded.
+
+Every Decimal operation that reaches a stored or printed amount runs under `CONTEXT`, the
+product's own context, never the thread's: a host that changes its context (an API server,
+a notebook: `decimal.getcontext().prec = 5`) must not change the books or a document. The
+core's entry points (posting a batch, a duty quote or entry, a weekly or single entry, a
+drawback plan, the reports and documents, the command line) run under it through
+`in_money_context` or `money_context()`: one context switch per call, not per figure.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from typing import ParamSpec, TypeVar
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -20,6 +40,44 @@ fails on a number that was accepted."""
 PLACES = 6
 """At most this many decimal places (a millionth of a unit or of a dollar; trailing zeros
 do not count): a finer figure is a typing or export error, not a measurement."""
+
+
+CONTEXT = Context(
+    prec=28,
+    rounding=ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+"""The product's decimal context. 28 significant digits hold every figure the books can
+hold exactly (inputs below LIMIT, at most PLACES places: 21 digits; their sums and products
+with rates); a result that needs more rounds half even in the last digit, as the figures
+stored so far were made (these are Python's defaults, so nothing stored or printed moves).
+Amounts are rounded to the cent only explicitly (`cents`, half up). Invalid operations,
+division by zero and overflow raise rather than yield NaN or Infinity."""
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def money_context() -> AbstractContextManager[Context]:
+    """`with money_context():` run a block under `CONTEXT` (the thread's is restored after)."""
+    return localcontext(CONTEXT)
+
+
+def in_money_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run `function` under `CONTEXT` whatever the caller's context (an entry point of the
+    core: one context switch per call). Not for generators: their body runs later."""
+
+    @functools.wraps(function)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return run
 
 
 def cents(amount: Decimal) -> Decimal:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from zonekeeper.drawback.measures import DutyClass
 from zonekeeper.drawback.ports import Owed
-from zonekeeper.drawback.records import Disposition, Export, ImportLine
+from zonekeeper.drawback.records import Export, ExportDisposition, ImportLine
 
 D = Decimal
 
@@ -58,4 +58,4 @@ class Descriptions:
         return self.table.get(code, "Widgets")
 
 
-__all__ = ["D", "Descriptions", "Disposition", "FixedRate", "exp", "imp"]
+__all__ = ["D", "Descriptions", "ExportDisposition", "FixedRate", "exp", "imp"]

@@ -7,7 +7,7 @@ from datetime import date
 from drawback_helpers import D, exp, imp
 
 from zonekeeper.drawback.alerts import claim_window_alerts, notice_alerts
-from zonekeeper.drawback.records import ClaimType, Disposition, PriorDesignation
+from zonekeeper.drawback.records import ClaimType, ExportDisposition, PriorDesignation
 from zonekeeper.workdays import federal_holidays, is_working_day, working_days_before
 
 
@@ -35,7 +35,7 @@ def test_notices_due_and_late():
         exp("FAR", "2026-09-30", "9401710011", 1),
         exp("GONE", "2026-06-01", "9401710011", 1),
         exp("FILED_LATE", "2026-06-05", "9401710011", 1, notice_date=date(2026, 6, 3)),
-        exp("BURN", "2026-07-07", "9401710011", 1, disposition=Disposition.DESTRUCTION),
+        exp("BURN", "2026-07-07", "9401710011", 1, disposition=ExportDisposition.DESTRUCTION),
     ]
     alerts = {a.export_ref: a for a in notice_alerts(exports, date(2026, 6, 25))}
     assert alerts["SOON"].status == "due" and alerts["SOON"].due == date(2026, 6, 29)

@@ -8,7 +8,7 @@ import pytest
 from drawback_helpers import D, Descriptions, FixedRate, exp, imp
 
 from zonekeeper.drawback.amounts import line_bases, mpf_shares
-from zonekeeper.drawback.measures import Component, DefaultPolicy
+from zonekeeper.drawback.measures import DefaultPolicy, ImportCharge
 from zonekeeper.drawback.plan import build_plan
 from zonekeeper.drawback.records import ClaimType, PriorDesignation
 from zonekeeper.errors import InputError
@@ -24,9 +24,9 @@ def test_each_measure_refunds_as_the_law_says():
     basis = line_bases([line], ClaimType.J1, DefaultPolicy())[line.key]
     verdicts = {p.component: p.eligible for p in basis.paid}
     assert verdicts == {
-        Component.DUTY: True, Component.S301: True, Component.S232: False,
-        Component.S122: True, Component.IEEPA: False, Component.IEEPA_RECIPROCAL: True,
-        Component.IEEPA_FENTANYL: False, Component.ADCVD: False, Component.HMF: True,
+        ImportCharge.DUTY: True, ImportCharge.S301: True, ImportCharge.S232: False,
+        ImportCharge.S122: True, ImportCharge.IEEPA: False, ImportCharge.IEEPA_RECIPROCAL: True,
+        ImportCharge.IEEPA_FENTANYL: False, ImportCharge.ADCVD: False, ImportCharge.HMF: True,
     }
     assert basis.eligible_total == D("51.25")
     plan = build_plan(ClaimType.J1, [line], [exp("X1", "2026-02-01", "7326908688", 10)],
@@ -43,17 +43,17 @@ def test_each_measure_refunds_as_the_law_says():
 def test_engine_measures_decide_where_they_can(policy):
     # A Chinese backpack in 2026-03: 9903.88.03 (301) and 9903.03.01 (122) are both marked
     # drawback-eligible in the shipped measures table.
-    verdict = policy.eligibility(Component.S301, "4202923120", "CN", date(2026, 3, 1),
+    verdict = policy.eligibility(ImportCharge.S301, "4202923120", "CN", date(2026, 3, 1),
                                  ClaimType.J2)
     assert verdict.eligible and "9903.88.03" in verdict.reason
-    assert not policy.eligibility(Component.ADCVD, "4202923120", "CN", date(2026, 3, 1),
+    assert not policy.eligibility(ImportCharge.ADCVD, "4202923120", "CN", date(2026, 3, 1),
                                   ClaimType.J2).eligible
 
 
 def test_ieepa_column_mixing_fentanyl_and_reciprocal_is_not_claimed(policy):
     # A Chinese backpack entered 2025-06-01: 9903.01.20/.24 (no drawback) and 9903.01.25
     # (reciprocal, eligible) all apply; one duty_ieepa amount cannot be split.
-    verdict = policy.eligibility(Component.IEEPA, "4202923120", "CN", date(2025, 6, 1),
+    verdict = policy.eligibility(ImportCharge.IEEPA, "4202923120", "CN", date(2025, 6, 1),
                                  ClaimType.J2)
     assert not verdict.eligible
     assert "no drawback on 9903.01.20, 9903.01.24" in verdict.reason

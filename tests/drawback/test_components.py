@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from zonekeeper.drawback.amounts import RATE, Allowed, line_bases
 from zonekeeper.drawback.claim import build_claim, check_against_imports, check_plan
-from zonekeeper.drawback.measures import Component, DefaultPolicy
+from zonekeeper.drawback.measures import DefaultPolicy, ImportCharge
 from zonekeeper.drawback.plan import build_plan, refund_components
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.io.drawback_files import plan_to_json, read_plan
@@ -111,7 +111,7 @@ def test_components_never_exceed_99_percent_and_sum_to_the_refund(
         # 99% of its paid share of the designated quantity, in exact arithmetic.
         limit = Fraction(RATE) * Fraction(paid.amount) * Fraction(qty) / line_qty
         assert Fraction(got) <= limit, (paid.component, got, limit)
-        if paid.component is Component.MPF:
+        if paid.component is ImportCharge.MPF:
             assert paid.amount == mpf  # one line: the whole entry's MPF
     ceiling = (qty * per_unit).quantize(CENT, rounding=ROUND_DOWN)
     assert refund <= ceiling

@@ -128,11 +128,11 @@ def test_optimal_beats_fifo_where_fifo_wastes_the_dear_import():
 
 @pytest.mark.parametrize("disposition", ["destruction", "zone_restricted"])
 def test_destruction_and_zone_restricted_admission_count_as_exports(disposition):
-    from zonekeeper.drawback.records import Disposition
+    from zonekeeper.drawback.records import ExportDisposition
 
     imports = [imp("E1", 1, "2026-01-05", "9401710011", 10, "10.00")]
     exports = [exp("Z1", "2026-02-01", "9401710011", 10, value=1000,
-                   disposition=Disposition(disposition))]
+                   disposition=ExportDisposition(disposition))]
     plan = build_plan(ClaimType.J2, imports, exports, date(2026, 3, 1), DESC, FixedRate("10"))
     assert plan.refund == D("9.90")
     assert plan.designations[0].disposition == disposition

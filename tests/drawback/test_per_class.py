@@ -19,7 +19,7 @@ from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
 from zonekeeper.drawback.amounts import RATE, mpf_unit_refund
-from zonekeeper.drawback.measures import Component, DutyClass, duty_class
+from zonekeeper.drawback.measures import DutyClass, ImportCharge, duty_class
 from zonekeeper.drawback.plan import build_plan
 from zonekeeper.drawback.records import ClaimType, ProductionInput
 
@@ -128,7 +128,7 @@ def test_each_class_refund_never_exceeds_99_percent_of_its_lesser(
     # which is already 99%: 190.51(b)(2)(iv)).
     paid: dict[DutyClass, Fraction] = defaultdict(Fraction)
     for name, amount in (("duty", duty), ("duty_301", s301), ("hmf", hmf)):
-        paid[duty_class(Component(name))] += Fraction(amount) / line_qty
+        paid[duty_class(ImportCharge(name))] += Fraction(amount) / line_qty
     mpf_refund = Fraction(mpf_unit_refund(mpf, Decimal(line_qty))) if mpf else Fraction(0)
     for d in plan.designations:
         export = by_ref[d.export_ref]
@@ -137,7 +137,7 @@ def test_each_class_refund_never_exceeds_99_percent_of_its_lesser(
         got: dict[DutyClass, Fraction] = defaultdict(Fraction)
         for name, amount in d.components.items():
             assert amount == amount.quantize(Decimal("0.01")) and amount >= 0
-            got[duty_class(Component(name))] += Fraction(amount)
+            got[duty_class(ImportCharge(name))] += Fraction(amount)
         q = Fraction(d.quantity)
         for cls in DutyClass:
             would = Fraction(owed.by_class.get(cls, Decimal(0))) / Fraction(export.quantity)

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from drawback_helpers import D, Descriptions, Disposition, FixedRate, exp, imp
+from drawback_helpers import D, Descriptions, ExportDisposition, FixedRate, exp, imp
 
 from zonekeeper.drawback.plan import build_plan
 from zonekeeper.drawback.records import ClaimType, ProductionInput
@@ -37,7 +37,7 @@ def test_j2_to_canada_or_mexico_is_refused_with_the_reason():
                    foreign_duty=D("30.00")),
                exp("X3", "2026-02-03", HTS, 2, value=200, destination="DE"),
                exp("X4", "2026-02-04", HTS, 2, value=200, destination="MX",
-                   disposition=Disposition.DESTRUCTION)]
+                   disposition=ExportDisposition.DESTRUCTION)]
     plan = build_plan(ClaimType.J2, imports, exports, DAY, DESC, FixedRate("50"))
     assert sorted((d.export_ref, d.refund) for d in plan.designations) == [
         ("X3", D("19.80")), ("X4", D("19.80"))]

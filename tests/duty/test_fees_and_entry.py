@@ -11,6 +11,7 @@ from zonekeeper.duty import LineItem, quote_entry
 from zonekeeper.duty.entry import hmf_fee, mpf_fee
 from zonekeeper.errors import CannotCompute, InputError
 from zonekeeper.tariff.fees import read_fees_csv
+from zonekeeper.zone.entries import mpf_charge
 
 FY2023 = date(2023, 3, 1)
 FY2026 = date(2026, 3, 1)
@@ -32,6 +33,26 @@ FY2026 = date(2026, 3, 1)
 def test_mpf_floor_and_cap(tariff, on, value, expected, bound):
     fee = mpf_fee(tariff, value, on)
     assert (fee.amount, fee.bound) == (expected, bound)
+
+
+def test_an_entry_with_no_foreign_value_owes_no_mpf(tariff):
+    """19 CFR 24.23(b)(1)(i) is an ad valorem fee on the foreign merchandise (for a zone
+    entry, 146.63(c): PF and NPF only): with no foreign value there is nothing to charge,
+    and the floor is not charged on its own. `duty entry` and the zone's entries apply the
+    one rule (`entry_fees.mpf_due`), so they agree on it; `duty entry` used to charge the
+    fiscal year's minimum ($33.58 in FY2026) here."""
+    terms = tariff.fees.mpf_terms(FY2026)
+    fee = mpf_fee(tariff, Decimal(0), FY2026)
+    charge = mpf_charge(Decimal(0), terms)
+    assert (fee.amount, fee.bound) == (Decimal(0), "no foreign value")
+    assert (charge.amount, charge.bound) == (fee.amount, fee.bound)
+    entry = quote_entry(tariff, [LineItem("0101.21.00", "DE", Decimal(0))], FY2026)
+    assert entry.mpf.amount == Decimal(0)
+    assert entry.total == entry.duty
+    # and wherever there is foreign value, the two agree to the cent and on the bound
+    for value in (Decimal("0.01"), Decimal(1000), Decimal("9693.42"), Decimal(10**6)):
+        fee, charge = mpf_fee(tariff, value, FY2026), mpf_charge(value, terms)
+        assert (fee.amount, fee.bound, fee.exact) == (charge.amount, charge.bound, charge.exact)
 
 
 def test_scenario_2_weekly_entry_saves_mpf(tariff):

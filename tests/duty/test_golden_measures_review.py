@@ -25,7 +25,7 @@ from decimal import Decimal
 import pytest
 
 from zonekeeper.drawback.adapters import MeasureBookPolicy
-from zonekeeper.drawback.measures import Component
+from zonekeeper.drawback.measures import ImportCharge
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.services.ledger import TariffPfRule
 
@@ -202,19 +202,19 @@ def test_april_2026_metals_drawback_only_for_manufacturing_claims(tariff):
     policy = MeasureBookPolicy(tariff)
     on = date(2026, 5, 1)
     verdicts = {
-        claim: policy.eligibility(Component.S232, "7208101500", "DE", on, claim).eligible
+        claim: policy.eligibility(ImportCharge.S232, "7208101500", "DE", on, claim).eligible
         for claim in ClaimType
     }
     assert verdicts == {
         ClaimType.A: True, ClaimType.B: True,
         ClaimType.J1: False, ClaimType.J2: False, ClaimType.C: False,
     }  # fmt: skip
-    refused = policy.eligibility(Component.S232, "7208101500", "DE", on, ClaimType.J1)
+    refused = policy.eligibility(ImportCharge.S232, "7208101500", "DE", on, ClaimType.J1)
     assert "1313(j)(1)" in refused.reason
 
 
 def test_2025_steel_duty_not_refundable_for_any_claim(tariff):
     policy = MeasureBookPolicy(tariff)
     for claim in ClaimType:
-        found = policy.eligibility(Component.S232, "7208101500", "DE", date(2025, 7, 1), claim)
+        found = policy.eligibility(ImportCharge.S232, "7208101500", "DE", date(2025, 7, 1), claim)
         assert found.eligible is False

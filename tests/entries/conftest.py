@@ -10,10 +10,10 @@ import pytest
 from zonekeeper.tariff.fees import FeeSchedule, load_fees
 from zonekeeper.zone.withdrawal_duty import (
     Composition,
-    Disposition,
     NpfInput,
     PfComponent,
     Removal,
+    RemovalDisposition,
 )
 
 D = Decimal
@@ -35,7 +35,7 @@ def _npf_removal(
     origin: str = "US",
     quantity: Decimal = ONE,
     domestic: Decimal = NONE,
-    disposition: Disposition = Disposition.CONSUMPTION,
+    disposition: RemovalDisposition = RemovalDisposition.CONSUMPTION,
     part: str = "UNIT",
 ) -> Removal:
     """A removal whose foreign content is all NPF (one input of `value`)."""
@@ -58,7 +58,9 @@ def _pf(part: str, hts: str, origin: str, value: str, pf_date: date, qty: str = 
 
 
 def _car_removal(
-    domestic: str = "0", disposition: Disposition = Disposition.CONSUMPTION, qty: int = 1
+    domestic: str = "0",
+    disposition: RemovalDisposition = RemovalDisposition.CONSUMPTION,
+    qty: int = 1,
 ) -> Removal:
     """scenarios.md §4: a car of a PF engine and chassis (admitted 2026-03-02), NPF tires."""
     admitted = date(2026, 3, 2)

@@ -18,7 +18,7 @@ from zonekeeper.io.documents import (
 from zonekeeper.money import usd
 from zonekeeper.zone.entries import WhatIfQuoter, WhatIfRate
 from zonekeeper.zone.weekly import Week, weekly_entry
-from zonekeeper.zone.withdrawal_duty import Disposition, withdrawal_duty
+from zonekeeper.zone.withdrawal_duty import RemovalDisposition, withdrawal_duty
 
 D = Decimal
 RATES = WhatIfQuoter((
@@ -34,7 +34,7 @@ def _week_entry(car_removal, fees):  # type: ignore[no-untyped-def]
 
     w = Week.parse("2026-W19")
     cars = [replace(car_removal(), shipment_no=f"S{i}") for i in range(3)]
-    export = replace(car_removal(disposition=Disposition.EXPORT), shipment_no="X1")
+    export = replace(car_removal(disposition=RemovalDisposition.EXPORT), shipment_no="X1")
     return weekly_entry(w, [*cars, export], RATES, fees)
 
 

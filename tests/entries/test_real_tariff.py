@@ -20,11 +20,11 @@ from zonekeeper.tariff import Tariff
 from zonekeeper.zone.weekly import Week, weekly_entry
 from zonekeeper.zone.withdrawal_duty import (
     Composition,
-    Disposition,
     Input,
     NpfInput,
     PfComponent,
     Removal,
+    RemovalDisposition,
     compare_npf_claim,
     withdrawal_duty,
 )
@@ -49,7 +49,7 @@ INPUTS = (
 def test_scenario1_real_tariff_naive_zero_lawful_pf_with_reasons(tariff) -> None:  # type: ignore[no-untyped-def]
     quoter = TariffQuoter(tariff)
     unit = Removal("R1", ENTERED, "FRIDGE", "8418.69.01.80", "US", D(1), "No.",
-                   Disposition.CONSUMPTION, Composition())
+                   RemovalDisposition.CONSUMPTION, Composition())
     result = compare_npf_claim(unit, INPUTS, ADMITTED, ENTERED, quoter, quoter.pf_required)
 
     assert result.naive.duty == D("0.00")  # 8418.69.01 is Free for a US-made unit
@@ -77,7 +77,7 @@ def test_scenario4_real_tariff_car_lines(tariff) -> None:  # type: ignore[no-unt
     pf_on = date(2026, 3, 2)
     car = Removal(
         "S-CAR", date(2026, 8, 20), "CAR", "8703.23.01.90", "DE", D(1), "No.",
-        Disposition.CONSUMPTION,
+        RemovalDisposition.CONSUMPTION,
         Composition(
             pf=(PfComponent("ENGINE", "8407.34.48.00", "DE", D(3000), D(1), "No.", pf_on),
                 PfComponent("CHASSIS", "8706.00.15.40", "JP", D(2000), D(1), "No.", pf_on)),

@@ -14,9 +14,9 @@ from decimal import Decimal
 from zonekeeper.zone.entries import WhatIfQuoter, WhatIfRate
 from zonekeeper.zone.withdrawal_duty import (
     Composition,
-    Disposition,
     Input,
     Removal,
+    RemovalDisposition,
     compare_npf_claim,
 )
 
@@ -51,7 +51,7 @@ def section301_requires_pf(hts: str, origin: str, on: date) -> list[str]:
 
 def unit_removal(quantity: int) -> Removal:
     return Removal("R1", ENTERED, "FRIDGE", "8418.69", "CN", D(quantity), "No.",
-                   Disposition.CONSUMPTION, Composition())
+                   RemovalDisposition.CONSUMPTION, Composition())
 
 
 def test_one_unit_naive_claim_is_zero_but_lawful_duty_is_320_20() -> None:

@@ -78,9 +78,9 @@ def test_domestic_content_is_neither_dutied_nor_valued(car_removal) -> None:  # 
 
 
 def test_export_owes_no_duty_and_says_so(car_removal) -> None:  # type: ignore[no-untyped-def]
-    from zonekeeper.zone.withdrawal_duty import Disposition
+    from zonekeeper.zone.withdrawal_duty import RemovalDisposition
 
-    exported = car_removal(disposition=Disposition.EXPORT)
+    exported = car_removal(disposition=RemovalDisposition.EXPORT)
     result = withdrawal_duty(exported, WhatIfQuoter(RATES), date(2026, 5, 4))
     assert result.lines == () and result.duty == D("0")
     assert "no duty owed" in result.notes[0]

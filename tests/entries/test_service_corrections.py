@@ -12,7 +12,7 @@ from zonekeeper.services.ledger import Ledger
 from zonekeeper.tariff import Tariff
 from zonekeeper.zone.events import Admission, Shipment
 from zonekeeper.zone.master import Part
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 from zonekeeper.zone.weekly import Week
 
 D = Decimal
@@ -25,10 +25,9 @@ def test_corrected_shipment_is_not_entered(tmp_path: Path) -> None:
         ledger.load_master(parts=[Part("GLASS", "Glass door", "7007.19.00.00", "CN", "No.", day)])
         ledger.post([Admission("A1", 1, day, "GLASS", D(10), D("1200"),
                                ZoneStatus.PRIVILEGED_FOREIGN, pf_date=day)])
-        ledger.post([Shipment(date(2026, 8, 4), "S1", "GLASS", D(2), Disposition.CONSUMPTION,
-                              D("500")),
-                     Shipment(date(2026, 8, 5), "S2", "GLASS", D(3), Disposition.CONSUMPTION,
-                              D("700"))])
+        consumption = ShipmentDisposition.CONSUMPTION
+        ledger.post([Shipment(date(2026, 8, 4), "S1", "GLASS", D(2), consumption, D("500")),
+                     Shipment(date(2026, 8, 5), "S2", "GLASS", D(3), consumption, D("700"))])
         ledger.correct(5, "keyed twice")  # S2 is the fifth event (after init, parts, A1, S1)
     entry = service.weekly(url, Week.parse("2026-W32"), tariff=Tariff.default()).value
     [numbered] = entry.lines

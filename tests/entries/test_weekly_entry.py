@@ -27,9 +27,9 @@ from zonekeeper.zone.weekly import (
 )
 from zonekeeper.zone.withdrawal_duty import (
     Composition,
-    Disposition,
     PfComponent,
     Removal,
+    RemovalDisposition,
 )
 
 D = Decimal
@@ -101,7 +101,7 @@ def test_998_line_split_each_summary_its_own_mpf(fees) -> None:  # type: ignore[
     w = Week.parse("2026-W10")
     removals = [
         Removal(f"S{i}", w.start, f"P{i}", "8418.69", "DE", D(1), "No.",
-                Disposition.CONSUMPTION,
+                RemovalDisposition.CONSUMPTION,
                 Composition(pf=(PfComponent(f"C{i}", f"84{i:06d}", "CN", D("100"), D(1), "No.",
                                             date(2026, 1, 1) + timedelta(days=i % 40)),)))
         for i in range(999)
@@ -116,7 +116,7 @@ def test_998_line_split_each_summary_its_own_mpf(fees) -> None:  # type: ignore[
 
 def test_zone_restricted_content_is_refused(fees, npf_removal) -> None:  # type: ignore[no-untyped-def]
     w = Week.parse("2026-W10")
-    zr = Removal("S-ZR", w.start, "X", "8418.69", "DE", D(1), "No.", Disposition.CONSUMPTION,
+    zr = Removal("S-ZR", w.start, "X", "8418.69", "DE", D(1), "No.", RemovalDisposition.CONSUMPTION,
                  Composition(zr_value=D("10")))
     with pytest.raises(InputError) as caught:
         weekly_entry(w, [npf_removal("S1", w.start, D("1")), zr], FREE, fees)
@@ -129,7 +129,7 @@ def test_exports_are_listed_apart_with_no_duty(fees, npf_removal) -> None:  # ty
     entry = weekly_entry(
         w,
         [npf_removal("S1", w.start, D("1000")),
-         npf_removal("X1", w.start, D("5000"), disposition=Disposition.EXPORT)],
+         npf_removal("X1", w.start, D("5000"), disposition=RemovalDisposition.EXPORT)],
         THREE_PCT, fees,
     )
     assert entry.foreign_value == D("1000")
@@ -190,7 +190,8 @@ def test_an_estimate_line_with_a_removal_of_unknown_zone_value_is_not_known(  # 
 def test_weekly_mpf_never_exceeds_single_entries(fees, values) -> None:  # type: ignore[no-untyped-def]
     w = Week.parse("2026-W10")
     removals = [
-        Removal(f"S{i}", w.start, "UNIT", "8418.69", "DE", D(1), "No.", Disposition.CONSUMPTION,
+        Removal(f"S{i}", w.start, "UNIT", "8418.69", "DE", D(1), "No.",
+                RemovalDisposition.CONSUMPTION,
                 Composition(pf=(PfComponent("C", "8414.30", "CN", D(v) / 100, D(1), "No.",
                                             date(2026, 1, 5)),)))
         for i, v in enumerate(values)
@@ -232,7 +233,7 @@ def test_split_keeps_foreign_value_and_drops_domestic(pf_values, npf_value, dome
         npf=(NpfInput("N", "8418.69", "KR", D(npf_value), D(1), "No.", day),) if npf_value else (),
         domestic_value=D(domestic),
     )
-    r = Removal("S", day, "U", "8418.69", "US", D(1), "No.", Disposition.CONSUMPTION, comp)
+    r = Removal("S", day, "U", "8418.69", "US", D(1), "No.", RemovalDisposition.CONSUMPTION, comp)
     result = withdrawal_duty(r, THREE_PCT, day, with_estimate=False)
     assert result.foreign_value == D(sum(pf_values) + npf_value)
     assert len([line for line in result.lines if line.status == "PF"]) == len(pf_values)

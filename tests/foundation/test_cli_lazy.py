@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,27 @@ def test_a_duty_quote_does_not_import_the_books() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_posting_does_not_load_the_tariff(tmp_path: Path) -> None:
+    """The zone core reaches the fee rules through the shared foundation
+    (`zonekeeper.entry_fees`), not `zonekeeper.tariff`: loading the tariff package on the
+    first post doubled its time (a killed-writer test's worker posted nothing in 0.6 s)."""
+    code = (
+        "import sys, datetime as dt\n"
+        "from decimal import Decimal as D\n"
+        "from zonekeeper.services.ledger import Ledger\n"
+        "from zonekeeper.zone.events import Admission\n"
+        "from zonekeeper.zone.master import Part\n"
+        "from zonekeeper.zone.status import ZoneStatus\n"
+        f"url = 'sqlite:///{tmp_path / 'z.db'}'\n"
+        "day = dt.date(2026, 8, 3)\n"
+        "with Ledger.init(url, '49', 'Dock', 'FIFO', pf_rule=None) as books:\n"
+        "    books.load_master([Part('W', 'w', '8414308030', 'CN', 'No.', day)])\n"
+        "    books.post([Admission('A1', 1, day, 'W', D(1), D(10),\n"
+        "                          ZoneStatus.NONPRIVILEGED_FOREIGN)])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('zonekeeper.tariff')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    assert done.stdout.strip() == "[]"

@@ -22,7 +22,7 @@ import pytest
 import zonekeeper
 
 ROOT = Path(zonekeeper.__file__).parent
-SHARED = frozenset({"money", "errors", "workdays"})
+SHARED = frozenset({"money", "errors", "workdays", "dates", "entry_fees"})
 CORE = frozenset({"tariff", "duty", "zone", "drawback"})
 ALLOWED: dict[str, frozenset[str]] = {
     "tariff": frozenset(),

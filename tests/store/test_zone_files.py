@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zonekeeper.errors import InputError
-from zonekeeper.io import zone_files
+from zonekeeper.io import cells, zone_files
 
 
 def _write(tmp_path: Path, name: str, body: str) -> Path:
@@ -120,7 +120,7 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
 
 @given(st.decimals(min_value=Decimal("0.001"), max_value=Decimal("1e9"), places=3))
 def test_quantities_are_read_exactly(quantity: Decimal) -> None:
-    assert zone_files.positive_decimal(str(quantity)) == quantity
+    assert cells.positive_decimal(str(quantity)) == quantity
 
 
 def test_a_latin1_export_is_read_in_one_pass_with_a_problem_per_line(tmp_path: Path) -> None:
@@ -156,3 +156,25 @@ def test_a_json_line_may_hold_a_line_separator_inside_a_string(tmp_path: Path) -
     )
     [part] = zone_files.parts_from(zone_files.read_parts(path))
     assert part.description == "board\u2028rev B"
+
+
+@pytest.mark.parametrize(
+    "name", ["PARTS", "ADMISSIONS", "PRODUCTION", "SHIPMENTS", "SUSPENSE", "FILINGS"]
+)
+def test_each_format_is_declared_once(name: str) -> None:
+    """The columns of a format say both what the header must hold and which field of the
+    record each fills: every mapped field is the record's, and every field the record
+    needs is filled by a column (no mapper of its own to fall out of step)."""
+    import dataclasses
+
+    fmt = getattr(zone_files, name)
+    fields = {f.name: f for f in dataclasses.fields(fmt.record)}
+    mapped = {c.field for c in fmt.columns if c.field is not None}
+    assert mapped <= set(fields)
+    needed = {n for n, f in fields.items()
+              if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+              and f.init}
+    assert needed <= mapped
+    for column in fmt.columns:
+        if column.required:
+            assert column.default is None  # a required cell is never blank

@@ -19,7 +19,7 @@ from zonekeeper.cli import application
 from zonekeeper.errors import InputError
 from zonekeeper.zone.events import Admission, Production, Shipment
 from zonekeeper.zone.master import Bom, BomLine, Part
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 BEGIN = dt.date(1900, 1, 1)
 D = Decimal
@@ -44,7 +44,8 @@ def admission(
 
 
 def shipment(ref: str, day: int, part: str, qty: str, value: str = "1") -> Shipment:
-    return Shipment(dt.date(2026, 8, day), ref, part, D(qty), Disposition.CONSUMPTION, D(value))
+    consumption = ShipmentDisposition.CONSUMPTION
+    return Shipment(dt.date(2026, 8, day), ref, part, D(qty), consumption, D(value))
 
 
 def production(ref: str, day: int, product: str, qty: str) -> Production:

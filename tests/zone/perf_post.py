@@ -17,7 +17,7 @@ from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.events import Admission, Count, Event, Production, Shipment, StatusChange
 from zonekeeper.zone.ledger import ZoneState, post
 from zonekeeper.zone.master import Bom, BomLine, Part
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 START = dt.date(2026, 1, 1)
 N_PARTS = 200
@@ -63,7 +63,7 @@ def synthetic(n: int, seed: int = 7) -> list[Event]:
                     f"E{i}",
                     f"P{part}",
                     Decimal(qty),
-                    Disposition.CONSUMPTION,
+                    ShipmentDisposition.CONSUMPTION,
                     Decimal(qty * 20),
                 )
             )

@@ -25,7 +25,7 @@ from zonekeeper.zone.events import (
     canonical_bytes,
     canonical_bytes_reference,
 )
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 NPF = ZoneStatus.NONPRIVILEGED_FOREIGN
 # every character class JSON writers are known to disagree on: controls, DEL, C1 controls,
@@ -52,7 +52,7 @@ def test_any_text_number_and_date_give_the_reference_bytes(text, number, date, a
     events = [
         Admission(text, number, date, text, amount, amount, NPF, text, text, text, date, text),
         Production(date, text, text, amount, text, NPF, lots),
-        Shipment(date, text, text, amount, Disposition.EXPORT, amount, None, text),
+        Shipment(date, text, text, amount, ShipmentDisposition.EXPORT, amount, None, text),
         Count(date, text, amount, True, False, text),
         SuspenseReceipt(date, text, text, amount, text, text),
         Filing(date, text, text, text, text),
@@ -72,7 +72,7 @@ def test_awkward_characters_decimals_and_dates():
             )
             assert canonical_bytes(event) == canonical_bytes_reference(event)
     fixed = Shipment(
-        dt.date(2026, 1, 5), 'E"\\\n', "P", Decimal("2.0"), Disposition.EXPORT, Decimal(3)
+        dt.date(2026, 1, 5), 'E"\\\n', "P", Decimal("2.0"), ShipmentDisposition.EXPORT, Decimal(3)
     )
     assert canonical_bytes(fixed) == (
         b'{"date":"2026-01-05","disposition":"export","kind":"shipment","lot":null,"part":"P",'

@@ -29,7 +29,7 @@ from zonekeeper.zone.events import (
     to_record,
 )
 from zonekeeper.zone.master import Bom, BomLine, Part
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 decimals = st.decimals(
     allow_nan=False, allow_infinity=False, places=4, min_value=0, max_value=10**9
@@ -73,7 +73,7 @@ EVENTS = st.one_of(
         names,
         names,
         decimals,
-        st.sampled_from(Disposition),
+        st.sampled_from(ShipmentDisposition),
         decimals,
         opt(st.sampled_from(ZoneStatus)),
         opt(names),
@@ -156,7 +156,7 @@ def test_bad_records_name_the_field():
     with pytest.raises(ValueError, match="unknown fields: extra"):
         from_record("correction", {**record, "extra": 1})
     ship = to_record(
-        Shipment(day("2026-01-05"), "E", "P", Decimal(1), Disposition.EXPORT, Decimal(1))
+        Shipment(day("2026-01-05"), "E", "P", Decimal(1), ShipmentDisposition.EXPORT, Decimal(1))
     )
     with pytest.raises(ValueError, match="field 'quantity'.*floats"):
         from_record("shipment", {**ship, "quantity": 1.5})
@@ -174,7 +174,7 @@ def test_status_and_disposition_parse_form_214_letters():
     ]
     with pytest.raises(ValueError, match="use PF"):
         ZoneStatus.parse("X")
-    assert Disposition.parse("Zone transfer") is Disposition.ZONE_TRANSFER
+    assert ShipmentDisposition.parse("Zone transfer") is ShipmentDisposition.ZONE_TRANSFER
 
 
 def test_a_bad_master_record_names_the_nested_field():

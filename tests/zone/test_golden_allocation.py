@@ -7,7 +7,7 @@ from zone_helpers import NPF, PF, admit, clean, render_lots, render_postings, sh
 
 from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.ledger import post
-from zonekeeper.zone.status import Disposition
+from zonekeeper.zone.status import ShipmentDisposition
 
 # Three lots of bolts: 100 kg at $10/kg, 50 kg at $12/kg, 80 kg at $10/kg.
 BOLTS = [
@@ -57,7 +57,7 @@ def test_fifo_continues_across_removals_and_empties_lots_exactly():
         [
             *BOLTS,
             ship("2026-01-10", "E1", "BOLT", 30, 300),
-            ship("2026-01-11", "X1", "BOLT", 75, 900, Disposition.EXPORT),
+            ship("2026-01-11", "X1", "BOLT", 75, 900, ShipmentDisposition.EXPORT),
         ],
     )
     assert clean(render_postings(result.postings[3:])) == text(

@@ -33,7 +33,7 @@ from zonekeeper.zone.events import (
     SuspenseReceipt,
 )
 from zonekeeper.zone.ledger import Lot, post
-from zonekeeper.zone.status import Disposition
+from zonekeeper.zone.status import ShipmentDisposition
 
 # --- admission ------------------------------------------------------------------------------
 
@@ -191,9 +191,9 @@ def test_zone_restricted_goods_go_to_export_not_consumption():
     assert "146.44(a)" in refused.problems[0].reason
     # without a status, consumption skips the ZR lot even though it is older (FIFO)
     fine = post(zone(), [*events[:2], ship("2026-01-07", "E1", "BOLT", 5, 50)])
-    export = ship("2026-01-08", "X1", "BOLT", 10, 70, Disposition.EXPORT)
-    destroyed = ship("2026-01-09", "D1", "BOLT", 2, 0, Disposition.DESTRUCTION)
-    moved = ship("2026-01-09", "T1", "BOLT", 3, 30, Disposition.ZONE_TRANSFER)
+    export = ship("2026-01-08", "X1", "BOLT", 10, 70, ShipmentDisposition.EXPORT)
+    destroyed = ship("2026-01-09", "D1", "BOLT", 2, 0, ShipmentDisposition.DESTRUCTION)
+    moved = ship("2026-01-09", "T1", "BOLT", 3, 30, ShipmentDisposition.ZONE_TRANSFER)
     after = post(fine.state, [export, destroyed, moved])
     assert clean(render_postings(fine.postings[2:] + after.postings)) == text(
         """

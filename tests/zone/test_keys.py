@@ -24,7 +24,7 @@ from zonekeeper.zone.events import (
     from_record,
 )
 from zonekeeper.zone.keys import describe, held_keys, natural_key
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 DAY = dt.date(2026, 8, 5)
 ONE = Decimal(1)
@@ -32,7 +32,7 @@ NPF = ZoneStatus.NONPRIVILEGED_FOREIGN
 PF = ZoneStatus.PRIVILEGED_FOREIGN
 EXAMPLES = [
     Admission("A1", 2, DAY, "W", ONE, ONE, NPF),
-    Shipment(DAY, "S1", "W", ONE, Disposition.EXPORT, ONE, line=3),
+    Shipment(DAY, "S1", "W", ONE, ShipmentDisposition.EXPORT, ONE, line=3),
     Production(DAY, "R1", "K", ONE),
     Count(DAY, "A1/2", ONE),
     StatusChange(DAY, "A1/2", PF),
@@ -61,10 +61,11 @@ def test_every_kind_has_a_key_made_of_its_document() -> None:
 
 
 def test_the_key_ignores_what_is_not_the_document() -> None:
-    first = Shipment(DAY, "S1", "W", ONE, Disposition.EXPORT, ONE)
-    other = Shipment(DAY + dt.timedelta(1), "S1", "V", ONE + 1, Disposition.CONSUMPTION, ONE)
+    first = Shipment(DAY, "S1", "W", ONE, ShipmentDisposition.EXPORT, ONE)
+    other = Shipment(DAY + dt.timedelta(1), "S1", "V", ONE + 1,
+                     ShipmentDisposition.CONSUMPTION, ONE)
     assert natural_key(first) == natural_key(other) == '["shipment","S1",1]'
-    assert natural_key(Shipment(DAY, "S1", "W", ONE, Disposition.EXPORT, ONE, line=2)) != (
+    assert natural_key(Shipment(DAY, "S1", "W", ONE, ShipmentDisposition.EXPORT, ONE, line=2)) != (
         natural_key(first)
     )
     # No value runs into the next: the key is a JSON array.
@@ -89,13 +90,13 @@ def test_a_shipment_of_line_1_keeps_the_bytes_it_was_stored_with() -> None:
     event = from_record("shipment", json.loads(stored))
     assert isinstance(event, Shipment) and event.line == 1
     assert canonical_bytes(event).decode() == stored == canonical_bytes_reference(event).decode()
-    second = Shipment(DAY, "S1", "W", ONE, Disposition.EXPORT, ONE, line=2)
+    second = Shipment(DAY, "S1", "W", ONE, ShipmentDisposition.EXPORT, ONE, line=2)
     assert b'"line":2' in canonical_bytes(second)
     assert from_record("shipment", json.loads(canonical_bytes(second))) == second
 
 
 def test_the_first_event_holds_a_key_and_a_correction_frees_it() -> None:
-    s1 = Shipment(DAY, "S1", "W", ONE, Disposition.EXPORT, ONE)
+    s1 = Shipment(DAY, "S1", "W", ONE, ShipmentDisposition.EXPORT, ONE)
     events = [(1, s1), (2, s1), (3, Correction(DAY, 1, "typo")), (4, s1)]
     assert held_keys(events[:2]) == {natural_key(s1): 1}  # the repeat stands unkeyed
     assert held_keys(events) == {natural_key(s1): 4, '["correction",1]': 3}

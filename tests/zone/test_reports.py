@@ -17,7 +17,7 @@ from zonekeeper.zone.reports import (
     board_report,
     lot_history,
 )
-from zonekeeper.zone.status import Disposition
+from zonekeeper.zone.status import ShipmentDisposition
 
 
 def year_of_books():
@@ -29,7 +29,7 @@ def year_of_books():
             ship("2025-12-28", "E0", "BOLT", 10, 150),
             admit("A2", 1, "2026-01-05", "BOLT", 50, 250, DOM),
             StatusChange(day("2026-02-01"), "A1/1", PF),
-            ship("2026-03-01", "X1", "BOLT", 30, 600, Disposition.EXPORT),
+            ship("2026-03-01", "X1", "BOLT", 30, 600, ShipmentDisposition.EXPORT),
             Count(day("2026-06-30"), "A1/1", Decimal(58)),
             Count(day("2026-07-01"), "A2/1", Decimal(52)),
             ship("2026-08-01", "E2", "BOLT", 5, 40, status=DOM),

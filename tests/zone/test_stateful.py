@@ -40,7 +40,7 @@ from zonekeeper.zone.events import (
     SuspenseReceipt,
 )
 from zonekeeper.zone.ledger import Movement, Posting, ZoneState, post
-from zonekeeper.zone.status import Disposition
+from zonekeeper.zone.status import ShipmentDisposition
 
 PARTS = ("ENG", "CHS", "TIRE", "SEAT", "BOLT")
 STATUSES = (PF, NPF, DOM, ZR)
@@ -134,7 +134,7 @@ class ZoneBooks(RuleBasedStateMachine):
         data=st.data(),
         part=st.sampled_from(PARTS),
         qty=st.integers(1, 50),
-        disposition=st.sampled_from(list(Disposition)),
+        disposition=st.sampled_from(list(ShipmentDisposition)),
         status=st.none() | st.sampled_from(STATUSES),
         step=st.integers(0, 2),
         post_now=st.booleans(),

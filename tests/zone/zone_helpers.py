@@ -13,7 +13,7 @@ from zonekeeper.zone.events import Admission, Shipment
 from zonekeeper.zone.ledger import Posting, ZoneState
 from zonekeeper.zone.master import Bom, BomLine, Part
 from zonekeeper.zone.records import Discrepancy
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 PF = ZoneStatus.PRIVILEGED_FOREIGN
 NPF = ZoneStatus.NONPRIVILEGED_FOREIGN
@@ -83,7 +83,7 @@ def ship(
     part: str,
     qty: str | int,
     value: str | int,
-    disposition: Disposition = Disposition.CONSUMPTION,
+    disposition: ShipmentDisposition = ShipmentDisposition.CONSUMPTION,
     **kw: object,
 ) -> Shipment:
     return Shipment(day(on), ref, part, dec(qty), disposition, dec(value), **kw)  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import typer
 
 from zonekeeper.errors import CannotCompute, InputError
+from zonekeeper.money import money_context
 
 # The top-level command name -> the module under zonekeeper.cli that registers it.
 AREAS: dict[str, str] = {
@@ -68,10 +69,12 @@ def main() -> None:
     """Console entry point: run the app; bad input is exit 2, nothing partially done.
 
     Click's standalone mode already turns its own usage errors into exit 2; our errors
-    pass through it and are reported here, one line per problem.
+    pass through it and are reported here, one line per problem. Every command runs under
+    the product's decimal context (`money.CONTEXT`), whatever the interpreter's default.
     """
     try:
-        application(sys.argv[1:])()
+        with money_context():
+            application(sys.argv[1:])()
     except InputError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -34,7 +34,7 @@ from zonekeeper.services.ledger import Ledger, count_events
 from zonekeeper.tariff import Tariff
 from zonekeeper.zone.hmf import Quarter
 from zonekeeper.zone.weekly import Week
-from zonekeeper.zone.withdrawal_duty import Disposition, Input, compare_npf_claim
+from zonekeeper.zone.withdrawal_duty import Input, RemovalDisposition, compare_npf_claim
 
 DEMO_WEEK = "2026-W32"
 DEMO_AS_OF = dt.date(2026, 8, 10)
@@ -76,7 +76,7 @@ def _why_not_npf(console: Console, url: str, tariff: Tariff, week: Week) -> None
     """The inverted-tariff claim for the week's carts against the lawful answer (domain §1)."""
     books = service.read_books(url)
     carts = [r for r in service.removals(books, since=week.start, until=week.end)
-             if r.part == "CART" and r.disposition is Disposition.CONSUMPTION]
+             if r.part == "CART" and r.disposition is RemovalDisposition.CONSUMPTION]
     if not carts:
         return
     units = sum((r.quantity for r in carts), Decimal(0))

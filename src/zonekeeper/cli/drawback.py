@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,11 +20,12 @@ from rich.console import Console
 from rich.table import Table
 
 from zonekeeper.cli.app import app
+from zonekeeper.dates import date_option
 from zonekeeper.drawback.adapters import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
 from zonekeeper.drawback.alerts import claim_window_alerts, notice_alerts
 from zonekeeper.drawback.amounts import line_bases
 from zonekeeper.drawback.claim import build_claim, check_against_imports
-from zonekeeper.drawback.measures import Component
+from zonekeeper.drawback.measures import ImportCharge
 from zonekeeper.drawback.plan import Method, build_plan
 from zonekeeper.drawback.records import ClaimType, Export, ImportLine
 from zonekeeper.errors import InputError, Problem
@@ -61,16 +61,16 @@ class MethodChoice(StrEnum):
 
 
 _COMPONENT = {
-    Program.SECTION301: Component.S301, Program.SECTION232: Component.S232,
-    Program.SECTION122: Component.S122, Program.IEEPA: Component.IEEPA,
-    Program.ADCVD: Component.ADCVD,
+    Program.SECTION301: ImportCharge.S301, Program.SECTION232: ImportCharge.S232,
+    Program.SECTION122: ImportCharge.S122, Program.IEEPA: ImportCharge.IEEPA,
+    Program.ADCVD: ImportCharge.ADCVD,
 }
 
 
-def _classifier(tariff: Tariff) -> Callable[[str], Component | None]:
+def _classifier(tariff: Tariff) -> Callable[[str], ImportCharge | None]:
     """Program of a Chapter 99 heading, from the tariff engine's measures."""
 
-    def classify(heading: str) -> Component | None:
+    def classify(heading: str) -> ImportCharge | None:
         dotted = f"{heading[:4]}.{heading[4:6]}.{heading[6:8]}"
         measure = tariff.measures.by_heading(dotted) or tariff.measures.by_heading(heading)
         return _COMPONENT.get(measure.program) if measure is not None else None
@@ -134,15 +134,6 @@ def _gather(*readers: Callable[[], Any]) -> list[Any]:
     return results
 
 
-def _as_of(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(Problem(f"not a date (YYYY-MM-DD): {text!r}", field="--as-of")) from None
-
-
 def _load(
     imports: Path, exports: Path, claimed: Path | None, manufacturing: Path | None,
     tariff: Tariff,
@@ -182,7 +173,7 @@ def plan_command(
     if claim.manufacturing and manufacturing is None:
         raise InputError(Problem(f"--type {claim.value} needs --manufacturing FILE",
                                  field="--manufacturing"))
-    day = _as_of(as_of)
+    day = date_option(as_of, "--as-of")
     tariff = Tariff.default()
     imp, exp, prior, prod = _load(imports, exports, claimed, manufacturing, tariff)
     notes: list[str] = []
@@ -297,7 +288,7 @@ def alerts_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Claim windows closing within the horizon; notices of intent (7553) due or late."""
-    day = _as_of(as_of)
+    day = date_option(as_of, "--as-of")
     assert day is not None
     tariff = Tariff.default()
     imp, exp, prior, _ = _load(imports, exports, claimed, None, tariff)

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from zonekeeper.cli.app import app
 from zonekeeper.cli.options import DutyJsonOption, FeesOption
+from zonekeeper.dates import date_option
 from zonekeeper.duty.entry import EntryQuote, line_problems, quote_entry
 from zonekeeper.duty.quote import MODES, LineItem, LineQuote
 from zonekeeper.duty.serialize import entry_json, quote_json
@@ -37,13 +38,6 @@ T = TypeVar("T")
 
 duty_app = typer.Typer(help="Duty quotes: every component with its source, plus MPF/HMF.")
 app.add_typer(duty_app, name="duty")
-
-
-def _date(text: str, field: str = "date") -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(Problem(f"not a date (YYYY-MM-DD): {text!r}", field=field)) from None
 
 
 def _decimal(text: str, field: str) -> Decimal:
@@ -142,8 +136,8 @@ def quote(
         except ValueError as error:
             problems.append(Problem(str(error), field="adcvd"))
     amount = _collect(problems, lambda: _decimal(value, "value"))
-    when = _collect(problems, lambda: _date(on))
-    frozen_on = _collect(problems, lambda: _date(frozen, "frozen-on")) if frozen else None
+    when = _collect(problems, lambda: date_option(on, "date"))
+    frozen_on = _collect(problems, lambda: date_option(frozen, "frozen-on")) if frozen else None
     tariff = _tariff(fees)
     if frozen_on is not None:  # the PF freeze date classifies the goods (146.65(a)(1))
         problems.extend(_no_revision(tariff, frozen_on, "frozen-on"))
@@ -214,7 +208,7 @@ def entry(
 ) -> None:
     """Quote every line of an entry; MPF floor and cap applied once for the entry."""
     problems: list[Problem] = []
-    when = _collect(problems, lambda: _date(on))
+    when = _collect(problems, lambda: date_option(on, "date"))
     tariff = _tariff(fees)
     if when is not None:
         problems.extend(_no_revision(tariff, when, "date"))

@@ -27,7 +27,7 @@ from zonekeeper.cli.options import (
     PdfOption,
     ZoneOption,
 )
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.dates import date_option
 from zonekeeper.io import documents
 from zonekeeper.money import ZERO, fmt, usd
 from zonekeeper.services import entries as service
@@ -47,16 +47,6 @@ out = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
 
 def _estimates(path: Path | None) -> list[Any]:
     return [] if path is None else documents.read_estimates(path)
-
-
-def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        problem = Problem(f"not a date: {text!r} (write YYYY-MM-DD)", field=option)
-        raise InputError(problem) from None
 
 
 def _print_json(data: Any) -> None:
@@ -173,8 +163,8 @@ def weekly_command(
     parsed = Week.parse(week)
     stamped = service.weekly(
         settings(ctx).database_url, parsed, zone=zone,
-        entry_date=_date(entry_date, "--entry-date"),
-        summary_date=_date(summary_date, "--summary-date"),
+        entry_date=date_option(entry_date, "--entry-date"),
+        summary_date=date_option(summary_date, "--summary-date"),
         estimates=_estimates(estimates),
     )
     entry, head = stamped.value, stamped.head
@@ -238,7 +228,7 @@ def consumption_command(
 ) -> None:
     """One shipment as its own consumption entry: a line per PF component, the NPF line."""
     stamped = service.consumption(settings(ctx).database_url, shipment_no, zone=zone,
-                                  entry_date=_date(entry_date, "--date"))
+                                  entry_date=date_option(entry_date, "--date"))
     found = stamped.value
     docs = [documents.consumption_entry_json(r, None) for r in found.results]
     duties = [r.duty for r in found.results]
@@ -374,7 +364,7 @@ def alerts_command(
     zone: ZoneOption = None,
 ) -> None:
     """Open deadlines of 19 CFR 146: entry summaries, permits, counts, reconciliation."""
-    day = _date(as_of, "--as-of") or dt.date.today()
+    day = date_option(as_of, "--as-of") or dt.date.today()
     stamped = service.open_alerts(settings(ctx).database_url, day, zone=zone,
                                   estimates=_estimates(estimates))
     if as_json:

@@ -32,6 +32,7 @@ from zonekeeper.cli.options import (
     SkipPostedOption,
     ZoneOption,
 )
+from zonekeeper.dates import parse_date
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import zone_files
 from zonekeeper.services import filings as service
@@ -67,9 +68,9 @@ def filed(
         problems.append(Problem(str(error), field="KIND"))
     on: dt.date | None = None
     try:
-        on = dt.date.fromisoformat(date.strip())
-    except ValueError:
-        problems.append(Problem(f"not a date (YYYY-MM-DD): {date!r}", field="--date"))
+        on = parse_date(date)
+    except ValueError as error:
+        problems.append(Problem(str(error), field="--date"))
     if problems or on is None:
         raise InputError(problems)
     batch = [Filing(on, document, ref, covers, note)]

@@ -39,6 +39,7 @@ from zonekeeper.cli.options import (
     StrictOption,
     ZoneOption,
 )
+from zonekeeper.dates import date_option
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import checkpoint as checkpoints
 from zonekeeper.io import zone_files
@@ -541,7 +542,7 @@ def correct(
     dry_run: DryRunOption = False,
 ) -> None:
     """Reverse an event by a new correcting event (the books stay append-only)."""
-    on = _date(date, "--date") if date else None
+    on = date_option(date, "--date") if date else None
     with _open(ctx, zone) as ledger:
         try:
             correction = ledger.correction(event, reason, on)
@@ -572,13 +573,6 @@ def correct(
 # ------------------------------------------------------------------------------ reading
 
 
-def _date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(Problem(f"not a date (YYYY-MM-DD): {text!r}", field=option)) from None
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return _quantity(value)
@@ -602,7 +596,7 @@ def balance(
 ) -> None:
     """Lots on hand with quantity and dutiable value (146.23(a)(1)); `--by part` sums them
     by part and zone status."""
-    on = _date(as_of, "--as-of") if as_of else None
+    on = date_option(as_of, "--as-of") if as_of else None
     if by not in ("lot", "part"):
         raise InputError(Problem(f"--by is lot or part, not {by!r}", field="--by"))
     with _open(ctx, zone) as ledger, ledger.snapshot() as books:

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from zonekeeper.cli.app import app
 from zonekeeper.cli.options import TariffJsonOption
+from zonekeeper.dates import date_option
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.tabular import check_file, semicolon_problem
 from zonekeeper.tariff.check import check_schedule, unparsed_in
@@ -26,13 +27,6 @@ from zonekeeper.tariff.store import import_revision
 
 tariff_app = typer.Typer(help="The HTSUS: check the rate parser, import a revision, show a line.")
 app.add_typer(tariff_app, name="tariff")
-
-
-def _date(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(Problem(f"not a date (YYYY-MM-DD): {text!r}", field=field)) from None
 
 
 def _print_json(document: Any) -> None:
@@ -93,7 +87,7 @@ def import_(
         refused = semicolon_problem(start, str(file))
     if refused is not None:
         raise InputError(refused)
-    revision = import_revision(file, _date(effective, "--effective"), name, replace=replace)
+    revision = import_revision(file, date_option(effective, "--effective"), name, replace=replace)
     typer.echo(f"imported {revision.name}: {len(revision)} HTS codes, in force from "
                f"{revision.effective.isoformat()}")
     unparsed = unparsed_in(revision)
@@ -163,7 +157,7 @@ def show(
     as_json: TariffJsonOption = False,
 ) -> None:
     """Print a line: its rates, the revision in force and its description path."""
-    day = _date(on, "--date") if on else date.today()
+    day = date_option(on, "--date") if on else date.today()
     try:
         line, revision = load_schedule().line(code, day)
     except CannotCompute as error:  # no revision in force on the date: nothing to show

@@ -33,6 +33,7 @@ from zonekeeper.drawback.measures import Component, DefaultPolicy, DutyClass, El
 from zonekeeper.drawback.ports import Owed
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.duty import LineItem, quote_line
+from zonekeeper.entry_fees import mpf_up_to_cap
 from zonekeeper.errors import CannotCompute, InputError
 from zonekeeper.tariff import Program, Tariff
 from zonekeeper.tariff.expressions import Basis
@@ -100,7 +101,7 @@ class TariffEstimator:
         by_class = {DutyClass.DUTY: duty}
         try:
             terms = self.tariff.fees.mpf_terms(on)
-            by_class[DutyClass.MPF] = min(terms.rate * value, terms.maximum)
+            by_class[DutyClass.MPF] = mpf_up_to_cap(value, terms)
             applied.append(f"MPF {terms.rate * 100:f}% up to {terms.maximum} (24.23(b)(1)(i))")
         except CannotCompute as error:
             # Leaving a fee out only lowers the limit: conservative.

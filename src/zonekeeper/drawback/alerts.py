@@ -22,11 +22,12 @@ from zonekeeper.drawback.measures import DefaultPolicy, MeasurePolicy
 from zonekeeper.drawback.plan import available_quantities, designation_refund
 from zonekeeper.drawback.records import (
     ClaimType,
-    Disposition,
     Export,
+    ExportDisposition,
     ImportLine,
     PriorDesignation,
 )
+from zonekeeper.money import in_money_context
 from zonekeeper.workdays import working_days_before
 
 NOTICE_WORKING_DAYS = 5
@@ -54,6 +55,7 @@ class NoticeAlert:
     reason: str
 
 
+@in_money_context
 def claim_window_alerts(
     imports: Sequence[ImportLine],
     as_of: date,
@@ -88,9 +90,10 @@ def claim_window_alerts(
 
 def needs_notice(export: Export, claim: ClaimType) -> bool:
     """Unused and rejected merchandise always; manufacturing only for destruction."""
-    return not claim.manufacturing or export.disposition is Disposition.DESTRUCTION
+    return not claim.manufacturing or export.disposition is ExportDisposition.DESTRUCTION
 
 
+@in_money_context
 def notice_alerts(
     exports: Sequence[Export], as_of: date, *, claim: ClaimType = ClaimType.J2
 ) -> tuple[NoticeAlert, ...]:
@@ -100,7 +103,7 @@ def notice_alerts(
         if not needs_notice(export, claim):
             continue
         due = working_days_before(export.export_date, NOTICE_WORKING_DAYS)
-        what = "destruction" if export.disposition is Disposition.DESTRUCTION else "export"
+        what = "destruction" if export.disposition is ExportDisposition.DESTRUCTION else "export"
 
         def late(message: str, export: Export = export, due: date = due) -> NoticeAlert:
             return NoticeAlert(export.export_ref, export.export_date,

@@ -20,23 +20,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
 
-from zonekeeper.drawback.measures import Component, DutyClass, MeasurePolicy, duty_class
+from zonekeeper.drawback.measures import DutyClass, ImportCharge, MeasurePolicy, duty_class
 from zonekeeper.drawback.records import ClaimType, ImportLine
-from zonekeeper.money import CENT
+from zonekeeper.money import CENT, in_money_context
 
 RATE = Decimal("0.99")
 RATIO_PLACES = Decimal("0.0001")
 
-_COLUMNS: tuple[tuple[Component, str], ...] = (
-    (Component.DUTY, "duty"),
-    (Component.S301, "duty_301"),
-    (Component.S232, "duty_232"),
-    (Component.S122, "duty_122"),
-    (Component.IEEPA, "duty_ieepa"),
-    (Component.IEEPA_RECIPROCAL, "duty_ieepa_reciprocal"),
-    (Component.IEEPA_FENTANYL, "duty_ieepa_fentanyl"),
-    (Component.ADCVD, "duty_adcvd"),
-    (Component.HMF, "hmf"),
+_COLUMNS: tuple[tuple[ImportCharge, str], ...] = (
+    (ImportCharge.DUTY, "duty"),
+    (ImportCharge.S301, "duty_301"),
+    (ImportCharge.S232, "duty_232"),
+    (ImportCharge.S122, "duty_122"),
+    (ImportCharge.IEEPA, "duty_ieepa"),
+    (ImportCharge.IEEPA_RECIPROCAL, "duty_ieepa_reciprocal"),
+    (ImportCharge.IEEPA_FENTANYL, "duty_ieepa_fentanyl"),
+    (ImportCharge.ADCVD, "duty_adcvd"),
+    (ImportCharge.HMF, "hmf"),
 )
 
 
@@ -44,7 +44,7 @@ _COLUMNS: tuple[tuple[Component, str], ...] = (
 class Paid:
     """One component paid on the line, and whether (and why) drawback refunds it."""
 
-    component: Component
+    component: ImportCharge
     amount: Decimal  # paid on the whole line (MPF: the line's apportioned share)
     eligible: bool
     reason: str
@@ -110,8 +110,8 @@ def own_allowance(basis: LineBasis) -> Allowed:
 # Enough digits that products of amounts, quantities (<= 15 digits + 6 places) and 28-digit
 # per-unit figures are exact, so the one division left rounds once.
 _EXACT = Context(prec=100)
-MPF = Component.MPF
-_CLASS = {component: duty_class(component) for component in Component}
+MPF = ImportCharge.MPF
+_CLASS = {component: duty_class(component) for component in ImportCharge}
 
 
 def component_refunds(
@@ -208,7 +208,7 @@ def line_basis(
     by_class: dict[DutyClass, Decimal] = defaultdict(Decimal)
     for component, attr in _COLUMNS:
         amount: Decimal = getattr(line, attr)
-        if amount == 0 and component is not Component.DUTY:
+        if amount == 0 and component is not ImportCharge.DUTY:
             continue
         verdict = policy.eligibility(component, line.hts, line.origin, line.import_date, claim)
         paid.append(Paid(component, amount, verdict.eligible, verdict.reason))
@@ -223,8 +223,9 @@ def line_basis(
     ratio: Decimal | None = None
     if mpf_share is not None:
         ratio, share = mpf_share
-        verdict = policy.eligibility(Component.MPF, line.hts, line.origin, line.import_date, claim)
-        paid.append(Paid(Component.MPF, share, verdict.eligible, verdict.reason))
+        verdict = policy.eligibility(ImportCharge.MPF, line.hts, line.origin, line.import_date,
+                                     claim)
+        paid.append(Paid(ImportCharge.MPF, share, verdict.eligible, verdict.reason))
         if verdict.eligible:
             mpf_pu = share / qty
             mpf_unit = mpf_unit_refund(share, qty)
@@ -241,6 +242,7 @@ def line_basis(
     )
 
 
+@in_money_context
 def line_bases(
     lines: Iterable[ImportLine], claim: ClaimType, policy: MeasurePolicy
 ) -> Mapping[tuple[str, int], LineBasis]:

@@ -20,7 +20,7 @@ from zonekeeper.drawback.plan import Designation, Plan, demand_key
 from zonekeeper.drawback.records import ClaimType, ImportLine, PriorDesignation
 from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.money import CENT
+from zonekeeper.money import CENT, in_money_context
 
 CERT_UNUSED = (
     "The undersigned hereby certifies that the exported or destroyed merchandise herein "
@@ -95,6 +95,7 @@ def certifications(claim: ClaimType, destroyed_only: bool) -> tuple[str, ...]:
     return tuple(out)
 
 
+@in_money_context
 def check_plan(plan: Plan) -> list[Problem]:
     """Every inconsistency of a plan with itself; [] when it can be claimed as it stands.
 
@@ -167,6 +168,7 @@ def check_plan(plan: Plan) -> list[Problem]:
     return out
 
 
+@in_money_context
 def check_against_imports(
     plan: Plan,
     imports: Sequence[ImportLine],
@@ -230,6 +232,7 @@ def check_against_imports(
     return out
 
 
+@in_money_context
 def build_claim(
     plan: Plan, *, claimant: str = "", port: str = "", drawback_entry: str = "",
     descriptions: Mapping[str, str] | None = None,

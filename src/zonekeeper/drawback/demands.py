@@ -42,6 +42,7 @@ from zonekeeper.drawback.ports import DutyEstimator
 from zonekeeper.drawback.records import ClaimType, Export, ImportLine, ProductionInput
 from zonekeeper.drawback.rules import Demand, normalize_unit
 from zonekeeper.errors import CannotCompute
+from zonekeeper.money import in_money_context
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Demands:
     notes: tuple[str, ...]
 
 
+@in_money_context
 def build_demands(
     claim: ClaimType,
     exports: Sequence[Export],

@@ -34,8 +34,10 @@ from typing import Protocol
 from zonekeeper.drawback.records import ClaimType
 
 
-class Component(StrEnum):
-    """A duty, tax or fee column of an import line."""
+class ImportCharge(StrEnum):
+    """A duty, tax or fee column of an import line: what drawback may refund (190.3). Not
+    a duty quote's `duty.DutyComponent` (a priced line of a quote) nor an entry document's
+    `zone.entries.EntryComponent` (its copy), nor a rate's `tariff.expressions.RateTerm`."""
 
     DUTY = "duty"
     S301 = "duty_301"
@@ -47,6 +49,11 @@ class Component(StrEnum):
     ADCVD = "duty_adcvd"
     MPF = "mpf"
     HMF = "hmf"
+
+
+# The old name, for `drawback/adapters.py` only until it moves to the bindings package
+# (h-sources); every other module says ImportCharge. Remove with that move.
+Component = ImportCharge
 
 
 class DutyClass(StrEnum):
@@ -66,11 +73,11 @@ class DutyClass(StrEnum):
     HMF = "hmf"
 
 
-def duty_class(component: Component) -> DutyClass:
+def duty_class(component: ImportCharge) -> DutyClass:
     """The class a paid component is compared within (see `DutyClass`)."""
-    if component is Component.MPF:
+    if component is ImportCharge.MPF:
         return DutyClass.MPF
-    if component is Component.HMF:
+    if component is ImportCharge.HMF:
         return DutyClass.HMF
     return DutyClass.DUTY
 
@@ -87,31 +94,31 @@ class MeasurePolicy(Protocol):
     """Decides a component's eligibility for one import line (hts, origin, date, claim type)."""
 
     def eligibility(
-        self, component: Component, hts: str, origin: str | None, on: date, claim: ClaimType
+        self, component: ImportCharge, hts: str, origin: str | None, on: date, claim: ClaimType
     ) -> Eligibility: ...
 
 
-_TABLE: dict[Component, Eligibility] = {
-    Component.DUTY: Eligibility(True, "ordinary duty, 19 CFR 190.3(a)(1)"),
-    Component.S301: Eligibility(True, "Section 301 duty, 19 CFR 190.3(a)(1)"),
-    Component.S232: Eligibility(
+_TABLE: dict[ImportCharge, Eligibility] = {
+    ImportCharge.DUTY: Eligibility(True, "ordinary duty, 19 CFR 190.3(a)(1)"),
+    ImportCharge.S301: Eligibility(True, "Section 301 duty, 19 CFR 190.3(a)(1)"),
+    ImportCharge.S232: Eligibility(
         False,
         "Section 232: eligibility depends on the action (conditional); not claimed "
         "without the action's drawback rule",
     ),
-    Component.S122: Eligibility(True, "Section 122 surcharge, 19 CFR 190.3(a)(1)"),
-    Component.IEEPA: Eligibility(
+    ImportCharge.S122: Eligibility(True, "Section 122 surcharge, 19 CFR 190.3(a)(1)"),
+    ImportCharge.IEEPA: Eligibility(
         False,
         "IEEPA: reciprocal duties are eligible but fentanyl/border duties are not "
         "(EO 14193-14195); give duty_ieepa_reciprocal / duty_ieepa_fentanyl to claim",
     ),
-    Component.IEEPA_RECIPROCAL: Eligibility(True, "IEEPA reciprocal duty (EO 14257)"),
-    Component.IEEPA_FENTANYL: Eligibility(
+    ImportCharge.IEEPA_RECIPROCAL: Eligibility(True, "IEEPA reciprocal duty (EO 14257)"),
+    ImportCharge.IEEPA_FENTANYL: Eligibility(
         False, "IEEPA fentanyl/border duty: 'No drawback shall be available' (EO 14193-14195)"
     ),
-    Component.ADCVD: Eligibility(False, "AD/CVD never refundable, 19 CFR 190.3(b)"),
-    Component.MPF: Eligibility(True, "MPF, 19 CFR 190.3(a)(4), 190.51(b)(2)"),
-    Component.HMF: Eligibility(True, "HMF, 19 CFR 190.3(a)(5)"),
+    ImportCharge.ADCVD: Eligibility(False, "AD/CVD never refundable, 19 CFR 190.3(b)"),
+    ImportCharge.MPF: Eligibility(True, "MPF, 19 CFR 190.3(a)(4), 190.51(b)(2)"),
+    ImportCharge.HMF: Eligibility(True, "HMF, 19 CFR 190.3(a)(5)"),
 }
 
 
@@ -119,6 +126,6 @@ class DefaultPolicy:
     """The documented table above, independent of code, origin and date."""
 
     def eligibility(
-        self, component: Component, hts: str, origin: str | None, on: date, claim: ClaimType
+        self, component: ImportCharge, hts: str, origin: str | None, on: date, claim: ClaimType
     ) -> Eligibility:
         return _TABLE[component]

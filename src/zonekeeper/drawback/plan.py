@@ -35,7 +35,7 @@ from zonekeeper.drawback.records import (
 from zonekeeper.drawback.rules import Demand, check_pair
 from zonekeeper.drawback.solve import solve_transport
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.money import CENT
+from zonekeeper.money import CENT, in_money_context
 
 MAX_PLACES = 6
 FLOW_LIMIT = 2**62
@@ -96,6 +96,7 @@ class Plan:
     demand_quantity: Mapping[tuple[str, str, str], Decimal] = field(default_factory=dict)
 
     @property
+    @in_money_context
     def uplift(self) -> Decimal:
         return self.optimal_refund - self.fifo_refund
 
@@ -359,6 +360,7 @@ def fifo_ranks(problem: DesignationProblem) -> tuple[npt.NDArray[np.int64], npt.
     return imp_rank, dem_rank
 
 
+@in_money_context
 def build_plan(
     claim: ClaimType,
     imports: Sequence[ImportLine],

@@ -41,8 +41,9 @@ class ClaimType(StrEnum):
         return self in (ClaimType.A, ClaimType.B)
 
 
-class Disposition(StrEnum):
-    """How the merchandise left the commerce of the United States."""
+class ExportDisposition(StrEnum):
+    """How the merchandise a drawback claim names left the commerce of the United States
+    (not the zone ledger's `ShipmentDisposition`)."""
 
     EXPORT = "export"
     DESTRUCTION = "destruction"  # under CBP supervision, 190.71
@@ -97,7 +98,7 @@ class Export:
     schedule_b: str | None = None
     part: str | None = None
     destination: str | None = None
-    disposition: Disposition = Disposition.EXPORT
+    disposition: ExportDisposition = ExportDisposition.EXPORT
     origin: str | None = None
     notice_date: date | None = None  # CBP Form 7553 filed on (190.35), when known
     row: int | None = None
@@ -115,7 +116,7 @@ class Export:
         Destruction and deemed exports (zone-restricted admission) are not exports to a
         country, whatever `destination` says.
         """
-        return self.disposition is Disposition.EXPORT and self.destination in USMCA_COUNTRIES
+        return self.disposition is ExportDisposition.EXPORT and self.destination in USMCA_COUNTRIES
 
 
 USMCA_COUNTRIES = frozenset({"CA", "MX"})

@@ -1,10 +1,10 @@
 """Duty quotes: a line's duty with every component cited, and an entry's fees (pure)."""
 
 from zonekeeper.duty.entry import EntryQuote, FeeLine, quote_entry
-from zonekeeper.duty.quote import Component, LineItem, LineQuote, quote_line
+from zonekeeper.duty.quote import DutyComponent, LineItem, LineQuote, quote_line
 
 __all__ = [
-    "Component",
+    "DutyComponent",
     "EntryQuote",
     "FeeLine",
     "LineItem",

@@ -19,8 +19,9 @@ from decimal import Decimal
 from functools import lru_cache
 
 from zonekeeper.duty.quote import LineItem, LineQuote, content_keys_used, quote_line, validate_item
+from zonekeeper.entry_fees import by_vessel, hmf_exact, mpf_due
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.money import ZERO, cents, usd
+from zonekeeper.money import ZERO, cents, in_money_context, usd
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.countries import parse_country
 from zonekeeper.tariff.measures import Program
@@ -70,28 +71,25 @@ class EntryQuote:
         return tuple(dict.fromkeys(line.revision for line in self.lines))
 
 
+@in_money_context
 def mpf_fee(tariff: Tariff, value: Decimal, on: date) -> FeeLine:
-    """MPF on an entry of foreign value `value` filed on `on` (19 CFR 24.23(b)(1)(i))."""
+    """MPF on an entry of foreign value `value` filed on `on` (19 CFR 24.23(b)(1)(i)): the
+    fiscal year's terms applied by `entry_fees.mpf_due` (no foreign value: no MPF)."""
     try:
         terms = tariff.fees.mpf_terms(on)
     except CannotCompute as error:
         return FeeLine("MPF", "0.3464%", value, None, None, "not computed",
                        "19 CFR 24.23(b)(1)(i)", error.reason)  # fmt: skip
-    exact = value * terms.rate
-    if exact < terms.minimum:
-        amount, bound = terms.minimum, "minimum"
-    elif exact > terms.maximum:
-        amount, bound = terms.maximum, "maximum"
-    else:
-        amount, bound = exact, "ad valorem"
+    due = mpf_due(value, terms)
     return FeeLine(
         "MPF",
         f"{terms.rate_pct.normalize()}% (min {usd(terms.minimum)}, max {usd(terms.maximum)})",
-        value, exact, cents(amount), bound,
+        value, due.exact, due.amount, due.bound,
         f"{terms.fiscal_year}: {terms.source}",
     )  # fmt: skip
 
 
+@in_money_context
 def hmf_fee(tariff: Tariff, vessel_value: Decimal, on: date) -> FeeLine:
     """HMF on the value of vessel cargo (26 USC 4461; 19 CFR 24.24)."""
     if vessel_value == 0:
@@ -102,11 +100,12 @@ def hmf_fee(tariff: Tariff, vessel_value: Decimal, on: date) -> FeeLine:
     except CannotCompute as error:
         return FeeLine("HMF", "0.125%", vessel_value, None, None, "not computed",
                        "19 CFR 24.24", error.reason)  # fmt: skip
-    exact = vessel_value * terms.rate
+    exact = hmf_exact(vessel_value, terms.rate)
     return FeeLine("HMF", f"{(terms.rate * 100).normalize()}%", vessel_value, exact,
                    cents(exact), "ad valorem", terms.source)  # fmt: skip
 
 
+@in_money_context
 def quote_entry(
     tariff: Tariff,
     items: Sequence[LineItem],
@@ -153,7 +152,7 @@ def quote_entry(
     if found:
         raise InputError(sorted(found, key=lambda p: p.row or 0))
     value = sum((q.item.value for q in quotes), ZERO)
-    vessel = sum((q.item.value for q in quotes if q.item.mode == "vessel"), ZERO)
+    vessel = sum((q.item.value for q in quotes if by_vessel(q.item.mode)), ZERO)
     mpf = mpf_fee(tariff, value, on)
     hmf = hmf_fee(tariff, vessel, on)
     warnings: list[str] = []
@@ -177,6 +176,7 @@ def quote_entry(
                       tuple(rows) if rows is not None else ())  # fmt: skip
 
 
+@in_money_context
 def line_problems(
     tariff: Tariff, item: LineItem, on: date, *, frozen_on: date | None = None
 ) -> list[Problem]:

@@ -32,7 +32,7 @@ from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.money import ZERO, cents, usd
+from zonekeeper.money import ZERO, cents, in_money_context, usd
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.countries import iso_alpha2, parse_country
 from zonekeeper.tariff.expressions import Basis, Rate
@@ -67,8 +67,10 @@ class LineItem:
 
 
 @dataclass(frozen=True)
-class Component:
-    """One part of a line's duty and where it comes from."""
+class DutyComponent:
+    """One priced part of a line's duty (base rate, a Chapter 99 measure, AD/CVD) and where it
+    comes from. An entry document keeps a copy (`zone.entries.EntryComponent`); drawback's
+    paid columns are `drawback.measures.ImportCharge`."""
 
     program: Program
     heading: str  # HTS rate line (base) or Chapter 99 heading or AD/CVD case number
@@ -85,7 +87,7 @@ class LineQuote:
     """The priced line. `duty` is None when any component cannot be computed."""
 
     item: LineItem
-    components: tuple[Component, ...]
+    components: tuple[DutyComponent, ...]
     duty: Decimal | None
     cannot_compute: tuple[str, ...]
     warnings: tuple[str, ...]
@@ -343,6 +345,7 @@ def _plan(
     )
 
 
+@in_money_context
 def quote_line(
     tariff: Tariff, item: LineItem, on: date, *, frozen_on: date | None = None
 ) -> LineQuote:
@@ -372,14 +375,14 @@ def quote_line(
     if plan.unit_needs:
         _check_quantities(plan, item)
     cannot: list[str] = []
-    components: list[Component] = []
+    components: list[DutyComponent] = []
     basis = Basis(item.value, item.quantities, _content(item))
     value_text = f"value {usd(item.value)}"
     base_exact: Decimal | None = None
     try:
         base_exact = rate.amount(basis)
         components.append(
-            Component(
+            DutyComponent(
                 Program.BASE, plan.rate_line, rate.text or "(none)",
                 _base_basis(plan.needs, basis, value_text) if plan.needs else value_text,
                 cents(base_exact), base_exact, plan.base_source, drawback_eligible=True,
@@ -400,7 +403,7 @@ def quote_line(
             continue
         measure = priced.measure
         components.append(
-            Component(
+            DutyComponent(
                 measure.program, measure.heading, measure.rate.text, basis_text, cents(exact),
                 exact, priced.source, measure.drawback_eligible,
             )
@@ -408,7 +411,7 @@ def quote_line(
     for case in item.adcvd:
         exact = item.value * case.rate_pct / HUNDRED
         components.append(
-            Component(
+            DutyComponent(
                 Program.ADCVD, case.case, f"{case.rate_pct}% ({case.kind} cash deposit)",
                 value_text, cents(exact), exact,
                 f"{case.kind} order {case.case}: user-supplied cash-deposit rate "

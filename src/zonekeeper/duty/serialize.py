@@ -10,15 +10,19 @@ from decimal import Decimal
 from typing import Any
 
 from zonekeeper.duty.entry import EntryQuote, FeeLine
-from zonekeeper.duty.quote import Component, LineQuote
-from zonekeeper.money import fmt
+from zonekeeper.duty.quote import DutyComponent, LineQuote
+from zonekeeper.money import fmt, in_money_context
 
 
+@in_money_context
 def money(amount: Decimal | None) -> str | None:
+    """Cent string, or None for a figure that cannot be computed (never 0): how every JSON
+    document carries money (`io.documents` too)."""
     return None if amount is None else fmt(amount)
 
 
-def component_json(component: Component, line: int | None = None) -> dict[str, Any]:
+@in_money_context
+def component_json(component: DutyComponent, line: int | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "program": component.program.value,
         "heading": component.heading,
@@ -34,6 +38,7 @@ def component_json(component: Component, line: int | None = None) -> dict[str, A
     return out
 
 
+@in_money_context
 def fee_json(fee: FeeLine) -> dict[str, Any]:
     return {
         "fee": fee.fee,
@@ -46,6 +51,7 @@ def fee_json(fee: FeeLine) -> dict[str, Any]:
     }
 
 
+@in_money_context
 def line_json(quote: LineQuote, number: int | None = None) -> dict[str, Any]:
     item = quote.item
     out: dict[str, Any] = {
@@ -67,6 +73,7 @@ def line_json(quote: LineQuote, number: int | None = None) -> dict[str, Any]:
     return out
 
 
+@in_money_context
 def quote_json(entry: EntryQuote) -> dict[str, Any]:
     """One line's quote with the entry fees (what `duty quote --json` prints)."""
     line = entry.lines[0]
@@ -83,6 +90,7 @@ def quote_json(entry: EntryQuote) -> dict[str, Any]:
     return out
 
 
+@in_money_context
 def entry_json(entry: EntryQuote) -> dict[str, Any]:
     """A whole entry (what `duty entry --json` prints)."""
     return {

@@ -24,11 +24,13 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from zonekeeper.duty.serialize import money
 from zonekeeper.errors import InputError
 from zonekeeper.io import csv_out
+from zonekeeper.io.cells import hts, iso_date, positive_decimal, text, yes_no
 from zonekeeper.io.checkpoint import ChainHead
-from zonekeeper.io.zone_files import Column, hts, iso_date, positive_decimal, read_file, text
-from zonekeeper.money import fmt, usd
+from zonekeeper.io.zone_files import Column, read_file
+from zonekeeper.money import fmt, in_money_context, usd
 from zonekeeper.zone.admission_doc import AdmissionDocument
 from zonekeeper.zone.alerts import Alert
 from zonekeeper.zone.entries import MpfCharge
@@ -71,11 +73,6 @@ RECONCILIATION_QUANTITIES = (
 )
 
 
-def money(amount: Decimal | None) -> str | None:
-    """Cent string, or None for a figure that cannot be computed (never 0)."""
-    return None if amount is None else fmt(amount)
-
-
 def _day(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
@@ -88,6 +85,7 @@ def _qty(amount: Decimal) -> str:
 # ------------------------------------------------------------------------------- JSON
 
 
+@in_money_context
 def line_json(line: EntryLine) -> dict[str, Any]:
     return {
         "hts": line.hts,
@@ -118,6 +116,7 @@ def line_json(line: EntryLine) -> dict[str, Any]:
     }
 
 
+@in_money_context
 def mpf_json(charge: MpfCharge) -> dict[str, Any]:
     return {
         "amount": fmt(charge.amount),
@@ -132,6 +131,7 @@ def mpf_json(charge: MpfCharge) -> dict[str, Any]:
     }
 
 
+@in_money_context
 def weekly_entry_json(entry: WeeklyEntry, head: ChainHead | None = None) -> dict[str, Any]:
     """The weekly entry as JSON: `entry_type`, `week`, `lines`, `duty`, `mpf`, `total`, ...
     and `books`, the chain head it was made from, when given."""
@@ -221,6 +221,7 @@ def with_books(data: dict[str, Any], head: ChainHead | None) -> dict[str, Any]:
     return data if head is None else {**data, "books": head.books_json()}
 
 
+@in_money_context
 def consumption_entry_json(result: WithdrawalDuty, mpf: MpfCharge | None) -> dict[str, Any]:
     """One removal entered on its own (type 06), or the no-duty record of an export etc."""
     removal = result.removal
@@ -256,6 +257,7 @@ def consumption_entry_json(result: WithdrawalDuty, mpf: MpfCharge | None) -> dic
     }
 
 
+@in_money_context
 def admission_json(doc: AdmissionDocument) -> dict[str, Any]:
     """CBP Form 214 data for one admission, each line with its duty at admission."""
     return {
@@ -315,6 +317,7 @@ def _admission_hmf(doc: AdmissionDocument) -> dict[str, Any]:
     }
 
 
+@in_money_context
 def hmf_json(q: HmfQuarter) -> dict[str, Any]:
     return {
         "form": "CBP Form 349",
@@ -353,6 +356,7 @@ def _count(value: Any) -> Any:
     return value
 
 
+@in_money_context
 def reconciliation_json(
     lines: Sequence[ReconciliationLine], year: int, start: date, end: date,
     head: ChainHead | None = None,
@@ -365,6 +369,7 @@ def reconciliation_json(
     )
 
 
+@in_money_context
 def board_report_json(report: BoardReport, head: ChainHead | None = None) -> dict[str, Any]:
     """The FTZ Board annual report figures (15 CFR 400.51(c)): `year` and each figure as a
     cent string; `books` when the head is given."""
@@ -375,6 +380,7 @@ def board_report_json(report: BoardReport, head: ChainHead | None = None) -> dic
     return with_books(data, head)
 
 
+@in_money_context
 def board_figures(data: dict[str, Any]) -> list[tuple[str, str]]:
     """The money figures of `board_report_json`, labelled, in its order (every one of them:
     a figure added to the report is printed too)."""
@@ -382,6 +388,7 @@ def board_figures(data: dict[str, Any]) -> list[tuple[str, str]]:
             if k not in ("year", "books")]
 
 
+@in_money_context
 def alerts_json(found: Sequence[Alert], as_of: date) -> dict[str, Any]:
     return {
         "as_of": _day(as_of),
@@ -399,6 +406,7 @@ def alerts_json(found: Sequence[Alert], as_of: date) -> dict[str, Any]:
     }
 
 
+@in_money_context
 def estimate_json(est: EstimatedEntry) -> dict[str, Any]:
     """CBP Form 3461 data: units of each article expected to leave in the week (146.63(c))."""
     return {
@@ -430,24 +438,17 @@ def _week(value: str) -> Week:
         raise ValueError("; ".join(p.reason for p in error.problems)) from None
 
 
-def _yes_no(value: str) -> bool:
-    answer = {"1": True, "y": True, "yes": True, "true": True,
-              "0": False, "n": False, "no": False, "false": False}.get(value.lower())
-    if answer is None:
-        raise ValueError(f"write yes or no, not {value!r}")
-    return answer
-
-
 ESTIMATES = (
     Column("week", _week),
     Column("filed_on", iso_date),
     Column("part", text),
     Column("quantity", positive_decimal),
-    Column("supplemental", _yes_no, required=False),
+    Column("supplemental", yes_no, required=False),
     Column("hts", hts, required=False),
 )
 
 
+@in_money_context
 def read_estimates(path: Path) -> list[EstimatedEntry]:
     """Filed 3461 estimates: week, filed_on, part, quantity[, supplemental, hts], read by
     the zone files' reader (every bad cell located, an unknown column refused). One
@@ -484,6 +485,7 @@ CSV_COLUMNS = (
 )
 
 
+@in_money_context
 def weekly_entry_csv(entry: WeeklyEntry) -> str:
     """ES-003-style rows: the line's own HTS first, then one row per Chapter 99 heading."""
     out = io.StringIO()
@@ -536,6 +538,7 @@ def render_html(template: str, **context: Any) -> str:
     return _env.get_template(template).render(**context)
 
 
+@in_money_context
 def render_page(
     template: str, *, zone: str, citation: str, books: dict[str, Any] | None, **context: Any
 ) -> str:
@@ -549,6 +552,7 @@ def _zone(zone: str, head: ChainHead | None) -> str:
     return zone or (head.zone if head is not None else "")
 
 
+@in_money_context
 def weekly_entry_html(entry: WeeklyEntry, zone: str = "", head: ChainHead | None = None) -> str:
     """The weekly entry summary for the broker (19 CFR 146.63(c))."""
     e = weekly_entry_json(entry, head)
@@ -556,6 +560,7 @@ def weekly_entry_html(entry: WeeklyEntry, zone: str = "", head: ChainHead | None
                        books=e.get("books"), e=e)
 
 
+@in_money_context
 def reconciliation_html(
     lines: Sequence[ReconciliationLine], year: int, start: date, end: date,
     head: ChainHead | None = None, zone: str = "",
@@ -566,6 +571,7 @@ def reconciliation_html(
                        citation=RECONCILIATION_CITATION, books=r.get("books"), r=r)
 
 
+@in_money_context
 def board_report_html(report: BoardReport, head: ChainHead | None = None, zone: str = "") -> str:
     """The figures of the grantee's annual report to the FTZ Board (15 CFR 400.51(c))."""
     b = board_report_json(report, head)
@@ -573,6 +579,7 @@ def board_report_html(report: BoardReport, head: ChainHead | None = None, zone: 
                        books=b.get("books"), b=b, figures=board_figures(b))
 
 
+@in_money_context
 def admission_html(doc: AdmissionDocument, head: ChainHead | None = None) -> str:
     """CBP Form 214 data of one admission with the duty of each line (19 CFR 146.32)."""
     a = with_books(admission_json(doc), head)
@@ -580,6 +587,7 @@ def admission_html(doc: AdmissionDocument, head: ChainHead | None = None) -> str
                        books=a.get("books"), a=a)
 
 
+@in_money_context
 def hmf_html(quarter: HmfQuarter, head: ChainHead | None = None, zone: str = "") -> str:
     """The quarter's HMF for CBP Form 349 (19 CFR 24.24, 146.22(e))."""
     q = with_books(hmf_json(quarter), head)
@@ -700,6 +708,7 @@ def _components(line: dict[str, Any]) -> list[str]:
             + [f"cannot compute: {r}" for r in line["cannot_compute"]])
 
 
+@in_money_context
 def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "", head: ChainHead | None = None) -> bytes:
     """A paginated PDF of the weekly entry summary (US Letter, landscape)."""
     e = weekly_entry_json(entry, head)
@@ -740,6 +749,7 @@ def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "", head: ChainHead | None 
     return page.render()
 
 
+@in_money_context
 def reconciliation_pdf(
     lines: Sequence[ReconciliationLine], year: int, start: date, end: date,
     head: ChainHead | None = None, zone: str = "",
@@ -768,6 +778,7 @@ def reconciliation_pdf(
     return page.render()
 
 
+@in_money_context
 def board_report_pdf(report: BoardReport, head: ChainHead | None = None, zone: str = "") -> bytes:
     """The FTZ Board annual report figures as a PDF (15 CFR 400.51(c))."""
     b = board_report_json(report, head)
@@ -784,6 +795,7 @@ def board_report_pdf(report: BoardReport, head: ChainHead | None = None, zone: s
     return page.render()
 
 
+@in_money_context
 def admission_pdf(doc: AdmissionDocument, head: ChainHead | None = None) -> bytes:
     """CBP Form 214 data of one admission as a PDF (19 CFR 146.32)."""
     a = admission_json(doc)
@@ -818,6 +830,7 @@ def admission_pdf(doc: AdmissionDocument, head: ChainHead | None = None) -> byte
     return page.render()
 
 
+@in_money_context
 def hmf_pdf(quarter: HmfQuarter, head: ChainHead | None = None, zone: str = "") -> bytes:
     """The quarter's HMF for CBP Form 349 as a PDF (19 CFR 24.24, 146.22(e))."""
     q = hmf_json(quarter)

@@ -22,29 +22,29 @@ import io
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from zonekeeper.drawback.claim import Claim, ClaimLine, check_plan
-from zonekeeper.drawback.measures import Component
+from zonekeeper.drawback.measures import ImportCharge
 from zonekeeper.drawback.plan import Designation, Method, Plan, demand_key
 from zonekeeper.drawback.records import (
     ClaimType,
-    Disposition,
     Export,
+    ExportDisposition,
     ImportLine,
     PriorDesignation,
     ProductionInput,
 )
 from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.io import cells as cell_parsers
 from zonekeeper.io import csv_out
 from zonekeeper.io.tabular import read_table, read_text
-from zonekeeper.money import LIMIT, fmt, parse_decimal, parse_whole, usd
+from zonekeeper.money import LIMIT, fmt, in_money_context, parse_whole, usd
 from zonekeeper.tariff.codes import hts_digits
-from zonekeeper.tariff.countries import parse_country
 from zonekeeper.zone.limits import unstorable
 
 ES003: Mapping[str, str] = {
@@ -61,7 +61,8 @@ ES003: Mapping[str, str] = {
     "tariff ordinal number": "ordinal",
 }
 
-HeadingClassifier = Callable[[str], Component | None]
+T = TypeVar("T")
+HeadingClassifier = Callable[[str], ImportCharge | None]
 # Why an HTS number (digits) is in no loaded schedule revision; None when it is known.
 HtsCheck = Callable[[str], str | None]
 
@@ -112,31 +113,24 @@ class _Row:
             return None
         return value
 
-    def decimal(self, name: str, required: bool = True, positive: bool = False) -> Decimal | None:
+    def cell(self, name: str, parse: Callable[[str], T], required: bool = True) -> T | None:
+        """The cell read by `parse` (an `io.cells` parser); a problem and None when it is
+        refused, or blank (a problem too when `required`)."""
         raw = self.text(name, required)
         if raw is None:
             return None
         try:
-            value = parse_decimal(raw)
+            return parse(raw)
         except ValueError as error:
             self._bad(name, str(error))
             return None
-        if value < 0 or (positive and value == 0):
-            self._bad(name, f"must be {'greater than' if positive else 'at least'} 0: {raw}")
-            return None
-        return value
+
+    def decimal(self, name: str, required: bool = True, positive: bool = False) -> Decimal | None:
+        parse = cell_parsers.positive_decimal if positive else cell_parsers.nonnegative_decimal
+        return self.cell(name, parse, required)
 
     def day(self, name: str, required: bool = True) -> date | None:
-        raw = self.text(name, required)
-        if raw is None:
-            return None
-        for pattern in ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d"):
-            try:
-                return datetime.strptime(raw, pattern).date()
-            except ValueError:
-                continue
-        self._bad(name, f"not a date (YYYY-MM-DD): {raw!r}")
-        return None
+        return self.cell(name, cell_parsers.ace_date, required)
 
     def hts(self, name: str, required: bool = True, chapter99: bool = False,
             known: HtsCheck | None = None) -> str | None:
@@ -166,14 +160,7 @@ class _Row:
 
     def country(self, name: str, required: bool = False) -> str | None:
         """An ISO 3166-1 alpha-2 country (the shipped list, as `duty quote` checks it)."""
-        raw = self.text(name, required)
-        if raw is None:
-            return None
-        try:
-            return parse_country(raw)
-        except InputError as error:
-            self._bad(name, error.problems[0].reason)
-            return None
+        return self.cell(name, cell_parsers.country, required)
 
     def unit(self, name: str, required: bool = True) -> str | None:
         """A unit of measure the HTSUS uses (`rules.unit_of`); unknown spellings refused."""
@@ -188,43 +175,35 @@ class _Row:
 
     def yes_no(self, name: str) -> bool | None:
         """An optional yes/no cell: blank is no; anything but yes or no is a problem."""
-        raw = (self.text(name, False) or "no").lower()
-        if raw not in ("yes", "no"):
-            self._bad(name, f"must be yes or no: {raw!r}")
-            return None
-        return raw == "yes"
+        if self.text(name, False) is None:
+            return False
+        return self.cell(name, cell_parsers.yes_no)
 
     def integer(self, name: str) -> int | None:
-        raw = self.text(name)
-        if raw is None:
-            return None
-        try:
-            return parse_whole(raw)
-        except ValueError:
-            self._bad(name, f"not a whole number: {raw!r}")
-            return None
+        return self.cell(name, cell_parsers.whole)
 
 
-def _default_heading(heading: str) -> Component | None:
+def _default_heading(heading: str) -> ImportCharge | None:
     """Program of a Chapter 99 heading by its number, when the tariff engine is not asked."""
     if heading.startswith("990388") or heading.startswith("990391"):
-        return Component.S301
+        return ImportCharge.S301
     if heading[:6] in ("990380", "990381", "990385", "990394", "990378", "990379"):
-        return Component.S232
+        return ImportCharge.S232
     if heading.startswith("990303"):
-        return Component.S122
+        return ImportCharge.S122
     if heading.startswith("990301") or heading.startswith("990302"):
-        return Component.IEEPA
+        return ImportCharge.IEEPA
     return None
 
 
 _ADD = {
-    Component.S301: "duty_301", Component.S232: "duty_232", Component.S122: "duty_122",
-    Component.IEEPA: "duty_ieepa", Component.IEEPA_RECIPROCAL: "duty_ieepa_reciprocal",
-    Component.IEEPA_FENTANYL: "duty_ieepa_fentanyl", Component.ADCVD: "duty_adcvd",
+    ImportCharge.S301: "duty_301", ImportCharge.S232: "duty_232", ImportCharge.S122: "duty_122",
+    ImportCharge.IEEPA: "duty_ieepa", ImportCharge.IEEPA_RECIPROCAL: "duty_ieepa_reciprocal",
+    ImportCharge.IEEPA_FENTANYL: "duty_ieepa_fentanyl", ImportCharge.ADCVD: "duty_adcvd",
 }
 
 
+@in_money_context
 def read_imports(
     path: Path, classify: HeadingClassifier | None = None, known: HtsCheck | None = None,
 ) -> tuple[ImportLine, ...]:
@@ -299,13 +278,15 @@ def read_imports(
 
 
 _DISPOSITIONS = {
-    "export": Disposition.EXPORT, "exported": Disposition.EXPORT,
-    "destruction": Disposition.DESTRUCTION, "destroyed": Disposition.DESTRUCTION,
-    "zone_restricted": Disposition.ZONE_RESTRICTED, "zone-restricted": Disposition.ZONE_RESTRICTED,
-    "zr": Disposition.ZONE_RESTRICTED,
+    "export": ExportDisposition.EXPORT, "exported": ExportDisposition.EXPORT,
+    "destruction": ExportDisposition.DESTRUCTION, "destroyed": ExportDisposition.DESTRUCTION,
+    "zone_restricted": ExportDisposition.ZONE_RESTRICTED,
+    "zone-restricted": ExportDisposition.ZONE_RESTRICTED,
+    "zr": ExportDisposition.ZONE_RESTRICTED,
 }
 
 
+@in_money_context
 def read_exports(path: Path, known: HtsCheck | None = None) -> tuple[Export, ...]:
     """Exports, destructions and zone-restricted admissions (deemed exports, 190.181).
 
@@ -357,6 +338,7 @@ def read_exports(path: Path, known: HtsCheck | None = None) -> tuple[Export, ...
     return tuple(out.values())
 
 
+@in_money_context
 def read_production(path: Path) -> tuple[ProductionInput, ...]:
     """Production records: one row per input of a run (`input_part` or `input_hts`)."""
     problems: list[Problem] = []
@@ -394,6 +376,7 @@ _CLAIM_TYPES = {"a": ClaimType.A, "b": ClaimType.B, "c": ClaimType.C, "j1": Clai
                 "j2": ClaimType.J2}
 
 
+@in_money_context
 def read_claimed(path: Path) -> tuple[PriorDesignation, ...]:
     """Import quantities designated on earlier claims (`entry_no,line,quantity,claim_no`).
 
@@ -422,6 +405,7 @@ def read_claimed(path: Path) -> tuple[PriorDesignation, ...]:
 
 # -- plans ------------------------------------------------------------------------------
 
+@in_money_context
 def plan_to_json(plan: Plan, *, extra_notes: Sequence[str] = ()) -> dict[str, Any]:
     """The plan as JSON: money as decimal strings, dates ISO (the CLI contract).
 
@@ -487,6 +471,7 @@ def designation_to_json(d: Designation) -> dict[str, Any]:
     }
 
 
+@in_money_context
 def read_plan(path: Path) -> Plan:
     """A plan written by `drawback plan`, checked field by field and against itself.
 
@@ -629,6 +614,7 @@ CLAIM_LINE_COLUMNS = (
 )
 
 
+@in_money_context
 def claim_to_json(claim: Claim) -> dict[str, Any]:
     h = claim.header
     return {
@@ -650,6 +636,7 @@ def _claim_line(ln: ClaimLine) -> dict[str, Any]:
             **{k: d[k] for k in CLAIM_LINE_COLUMNS if k in d}}
 
 
+@in_money_context
 def write_claim(claim: Claim, out: Path) -> list[Path]:
     """Header and lines as JSON and CSV, and a readable summary as Markdown and HTML."""
     data = claim_to_json(claim)

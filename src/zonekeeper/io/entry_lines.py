@@ -19,11 +19,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
-from zonekeeper.duty.quote import MODES, LineItem
+from zonekeeper.duty.quote import LineItem
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.io import cells
 from zonekeeper.io.tabular import Table, missing_columns, read_table
-from zonekeeper.money import parse_decimal
-from zonekeeper.tariff.countries import parse_country
+from zonekeeper.money import in_money_context, parse_decimal
 from zonekeeper.tariff.measures import AdcvdCase
 from zonekeeper.tariff.units import read_unit
 
@@ -50,6 +50,7 @@ def _unit(text: str) -> str:
     return found.key
 
 
+@in_money_context
 def read_entry_file(path: Path) -> tuple[list[tuple[int, LineItem]], list[Problem]]:
     """The good rows of an entry file with their row numbers, and the problems of the bad
     ones (opening and decoding problems too: not UTF-8, which line, which byte), so that the
@@ -98,10 +99,8 @@ def _row(
     hts = row.get("hts", "")
     if not hts:
         problems.append(Problem("hts is required", file, number, "hts"))
-    origin = field("origin", parse_country)
-    value = field("value", parse_decimal)
-    if isinstance(value, Decimal) and value < 0:
-        problems.append(Problem(f"value must not be negative: {value}", file, number, "value"))
+    origin = field("origin", cells.country)
+    value = field("value", cells.nonnegative_decimal)
     quantities: dict[str, Decimal] = {}
     content: dict[str, Decimal] = {}
     if row.get("qty") or row.get("unit"):
@@ -130,14 +129,11 @@ def _row(
         pairs = field("adcvd", lambda t: parse_pairs(t, "AD/CVD case"))
         if isinstance(pairs, dict):
             cases = [AdcvdCase(c, pct, AdcvdCase.infer_kind(c)) for c, pct in pairs.items()]
-    mode = row.get("mode", "").lower() or None
-    if mode is not None and mode not in MODES:
-        problems.append(
-            Problem(f"unknown mode {mode!r} (one of {', '.join(MODES)})", file, number, "mode")
-        )
+    mode = field("mode", cells.mode) if row.get("mode") else None
     if len(problems) > before:
         return None
     assert isinstance(origin, str) and isinstance(value, Decimal)
+    assert mode is None or isinstance(mode, str)
     return LineItem(
         hts=hts,
         origin=origin,

@@ -24,10 +24,22 @@ from pathlib import Path
 from typing import Any
 
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.io.cells import (
+    country,
+    disposition,
+    hts,
+    identifier,
+    iso_date,
+    mode,
+    nonnegative_decimal,
+    percent,
+    positive_decimal,
+    positive_int,
+    status,
+    text,
+)
+from zonekeeper.io.cells import method as method
 from zonekeeper.io.tabular import missing_columns, read_table
-from zonekeeper.money import parse_decimal, parse_whole
-from zonekeeper.tariff.codes import hts_digits
-from zonekeeper.tariff.countries import parse_country
 from zonekeeper.zone.events import (
     Admission,
     Filing,
@@ -37,23 +49,55 @@ from zonekeeper.zone.events import (
     SuspenseReceipt,
 )
 from zonekeeper.zone.filings import parse_kind
-from zonekeeper.zone.limits import LINE_MAX, too_long
 from zonekeeper.zone.master import Bom, BomLine, Part
-from zonekeeper.zone.status import Disposition, ZoneStatus
 
 # Master data without a date is in force from the beginning of the books.
 BEGINNING = date(1900, 1, 1)
 
 Parser = Callable[[str], Any]
+# The cell parsers are `io.cells`' (one set for every reader). `method` (the zone's
+# inventory method, `init --method`) is re-exported for the command line.
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a file: its name, whether it must be present and filled, its parser."""
+    """One column of a file, declared once: its name, its cell parser (`io.cells`), whether
+    it must be present and filled, and the field of the core record it fills (`to`: its
+    own name by default, None for a column read and checked but not recorded) with the
+    value a blank cell gives (`default`). The header check (`read_file`) and the row
+    mapping (`Format.records`) are both derived from it."""
 
     name: str
     parse: Parser
     required: bool = True
+    to: str | None = ""
+    default: Any = None
+
+    @property
+    def field(self) -> str | None:
+        return self.name if self.to == "" else self.to
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format: its columns, the core record each row makes, and the columns that
+    name a row once (`key`, refused twice in a file as `what`)."""
+
+    columns: tuple[Column, ...]
+    record: Callable[..., Any] | None = None
+    key: tuple[str, ...] = ()
+    what: str = ""
+
+    def read(self, path: Path, problems: Problems = None) -> list[Row]:
+        rows = read_file(path, self.columns, problems)
+        return unique(rows, self.key, self.what, problems) if self.key else rows
+
+    def records(self, rows: Sequence[Row]) -> list[Any]:
+        """One record a row: each mapped column's value, or its default when blank."""
+        assert self.record is not None
+        mapped = [(c.name, c.field, c.default) for c in self.columns if c.field is not None]
+        return [self.record(**{field: r.get(name, default) for name, field, default in mapped})
+                for r in rows]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -72,196 +116,116 @@ class Row:
         return default if value is None else value
 
 
-# ------------------------------------------------------------------------------ parsers
-
-
-def text(value: str) -> str:
-    return value
-
-
-def identifier(value: str) -> str:
-    """Text the books index (a lot, a part, an admission number...): at most `limits.ID`
-    characters, the size of its column on every database."""
-    reason = too_long(value)
-    if reason is not None:
-        raise ValueError(reason)
-    return value
-
-
-def positive_int(value: str) -> int:
-    """An admission line number: a whole number (`money.parse_whole`: ASCII digits only)
-    from 1 to `limits.LINE_MAX`."""
-    try:
-        number = parse_whole(value)
-    except ValueError as error:
-        if not str(error).startswith("too large"):
-            raise
-        number = LINE_MAX + 1  # out of the range below either way: say which range
-    if number <= 0:
-        raise ValueError(f"must be a whole number above 0, got {value!r}")
-    if number > LINE_MAX:
-        raise ValueError(f"must be a whole number from 1 to {LINE_MAX:,}, got {value!r}")
-    return number
-
-
-def positive_decimal(value: str) -> Decimal:
-    number = parse_decimal(value)
-    if number <= 0:
-        raise ValueError(f"must be above 0, got {value!r}")
-    return number
-
-
-def nonnegative_decimal(value: str) -> Decimal:
-    number = parse_decimal(value)
-    if number < 0:
-        raise ValueError(f"must not be negative, got {value!r}")
-    return number
-
-
-def percent(value: str) -> Decimal:
-    number = parse_decimal(value.rstrip("%"))
-    if not Decimal(0) <= number < Decimal(100):
-        raise ValueError(f"must be a percentage from 0 to under 100, got {value!r}")
-    return number
-
-
-def iso_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"not a date (use YYYY-MM-DD): {value!r}") from None
-
-
-def hts(value: str) -> str:
-    """An HTS number as written (`8537.10.91.70`, `8537109170`, or `101210010` whose leading
-    zero a spreadsheet ate: `tariff.codes.hts_digits`, as every reader); kept as digits."""
-    try:
-        digits = hts_digits(value)
-    except ValueError:
-        digits = ""
-    if len(digits) < 4:
-        raise ValueError(f"not an HTS number (4 to 10 digits, e.g. 8537.10.91.70): {value!r}")
-    return digits
-
-
-def country(value: str) -> str:
-    """An ISO 3166-1 alpha-2 country of origin, as CBP Form 214 and 7501 carry it: one of
-    the shipped country list (`tariff.countries`, as `duty quote` checks it)."""
-    try:
-        return parse_country(value)
-    except InputError as error:
-        raise ValueError(error.problems[0].reason) from None
-
-
-def status(value: str) -> ZoneStatus:
-    return ZoneStatus.parse(value)
-
-
-def disposition(value: str) -> Disposition:
-    return Disposition.parse(value)
-
-
-MODES = ("vessel", "air", "truck", "rail", "mail")
-
-
-def mode(value: str) -> str:
-    key = value.strip().lower()
-    if key not in MODES:
-        raise ValueError(f"unknown mode of transport {value!r}: use one of {', '.join(MODES)}")
-    return key
-
-
-def method(value: str) -> str:
-    key = value.strip().upper()
-    if key not in ("FIFO", "LIFO", "LOT"):
-        raise ValueError(f"unknown inventory method {value!r}: use FIFO, LIFO or LOT")
-    return key
-
-
 # ------------------------------------------------------------------------------ formats
 
-PARTS = (
-    Column("part", identifier),
-    Column("description", text, required=False),
-    Column("hts", hts),
-    Column("origin", country),
-    Column("unit", text, required=False),
-    Column("valid_from", iso_date, required=False),
+PARTS = Format(
+    (
+        Column("part", identifier, to="number"),
+        Column("description", text, required=False, default=""),
+        Column("hts", hts),
+        Column("origin", country),
+        Column("unit", text, required=False, default=""),
+        Column("valid_from", iso_date, required=False, default=BEGINNING),
+    ),
+    Part, ("part",), "part",
+)  # fmt: skip
+BOMS = Format(
+    (
+        Column("product", identifier),
+        Column("component", identifier),
+        Column("quantity_per_unit", positive_decimal),
+        Column("waste_pct", percent, required=False),
+        Column("scrap_pct", percent, required=False),
+        Column("effective_from", iso_date, required=False),
+    ),
+    None, ("product", "component", "effective_from"), "bill of materials line",
+)  # fmt: skip
+ADMISSIONS = Format(
+    (
+        Column("admission_no", identifier),
+        Column("line", positive_int),
+        Column("date", iso_date),
+        Column("part", identifier),
+        Column("quantity", positive_decimal),
+        Column("value", nonnegative_decimal),
+        Column("status", status),
+        Column("hts", hts, required=False),
+        Column("origin", country, required=False),
+        Column("description", text, required=False, to=None),  # the part master's is kept
+        Column("unit", text, required=False, to=None),
+        Column("mode", mode, required=False),
+        Column("pf_date", iso_date, required=False),
+        Column("lot", identifier, required=False),
+        Column("suspense_ref", identifier, required=False),
+    ),
+    Admission, ("admission_no", "line"), "admission line",
+)  # fmt: skip
+PRODUCTION = Format(
+    (
+        Column("production_no", text, to="ref"),
+        Column("date", iso_date),
+        Column("product", identifier),
+        Column("quantity", positive_decimal),
+        Column("lot", identifier, required=False),
+        Column("status", status, required=False),
+    ),
+    Production, ("production_no", "product"), "production",
+)  # fmt: skip
+SHIPMENTS = Format(
+    (
+        Column("shipment_no", text, to="ref"),
+        Column("date", iso_date),
+        Column("part", identifier),
+        Column("quantity", positive_decimal),
+        Column("disposition", disposition),
+        Column("value", nonnegative_decimal),
+        Column("lot", identifier, required=False),
+        Column("status", status, required=False),
+        Column("line", positive_int, required=False, default=1),
+    ),
+    Shipment,
 )
-BOMS = (
-    Column("product", identifier),
-    Column("component", identifier),
-    Column("quantity_per_unit", positive_decimal),
-    Column("waste_pct", percent, required=False),
-    Column("scrap_pct", percent, required=False),
-    Column("effective_from", iso_date, required=False),
+COUNTS = Format(
+    (
+        Column("date", iso_date),
+        Column("part", identifier),
+        Column("counted_quantity", nonnegative_decimal),
+        Column("lot", identifier, required=False),
+    ),
+    None, ("date", "part", "lot"), "count",
+)  # fmt: skip
+STATUS_CHANGES = Format(
+    (
+        Column("date", iso_date),
+        Column("lot", identifier, required=False),
+        Column("admission_no", identifier, required=False),
+        Column("line", positive_int, required=False),
+        Column("to_status", status),
+        Column("pf_date", iso_date, required=False),
+        Column("reference", text, required=False),
+    ),
 )
-ADMISSIONS = (
-    Column("admission_no", identifier),
-    Column("line", positive_int),
-    Column("date", iso_date),
-    Column("part", identifier),
-    Column("quantity", positive_decimal),
-    Column("value", nonnegative_decimal),
-    Column("status", status),
-    Column("hts", hts, required=False),
-    Column("origin", country, required=False),
-    Column("description", text, required=False),
-    Column("unit", text, required=False),
-    Column("mode", mode, required=False),
-    Column("pf_date", iso_date, required=False),
-    Column("lot", identifier, required=False),
-    Column("suspense_ref", identifier, required=False),
-)
-PRODUCTION = (
-    Column("production_no", text),
-    Column("date", iso_date),
-    Column("product", identifier),
-    Column("quantity", positive_decimal),
-    Column("lot", identifier, required=False),
-    Column("status", status, required=False),
-)
-SHIPMENTS = (
-    Column("shipment_no", text),
-    Column("date", iso_date),
-    Column("part", identifier),
-    Column("quantity", positive_decimal),
-    Column("disposition", disposition),
-    Column("value", nonnegative_decimal),
-    Column("lot", identifier, required=False),
-    Column("status", status, required=False),
-    Column("line", positive_int, required=False),
-)
-COUNTS = (
-    Column("date", iso_date),
-    Column("part", identifier),
-    Column("counted_quantity", nonnegative_decimal),
-    Column("lot", identifier, required=False),
-)
-STATUS_CHANGES = (
-    Column("date", iso_date),
-    Column("lot", identifier, required=False),
-    Column("admission_no", identifier, required=False),
-    Column("line", positive_int, required=False),
-    Column("to_status", status),
-    Column("pf_date", iso_date, required=False),
-    Column("reference", text, required=False),
-)
-SUSPENSE = (
-    Column("ref", identifier),
-    Column("date", iso_date),
-    Column("part", identifier),
-    Column("quantity", positive_decimal),
-    Column("description", text, required=False),
-    Column("reason", text, required=False),
-)
-FILINGS = (
-    Column("kind", parse_kind),
-    Column("ref", text),
-    Column("date", iso_date),
-    Column("covers", text),
-    Column("note", text, required=False),
-)
+SUSPENSE = Format(
+    (
+        Column("ref", identifier),
+        Column("date", iso_date),
+        Column("part", identifier),
+        Column("quantity", positive_decimal),
+        Column("description", text, required=False, default=""),
+        Column("reason", text, required=False, default=""),
+    ),
+    SuspenseReceipt, ("ref",), "suspense receipt",
+)  # fmt: skip
+FILINGS = Format(
+    (
+        Column("kind", parse_kind, to="document"),
+        Column("ref", text),
+        Column("date", iso_date),
+        Column("covers", text),
+        Column("note", text, required=False, default=""),
+    ),
+    Filing, ("kind", "ref", "covers"), "filing",
+)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------ reading
@@ -392,45 +356,38 @@ def unique(
 
 
 def read_parts(path: Path, problems: Problems = None) -> list[Row]:
-    rows = read_file(path, PARTS, problems)
-    return unique(rows, ["part"], "part", problems)
+    return PARTS.read(path, problems)
 
 
 def read_boms(path: Path, problems: Problems = None) -> list[Row]:
-    rows = read_file(path, BOMS, problems)
-    return unique(
-        rows, ["product", "component", "effective_from"], "bill of materials line", problems
-    )
+    return BOMS.read(path, problems)
 
 
 def read_admissions(path: Path, problems: Problems = None) -> list[Row]:
     """Admission lines, one per CBP Form 214 line (19 CFR 146.22, 146.32)."""
-    rows = read_file(path, ADMISSIONS, problems)
-    return unique(rows, ["admission_no", "line"], "admission line", problems)
+    return ADMISSIONS.read(path, problems)
 
 
 def read_production(path: Path, problems: Problems = None) -> list[Row]:
     """Production runs (manufacture in the zone, 19 CFR 146.52; 15 CFR 400.14)."""
-    rows = read_file(path, PRODUCTION, problems)
-    return unique(rows, ["production_no", "product"], "production", problems)
+    return PRODUCTION.read(path, problems)
 
 
 def read_shipments(path: Path, problems: Problems = None) -> list[Row]:
     """Shipments out of the zone (19 CFR 146.24, 146.61-146.71). A shipment of several rows
     numbers them in `line` (default 1): shipment number and line are its natural key, and a
     key given twice is refused when posted (`zone.keys`), naming both rows."""
-    return read_file(path, SHIPMENTS, problems)
+    return SHIPMENTS.read(path, problems)
 
 
 def read_counts(path: Path, problems: Problems = None) -> list[Row]:
     """Physical inventory counts (19 CFR 146.23(c))."""
-    rows = read_file(path, COUNTS, problems)
-    return unique(rows, ["date", "part", "lot"], "count", problems)
+    return COUNTS.read(path, problems)
 
 
 def read_status_changes(path: Path, problems: Problems = None) -> list[Row]:
     """Changes of zone status (19 CFR 146.41(b), 146.44): by lot, or admission number + line."""
-    rows = read_file(path, STATUS_CHANGES, problems)
+    rows = STATUS_CHANGES.read(path, problems)
     unnamed = [
         row
         for row in rows
@@ -446,14 +403,12 @@ def read_status_changes(path: Path, problems: Problems = None) -> list[Row]:
 
 def read_suspense(path: Path, problems: Problems = None) -> list[Row]:
     """Receipts into suspense: goods in the zone without complete documents (146.22(c))."""
-    rows = read_file(path, SUSPENSE, problems)
-    return unique(rows, ["ref"], "suspense receipt", problems)
+    return SUSPENSE.read(path, problems)
 
 
 def read_filings(path: Path, problems: Problems = None) -> list[Row]:
     """Documents filed with CBP (entry summaries, 214s, reports, permits; zone.filings)."""
-    rows = read_file(path, FILINGS, problems)
-    return unique(rows, ["kind", "ref", "covers"], "filing", problems)
+    return FILINGS.read(path, problems)
 
 
 # ------------------------------------------------------------------------------ to the core
@@ -461,17 +416,7 @@ def read_filings(path: Path, problems: Problems = None) -> list[Row]:
 
 def parts_from(rows: Sequence[Row]) -> list[Part]:
     """Part master versions (one per row)."""
-    return [
-        Part(
-            number=r["part"],
-            description=r.get("description", ""),
-            hts=r["hts"],
-            origin=r["origin"],
-            unit=r.get("unit", ""),
-            valid_from=r.get("valid_from", BEGINNING),
-        )
-        for r in rows
-    ]
+    return PARTS.records(rows)
 
 
 def boms_from(rows: Sequence[Row]) -> list[Bom]:
@@ -509,55 +454,15 @@ def _bom_versions(rows: Sequence[Row]) -> dict[tuple[str, date], list[Row]]:
 
 def admissions_from(rows: Sequence[Row]) -> list[Admission]:
     """Admission events, one per Form 214 line (146.32)."""
-    return [
-        Admission(
-            admission_no=r["admission_no"],
-            line=r["line"],
-            date=r["date"],
-            part=r["part"],
-            quantity=r["quantity"],
-            value=r["value"],
-            status=r["status"],
-            hts=r.get("hts"),
-            origin=r.get("origin"),
-            mode=r.get("mode"),
-            pf_date=r.get("pf_date"),
-            lot=r.get("lot"),
-            suspense_ref=r.get("suspense_ref"),
-        )
-        for r in rows
-    ]
+    return ADMISSIONS.records(rows)
 
 
 def production_from(rows: Sequence[Row]) -> list[Production]:
-    return [
-        Production(
-            date=r["date"],
-            ref=r["production_no"],
-            product=r["product"],
-            quantity=r["quantity"],
-            lot=r.get("lot"),
-            status=r.get("status"),
-        )
-        for r in rows
-    ]
+    return PRODUCTION.records(rows)
 
 
 def shipments_from(rows: Sequence[Row]) -> list[Shipment]:
-    return [
-        Shipment(
-            date=r["date"],
-            ref=r["shipment_no"],
-            part=r["part"],
-            quantity=r["quantity"],
-            disposition=r["disposition"],
-            value=r["value"],
-            status=r.get("status"),
-            lot=r.get("lot"),
-            line=r.get("line", 1),
-        )
-        for r in rows
-    ]
+    return SHIPMENTS.records(rows)
 
 
 def status_changes_from(rows: Sequence[Row]) -> list[StatusChange]:
@@ -576,24 +481,8 @@ def status_changes_from(rows: Sequence[Row]) -> list[StatusChange]:
 
 
 def suspense_from(rows: Sequence[Row]) -> list[SuspenseReceipt]:
-    return [
-        SuspenseReceipt(
-            date=r["date"],
-            ref=r["ref"],
-            part=r["part"],
-            quantity=r["quantity"],
-            description=r.get("description", ""),
-            reason=r.get("reason", ""),
-        )
-        for r in rows
-    ]
+    return SUSPENSE.records(rows)
 
 
 def filings_from(rows: Sequence[Row]) -> list[Filing]:
-    return [
-        Filing(
-            date=r["date"], document=r["kind"], ref=r["ref"], covers=r["covers"],
-            note=r.get("note", ""),
-        )
-        for r in rows
-    ]
+    return FILINGS.records(rows)

@@ -27,7 +27,7 @@ import orjson
 from zonekeeper.duty.quote import LineItem, quote_line
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.checkpoint import ChainHead
-from zonekeeper.money import ZERO
+from zonekeeper.money import ZERO, in_money_context
 from zonekeeper.store import codec, reads
 from zonekeeper.store.engine import Connection
 from zonekeeper.tariff import Tariff
@@ -39,12 +39,11 @@ from zonekeeper.zone.composition import Composition as Composition_
 from zonekeeper.zone.entries import DutyRequest, MpfCharge, Quoted, mpf_charge
 from zonekeeper.zone.events import Admission, Shipment, from_record
 from zonekeeper.zone.filings import FiledDocuments
-from zonekeeper.zone.hmf import HmfQuarter, Quarter, ZoneAdmission, hmf_quarter
+from zonekeeper.zone.hmf import HmfQuarter, Quarter, ZoneAdmission, admissions_of, hmf_quarter
 from zonekeeper.zone.ledger import DutyRule, Lot, Movement, Posting, ZoneState
 from zonekeeper.zone.master import Part
 from zonekeeper.zone.records import Discrepancy
-from zonekeeper.zone.status import Disposition as ZoneDisposition
-from zonekeeper.zone.status import ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 from zonekeeper.zone.weekly import (
     EstimatedEntry,
     Week,
@@ -54,10 +53,10 @@ from zonekeeper.zone.weekly import (
 )
 from zonekeeper.zone.withdrawal_duty import (
     Composition,
-    Disposition,
     NpfInput,
     PfComponent,
     Removal,
+    RemovalDisposition,
     WithdrawalDuty,
     withdrawal_duty,
 )
@@ -201,7 +200,8 @@ class _PostingReader:
             composition=self.composition(d["composition"]),
             admissions=(),
             reference=d.get("reference", ""),
-            disposition=None if d.get("disposition") is None else ZoneDisposition(d["disposition"]),
+            disposition=(None if d.get("disposition") is None
+                         else ShipmentDisposition(d["disposition"])),
             zone_value=number("zone_value"),
             waste=number("waste"),
             scrap=number("scrap"),
@@ -218,6 +218,7 @@ def _snapshot(url: str, zone: str | None) -> Iterator[Snapshot]:
         yield books
 
 
+@in_money_context
 def read_books(
     url: str,
     zone: str | None = None,
@@ -414,7 +415,7 @@ class _Tracer:
             origin=origin or "",
             quantity=qty,
             unit=part.unit if part else "",
-            disposition=Disposition(str(p.disposition or "consumption")),
+            disposition=RemovalDisposition(str(p.disposition or "consumption")),
             composition=Composition(
                 pf=pf,
                 npf=npf,
@@ -427,6 +428,7 @@ class _Tracer:
         )
 
 
+@in_money_context
 def removals(books: Books, *, since: dt.date | None = None,
              until: dt.date | None = None) -> list[Removal]:
     """Every shipment posting read (not reversed by a correction) as a `Removal`."""
@@ -464,7 +466,7 @@ def shortage_duty_rule(tariff: Tariff) -> DutyRule:
                             comp.npf_value * quantity, quantity, "", lot.date, lot.id),)
         removal = Removal(
             "shortage", on, lot.part, _dotted(lot.hts), lot.origin or "", quantity, "",
-            Disposition.CONSUMPTION, Composition(pf=pf, npf=npf),
+            RemovalDisposition.CONSUMPTION, Composition(pf=pf, npf=npf),
         )
         result = withdrawal_duty(removal, quoter, on, with_estimate=False)
         duty = result.duty
@@ -478,6 +480,7 @@ def shortage_duty_rule(tariff: Tariff) -> DutyRule:
 # --------------------------------------------------------------------------- use cases
 
 
+@in_money_context
 def weekly(
     url: str,
     week: Week,
@@ -498,6 +501,7 @@ def weekly(
     return Stamped(entry, books.head)
 
 
+@in_money_context
 def estimate(
     url: str, week: Week, like: Week, *, filed_on: dt.date | None = None,
     zone: str | None = None,
@@ -520,6 +524,7 @@ class ConsumptionEntry:
     mpf: MpfCharge | None
 
 
+@in_money_context
 def consumption(
     url: str, shipment_no: str, *, tariff: Tariff | None = None,
     entry_date: dt.date | None = None, zone: str | None = None,
@@ -560,6 +565,7 @@ def _admission_line(books: Books, e: Admission) -> AdmissionLine:
     )
 
 
+@in_money_context
 def admission(
     url: str, admission_no: str, *, tariff: Tariff | None = None, zone: str | None = None
 ) -> Stamped[AdmissionDocument]:
@@ -575,18 +581,15 @@ def admission(
     return Stamped(document, books.head)
 
 
+@in_money_context
 def hmf(
     url: str, quarter: Quarter, *, tariff: Tariff | None = None, zone: str | None = None
 ) -> Stamped[HmfQuarter]:
     """The quarter's HMF on vessel admissions (CBP Form 349, 19 CFR 146.22(e))."""
     tariff = tariff or Tariff.default()
     books = read_books(url, zone, with_admissions=True, with_shipments=False)
-    by_admission: dict[str, ZoneAdmission] = {}
-    for _, e in books.admissions:
-        prev = by_admission.get(e.admission_no)
-        value = e.value + (prev.value if prev else ZERO)
-        by_admission[e.admission_no] = ZoneAdmission(e.admission_no, e.date, value, e.mode)
-    return Stamped(hmf_quarter(quarter, by_admission.values(), tariff.fees.hmf_rate), books.head)
+    lines = (ZoneAdmission(e.admission_no, e.date, e.value, e.mode) for _, e in books.admissions)
+    return Stamped(hmf_quarter(quarter, admissions_of(lines), tariff.fees.hmf_rate), books.head)
 
 
 # Removals older than this are not read for the estimate checks of their week; the weeks
@@ -613,6 +616,7 @@ def _findings(
     ]
 
 
+@in_money_context
 def open_alerts(
     url: str, as_of: dt.date, *, estimates: Sequence[EstimatedEntry] = (),
     zone: str | None = None,

@@ -15,18 +15,20 @@ from collections.abc import Collection, Sequence
 import orjson
 
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.money import in_money_context
 from zonekeeper.services.ledger import Ledger, Posted, Trial
 from zonekeeper.store.engine import Connection
 from zonekeeper.store.reads import event_dates_containing, event_payloads, first_event_date
 from zonekeeper.zone.alerts import TransferPermit
 from zonekeeper.zone.events import Filing, Shipment
 from zonekeeper.zone.filings import FILING_KINDS, TRANSFER_PERMIT, normalized, zone_year
-from zonekeeper.zone.status import Disposition
+from zonekeeper.zone.status import ShipmentDisposition
 from zonekeeper.zone.weekly import Week
 
-_CONSUMPTION = f'"disposition":"{Disposition.CONSUMPTION.value}"'
+_CONSUMPTION = f'"disposition":"{ShipmentDisposition.CONSUMPTION.value}"'
 
 
+@in_money_context
 def record(
     ledger: Ledger,
     filings: Sequence[Filing],
@@ -45,6 +47,7 @@ def record(
     return ledger.post(batch, source=source, rows=rows, skip_posted=skip_posted)
 
 
+@in_money_context
 def trial(
     ledger: Ledger,
     filings: Sequence[Filing],
@@ -151,7 +154,7 @@ def transfer_permits(
         if seq in corrected:
             continue
         d = orjson.loads(payload)
-        if d["ref"] in wanted and d["disposition"] != Disposition.DESTRUCTION.value:
+        if d["ref"] in wanted and d["disposition"] != ShipmentDisposition.DESTRUCTION.value:
             left.setdefault(d["ref"], []).append(day)
     out = []
     for p in permits:

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.checkpoint import ChainHead
+from zonekeeper.money import in_money_context
 from zonekeeper.services.pipeline import Writer
 from zonekeeper.store import codec, event_log, keys, projections, reads, writes
 from zonekeeper.store.chain import GENESIS, link_hash
@@ -449,6 +450,7 @@ class Ledger:
         self._cache = (row.version, state)
         return state
 
+    @in_money_context
     def state(self) -> ZoneState:
         """The zone's books now, as the projections hold them."""
         with read_snapshot(self.engine) as connection:
@@ -474,6 +476,7 @@ class Ledger:
         with self.engine.connect() as connection:
             return projections.load_master(connection, self.zone)
 
+    @in_money_context
     def check_master(
         self, parts: Sequence[Part] = (), boms: Sequence[Bom] = (), *, where: Where | None = None
     ) -> list[Problem]:
@@ -484,6 +487,7 @@ class Ledger:
             last = reads.last_event_date(connection, self.zone)
         return _master_problems(master, parts, boms, last, where)
 
+    @in_money_context
     def load_master(
         self, parts: Sequence[Part] = (), boms: Sequence[Bom] = (), *, where: Where | None = None
     ) -> int:
@@ -538,6 +542,7 @@ class Ledger:
 
     # -- posting -----------------------------------------------------------------------
 
+    @in_money_context
     def post(
         self,
         batch: Sequence[Event],
@@ -603,6 +608,7 @@ class Ledger:
         self._cache = (Version(*prepared.head, row.master_rev), result.state)
         return self._posted(batch, result, prepared, natural, skipped)
 
+    @in_money_context
     def post_many(
         self,
         batches: Sequence[Sequence[Event]],
@@ -802,6 +808,7 @@ class Ledger:
         `connection`."""
         return lambda seq: reads.postings_of_events(connection, self.zone, (seq,))
 
+    @in_money_context
     def check(
         self,
         batch: Sequence[Event],
@@ -819,6 +826,7 @@ class Ledger:
             return []
         return list(self.trial(batch, source=source, rows=rows, skip_posted=skip_posted).problems)
 
+    @in_money_context
     def trial(
         self,
         batch: Sequence[Event],
@@ -874,11 +882,13 @@ class Ledger:
             postings_of=postings_of,
         )
 
+    @in_money_context
     def correct(self, seq: int, reason: str, on: dt.date | None = None) -> Posted:
         """Reverse the event at ledger position `seq` by a new `Correction` event (the
         books stay append-only, 146.21); dated `on`, else the corrected event's date."""
         return self.post([self.correction(seq, reason, on)])
 
+    @in_money_context
     def correction(self, seq: int, reason: str, on: dt.date | None = None) -> Correction:
         """The `Correction` that `correct` would post (InputError when the event cannot be
         corrected: none at `seq`, a master event, no reason), so a dry run can `trial` it."""
@@ -900,6 +910,7 @@ class Ledger:
 
     # -- reading -----------------------------------------------------------------------
 
+    @in_money_context
     def balances(
         self, *, as_of: dt.date | None = None, part: str | None = None
     ) -> list[projections.LotBalance]:
@@ -907,6 +918,7 @@ class Ledger:
         with self.snapshot() as books:
             return books.balances(as_of=as_of, part=part)
 
+    @in_money_context
     def history(self, lot: str) -> tuple[Lot, list[Posting]]:
         """A lot and every posting of it, in ledger order (146.23(a), 146.24)."""
         with self.snapshot() as books:
@@ -919,6 +931,7 @@ class Ledger:
 
     # -- verify ------------------------------------------------------------------------
 
+    @in_money_context
     def verify(self, since: ChainHead | None = None) -> Verification:
         """Re-check the hash chain and rebuild every projection from the events; name the
         first event that does not match (146.21(a): records that can be relied upon).
@@ -960,14 +973,17 @@ class Snapshot:
         self.row = row
         self.head = ChainHead(row.zone, row.head_seq, row.head_hash)
 
+    @in_money_context
     def state(self) -> ZoneState:
         return self.ledger._state(self.connection, self.row)
 
+    @in_money_context
     def balances(
         self, *, as_of: dt.date | None = None, part: str | None = None
     ) -> list[projections.LotBalance]:
         return projections.balances(self.connection, self.row.zone, as_of=as_of, part=part)
 
+    @in_money_context
     def history(self, lot: str) -> tuple[Lot, list[Posting]]:
         found = reads.find_lot(self.connection, self.row.zone, lot)
         if found is None:

@@ -136,7 +136,9 @@ class SugarDegree:
         return per_unit * quantity
 
 
-Component = AdValorem | Specific | SugarDegree
+# One term of a rate expression ('3.5% + 2.2c/kg' has two); not a duty quote's priced
+# `duty.DutyComponent`.
+RateTerm = AdValorem | Specific | SugarDegree
 
 RateKind = Literal["free", "expression", "additional", "reference", "unparsed", "empty"]
 
@@ -160,7 +162,7 @@ class Rate:
 
     text: str
     kind: RateKind = "expression"
-    components: tuple[Component, ...] = ()
+    components: tuple[RateTerm, ...] = ()
     reference: str | None = None
     note: str | None = None
     cap_key: str | None = None

@@ -10,6 +10,8 @@
 The fee table is dated data (`data/tariff/fees.csv`; users may load their own rows for a new
 fiscal year). A date with no fee row is a `CannotCompute`, never a silent reuse of last
 year's floor and cap: FY2027 values were not published when the table was written.
+The rules that apply the terms (floor and cap once, vessel cargo only) are
+`zonekeeper.entry_fees`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from importlib import resources
 
+from zonekeeper.dates import parse_date
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import parse_decimal
 
@@ -113,9 +116,9 @@ def parse_fees(rows: Iterable[Mapping[str, str]], file: str = "fees.csv") -> Fee
     for number, row in enumerate(rows, start=2):
         try:
             fee = (row.get("fee") or "").strip().upper()
-            start = date.fromisoformat((row.get("valid_from") or "").strip())
+            start = parse_date(row.get("valid_from") or "")
             end_text = (row.get("valid_to") or "").strip()
-            end = date.fromisoformat(end_text) if end_text else None
+            end = parse_date(end_text) if end_text else None
             rate = parse_decimal(row.get("rate_pct") or "") / HUNDRED
             source = (row.get("source") or "").strip() or file
             if fee == "MPF":

@@ -56,6 +56,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+from zonekeeper.dates import parse_date
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.money import parse_decimal
 from zonekeeper.tariff.expressions import AdValorem, Rate
@@ -584,7 +585,8 @@ def _claims(text: str) -> frozenset[str]:
 
 
 def _date(text: str) -> date | None:
-    return date.fromisoformat(text.strip()) if text.strip() else None
+    """A date cell of the measure tables (`dates.parse_date`); blank: none."""
+    return parse_date(text) if text.strip() else None
 
 
 def parse_measures(rows: Iterable[Mapping[str, str]], file: str) -> list[tuple[Measure, str]]:

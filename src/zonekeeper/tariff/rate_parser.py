@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from zonekeeper.tariff.expressions import (
     AdValorem,
-    Component,
     Rate,
+    RateTerm,
     SpecialGroup,
     SpecialRates,
     Specific,
@@ -108,7 +108,7 @@ def _subject(qualifier: str) -> str | None:
     return slug
 
 
-def _term(text: str) -> Component | None:
+def _term(text: str) -> RateTerm | None:
     """One additive term of a compound rate; None when it is not a rate term."""
     av = _AD_VALOREM.match(text)
     if av:
@@ -142,9 +142,9 @@ def _term(text: str) -> Component | None:
     return Specific(dollars, unit, of, over)
 
 
-def _expression(text: str) -> tuple[Component, ...] | None:
+def _expression(text: str) -> tuple[RateTerm, ...] | None:
     terms = [t.strip() for t in text.split(" + ")]
-    components: list[Component] = []
+    components: list[RateTerm] = []
     for term in terms:
         component = _term(term)
         if component is None:

@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from zonekeeper.money import ZERO, cents
+from zonekeeper.entry_fees import by_vessel, hmf_exact
+from zonekeeper.money import ZERO, cents, in_money_context
 from zonekeeper.zone.entries import Quoter
 from zonekeeper.zone.withdrawal_duty import EntryLine, LineKey, LinePart, price, total_duty
 
@@ -59,6 +60,7 @@ class AdmissionDuty:
     line: EntryLine | None
 
     @property
+    @in_money_context
     def duty(self) -> Decimal | None:
         return self.line.duty if self.line is not None else ZERO
 
@@ -82,25 +84,30 @@ class AdmissionDocument:
     hmf_rate: Decimal | None  # set for vessel admissions
 
     @property
+    @in_money_context
     def value(self) -> Decimal:
         return sum((d.line.value for d in self.lines), ZERO)
 
     @property
+    @in_money_context
     def hmf(self) -> Decimal | None:
         """HMF owed on this admission (paid with the quarter's Form 349)."""
-        return None if self.hmf_rate is None else cents(self.value * self.hmf_rate)
+        return None if self.hmf_rate is None else cents(hmf_exact(self.value, self.hmf_rate))
 
     @property
+    @in_money_context
     def duty_owed(self) -> Decimal | None:
         return total_duty([d.duty.line for d in self.lines
                            if d.duty.kind == "owed" and d.duty.line is not None])
 
     @property
+    @in_money_context
     def duty_estimate(self) -> Decimal | None:
         return total_duty([d.duty.line for d in self.lines
                            if d.duty.kind == "estimate" and d.duty.line is not None])
 
 
+@in_money_context
 def admission_duty(line: AdmissionLine, quoter: Quoter) -> AdmissionDuty:
     """Duty of one Form 214 line computed at admission (146.65(a))."""
     if line.status in ("D", "ZR"):
@@ -129,6 +136,7 @@ def admission_duty(line: AdmissionLine, quoter: Quoter) -> AdmissionDuty:
     return AdmissionDuty("estimate", note, priced)
 
 
+@in_money_context
 def admission_document(
     zone: str,
     lines: Iterable[AdmissionLine],
@@ -141,7 +149,7 @@ def admission_document(
         raise ValueError("an admission document needs at least one line")
     first = ordered[0]
     mode = first.mode
-    vessel = (mode or "").strip().lower() == "vessel"
+    vessel = bool(by_vessel(mode))
     return AdmissionDocument(
         zone=zone,
         admission_no=first.admission_no,

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from zonekeeper.money import usd
+from zonekeeper.money import in_money_context, usd
 from zonekeeper.workdays import working_days_after
 from zonekeeper.zone.weekly import EstimatedEntry, Week, overruns, summary_due
-from zonekeeper.zone.withdrawal_duty import Disposition, Removal
+from zonekeeper.zone.withdrawal_duty import Removal, RemovalDisposition
 
 PERMIT_REMOVAL_WORKING_DAYS = 5  # 146.71(c)
 OVERAGE_DAYS = 5  # 146.53(d)
@@ -114,7 +114,7 @@ def _week_alerts(inp: AlertInputs) -> list[Alert]:
         {
             Week.of(r.date)
             for r in inp.removals
-            if r.disposition is Disposition.CONSUMPTION and r.date <= inp.as_of
+            if r.disposition is RemovalDisposition.CONSUMPTION and r.date <= inp.as_of
         }
         | {w for w in inp.consumption_weeks if w.start <= inp.as_of}
     )
@@ -268,6 +268,7 @@ def _suspense_alerts(inp: AlertInputs) -> list[Alert]:
     ]
 
 
+@in_money_context
 def alerts(inp: AlertInputs) -> list[Alert]:
     """Every open alert as of `inp.as_of`, overdue first, then by due date."""
     found = [

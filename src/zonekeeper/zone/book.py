@@ -32,7 +32,7 @@ from zonekeeper.zone.ledger import (
     frozen_from_dict,
 )
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 from zonekeeper.zone.versioned import Slice, Versioned
 
 ZERO = Decimal(0)
@@ -319,7 +319,7 @@ class Book:
         quantity: Decimal,
         value: Decimal,
         reference: str,
-        disposition: Disposition | None = None,
+        disposition: ShipmentDisposition | None = None,
         zone_value: Decimal | None = None,
         waste: Decimal | None = None,
         scrap: Decimal | None = None,

@@ -10,7 +10,8 @@ cap. This module holds what the withdrawal, weekly-entry and alert modules share
   anything shaped like `duty.quote.LineQuote`. The shell adapts `quote_line`; a what-if
   override (illustrative rates, scenario tests) is just another quoter.
 - `MpfTerms` / `FeeTable`: the seam to the fee table (`tariff.fees`), by fiscal year.
-- `mpf_charge`: the fee on one entry, with its derivation.
+- `mpf_charge`: the fee on one entry, with its derivation (the rule itself is
+  `entry_fees.mpf_due`, shared with `duty entry`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from zonekeeper.money import ZERO, cents, usd
+from zonekeeper.entry_fees import MpfBounds, mpf_due
+from zonekeeper.money import ZERO, cents, in_money_context, usd
 
 ENTRY_TYPE_FTZ_CONSUMPTION = "06"
 MAX_SUMMARY_LINES = 998  # lines per entry summary (CBP Form 7501; ACE ES line limit)
@@ -64,6 +66,7 @@ class Quoted(Protocol):
     @property
     def components(self) -> Sequence[QuotedComponent]: ...
     @property
+    @in_money_context
     def duty(self) -> Decimal | None: ...
     @property
     def cannot_compute(self) -> Sequence[str]: ...
@@ -78,8 +81,9 @@ class Quoter(Protocol):
 
 
 @dataclass(frozen=True)
-class Component:
-    """A duty component copied out of a quote, so entry documents own plain values."""
+class EntryComponent:
+    """A duty quote's component (`duty.DutyComponent`, through the `Quoter` seam) copied
+    into an entry document, so the document owns plain values."""
 
     program: str
     heading: str
@@ -89,8 +93,8 @@ class Component:
     source: str = ""
 
     @staticmethod
-    def of(quoted: QuotedComponent) -> Component:
-        return Component(
+    def of(quoted: QuotedComponent) -> EntryComponent:
+        return EntryComponent(
             program=str(quoted.program),
             heading=quoted.heading,
             rate=quoted.rate,
@@ -103,15 +107,10 @@ class Component:
 # ------------------------------------------------------------------------------------ MPF
 
 
-class MpfTerms(Protocol):
-    """The fiscal year's MPF: ad valorem rate (a fraction), minimum and maximum per entry."""
+class MpfTerms(MpfBounds, Protocol):
+    """The fiscal year's MPF: ad valorem rate (a fraction), minimum and maximum per entry
+    (`entry_fees.MpfBounds`, what the rule reads), and the year they are of."""
 
-    @property
-    def rate(self) -> Decimal: ...
-    @property
-    def minimum(self) -> Decimal: ...
-    @property
-    def maximum(self) -> Decimal: ...
     @property
     def fiscal_year(self) -> str: ...  # 'FY2026'
 
@@ -146,37 +145,26 @@ class MpfCharge:
         )
 
 
+@in_money_context
 def mpf_charge(foreign_value: Decimal, terms: MpfTerms) -> MpfCharge:
-    """MPF on one formal entry: rate x foreign value, within the floor and cap (19 CFR 24.23).
+    """MPF on one formal entry from the zone, with its derivation: the rule of
+    `entry_fees.mpf_due` (19 CFR 24.23(b)(1)(i)) on the entry's foreign value.
 
-    Only foreign (PF/NPF) merchandise counts (19 USC 58c(b)(8)(D)(vi)); the caller passes
-    the entry's foreign value, domestic content already excluded. An entry with no foreign
-    value owes no MPF (there is nothing the fee applies to).
+    Only foreign (PF/NPF) merchandise counts (19 USC 58c(b)(8)(D)(vi); 19 CFR 146.63(c));
+    the caller passes the entry's foreign value, domestic content already excluded. An
+    entry with no foreign value owes no MPF (there is nothing the fee applies to).
     """
-    exact = foreign_value * terms.rate
-    amount, bound = mpf_amount(foreign_value, terms)
+    due = mpf_due(foreign_value, terms)
     return MpfCharge(
         foreign_value=foreign_value,
         rate=terms.rate,
         minimum=terms.minimum,
         maximum=terms.maximum,
         fiscal_year=terms.fiscal_year,
-        exact=exact,
-        amount=amount,
-        bound=bound,
+        exact=due.exact,
+        amount=due.amount,
+        bound=due.bound,
     )
-
-
-def mpf_amount(foreign_value: Decimal, terms: MpfTerms) -> tuple[Decimal, str]:
-    """The fee in cents and which bound set it (`mpf_charge` without the derivation)."""
-    if foreign_value <= ZERO:
-        return ZERO, "no foreign value"
-    exact = foreign_value * terms.rate
-    if exact < terms.minimum:
-        return cents(terms.minimum), "minimum"
-    if exact > terms.maximum:
-        return cents(terms.maximum), "maximum"
-    return cents(exact), "ad valorem"
 
 
 # ---------------------------------------------------------------- what-if rate overrides

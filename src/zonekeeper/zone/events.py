@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Union
 import orjson
 
 from zonekeeper.zone.master import Bom, BomLine, Part
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 __all__ = [
     "EVENT_TYPES",
@@ -155,7 +155,7 @@ class Shipment:
     ref: str
     part: str
     quantity: Decimal
-    disposition: Disposition
+    disposition: ShipmentDisposition
     value: Decimal
     status: ZoneStatus | None = None
     lot: str | None = None
@@ -341,7 +341,7 @@ _CODECS: dict[Any, tuple[_Encode, _Decode]] = {
     Decimal: (_enc_str, _dec_decimal),
     dt.date: (_enc_date, dt.date.fromisoformat),
     ZoneStatus: (_enc_str, ZoneStatus),
-    Disposition: (_enc_str, Disposition),
+    ShipmentDisposition: (_enc_str, ShipmentDisposition),
     int: (_enc_plain, _dec_int),
     bool: (_enc_plain, _dec_bool),
     str: (_enc_plain, _dec_str),

@@ -7,7 +7,8 @@ by the last day of the month after the quarter (19 CFR 24.24(e)). Withdrawals do
 HMF again.
 
 The fee is computed on each admission unrounded and rounded once, on the quarter's total,
-which is the amount the Form 349 reports.
+which is the amount the Form 349 reports. Which cargo owes it and at what rate is the one
+rule of `entry_fees` (`by_vessel`, `hmf_exact`), shared with `duty entry` and Form 214.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from zonekeeper.entry_fees import by_vessel, hmf_exact
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.money import ZERO, cents
+from zonekeeper.money import ZERO, cents, in_money_context
 
 HMF_CLASS_CODE = "505"
-VESSEL = "vessel"
 
 
 @dataclass(frozen=True, order=True)
@@ -94,10 +95,12 @@ class HmfQuarter:
     mode_unknown: tuple[str, ...]  # admissions whose mode is not recorded: cannot decide
 
     @property
+    @in_money_context
     def value(self) -> Decimal:
         return sum((line.value for line in self.lines), ZERO)
 
     @property
+    @in_money_context
     def fee(self) -> Decimal:
         return cents(sum((line.exact for line in self.lines), ZERO))
 
@@ -110,6 +113,21 @@ class HmfQuarter:
         return HMF_CLASS_CODE
 
 
+@in_money_context
+def admissions_of(lines: Iterable[ZoneAdmission]) -> tuple[ZoneAdmission, ...]:
+    """One `ZoneAdmission` per admission number from its lines (CBP Form 214 lines of one
+    admission): the values summed, date and mode of the last line read. HMF is owed per
+    admission (146.22(e)), so the quarter lists admissions, not their lines."""
+    by_number: dict[str, ZoneAdmission] = {}
+    for line in lines:
+        prev = by_number.get(line.admission_no)
+        value = line.value + (prev.value if prev else ZERO)
+        by_number[line.admission_no] = ZoneAdmission(line.admission_no, line.date, value,
+                                                     line.mode, line.port)  # fmt: skip
+    return tuple(by_number.values())
+
+
+@in_money_context
 def hmf_quarter(
     quarter: Quarter,
     admissions: Iterable[ZoneAdmission],
@@ -127,11 +145,13 @@ def hmf_quarter(
     for adm in sorted(admissions, key=lambda a: (a.date, a.admission_no)):
         if adm.date not in quarter:
             continue
-        if adm.mode is None or not adm.mode.strip():
+        vessel = by_vessel(adm.mode)
+        if vessel is None:
             unknown.append(adm.admission_no)
-        elif adm.mode.strip().lower() == VESSEL:
+        elif vessel:
             rate = hmf_rate(adm.date)
-            lines.append(HmfLine(adm.admission_no, adm.date, adm.value, rate, adm.value * rate))
+            lines.append(HmfLine(adm.admission_no, adm.date, adm.value, rate,
+                                 hmf_exact(adm.value, rate)))  # fmt: skip
         else:
             not_vessel.append(adm.admission_no)
     return HmfQuarter(quarter, tuple(lines), tuple(not_vessel), tuple(unknown))

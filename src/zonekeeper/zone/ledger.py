@@ -27,12 +27,13 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from zonekeeper.errors import Problem
+from zonekeeper.money import in_money_context
 from zonekeeper.zone.allocation import AllocationMethod, PoolEntry, allocation_key
 from zonekeeper.zone.composition import AdmissionRef, Composition
 from zonekeeper.zone.events import Event
 from zonekeeper.zone.master import Bom, MasterData, Part
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 from zonekeeper.zone.versioned import Slice, Versioned
 
 __all__ = [
@@ -142,7 +143,7 @@ class Posting:
     composition: Composition
     admissions: tuple[AdmissionRef, ...]
     reference: str
-    disposition: Disposition | None = None
+    disposition: ShipmentDisposition | None = None
     zone_value: Decimal | None = None
     waste: Decimal | None = None
     scrap: Decimal | None = None
@@ -260,6 +261,7 @@ def frozen_from_dict(cls: type[_T], values: dict[str, Any]) -> _T:
     return obj
 
 
+@in_money_context
 def post(
     state: ZoneState,
     events: Sequence[Event],
@@ -289,6 +291,7 @@ def post(
     )  # fmt: skip
 
 
+@in_money_context
 def catch_up(
     state: ZoneState,
     lots: Iterable[Lot],

@@ -49,7 +49,7 @@ from zonekeeper.zone.rules import (
     shipment_refusal,
     status_change_refusal,
 )
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 ZERO = Decimal(0)
 PF = ZoneStatus.PRIVILEGED_FOREIGN
@@ -430,10 +430,10 @@ def manipulate(book: Book, e: Manipulation, seq: int, row: int) -> None:
 # --- shipment (146.24, subpart F) ----------------------------------------------------------
 
 _SHIPMENT_REFERENCE = {
-    Disposition.CONSUMPTION: "entry {}",
-    Disposition.EXPORT: "export {}",
-    Disposition.ZONE_TRANSFER: "zone transfer {}",
-    Disposition.DESTRUCTION: "destruction {}",
+    ShipmentDisposition.CONSUMPTION: "entry {}",
+    ShipmentDisposition.EXPORT: "export {}",
+    ShipmentDisposition.ZONE_TRANSFER: "zone transfer {}",
+    ShipmentDisposition.DESTRUCTION: "destruction {}",
 }
 
 

@@ -22,8 +22,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from zonekeeper.money import in_money_context
 from zonekeeper.zone.ledger import Lot, Movement, Posting
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 ZERO = Decimal(0)
 
@@ -102,6 +103,7 @@ def _until(postings: Iterable[Posting], on: dt.date | None) -> Iterable[Posting]
     return (p for p in postings if p.date <= on)
 
 
+@in_money_context
 def balances(postings: Iterable[Posting], on: dt.date | None = None) -> list[BalanceLine]:
     """Balance by lot and status at the end of `on` (all postings if None); lines with
     nothing on hand are left out. Sorted by part, lot, status."""
@@ -117,6 +119,7 @@ def balances(postings: Iterable[Posting], on: dt.date | None = None) -> list[Bal
     ]
 
 
+@in_money_context
 def balances_by_part(postings: Iterable[Posting], on: dt.date | None = None) -> list[BalanceLine]:
     """Balance by part and status at the end of `on` (`lot` is empty)."""
     qty: dict[tuple[str, ZoneStatus], list[Decimal]] = {}
@@ -136,6 +139,7 @@ def lot_history(postings: Iterable[Posting], lot: str) -> list[Posting]:
     return sorted((p for p in postings if p.lot == lot), key=lambda p: p.seq)
 
 
+@in_money_context
 def annual_reconciliation(
     postings: Iterable[Posting],
     lots: Mapping[str, Lot],
@@ -188,11 +192,12 @@ def annual_reconciliation(
     return out
 
 
+@in_money_context
 def board_report(postings: Iterable[Posting], year: int) -> BoardReport:
     """15 CFR 400.51(c) figures for calendar `year` (see `BoardReport`)."""
     received = {True: ZERO, False: ZERO}
-    forwarded = dict.fromkeys(Disposition, ZERO)
-    zone_value = dict.fromkeys(Disposition, ZERO)
+    forwarded = dict.fromkeys(ShipmentDisposition, ZERO)
+    zone_value = dict.fromkeys(ShipmentDisposition, ZERO)
     produced = ZERO
     for p in postings:
         if p.date.year != year:
@@ -208,11 +213,11 @@ def board_report(postings: Iterable[Posting], year: int) -> BoardReport:
         year=year,
         received_foreign=received[True],
         received_domestic=received[False],
-        forwarded_us_market=forwarded[Disposition.CONSUMPTION],
-        forwarded_export=forwarded[Disposition.EXPORT],
-        forwarded_zone_transfer=forwarded[Disposition.ZONE_TRANSFER],
-        us_market_zone_value=zone_value[Disposition.CONSUMPTION],
-        export_zone_value=zone_value[Disposition.EXPORT],
-        destroyed=forwarded[Disposition.DESTRUCTION],
+        forwarded_us_market=forwarded[ShipmentDisposition.CONSUMPTION],
+        forwarded_export=forwarded[ShipmentDisposition.EXPORT],
+        forwarded_zone_transfer=forwarded[ShipmentDisposition.ZONE_TRANSFER],
+        us_market_zone_value=zone_value[ShipmentDisposition.CONSUMPTION],
+        export_zone_value=zone_value[ShipmentDisposition.EXPORT],
+        destroyed=forwarded[ShipmentDisposition.DESTRUCTION],
         produced=produced,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 PF = ZoneStatus.PRIVILEGED_FOREIGN
 NPF = ZoneStatus.NONPRIVILEGED_FOREIGN
@@ -51,9 +51,9 @@ def status_change_refusal(old: ZoneStatus, new: ZoneStatus, *, produced: bool) -
     return f"a change from {old.value} to {new.value} status is not provided for (146.41-146.44)"
 
 
-def shipment_refusal(status: ZoneStatus, disposition: Disposition) -> str | None:
+def shipment_refusal(status: ZoneStatus, disposition: ShipmentDisposition) -> str | None:
     """ZR merchandise may not be removed for consumption (146.44(a))."""
-    if status is ZR and disposition is Disposition.CONSUMPTION:
+    if status is ZR and disposition is ShipmentDisposition.CONSUMPTION:
         return (
             "zone-restricted merchandise may not be removed to customs territory for "
             "consumption unless the FTZ Board so determines (19 CFR 146.44(a))"
@@ -61,14 +61,15 @@ def shipment_refusal(status: ZoneStatus, disposition: Disposition) -> str | None
     return None
 
 
-def removable_statuses(disposition: Disposition) -> tuple[ZoneStatus, ...]:
+def removable_statuses(disposition: ShipmentDisposition) -> tuple[ZoneStatus, ...]:
     """The statuses a removal without a named status may draw from: not ZR for consumption
     (146.44(a))."""
     return _REMOVABLE[disposition]
 
 
 _REMOVABLE = {
-    d: (PF, NPF, D) if d is Disposition.CONSUMPTION else (PF, NPF, D, ZR) for d in Disposition
+    d: (PF, NPF, D) if d is ShipmentDisposition.CONSUMPTION else (PF, NPF, D, ZR)
+    for d in ShipmentDisposition
 }
 
 

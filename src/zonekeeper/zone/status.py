@@ -52,7 +52,7 @@ _ALIASES: dict[str, ZoneStatus] = {
 }
 
 
-class Disposition(StrEnum):
+class ShipmentDisposition(StrEnum):
     """Where a shipment out of the zone goes.
 
     consumption: transfer to customs territory on an entry (146.61-146.66);
@@ -66,7 +66,7 @@ class Disposition(StrEnum):
     DESTRUCTION = "destruction"
 
     @classmethod
-    def parse(cls, text: str) -> Disposition:
+    def parse(cls, text: str) -> ShipmentDisposition:
         key = text.strip().lower().replace("-", "_").replace(" ", "_")
         try:
             return cls(key)

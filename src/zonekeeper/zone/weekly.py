@@ -27,8 +27,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from zonekeeper.entry_fees import mpf_due
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.money import ZERO, cents
+from zonekeeper.money import ZERO, cents, in_money_context
 from zonekeeper.workdays import working_days_after
 from zonekeeper.zone.entries import (
     ENTRY_TYPE_FTZ_CONSUMPTION,
@@ -37,14 +38,13 @@ from zonekeeper.zone.entries import (
     MpfCharge,
     MpfTerms,
     Quoter,
-    mpf_amount,
     mpf_charge,
 )
 from zonekeeper.zone.withdrawal_duty import (
     NO_DUTY_REASONS,
-    Disposition,
     EntryLine,
     Removal,
+    RemovalDisposition,
     line_parts,
     price,
     refusal,
@@ -143,10 +143,12 @@ class Overrun:
     covered: bool  # a supplemental filed on or before that day covers it
 
     @property
+    @in_money_context
     def excess(self) -> Decimal:
         return self.removed - self.estimated
 
 
+@in_money_context
 def overruns(
     week: Week, estimates: Sequence[EstimatedEntry], removals: Iterable[Removal]
 ) -> list[Overrun]:
@@ -163,7 +165,7 @@ def overruns(
             base[part] += qty
     removed: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
     for r in removals:
-        if r.disposition is Disposition.CONSUMPTION and r.date in week:
+        if r.disposition is RemovalDisposition.CONSUMPTION and r.date in week:
             removed[r.part].append((r.date, r.quantity))
 
     def allowed(part: str, day: date) -> Decimal:
@@ -190,6 +192,7 @@ def overruns(
     return found
 
 
+@in_money_context
 def estimate_from_removals(
     week: Week, removals: Iterable[Removal], filed_on: date, *, supplemental: bool = False
 ) -> EstimatedEntry:
@@ -198,7 +201,7 @@ def estimate_from_removals(
     it out would understate the value the estimate declares."""
     lines: dict[tuple[str, str, str], tuple[Decimal, Decimal | None, Decimal]] = {}
     for r in removals:
-        if r.disposition is not Disposition.CONSUMPTION:
+        if r.disposition is not RemovalDisposition.CONSUMPTION:
             continue
         key = (r.part, r.hts, r.unit)
         qty, zone_value, dutiable = lines.get(key, (ZERO, ZERO, ZERO))
@@ -270,14 +273,17 @@ class EntrySummary:
     mpf: MpfCharge
 
     @property
+    @in_money_context
     def foreign_value(self) -> Decimal:
         return sum((n.line.value for n in self.lines), ZERO)
 
     @property
+    @in_money_context
     def duty(self) -> Decimal | None:
         return total_duty([n.line for n in self.lines])
 
     @property
+    @in_money_context
     def total(self) -> Decimal | None:
         duty = self.duty
         return None if duty is None else duty + self.mpf.amount
@@ -302,10 +308,12 @@ class SingleEntryComparison:
     weekly_mpf: Decimal
 
     @property
+    @in_money_context
     def single_mpf(self) -> Decimal:
         return sum((e.mpf for e in self.entries), ZERO)
 
     @property
+    @in_money_context
     def saving(self) -> Decimal:
         return self.single_mpf - self.weekly_mpf
 
@@ -318,7 +326,7 @@ class NotEntered:
     date: date
     part: str
     quantity: Decimal
-    disposition: Disposition
+    disposition: RemovalDisposition
     reason: str
 
 
@@ -346,18 +354,22 @@ class WeeklyEntry:
         return tuple(n for s in self.summaries for n in s.lines)
 
     @property
+    @in_money_context
     def foreign_value(self) -> Decimal:
         return sum((s.foreign_value for s in self.summaries), ZERO)
 
     @property
+    @in_money_context
     def duty(self) -> Decimal | None:
         return total_duty([n.line for n in self.lines])
 
     @property
+    @in_money_context
     def mpf(self) -> Decimal:
         return sum((s.mpf.amount for s in self.summaries), ZERO)
 
     @property
+    @in_money_context
     def total(self) -> Decimal | None:
         duty = self.duty
         return None if duty is None else duty + self.mpf
@@ -373,7 +385,7 @@ def single_entries(
     """Each shipment as its own entry, filed on its removal date, MPF floor/cap each time."""
     by_shipment: dict[str, list[Any]] = {}
     for r in removals:
-        if r.disposition is not Disposition.CONSUMPTION:
+        if r.disposition is not RemovalDisposition.CONSUMPTION:
             continue
         comp = r.composition
         value = ZERO
@@ -392,8 +404,8 @@ def single_entries(
     for no, (day, value) in by_shipment.items():
         if day not in terms:
             terms[day] = fees.mpf_terms(day)
-        amount, bound = mpf_amount(value, terms[day])
-        entries.append(SingleEntry(no, day, value, amount, bound))
+        due = mpf_due(value, terms[day])
+        entries.append(SingleEntry(no, day, value, due.amount, due.bound))
     return SingleEntryComparison(tuple(entries), weekly_mpf)
 
 
@@ -402,6 +414,7 @@ def chunk_lines(lines: Sequence[EntryLine], size: int = MAX_SUMMARY_LINES) -> li
     return [list(lines[i : i + size]) for i in range(0, len(lines), size)] or [[]]
 
 
+@in_money_context
 def weekly_entry(
     week: Week,
     removals: Sequence[Removal],
@@ -433,7 +446,7 @@ def weekly_entry(
     domestic = waste = ZERO
     consumed = 0
     for r in in_week:
-        if r.disposition is Disposition.CONSUMPTION:
+        if r.disposition is RemovalDisposition.CONSUMPTION:
             consumed += 1
             domestic += r.composition.domestic_value
             waste += r.composition.waste_value

@@ -34,12 +34,14 @@ from enum import StrEnum
 from typing import Protocol
 
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.money import ZERO, usd
-from zonekeeper.zone.entries import Component, DutyRequest, Quoter
+from zonekeeper.money import ZERO, in_money_context, usd
+from zonekeeper.zone.entries import DutyRequest, EntryComponent, Quoter
 
 
-class Disposition(StrEnum):
-    """Where a removal goes: only consumption is a transfer to customs territory that owes duty."""
+class RemovalDisposition(StrEnum):
+    """Where a removal priced for an entry goes: only consumption is a transfer to customs
+    territory that owes duty. The entries' own copy of the ledger's `ShipmentDisposition`
+    (services converts postings to `Removal`s); not drawback's `ExportDisposition`."""
 
     CONSUMPTION = "consumption"
     EXPORT = "export"
@@ -47,16 +49,16 @@ class Disposition(StrEnum):
     DESTRUCTION = "destruction"
 
 
-NO_DUTY_REASONS: dict[Disposition, str] = {
-    Disposition.EXPORT: (
+NO_DUTY_REASONS: dict[RemovalDisposition, str] = {
+    RemovalDisposition.EXPORT: (
         "exported from the zone: no duty owed (19 USC 81c(a); 19 CFR 146.67) — "
         "foreign content never entered the customs territory"
     ),
-    Disposition.ZONE_TRANSFER: (
+    RemovalDisposition.ZONE_TRANSFER: (
         "transferred to another zone: no duty owed; status and history travel with the "
         "goods (19 CFR 146.66)"
     ),
-    Disposition.DESTRUCTION: (
+    RemovalDisposition.DESTRUCTION: (
         "destroyed in the zone: no duty owed (19 USC 81c(a); 19 CFR 146.52)"
     ),
 }
@@ -102,14 +104,17 @@ class Composition:
     waste_value: Decimal = ZERO  # foreign input value lost as waste (19 USC 81c(a) allowance)
 
     @property
+    @in_money_context
     def npf_value(self) -> Decimal:
         return sum((n.value for n in self.npf), ZERO)
 
     @property
+    @in_money_context
     def pf_value(self) -> Decimal:
         return sum((p.value for p in self.pf), ZERO)
 
     @property
+    @in_money_context
     def foreign_value(self) -> Decimal:
         """The value MPF is charged on: PF and NPF only (19 USC 58c(b)(8)(D)(vi))."""
         return self.pf_value + self.npf_value
@@ -126,7 +131,7 @@ class Removal:
     origin: str
     quantity: Decimal
     unit: str
-    disposition: Disposition
+    disposition: RemovalDisposition
     composition: Composition
     zone_value: Decimal | None = None  # price in the removing transaction (146.65(b)(1))
     spi: str | None = None
@@ -167,7 +172,7 @@ class EntryLine:
     value: Decimal
     quantity: Decimal
     unit: str
-    components: tuple[Component, ...]
+    components: tuple[EntryComponent, ...]
     duty: Decimal | None  # None when any component cannot be computed (never 0)
     cannot_compute: tuple[str, ...]
     warnings: tuple[str, ...]
@@ -197,6 +202,7 @@ class NpfRecompute:
     cannot_compute: tuple[str, ...]
 
     @property
+    @in_money_context
     def difference(self) -> Decimal | None:
         if self.estimate is None or self.at_exit is None:
             return None
@@ -216,12 +222,14 @@ class WithdrawalDuty:
     npf_recompute: NpfRecompute | None = None
 
     @property
+    @in_money_context
     def duty(self) -> Decimal | None:
         if any(line.duty is None for line in self.lines):
             return None
         return sum((line.duty for line in self.lines if line.duty is not None), ZERO)
 
     @property
+    @in_money_context
     def foreign_value(self) -> Decimal:
         return sum((line.value for line in self.lines), ZERO)
 
@@ -232,7 +240,8 @@ class WithdrawalDuty:
 
 def refusal(removal: Removal) -> Problem | None:
     """Zone-restricted content cannot be entered for consumption (146.44(c), 146.63(b))."""
-    if removal.disposition is Disposition.CONSUMPTION and removal.composition.zr_value > ZERO:
+    consumed = removal.disposition is RemovalDisposition.CONSUMPTION
+    if consumed and removal.composition.zr_value > ZERO:
         return Problem(
             f"shipment {removal.shipment_no}: contains zone-restricted merchandise "
             f"({usd(removal.composition.zr_value)}); it may not be entered for consumption "
@@ -260,7 +269,7 @@ def line_parts(removals: Iterable[Removal]) -> list[LinePart]:
     before anything is priced.
     """
     acc: dict[_Slot, tuple[list[Decimal], list[str], list[str]]] = {}
-    consumption = Disposition.CONSUMPTION
+    consumption = RemovalDisposition.CONSUMPTION
     for removal in removals:
         if removal.disposition is not consumption:
             continue
@@ -326,6 +335,7 @@ def _basis_note(key: LineKey) -> str:
     )
 
 
+@in_money_context
 def price(part: LinePart, quoter: Quoter, entry_date: date) -> EntryLine:
     """Quote one entry line: PF at its freeze date, NPF on the entry date."""
     key = part.key
@@ -361,7 +371,7 @@ def price(part: LinePart, quoter: Quoter, entry_date: date) -> EntryLine:
         value=part.value,
         quantity=part.quantity,
         unit=part.unit,
-        components=tuple(Component.of(c) for c in quoted.components),
+        components=tuple(EntryComponent.of(c) for c in quoted.components),
         duty=quoted.duty,
         cannot_compute=tuple(quoted.cannot_compute),
         warnings=tuple(quoted.warnings),
@@ -389,13 +399,14 @@ def npf_recompute(removal: Removal, at_exit: EntryLine | None, quoter: Quoter) -
     return NpfRecompute(estimate=estimate, at_exit=owed, cannot_compute=tuple(reasons))
 
 
+@in_money_context
 def withdrawal_duty(
     removal: Removal, quoter: Quoter, entry_date: date, *, with_estimate: bool = True
 ) -> WithdrawalDuty:
     """Duty on one removal filed on `entry_date`, one line per PF component plus the NPF line."""
     comp = removal.composition
     notes: list[str] = []
-    if removal.disposition is not Disposition.CONSUMPTION:
+    if removal.disposition is not RemovalDisposition.CONSUMPTION:
         notes.append(NO_DUTY_REASONS[removal.disposition])
         return WithdrawalDuty(
             removal, entry_date, (), comp.domestic_value, comp.waste_value, tuple(notes)
@@ -486,6 +497,7 @@ class StatusComparison:
         return "\n".join(lines)
 
 
+@in_money_context
 def compare_npf_claim(
     article: Removal,
     inputs: Sequence[Input],
@@ -515,7 +527,7 @@ def compare_npf_claim(
     )
     naive = Removal(
         article.shipment_no, article.date, article.part, article.hts, article.origin, qty,
-        article.unit, Disposition.CONSUMPTION, Composition(npf=naive_npf),
+        article.unit, RemovalDisposition.CONSUMPTION, Composition(npf=naive_npf),
         article.zone_value, article.spi, article.description,
     )
     lawful_pf = tuple(
@@ -527,7 +539,7 @@ def compare_npf_claim(
     lawful_npf = tuple(n for n in naive_npf if not reasons[n.part])
     lawful = Removal(
         article.shipment_no, article.date, article.part, article.hts, article.origin, qty,
-        article.unit, Disposition.CONSUMPTION, Composition(pf=lawful_pf, npf=lawful_npf),
+        article.unit, RemovalDisposition.CONSUMPTION, Composition(pf=lawful_pf, npf=lawful_npf),
         article.zone_value, article.spi, article.description,
     )
     return StatusComparison(
