@@ -32,7 +32,8 @@ from zonekeeper.zone.events import (
     StatusChange,
     SuspenseReceipt,
 )
-from zonekeeper.zone.ledger import Lot, post
+from zonekeeper.zone.ledger import Lot
+from zonekeeper.zone.posting import post
 from zonekeeper.zone.status import Disposition
 
 # --- admission ------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from zonekeeper.store.zones import (
     move_head,
 )
 from zonekeeper.zone.allocation import AllocationMethod
+from zonekeeper.zone.book import catch_up
 from zonekeeper.zone.events import (
     Admission,
     Correction,
@@ -67,11 +68,10 @@ from zonekeeper.zone.ledger import (
     Posting,
     PostResult,
     ZoneState,
-    catch_up,
-    post,
 )
 from zonekeeper.zone.limits import zone_problems
 from zonekeeper.zone.master import Bom, MasterData, Part, bom_problems, part_problems
+from zonekeeper.zone.posting import post
 from zonekeeper.zone.records import Discrepancy
 
 METHODS = ("FIFO", "LIFO", "LOT")

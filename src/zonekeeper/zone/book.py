@@ -429,6 +429,12 @@ BALANCE_ONLY_KINDS = frozenset(
 )
 
 
+def balance_only_kinds() -> frozenset[str]:
+    """Kinds of events that change a lot already in the books only in its balance and value
+    on hand (`catch_up`'s `moved`)."""
+    return BALANCE_ONLY_KINDS
+
+
 def catch_up(
     state: ZoneState,
     lots: Iterable[Lot],

@@ -142,38 +142,3 @@ def zone_problems(zone: str, site: str | None) -> list[tuple[str, str]]:
             found.append((option, reason))
     return found
 
-
-def event_problems(event: object) -> list[tuple[str, str]]:
-    """(field, reason) for everything in a zone event the books cannot hold: text that
-    cannot be stored, an identifier over `ID` characters (the lot an admission or a
-    production makes, named by default from its admission number and line or its
-    production number, included), an admission line outside 1..LINE_MAX."""
-    from zonekeeper.zone.events import Admission, Manipulation, Production, SuspenseReceipt
-
-    found = text_problems(event)
-    if found:
-        return found  # the lengths of such text mean nothing
-    if isinstance(event, Admission):
-        reason = line_refusal(event.line)
-        if reason is not None:
-            return [("line", reason)]
-        found = identifier_problems(
-            {"admission_no": event.admission_no, "part": event.part, "lot": event.lot,
-             "suspense_ref": event.suspense_ref}
-        )
-        if not found and event.lot is None:
-            named = f"the lot number {event.admission_no}/{event.line} (admission_no/line)"
-            reason = too_long(event.lot_id, what=named)
-            if reason is not None:
-                found.append(("admission_no", reason))
-    elif isinstance(event, Production):
-        found = identifier_problems({"product": event.product, "lot": event.lot})
-        if not found and event.lot is None:
-            reason = too_long(event.lot_id, what="the lot number P/<production number>")
-            if reason is not None:
-                found.append(("lot", reason + ": give a shorter production number or a lot"))
-    elif isinstance(event, Manipulation):
-        found = identifier_problems({"new_lot": event.new_lot})
-    elif isinstance(event, SuspenseReceipt):
-        found = identifier_problems({"ref": event.ref, "part": event.part})
-    return found
