@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.heap import collector_paused
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.services.pipeline import Writer
 from zonekeeper.store import codec, event_log, keys, projections, reads, writes
@@ -59,7 +60,6 @@ from zonekeeper.zone.events import (
     canonical_bytes,
     from_record,
 )
-from zonekeeper.zone.heap import collector_paused
 from zonekeeper.zone.keys import KeyBook, describe, natural_key
 from zonekeeper.zone.ledger import (
     DutyRule,
@@ -859,13 +859,14 @@ class Ledger:
         postings_of: Callable[[int], list[Posting]],
     ) -> PostResult:
         needs_pf = any(isinstance(e, Admission | StatusChange) for e in batch)
-        return post(
-            state,
-            batch,
-            pf_rule=self._pf_rule if needs_pf else None,
-            duty_rule=self._duty_rule,
-            postings_of=postings_of,
-        )
+        with collector_paused():  # the core leaves the process's collector alone
+            return post(
+                state,
+                batch,
+                pf_rule=self._pf_rule if needs_pf else None,
+                duty_rule=self._duty_rule,
+                postings_of=postings_of,
+            )
 
     def correct(self, seq: int, reason: str, on: dt.date | None = None) -> Posted:
         """Reverse the event at ledger position `seq` by a new `Correction` event (the
