@@ -20,8 +20,8 @@ from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.tabular import check_file, semicolon_problem
 from zonekeeper.tariff.check import check_schedule, unparsed_in
 from zonekeeper.tariff.expressions import Rate, SpecialRates
-from zonekeeper.tariff.schedule import Revision, TariffLine, load_schedule
-from zonekeeper.tariff.store import import_revision
+from zonekeeper.tariff.schedule import Revision, TariffLine
+from zonekeeper.tariff.store import import_revision, load_schedule
 
 tariff_app = typer.Typer(help="The HTSUS: check the rate parser, import a revision, show a line.")
 app.add_typer(tariff_app, name="tariff")

@@ -15,8 +15,9 @@ from functools import cache
 from zonekeeper.tariff.countries import Column2Country, load_column2
 from zonekeeper.tariff.fees import FeeSchedule, HmfTerms, MpfTerms, load_fees
 from zonekeeper.tariff.measures import AdcvdCase, Measure, MeasureBook, Program, load_measures
-from zonekeeper.tariff.schedule import Schedule, load_schedule
+from zonekeeper.tariff.schedule import Schedule
 from zonekeeper.tariff.spi import PreferencePrograms, SpiDecision, load_programs
+from zonekeeper.tariff.store import load_schedule
 
 __all__ = [
     "AdcvdCase",

@@ -10,8 +10,8 @@ General Note 1; the USITC export leaves their rate columns empty). Where the exp
 rates on a 10-digit line with no 8-digit parent, that line is its own rate line.
 
 This module is pure: it builds revisions from `SourceRow`s (parsed from the USITC exports by
-`zonekeeper.tariff.usitc`); `load_schedule` delegates the file and cache work to
-`zonekeeper.tariff.store`.
+`zonekeeper.tariff.usitc`); the files and the cache are `zonekeeper.tariff.store`'s
+(which imports this module, never the other way round).
 """
 
 from __future__ import annotations
@@ -480,9 +480,3 @@ def _list(codes: Sequence[HtsCode], limit: int = 12) -> str:
         return "(none)"
     return shown + (f" and {more} more" if more > 0 else "")
 
-
-def load_schedule() -> Schedule:
-    """The shipped revisions plus every user-imported one, from the cache when it is fresh."""
-    from zonekeeper.tariff.store import load_schedule as load  # the I/O lives in the shell
-
-    return load()
