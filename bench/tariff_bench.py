@@ -140,7 +140,7 @@ def run() -> str:
     first, unknown = rate(tariff, lines)  # the process's first quote of every line
     colds = [first]
     for _ in range(4):  # again from scratch: every plan dropped, recomputed in the pass
-        forget_plans()
+        forget_plans(tariff)
         colds.append(rate(tariff, lines)[0])
     cold = statistics.median(colds)
     warm = max(rate(tariff, lines)[0] for _ in range(3))

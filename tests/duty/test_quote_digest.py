@@ -161,7 +161,7 @@ def quoted(tariff: Tariff, item: LineItem, on: date, frozen: date | None) -> dic
 
 
 def digest(tariff: Tariff, lines: int, dump: Path | None = None) -> str:
-    forget_plans()  # every plan computed by the code under test, none from earlier tests
+    forget_plans(tariff)  # every plan computed by the code under test, none from earlier tests
     sha = hashlib.sha256()
     out = dump.open("w") if dump is not None else None
     for item, on, frozen in cases(tariff, lines):

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from typing import Any
 
 from zonekeeper.tariff.countries import Column2Country, load_column2
 from zonekeeper.tariff.fees import FeeSchedule, HmfTerms, MpfTerms, load_fees
@@ -43,6 +44,10 @@ class Tariff:
     programs: PreferencePrograms
     fees: FeeSchedule
     column2: Mapping[str, Column2Country] = field(default_factory=load_column2)
+    caches: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    """What the packages above compute from this tariff and keep (duty's plans and indexes,
+    by name): owned by this instance, so two tariffs in one process never share a cache and
+    a tariff's caches go with it."""
 
     @staticmethod
     @cache
