@@ -18,7 +18,7 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from zonekeeper.services.entries import TariffQuoter
+from zonekeeper.bindings.quoter import TariffQuoter
 from zonekeeper.tariff import Tariff
 from zonekeeper.zone.weekly import Week, weekly_entry
 from zonekeeper.zone.withdrawal_duty import (

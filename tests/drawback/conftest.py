@@ -11,7 +11,7 @@ _HERE = str(Path(__file__).parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
-from zonekeeper.drawback.adapters import (  # noqa: E402
+from zonekeeper.bindings.drawback import (  # noqa: E402
     MeasureBookPolicy,
     ScheduleDescriptions,
     TariffEstimator,

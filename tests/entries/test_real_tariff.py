@@ -14,8 +14,8 @@ from decimal import Decimal
 
 import pytest
 
+from zonekeeper.bindings.quoter import TariffQuoter
 from zonekeeper.duty.quote import LineItem, quote_line
-from zonekeeper.services.entries import TariffQuoter
 from zonekeeper.tariff import Tariff
 from zonekeeper.zone.weekly import Week, weekly_entry
 from zonekeeper.zone.withdrawal_duty import (

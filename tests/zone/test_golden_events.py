@@ -463,7 +463,7 @@ def test_entries_pf_reasons_follow_the_tariff_and_its_spi_claim():
     Mexican auto parts lifts Section 232 and so its PF clause."""
     from datetime import date
 
-    from zonekeeper.services.entries import TariffQuoter
+    from zonekeeper.bindings.quoter import TariffQuoter
     from zonekeeper.tariff import Tariff
 
     quoter = TariffQuoter(Tariff.default())

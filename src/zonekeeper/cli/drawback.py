@@ -20,8 +20,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from zonekeeper.bindings.drawback import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
 from zonekeeper.cli.app import app
-from zonekeeper.drawback.adapters import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
 from zonekeeper.drawback.alerts import claim_window_alerts, notice_alerts
 from zonekeeper.drawback.amounts import line_bases
 from zonekeeper.drawback.claim import build_claim, check_against_imports
