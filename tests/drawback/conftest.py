@@ -16,12 +16,13 @@ from zonekeeper.bindings.drawback import (  # noqa: E402
     ScheduleDescriptions,
     TariffEstimator,
 )
+from zonekeeper.sources.tariff import default_tariff  # noqa: E402
 from zonekeeper.tariff import Tariff  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def tariff() -> Tariff:
-    return Tariff.default()
+    return default_tariff()
 
 
 @pytest.fixture(scope="session")

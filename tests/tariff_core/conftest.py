@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from zonekeeper.sources.revisions import build_schedule, shipped_sources
 from zonekeeper.tariff.schedule import Schedule
-from zonekeeper.tariff.store import build_schedule, shipped_sources
 
 
 @pytest.fixture(scope="session")

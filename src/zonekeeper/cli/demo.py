@@ -32,6 +32,7 @@ from zonekeeper.io import zone_files
 from zonekeeper.money import usd
 from zonekeeper.services import entries as service
 from zonekeeper.services.ledger import Ledger, count_events
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.tariff import Tariff
 from zonekeeper.zone.hmf import Quarter
 from zonekeeper.zone.weekly import Week
@@ -120,7 +121,7 @@ def demo(
     url = f"sqlite:///{path}"
     console.rule("[bold]Zonekeeper demo: one week in a manufacturing zone")
     console.print(f"books: {path}")
-    tariff = Tariff.default()
+    tariff = default_tariff()
     with resources.as_file(resources.files("zonekeeper") / "data" / "demo") as folder:
         _post_demo(url, Path(folder), console, tariff)
     week = Week.parse(DEMO_WEEK)

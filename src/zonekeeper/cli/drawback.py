@@ -40,6 +40,7 @@ from zonekeeper.io.drawback_files import (
     write_claim,
 )
 from zonekeeper.money import fmt, usd
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.tariff import Program, Tariff
 from zonekeeper.tariff.codes import HtsCode
 from zonekeeper.tariff.schedule import Schedule
@@ -183,7 +184,7 @@ def plan_command(
         raise InputError(Problem(f"--type {claim.value} needs --manufacturing FILE",
                                  field="--manufacturing"))
     day = _as_of(as_of)
-    tariff = Tariff.default()
+    tariff = default_tariff()
     imp, exp, prior, prod = _load(imports, exports, claimed, manufacturing, tariff)
     notes: list[str] = []
     if day is None:
@@ -260,7 +261,7 @@ def claim_command(
     """
     if claimed is not None and imports is None:
         raise InputError(Problem("--claimed needs --imports", field="--claimed"))
-    tariff = Tariff.default()
+    tariff = default_tariff()
     if imports is None:
         plan = read_plan(plan_file)
     else:
@@ -299,7 +300,7 @@ def alerts_command(
     """Claim windows closing within the horizon; notices of intent (7553) due or late."""
     day = _as_of(as_of)
     assert day is not None
-    tariff = Tariff.default()
+    tariff = default_tariff()
     imp, exp, prior, _ = _load(imports, exports, claimed, None, tariff)
     claim = ClaimType(claim_type.value)
     windows = claim_window_alerts(imp, day, claim=claim, prior=prior,

@@ -28,6 +28,7 @@ from zonekeeper.bindings.quoter import TariffQuoter, dotted
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.money import ZERO
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.store import codec, reads
 from zonekeeper.store.engine import Connection
 from zonekeeper.tariff import Tariff
@@ -389,7 +390,7 @@ def weekly(
     zone: str | None = None,
 ) -> Stamped[WeeklyEntry]:
     """The week's type-06 entry from the books (19 CFR 146.63(c))."""
-    tariff = tariff or Tariff.default()
+    tariff = tariff or default_tariff()
     books = read_books(url, zone, since=week.start, until=week.end)
     found = removals(books, since=week.start, until=week.end)
     entry = weekly_entry(week, found, TariffQuoter(tariff), tariff.fees,
@@ -425,7 +426,7 @@ def consumption(
     entry_date: dt.date | None = None, zone: str | None = None,
 ) -> Stamped[ConsumptionEntry]:
     """Duty on one shipment as a single type-06 entry (default entry date: the removal)."""
-    tariff = tariff or Tariff.default()
+    tariff = tariff or default_tariff()
     books = read_books(url, zone)
     found = [r for r in removals(books) if r.shipment_no == shipment_no]
     if not found:
@@ -464,7 +465,7 @@ def admission(
     url: str, admission_no: str, *, tariff: Tariff | None = None, zone: str | None = None
 ) -> Stamped[AdmissionDocument]:
     """Form 214 data of one admission with the duty of each line at admission."""
-    tariff = tariff or Tariff.default()
+    tariff = tariff or default_tariff()
     books = read_books(url, zone, with_admissions=True, with_shipments=False)
     lines = [_admission_line(books, e) for _, e in books.admissions
              if e.admission_no == admission_no]
@@ -479,7 +480,7 @@ def hmf(
     url: str, quarter: Quarter, *, tariff: Tariff | None = None, zone: str | None = None
 ) -> Stamped[HmfQuarter]:
     """The quarter's HMF on vessel admissions (CBP Form 349, 19 CFR 146.22(e))."""
-    tariff = tariff or Tariff.default()
+    tariff = tariff or default_tariff()
     books = read_books(url, zone, with_admissions=True, with_shipments=False)
     by_admission: dict[str, ZoneAdmission] = {}
     for _, e in books.admissions:

@@ -25,6 +25,7 @@ from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.heap import collector_paused
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.services.pipeline import Writer
+from zonekeeper.sources.shipped import load_measures, load_programs
 from zonekeeper.store import codec, event_log, keys, projections, reads, writes
 from zonekeeper.store.chain import GENESIS, link_hash
 from zonekeeper.store.engine import (
@@ -47,8 +48,6 @@ from zonekeeper.store.zones import (
     find_zone,
     move_head,
 )
-from zonekeeper.tariff.measures import load_measures
-from zonekeeper.tariff.spi import load_programs
 from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.book import catch_up
 from zonekeeper.zone.events import (

@@ -10,8 +10,8 @@ General Note 1; the USITC export leaves their rate columns empty). Where the exp
 rates on a 10-digit line with no 8-digit parent, that line is its own rate line.
 
 This module is pure: it builds revisions from `SourceRow`s (parsed from the USITC exports by
-`zonekeeper.tariff.usitc`); the files and the cache are `zonekeeper.tariff.store`'s
-(which imports this module, never the other way round).
+`zonekeeper.tariff.usitc`); the files and the cache are `zonekeeper.sources.revisions`'
+(the shell, which imports this module, never the other way round).
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class TariffLine:
 
 # A row as the revision keeps it: digits ('' for a label), indent, description, units,
 # general, special, column 2, additional duties. Plain tuples of strings and ints are what the
-# cache stores (as JSON, `tariff/store.py`) and are made back cheaply, which is what makes a
+# cache stores (as JSON, `sources/revisions.py`) and are made back cheaply, which is what makes a
 # warm start cheap; lines are built on first use.
 Row = tuple[str, int, str, tuple[str, ...], str, str, str, str]
 
@@ -116,7 +116,7 @@ class Revision:
                  parts: Callable[[], Parts]) -> Revision:
         """A revision whose rows `parts()` makes the first time any is needed: a quote on
         one date reads only the revision in force then, so the cache's reader makes only
-        that one (`tariff/store.py`). Name, date and source are known at once."""
+        that one (`sources/revisions.py`). Name, date and source are known at once."""
         revision = cls.__new__(cls)
         revision.name = name
         revision.effective = effective
