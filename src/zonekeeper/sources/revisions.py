@@ -36,6 +36,7 @@ import os
 import re
 import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -202,9 +203,16 @@ def _load_revision(source: Source, key: str) -> Revision:
     if data is None:
         return _build(source, key, path)
 
+    made: list[Parts] = []
+    making = threading.Lock()
+
     def parts() -> Parts:
-        found = _decode(data, key, source)
-        return found if found is not None else _build(source, key, path).parts()
+        """Made once: threads that meet at the revision's first use wait for the first."""
+        with making:
+            if not made:
+                found = _decode(data, key, source)
+                made.append(found if found is not None else _build(source, key, path).parts())
+            return made[0]
 
     return Revision.deferred(source.name, source.effective, str(source.path), parts)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -90,10 +89,8 @@ class TariffLine:
 Row = tuple[str, int, str, tuple[str, ...], str, str, str, str]
 
 
-# What a deferred revision makes on first use (`Revision.deferred`), and the lock that makes
-# it once when threads meet there.
+# What a deferred revision makes on first use (`Revision.deferred`).
 _DEFERRED = frozenset({"_rows", "_parents", "_rate_rows", "_index", "_codes"})
-_FILLING = threading.Lock()
 Parts = tuple[Sequence[Row], Sequence[int], Sequence[int]]
 
 
@@ -116,7 +113,11 @@ class Revision:
                  parts: Callable[[], Parts]) -> Revision:
         """A revision whose rows `parts()` makes the first time any is needed: a quote on
         one date reads only the revision in force then, so the cache's reader makes only
-        that one (`sources/revisions.py`). Name, date and source are known at once."""
+        that one (`sources/revisions.py`). Name, date and source are known at once.
+
+        Threads that meet at the first use may each call `parts()`, so it must return the
+        same parts every time and be safe to call from several threads at once (the shell's
+        makes them once, under its own lock); the core holds no lock."""
         revision = cls.__new__(cls)
         revision.name = name
         revision.effective = effective
@@ -138,11 +139,12 @@ class Revision:
         here, once; afterwards they are plain attributes, read at no extra cost."""
         if attribute not in _DEFERRED:
             raise AttributeError(attribute)
-        with _FILLING:
-            parts = self.__dict__.get("_deferred")
-            if parts is not None:
-                self._fill(*parts())
-                del self.__dict__["_deferred"]
+        parts = self.__dict__.get("_deferred")
+        if parts is not None:
+            # Filled before the deferral is dropped: a thread that finds no `_deferred`
+            # finds every attribute; two threads that both fill set equal values.
+            self._fill(*parts())
+            self.__dict__.pop("_deferred", None)
         try:
             return self.__dict__[attribute]
         except KeyError:
