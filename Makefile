@@ -47,6 +47,7 @@ fuzz: $(DEV) postgres
 lint: $(DEV)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 contract: $(DEV)
 	$(BIN)/python ../shared/contract/check.py $(abspath $(BIN))/zonekeeper

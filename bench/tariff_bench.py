@@ -15,11 +15,11 @@ full arithmetic.
   weekly entry, a re-quote). The mix reads each line once before timing (`mix`), so the
   line's rate texts are already parsed: a cold pass prices plans, not the rate parser.
 - One-time indexes, paid once per process and reported: the measure book's prefix/origin
-  indexes (built by `load_measures`, inside `Tariff.default()`) and the per-revision
+  indexes (built by `load_measures`, inside `default_tariff()`) and the per-revision
   renumbered-list index (`duty.quote.prepare`, built here before the timed passes; a
   process that skips it builds it on its first quote, which the cold-start figures
   include).
-- Cold start: a fresh interpreter that imports the package, loads `Tariff.default()` and
+- Cold start: a fresh interpreter that imports the package, loads `default_tariff()` and
   prices one line — with the schedule's disk cache empty (first run after install) and
   filled (every later run) — and the whole `zonekeeper duty quote --json` command as a user
   runs it (interpreter, CLI, tariff, quote, JSON), cache warm.
@@ -41,6 +41,7 @@ from pathlib import Path
 from zonekeeper.duty import LineItem, quote_line
 from zonekeeper.duty.quote import forget_plans, prepare
 from zonekeeper.errors import InputError
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.units import UNITS
 
@@ -63,8 +64,8 @@ from decimal import Decimal
 from zonekeeper.duty import LineItem, quote_line
 from zonekeeper.duty.quote import forget_plans, prepare
 from zonekeeper.errors import InputError
-from zonekeeper.tariff import Tariff
-q = quote_line(Tariff.default(), LineItem("8414.30.80.60", "CN", Decimal(800)), date(2026, 3, 1))
+from zonekeeper.sources.tariff import default_tariff
+q = quote_line(default_tariff(), LineItem("8414.30.80.60", "CN", Decimal(800)), date(2026, 3, 1))
 assert q.duty is not None
 print(time.perf_counter() - t)
 """
@@ -128,7 +129,7 @@ def cli_quote_seconds() -> float:
 
 def run() -> str:
     started = time.perf_counter()
-    tariff = Tariff.default()
+    tariff = default_tariff()
     loaded = time.perf_counter() - started
     started = time.perf_counter()
     tariff.measures._index()  # the book's indexes once more, to time them (same result)
@@ -140,7 +141,7 @@ def run() -> str:
     first, unknown = rate(tariff, lines)  # the process's first quote of every line
     colds = [first]
     for _ in range(4):  # again from scratch: every plan dropped, recomputed in the pass
-        forget_plans()
+        forget_plans(tariff)
         colds.append(rate(tariff, lines)[0])
     cold = statistics.median(colds)
     warm = max(rate(tariff, lines)[0] for _ in range(3))
@@ -168,7 +169,7 @@ def run() -> str:
             f"| line quotes/s, plans cold, the process's first pass alone | {first:,.0f} | — |",
             f"| line quotes/s, plans warm | {warm:,.0f} | ≥ {TARGET_RATE:,} "
             f"({mark(warm >= TARGET_RATE)}) |",
-            f"| `Tariff.default()` in this process | {loaded:.2f} s | — |",
+            f"| `default_tariff()` in this process | {loaded:.2f} s | — |",
             f"| of which measure-book indexes (prefix x origin, one-time) | "
             f"{book_index * 1000:.0f} ms | — |",
             f"| `duty.quote.prepare` renumbered-list index, every revision (one-time) | "

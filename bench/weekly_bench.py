@@ -18,8 +18,8 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from zonekeeper.services.entries import TariffQuoter
-from zonekeeper.tariff import Tariff
+from zonekeeper.bindings.quoter import TariffQuoter
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.zone.weekly import Week, weekly_entry
 from zonekeeper.zone.withdrawal_duty import (
     Composition,
@@ -71,7 +71,7 @@ def build(n: int, seed: int = 32) -> list[Removal]:
 
 def run() -> str:
     started = time.perf_counter()
-    tariff = Tariff.default()
+    tariff = default_tariff()
     load = time.perf_counter() - started
 
     removals = build(REMOVALS)

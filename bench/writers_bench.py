@@ -220,7 +220,7 @@ def run() -> str:
         f"bench's mix, each writer's own parts, seeds {SEED}+writer), three ways: one writer "
         f"process posting every batch; {n} writer processes sharing the batches on one zone "
         f"(posting is serialized per zone; each writer brings the books it holds up to date "
-        f"with the batches the others committed, `zone.ledger.catch_up`); {n} writer "
+        f"with the batches the others committed, `zone.book.catch_up`); {n} writer "
         f"processes each on a zone of its own. events/s = all events over the wall time from "
         f"every writer ready to the last commit. Load average (1, 5, 15 min) before: "
         f"{load_before}.",

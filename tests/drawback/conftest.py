@@ -11,17 +11,18 @@ _HERE = str(Path(__file__).parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
-from zonekeeper.drawback.adapters import (  # noqa: E402
+from zonekeeper.bindings.drawback import (  # noqa: E402
     MeasureBookPolicy,
     ScheduleDescriptions,
     TariffEstimator,
 )
+from zonekeeper.sources.tariff import default_tariff  # noqa: E402
 from zonekeeper.tariff import Tariff  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def tariff() -> Tariff:
-    return Tariff.default()
+    return default_tariff()
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,13 @@ from decimal import Decimal
 import pytest
 
 from zonekeeper.duty import LineItem, LineQuote, quote_line
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.tariff import Tariff
 
 
 @pytest.fixture(scope="session")
 def tariff() -> Tariff:
-    return Tariff.default()
+    return default_tariff()
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import pytest
 
 from zk_cli import run_main as run
 from zonekeeper.cli.duty import _quantities
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.rate_parser import parse_rate
 from zonekeeper.tariff.units import _ALIASES, UNITS, unit_key
@@ -58,7 +59,7 @@ def _unit_shapes(tariff: Tariff) -> dict[tuple[str, ...], tuple[str, date, str]]
     return shapes
 
 
-SHAPES = _unit_shapes(Tariff.default())
+SHAPES = _unit_shapes(default_tariff())
 
 
 def test_the_shipped_schedule_has_the_hard_units() -> None:

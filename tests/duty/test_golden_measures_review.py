@@ -24,10 +24,10 @@ from decimal import Decimal
 
 import pytest
 
-from zonekeeper.drawback.adapters import MeasureBookPolicy
+from zonekeeper.bindings.drawback import MeasureBookPolicy
+from zonekeeper.bindings.pf_rule import TariffPfRule
 from zonekeeper.drawback.measures import ImportCharge
 from zonekeeper.drawback.records import ClaimType
-from zonekeeper.services.ledger import TariffPfRule
 
 pytestmark = pytest.mark.xdist_group("tariff")
 
@@ -184,15 +184,16 @@ def test_pf_not_forced_on_goods_a_granted_claim_exempts(tariff):
     assert book.pf_exemptible("8708995500", "MX", on) == {"s232-auto-parts": frozenset({"S", "S+"})}
 
 
-def test_pf_rule_at_admission_warns_instead_of_refusing_usmca_origin():
-    rule = TariffPfRule()
+def test_pf_rule_at_admission_warns_instead_of_refusing_usmca_origin(tariff):
+    rule = TariffPfRule(lambda: tariff.measures, lambda: tariff.programs)
     on = date(2026, 3, 1)
     # Section 122 decides PF on HTS and origin alone, but a Mexican good may be USMCA-exempt
     assert rule("6109100012", "MX", on) == []
     assert any("unless the goods qualify for S/S+" in w for w in rule.warnings)
     # the same good from Viet Nam cannot claim USMCA: refused
     assert any("9903.03.01" in r for r in rule("6109100012", "VN", on))
-    assert any("9903.03.01" in r for r in TariffPfRule(strict=True)("6109100012", "MX", on))
+    strict = TariffPfRule(lambda: tariff.measures, lambda: tariff.programs, strict=True)
+    assert any("9903.03.01" in r for r in strict("6109100012", "MX", on))
 
 
 # -- drawback by claim type -------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Invariants of quotes and fees over real lines, origins, dates and values (hypothesis).
 
-The tariff is taken from `Tariff.default()` (cached per process) rather than a fixture so
+The tariff is taken from `default_tariff()` (cached per process) rather than a fixture so
 that hypothesis failure reports stay short.
 """
 
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from zonekeeper.duty import LineItem, quote_entry, quote_line
 from zonekeeper.duty.entry import mpf_fee
 from zonekeeper.money import CENT, cents
-from zonekeeper.tariff import Tariff
+from zonekeeper.sources.tariff import default_tariff
 
 # Real ad valorem / free lines that sit on Section 301, 232 and 122 lists.
 CODES = ["8414.30.80.60", "8537.10.91.70", "8708.29.51.60", "0101.21.00", "8541.21.00",
@@ -33,7 +33,7 @@ NO_METAL = {"steel": Decimal(0), "aluminum": Decimal(0), "copper": Decimal(0)}
 @given(st.sampled_from(CODES), st.sampled_from(ORIGINS), VALUES, DAYS)
 def test_duty_is_the_sum_of_cent_rounded_components(code, origin, value, on):
     content = {"steel": value / 2, "aluminum": value / 4, "copper": Decimal(0)}
-    q = quote_line(Tariff.default(), LineItem(code, origin, value, content=content), on)
+    q = quote_line(default_tariff(), LineItem(code, origin, value, content=content), on)
     assert q.duty is not None
     assert q.duty == sum((c.amount for c in q.components), Decimal(0))
     for c in q.components:
@@ -43,7 +43,7 @@ def test_duty_is_the_sum_of_cent_rounded_components(code, origin, value, on):
 @settings(max_examples=80, deadline=None)
 @given(st.sampled_from(CODES), st.sampled_from(ORIGINS), VALUES, VALUES, DAYS)
 def test_duty_never_falls_as_value_rises(code, origin, a, b, on):
-    tariff = Tariff.default()
+    tariff = default_tariff()
     low, high = sorted((a, b))
     q_low = quote_line(tariff, LineItem(code, origin, low, content=NO_METAL), on)
     q_high = quote_line(tariff, LineItem(code, origin, high, content=NO_METAL), on)
@@ -54,7 +54,7 @@ def test_duty_never_falls_as_value_rises(code, origin, a, b, on):
 @settings(max_examples=200, deadline=None)
 @given(VALUES, FY_DAYS)
 def test_mpf_within_floor_and_cap(value, on):
-    tariff = Tariff.default()
+    tariff = default_tariff()
     terms = tariff.fees.mpf_terms(on)
     fee = mpf_fee(tariff, value, on)
     assert fee.amount is not None
@@ -67,7 +67,7 @@ def test_mpf_within_floor_and_cap(value, on):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(VALUES, min_size=1, max_size=8), FY_DAYS)
 def test_one_entry_never_costs_more_mpf_than_separate_entries(values, on):
-    tariff = Tariff.default()
+    tariff = default_tariff()
     together = mpf_fee(tariff, sum(values, Decimal(0)), on).amount
     apart = sum((mpf_fee(tariff, v, on).amount or Decimal(0) for v in values), Decimal(0))
     # each entry rounds once to the cent, so splitting can gain at most a cent per entry
@@ -85,5 +85,5 @@ def test_one_entry_never_costs_more_mpf_than_separate_entries(values, on):
 )
 def test_entry_duty_is_the_sum_of_its_lines(rows, on):
     items = [LineItem(c, o, v, content=NO_METAL) for c, o, v in rows]
-    entry = quote_entry(Tariff.default(), items, on)
+    entry = quote_entry(default_tariff(), items, on)
     assert entry.duty == sum((line.duty or Decimal(0) for line in entry.lines), Decimal(0))

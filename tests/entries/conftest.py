@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from zonekeeper.tariff.fees import FeeSchedule, load_fees
+from zonekeeper.sources.shipped import load_fees
+from zonekeeper.tariff.fees import FeeSchedule
 from zonekeeper.zone.withdrawal_duty import (
     Composition,
     NpfInput,

@@ -14,8 +14,9 @@ from decimal import Decimal
 
 import pytest
 
+from zonekeeper.bindings.quoter import TariffQuoter
 from zonekeeper.duty.quote import LineItem, quote_line
-from zonekeeper.services.entries import TariffQuoter
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.tariff import Tariff
 from zonekeeper.zone.weekly import Week, weekly_entry
 from zonekeeper.zone.withdrawal_duty import (
@@ -36,7 +37,7 @@ ENTERED = date(2026, 8, 20)
 
 @pytest.fixture(scope="module")
 def tariff() -> Tariff:
-    return Tariff.default()
+    return default_tariff()
 
 
 INPUTS = (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from zonekeeper.services import entries as service
 from zonekeeper.services.ledger import Ledger
-from zonekeeper.tariff import Tariff
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.zone.events import Admission, Shipment
 from zonekeeper.zone.master import Part
 from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
@@ -29,7 +29,7 @@ def test_corrected_shipment_is_not_entered(tmp_path: Path) -> None:
         ledger.post([Shipment(date(2026, 8, 4), "S1", "GLASS", D(2), consumption, D("500")),
                      Shipment(date(2026, 8, 5), "S2", "GLASS", D(3), consumption, D("700"))])
         ledger.correct(5, "keyed twice")  # S2 is the fifth event (after init, parts, A1, S1)
-    entry = service.weekly(url, Week.parse("2026-W32"), tariff=Tariff.default()).value
+    entry = service.weekly(url, Week.parse("2026-W32"), tariff=default_tariff()).value
     [numbered] = entry.lines
     line = numbered.line
     assert (line.status, line.hts, line.origin, line.key.pf_date) == (

@@ -20,7 +20,7 @@ import pytest
 
 from zonekeeper.cli.demo import demo
 from zonekeeper.services import entries as service
-from zonekeeper.tariff import Tariff
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.zone.hmf import Quarter
 from zonekeeper.zone.weekly import Week
 
@@ -35,7 +35,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_weekly_entry_from_the_books(books: str) -> None:
-    entry = service.weekly(books, Week.parse("2026-W32"), tariff=Tariff.default()).value
+    entry = service.weekly(books, Week.parse("2026-W32"), tariff=default_tariff()).value
     by = {(n.line.status, n.line.hts): n.line for n in entry.lines}
     assert by[("PF", "8418.61.01.00")].value == D("126000")  # 70 x $1,800, frozen 08-03
     assert by[("PF", "8418.61.01.00")].key.pf_date == date(2026, 8, 3)
@@ -50,7 +50,7 @@ def test_weekly_entry_from_the_books(books: str) -> None:
 
 
 def test_single_consumption_entry_recomputes_the_npf_estimate(books: str) -> None:
-    found = service.consumption(books, "S-2001", tariff=Tariff.default()).value
+    found = service.consumption(books, "S-2001", tariff=default_tariff()).value
     [result] = found.results
     statuses = sorted(line.status for line in result.lines)
     assert statuses == ["NPF", "PF", "PF", "PF"]
@@ -64,7 +64,7 @@ def test_single_consumption_entry_recomputes_the_npf_estimate(books: str) -> Non
 
 
 def test_admission_document_and_hmf(books: str) -> None:
-    tariff = Tariff.default()
+    tariff = default_tariff()
     doc = service.admission(books, "A-1001", tariff=tariff).value
     assert [d.form_status for d in doc.lines] == ["P", "P", "P"]
     assert all(d.duty.kind == "owed" for d in doc.lines)

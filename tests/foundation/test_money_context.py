@@ -24,14 +24,14 @@ from typing import Any, TypeVar
 import pytest
 
 from zonekeeper import money
-from zonekeeper.drawback.adapters import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
+from zonekeeper.bindings.drawback import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
 from zonekeeper.drawback.plan import build_plan
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.io import drawback_files, zone_files
 from zonekeeper.services import entries as service
 from zonekeeper.services.ledger import Ledger, count_events
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.store.codec import plain
-from zonekeeper.tariff import Tariff
 from zonekeeper.zone.weekly import Week
 
 pytestmark = pytest.mark.xdist_group("tariff")
@@ -86,7 +86,7 @@ def test_golden_quotes_under_a_hostile_context() -> None:
     """The quote digest's sample (300 lines, 3 cases each), made under the default context
     (its values are divisions), quoted and serialised under each."""
     digest = _digest_module()
-    tariff = Tariff.default()
+    tariff = default_tariff()
     sample = list(digest.cases(tariff, 300))
 
     def quotes() -> list[str]:
@@ -101,7 +101,7 @@ def test_golden_quotes_under_a_hostile_context() -> None:
 def _post_demo(url: str, zone: str, *, many: bool) -> dict[str, Any]:
     """Post the demo files (one batch a file) and read back what the books hold."""
     folder = Path(str(DEMO))
-    tariff = Tariff.default()
+    tariff = default_tariff()
     with Ledger.init(url, zone, "Demo", "FIFO",
                      duty_rule=service.shortage_duty_rule(tariff)) as ledger:  # fmt: skip
         ledger.load_master(
@@ -142,7 +142,7 @@ def test_posting_under_a_hostile_context(database_url: str, many: bool) -> None:
 def test_weekly_entry_and_documents_under_a_hostile_context(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'week.db'}"
     _post_demo(url, "DEMO-1", many=False)
-    tariff = Tariff.default()
+    tariff = default_tariff()
 
     def documents() -> list[Any]:
         from zonekeeper.io import documents as docs
@@ -159,7 +159,7 @@ def test_weekly_entry_and_documents_under_a_hostile_context(tmp_path: Path) -> N
 
 
 def test_drawback_plan_under_a_hostile_context() -> None:
-    tariff = Tariff.default()
+    tariff = default_tariff()
     folder = ROOT / "examples" / "drawback"
 
     def plan() -> dict[str, Any]:

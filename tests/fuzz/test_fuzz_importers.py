@@ -545,7 +545,7 @@ def tariff_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     tariff cache the examples share). The cache starts from the shipped revisions' cache
     files of the machine's own cache when it has them, so the fuzz does not parse the whole
     HTS first; they are checked by key and content before use like any cache file."""
-    from zonekeeper.tariff import store
+    from zonekeeper.sources import revisions as store
 
     folder = tmp_path_factory.mktemp("tariff-import")
     template, cache = folder / "template", folder / "cache"
@@ -623,7 +623,7 @@ def test_a_mutated_tariff_import_exits_0_or_2_and_a_refused_one_changes_nothing(
         name = options[options.index("--name") + 1] if "--name" in options else ""
         label = name or path.name.split(".")[0]
         # Taken away: with --replace the revisions of its date; and the one stored under the
-        # same name, which it succeeds (`tariff.store._slug`, `Schedule`: names are unique).
+        # same name, which it succeeds (`sources.revisions._slug`, `Schedule`: names are unique).
         gone = [k for k in kept if ("--replace" in options and k[1] == effective)
                 or _slug(k[0]) == _slug(label)]
         after = _imported(home)

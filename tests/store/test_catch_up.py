@@ -1,5 +1,5 @@
 """Books kept in memory are brought up to date with what other clerks committed by applying
-only that (`projections.changes_since` + `zone.ledger.catch_up`), not by reading the whole
+only that (`projections.changes_since` + `zone.book.catch_up`), not by reading the whole
 zone again; and what they catch up to is exactly the books a fresh load reads."""
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ from zonekeeper.store import event_log
 from zonekeeper.store.schema import events, postings
 from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.events import MasterChange, from_record
-from zonekeeper.zone.ledger import ZoneState, post
+from zonekeeper.zone.ledger import ZoneState
 from zonekeeper.zone.master import Bom, BomLine, Part
+from zonekeeper.zone.posting import post
 
 D = Decimal
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from zonekeeper.tariff import store
+from zonekeeper.sources import revisions as store
+from zonekeeper.sources.revisions import build_schedule, shipped_sources
 from zonekeeper.tariff.schedule import Schedule
-from zonekeeper.tariff.store import build_schedule, shipped_sources
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from zonekeeper.cli import application
 from zonekeeper.errors import InputError
-from zonekeeper.tariff import store
+from zonekeeper.sources import revisions as store
 
 app = application()
 

@@ -17,10 +17,10 @@ import orjson
 import pytest
 
 from zonekeeper.errors import InputError
-from zonekeeper.tariff import store
+from zonekeeper.sources import revisions as store
+from zonekeeper.sources.revisions import import_revision, load_schedule, read_usitc
 from zonekeeper.tariff.codes import HtsCode
 from zonekeeper.tariff.schedule import Schedule
-from zonekeeper.tariff.store import import_revision, load_schedule, read_usitc
 from zonekeeper.tariff.usitc import parse_units
 
 HEADER = ["HTS Number", "Indent", "Description", "Unit of Quantity", "General Rate of Duty",
@@ -214,6 +214,27 @@ def test_a_pickle_in_the_cache_folder_never_runs(tariff_home: Path,
                 pickle.dumps((1, _Payload(marker)), protocol=pickle.HIGHEST_PROTOCOL))
     _same_as_built(load_schedule())
     assert not marker.exists()
+
+
+def test_old_pickles_go_when_the_cache_is_written(tariff_home: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pickles earlier versions cached (`revision-<key>.pickle`) are never read; writing
+    a JSON cache file deletes them. A warm load writes nothing and so deletes nothing, and
+    other files in the folder stay."""
+    caches = _own_cache(tariff_home, monkeypatch)
+    folder = caches[0].parent
+    old = [folder / f"revision-{digit * 32}.pickle" for digit in "01"]
+    for path in old:
+        path.write_bytes(b"a cache of an earlier version")
+    other = folder / "notes.pickle"
+    other.write_bytes(b"not ours")
+    load_schedule()
+    assert all(path.exists() for path in old)
+    caches[0].write_bytes(b"not a cache")
+    monkeypatch.setattr(store, "_memo", {})
+    _same_as_built(load_schedule())
+    assert not any(path.exists() for path in old)
+    assert other.exists() and caches[0].exists()
 
 
 def test_a_foreign_cache_file_is_not_trusted(tariff_home: Path,

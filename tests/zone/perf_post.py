@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.events import Admission, Count, Event, Production, Shipment, StatusChange
-from zonekeeper.zone.ledger import ZoneState, post
+from zonekeeper.zone.ledger import ZoneState
 from zonekeeper.zone.master import Bom, BomLine, Part
+from zonekeeper.zone.posting import post
 from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 START = dt.date(2026, 1, 1)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from zone_helpers import admit, day, ship, zone
 
 from zonekeeper.zone.events import Correction
-from zonekeeper.zone.ledger import post
+from zonekeeper.zone.posting import post
 from zonekeeper.zone.reports import annual_reconciliation, balances, board_report
 
 

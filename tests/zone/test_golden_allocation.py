@@ -6,7 +6,7 @@ from __future__ import annotations
 from zone_helpers import NPF, PF, admit, clean, render_lots, render_postings, ship, text, zone
 
 from zonekeeper.zone.allocation import AllocationMethod
-from zonekeeper.zone.ledger import post
+from zonekeeper.zone.posting import post
 from zonekeeper.zone.status import ShipmentDisposition
 
 # Three lots of bolts: 100 kg at $10/kg, 50 kg at $12/kg, 80 kg at $10/kg.

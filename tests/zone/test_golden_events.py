@@ -32,7 +32,8 @@ from zonekeeper.zone.events import (
     StatusChange,
     SuspenseReceipt,
 )
-from zonekeeper.zone.ledger import Lot, post
+from zonekeeper.zone.ledger import Lot
+from zonekeeper.zone.posting import post
 from zonekeeper.zone.status import ShipmentDisposition
 
 # --- admission ------------------------------------------------------------------------------
@@ -89,9 +90,9 @@ def test_admission_refusals():
 
 
 def _pf_rule():
-    from zonekeeper.tariff import Tariff
+    from zonekeeper.sources.tariff import default_tariff
 
-    measures = Tariff.default().measures
+    measures = default_tariff().measures
 
     def rule(hts: str, origin: str, on):  # type: ignore[no-untyped-def]
         return [
@@ -462,10 +463,10 @@ def test_entries_pf_reasons_follow_the_tariff_and_its_spi_claim():
     Mexican auto parts lifts Section 232 and so its PF clause."""
     from datetime import date
 
-    from zonekeeper.services.entries import TariffQuoter
-    from zonekeeper.tariff import Tariff
+    from zonekeeper.bindings.quoter import TariffQuoter
+    from zonekeeper.sources.tariff import default_tariff
 
-    quoter = TariffQuoter(Tariff.default())
+    quoter = TariffQuoter(default_tariff())
     on = date(2026, 3, 1)
     assert any("9903.94.05" in r for r in quoter.pf_required("8708995500", "MX", on))
     assert quoter.pf_required("8708995500", "MX", on, spi="S") == []

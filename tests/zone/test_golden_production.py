@@ -21,7 +21,7 @@ from zone_helpers import (
 )
 
 from zonekeeper.zone.events import Production
-from zonekeeper.zone.ledger import post
+from zonekeeper.zone.posting import post
 from zonekeeper.zone.status import ZoneStatus
 
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from zone_helpers import DOM, NPF, PF, admit, clean, day, ship, text, zone
 
 from zonekeeper.zone.events import Count, StatusChange
-from zonekeeper.zone.ledger import post
 from zonekeeper.zone.master import Part
+from zonekeeper.zone.posting import post
 from zonekeeper.zone.reports import (
     annual_reconciliation,
     balances,

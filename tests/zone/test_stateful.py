@@ -39,7 +39,8 @@ from zonekeeper.zone.events import (
     StatusChange,
     SuspenseReceipt,
 )
-from zonekeeper.zone.ledger import Movement, Posting, ZoneState, post
+from zonekeeper.zone.ledger import Movement, Posting, ZoneState
+from zonekeeper.zone.posting import post
 from zonekeeper.zone.status import ShipmentDisposition
 
 PARTS = ("ENG", "CHS", "TIRE", "SEAT", "BOLT")

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from zone_helpers import NPF, admit, ship, zone
 
-from zonekeeper.zone.ledger import ZoneState, post
+from zonekeeper.zone.ledger import ZoneState
+from zonekeeper.zone.posting import post
 from zonekeeper.zone.versioned import Slice, Versioned
 
 

@@ -24,6 +24,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from zonekeeper.bindings.quoter import TariffQuoter, shortage_duty_rule
 from zonekeeper.cli.app import app
 from zonekeeper.cli.entry import print_alerts, print_weekly
 from zonekeeper.errors import InputError, Problem
@@ -31,6 +32,7 @@ from zonekeeper.io import zone_files
 from zonekeeper.money import usd
 from zonekeeper.services import entries as service
 from zonekeeper.services.ledger import Ledger, count_events
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.tariff import Tariff
 from zonekeeper.zone.hmf import Quarter
 from zonekeeper.zone.weekly import Week
@@ -42,7 +44,7 @@ DEFAULT_DB = Path("demo") / "zonekeeper-demo.db"
 
 
 def _post_demo(url: str, folder: Path, console: Console, tariff: Tariff) -> None:
-    rule = service.shortage_duty_rule(tariff)
+    rule = shortage_duty_rule(tariff)
     with Ledger.init(url, "DEMO-1", "Demo manufacturing subzone", "FIFO",
                      duty_rule=rule) as ledger:
         ledger.load_master(
@@ -86,7 +88,7 @@ def _why_not_npf(console: Console, url: str, tariff: Tariff, week: Week) -> None
               for c in sample.composition.pf]
     inputs += [Input(n.part, n.hts, n.origin, n.value / per, n.quantity / per, n.unit)
                for n in sample.composition.npf]
-    quoter = service.TariffQuoter(tariff)
+    quoter = TariffQuoter(tariff)
     result = compare_npf_claim(replace(sample, quantity=units), inputs, week.start, week.start,
                                quoter, quoter.pf_required)
     console.rule("[bold]Why the Chinese components are not NPF")
@@ -119,7 +121,7 @@ def demo(
     url = f"sqlite:///{path}"
     console.rule("[bold]Zonekeeper demo: one week in a manufacturing zone")
     console.print(f"books: {path}")
-    tariff = Tariff.default()
+    tariff = default_tariff()
     with resources.as_file(resources.files("zonekeeper") / "data" / "demo") as folder:
         _post_demo(url, Path(folder), console, tariff)
     week = Week.parse(DEMO_WEEK)

@@ -19,9 +19,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from zonekeeper.bindings.drawback import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
 from zonekeeper.cli.app import app
 from zonekeeper.dates import date_option
-from zonekeeper.drawback.adapters import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
 from zonekeeper.drawback.alerts import claim_window_alerts, notice_alerts
 from zonekeeper.drawback.amounts import line_bases
 from zonekeeper.drawback.claim import build_claim, check_against_imports
@@ -40,6 +40,7 @@ from zonekeeper.io.drawback_files import (
     write_claim,
 )
 from zonekeeper.money import fmt, usd
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.tariff import Program, Tariff
 from zonekeeper.tariff.codes import HtsCode
 from zonekeeper.tariff.schedule import Schedule
@@ -174,7 +175,7 @@ def plan_command(
         raise InputError(Problem(f"--type {claim.value} needs --manufacturing FILE",
                                  field="--manufacturing"))
     day = date_option(as_of, "--as-of")
-    tariff = Tariff.default()
+    tariff = default_tariff()
     imp, exp, prior, prod = _load(imports, exports, claimed, manufacturing, tariff)
     notes: list[str] = []
     if day is None:
@@ -251,7 +252,7 @@ def claim_command(
     """
     if claimed is not None and imports is None:
         raise InputError(Problem("--claimed needs --imports", field="--claimed"))
-    tariff = Tariff.default()
+    tariff = default_tariff()
     if imports is None:
         plan = read_plan(plan_file)
     else:
@@ -290,7 +291,7 @@ def alerts_command(
     """Claim windows closing within the horizon; notices of intent (7553) due or late."""
     day = date_option(as_of, "--as-of")
     assert day is not None
-    tariff = Tariff.default()
+    tariff = default_tariff()
     imp, exp, prior, _ = _load(imports, exports, claimed, None, tariff)
     claim = ClaimType(claim_type.value)
     windows = claim_window_alerts(imp, day, claim=claim, prior=prior,

@@ -29,6 +29,7 @@ from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.entry_lines import parse_pairs, read_entry_file
 from zonekeeper.io.tabular import read_text, semicolon_problem
 from zonekeeper.money import ZERO, parse_decimal, usd
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.fees import read_fees_csv
 from zonekeeper.tariff.measures import AdcvdCase
@@ -49,7 +50,7 @@ def _decimal(text: str, field: str) -> Decimal:
 
 def _tariff(fees: Path | None = None) -> Tariff:
     """The shipped tariff, with the user's fee rows (e.g. FY2027 MPF) added when given."""
-    tariff = Tariff.default()
+    tariff = default_tariff()
     if fees is None:
         return tariff
     text, problems = read_text(fees)

@@ -493,12 +493,12 @@ def count(
 def _shortage_duty_rule() -> tuple[Any, str | None]:
     """The duty a shortage would owe (146.53(a)(3)), priced by the duty engine; if the tariff
     cannot be loaded the count still posts and the shortage is flagged conservatively."""
-    try:
-        from zonekeeper.services.entries import shortage_duty_rule
-        from zonekeeper.tariff import Tariff
+    from zonekeeper.bindings.quoter import shortage_duty_rule
+    from zonekeeper.sources.tariff import default_tariff
 
-        return shortage_duty_rule(Tariff.default()), None
-    except Exception as error:  # noqa: BLE001 - report, post on
+    try:
+        return shortage_duty_rule(default_tariff()), None
+    except (OSError, InputError) as error:  # the tariff's files missing or damaged
         return None, (
             f"shortages not priced (tariff unavailable: {type(error).__name__}: {error}); "
             "a shortage of 1% or more is flagged for a report to CBP"

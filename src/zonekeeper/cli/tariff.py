@@ -1,6 +1,6 @@
 """`zonekeeper tariff check|import|show|revisions`: the loaded HTSUS, read and extended.
 
-A thin shell over `zonekeeper.tariff` (pure) and `zonekeeper.tariff.store` (the files):
+A thin shell over `zonekeeper.tariff` (pure) and `zonekeeper.sources.revisions` (the files):
 `import` validates a USITC export whole and stores it as a dated revision, `check` reports
 what the rate parser cannot read, `show` prints one line with its rates and description path.
 """
@@ -20,10 +20,10 @@ from zonekeeper.cli.options import TariffJsonOption
 from zonekeeper.dates import date_option
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.tabular import check_file, semicolon_problem
+from zonekeeper.sources.revisions import import_revision, load_schedule
 from zonekeeper.tariff.check import check_schedule, unparsed_in
 from zonekeeper.tariff.expressions import Rate, SpecialRates
-from zonekeeper.tariff.schedule import Revision, TariffLine, load_schedule
-from zonekeeper.tariff.store import import_revision
+from zonekeeper.tariff.schedule import Revision, TariffLine
 
 tariff_app = typer.Typer(help="The HTSUS: check the rate parser, import a revision, show a line.")
 app.add_typer(tariff_app, name="tariff")

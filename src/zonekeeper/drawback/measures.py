@@ -51,11 +51,6 @@ class ImportCharge(StrEnum):
     HMF = "hmf"
 
 
-# The old name, for `drawback/adapters.py` only until it moves to the bindings package
-# (h-sources); every other module says ImportCharge. Remove with that move.
-Component = ImportCharge
-
-
 class DutyClass(StrEnum):
     """A class of duty, tax or fee that the substitution lesser-of compares with itself.
 

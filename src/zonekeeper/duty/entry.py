@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
 from zonekeeper.duty.quote import LineItem, LineQuote, content_keys_used, quote_line, validate_item
 from zonekeeper.entry_fees import by_vessel, hmf_exact, mpf_due
@@ -222,9 +221,16 @@ def line_problems(
     return list(dict.fromkeys(problems))
 
 
-@lru_cache(maxsize=4)
 def known_content_keys(tariff: Tariff) -> frozenset[str]:
-    """Every content key a rate of a loaded revision or a Chapter 99 measure can levy on."""
+    """Every content key a rate of a loaded revision or a Chapter 99 measure can levy on
+    (kept in the tariff's own caches)."""
+    found: frozenset[str] | None = tariff.caches.get("duty.content_keys")
+    if found is None:
+        found = tariff.caches["duty.content_keys"] = _content_keys(tariff)
+    return found
+
+
+def _content_keys(tariff: Tariff) -> frozenset[str]:
     keys: set[str] = set()
     for revision in tariff.schedule.revisions:
         for column, text, _digits in revision.rate_texts():

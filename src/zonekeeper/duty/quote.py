@@ -26,10 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
-from weakref import WeakKeyDictionary
 
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import ZERO, cents, in_money_context, usd
@@ -301,8 +299,29 @@ class _Plan(NamedTuple):
     pf_reasons: tuple[str, ...]
 
 
-@lru_cache(maxsize=65_536)
+_PLAN_LIMIT = 65_536  # plans kept per tariff; the oldest goes first when full
+
+
 def _plan(
+    tariff: Tariff, hts: str, origin: str, spi: str | None, on: date, frozen_on: date | None
+) -> _Plan:
+    """The line's plan, kept in the tariff's own caches (`Tariff.caches`): two tariffs in
+    one process never share a plan."""
+    plans: dict[tuple[str, str, str | None, date, date | None], _Plan] | None
+    plans = tariff.caches.get("duty.plans")
+    if plans is None:
+        plans = tariff.caches["duty.plans"] = {}
+    key = (hts, origin, spi, on, frozen_on)
+    found = plans.get(key)
+    if found is None:
+        found = _make_plan(tariff, hts, origin, spi, on, frozen_on)
+        if len(plans) >= _PLAN_LIMIT:
+            del plans[next(iter(plans))]
+        plans[key] = found
+    return found
+
+
+def _make_plan(
     tariff: Tariff, hts: str, origin: str, spi: str | None, on: date, frozen_on: date | None
 ) -> _Plan:
     classified_on = frozen_on or on
@@ -526,15 +545,13 @@ def _programs_of(tariff: Tariff, headings: frozenset[str]) -> set[Program]:
 _CODE_SIZES = frozenset({2, 4, 6, 8, 10})  # the digits of a chapter ... statistical line
 
 
-# (tariff, revision) -> the subheadings (6 digits) where a listed code of 8+ digits is not in
-# the revision. One index per pair, built for every list at once on first use (`prepare`).
-_RENUMBERED: WeakKeyDictionary[Tariff, dict[Revision, frozenset[str]]] = WeakKeyDictionary()
-
-
 def _renumbered(tariff: Tariff, revision: Revision) -> frozenset[str]:
-    per_tariff = _RENUMBERED.get(tariff)
+    """The subheadings (6 digits) where a listed code of 8+ digits is not in `revision`: one
+    index per revision, built for every list at once on first use (`prepare`) and kept in
+    the tariff's own caches."""
+    per_tariff: dict[Revision, frozenset[str]] | None = tariff.caches.get("duty.renumbered")
     if per_tariff is None:
-        per_tariff = _RENUMBERED[tariff] = {}
+        per_tariff = tariff.caches["duty.renumbered"] = {}
     found = per_tariff.get(revision)
     if found is None:
         listed = (p for p in tariff.measures.list_codes() if len(p) in _CODE_SIZES)
@@ -542,10 +559,10 @@ def _renumbered(tariff: Tariff, revision: Revision) -> frozenset[str]:
     return found
 
 
-def forget_plans() -> None:
-    """Drop every cached plan, so the next quote of each line computes it from scratch (what
-    the benchmark's cold passes measure)."""
-    _plan.cache_clear()
+def forget_plans(tariff: Tariff) -> None:
+    """Drop the tariff's cached plans, so the next quote of each line computes it from
+    scratch (what the benchmark's cold passes measure)."""
+    tariff.caches.pop("duty.plans", None)
 
 
 def prepare(tariff: Tariff) -> None:

@@ -17,30 +17,29 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import orjson
 
-from zonekeeper.duty.quote import LineItem, quote_line
-from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.bindings.quoter import TariffQuoter, dotted
+from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.money import ZERO, in_money_context
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.store import codec, reads
 from zonekeeper.store.engine import Connection
 from zonekeeper.tariff import Tariff
-from zonekeeper.tariff.codes import HtsCode
-from zonekeeper.tariff.units import read_unit
 from zonekeeper.zone.admission_doc import AdmissionDocument, AdmissionLine, admission_document
 from zonekeeper.zone.alerts import Alert, AlertInputs, CountFinding, SuspenseHold, alerts
 from zonekeeper.zone.composition import Composition as Composition_
-from zonekeeper.zone.entries import DutyRequest, MpfCharge, Quoted, mpf_charge
+from zonekeeper.zone.entries import MpfCharge, mpf_charge
 from zonekeeper.zone.events import Admission, Shipment, from_record
 from zonekeeper.zone.filings import FiledDocuments
 from zonekeeper.zone.hmf import HmfQuarter, Quarter, ZoneAdmission, admissions_of, hmf_quarter
-from zonekeeper.zone.ledger import DutyRule, Lot, Movement, Posting, ZoneState
+from zonekeeper.zone.ledger import Lot, Movement, Posting, ZoneState
 from zonekeeper.zone.master import Part
 from zonekeeper.zone.records import Discrepancy
 from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
@@ -75,61 +74,6 @@ class Stamped(Generic[T]):
     head: ChainHead
 
 # ----------------------------------------------------------------------- the quoter
-
-
-@dataclass(frozen=True)
-class _Refused:
-    """A line the duty engine refused (unknown HTS, bad unit): reported, not dutied as 0."""
-
-    components: tuple[Any, ...]
-    duty: Decimal | None
-    cannot_compute: tuple[str, ...]
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass
-class TariffQuoter:
-    """The real tariff behind the zone core's `Quoter` seam, with a per-request cache.
-
-    Units are mapped to the duty engine's canonical keys (`No.` -> `each`); a request the
-    engine refuses (e.g. an HTS not in the schedule) becomes a line that cannot be computed,
-    with the engine's reasons, so the rest of the entry still prices.
-    """
-
-    tariff: Tariff
-    cache: dict[tuple[Any, ...], Quoted] = field(default_factory=dict)
-
-    def __call__(self, request: DutyRequest, on: dt.date, frozen_on: dt.date | None) -> Quoted:
-        quantities = {}
-        for unit, qty in request.quantities.items():
-            known = read_unit(unit)
-            if known is not None:
-                quantities[known.key] = qty
-        slot = (request.hts, request.origin, request.value, tuple(sorted(quantities.items())),
-                request.spi, on, frozen_on)
-        found = self.cache.get(slot)
-        if found is not None:
-            return found
-        item = LineItem(request.hts, request.origin, request.value, quantities, request.spi)
-        quoted: Quoted
-        try:
-            quoted = quote_line(self.tariff, item, on, frozen_on=frozen_on)
-        except InputError as error:
-            quoted = _Refused((), None, tuple(f"{request.hts}: {p.reason}" for p in error.problems))
-        self.cache[slot] = quoted
-        return quoted
-
-    def pf_required(
-        self, hts: str, origin: str, on: dt.date, *, spi: str | None = None
-    ) -> list[str]:
-        """Reasons goods admitted on `on` must be PF: the tariff's own answer
-        (`MeasureBook.pf_required`), so a granted preference claim `spi` that exempts the
-        goods from a measure lifts its PF clause too (the clauses reach goods "subject to the
-        duty", e.g. Proclamation 10908 cl. 8); 19 CFR 146.41, 15 CFR 400.13(c)."""
-        return [
-            f"{m.heading} ({m.title}) requires PF from {m.pf_required_from}"
-            for m in self.tariff.measures.pf_required(hts, origin, on, spi=spi)
-        ]
 
 
 # ------------------------------------------------------------------ reading the books
@@ -285,16 +229,6 @@ def _producing_seqs(state: ZoneState, lots: Iterable[str]) -> set[int]:
 
 
 @lru_cache(maxsize=4096)
-def _dotted(hts: str | None) -> str:
-    """The code as the entry prints it (8537.10.91.70); left as given when it does not parse."""
-    if not hts:
-        return ""
-    try:
-        return HtsCode.parse(hts).dotted
-    except (InputError, ValueError):
-        return hts
-
-
 @dataclass(frozen=True)
 class _NpfShare:
     """NPF input content per unit of a lot, traced to the NPF lot it came from."""
@@ -349,7 +283,7 @@ class _Tracer:
         shares: tuple[_NpfShare, ...] = ()
         if comp.npf_value > ZERO:
             if not lot.produced:
-                shares = (_NpfShare(lot.part, _dotted(lot.hts), lot.origin or "",
+                shares = (_NpfShare(lot.part, dotted(lot.hts), lot.origin or "",
                                     comp.npf_value, Decimal(1), self.unit_of(lot.part, lot.date),
                                     lot.date, lot.id),)
             else:
@@ -363,7 +297,7 @@ class _Tracer:
                         continue  # deeper levels stay untraced (reported, not dutied as 0)
                     used = (-p.quantity - (p.waste or ZERO) - (p.scrap or ZERO)) / made
                     found.append(_NpfShare(
-                        source.part, _dotted(source.hts), source.origin or "",
+                        source.part, dotted(source.hts), source.origin or "",
                         source.composition.npf_value * used, used,
                         self.unit_of(source.part, source.date), source.date, source.id))
                 shares = tuple(found)
@@ -389,12 +323,12 @@ class _Tracer:
         qty = -p.quantity
         comp = p.composition
         part = self.part_on(p.part, p.date)
-        hts = _dotted(lot.hts or (part.hts if part else None))
+        hts = dotted(lot.hts or (part.hts if part else None))
         origin = lot.origin or (part.origin if part else None)
         if not origin and len(comp.npf_origins) == 1:
             origin = comp.npf_origins[0]
         pf = tuple(
-            PfComponent(c.part, _dotted(c.hts), c.origin or "", c.value * qty, c.quantity * qty,
+            PfComponent(c.part, dotted(c.hts), c.origin or "", c.value * qty, c.quantity * qty,
                         self.unit_of(c.part, c.pf_date), c.pf_date, c.lot)
             for c in comp.pf
         )
@@ -444,39 +378,6 @@ def removals(books: Books, *, since: dt.date | None = None,
     return out
 
 
-def shortage_duty_rule(tariff: Tariff) -> DutyRule:
-    """The ledger's `duty_rule` for shortages (146.53(a)(3)): duty the missing goods owe.
-
-    Priced as a removal for consumption on the count date: PF content at its frozen rate,
-    NPF content at the lot's own classification. Raises CannotCompute with the reasons when
-    any part cannot be priced, so the ledger flags the shortage conservatively.
-    """
-    quoter = TariffQuoter(tariff)
-
-    def rule(lot: Lot, quantity: Decimal, on: dt.date) -> Decimal:
-        comp = lot.composition
-        pf = tuple(
-            PfComponent(c.part, _dotted(c.hts), c.origin or "", c.value * quantity,
-                        c.quantity * quantity, "", c.pf_date, c.lot)
-            for c in comp.pf
-        )
-        npf: tuple[NpfInput, ...] = ()
-        if comp.npf_value > ZERO:
-            npf = (NpfInput(lot.part, _dotted(lot.hts), lot.origin or "",
-                            comp.npf_value * quantity, quantity, "", lot.date, lot.id),)
-        removal = Removal(
-            "shortage", on, lot.part, _dotted(lot.hts), lot.origin or "", quantity, "",
-            RemovalDisposition.CONSUMPTION, Composition(pf=pf, npf=npf),
-        )
-        result = withdrawal_duty(removal, quoter, on, with_estimate=False)
-        duty = result.duty
-        if duty is None:
-            raise CannotCompute("; ".join(result.cannot_compute) or "duty cannot be computed")
-        return duty
-
-    return rule
-
-
 # --------------------------------------------------------------------------- use cases
 
 
@@ -492,7 +393,7 @@ def weekly(
     zone: str | None = None,
 ) -> Stamped[WeeklyEntry]:
     """The week's type-06 entry from the books (19 CFR 146.63(c))."""
-    tariff = tariff or Tariff.default()
+    tariff = tariff or default_tariff()
     books = read_books(url, zone, since=week.start, until=week.end)
     found = removals(books, since=week.start, until=week.end)
     entry = weekly_entry(week, found, TariffQuoter(tariff), tariff.fees,
@@ -530,7 +431,7 @@ def consumption(
     entry_date: dt.date | None = None, zone: str | None = None,
 ) -> Stamped[ConsumptionEntry]:
     """Duty on one shipment as a single type-06 entry (default entry date: the removal)."""
-    tariff = tariff or Tariff.default()
+    tariff = tariff or default_tariff()
     books = read_books(url, zone)
     found = [r for r in removals(books) if r.shipment_no == shipment_no]
     if not found:
@@ -553,7 +454,7 @@ def _admission_line(books: Books, e: Admission) -> AdmissionLine:
         date=e.date,
         part=e.part,
         description=part.description if part else "",
-        hts=_dotted(e.hts or (part.hts if part else None)) or None,
+        hts=dotted(e.hts or (part.hts if part else None)) or None,
         origin=e.origin or (part.origin if part else None),
         quantity=e.quantity,
         unit=part.unit if part else "",
@@ -570,7 +471,7 @@ def admission(
     url: str, admission_no: str, *, tariff: Tariff | None = None, zone: str | None = None
 ) -> Stamped[AdmissionDocument]:
     """Form 214 data of one admission with the duty of each line at admission."""
-    tariff = tariff or Tariff.default()
+    tariff = tariff or default_tariff()
     books = read_books(url, zone, with_admissions=True, with_shipments=False)
     lines = [_admission_line(books, e) for _, e in books.admissions
              if e.admission_no == admission_no]
@@ -586,7 +487,7 @@ def hmf(
     url: str, quarter: Quarter, *, tariff: Tariff | None = None, zone: str | None = None
 ) -> Stamped[HmfQuarter]:
     """The quarter's HMF on vessel admissions (CBP Form 349, 19 CFR 146.22(e))."""
-    tariff = tariff or Tariff.default()
+    tariff = tariff or default_tariff()
     books = read_books(url, zone, with_admissions=True, with_shipments=False)
     lines = (ZoneAdmission(e.admission_no, e.date, e.value, e.mode) for _, e in books.admissions)
     return Stamped(hmf_quarter(quarter, admissions_of(lines), tariff.fees.hmf_rate), books.head)

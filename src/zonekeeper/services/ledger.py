@@ -12,20 +12,21 @@ over-withdrawal, a forbidden status change) is an `InputError`: nothing is writt
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from zonekeeper.bindings.pf_rule import TariffPfRule
 from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.heap import collector_paused
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.money import in_money_context
 from zonekeeper.services.pipeline import Writer
+from zonekeeper.sources.shipped import load_measures, load_programs
 from zonekeeper.store import codec, event_log, keys, projections, reads, writes
 from zonekeeper.store.chain import GENESIS, link_hash
 from zonekeeper.store.engine import (
@@ -49,6 +50,7 @@ from zonekeeper.store.zones import (
     move_head,
 )
 from zonekeeper.zone.allocation import AllocationMethod
+from zonekeeper.zone.book import catch_up
 from zonekeeper.zone.events import (
     Admission,
     Correction,
@@ -59,7 +61,6 @@ from zonekeeper.zone.events import (
     canonical_bytes,
     from_record,
 )
-from zonekeeper.zone.heap import collector_paused
 from zonekeeper.zone.keys import KeyBook, describe, natural_key
 from zonekeeper.zone.ledger import (
     DutyRule,
@@ -68,11 +69,10 @@ from zonekeeper.zone.ledger import (
     Posting,
     PostResult,
     ZoneState,
-    catch_up,
-    post,
 )
 from zonekeeper.zone.limits import zone_problems
 from zonekeeper.zone.master import Bom, MasterData, Part, bom_problems, part_problems
+from zonekeeper.zone.posting import post
 from zonekeeper.zone.records import Discrepancy
 
 METHODS = ("FIFO", "LIFO", "LOT")
@@ -179,130 +179,6 @@ class Verification:
         return self.mismatch is None
 
 
-# ------------------------------------------------------------------------------ PF rule
-
-
-# Programs whose coverage the HTS number and origin decide alone: a measure of these that
-# requires PF refuses an NPF or domestic admission. Section 232 (metal content, USMCA-qualifying
-# auto parts, end use) and AD/CVD (producer, scope ruling) turn on facts an admission row does
-# not carry, so for them the requirement is reported as a warning unless the books are strict.
-DECISIVE_PROGRAMS = frozenset({"section301", "section122", "ieepa"})
-
-
-@lru_cache(maxsize=1)
-def _spi_programs() -> Any:
-    """The shipped SPI table (`tariff.spi`), loaded once: which origins can claim what."""
-    return importlib.import_module("zonekeeper.tariff.spi").load_programs().programs
-
-
-@dataclass
-class TariffPfRule:
-    """`pf_rule` for the core from the tariff's measures (`MeasureBook.pf_required`): the
-    reasons an admission must be privileged foreign (19 CFR 146.41; 15 CFR 400.13(c); the
-    FTZ clauses of each trade action). A measure whose coverage HTS and origin decide alone
-    refuses the admission; one that depends on facts the row lacks (Section 232, AD/CVD) is
-    a warning, or a refusal too when `strict`. A lookup that fails is a warning, never a
-    crash: the books go on, and the user is told the check did not run.
-    """
-
-    strict: bool = False
-    warnings: list[str] = field(default_factory=list)
-    _book: Any = None
-    _failed: bool = False
-    _seen: set[str] = field(default_factory=set)
-
-    def _measures(self) -> Any:
-        if self._book is None and not self._failed:
-            try:
-                try:
-                    self._book = importlib.import_module(
-                        "zonekeeper.tariff.measures"
-                    ).load_measures()
-                except (ImportError, AttributeError):
-                    self._book = (
-                        importlib.import_module("zonekeeper.tariff").Tariff.default().measures
-                    )
-            except Exception as error:  # noqa: BLE001 - any failure: report, post on
-                self._failed = True
-                self.warnings.append(
-                    "mandatory-PF check skipped: the tariff's measures could not be loaded "
-                    f"({type(error).__name__}: {error})"
-                )
-        return self._book
-
-    def __call__(self, hts: str, origin: str, on: dt.date) -> list[str]:
-        refusals, notes = self._lookup(hts, origin, on)
-        for note in notes:
-            if note not in self._seen:
-                self._seen.add(note)
-                self.warnings.append(note)
-        return list(refusals)
-
-    @lru_cache(maxsize=65_536)  # noqa: B019 - one rule per Ledger, keys are small
-    def _lookup(
-        self, hts: str, origin: str, on: dt.date
-    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        book = self._measures()
-        if book is None:
-            return (), ()
-        try:
-            found = book.pf_required(hts, origin, on)
-        except Exception as error:  # noqa: BLE001 - report, do not crash
-            return (), (f"mandatory-PF check skipped for HTS {hts} from {origin} on {on}: {error}",)
-        lifted = self._lifted(book, hts, origin, on)
-        refusals, notes = [], []
-        for m in found:
-            program = str(getattr(m.program, "value", m.program))
-            reason = (
-                f"{m.heading} ({m.title}) requires privileged foreign status for goods "
-                f"admitted from {m.pf_required_from} ({m.source})"
-            )
-            claims = lifted.get(m.id)
-            if claims and not self.strict:
-                # The FTZ clauses reach goods "subject to the duty" (e.g. Proclamation of
-                # 2026-02-20 cl. 6; Proclamation 10908 cl. 8): goods a preference claim
-                # exempts are not, and an admission row does not say whether they qualify.
-                notes.append(
-                    f"HTS {hts} from {origin} admitted not in PF status: {reason}, unless the "
-                    f"goods qualify for {'/'.join(sorted(claims))} (a qualifying good is "
-                    "exempt from the duty, so its PF clause does not reach it) - check the "
-                    "Form 214"
-                )
-            elif self.strict or program in DECISIVE_PROGRAMS:
-                refusals.append(reason)
-            else:
-                notes.append(
-                    f"HTS {hts} from {origin} admitted not in PF status: {reason}, if the goods "
-                    "are within its scope (content, end use, USMCA) - check the Form 214"
-                )
-        return tuple(refusals), tuple(notes)
-
-    @staticmethod
-    def _lifted(book: Any, hts: str, origin: str, on: dt.date) -> dict[str, frozenset[str]]:
-        """Measures (by id) whose PF requirement a preference claim the origin can be
-        granted would lift (`MeasureBook.pf_exemptible`; parties from `tariff.spi`)."""
-        try:
-            exemptible = book.pf_exemptible(hts, origin, on)
-            if not exemptible:
-                return {}
-            programs = _spi_programs()
-        except Exception:  # noqa: BLE001 - an older book or no SPI table: no claim lifts it
-            return {}
-        out: dict[str, frozenset[str]] = {}
-        for measure_id, claims in exemptible.items():
-            usable = frozenset(
-                c for c in claims
-                if c in programs
-                and (programs[c].partners is None or origin in programs[c].partners)
-            )  # fmt: skip
-            if usable:
-                out[measure_id] = usable
-        return out
-
-    def __hash__(self) -> int:
-        return id(self)
-
-
 # ------------------------------------------------------------------------------ ledger
 
 
@@ -321,8 +197,9 @@ class Ledger:
         self.engine = engine
         self.zone = zone
         self._pf_rule: PfRule | None = (
-            TariffPfRule(strict=strict_pf) if pf_rule == "tariff" else pf_rule  # type: ignore[assignment]
-        )
+            TariffPfRule(load_measures, load_programs, strict=strict_pf)
+            if pf_rule == "tariff" else pf_rule  # type: ignore[assignment]
+        )  # fmt: skip
         self._duty_rule = duty_rule
         # The books as last read or posted, and the version they are (`store.zones`).
         self._cache: tuple[Version, ZoneState] | None = None
@@ -874,13 +751,14 @@ class Ledger:
         postings_of: Callable[[int], list[Posting]],
     ) -> PostResult:
         needs_pf = any(isinstance(e, Admission | StatusChange) for e in batch)
-        return post(
-            state,
-            batch,
-            pf_rule=self._pf_rule if needs_pf else None,
-            duty_rule=self._duty_rule,
-            postings_of=postings_of,
-        )
+        with collector_paused():  # the core leaves the process's collector alone
+            return post(
+                state,
+                batch,
+                pf_rule=self._pf_rule if needs_pf else None,
+                duty_rule=self._duty_rule,
+                postings_of=postings_of,
+            )
 
     @in_money_context
     def correct(self, seq: int, reason: str, on: dt.date | None = None) -> Posted:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.zone.master import Part
 
 
@@ -28,10 +29,8 @@ def hts_problems(
     loaded (the parts load without the check)."""
     if tariff is None:
         try:
-            from zonekeeper.tariff import Tariff
-
-            tariff = Tariff.default()
-        except Exception as error:  # noqa: BLE001 - report, load on
+            tariff = default_tariff()
+        except (OSError, InputError) as error:  # the tariff's files missing or damaged
             return [], [f"HTS numbers not checked (tariff unavailable: {error})"]
     schedule = tariff.schedule
     problems: list[Problem] = []

@@ -17,13 +17,14 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, delete, func, select
 
+from zonekeeper.heap import collector_paused
 from zonekeeper.store import codec
 from zonekeeper.store.bulk import bulk_write
 from zonekeeper.store.schema import boms, discrepancies, events, lots, parts, postings, suspense
 from zonekeeper.zone.allocation import AllocationMethod
+from zonekeeper.zone.book import balance_only_kinds
 from zonekeeper.zone.events import Correction, SuspenseReceipt
-from zonekeeper.zone.heap import collector_paused
-from zonekeeper.zone.ledger import Lot, Posting, ZoneState, balance_only_kinds
+from zonekeeper.zone.ledger import Lot, Posting, ZoneState
 from zonekeeper.zone.master import Bom, MasterData, Part
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
 from zonekeeper.zone.versioned import Versioned

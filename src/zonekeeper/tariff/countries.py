@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 
 import pycountry
 
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.tariff.census import CENSUS_CODES
 
 
 @cache
@@ -103,13 +103,12 @@ def _names() -> dict[str, str]:
             value = getattr(country, attribute, None)
             if value:
                 out.setdefault(" ".join(str(value).upper().split()), code)
-    path = resources.files("zonekeeper").joinpath("data/tariff/countries/census_codes.csv")
-    for row in csv.DictReader(io.StringIO(path.read_text("utf-8"))):
-        name = row["Name"].strip()
+    for census_code, census_name in CENSUS_CODES:
+        name = census_name.strip()
         variants = [name, *re.findall(r"\(([^)]*)\)", name), re.sub(r"\s*\(.*\)", "", name)]
         found = next((out[v.upper()] for v in variants if v.upper() in out), None)
         if found is not None:
-            for variant in (row["Code"].strip(), *variants):
+            for variant in (census_code.strip(), *variants):
                 out.setdefault(variant.upper(), found)
     for name, codes in _COMMON.items():
         if len(codes) == 1:
@@ -133,8 +132,3 @@ def parse_column2(text: str) -> dict[str, Column2Country]:
         out[code] = Column2Country(code, date.fromisoformat(row["valid_from"]), row["source"])
     return out
 
-
-def load_column2() -> dict[str, Column2Country]:
-    """The shipped General Note 3(b) list (`data/tariff/measures/column2.csv`)."""
-    path = resources.files("zonekeeper").joinpath("data/tariff/measures/column2.csv")
-    return parse_column2(path.read_text("utf-8"))

@@ -22,7 +22,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from importlib import resources
 
 from zonekeeper.dates import parse_date
 from zonekeeper.errors import CannotCompute, InputError, Problem
@@ -159,8 +158,3 @@ def read_fees_csv(text: str, file: str) -> FeeSchedule:
         ) from None
     return parse_fees(rows, file)
 
-
-def load_fees() -> FeeSchedule:
-    """The shipped fee table (`zonekeeper/data/tariff/fees.csv`)."""
-    text = resources.files("zonekeeper").joinpath("data/tariff/fees.csv").read_text("utf-8")
-    return read_fees_csv(text, "fees.csv")

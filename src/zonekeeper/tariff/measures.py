@@ -47,13 +47,11 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from functools import cache
-from importlib import resources
 from typing import Literal
 
 from zonekeeper.dates import parse_date
@@ -629,31 +627,45 @@ def parse_measures(rows: Iterable[Mapping[str, str]], file: str) -> list[tuple[M
     return out
 
 
-def _read(path: str) -> str:
-    return resources.files("zonekeeper").joinpath(f"data/tariff/{path}").read_text("utf-8")
+# Every file `measure_book` reads, named as under the package's `data/tariff/` folder.
+MEASURE_FILES = (
+    "measures/measures.csv",
+    "measures/s122_exempt.csv",
+    "measures/end_use.csv",
+    "s301/s301_product_lists.csv",
+    "s232/s232_derivative_products.csv",
+    "s232/s232_copper_products.csv",
+    "s232/s232_semi_products.csv",
+    "s232/s232_base_articles.csv",
+    "s232/s232_annex_products.csv",
+    "s232/s232_auto_parts.txt",
+    "s232/s232_mhd_parts.txt",
+)
+
+Texts = Callable[[str], str]
+"""`(name) -> the text of that file` (a name of `MEASURE_FILES`): what the shell read."""
 
 
-def _rows(path: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(_read(path))))
+def _rows(text: Texts, name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text(name))))
 
 
-@cache
-def _coverage_tables() -> Mapping[str, list[tuple[str, date | None]]]:
+def coverage_tables(text: Texts) -> Mapping[str, list[tuple[str, date | None]]]:
     """Every shipped product list, keyed as measures.csv names it."""
     tables: dict[str, list[tuple[str, date | None]]] = defaultdict(list)
-    for row in _rows("s301/s301_product_lists.csv"):
+    for row in _rows(text, "s301/s301_product_lists.csv"):
         tables[f"s301:{row['ch99_code']}"].append((row["hts8"], None))
-    for row in _rows("s232/s232_derivative_products.csv"):
+    for row in _rows(text, "s232/s232_derivative_products.csv"):
         tables[f"s232_derivative:{row['ch99_code']}"].append(
             (row["hts_prefix"], _date(row["effective_date"]))
         )
-    for row in _rows("s232/s232_copper_products.csv"):
+    for row in _rows(text, "s232/s232_copper_products.csv"):
         tables["s232_copper"].append((row["hts10"], None))
-    for row in _rows("s232/s232_semi_products.csv"):
+    for row in _rows(text, "s232/s232_semi_products.csv"):
         tables["s232_semi"].append((row["hts10"], None))
-    for row in _rows("s232/s232_base_articles.csv"):
+    for row in _rows(text, "s232/s232_base_articles.csv"):
         tables[f"s232_base:{row['metal']}"].append((row["hts_prefix"], None))
-    for row in _rows("s232/s232_annex_products.csv"):
+    for row in _rows(text, "s232/s232_annex_products.csv"):
         tables[f"s232_annex:{row['annex']}"].append(
             (row["hts_prefix"], _date(row["effective_date"]))
         )
@@ -661,7 +673,7 @@ def _coverage_tables() -> Mapping[str, list[tuple[str, date | None]]]:
         ("s232/s232_auto_parts.txt", "s232_auto"),
         ("s232/s232_mhd_parts.txt", "s232_mhd"),
     ):
-        for line in _read(name).splitlines():
+        for line in text(name).splitlines():
             if line.strip():
                 tables[key].append((line.strip(), None))
     return tables
@@ -700,17 +712,23 @@ def build_book(
     )
 
 
-def load_measures() -> MeasureBook:
-    """The shipped measures with their product lists (`zonekeeper/data/tariff/measures/`)."""
+def measure_book(
+    text: Texts, tables: Mapping[str, list[tuple[str, date | None]]] | None = None
+) -> MeasureBook:
+    """The measures with their product lists, from the texts of `MEASURE_FILES` (read by the
+    shell: `zonekeeper.sources.shipped`); `tables`: `coverage_tables(text)` when the caller
+    keeps them."""
     measures = parse_measures(
-        csv.DictReader(io.StringIO(_read("measures/measures.csv"))), "measures.csv"
+        csv.DictReader(io.StringIO(text("measures/measures.csv"))), "measures.csv"
     )
     exempt = {
         row["hts_prefix"]: Exemption(row["heading"], row["condition"])
-        for row in _rows("measures/s122_exempt.csv")
+        for row in _rows(text, "measures/s122_exempt.csv")
     }
     conditions = {
         (row["coverage"].strip(), row["hts_prefix"].strip()): row["condition"].strip()
-        for row in _rows("measures/end_use.csv")
+        for row in _rows(text, "measures/end_use.csv")
     }
-    return build_book(measures, _coverage_tables(), exempt, conditions)
+    return build_book(
+        measures, coverage_tables(text) if tables is None else tables, exempt, conditions
+    )

@@ -10,15 +10,14 @@ General Note 1; the USITC export leaves their rate columns empty). Where the exp
 rates on a 10-digit line with no 8-digit parent, that line is its own rate line.
 
 This module is pure: it builds revisions from `SourceRow`s (parsed from the USITC exports by
-`zonekeeper.tariff.usitc`); `load_schedule` delegates the file and cache work to
-`zonekeeper.tariff.store`.
+`zonekeeper.tariff.usitc`); the files and the cache are `zonekeeper.sources.revisions`'
+(the shell, which imports this module, never the other way round).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -85,15 +84,13 @@ class TariffLine:
 
 # A row as the revision keeps it: digits ('' for a label), indent, description, units,
 # general, special, column 2, additional duties. Plain tuples of strings and ints are what the
-# cache stores (as JSON, `tariff/store.py`) and are made back cheaply, which is what makes a
+# cache stores (as JSON, `sources/revisions.py`) and are made back cheaply, which is what makes a
 # warm start cheap; lines are built on first use.
 Row = tuple[str, int, str, tuple[str, ...], str, str, str, str]
 
 
-# What a deferred revision makes on first use (`Revision.deferred`), and the lock that makes
-# it once when threads meet there.
+# What a deferred revision makes on first use (`Revision.deferred`).
 _DEFERRED = frozenset({"_rows", "_parents", "_rate_rows", "_index", "_codes"})
-_FILLING = threading.Lock()
 Parts = tuple[Sequence[Row], Sequence[int], Sequence[int]]
 
 
@@ -116,7 +113,11 @@ class Revision:
                  parts: Callable[[], Parts]) -> Revision:
         """A revision whose rows `parts()` makes the first time any is needed: a quote on
         one date reads only the revision in force then, so the cache's reader makes only
-        that one (`tariff/store.py`). Name, date and source are known at once."""
+        that one (`sources/revisions.py`). Name, date and source are known at once.
+
+        Threads that meet at the first use may each call `parts()`, so it must return the
+        same parts every time and be safe to call from several threads at once (the shell's
+        makes them once, under its own lock); the core holds no lock."""
         revision = cls.__new__(cls)
         revision.name = name
         revision.effective = effective
@@ -138,11 +139,12 @@ class Revision:
         here, once; afterwards they are plain attributes, read at no extra cost."""
         if attribute not in _DEFERRED:
             raise AttributeError(attribute)
-        with _FILLING:
-            parts = self.__dict__.get("_deferred")
-            if parts is not None:
-                self._fill(*parts())
-                del self.__dict__["_deferred"]
+        parts = self.__dict__.get("_deferred")
+        if parts is not None:
+            # Filled before the deferral is dropped: a thread that finds no `_deferred`
+            # finds every attribute; two threads that both fill set equal values.
+            self._fill(*parts())
+            self.__dict__.pop("_deferred", None)
         try:
             return self.__dict__[attribute]
         except KeyError:
@@ -491,9 +493,3 @@ def _list(codes: Sequence[HtsCode], limit: int = 12) -> str:
         return "(none)"
     return shown + (f" and {more} more" if more > 0 else "")
 
-
-def load_schedule() -> Schedule:
-    """The shipped revisions plus every user-imported one, from the cache when it is fresh."""
-    from zonekeeper.tariff.store import load_schedule as load  # the I/O lives in the shell
-
-    return load()

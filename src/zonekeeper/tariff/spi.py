@@ -27,7 +27,6 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.tariff.expressions import Rate
@@ -162,8 +161,3 @@ def parse_programs(text: str) -> PreferencePrograms:
         )
     return PreferencePrograms(programs)
 
-
-def load_programs() -> PreferencePrograms:
-    """The shipped SPI table (`zonekeeper/data/tariff/spi_programs.csv`)."""
-    path = resources.files("zonekeeper").joinpath("data/tariff/spi_programs.csv")
-    return parse_programs(path.read_text("utf-8"))

@@ -6,7 +6,7 @@ Column 2 Rate of Duty, Quota Quantity, Additional Duties`) and as JSON (a list o
 `htsno, indent, description, units, general, special, other, footnotes, ...`). Both are read
 whole and validated whole: every bad row is reported with its file, row and field, and a bad
 file yields nothing (architecture rule 6). Gzipped bytes (`.gz`) are read transparently.
-The file itself is read by `tariff.store.read_usitc`, the tariff's one shell module.
+The file itself is read by `sources.revisions.read_usitc` (the shell); this module reads nothing.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from contextlib import AbstractContextManager, nullcontext
 from decimal import Decimal
 
 from zonekeeper.errors import Problem
+from zonekeeper.money import in_money_context
 from zonekeeper.zone.allocation import WALKS, AllocationMethod, PoolEntry, walk_pools
 from zonekeeper.zone.composition import AdmissionRef, Composition
 from zonekeeper.zone.ledger import (
@@ -429,6 +430,13 @@ BALANCE_ONLY_KINDS = frozenset(
 )
 
 
+def balance_only_kinds() -> frozenset[str]:
+    """Kinds of events that change a lot already in the books only in its balance and value
+    on hand (`catch_up`'s `moved`)."""
+    return BALANCE_ONLY_KINDS
+
+
+@in_money_context
 def catch_up(
     state: ZoneState,
     lots: Iterable[Lot],

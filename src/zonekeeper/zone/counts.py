@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from zonekeeper.errors import CannotCompute
 from zonekeeper.zone.book import Book
+from zonekeeper.zone.checks import existing_lot, not_negative
 from zonekeeper.zone.events import Count
 from zonekeeper.zone.ledger import Movement
 from zonekeeper.zone.records import Discrepancy, DiscrepancyKind
@@ -33,8 +34,6 @@ DUTY_THRESHOLD = Decimal(100)
 
 def count(book: Book, e: Count, seq: int, row: int) -> None:
     """Compare a count with the books; adjust the lot and record any difference."""
-    from zonekeeper.zone.posting import existing_lot, not_negative
-
     lot = existing_lot(book, row, e.lot, e.date)
     if lot is None or not not_negative(book, row, e.counted, "counted"):
         return

@@ -22,6 +22,13 @@ from typing import Any, ClassVar, Union
 
 import orjson
 
+from zonekeeper.zone.limits import (
+    ID,
+    identifier_problems,
+    line_refusal,
+    text_problems,
+    too_long,
+)
 from zonekeeper.zone.master import Bom, BomLine, Part
 from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
@@ -523,3 +530,51 @@ def canonical_bytes_reference(event: Event) -> bytes:
     record = to_record(event)
     record["kind"] = event.kind
     return _reference_dumps(record)
+
+
+def event_problems(event: object, *, texts: bool = True) -> list[tuple[str, str]]:
+    """(field, reason) for everything in a zone event the books cannot hold: text that
+    cannot be stored, an identifier over `ID` characters (the lot an admission or a
+    production makes, named by default from its admission number and line or its
+    production number, included), an admission line outside 1..LINE_MAX.
+
+    Posting checks every event, so the usual case (everything fits) is decided without
+    building the problems' texts: the message of a refusal is made only for a refusal.
+    `texts=False`: the caller has found every text storable already (posting, by the
+    event's canonical JSON: `zone.events.canonical_payloads`); the rest is checked."""
+    if texts:
+        found = text_problems(event)
+        if found:
+            return found  # the lengths of such text mean nothing
+    if isinstance(event, Admission):
+        reason = line_refusal(event.line)
+        if reason is not None:
+            return [("line", reason)]
+        lot, ref = event.lot, event.suspense_ref
+        if (
+            len(event.admission_no) > ID
+            or len(event.part) > ID
+            or (lot is not None and len(lot) > ID)
+            or (ref is not None and len(ref) > ID)
+        ):
+            return identifier_problems(
+                {"admission_no": event.admission_no, "part": event.part, "lot": lot,
+                 "suspense_ref": ref}
+            )  # fmt: skip
+        if lot is None and len(event.lot_id) > ID:
+            named = f"the lot number {event.admission_no}/{event.line} (admission_no/line)"
+            return [("admission_no", str(too_long(event.lot_id, what=named)))]
+        return []
+    if isinstance(event, Production):
+        lot = event.lot
+        if len(event.product) > ID or (lot is not None and len(lot) > ID):
+            return identifier_problems({"product": event.product, "lot": lot})
+        if lot is None and len(event.lot_id) > ID:
+            reason = too_long(event.lot_id, what="the lot number P/<production number>")
+            return [("lot", f"{reason}: give a shorter production number or a lot")]
+        return []
+    if isinstance(event, Manipulation):
+        return identifier_problems({"new_lot": event.new_lot})
+    if isinstance(event, SuspenseReceipt):
+        return identifier_problems({"ref": event.ref, "part": event.part})
+    return []

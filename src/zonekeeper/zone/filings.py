@@ -30,14 +30,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from zonekeeper.errors import InputError
+from zonekeeper.zone.book import Book
 from zonekeeper.zone.events import Filing
 from zonekeeper.zone.weekly import Week
-
-if TYPE_CHECKING:
-    from zonekeeper.zone.book import Book
 
 ENTRY_SUMMARY = "entry_summary"
 SUPPLEMENTAL_3461 = "supplemental_3461"

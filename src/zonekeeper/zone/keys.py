@@ -49,7 +49,7 @@ __all__ = ["KeyBook", "describe", "held_keys", "natural_key"]
 def _key(*values: Any) -> str | None:
     """The key's text; None for values the books cannot hold anyway (a whole number beyond
     64 bits, a lone surrogate): the event has no key, and the core refuses it with the
-    reason (`zone.limits.event_problems`), so a bad event is a problem, never a crash."""
+    reason (`zone.events.event_problems`), so a bad event is a problem, never a crash."""
     try:
         return orjson.dumps(values).decode()
     except orjson.JSONEncodeError:

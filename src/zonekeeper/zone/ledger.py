@@ -1,4 +1,8 @@
-"""The zone's books (the ICRS of 19 CFR 146.21-146.26): state, lots, postings, `post`.
+"""The zone's books (the ICRS of 19 CFR 146.21-146.26): state, lots, postings.
+
+These are the types the posting engine and its readers share; the engine itself is
+`zone.posting.post` (and `zone.book.catch_up`), which import this module, never the other
+way round.
 
 `post(state, events) -> PostResult(state, postings, problems, discrepancies)` is the
 functional core of the ledger, in the manner of beancount's `book`: it takes the zone's
@@ -27,10 +31,8 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from zonekeeper.errors import Problem
-from zonekeeper.money import in_money_context
 from zonekeeper.zone.allocation import AllocationMethod, PoolEntry, allocation_key
 from zonekeeper.zone.composition import AdmissionRef, Composition
-from zonekeeper.zone.events import Event
 from zonekeeper.zone.master import Bom, MasterData, Part
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
 from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
@@ -45,9 +47,6 @@ __all__ = [
     "Posting",
     "PostingsOf",
     "ZoneState",
-    "balance_only_kinds",
-    "catch_up",
-    "post",
 ]
 
 _T = TypeVar("_T")
@@ -260,62 +259,3 @@ def frozen_from_dict(cls: type[_T], values: dict[str, Any]) -> _T:
     _set(obj, "__dict__", values)
     return obj
 
-
-@in_money_context
-def post(
-    state: ZoneState,
-    events: Sequence[Event],
-    *,
-    pf_rule: PfRule | None = None,
-    duty_rule: DutyRule | None = None,
-    postings_of: PostingsOf | None = None,
-    payloads: bool = True,
-) -> PostResult:
-    """Post a batch of events to the books: all of them, or none if any breaks a rule.
-
-    Rules checked (each a `Problem` with the event's 1-based batch position as `row`):
-    no negative balance (146.23(b)(4)); status changes only NPF->PF and ->ZR, PF never
-    abandoned (146.41(e)), ZR not to consumption (146.44(a)); PF required by a measure
-    (`pf_rule`, 15 CFR 400.13 and the trade actions) refuses an NPF/D admission; the
-    inventory method applied consistently (146.23(a)(2)).
-
-    `payloads`: make each event's canonical JSON (`PostResult.payloads`) and check the
-    batch's texts on it; False (a replay of stored events, which has them) checks the
-    texts field by field instead.
-    """
-    from zonekeeper.zone.posting import run
-
-    return run(
-        state, events, pf_rule=pf_rule, duty_rule=duty_rule, postings_of=postings_of,
-        payloads=payloads,
-    )  # fmt: skip
-
-
-@in_money_context
-def catch_up(
-    state: ZoneState,
-    lots: Iterable[Lot],
-    *,
-    seq: int,
-    moved: Iterable[tuple[str, Decimal, Decimal]] = (),
-    corrected: Iterable[int] = (),
-    suspense: Mapping[str, SuspenseItem] | None = None,
-) -> ZoneState:
-    """`state` brought up to event `seq` from the lots later batches created or changed (as
-    they stand after event `seq`), the new balance and value on hand of lots only
-    `BALANCE_ONLY_KINDS` moved, the events they reversed and the suspense account (None:
-    unchanged): equal to the books loaded afresh, at the cost of what changed
-    (`zone.book.catch_up`)."""
-    from zonekeeper.zone.book import catch_up as run
-
-    return run(
-        state, lots, seq=seq, moved=moved, corrected=corrected, suspense=suspense
-    )
-
-
-def balance_only_kinds() -> frozenset[str]:
-    """Kinds of events that change a lot already in the books only in its balance and value
-    on hand (`catch_up`'s `moved`)."""
-    from zonekeeper.zone.book import BALANCE_ONLY_KINDS
-
-    return BALANCE_ONLY_KINDS

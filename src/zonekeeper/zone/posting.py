@@ -1,4 +1,4 @@
-"""The posting engine behind `ledger.post`: admissions, status changes, manipulation,
+"""The posting engine, `post`: admissions, status changes, manipulation,
 shipments and suspense receipts; production, counts and corrections have their own modules.
 
 Each handler checks every rule for its event first and changes the books only when the
@@ -13,8 +13,12 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from zonekeeper.zone.book import Book, LotRecord, lots_of
+from zonekeeper.money import in_money_context
+from zonekeeper.zone.book import Book, lots_of
+from zonekeeper.zone.checks import existing_lot, free_lot_id, not_negative, positive
 from zonekeeper.zone.composition import AdmissionRef, Composition, PfComponent
+from zonekeeper.zone.corrections import correct
+from zonekeeper.zone.counts import count
 from zonekeeper.zone.draw import Refused, plan
 from zonekeeper.zone.events import (
     Admission,
@@ -29,18 +33,18 @@ from zonekeeper.zone.events import (
     StatusChange,
     SuspenseReceipt,
     canonical_payloads,
+    event_problems,
 )
-from zonekeeper.zone.heap import collector_paused
+from zonekeeper.zone.filings import record_filing
 from zonekeeper.zone.ledger import (
     DutyRule,
-    Lot,
     Movement,
     PfRule,
     PostingsOf,
     PostResult,
     ZoneState,
 )
-from zonekeeper.zone.limits import event_problems
+from zonekeeper.zone.production import produce
 from zonekeeper.zone.records import SuspenseItem
 from zonekeeper.zone.rules import (
     pf_required_refusal,
@@ -58,20 +62,31 @@ D = ZoneStatus.DOMESTIC
 ZR = ZoneStatus.ZONE_RESTRICTED
 
 
-def run(
+@in_money_context
+def post(
     state: ZoneState,
     events: Sequence[Event],
     *,
-    pf_rule: PfRule | None,
-    duty_rule: DutyRule | None,
-    postings_of: PostingsOf | None,
+    pf_rule: PfRule | None = None,
+    duty_rule: DutyRule | None = None,
+    postings_of: PostingsOf | None = None,
     payloads: bool = True,
 ) -> PostResult:
-    from zonekeeper.zone.corrections import correct
-    from zonekeeper.zone.counts import count
-    from zonekeeper.zone.filings import record_filing
-    from zonekeeper.zone.production import produce
+    """Post a batch of events to the books: all of them, or none if any breaks a rule.
 
+    Rules checked (each a `Problem` with the event's 1-based batch position as `row`):
+    no negative balance (146.23(b)(4)); status changes only NPF->PF and ->ZR, PF never
+    abandoned (146.41(e)), ZR not to consumption (146.44(a)); PF required by a measure
+    (`pf_rule`, 15 CFR 400.13 and the trade actions) refuses an NPF/D admission; the
+    inventory method applied consistently (146.23(a)(2)).
+
+    `payloads`: make each event's canonical JSON (`PostResult.payloads`) and check the
+    batch's texts on it; False (a replay of stored events, which has them) checks the
+    texts field by field instead.
+
+    The core leaves the process alone: the shell that posts a batch pauses the cyclic
+    garbage collector around this call for speed (`zonekeeper.heap`).
+    """
     handlers: dict[type[Any], Callable[[Book, Any, int, int], None]] = {
         Admission: admit,
         StatusChange: change_status,
@@ -83,7 +98,7 @@ def run(
         Filing: record_filing,
         Correction: correct,
     }
-    with lots_of(state) as base, collector_paused():  # acyclic values: see zone.heap
+    with lots_of(state) as base:
         book = Book(state, base)
         book.pf_rule = pf_rule
         book.duty_rule = duty_rule
@@ -123,40 +138,7 @@ def _not_posted(event: object) -> str:
     return f"not a zone event: {type(event).__name__}"
 
 
-# --- shared checks ------------------------------------------------------------------------
-
-
-def positive(book: Book, row: int, value: Decimal, field: str) -> bool:
-    if not value.is_finite() or value <= ZERO:
-        book.problem(row, f"{field} must be a positive number, not {value}", field)
-        return False
-    return True
-
-
-def not_negative(book: Book, row: int, value: Decimal, field: str) -> bool:
-    if not value.is_finite() or value < ZERO:
-        book.problem(row, f"{field} must not be negative: {value}", field)
-        return False
-    return True
-
-
-def existing_lot(book: Book, row: int, lot_id: str, on: dt.date) -> LotRecord | Lot | None:
-    lot = book.lot(lot_id)
-    if lot is None:
-        book.problem(row, f"no lot {lot_id!r} in the zone", "lot")
-        return None
-    if on < lot.date:
-        reason = f"dated {on}, before lot {lot_id} came into the zone ({lot.date})"
-        book.problem(row, reason, "date")
-        return None
-    return lot
-
-
-def free_lot_id(book: Book, row: int, lot_id: str, field: str) -> bool:
-    if book.lot(lot_id) is not None:
-        book.problem(row, f"lot {lot_id!r} already exists (zone lot numbers are unique)", field)
-        return False
-    return True
+# --- shared checks (the ones counts.py shares are in zone.checks) ---------------------
 
 
 def own_composition(

@@ -1,6 +1,8 @@
-"""The tariff store and cache: where revisions come from, and how they load fast.
+"""The tariff store and cache: where HTS revisions come from, and how they load fast.
 
-This is the one shell module of the tariff package (it reads files); the rest stays pure.
+The shell's side of the schedule (files, environment, home directory, cache); the tariff
+core only parses what is read here (`tariff.usitc.parse_usitc`, bytes in) and builds
+revisions from rows (`tariff.schedule.build_revision`).
 
 - Shipped revisions: the USITC CSV exports in the package (`zonekeeper/data/tariff/hts`),
   HTS 2026 Basic Edition (in force 2026-01-01) and Revision 3 (2026-02-13; its latest cited
@@ -20,7 +22,8 @@ This is the one shell module of the tariff package (it reads files); the rest st
   name, date; every column of the right length and type, every reference in range);
   anything else is ignored and the revision built again from its source. Reading it pauses
   the cyclic collector (tens of thousands of tuples are made at once), which keeps a warm
-  start as fast as the pickle was.
+  start as fast as the pickle was. The pickles earlier versions wrote (`revision-*.pickle`)
+  are never read; they are deleted when a JSON cache file is written.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import os
 import re
 import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -124,10 +128,10 @@ def all_sources() -> list[Source]:
 def _code_fingerprint() -> bytes:
     """Hash of the modules whose output the cache holds, so parser changes rebuild it."""
     digest = hashlib.sha256()
-    here = Path(__file__).parent
+    here = resources.files("zonekeeper.tariff")
     for name in ("codes.py", "units.py", "expressions.py", "rate_parser.py", "schedule.py",
                  "usitc.py"):
-        digest.update((here / name).read_bytes())
+        digest.update(here.joinpath(name).read_bytes())
     return digest.digest()
 
 
@@ -199,9 +203,16 @@ def _load_revision(source: Source, key: str) -> Revision:
     if data is None:
         return _build(source, key, path)
 
+    made: list[Parts] = []
+    making = threading.Lock()
+
     def parts() -> Parts:
-        found = _decode(data, key, source)
-        return found if found is not None else _build(source, key, path).parts()
+        """Made once: threads that meet at the revision's first use wait for the first."""
+        with making:
+            if not made:
+                found = _decode(data, key, source)
+                made.append(found if found is not None else _build(source, key, path).parts())
+            return made[0]
 
     return Revision.deferred(source.name, source.effective, str(source.path), parts)
 
@@ -328,7 +339,7 @@ def _texts(packed: object, count: int, units: bool) -> list[Any]:
 
 def _write_cache(path: Path, key: str, revision: Revision) -> None:
     """Write atomically, readable by the user alone (a new folder too); a cache that cannot
-    be written only costs speed next time."""
+    be written only costs speed next time. The old pickles in the folder go with it."""
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
@@ -336,6 +347,17 @@ def _write_cache(path: Path, key: str, revision: Revision) -> None:
         os.replace(tmp.name, path)
     except OSError:
         return
+    _drop_pickles(path.parent)
+
+
+def _drop_pickles(folder: Path) -> None:
+    """Delete the cache files of earlier versions (`revision-<key>.pickle`, CACHE_FORMAT 1):
+    never read any more, they would only take space. One that cannot be deleted stays."""
+    for old in folder.glob("revision-*.pickle"):
+        try:
+            old.unlink()
+        except OSError:
+            continue
 
 
 def write_parsed(path: Path, rows: list[SourceRow]) -> None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from zonekeeper.drawback.measures import Component, DefaultPolicy, DutyClass, Eligibility
+from zonekeeper.drawback.measures import DefaultPolicy, DutyClass, Eligibility, ImportCharge
 from zonekeeper.drawback.ports import Owed
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.duty import LineItem, quote_line
@@ -158,10 +158,10 @@ class TariffEstimator:
 
 
 _PROGRAM = {
-    Component.S232: Program.SECTION232,
-    Component.S301: Program.SECTION301,
-    Component.S122: Program.SECTION122,
-    Component.IEEPA: Program.IEEPA,
+    ImportCharge.S232: Program.SECTION232,
+    ImportCharge.S301: Program.SECTION301,
+    ImportCharge.S122: Program.SECTION122,
+    ImportCharge.IEEPA: Program.IEEPA,
 }
 
 
@@ -173,7 +173,7 @@ class MeasureBookPolicy:
         self.fallback = DefaultPolicy()
 
     def eligibility(
-        self, component: Component, hts: str, origin: str | None, on: date, claim: ClaimType
+        self, component: ImportCharge, hts: str, origin: str | None, on: date, claim: ClaimType
     ) -> Eligibility:
         default = self.fallback.eligibility(component, hts, origin, on, claim)
         program = _PROGRAM.get(component)

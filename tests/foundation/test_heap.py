@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from zonekeeper.zone.heap import collector_paused
+from zonekeeper.heap import collector_paused
 
 
 @pytest.mark.parametrize("enabled", [True, False])

@@ -6,6 +6,10 @@ few hundred allocations and its older generations walk the whole heap of lots an
 Posting a batch allocates millions of objects, so left running it costs more than the posting
 itself (measured: the event codec alone ran 3x slower with it on). Paused for the batch and
 restored after, so the process's own setting is untouched.
+
+It is process-wide state, so it belongs to the shell: the services (and the store's
+projection reads) pause the collector around the core's calls; the pure core
+(tariff, duty, zone, drawback) may not import this module (import-linter contract).
 """
 
 from __future__ import annotations

@@ -1,0 +1,45 @@
+"""Checks the posting handlers share (posting.py, counts.py): each reports a problem on the
+book and says whether the event may go on; none changes the books."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from zonekeeper.zone.book import Book, LotRecord
+from zonekeeper.zone.ledger import Lot
+
+ZERO = Decimal(0)
+
+
+def positive(book: Book, row: int, value: Decimal, field: str) -> bool:
+    if not value.is_finite() or value <= ZERO:
+        book.problem(row, f"{field} must be a positive number, not {value}", field)
+        return False
+    return True
+
+
+def not_negative(book: Book, row: int, value: Decimal, field: str) -> bool:
+    if not value.is_finite() or value < ZERO:
+        book.problem(row, f"{field} must not be negative: {value}", field)
+        return False
+    return True
+
+
+def existing_lot(book: Book, row: int, lot_id: str, on: dt.date) -> LotRecord | Lot | None:
+    lot = book.lot(lot_id)
+    if lot is None:
+        book.problem(row, f"no lot {lot_id!r} in the zone", "lot")
+        return None
+    if on < lot.date:
+        reason = f"dated {on}, before lot {lot_id} came into the zone ({lot.date})"
+        book.problem(row, reason, "date")
+        return None
+    return lot
+
+
+def free_lot_id(book: Book, row: int, lot_id: str, field: str) -> bool:
+    if book.lot(lot_id) is not None:
+        book.problem(row, f"lot {lot_id!r} already exists (zone lot numbers are unique)", field)
+        return False
+    return True
