@@ -1,4 +1,4 @@
-"""The storability check of every posted event (`zone.limits.event_problems`) decides the
+"""The storability check of every posted event (`zone.events.event_problems`) decides the
 usual case by one `attrgetter` call and one search; it must refuse exactly what the field
 by field walk it replaced refused, with the same fields and messages (kept here as the
 reference), for any text, any length around the limit, any line number, and values of
@@ -27,10 +27,10 @@ from zonekeeper.zone.events import (
     Shipment,
     StatusChange,
     SuspenseReceipt,
+    event_problems,
 )
 from zonekeeper.zone.limits import (
     ID,
-    event_problems,
     identifier_problems,
     line_refusal,
     text_problems,
@@ -38,7 +38,7 @@ from zonekeeper.zone.limits import (
     unstorable,
 )
 from zonekeeper.zone.master import Bom, BomLine, Part
-from zonekeeper.zone.status import Disposition, ZoneStatus
+from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 
 # --- the reference: the walk posting used before (commit e37094a), verbatim -----------------
 
@@ -148,8 +148,8 @@ ODD_EVENTS = st.one_of(
     st.builds(Admission, TEXT, LINE, DAY, TEXT, AMOUNT, AMOUNT, st.just(NPF), OPT, OPT, OPT,
               st.none() | DAY, OPT, OPT),  # fmt: skip
     st.builds(Production, DAY, TEXT, TEXT, AMOUNT, OPT, st.none() | st.just(NPF), LOTS),
-    st.builds(Shipment, DAY, TEXT, TEXT, AMOUNT, st.just(Disposition.EXPORT), AMOUNT, st.none(),
-              OPT, LINE),  # fmt: skip
+    st.builds(Shipment, DAY, TEXT, TEXT, AMOUNT, st.just(ShipmentDisposition.EXPORT), AMOUNT,
+              st.none(), OPT, LINE),  # fmt: skip
     st.builds(Count, DAY, TEXT, AMOUNT, st.booleans(), st.booleans(), TEXT),
     st.builds(SuspenseReceipt, DAY, TEXT, TEXT, AMOUNT, TEXT, TEXT),
     st.builds(Filing, DAY, TEXT, TEXT, TEXT, TEXT),
@@ -175,7 +175,7 @@ def test_the_fast_check_passes_what_the_walk_passed(event: Any) -> None:
 def test_a_lone_surrogate_or_nul_is_found_in_any_text_field_of_a_known_type() -> None:
     """The fast path (the type's getter known) still finds a bad text in each field."""
     day = dt.date(2026, 8, 3)
-    good = Shipment(day, "S1", "W", Decimal(1), Disposition.EXPORT, Decimal(1))
+    good = Shipment(day, "S1", "W", Decimal(1), ShipmentDisposition.EXPORT, Decimal(1))
     assert event_problems(good) == []
     for bad in ("\x00", "\ud800"):
         for field in ("ref", "part", "lot"):
@@ -242,7 +242,7 @@ def test_a_bad_text_anywhere_in_the_batch_sends_it_to_the_walk() -> None:
     from zonekeeper.zone.events import canonical_payloads
 
     day = dt.date(2026, 8, 3)
-    good = Shipment(day, "S1", "W", Decimal(1), Disposition.EXPORT, Decimal(1))
+    good = Shipment(day, "S1", "W", Decimal(1), ShipmentDisposition.EXPORT, Decimal(1))
     assert canonical_payloads([good, good]) is not None
     for bad in ("\x00", "\ud800", "\\u0000"):  # the last: no NUL, but looks like one here
         assert canonical_payloads([good, dataclasses.replace(good, lot=bad)]) is None
