@@ -25,6 +25,7 @@ import pytest
 
 from zonekeeper import money
 from zonekeeper.bindings.drawback import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
+from zonekeeper.bindings.quoter import shortage_duty_rule
 from zonekeeper.drawback.plan import build_plan
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.io import drawback_files, zone_files
@@ -90,7 +91,7 @@ def test_golden_quotes_under_a_hostile_context() -> None:
     sample = list(digest.cases(tariff, 300))
 
     def quotes() -> list[str]:
-        digest.forget_plans()  # nothing cached from the other run
+        digest.forget_plans(tariff)  # nothing cached from the other run
         return [json.dumps(digest.quoted(tariff, *case), sort_keys=True) for case in sample]
 
     normal, hostile = both(quotes)
@@ -103,7 +104,7 @@ def _post_demo(url: str, zone: str, *, many: bool) -> dict[str, Any]:
     folder = Path(str(DEMO))
     tariff = default_tariff()
     with Ledger.init(url, zone, "Demo", "FIFO",
-                     duty_rule=service.shortage_duty_rule(tariff)) as ledger:  # fmt: skip
+                     duty_rule=shortage_duty_rule(tariff)) as ledger:  # fmt: skip
         ledger.load_master(
             parts=zone_files.parts_from(zone_files.read_parts(folder / "parts.csv")),
             boms=zone_files.boms_from(zone_files.read_boms(folder / "bom.csv")),
