@@ -21,6 +21,7 @@ from zonekeeper.errors import CannotCompute, InputError
 
 # The top-level command name -> the module under zonekeeper.cli that registers it.
 AREAS: dict[str, str] = {
+    "classify": "classify",
     "demo": "demo",
     "drawback": "drawback",
     "duty": "duty",
