@@ -23,8 +23,6 @@ shipped index and hands it over.
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -87,41 +85,39 @@ class Tuning:
 
 
 class _Bm25:
-    """Okapi BM25 over token lists: per term, the documents holding it and their weight."""
+    """Okapi BM25 over token lists, as one inverted index: the (term, document) pairs sorted
+    by term, each with its precomputed weight, and where each term's run starts."""
 
     def __init__(self, docs: Sequence[Sequence[str]], k1: float, b: float) -> None:
         self.size = len(docs)
-        lengths = np.array([len(d) for d in docs], dtype=np.float64)
-        average = float(lengths.mean()) if self.size else 1.0
-        postings: dict[str, tuple[list[int], list[float]]] = {}
-        for number, doc in enumerate(docs):
-            norm = k1 * (1 - b + b * lengths[number] / (average or 1.0))
-            for term, tf in Counter(doc).items():
-                ids, weights = postings.setdefault(term, ([], []))
-                ids.append(number)
-                weights.append(tf * (k1 + 1) / (tf + norm))
         self.k1 = k1
-        self.idf: dict[str, float] = {}
-        self.postings: dict[str, tuple[NDArray[np.int32], NDArray[np.float32]]] = {}
-        for term, (ids, weights) in postings.items():
-            df = len(ids)
-            idf = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
-            self.idf[term] = idf
-            self.postings[term] = (
-                np.asarray(ids, dtype=np.int32),
-                np.asarray(weights, dtype=np.float32) * np.float32(idf),
-            )
+        self.vocabulary: dict[str, int] = {}
+        ids = [self.vocabulary.setdefault(t, len(self.vocabulary)) for d in docs for t in d]
+        lengths = np.array([len(d) for d in docs], dtype=np.int64)
+        owner = np.repeat(np.arange(self.size, dtype=np.int64), lengths)
+        key = np.asarray(ids, dtype=np.int64) * max(self.size, 1) + owner
+        pairs, tf = np.unique(key, return_counts=True)  # sorted by term, then document
+        term = pairs // max(self.size, 1)
+        self.doc = (pairs % max(self.size, 1)).astype(np.int32)
+        average = float(lengths.mean()) if self.size else 1.0
+        norm = k1 * (1 - b + b * lengths[self.doc] / (average or 1.0))
+        df = np.bincount(term, minlength=len(self.vocabulary))
+        self.idf = np.log1p((self.size - df + 0.5) / (df + 0.5))
+        self.weight = (tf * (k1 + 1) / (tf + norm) * self.idf[term]).astype(np.float32)
+        self.start = np.concatenate(([0], np.cumsum(df))).astype(np.int64)
 
     def ceiling(self, query: Iterable[str]) -> float:
         """The most any document could score: every query term, frequency saturated."""
-        return sum(self.idf.get(term, 0.0) for term in set(query)) * (self.k1 + 1)
+        found = [self.vocabulary[t] for t in set(query) if t in self.vocabulary]
+        return float(self.idf[found].sum()) * (self.k1 + 1)
 
     def scores(self, query: Iterable[str]) -> NDArray[np.float32]:
         out = np.zeros(self.size, dtype=np.float32)
-        for term in set(query):
-            found = self.postings.get(term)
-            if found is not None:
-                out[found[0]] += found[1]
+        for t in set(query):
+            number = self.vocabulary.get(t)
+            if number is not None:
+                start, end = self.start[number], self.start[number + 1]
+                out[self.doc[start:end]] += self.weight[start:end]
         return out
 
 
@@ -144,8 +140,16 @@ class Index:
         tuning = tuning or Tuning()
         lines = list(lines)
         position = {line.hts: n for n, line in enumerate(lines)}
-        docs = [terms(line.path[-1]) * tuning.own_weight + terms(" ".join(line.path[:-1]))
-                for line in lines]
+        known: dict[str, list[str]] = {}  # a parent's text is shared by many lines
+
+        def of(text: str) -> list[str]:
+            found = known.get(text)
+            if found is None:
+                found = known[text] = terms(text)
+            return found
+
+        docs = [of(line.path[-1]) * tuning.own_weight
+                + [t for parent in line.path[:-1] for t in of(parent)] for line in lines]
         kept = [r for r in rulings if any(c in position for c in r.codes)]
         ruling_docs = [terms(r.subject + " " + r.text) for r in kept]
         ruling_lines = [np.asarray([position[c] for c in r.codes if c in position],

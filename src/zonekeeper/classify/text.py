@@ -9,6 +9,7 @@ and to the query, so a crude rule costs little and stays explainable.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -20,6 +21,7 @@ STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Plural endings folded: 'boxes' -> 'box', 'sinks' -> 'sink', 'glass' stays."""
     if len(word) > 4 and word.endswith("ies"):
