@@ -50,6 +50,10 @@ def measure(index: Index, rows: list[tuple[str, list[str]]], top: int = 5
     return {k: 100.0 * v / len(rows) for k, v in hits.items()}, seconds
 
 
+def _verdict(rate: float, target: float) -> str:
+    return "met" if rate >= target else f"not met: {target - rate:.1f} points short"
+
+
 def run() -> str:
     where = os.environ.get(ENV)
     if not where:
@@ -77,10 +81,12 @@ as right when a suggestion shares the first N digits of any of its gold codes.
 |---|---|---|
 {table}
 
-Targets (issue 14): HS-6 in the top 5 for at least 75%, top 1 for at least 50%.
+Targets (issue 14): HS-6 in the top 5 for at least 75% ({_verdict(rates['top5@6'], 75)}),
+top 1 for at least 50% ({_verdict(rates['top1@6'], 50)}).
 
 Latency per description after warm-up: median {statistics.median(ms):.1f} ms, 95th
-percentile {ms[int(0.95 * (len(ms) - 1))]:.1f} ms, max {ms[-1]:.1f} ms (target < 100 ms).
+percentile {ms[int(0.95 * (len(ms) - 1))]:.1f} ms, max {ms[-1]:.1f} ms (target < 100 ms:
+{"met" if ms[-1] < 100 else "not met"}).
 Index load and build, once per process: {build:.2f} s.
 """
 
