@@ -32,7 +32,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "store": frozenset({"tariff", "duty", "zone"}),
     "io": CORE,
     "services": CORE | {"store", "io"},
-    "cli": CORE | {"services", "io"},
+    "classify": frozenset(),  # pure scorer + the loader of its shipped index
+    "cli": CORE | {"services", "io", "classify"},
 }
 SQL = ("sqlalchemy", "zonekeeper.store.schema")
 
