@@ -54,7 +54,8 @@ contract: $(DEV)
 
 bench: $(DEV) postgres
 	$(BIN)/pip install -q -r requirements/bench.txt
-	$(BIN)/python -m bench
+	ZONEKEEPER_CLASSIFY_EVAL=$${ZONEKEEPER_CLASSIFY_EVAL:-../shared/data/eval/hs_classification_validation.csv} \
+		$(BIN)/python -m bench
 
 # Pin again after changing a range in pyproject.toml: versions already pinned are kept
 # unless the range excludes them (uv prefers what the lock file holds).

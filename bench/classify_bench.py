@@ -1,0 +1,95 @@
+"""Classification suggestions measured on labelled descriptions (issue 14).
+
+    ZONEKEEPER_CLASSIFY_EVAL=path/to/hs_classification_validation.csv \
+        python -m bench classify_bench
+
+The file (columns `description`, `gold_codes` as `;`-separated digits) is read from the path
+the environment variable names, for measurement only: the product never reads it and the
+index is built without it. A suggestion is right at HS-4/6/10 when its first 4/6/10 digits
+equal those of any gold code. Latency is per description after one warm-up query, the
+index already built (the build is reported apart: it happens once per process).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import statistics
+import time
+from pathlib import Path
+
+from zonekeeper.classify.core import Index
+from zonekeeper.sources.classify_index import index_from, read_index_document
+
+ENV = "ZONEKEEPER_CLASSIFY_EVAL"
+LEVELS = (4, 6, 10)
+
+
+def read_eval(path: Path) -> list[tuple[str, list[str]]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [(row["description"], [c.strip() for c in row["gold_codes"].split(";")])
+                for row in csv.DictReader(handle)]
+
+
+def measure(index: Index, rows: list[tuple[str, list[str]]], top: int = 5
+            ) -> tuple[dict[str, float], list[float]]:
+    """Hit rates (`top1@6`, `top5@6`, ...) in percent, and each query's seconds."""
+    hits = {f"top{k}@{n}": 0 for k in (1, top) for n in LEVELS}
+    seconds: list[float] = []
+    index.suggest("warm-up: stainless steel kitchen sink", top)
+    for description, gold in rows:
+        start = time.perf_counter()
+        found = [c.hts for c in index.suggest(description, top)]
+        seconds.append(time.perf_counter() - start)
+        for n in LEVELS:
+            wanted = {g[:n] for g in gold}
+            if found[:1] and found[0][:n] in wanted:
+                hits[f"top1@{n}"] += 1
+            if any(f[:n] in wanted for f in found[:top]):
+                hits[f"top{top}@{n}"] += 1
+    return {k: 100.0 * v / len(rows) for k, v in hits.items()}, seconds
+
+
+def _verdict(rate: float, target: float) -> str:
+    return "met" if rate >= target else f"not met: {target - rate:.1f} points short"
+
+
+def run() -> str:
+    where = os.environ.get(ENV)
+    if not where:
+        return (f"## Classification suggestions\n\nNot measured: set {ENV} to the labelled "
+                "file (hs_classification_validation.csv, the ATLAS validation split).\n")
+    rows = read_eval(Path(where))
+    start = time.perf_counter()
+    document = read_index_document()
+    index = index_from(document)
+    build = time.perf_counter() - start
+    rates, seconds = measure(index, rows)
+    ms = sorted(s * 1000 for s in seconds)
+    table = "\n".join(
+        f"| {level}-digit | {rates[f'top1@{level}']:.1f}% | {rates[f'top5@{level}']:.1f}% |"
+        for level in LEVELS)
+    return f"""## Classification suggestions (`zonekeeper classify suggest`)
+
+`{ENV}=path/to/hs_classification_validation.csv python -m bench classify_bench`
+
+{len(rows)} descriptions (ATLAS validation split, CBP rulings); index: {len(index.lines)}
+schedule lines of {document['revision']} and {len(index.rulings)} CBP rulings. A row counts
+as right when a suggestion shares the first N digits of any of its gold codes.
+
+| level | top 1 | top 5 |
+|---|---|---|
+{table}
+
+Targets (issue 14): HS-6 in the top 5 for at least 75% ({_verdict(rates['top5@6'], 75)}),
+top 1 for at least 50% ({_verdict(rates['top1@6'], 50)}).
+
+Latency per description after warm-up: median {statistics.median(ms):.1f} ms, 95th
+percentile {ms[int(0.95 * (len(ms) - 1))]:.1f} ms, max {ms[-1]:.1f} ms (target < 100 ms:
+{"met" if ms[-1] < 100 else "not met"}).
+Index load and build, once per process: {build:.2f} s.
+"""
+
+
+if __name__ == "__main__":
+    print(run())

@@ -1,0 +1,138 @@
+"""Build the classification index shipped in `zonekeeper/data/classify/` (run offline).
+
+    python -m bench.classify_build MIRROR [EVAL_CSV]
+
+MIRROR is a git directory of github.com/brianrohde/preferential-trade-agreements (public CBP
+New York rulings, public-domain U.S. government works); its HEAD commit is recorded in
+PROVENANCE.md by hand. The schedule text comes from the HTS revision the package ships.
+
+EVAL_CSV (optional, the ATLAS validation rows) is read only to find rulings that are the
+very source of an evaluation row (near-identical description text) and leave them out of
+the index; nothing of it is written. The counts are printed for PROVENANCE.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from zonekeeper.classify.text import terms
+from zonekeeper.tariff.schedule import load_schedule
+
+REVISION = "HTS 2026 Revision 3"
+OUT = Path(__file__).resolve().parents[1] / "src/zonekeeper/data/classify/index.json.gz"
+_SPACES = re.compile(r"\s+")
+_SUBJECT = re.compile(r"^the tariff classification (?:and [a-z ]+ )?of (?:an? |the )?", re.I)
+
+
+def _git(mirror: Path, *args: str) -> str:
+    return subprocess.run(["git", "--git-dir", str(mirror), *args], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def schedule_lines() -> list[list[object]]:
+    """Every 10-digit goods line (chapters 01-97) with its description path and rate."""
+    revision = load_schedule().revision_named(REVISION)
+    out: list[list[object]] = []
+    for line in revision.lines():
+        digits = line.code.digits
+        if line.is_label or len(digits) != 10 or digits[:2] in ("98", "99"):
+            continue
+        path = [_SPACES.sub(" ", d).strip().rstrip(":").strip()
+                for d in revision.description_path(line.code)]
+        general = revision.get(line.rate_code)
+        rate = general.general.text if general is not None else ""
+        out.append([digits, [p for p in path if p], rate])
+    return out
+
+
+def _body(letter: str) -> str:
+    """The product paragraphs of a ruling letter: after the salutation, before the duty
+    paragraph; the first paragraph ("In your letter dated ...") and addresses left out."""
+    paragraphs = [p.strip() for p in letter.split("\n\n") if p.strip()]
+    start = next((n + 1 for n, p in enumerate(paragraphs) if p.startswith("Dear ")), None)
+    if start is None:
+        return ""
+    kept = []
+    for p in paragraphs[start:]:
+        if p.startswith(("Duty rates are provided", "This ruling is being issued")):
+            break
+        if p.startswith("In your letter"):
+            continue
+        kept.append(_SPACES.sub(" ", p))
+    return " ".join(kept)
+
+
+def rulings(mirror: Path, codes: set[str]) -> tuple[list[list[object]], dict[str, int]]:
+    """Every classification ruling letter of the mirror (`cache_data/ny/*.normalized.txt`):
+    number, date (from the listing), the 10-digit codes of its TARIFF NO. line that the
+    shipped revision still has, subject (the RE: line) and product paragraphs."""
+    counts = {"letters": 0, "classification": 0, "no_current_code": 0}
+    listing = _git(mirror, "show", "HEAD:input_data/ny/ruling_ids/ny_ruling_ids_scraper.jsonl")
+    dates = {r["ruling_number"]: r["ruling_date"]
+             for r in map(json.loads, listing.splitlines())}
+    names = _git(mirror, "ls-tree", "--name-only", "HEAD", "cache_data/ny/").split()
+    out: list[list[object]] = []
+    for name in sorted(n for n in names if n.endswith(".normalized.txt")):
+        letter = _git(mirror, "show", f"HEAD:{name}")
+        counts["letters"] += 1
+        category = re.search(r"CATEGORY:\s*(.*)", letter)
+        if category is None or "Classification" not in category.group(1):
+            continue
+        counts["classification"] += 1
+        number = Path(name).name.split(".")[0]
+        tariff = re.search(r"TARIFF NO\.?:\s*(.*)", letter)
+        ruled = re.findall(r"\d{4}\.\d{2}\.\d{4}", tariff.group(1) if tariff else "")
+        current = [c.replace(".", "") for c in ruled if c.replace(".", "") in codes]
+        subject = re.search(r"^RE:\s*(.*)$", letter, re.M)
+        if not current or subject is None:
+            counts["no_current_code"] += 1
+            continue
+        out.append([number, dates.get(number, ""), current,
+                    _SPACES.sub(" ", subject.group(1)).strip(), _body(letter)])
+    return out, counts
+
+
+def _near(description: str, ruling: list[object]) -> bool:
+    """True when a ruling holds (nearly) the whole evaluation description: 80% of the
+    description's terms in the ruling's subject and text, or the same subject product."""
+    wanted = set(terms(description))
+    if not wanted:
+        return False
+    have = set(terms(f"{ruling[3]} {ruling[4]}"))
+    return len(wanted & have) / len(wanted) >= 0.8
+
+
+def main() -> None:
+    mirror = Path(sys.argv[1])
+    lines = schedule_lines()
+    found, counts = rulings(mirror, {str(line[0]) for line in lines})
+    if len(sys.argv) > 2:
+        with open(sys.argv[2], newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        excluded = set()
+        for r in found:
+            for row in rows:
+                if _near(row["description"], r):
+                    excluded.add(str(r[0]))
+                    print(f"excluded {r[0]} ({r[3]!r}): eval row {row['row']}")
+        found = [r for r in found if r[0] not in excluded]
+        counts["excluded_as_eval_sources"] = len(excluded)
+    counts["indexed"] = len(found)
+    document = {"revision": REVISION,
+                "source": "github.com/brianrohde/preferential-trade-agreements@"
+                          + _git(mirror, "rev-parse", "HEAD").strip(),
+                "lines": lines, "rulings": found}
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    OUT.write_bytes(gzip.compress(data, 9, mtime=0))
+    print(json.dumps({"lines": len(lines), **counts, "bytes": OUT.stat().st_size}))
+
+
+if __name__ == "__main__":
+    main()

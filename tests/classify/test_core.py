@@ -1,0 +1,64 @@
+"""The pure scorer on hand-made data: BM25 over schedule paths, the ruling vote, one line
+per subheading first, and nothing for a description with no known word."""
+
+from __future__ import annotations
+
+from zonekeeper.classify.core import Index, Ruling, ScheduleLine, describe
+from zonekeeper.classify.text import terms
+
+LINES = [
+    ScheduleLine("7324100010", ("Sanitary ware of iron or steel", "Sinks of stainless steel",
+                                "Stainless steel sinks with drawn bowls"), "3.4%"),
+    ScheduleLine("7324100050", ("Sanitary ware of iron or steel", "Sinks of stainless steel",
+                                "Other"), "3.4%"),
+    ScheduleLine("7323930060", ("Table, kitchen or other household articles of iron or steel",
+                                "Of stainless steel", "Kitchen ware"), "2%"),
+    ScheduleLine("0712904020", ("Dried vegetables", "Garlic", "Powder or flour"), "29.8%"),
+    ScheduleLine("0712904040", ("Dried vegetables", "Garlic", "Other"), "29.8%"),
+]
+
+
+def test_terms_fold_plurals_and_drop_stop_words() -> None:
+    assert terms("The Sinks, of stainless STEEL; boxes and 12 glasses") == [
+        "sink", "stainless", "steel", "box", "glass"]
+
+
+def test_schedule_text_finds_its_line() -> None:
+    found = Index.build(LINES, []).suggest("stainless steel sink with drawn bowls")
+    assert found[0].hts == "7324100010"
+    assert found[0].score == 1.0
+    assert found[0].evidence[-1].kind == "schedule"
+
+
+def test_one_line_per_subheading_before_a_second_one() -> None:
+    index = Index.build(LINES, [])
+    assert [c.hts[:6] for c in index.suggest("stainless steel sink", top=2)] == [
+        "732410", "732393"]  # not the second sink line, though it scores higher
+    three = index.suggest("stainless steel sink", top=3)
+    assert [c.hts for c in three] == ["7324100010", "7324100050", "7323930060"]
+
+
+def test_a_ruling_votes_for_the_code_it_rules() -> None:
+    ruling = Ruling("N270709", "2015-12-15", ("0712904020",), "garlic granules from China",
+                    "garlic granules packed in bulk for food ingredients")
+    without = Index.build(LINES, []).suggest("garlic granules")
+    with_ruling = Index.build(LINES, [ruling]).suggest("garlic granules")
+    assert without[0].hts == "0712904040"
+    assert with_ruling[0].hts == "0712904020"
+    assert with_ruling[0].evidence[0].reference == "N270709"
+
+
+def test_a_ruling_for_a_code_not_in_the_schedule_is_dropped() -> None:
+    stale = Ruling("N000001", "2001-01-01", ("9999999999",), "garlic", "garlic")
+    assert Index.build(LINES, [stale]).rulings == []
+
+
+def test_unknown_words_give_no_candidates() -> None:
+    assert Index.build(LINES, []).suggest("zzzz qqqq") == []
+    assert Index.build(LINES, []).suggest("the of and") == []
+
+
+def test_describe_adds_parents_to_a_bare_other() -> None:
+    assert describe(("Sinks of stainless steel", "Other")) == "Sinks of stainless steel > Other"
+    assert describe(("A heading", "Stainless steel sinks with drawn bowls, long enough text")) \
+        == "Stainless steel sinks with drawn bowls, long enough text"
