@@ -15,7 +15,7 @@ import datetime as dt
 import importlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.services.pipeline import Writer
+from zonekeeper.services.queued import CatchUpWhileQueued
 from zonekeeper.store import codec, event_log, keys, projections, reads, writes
 from zonekeeper.store.chain import GENESIS, link_hash
 from zonekeeper.store.engine import (
@@ -568,9 +569,21 @@ class Ledger:
         with collector_paused():
             # What other clerks committed is read before queueing for the zone's lock, in
             # a snapshot of its own: whatever runs under the lock runs one clerk at a time.
-            self.state()
-        with collector_paused(), write_transaction(self.engine) as connection:
-            row = self._zone_row(connection, lock=True)
+            # When nobody else posted since this Ledger last did, the batch is made there
+            # too and only written under the lock (`_post_unlocked`).
+            done = self._post_unlocked(batch, natural, skip_posted, tell)
+        if done is not None:
+            return done
+        with collector_paused(), ExitStack() as transaction:
+            # While queued for the lock, a helper thread applies what the clerks ahead
+            # commit, so that under the lock only the last of it is left (`queued`).
+            helper = CatchUpWhileQueued(self.engine, self.zone, self._held_version, self.state)
+            helper.start()
+            try:
+                connection = transaction.enter_context(write_transaction(self.engine))
+                row = self._zone_row(connection, lock=True)
+            finally:
+                helper.stop()
             held = keys.holders(connection, self.zone, [k for k in natural if k is not None])
             keep, problems = _posted_before(batch, natural, held, skip_posted, source, rows)
             if problems:
@@ -602,6 +615,55 @@ class Ledger:
             tell(POST_STAGES[3])
         self._cache = (Version(*prepared.head, row.master_rev), result.state)
         return self._posted(batch, result, prepared, natural, skipped)
+
+    def _held_version(self) -> tuple[int, int] | None:
+        """The chain head position and master revision of the books held (None: none)."""
+        cached = self._cache
+        return None if cached is None else (cached[0].seq, cached[0].master)
+
+    def _post_unlocked(
+        self,
+        batch: Sequence[Event],
+        natural: Sequence[str | None],
+        skip_posted: bool,
+        tell: Callable[[str], None],
+    ) -> Posted | None:
+        """`post` without holding the zone's lock while the batch is made, when nobody
+        else posted to the zone (nor changed its master data) since this Ledger's books
+        were last read or posted: the batch is checked, allocated and made into rows in a
+        snapshot (`read_snapshot`), and only written under the lock (`store.writes.commit`),
+        if the zone is still at the version it was made on. None, with nothing written,
+        when the zone was not quiet, the head moved before the write (`HeadMoved`), or the
+        batch has a problem or an event to skip: `post` then does it all under the lock,
+        which alone decides a refusal (19 CFR 146.21: one chain, no fork; nothing is
+        allocated against books another clerk has moved).
+
+        Why: on SQLite the write lock is the whole file's, so clerks posting to different
+        zones of one file would otherwise take turns for the whole of each batch, its
+        Python work included, instead of only for its writes."""
+        with read_snapshot(self.engine) as connection:
+            row = self._zone_row(connection, lock=False)
+            quiet = self._cache is not None and self._cache[0] == row.version
+            before = self._state(connection, row)
+            if not quiet:
+                return None
+            held = keys.holders(connection, self.zone, [k for k in natural if k is not None])
+            keep, problems = _posted_before(batch, natural, held, skip_posted, None, None)
+            if problems or len(keep) != len(batch):
+                return None
+            tell(POST_STAGES[1])
+            result = self._run(before, batch, self._postings_reader(connection))
+            if result.problems:
+                return None
+        tell(POST_STAGES[2])
+        prepared = self._prepare(row.version, before, batch, result, natural)
+        tell(POST_STAGES[3])
+        try:
+            writes.commit(self.engine, self.zone, prepared)
+        except (writes.HeadMoved, keys.KeyTaken):
+            return None
+        self._cache = (Version(*prepared.head, row.master_rev), result.state)
+        return self._posted(batch, result, prepared, natural)
 
     def post_many(
         self,
