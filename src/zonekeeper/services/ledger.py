@@ -326,6 +326,9 @@ class Ledger:
         self._duty_rule = duty_rule
         # The books as last read or posted, and the version they are (`store.zones`).
         self._cache: tuple[Version, ZoneState] | None = None
+        # The version this Ledger's last `post` left the zone at: while the zone is still
+        # there, nobody else is posting to it, and `post` makes its batch outside the lock.
+        self._posted_at: Version | None = None
 
     # -- opening ---------------------------------------------------------------------
 
@@ -614,6 +617,7 @@ class Ledger:
                 ) from None
             tell(POST_STAGES[3])
         self._cache = (Version(*prepared.head, row.master_rev), result.state)
+        self._posted_at = self._cache[0]
         return self._posted(batch, result, prepared, natural, skipped)
 
     def _held_version(self) -> tuple[int, int] | None:
@@ -629,8 +633,9 @@ class Ledger:
         tell: Callable[[str], None],
     ) -> Posted | None:
         """`post` without holding the zone's lock while the batch is made, when nobody
-        else posted to the zone (nor changed its master data) since this Ledger's books
-        were last read or posted: the batch is checked, allocated and made into rows in a
+        else posted to the zone (nor changed its master data) since this Ledger's last
+        `post` (a clerk alone on its zone; where clerks share a zone, a batch made outside
+        the lock would mostly be made again, so they queue as before): the batch is checked, allocated and made into rows in a
         snapshot (`read_snapshot`), and only written under the lock (`store.writes.commit`),
         if the zone is still at the version it was made on. None, with nothing written,
         when the zone was not quiet, the head moved before the write (`HeadMoved`), or the
@@ -643,18 +648,26 @@ class Ledger:
         Python work included, instead of only for its writes."""
         with read_snapshot(self.engine) as connection:
             row = self._zone_row(connection, lock=False)
-            quiet = self._cache is not None and self._cache[0] == row.version
+            quiet = self._posted_at == row.version
             before = self._state(connection, row)
             if not quiet:
                 return None
             held = keys.holders(connection, self.zone, [k for k in natural if k is not None])
-            keep, problems = _posted_before(batch, natural, held, skip_posted, None, None)
-            if problems or len(keep) != len(batch):
-                return None
-            tell(POST_STAGES[1])
-            result = self._run(before, batch, self._postings_reader(connection))
-            if result.problems:
-                return None
+        # The snapshot ends before the batch is made: on SQLite, readers that stay open
+        # while others commit keep the WAL from being checkpointed (it grows, and every
+        # read slows down). A correction reads the postings of an event the books already
+        # hold, which no later commit changes.
+        keep, problems = _posted_before(batch, natural, held, skip_posted, None, None)
+        if problems or len(keep) != len(batch):
+            return None
+        tell(POST_STAGES[1])
+        if any(isinstance(e, Correction) for e in batch):
+            with self.engine.connect() as connection:
+                result = self._run(before, batch, self._postings_reader(connection))
+        else:
+            result = self._run(before, batch, _reads_no_postings)
+        if result.problems:
+            return None
         tell(POST_STAGES[2])
         prepared = self._prepare(row.version, before, batch, result, natural)
         tell(POST_STAGES[3])
@@ -663,6 +676,7 @@ class Ledger:
         except (writes.HeadMoved, keys.KeyTaken):
             return None
         self._cache = (Version(*prepared.head, row.master_rev), result.state)
+        self._posted_at = self._cache[0]
         return self._posted(batch, result, prepared, natural)
 
     def post_many(
