@@ -15,7 +15,7 @@ import datetime as dt
 import importlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -329,6 +329,8 @@ class Ledger:
         # The version this Ledger's last `post` left the zone at: while the zone is still
         # there, nobody else is posting to it, and `post` makes its batch outside the lock.
         self._posted_at: Version | None = None
+        self._others_posted = False  # since this Ledger last looked, before its last post
+        self._helper: CatchUpWhileQueued | None = None
 
     # -- opening ---------------------------------------------------------------------
 
@@ -399,6 +401,8 @@ class Ledger:
         return masked_url(self.engine.url)
 
     def close(self) -> None:
+        if self._helper is not None:
+            self._helper.close()
         self.engine.dispose()
 
     def __enter__(self) -> Ledger:
@@ -578,15 +582,11 @@ class Ledger:
         if done is not None:
             return done
         with collector_paused(), ExitStack() as transaction:
-            # While queued for the lock, a helper thread applies what the clerks ahead
-            # commit, so that under the lock only the last of it is left (`queued`).
-            helper = CatchUpWhileQueued(self.engine, self.zone, self._held_version, self.state)
-            helper.start()
-            try:
+            # While queued for the lock behind other clerks, a helper thread applies what
+            # they commit, so that under the lock only the last of it is left (`queued`).
+            with self._queued():
                 connection = transaction.enter_context(write_transaction(self.engine))
                 row = self._zone_row(connection, lock=True)
-            finally:
-                helper.stop()
             held = keys.holders(connection, self.zone, [k for k in natural if k is not None])
             keep, problems = _posted_before(batch, natural, held, skip_posted, source, rows)
             if problems:
@@ -620,10 +620,15 @@ class Ledger:
         self._posted_at = self._cache[0]
         return self._posted(batch, result, prepared, natural, skipped)
 
-    def _held_version(self) -> tuple[int, int] | None:
-        """The chain head position and master revision of the books held (None: none)."""
-        cached = self._cache
-        return None if cached is None else (cached[0].seq, cached[0].master)
+    def _queued(self) -> AbstractContextManager[None]:
+        """Around the wait for the zone's lock: the helper that catches up meanwhile
+        (`services.queued`), when other clerks posted to the zone since this Ledger last
+        looked (a Ledger alone on its zone, or posting once, starts none)."""
+        if not self._others_posted:
+            return nullcontext()
+        if self._helper is None:
+            self._helper = CatchUpWhileQueued(self.engine, self.zone, self.state)
+        return self._helper.armed()
 
     def _post_unlocked(
         self,
@@ -635,9 +640,10 @@ class Ledger:
         """`post` without holding the zone's lock while the batch is made, when nobody
         else posted to the zone (nor changed its master data) since this Ledger's last
         `post` (a clerk alone on its zone; where clerks share a zone, a batch made outside
-        the lock would mostly be made again, so they queue as before): the batch is checked, allocated and made into rows in a
-        snapshot (`read_snapshot`), and only written under the lock (`store.writes.commit`),
-        if the zone is still at the version it was made on. None, with nothing written,
+        the lock would mostly be made again, so they queue as before): the batch is
+        checked, allocated and made into rows on the books read in a snapshot
+        (`read_snapshot`), and only written under the lock (`store.writes.commit`), if the
+        zone is still at the version it was made on. None, with nothing written,
         when the zone was not quiet, the head moved before the write (`HeadMoved`), or the
         batch has a problem or an event to skip: `post` then does it all under the lock,
         which alone decides a refusal (19 CFR 146.21: one chain, no fork; nothing is
@@ -649,6 +655,7 @@ class Ledger:
         with read_snapshot(self.engine) as connection:
             row = self._zone_row(connection, lock=False)
             quiet = self._posted_at == row.version
+            self._others_posted = self._cache is not None and self._cache[0] != row.version
             before = self._state(connection, row)
             if not quiet:
                 return None
