@@ -49,6 +49,7 @@ from zonekeeper.store.zones import (
     move_head,
 )
 from zonekeeper.zone.allocation import AllocationMethod
+from zonekeeper.zone.book import lots_of
 from zonekeeper.zone.events import (
     Admission,
     Correction,
@@ -439,10 +440,11 @@ class Ledger:
             if version == row.version:
                 return state
             if version.master == row.master_rev and version.seq < row.head_seq:
-                since = projections.changes_since(
-                    connection, self.zone, version.seq, version.hash,
-                    held=state.lots, with_suspense=bool(state.suspense),
-                )  # fmt: skip
+                with lots_of(state) as held:  # one dict to look lots up in, not a version
+                    since = projections.changes_since(
+                        connection, self.zone, version.seq, version.hash,
+                        held=held, with_suspense=bool(state.suspense),
+                    )  # fmt: skip
                 if since is not None:
                     with collector_paused():
                         state = catch_up(

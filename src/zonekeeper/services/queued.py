@@ -41,8 +41,8 @@ from typing import Any
 from zonekeeper.store.engine import Engine, is_postgresql, sqlite_file
 from zonekeeper.store.zones import HEAD_CHANNEL
 
-LOOK_EVERY = 0.002  # SQLite: seconds between looks at the WAL file while armed
-CATCH_UP_EVERY = 0.05  # SQLite: catch up at least this often while armed
+LOOK_EVERY = 0.005  # SQLite: seconds between looks at the WAL file while armed
+CATCH_UP_EVERY = 1.0  # SQLite: catch up at least this often while armed, in any case
 LISTEN_WAKE = 0.5  # PostgreSQL: seconds the listener may sleep before it sees `close`
 
 
