@@ -151,9 +151,11 @@ def _second_in_line(ledger: Ledger, got: threading.Event) -> Iterator[None]:
 def test_the_helper_applies_each_commit_while_armed_and_none_after(
     ledger: Ledger, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What a queued clerk's helper does (`services.queued`): while armed, another clerk's
-    commit is applied to the books on the helper's thread (NOTIFY on PostgreSQL, the WAL
-    file on SQLite); once disarmed, nothing touches the books."""
+    """What a queued clerk's helper does (`services.queued`, PostgreSQL): while armed,
+    another clerk's commit (announced by NOTIFY) is applied to the books on the helper's
+    thread; once disarmed, nothing touches the books."""
+    if not is_postgresql(ledger.engine):
+        pytest.skip("no helper on SQLite (services.queued says why)")
     ledger.post([admission("A1", 3, "W", "10", "100")])
     threads: list[str] = []
     changes_since = projections.changes_since
@@ -172,7 +174,7 @@ def test_the_helper_applies_each_commit_while_armed_and_none_after(
                 _until(lambda: b._cache is not None and b._cache[0].seq == SET_UP + 2)
             assert threads == ["zonekeeper-catch-up"]
             ledger.post([admission("A3", 3, "W", "5", "50")])
-            time.sleep(1.5)  # longer than the helper's looks, its periodic catch-up
+            time.sleep(1.0)  # its NOTIFY arrives at once
             assert b._cache is not None and b._cache[0].seq == SET_UP + 2
             assert threads == ["zonekeeper-catch-up"]
         finally:
@@ -188,11 +190,10 @@ def test_a_clerk_queued_for_the_lock_catches_up_while_it_waits(
     waits for it behind a clerk writing batch A2 and another one queued ahead of B. A2 is
     committed while B still waits: B applies it then, on its helper thread, so that once B
     holds the lock nothing is left to apply under it; B's batch draws on the lots as they
-    are after A2, and the books stay one chain. (SQLite has no queue: whichever clerk
-    retries first takes the lock, so the order this test needs cannot be set up there;
-    the helper itself is tested on both above.)"""
+    are after A2, and the books stay one chain. (SQLite's write lock has no queue, and no
+    helper: `services.queued`.)"""
     if not is_postgresql(ledger.engine):
-        pytest.skip("SQLite's write lock has no queue to stand second in")
+        pytest.skip("no helper on SQLite (services.queued says why)")
     ledger.post([admission("A1", 3, "W", "10", "100")])
     with Ledger.open(database_url, pf_rule=None) as b, Ledger.open(
         database_url, pf_rule=None

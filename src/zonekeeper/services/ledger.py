@@ -623,10 +623,11 @@ class Ledger:
         return self._posted(batch, result, prepared, natural, skipped)
 
     def _queued(self) -> AbstractContextManager[None]:
-        """Around the wait for the zone's lock: the helper that catches up meanwhile
-        (`services.queued`), when other clerks posted to the zone since this Ledger last
-        looked (a Ledger alone on its zone, or posting once, starts none)."""
-        if not self._others_posted:
+        """Around the wait for the zone's lock: on PostgreSQL, the helper that catches up
+        meanwhile (`services.queued`; not on SQLite, whose lock has no queue: see there),
+        when other clerks posted to the zone since this Ledger last looked (a Ledger alone
+        on its zone, or posting once, starts none)."""
+        if not self._others_posted or not is_postgresql(self.engine):
             return nullcontext()
         if self._helper is None:
             self._helper = CatchUpWhileQueued(self.engine, self.zone, self.state)
