@@ -63,6 +63,20 @@ def test_a_batch_made_outside_the_lock_is_made_again_if_another_clerk_posted_mea
         assert connection.execute(select(events.c.seq)).scalars().all() == [1, 2, 3, 4]
     assert ledger.state() == _fresh(database_url)
     assert ledger.verify().ok
+    # Made again once: the next quiet post is made under the lock (others may be about to
+    # post), the one after it outside again.
+    free: list[bool] = []
+
+    def lock_is_free(state: Any, batch: Any, postings_of: Any) -> Any:
+        free.append(_lock_is_free(ledger, database_url))
+        return run(state, batch, postings_of)
+
+    monkeypatch.setattr(ledger, "_run", lock_is_free)
+    ledger.post([admission("A2", 5, "W", "1", "10")])  # B1 moved the zone: not quiet
+    ledger.post([admission("A3", 5, "W", "1", "10")])  # quiet, after a miss
+    ledger.post([admission("A4", 5, "W", "1", "10")])  # quiet
+    assert free == [False, False, True]
+    assert ledger.verify().ok
 
 
 def test_a_batch_made_outside_the_lock_is_posted_when_the_zone_did_not_move(
@@ -125,13 +139,15 @@ def _until(condition: Callable[[], bool], seconds: float = 30) -> None:
 @contextmanager
 def _second_in_line(ledger: Ledger, got: threading.Event) -> Iterator[None]:
     """Queue for zone 49's row lock (PostgreSQL), set `got` once held, and keep it until
-    the block ends."""
+    the block ends; the block starts once this clerk is waiting for the lock."""
     release = threading.Event()
     failures: list[BaseException] = []
+    pids: list[int] = []
 
     def hold() -> None:
         try:
             with write_transaction(ledger.engine) as connection:
+                pids.append(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
                 find_zone(connection, "49", lock=True)
                 got.set()
                 release.wait(60)
@@ -141,6 +157,15 @@ def _second_in_line(ledger: Ledger, got: threading.Event) -> Iterator[None]:
     thread = threading.Thread(target=hold)
     thread.start()
     try:
+        with ledger.engine.connect() as watcher:
+
+            def waiting() -> bool:
+                watcher.rollback()
+                return bool(pids) and watcher.exec_driver_sql(
+                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", (pids[0],)
+                ).scalar() == "Lock"
+
+            _until(lambda: waiting() or bool(failures))
         yield
     finally:
         release.set()
@@ -230,8 +255,7 @@ def test_a_clerk_queued_for_the_lock_catches_up_while_it_waits(
             find_zone(connection, "49", lock=True)
             writes.write(connection, "49", prepared)
             with _second_in_line(ledger, second):
-                time.sleep(0.3)  # queued first
-                poster.start()
+                poster.start()  # queued after the one second in line
                 _until(lambda: b._helper is not None and b._helper._armed)  # B queued
                 assert not posted and not failures
                 connection.commit()  # A2 committed: the one second in line takes the lock

@@ -331,6 +331,12 @@ class Ledger:
         # there, nobody else is posting to it, and `post` makes its batch outside the lock.
         self._posted_at: Version | None = None
         self._others_posted = False  # since this Ledger last looked, before its last post
+        # After a batch made outside the lock had to be made again, the next quiet posts
+        # (`_skip_unlocked`, doubling at each miss up to 64) are made under the lock: on
+        # SQLite, clerks waiting for the lock sleep in the driver, so a clerk that just
+        # posted often finds the zone "quiet" while another is about to take the lock.
+        self._skip_unlocked = 0
+        self._misses = 0
         self._helper: CatchUpWhileQueued | None = None
 
     # -- opening ---------------------------------------------------------------------
@@ -662,6 +668,9 @@ class Ledger:
             before = self._state(connection, row)
             if not quiet:
                 return None
+            if self._skip_unlocked:
+                self._skip_unlocked -= 1
+                return None
             held = keys.holders(connection, self.zone, [k for k in natural if k is not None])
         # The snapshot ends before the batch is made: on SQLite, readers that stay open
         # while others commit keep the WAL from being checkpointed (it grows, and every
@@ -684,7 +693,10 @@ class Ledger:
         try:
             writes.commit(self.engine, self.zone, prepared)
         except (writes.HeadMoved, keys.KeyTaken):
+            self._misses = min(2 * self._misses or 1, 64)
+            self._skip_unlocked = self._misses
             return None
+        self._misses = 0
         self._cache = (Version(*prepared.head, row.master_rev), result.state)
         self._posted_at = self._cache[0]
         return self._posted(batch, result, prepared, natural)
