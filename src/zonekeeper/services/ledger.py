@@ -84,6 +84,8 @@ POST_STAGES = (
     "committing",
 )
 REPLAY_CHUNK = 20_000
+# Quiet posts made under the lock after a batch made outside it had to be made again.
+UNLOCKED_BACKOFF = 64
 
 
 @dataclass(frozen=True)
@@ -331,12 +333,13 @@ class Ledger:
         # there, nobody else is posting to it, and `post` makes its batch outside the lock.
         self._posted_at: Version | None = None
         self._others_posted = False  # since this Ledger last looked, before its last post
-        # After a batch made outside the lock had to be made again, the next quiet posts
-        # (`_skip_unlocked`, doubling at each miss up to 64) are made under the lock: on
-        # SQLite, clerks waiting for the lock sleep in the driver, so a clerk that just
-        # posted often finds the zone "quiet" while another is about to take the lock.
+        # After a batch made outside the lock had to be made again, the next
+        # `UNLOCKED_BACKOFF` quiet posts are made under the lock: on SQLite, clerks waiting
+        # for the lock sleep in the driver, so a clerk that just posted often finds the
+        # zone "quiet" while another is about to take the lock (measured: 8 writers on one
+        # SQLite zone, 2 posts each, 200 against 149 µs of CPU an event with a back-off of
+        # 1, 2, 4 ...).
         self._skip_unlocked = 0
-        self._misses = 0
         self._helper: CatchUpWhileQueued | None = None
 
     # -- opening ---------------------------------------------------------------------
@@ -693,10 +696,8 @@ class Ledger:
         try:
             writes.commit(self.engine, self.zone, prepared)
         except (writes.HeadMoved, keys.KeyTaken):
-            self._misses = min(2 * self._misses or 1, 64)
-            self._skip_unlocked = self._misses
+            self._skip_unlocked = UNLOCKED_BACKOFF
             return None
-        self._misses = 0
         self._cache = (Version(*prepared.head, row.master_rev), result.state)
         self._posted_at = self._cache[0]
         return self._posted(batch, result, prepared, natural)
