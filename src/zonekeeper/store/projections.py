@@ -167,8 +167,9 @@ def changes_since(
     caller's any more (its hash differs: the books were replaced), so nothing can be patched.
 
     A lot the caller holds (`held`) that only events of `balance_only_kinds` changed is
-    read as its balance and value on hand (`moved`): its JSON parsed, not built into a
-    `Lot` with its composition and admissions, which is most of the cost of reading one.
+    read as its balance and value on hand (`moved`), from the row's columns: its JSON not
+    parsed nor built into a `Lot` with its composition and admissions, which is most of
+    the cost of reading one.
 
     Read in one snapshot, or under the zone's lock: the lots must be the ones as of the head
     the caller brings its books to."""
@@ -195,17 +196,26 @@ def changes_since(
             )
         ]
     balances_only = kinds <= balance_only_kinds()
+    # The lots the later events' postings name. Ordered by `seq` so that SQLite reads the
+    # postings by their key from `seq` on; left to itself it picks the covering index by
+    # lot and walks every posting of the zone (measured: 4.1 ms against 2.5 ms for a
+    # 1,000-event batch of an 8,000-event zone, growing with the books).
     touched = (
-        select(postings.c.lot).where(postings.c.zone == zone, postings.c.seq > seq).distinct()
+        select(postings.c.lot)
+        .where(postings.c.zone == zone, postings.c.seq > seq)
+        .order_by(postings.c.seq)
     )
     changed: list[Lot] = []
     moved: list[tuple[str, Decimal, Decimal]] = []
-    query = select(lots.c.lot, lots.c.data).where(lots.c.zone == zone, lots.c.lot.in_(touched))
+    # A held lot's balance and value on hand are its row's `quantity` and `value` columns
+    # (`_lot_values`): read from them, its JSON not even parsed.
+    query = select(lots.c.lot, lots.c.quantity, lots.c.value, lots.c.data).where(
+        lots.c.zone == zone, lots.c.lot.in_(touched)
+    )
     with collector_paused():
-        for lot_id, data in connection.execute(query):
+        for lot_id, quantity, value, data in connection.execute(query):
             if balances_only and lot_id in held:
-                doc = codec.parse(data)
-                moved.append((lot_id, Decimal(doc["balance"]), Decimal(doc["value_on_hand"])))
+                moved.append((lot_id, quantity, value))
             else:
                 changed.append(codec.loads(Lot, data))
     items = None

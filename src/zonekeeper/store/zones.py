@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -97,10 +97,20 @@ def all_zones(connection: Connection) -> list[str]:
     return list(connection.execute(select(zones.c.zone).order_by(zones.c.zone)).scalars())
 
 
+# PostgreSQL: the channel on which every move of a zone's chain head is announced (payload:
+# the zone), at the commit of the transaction that moved it; clerks queued for the zone's lock
+# listen on it to catch up while they wait (`services.queued`).
+HEAD_CHANNEL = "zonekeeper_head"
+
+
 def move_head(connection: Connection, zone: str, head_seq: int, head_hash: str) -> None:
+    """Move the zone's chain head (the caller holds the zone's lock); on PostgreSQL also
+    announce it on `HEAD_CHANNEL`, delivered only if the transaction commits."""
     connection.execute(
         update(zones).where(zones.c.zone == zone).values(head_seq=head_seq, head_hash=head_hash)
     )
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_notify(HEAD_CHANNEL, zone)))
 
 
 def bump_master(connection: Connection, zone: str) -> None:
