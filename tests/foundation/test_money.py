@@ -97,3 +97,27 @@ def test_parse_whole_takes_digits_as_parse_decimal_does() -> None:
         parse_whole(str(2**64))
     with pytest.raises(ValueError):
         parse_whole(True)
+
+
+def test_an_entry_point_inside_the_money_context_does_not_switch_again() -> None:
+    """Inside `money_context()` (or another entry point) a decorated call runs on in the
+    same context object; outside, it gets the product's context whatever the thread's."""
+    import decimal
+
+    from zonekeeper.money import CONTEXT, in_money_context, money_context
+
+    @in_money_context
+    def current() -> decimal.Context:
+        return decimal.getcontext()
+
+    saved = decimal.getcontext().copy()
+    try:
+        decimal.getcontext().prec = 5
+        outside = current()
+        assert outside.prec == CONTEXT.prec and outside is not decimal.getcontext()
+        with money_context() as context:
+            assert current() is context
+            assert in_money_context(current)() is context
+        assert decimal.getcontext().prec == 5
+    finally:
+        decimal.setcontext(saved)
