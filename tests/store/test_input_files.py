@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+from zk_store_samples import FILE_READERS
 
 from zonekeeper.cli import application
 from zonekeeper.errors import InputError
@@ -19,32 +20,7 @@ from zonekeeper.io.tabular import MAX_BYTES, MAX_BYTES_ENV, max_bytes, read_text
 
 app = application()
 runner = CliRunner()
-ROOT = Path(__file__).parents[2]
-IMPORTS = str(ROOT / "examples" / "drawback" / "imports.csv")
-EXPORTS = str(ROOT / "examples" / "drawback" / "exports.csv")
 
-# Every command that reads a user's file, with {f} where the file goes.
-READERS = [
-    ["parts", "load", "{f}"],
-    ["bom", "load", "{f}"],
-    ["admit", "{f}"],
-    ["produce", "{f}"],
-    ["ship", "{f}"],
-    ["count", "{f}"],
-    ["status-change", "{f}"],
-    ["suspense", "{f}"],
-    ["file", "{f}"],
-    ["alerts", "--estimates", "{f}"],
-    ["entry", "weekly", "--week", "2026-W32", "--estimates", "{f}"],
-    ["duty", "entry", "{f}", "--date", "2026-08-03"],
-    ["duty", "quote", "--hts", "8414.30.80.30", "--origin", "CN", "--value", "1",
-     "--date", "2026-08-03", "--fees", "{f}"],
-    ["drawback", "plan", "--imports", "{f}", "--exports", EXPORTS],
-    ["drawback", "plan", "--imports", IMPORTS, "--exports", "{f}"],
-    ["drawback", "plan", "--imports", IMPORTS, "--exports", EXPORTS, "--claimed", "{f}"],
-    ["drawback", "claim", "{f}", "--out", "{out}"],
-    ["tariff", "import", "{f}", "--effective", "2031-01-01"],
-]
 
 
 @pytest.fixture
@@ -72,7 +48,7 @@ def _ids(argv: list[str]) -> str:
     return " ".join(a for a in argv if not a.startswith("/"))
 
 
-@pytest.mark.parametrize("argv", READERS, ids=_ids)
+@pytest.mark.parametrize("argv", FILE_READERS, ids=_ids)
 def test_not_a_regular_file_is_refused_before_it_is_opened(
     empty_zone: str, tmp_path: Path, argv: list[str], alarm: None,
     monkeypatch: pytest.MonkeyPatch
@@ -90,7 +66,7 @@ def test_not_a_regular_file_is_refused_before_it_is_opened(
     assert "No such file" in _refused(empty_zone, argv, missing, tmp_path / "claim")
 
 
-@pytest.mark.parametrize("argv", READERS, ids=_ids)
+@pytest.mark.parametrize("argv", FILE_READERS, ids=_ids)
 def test_a_file_over_the_size_limit_is_refused(
     empty_zone: str, tmp_path: Path, argv: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import zlib
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -104,3 +105,32 @@ def pdf_streams(pdf: bytes) -> bytes:
         except (ValueError, zlib.error):
             continue
     return b"\n".join(parts)
+
+
+# Example drawback files, for commands whose other file is the one under test.
+_EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "drawback"
+IMPORTS = str(_EXAMPLES / "imports.csv")
+EXPORTS = str(_EXAMPLES / "exports.csv")
+
+# Every command that reads a user's file, with {f} where the file goes.
+FILE_READERS = [
+    ["parts", "load", "{f}"],
+    ["bom", "load", "{f}"],
+    ["admit", "{f}"],
+    ["produce", "{f}"],
+    ["ship", "{f}"],
+    ["count", "{f}"],
+    ["status-change", "{f}"],
+    ["suspense", "{f}"],
+    ["file", "{f}"],
+    ["alerts", "--estimates", "{f}"],
+    ["entry", "weekly", "--week", "2026-W32", "--estimates", "{f}"],
+    ["duty", "entry", "{f}", "--date", "2026-08-03"],
+    ["duty", "quote", "--hts", "8414.30.80.30", "--origin", "CN", "--value", "1",
+     "--date", "2026-08-03", "--fees", "{f}"],
+    ["drawback", "plan", "--imports", "{f}", "--exports", EXPORTS],
+    ["drawback", "plan", "--imports", IMPORTS, "--exports", "{f}"],
+    ["drawback", "plan", "--imports", IMPORTS, "--exports", EXPORTS, "--claimed", "{f}"],
+    ["drawback", "claim", "{f}", "--out", "{out}"],
+    ["tariff", "import", "{f}", "--effective", "2031-01-01"],
+]
