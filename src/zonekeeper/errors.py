@@ -9,19 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input: where (file, row, field) and why."""
+    """One thing wrong with the input: what (`code`, stable, for scripts), how bad (`severity`:
+    an error refuses the input, a warning is said and the work goes on), where (file, row,
+    field) and why (`message`, for people).
 
-    reason: str
+    Codes are short dotted names (`file.missing-column`, `ledger.repeat`), listed with their
+    meaning in docs/problems.md; a script may branch on them, so they never change meaning."""
+
+    message: str
     file: str | None = None
     row: int | None = None
     field: str | None = None
+    code: str = "input"
+    severity: Severity = "error"
 
-    def __str__(self) -> str:
-        where = ":".join(
+    @property
+    def where(self) -> str:
+        """`file:row N:field`, the parts that are known, or "" for a problem of the whole input."""
+        return ":".join(
             part
             for part in (
                 self.file or "",
@@ -30,7 +42,19 @@ class Problem:
             )
             if part
         )
-        return f"{where}: {self.reason}" if where else self.reason
+
+    def as_json(self) -> dict[str, Any]:
+        """The problem as the `--json` error document and the API list it."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "where": {"file": self.file, "row": self.row, "field": self.field},
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        where = self.where
+        return f"{where}: {self.message}" if where else self.message
 
 
 class ZonekeeperError(Exception):

@@ -77,7 +77,7 @@ def _edit(path, change, reseal=False):
 def _problems(path):
     with pytest.raises(InputError) as caught:
         read_plan(path)
-    return [(p.row, p.field, p.reason) for p in caught.value.problems]
+    return [(p.row, p.field, p.message) for p in caught.value.problems]
 
 
 def test_plan_file_round_trips_with_its_limits(tmp_path):
@@ -143,7 +143,7 @@ def test_designations_rechecked_against_imports_and_earlier_claims(tmp_path):
     # An earlier claim took 5 of E1 line 1: only 5 are left for the 6 designated.
     prior = (PriorDesignation("E1", 1, D(5), "OLD-1"),)
     [p] = check_against_imports(plan, imports, prior, bases)
-    assert (p.row, p.field) == (1, "quantity") and "only 5 of its 10" in p.reason
+    assert (p.row, p.field) == (1, "quantity") and "only 5 of its 10" in p.message
     # The line paid less than the plan says: the refund per unit is above 99% of it.
     cheaper = [replace(imports[0], duty=D("10.00")), imports[1]]
     cheap_bases = line_bases(cheaper, ClaimType.J2, DefaultPolicy())

@@ -76,7 +76,7 @@ def test_a_resealed_plan_claiming_a_component_above_99_percent_is_refused():
     assert check_plan(bad) == []  # same sum: only the import lines can tell
     bases = line_bases(imports, ClaimType.J1, DefaultPolicy())
     [p] = check_against_imports(bad, imports, (), bases)
-    assert p.field == "components" and "hmf refund 86.63 exceeds 86.625" in p.reason
+    assert p.field == "components" and "hmf refund 86.63 exceeds 86.625" in p.message
 
 
 _cents = st.integers(min_value=0, max_value=10_000_000).map(lambda c: Decimal(c) / 100)

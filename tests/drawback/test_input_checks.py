@@ -62,11 +62,11 @@ def test_readers_refuse_an_unknown_unit_naming_file_row_field(tmp_path: Path):
     with pytest.raises(InputError) as caught:
         read_imports(imports)
     [p] = caught.value.problems
-    assert (p.file, p.row, p.field) == (str(imports), 3, "unit") and "furlongs" in p.reason
+    assert (p.file, p.row, p.field) == (str(imports), 3, "unit") and "furlongs" in p.message
     with pytest.raises(InputError) as caught:
         read_exports(exports)
     [p] = caught.value.problems
-    assert (p.file, p.row, p.field) == (str(exports), 2, "unit") and "cubits" in p.reason
+    assert (p.file, p.row, p.field) == (str(exports), 2, "unit") and "cubits" in p.message
 
 
 def test_ace_uom_codes_are_read(tmp_path: Path):
@@ -87,7 +87,7 @@ def test_a_99_code_that_is_not_9903_is_an_ordinary_row_with_its_errors(tmp_path:
         read_imports(imports)
     fields = {p.field for p in caught.value.problems}
     assert {"quantity", "value"} <= fields
-    assert not any("Chapter 99" in p.reason for p in caught.value.problems)
+    assert not any("Chapter 99" in p.message for p in caught.value.problems)
 
 
 def test_a_9903_row_still_adds_to_its_line_and_its_bad_cells_are_reported(tmp_path: Path):

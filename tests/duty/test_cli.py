@@ -121,8 +121,11 @@ def test_quote_bad_input_exits_2(monkeypatch, capsys, args, field):
     code, out, err = run(
         monkeypatch, capsys, "duty", "quote", *args, "--date", "2026-08-20", "--json"
     )
-    assert code == 2 and out == ""
-    assert field in err
+    assert code == 2 and field in err
+    # --json: the refusal as one document, the same problems with their codes
+    refused = json.loads(out)
+    assert refused["status"] == "refused" and refused["problems"]
+    assert all(p["severity"] == "error" for p in refused["problems"])
 
 
 def test_entry_csv(monkeypatch, capsys, tmp_path: Path):

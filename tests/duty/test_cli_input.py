@@ -174,7 +174,7 @@ def test_unknown_content_kind_exits_2_listing_the_known_kinds(
     code, out, err = run(monkeypatch, capsys, "duty", "quote", "--hts", "7326.90.86.88",
                          "--origin", "DE", "--value", "3000", "--content", "unobtainium=5",
                          "--date", "2026-09-15", "--json")  # fmt: skip
-    assert code == 2 and out == ""
+    assert code == 2 and json.loads(out)["status"] == "refused"  # --json: the refusal
     assert "error: --content: unknown content kind 'unobtainium'" in err
     assert "steel" in err and "copper_kg" in err
 
@@ -255,7 +255,7 @@ def test_quote_before_every_revision_exits_2(
 ) -> None:  # fmt: skip
     code, out, err = run(monkeypatch, capsys, "duty", "quote", "--hts", "0101.21.00",
                          "--origin", "ZZ", "--value", "100", *dates, "--json")  # fmt: skip
-    assert code == 2 and out == ""
+    assert code == 2 and json.loads(out)["status"] == "refused"  # --json: the refusal
     assert f"error: {option}: no tariff for {day}: the earliest loaded revision" in err
     assert "error: --origin: " in err  # and the other problems with it
 

@@ -93,7 +93,7 @@ def test_a_reporting_unit_is_kept_but_never_feeds_a_rate(tariff: Tariff) -> None
     assert quantities == {"kg_cmsc": 100} and read_unit("kg cmsc").use == "reporting"  # type: ignore[union-attr]
     with pytest.raises(InputError) as raised:
         quote_line(tariff, LineItem("0401.20.20.00", "DE", Decimal(1000), quantities), ON)
-    reason = raised.value.problems[0].reason
+    reason = raised.value.problems[0].message
     assert "needs the quantity in liter" in reason
     assert "kg_cmsc is a unit of the statistical reporting that no rate uses" in reason
     both, _ = _quantities(["--qty", "100", "kg cmsc", "--qty", "50", "liters"])

@@ -52,7 +52,7 @@ def test_every_command_says_it_the_same_way(argv: list[str], tmp_path: Path) -> 
     db = ["--db", str(tmp_path / "none.db")]
     result = CliRunner().invoke(application(argv), [*db, *argv])
     assert isinstance(result.exception, InputError)
-    assert any(p.reason == "not a date (YYYY-MM-DD): '2026-02-30'"
+    assert any(p.message == "not a date (YYYY-MM-DD): '2026-02-30'"
                for p in result.exception.problems)
 
 
@@ -61,13 +61,13 @@ def test_file_cells_say_it_the_same_way(tmp_path: Path) -> None:
     zone.write_text("date,lot,counted\n2026-02-30,L1,3\n")
     with pytest.raises(InputError) as caught:
         zone_files.read_counts(zone)
-    assert "not a date (YYYY-MM-DD): '2026-02-30'" in {p.reason for p in caught.value.problems}
+    assert "not a date (YYYY-MM-DD): '2026-02-30'" in {p.message for p in caught.value.problems}
     imports = tmp_path / "imports.csv"
     imports.write_text("entry_no,line,import_date,hts,quantity,unit,value,duty\n"
                        "E1,1,2026-02-30,4202923120,10,No.,1000,176.00\n")
     with pytest.raises(InputError) as caught:
         drawback_files.read_imports(imports)
-    reasons = {p.reason for p in caught.value.problems}
+    reasons = {p.message for p in caught.value.problems}
     assert "not a date (YYYY-MM-DD or MM/DD/YYYY or YYYYMMDD): '2026-02-30'" in reasons
 
 
@@ -79,17 +79,17 @@ def test_zone_and_drawback_files_refuse_a_cell_alike(tmp_path: Path) -> None:
                           "A1,1,2026-08-03,P1,0,-5,P\n")
     with pytest.raises(InputError) as caught:
         zone_files.read_admissions(admissions)
-    zone = {p.field: p.reason for p in caught.value.problems}
+    zone = {p.field: p.message for p in caught.value.problems}
     imports = tmp_path / "imports.csv"
     imports.write_text("entry_no,line,import_date,hts,quantity,unit,value,duty\n"
                        "E1,1,2026-01-15,4202923120,0,No.,-5,176.00\n")
     with pytest.raises(InputError) as caught:
         drawback_files.read_imports(imports)
-    drawback = {p.field: p.reason for p in caught.value.problems}
+    drawback = {p.field: p.message for p in caught.value.problems}
     entry = tmp_path / "entry.csv"
     entry.write_text("hts,origin,value,mode\n0101.21.00,DE,-5,boat\n")
     _, found = entry_lines.read_entry_file(entry)
-    duty = {p.field: p.reason for p in found}
+    duty = {p.field: p.message for p in found}
     assert zone["quantity"] == drawback["quantity"] == "must be greater than 0, got '0'"
     assert zone["value"] == drawback["value"] == duty["value"] == "must not be negative, got '-5'"
     assert duty["mode"] == cells_refusal(cells.mode, "boat")

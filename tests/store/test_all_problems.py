@@ -15,7 +15,7 @@ from zonekeeper.errors import InputError
 def _problems(url: str, *args: str) -> list[tuple[int | None, str | None, str]]:
     result = _run(url, *args)
     assert isinstance(result.exception, InputError), result.output
-    return [(p.row, p.field, p.reason) for p in result.exception.problems]
+    return [(p.row, p.field, p.message) for p in result.exception.problems]
 
 
 def test_format_and_posting_problems_together(database_url: str, tmp_path: Path) -> None:

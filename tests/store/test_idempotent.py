@@ -146,7 +146,7 @@ def test_an_event_is_corrected_once_and_its_key_is_free_after(ledger: Ledger) ->
     [problem] = caught.value.problems
     first, second = SET_UP + 2, SET_UP + 3
     assert f"event {first} has already been corrected (by event {second} of 2026-08-05)" in (
-        problem.reason
+        problem.message
     )
     # The corrected shipment's key is free: the right one can be posted under its number.
     ledger.post([shipment("S1", 5, "W", "3")])
@@ -166,7 +166,7 @@ def test_the_database_refuses_a_key_the_check_let_through(
     monkeypatch.setattr(store_keys, "holders", lambda *_: {})
     with pytest.raises(InputError) as caught:
         ledger.post([shipment("S2", 5, "W", "1"), shipment("S1", 5, "W", "4")])
-    assert "another process posted the same events" in caught.value.problems[0].reason
+    assert "another process posted the same events" in caught.value.problems[0].message
     monkeypatch.undo()
     verified = ledger.verify()
     assert verified.ok and verified.head_hash == head and verified.events == SET_UP + 2
@@ -203,7 +203,7 @@ def test_post_many_refuses_a_key_repeated_across_its_batches(ledger: Ledger) -> 
     assert caught.value.index == 3 and len(caught.value.posted) == 3
     [problem] = caught.value.problems
     held = f"shipment S1 line 1 is already in the books: event {SET_UP + 2}"
-    assert problem.file == "d" and held in problem.reason
+    assert problem.file == "d" and held in problem.message
     # ... and within one batch, and against the books of an earlier run.
     with pytest.raises(BatchRefused) as again:
         ledger.post_many([[shipment("S9", 7, "W", "1"), shipment("S9", 7, "W", "1")]])
@@ -278,7 +278,7 @@ def test_books_holding_a_file_posted_twice_migrate_and_keep_the_first(
         assert verified.ok and verified.events == SET_UP + 3
         with pytest.raises(InputError) as caught:
             books.post([shipment("S1", 5, "W", "1")])
-        assert f"event {SET_UP + 2} of 2026-08-05" in caught.value.problems[0].reason
+        assert f"event {SET_UP + 2} of 2026-08-05" in caught.value.problems[0].message
 
 
 def test_verify_finds_a_key_missing_or_moved(ledger: Ledger) -> None:

@@ -58,7 +58,7 @@ def test_entry_and_drawback_readers_report_bytes_that_are_not_utf8(tmp_path: Pat
                         b"E1,1,2026-01-05,4202.92.31.20,10,No.,100,17.60,Cr\xe8me\n")
     with pytest.raises(InputError) as caught:
         read_imports(imports)
-    assert [(p.row, "UTF-8" in p.reason) for p in caught.value.problems] == [(2, True)]
+    assert [(p.row, "UTF-8" in p.message) for p in caught.value.problems] == [(2, True)]
 
 
 def test_huge_numbers_are_refused_at_read_time(books: str, tmp_path: Path) -> None:
@@ -172,7 +172,7 @@ def test_structure_problems_are_all_reported_with_their_rows(tmp_path: Path) -> 
     with pytest.raises(InputError) as caught:
         zone_files.read_admissions(unclosed)
     [problem] = caught.value.problems
-    assert problem.row == 2 and "never closed" in problem.reason
+    assert problem.row == 2 and "never closed" in problem.message
 
 
 def test_short_rows_are_checked_not_filled_with_nothing(tmp_path: Path) -> None:

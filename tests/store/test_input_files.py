@@ -41,7 +41,7 @@ def _refused(url: str, argv: list[str], path: Path, out: Path) -> str:
     assert isinstance(result.exception, InputError), (args, result.output, result.exception)
     # (under a size limit of 10 bytes, the other, good, file of a command is refused too)
     [problem] = [p for p in result.exception.problems if p.file == str(path)]
-    return problem.reason
+    return problem.message
 
 
 def _ids(argv: list[str]) -> str:
@@ -91,4 +91,4 @@ def test_a_file_that_grows_past_the_limit_is_not_read_whole(
     """A file whose size says little (/proc shows 0) is read only to the limit."""
     monkeypatch.setenv(MAX_BYTES_ENV, "64")
     text, problems = read_text(Path("/proc/self/status"))
-    assert text is None and "larger than 64 bytes" in problems[0].reason
+    assert text is None and "larger than 64 bytes" in problems[0].message

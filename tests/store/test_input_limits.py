@@ -133,7 +133,7 @@ def test_admission_identifiers_over_the_limit_are_refused(
     bad.write_text(body)
     code, problems = _cli(database_url, "admit", str(bad))
     assert code == 2 and _where(problems) == {where}, problems
-    assert "at most 100" in problems[0].reason
+    assert "at most 100" in problems[0].message
     assert _balances(database_url) == []
 
 
@@ -157,7 +157,7 @@ def test_a_production_number_that_makes_a_long_lot_is_refused(
     prod.write_text(f"production_no,date,product,quantity\n{'P' * (ID - 1)},2026-08-04,K,1\n")
     code, problems = _cli(database_url, "produce", str(prod))
     assert code == 2 and _where(problems) == {(2, "lot")}
-    assert "production number" in problems[0].reason
+    assert "production number" in problems[0].message
     prod.write_text(f"production_no,date,product,quantity,lot\n{'P' * 300},2026-08-04,K,1,P1\n")
     assert _cli(database_url, "produce", str(prod)) == (0, [])
 
@@ -215,7 +215,7 @@ def test_a_scrap_lot_over_the_limit_is_refused(database_url: str) -> None:
         with pytest.raises(InputError) as refused:
             books.post([Production(DAY, "R", "K", Decimal(1), lot="Q")])
         assert [p.field for p in refused.value.problems] == ["lot"]
-        assert "scrap" in refused.value.problems[0].reason
+        assert "scrap" in refused.value.problems[0].message
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ def _problems(url: str, *args: str) -> list[tuple[int | None, str | None, str]]:
     result = _run(url, *args)
     assert isinstance(result.exception, InputError), result.output  # the shell: exit 2
     assert result.stdout == ""  # nothing on standard output, JSON or not
-    return [(p.row, p.field, p.reason) for p in result.exception.problems]
+    return [(p.row, p.field, p.message) for p in result.exception.problems]
 
 
 def _head(url: str) -> tuple[int, str, str]:

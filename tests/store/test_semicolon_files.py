@@ -49,9 +49,9 @@ def test_every_csv_reader_refuses_a_semicolon_file_in_one_line(
     args = [a.replace("{f}", str(path)) for a in command]
     [problem] = _refused(empty_zone, args)
     assert (problem.file, problem.row, problem.field) == (str(path), 1, None)
-    assert problem.reason == SEMICOLON_HELP
-    assert "';' between columns" in problem.reason
-    assert "CSV UTF-8 (Comma delimited)" in problem.reason
+    assert problem.message == SEMICOLON_HELP
+    assert "';' between columns" in problem.message
+    assert "CSV UTF-8 (Comma delimited)" in problem.message
 
 
 def test_a_latin1_semicolon_file_is_one_line_too(tmp_path: Path) -> None:
@@ -61,7 +61,7 @@ def test_a_latin1_semicolon_file_is_one_line_too(tmp_path: Path) -> None:
     path.write_bytes(EUROPEAN.replace("W;", "Crème;").encode("latin-1"))
     table = read_table(path)
     assert table.unreadable
-    assert [p.reason for p in table.problems] == [SEMICOLON_HELP]
+    assert [p.message for p in table.problems] == [SEMICOLON_HELP]
 
 
 def test_excel_sep_line_and_blank_lines_before_the_header_are_seen(tmp_path: Path) -> None:
@@ -69,7 +69,7 @@ def test_excel_sep_line_and_blank_lines_before_the_header_are_seen(tmp_path: Pat
         path = tmp_path / "x.csv"
         path.write_text(text)
         [problem] = read_table(path).problems
-        assert (problem.reason, problem.row) == (SEMICOLON_HELP, row)
+        assert (problem.message, problem.row) == (SEMICOLON_HELP, row)
         assert semicolon_problem(text, "x.csv") is not None
 
 
@@ -91,5 +91,5 @@ def test_a_decimal_comma_in_a_comma_file_is_never_a_thousands_separator(
     path.write_text("admission_no,line,date,part,quantity,value,status\n"
                     f'A-1,1,2026-08-03,W,10,"{value}",N\n')
     problems = _refused(empty_zone, ["admit", str(path)])
-    assert any(p.row == 2 and p.field == "value" and "not a number" in p.reason
+    assert any(p.row == 2 and p.field == "value" and "not a number" in p.message
                for p in problems), problems

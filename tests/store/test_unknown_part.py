@@ -42,7 +42,7 @@ def test_an_unknown_part_is_named_unknown_not_short(
     assert isinstance(result.exception, InputError), result.output
     [problem] = result.exception.problems
     assert (problem.row, problem.field) == (2, "part")
-    assert problem.reason == "unknown part 'WIDGTE': it is not in the part master"
+    assert problem.message == "unknown part 'WIDGTE': it is not in the part master"
 
 
 def test_a_known_part_short_on_hand_is_still_a_shortage(books: str, tmp_path: Path) -> None:
@@ -52,4 +52,4 @@ def test_a_known_part_short_on_hand_is_still_a_shortage(books: str, tmp_path: Pa
     result = _run(books, "ship", str(path))
     assert isinstance(result.exception, InputError), result.output
     [problem] = result.exception.problems
-    assert "not enough W" in problem.reason and "need 11, have 10" in problem.reason
+    assert "not enough W" in problem.message and "need 11, have 10" in problem.message

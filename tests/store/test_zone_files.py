@@ -106,7 +106,7 @@ def test_a_nul_character_is_refused_where_it_is(tmp_path: Path) -> None:
             zone_files.read_parts(path)
         [problem] = refused.value.problems
         assert (problem.row, problem.field) == (2 if path is csv_path else 1, "description")
-        assert "NUL" in problem.reason
+        assert "NUL" in problem.message
 
 
 def test_missing_and_empty_files(tmp_path: Path) -> None:
@@ -134,17 +134,17 @@ def test_a_latin1_export_is_read_in_one_pass_with_a_problem_per_line(tmp_path: P
     path.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
     problems: list = []
     zone_files.read_parts(path, problems)
-    not_utf8 = [p for p in problems if "not UTF-8" in p.reason]
+    not_utf8 = [p for p in problems if "not UTF-8" in p.message]
     assert [p.row for p in not_utf8] == list(range(2, 40_002))
-    assert "byte 0xE8" in not_utf8[0].reason and "character 6 of the line" in not_utf8[0].reason
+    assert "byte 0xE8" in not_utf8[0].message and "character 6 of the line" in not_utf8[0].message
 
 
 def test_a_bad_byte_is_placed_by_its_offset_in_the_file_byte_order_mark_included() -> None:
     from zonekeeper.io.tabular import decode
 
     _, [problem] = decode(b"\xef\xbb\xbf ab\xff", "f.csv")  # the 0xFF is byte 7
-    assert "at byte 7 of the file" in problem.reason
-    assert "character 4 of the line" in problem.reason  # the mark is not a character
+    assert "at byte 7 of the file" in problem.message
+    assert "character 4 of the line" in problem.message  # the mark is not a character
 
 
 def test_a_json_line_may_hold_a_line_separator_inside_a_string(tmp_path: Path) -> None:

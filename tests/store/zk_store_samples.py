@@ -92,7 +92,7 @@ def cli_problems(url: str, *args: str) -> list[tuple[str | None, int | None, str
     """The (file, row, field, reason) of every problem of a command that must be refused."""
     result = run_cli(url, *args)
     assert isinstance(result.exception, InputError), result.output  # the shell: exit 2
-    return [(p.file, p.row, p.field, p.reason) for p in result.exception.problems]
+    return [(p.file, p.row, p.field, p.message) for p in result.exception.problems]
 
 
 def pdf_streams(pdf: bytes) -> bytes:

@@ -29,7 +29,7 @@ from zonekeeper.tariff.countries import parse_country
 def test_refused_with_what_was_meant(text: str, meant: str) -> None:
     with pytest.raises(InputError) as raised:
         parse_country(text)
-    assert meant in raised.value.problems[0].reason
+    assert meant in raised.value.problems[0].message
 
 
 def test_every_reader_says_did_you_mean(

@@ -89,7 +89,7 @@ def test_a_rate_on_a_label_row_is_refused_and_nothing_is_stored(tariff_home: Pat
         import_revision(path, date(2026, 7, 1))
     assert [(p.file, p.row, p.field) for p in error.value.problems] == [
         (str(path), 3, "General Rate of Duty")]
-    assert "without an HTS number" in error.value.problems[0].reason
+    assert "without an HTS number" in error.value.problems[0].message
     assert not (tariff_home / "home").exists()
 
 
@@ -108,7 +108,7 @@ def test_a_lone_surrogate_in_a_json_export_is_refused_and_nothing_is_stored(
         import_revision(path, date(2026, 7, 1))
     assert [(p.row, p.field) for p in error.value.problems] == [
         (1, "description"), (2, "units")]
-    assert "U+D800" in error.value.problems[0].reason
+    assert "U+D800" in error.value.problems[0].message
     assert not (tariff_home / "home").exists()
 
 

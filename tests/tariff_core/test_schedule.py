@@ -140,5 +140,5 @@ def test_nearest_keeps_goods_codes_and_chapter_99_apart(schedule: Schedule) -> N
 def test_unknown_goods_code_error_suggests_no_chapter_99(schedule: Schedule) -> None:
     with pytest.raises(InputError) as raised:
         schedule.line("9999.99.99", date(2026, 3, 1))
-    reason = raised.value.problems[0].reason
+    reason = raised.value.problems[0].message
     assert "nearest valid codes" in reason and "9903" not in reason

@@ -34,7 +34,7 @@ def test_a_correction_dated_before_its_event_is_refused() -> None:
     )
     [problem] = early.problems
     assert problem.field == "date"
-    assert "dated 2026-06-01, before event #2 (2026-11-20)" in problem.reason
+    assert "dated 2026-06-01, before event #2 (2026-11-20)" in problem.message
 
 
 def test_a_correction_in_a_later_year_restates_the_year_of_the_mistake() -> None:

@@ -90,10 +90,10 @@ def test_the_method_is_applied_consistently():
     unnamed = ship("2026-01-10", "E", "BOLT", 1, 1)
     specific = post(zone(AllocationMethod.SPECIFIC), [*BOLTS, unnamed])
     assert [(p.row, p.field) for p in specific.problems] == [(4, "lot")]
-    assert "specific lot" in specific.problems[0].reason
+    assert "specific lot" in specific.problems[0].message
     fifo = post(zone(), [*BOLTS, ship("2026-01-10", "E", "BOLT", 1, 1, lot="A1/1")])
     assert [(p.row, p.field) for p in fifo.problems] == [(4, "lot")]
-    assert "FIFO" in fifo.problems[0].reason
+    assert "FIFO" in fifo.problems[0].message
 
 
 def test_status_is_a_separate_pool():
@@ -116,8 +116,8 @@ def test_status_is_a_separate_pool():
 def test_no_negative_balance():
     result = post(zone(), [*BOLTS, ship("2026-01-10", "E1", "BOLT", 231, 1)])
     assert [(p.row, p.field) for p in result.problems] == [(4, "quantity")]
-    assert "need 231, have 230" in result.problems[0].reason
-    assert "146.23(b)(4)" in result.problems[0].reason
+    assert "need 231, have 230" in result.problems[0].message
+    assert "146.23(b)(4)" in result.problems[0].message
 
 
 def test_a_lot_that_changed_status_in_the_batch_is_drawn_once():
@@ -143,4 +143,4 @@ def test_a_lot_that_changed_status_in_the_batch_is_drawn_once():
         """
     )
     over = post(result.state, [ship("2026-01-06", "E2", "BOLT", 6, 1)])
-    assert "need 6, have 5" in over.problems[0].reason
+    assert "need 6, have 5" in over.problems[0].message

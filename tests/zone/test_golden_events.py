@@ -109,8 +109,8 @@ def test_pf_required_by_a_measure_refuses_npf_on_the_real_tariff():
     rule = _pf_rule()
     refused = post(zone(), [admit("A1", 1, "2026-03-02", "COMP", 5, 4000, NPF)], pf_rule=rule)
     assert [(p.row, p.field) for p in refused.problems] == [(1, "status")]
-    assert "privileged foreign status is required" in refused.problems[0].reason
-    assert "9903.88.01" in refused.problems[0].reason
+    assert "privileged foreign status is required" in refused.problems[0].message
+    assert "9903.88.01" in refused.problems[0].message
     accepted = post(zone(), [admit("A1", 1, "2026-03-02", "COMP", 5, 4000, PF)], pf_rule=rule)
     assert accepted.problems == ()
     vietnam = admit("A1", 1, "2026-03-02", "COMP", 5, 4000, NPF, origin="VN")
@@ -162,7 +162,7 @@ def test_status_changes_the_law_does_not_allow(start, to, cited):
         ],
     )
     assert [(p.row, p.field) for p in result.problems] == [(2, "status")]
-    assert cited in result.problems[0].reason
+    assert cited in result.problems[0].message
 
 
 def test_a_produced_lot_cannot_become_pf():
@@ -175,7 +175,7 @@ def test_a_produced_lot_cannot_become_pf():
         ],
     )
     assert [p.row for p in result.problems] == [3]
-    assert "146.41(a),(b)" in result.problems[0].reason
+    assert "146.41(a),(b)" in result.problems[0].message
 
 
 # --- shipment dispositions ------------------------------------------------------------------
@@ -189,7 +189,7 @@ def test_zone_restricted_goods_go_to_export_not_consumption():
     ]
     refused = post(zone(), events)
     assert [(p.row, p.field) for p in refused.problems] == [(3, "status")]
-    assert "146.44(a)" in refused.problems[0].reason
+    assert "146.44(a)" in refused.problems[0].message
     # without a status, consumption skips the ZR lot even though it is older (FIFO)
     fine = post(zone(), [*events[:2], ship("2026-01-07", "E1", "BOLT", 5, 50)])
     export = ship("2026-01-08", "X1", "BOLT", 10, 70, ShipmentDisposition.EXPORT)
@@ -356,7 +356,7 @@ def test_correction_across_batches_and_its_refusals():
     )
     history = {p.seq: [q for q in first.postings if q.seq == p.seq] for p in first.postings}
     no_history = post(first.state, [Correction(day("2026-01-05"), 3, "x")])
-    assert "postings_of" in no_history.problems[0].reason
+    assert "postings_of" in no_history.problems[0].message
     undo_ship = post(
         first.state,
         [Correction(day("2026-01-05"), 3, "wrong lot")],
@@ -387,7 +387,7 @@ def test_correction_across_batches_and_its_refusals():
         (2, "corrects"),
         (3, "reason"),
     ]
-    assert "no longer in NPF status" in refused.problems[0].reason
+    assert "no longer in NPF status" in refused.problems[0].message
     shipped_since = post(
         zone(),
         [
@@ -396,14 +396,14 @@ def test_correction_across_batches_and_its_refusals():
             Correction(day("2026-01-05"), 1, "admitted twice"),
         ],
     )
-    assert "has 6 on hand" in shipped_since.problems[0].reason
-    assert "correct the later events first" in shipped_since.problems[0].reason
+    assert "has 6 on hand" in shipped_since.problems[0].message
+    assert "correct the later events first" in shipped_since.problems[0].message
     twice = post(
         undo_ship.state,
         [Correction(day("2026-01-06"), 3, "again")],
         postings_of=lambda seq: history[seq],
     )
-    assert "already been corrected" in twice.problems[0].reason
+    assert "already been corrected" in twice.problems[0].message
 
 
 # --- the batch is all or nothing ------------------------------------------------------------
@@ -436,7 +436,7 @@ def test_a_removal_is_not_put_back_into_a_lot_whose_status_changed_since():
         ],
     )
     assert [(p.row, p.field) for p in result.problems] == [(4, "corrects")]
-    assert "no longer in NPF status" in result.problems[0].reason
+    assert "no longer in NPF status" in result.problems[0].message
 
 
 def test_domestic_us_origin_goods_are_not_checked_for_mandatory_pf():

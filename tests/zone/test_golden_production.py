@@ -145,7 +145,7 @@ def test_production_refusals():
             Production(day("2026-02-01"), "R3", "CAR", dec(1), status=ZoneStatus.ZONE_RESTRICTED),
         ],
     )
-    reasons = [(p.row, p.field, p.reason) for p in result.problems]
+    reasons = [(p.row, p.field, p.message) for p in result.problems]
     assert (2, "quantity") == reasons[0][:2] and "component CHS: not enough CHS" in reasons[0][2]
     assert any(r[0] == 3 and "no bill of materials for 'SEAT'" in r[2] for r in reasons)
     assert any(r[0] == 4 and "146.44(a)" in r[2] for r in reasons)

@@ -241,7 +241,7 @@ class ZoneBooks(RuleBasedStateMachine):
         result = post(before, self.pending, postings_of=lambda seq: self.by_seq.get(seq, []))
         event("batch rejected" if result.problems else "batch accepted")
         for problem in result.problems:
-            event(f"refused: {problem.reason[:40]}")
+            event(f"refused: {problem.message[:40]}")
         if result.problems:
             assert result.state is before and result.postings == ()
             assert all(1 <= p.row <= len(self.pending) for p in result.problems)

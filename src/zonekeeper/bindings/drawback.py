@@ -90,7 +90,7 @@ class TariffEstimator:
         try:
             duty, applied = self._duty(hts, value, quantity, unit, on, origin)
         except InputError as error:
-            raise CannotCompute("; ".join(p.reason for p in error.problems)) from None
+            raise CannotCompute("; ".join(p.message for p in error.problems)) from None
         # 190.32(b)(1)(ii), 190.22(a)(1)(ii)(A)(2): "the duties, taxes, and fees that would
         # apply ... if imported": every duty the quote finds, refundable or not (190.3 limits
         # what is refunded on the import, not what would apply), and MPF ad valorem up to

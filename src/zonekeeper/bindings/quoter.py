@@ -73,7 +73,8 @@ class TariffQuoter:
         try:
             quoted = quote_line(self.tariff, item, on, frozen_on=frozen_on)
         except InputError as error:
-            quoted = _Refused((), None, tuple(f"{request.hts}: {p.reason}" for p in error.problems))
+            reasons = tuple(f"{request.hts}: {p.message}" for p in error.problems)
+            quoted = _Refused((), None, reasons)
         self.cache[slot] = quoted
         return quoted
 

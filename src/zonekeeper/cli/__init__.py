@@ -12,6 +12,7 @@ list or refuse it.
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from collections.abc import Sequence
 
@@ -66,6 +67,14 @@ def application(argv: Sequence[str] | None = None) -> typer.Typer:
     return app
 
 
+def refusal_json(error: InputError) -> str:
+    """A refused command's `--json` document: every problem with its code, severity, where
+    and message (docs/problems.md), so a script need not parse standard error."""
+    return json.dumps(
+        {"status": "refused", "problems": [p.as_json() for p in error.problems]}, indent=2
+    )
+
+
 def main() -> None:
     """Console entry point: run the app; bad input is exit 2, nothing partially done.
 
@@ -79,6 +88,8 @@ def main() -> None:
     except InputError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
+        if "--json" in sys.argv[1:]:
+            print(refusal_json(error))
         sys.exit(2)
     except CannotCompute as error:
         print(f"cannot compute: {error.reason}", file=sys.stderr)

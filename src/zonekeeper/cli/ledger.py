@@ -18,6 +18,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -559,9 +560,12 @@ def correct(
             raise InputError(
                 [
                     p if p.row is None and p.file is None
-                    else Problem(
-                        f"correcting event {event}: {p.reason}"
+                    else replace(
+                        p,
+                        message=f"correcting event {event}: {p.message}"
                         + (f" ({p.field})" if p.field else ""),
+                        file=None,
+                        row=None,
                         field="EVENT",
                     )
                     for p in error.problems

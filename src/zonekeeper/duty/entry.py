@@ -145,7 +145,7 @@ def quote_entry(
             else:
                 row = None if len(items) == 1 else index + 1
             found.extend(
-                Problem(p.reason, p.file or file, p.row if p.row is not None else row, p.field)
+                replace(p, file=p.file or file, row=p.row if p.row is not None else row)
                 for p in line_found
             )
     if found:

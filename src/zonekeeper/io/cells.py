@@ -94,7 +94,7 @@ def country(value: str) -> str:
     try:
         return parse_country(value)
     except InputError as error:
-        raise ValueError(error.problems[0].reason) from None
+        raise ValueError(error.problems[0].message) from None
 
 
 def status(value: str) -> ZoneStatus:

@@ -435,7 +435,7 @@ def _week(value: str) -> Week:
     try:
         return Week.parse(value)
     except InputError as error:
-        raise ValueError("; ".join(p.reason for p in error.problems)) from None
+        raise ValueError("; ".join(p.message for p in error.problems)) from None
 
 
 ESTIMATES = (

@@ -92,7 +92,7 @@ def _row(
         try:
             return parse(row.get(name, ""))  # type: ignore[operator]
         except (ValueError, InputError) as error:
-            reason = error.problems[0].reason if isinstance(error, InputError) else str(error)
+            reason = error.problems[0].message if isinstance(error, InputError) else str(error)
             problems.append(Problem(reason, file, number, name))
             return None
 

@@ -1272,7 +1272,7 @@ def _located(
         row = p.row
         if rows is not None and row is not None and 1 <= row <= len(rows):
             row = rows[row - 1]
-        located.append(Problem(p.reason, p.file or source, row, p.field))
+        located.append(replace(p, file=p.file or source, row=row))
     return located
 
 
@@ -1435,7 +1435,7 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
         if result.problems:
             p = result.problems[0]
             at = chunk[(p.row or 1) - 1]
-            return Mismatch(at[0], at[1], f"replaying the events refuses it: {p.reason}")
+            return Mismatch(at[0], at[1], f"replaying the events refuses it: {p.message}")
         mine: dict[int, list[Any]] = {}
         for posting in result.postings:
             replayed.setdefault(posting.seq, []).append(posting)

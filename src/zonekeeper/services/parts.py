@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from zonekeeper.errors import CannotCompute, InputError, Problem
@@ -42,9 +43,8 @@ def hts_problems(
             schedule.line(part.hts, on)
         except InputError as error:
             for p in error.problems:
-                problems.append(
-                    Problem(f"part {part.number}: {p.reason}", file, row, "hts")
-                )
+                message = f"part {part.number}: {p.message}"
+                problems.append(replace(p, message=message, file=file, row=row, field="hts"))
     return problems, []
 
 
