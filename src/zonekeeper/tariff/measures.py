@@ -46,10 +46,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
@@ -74,8 +75,64 @@ class Program(StrEnum):
 
 # Programs whose lists are exclusive: one heading per product.
 _EXCLUSIVE = frozenset({Program.SECTION301})
+# Chapters of iron or steel, copper and aluminum: goods a U.S. note 16 subdivision may reach.
+_METAL_CHAPTERS = frozenset({"72", "73", "74", "76"})
 
 RateShape = Literal["ad_valorem", "content", "floor"]
+
+
+@dataclass(frozen=True)
+class InTransit:
+    """The in-transit rule of an action: goods loaded on a vessel (or in final mode of transit)
+    before a time and entered before a later date keep the earlier treatment, under the heading
+    to claim (e.g. 9903.01.23 for EO 14195; 9903.01.28 for EO 14257 sec. 3(b); EO 14326
+    sec. 3: "9903.01.25 (10%) instead"). The entry date alone cannot decide it: the loading
+    date does, so a quote inside the window names the rule instead of applying it."""
+
+    text: str  # as the row states it: "HEADING[ (RATE) instead]: loaded ...; entered ..."
+    claim: str  # the heading to claim
+    entered_until: date  # the last entry date the rule reaches (inclusive)
+
+
+_HEADING = re.compile(r"9903\.\d\d\.\d\d")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _in_transit(text: str) -> InTransit | None:
+    """`9903.01.28: loaded before 2025-04-05; entered before 2025-05-27 (...; later before
+    2025-06-16)` or `...; entered 2025-02-04..2025-03-06`: the last entry date is the latest
+    date of the `entered` clause (an extension CBP granted counts), exclusive after `before`,
+    inclusive at the end of a `D1..D2` range. ValueError for a text that names no heading or
+    no entry date."""
+    text = text.strip()
+    if not text:
+        return None
+    claim = _HEADING.match(text)
+    if claim is None:
+        raise ValueError(f"in_transit {text!r} must start with the heading to claim (9903.xx.xx)")
+    _, found, entered = text.partition("entered ")
+    dates = [parse_date(d) for d in _ISO_DATE.findall(entered)] if found else []
+    if not dates:
+        raise ValueError(
+            f"in_transit {text!r} must say by when the goods are entered "
+            f"('entered before YYYY-MM-DD' or 'entered YYYY-MM-DD..YYYY-MM-DD')"
+        )
+    ranged = re.match(r"\d{4}-\d{2}-\d{2}\.\.", entered) is not None
+    until = max(dates) if ranged else max(dates) - timedelta(days=1)
+    return InTransit(text, claim.group(0), until)
+
+
+@dataclass(frozen=True)
+class Unlisted:
+    """A coverage key whose goods no shipped list names (`measures/unlisted_coverage.csv`):
+    goods defined by description (potash, energy and critical minerals), by a CBP
+    determination, or by a U.S. note subdivision whose list is not in the USITC export. A
+    measure with such coverage is never applied from the HTS number: the quote names it as
+    one that may apply, with the reason."""
+
+    coverage: str
+    goods: str
+    why: str
 
 
 @dataclass(frozen=True)
@@ -101,6 +158,11 @@ class Measure:
     status: str = "confirmed"  # confirmed | unconfirmed | yale_reading | suspended
     shape: RateShape = "ad_valorem"
     drawback_claims: frozenset[str] = frozenset()  # ClaimType values; empty = no restriction
+    in_transit: InTransit | None = None
+    except_headings: str = ""  # headings that carve goods out of it (U.S. notes), as listed
+    first_rev: str = ""  # the first revision whose heading text prints this rate (evidence)
+    last_rev: str = ""  # the last one (evidence for `tariff check --measures`)
+    date_basis: str = ""  # where valid_from/valid_to come from: heading, EO, CSMS, inference
 
     def drawback_for(self, claim: str | None) -> bool | None:
         """Whether this measure's duty is refundable under drawback claim type `claim`
@@ -179,6 +241,7 @@ class MeasureBook:
     covers: tuple[_Cover, ...]
     s122_exempt: Mapping[str, Exemption] = field(default_factory=dict)
     universal: frozenset[str] = frozenset()  # ids of measures covering every product
+    unlisted: tuple[tuple[Measure, Unlisted], ...] = ()  # named when they may apply, never applied
     _by_prefix: dict[str, list[_Cover]] = field(init=False, repr=False)
     _universal: list[Measure] = field(init=False, repr=False)
     _by_heading: dict[str, Measure] = field(init=False, repr=False)
@@ -338,11 +401,20 @@ class MeasureBook:
         if later and any(m.program is Program.SECTION122 for m in kept):
             warnings.extend(later)
         for measure in suspended:
-            if not any(m.program is measure.program for m in kept):
+            # An exclusive list (Section 301) is named only when no other list of its program
+            # applies; a suspended rate that stacks with others (China's suspended 24 points
+            # of 9903.01.63 next to 9903.01.24 and .25) is always named.
+            if measure.program not in _EXCLUSIVE or not any(
+                m.program is measure.program for m in kept
+            ):
                 warnings.append(
-                    f"{measure.heading} ({measure.title}) lists this product but is suspended "
-                    f"(never in force): not applied"
+                    f"{measure.heading} ({measure.title}) covers this product but is "
+                    f"suspended: not applied"
                 )
+        if self.unlisted:
+            self._warn_unlisted(digits, origin, on, spi, candidates, warnings)
+        for measure in kept:
+            self._warn_unmodelled(measure, on, warnings)
         if len(kept) > 1 and len({m.program for m in kept}) < len(kept):
             self._warn_overlaps(kept, warnings)  # only a program applied twice can overlap
         for measure in kept:
@@ -359,6 +431,54 @@ class MeasureBook:
                     f"({measure.title}); verify against the proclamation"
                 )
         return kept, warnings
+
+    def _warn_unlisted(
+        self,
+        digits: str,
+        origin: str,
+        on: date,
+        spi: str | None,
+        candidates: list[Measure],
+        warnings: list[str],
+    ) -> None:
+        """Name each measure whose goods no shipped list names (`Unlisted`) and that could
+        reach these goods: in force, for this origin, not lifted by the granted claim, and of
+        a program that already reaches them (an IEEPA origin duty; a Section 232 list or a
+        metals chapter 72, 73, 74, 76 for the U.S. note 16 subdivisions)."""
+        programs = {m.program for m in candidates}
+        metals = digits[:2] in _METAL_CHAPTERS
+        for measure, unlisted in self.unlisted:
+            if not measure.in_force(on) or not measure.covers_origin(origin):
+                continue
+            if measure.status == "suspended" or (spi is not None and spi in measure.exempt_spi):
+                continue
+            if measure.program not in programs and not (
+                metals and measure.program is Program.SECTION232
+            ):
+                continue
+            warnings.append(
+                f"{measure.heading} ({measure.title}, {measure.rate.text}) not applied: it "
+                f"covers {unlisted.goods}, which the HTS number cannot show ({unlisted.why}); "
+                f"if the goods are such, it applies"
+            )
+
+    @staticmethod
+    def _warn_unmodelled(measure: Measure, on: date, warnings: list[str]) -> None:
+        """What an applied measure's row says the HTS number cannot decide: the in-transit
+        rule (the loading date decides) and the headings that carve goods out of it
+        (donations, informational materials, Annex II products, U.S. content, end uses...)."""
+        rule = measure.in_transit
+        if rule is not None and on <= rule.entered_until:
+            warnings.append(
+                f"{measure.heading} ({measure.rate.text}): in-transit rule, the loading date "
+                f"decides: {rule.text}"
+            )
+        if measure.except_headings:
+            warnings.append(
+                f"{measure.heading} does not reach goods excepted under "
+                f"{measure.except_headings.replace(';', ', ')} (not decided from the HTS "
+                f"number: claim the heading if the goods qualify)"
+            )
 
     def pf_required(
         self, code: str, origin: str, on: date, *, spi: str | None = None
@@ -588,7 +708,11 @@ def _date(text: str) -> date | None:
 
 
 def parse_measures(rows: Iterable[Mapping[str, str]], file: str) -> list[tuple[Measure, str]]:
-    """Measure rows and their coverage keys; every bad row reported in one InputError."""
+    """Measure rows and their coverage keys; every bad row reported in one InputError.
+
+    The columns `in_transit`, `except_headings`, `first_rev`, `last_rev` and `date_basis`
+    (the 2025-2026 actions) are optional: a row without them has no in-transit rule and no
+    exception headings."""
     out: list[tuple[Measure, str]] = []
     problems: list[Problem] = []
     for number, row in enumerate(rows, start=2):
@@ -618,10 +742,22 @@ def parse_measures(rows: Iterable[Mapping[str, str]], file: str) -> list[tuple[M
                 status=row["status"].strip() or "confirmed",
                 shape=shape,
                 drawback_claims=_claims(row.get("drawback_claims") or ""),
+                in_transit=_in_transit(row.get("in_transit") or ""),
+                except_headings=(row.get("except_headings") or "").strip(),
+                first_rev=(row.get("first_rev") or "").strip(),
+                last_rev=(row.get("last_rev") or "").strip(),
+                date_basis=(row.get("date_basis") or "").strip(),
             )
             out.append((measure, row["coverage"].strip()))
-        except (KeyError, ValueError) as error:
-            problems.append(Problem(str(error), file, number))
+        except KeyError as error:
+            problems.append(
+                Problem(
+                    f"missing column {error.args[0]!r}", file, number, str(error.args[0]),
+                    code="tariff.measures.missing-column",
+                )
+            )  # fmt: skip
+        except ValueError as error:
+            problems.append(Problem(str(error), file, number, code="tariff.measures.bad-row"))
     if problems:
         raise InputError(problems)
     return out
@@ -632,6 +768,7 @@ MEASURE_FILES = (
     "measures/measures.csv",
     "measures/s122_exempt.csv",
     "measures/end_use.csv",
+    "measures/unlisted_coverage.csv",
     "s301/s301_product_lists.csv",
     "s232/s232_derivative_products.csv",
     "s232/s232_copper_products.csv",
@@ -684,22 +821,34 @@ def build_book(
     tables: Mapping[str, list[tuple[str, date | None]]],
     s122_exempt: Mapping[str, Exemption],
     conditions: Mapping[tuple[str, str], str] | None = None,
+    unlisted: Mapping[str, Unlisted] | None = None,
 ) -> MeasureBook:
     """The book; `conditions[(coverage, prefix)]` marks list entries that cover the goods
-    only on a fact the HTS number does not show (`measures/end_use.csv`)."""
+    only on a fact the HTS number does not show (`measures/end_use.csv`); `unlisted` names
+    the coverage keys no shipped list backs (`measures/unlisted_coverage.csv`): their
+    measures are named where they may apply, never applied."""
     conditions = conditions or {}
+    unlisted = unlisted or {}
     covers: list[_Cover] = []
     universal: set[str] = set()
+    pending: list[tuple[Measure, Unlisted]] = []
     problems: list[Problem] = []
     for measure, coverage in measures:
         if coverage == "all":
             universal.add(measure.id)
             continue
         entries = tables.get(coverage)
+        if entries is None and coverage in unlisted:
+            pending.append((measure, unlisted[coverage]))
+            continue
         if entries is None:
             problems.append(
-                Problem(f"unknown coverage {coverage!r}", "measures.csv", None, measure.id)
-            )
+                Problem(
+                    f"unknown coverage {coverage!r} (neither a shipped list nor a row of "
+                    f"unlisted_coverage.csv)", "measures.csv", None, measure.id,
+                    code="tariff.measures.unknown-coverage",
+                )
+            )  # fmt: skip
             continue
         for prefix, since in entries:
             later = since if since is not None and since > measure.valid_from else None
@@ -708,8 +857,9 @@ def build_book(
     if problems:
         raise InputError(problems)
     return MeasureBook(
-        tuple(m for m, _ in measures), tuple(covers), s122_exempt, frozenset(universal)
-    )
+        tuple(m for m, _ in measures), tuple(covers), s122_exempt, frozenset(universal),
+        tuple(pending),
+    )  # fmt: skip
 
 
 def measure_book(
@@ -729,6 +879,13 @@ def measure_book(
         (row["coverage"].strip(), row["hts_prefix"].strip()): row["condition"].strip()
         for row in _rows(text, "measures/end_use.csv")
     }
+    unlisted = {
+        row["coverage"].strip(): Unlisted(
+            row["coverage"].strip(), row["goods"].strip(), row["why_not_listed"].strip()
+        )
+        for row in _rows(text, "measures/unlisted_coverage.csv")
+    }
     return build_book(
-        measures, coverage_tables(text) if tables is None else tables, exempt, conditions
-    )
+        measures, coverage_tables(text) if tables is None else tables, exempt, conditions,
+        unlisted,
+    )  # fmt: skip
