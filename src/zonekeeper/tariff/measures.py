@@ -123,6 +123,28 @@ def _in_transit(text: str) -> InTransit | None:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """A Section 301 product exclusion (`s301/s301_exclusions.csv`): goods of statistical
+    reporting number `hts10` that match `description` are not subject to the list heading
+    `excludes` when entered with a claim for `heading` (U.S. note 20(vvv) and (www) to
+    subchapter III: "when such products of China are entered with a claim for the tariff
+    treatment provided in heading 9903.88.69/.70"). An empty description is an item that
+    names the number alone. Without the claim the list duty stands: the quote names the
+    exclusion and its heading."""
+
+    heading: str  # the exclusion heading to claim (9903.88.69, 9903.88.70)
+    excludes: str  # the list heading it lifts (9903.88.01, .02, .03, .15)
+    note: str  # U.S. note 20 subdivision and item: `20(vvv)(iii)(12)`
+    hts10: str
+    description: str
+    valid_from: date
+    valid_to: date
+
+    def in_force(self, on: date) -> bool:
+        return self.valid_from <= on <= self.valid_to
+
+
+@dataclass(frozen=True)
 class Unlisted:
     """A coverage key whose goods no shipped list names (`measures/unlisted_coverage.csv`):
     goods defined by description (potash, energy and critical minerals), by a CBP
@@ -242,6 +264,7 @@ class MeasureBook:
     s122_exempt: Mapping[str, Exemption] = field(default_factory=dict)
     universal: frozenset[str] = frozenset()  # ids of measures covering every product
     unlisted: tuple[tuple[Measure, Unlisted], ...] = ()  # named when they may apply, never applied
+    exclusions: Mapping[str, tuple[Exclusion, ...]] = field(default_factory=dict)  # by HTS8
     _by_prefix: dict[str, list[_Cover]] = field(init=False, repr=False)
     _universal: list[Measure] = field(init=False, repr=False)
     _by_heading: dict[str, Measure] = field(init=False, repr=False)
@@ -327,13 +350,20 @@ class MeasureBook:
         return found
 
     def applicable(
-        self, code: str, origin: str, on: date, *, spi: str | None = None
+        self,
+        code: str,
+        origin: str,
+        on: date,
+        *,
+        spi: str | None = None,
+        claims: frozenset[str] = frozenset(),
     ) -> tuple[list[Measure], list[str]]:
         """Measures that attach to goods `code` of `origin` on `on`, after stacking rules.
 
-        `spi` is a *granted* preference claim (USMCA S/S+ exempts some measures). Returns the
+        `spi` is a *granted* preference claim (USMCA S/S+ exempts some measures); `claims`
+        are the Section 301 exclusion headings the entry claims (9903.88.69...). Returns the
         measures and warnings (overlaps, displaced lists, exemptions, suspended lists,
-        unconfirmed data).
+        exclusions that may apply, unconfirmed data).
         """
         digits = code.replace(".", "")
         warnings: list[str] = []
@@ -398,6 +428,8 @@ class MeasureBook:
         else:
             kept = candidates
         kept = self._without_blocked(kept, warnings)
+        if claims or (self.exclusions and kept):
+            kept = self._excluded(digits, on, kept, claims, warnings)
         if later and any(m.program is Program.SECTION122 for m in kept):
             warnings.extend(later)
         for measure in suspended:
@@ -461,6 +493,47 @@ class MeasureBook:
                 f"covers {unlisted.goods}, which the HTS number cannot show ({unlisted.why}); "
                 f"if the goods are such, it applies"
             )
+
+    def _excluded(
+        self,
+        digits: str,
+        on: date,
+        kept: list[Measure],
+        claims: frozenset[str],
+        warnings: list[str],
+    ) -> list[Measure]:
+        """The measures left once the claimed Section 301 exclusions lift their lists (U.S.
+        note 20(vvv), (www)); an exclusion in force for this number but not claimed is named
+        with what the goods must be; a claim that covers nothing here is said, not ignored."""
+        found = [
+            e
+            for e in self.exclusions.get(digits[:8], ())
+            if (e.hts10.startswith(digits) or digits.startswith(e.hts10)) and e.in_force(on)
+        ]
+        used: set[str] = set()
+        out: list[Measure] = []
+        for measure in kept:
+            relevant = [e for e in found if e.excludes == measure.heading]
+            claimed = [e for e in relevant if e.heading in claims]
+            if claimed:
+                used.add(claimed[0].heading)
+                warnings.append(
+                    f"{measure.heading} ({measure.title}) not applied: exclusion "
+                    f"{claimed[0].heading} claimed ({_exclusion_text(claimed[0])})"
+                )
+                continue
+            out.append(measure)
+            for e in relevant:
+                warnings.append(
+                    f"exclusion {e.heading} may lift {measure.heading}: "
+                    f"{_exclusion_text(e)}; claim {e.heading} if the goods qualify"
+                )
+        for heading in sorted(claims - used):
+            warnings.append(
+                f"exclusion {heading} claimed but it lifts no Section 301 duty on "
+                f"{_dotted(digits)} on {on.isoformat()}: the claim changes nothing"
+            )
+        return out
 
     @staticmethod
     def _warn_unmodelled(measure: Measure, on: date, warnings: list[str]) -> None:
@@ -677,6 +750,16 @@ def _parse_rate_cell(text: str) -> tuple[RateShape, Decimal, str | None]:
     return shape, parse_decimal(words[0].rstrip("%")), of
 
 
+def _exclusion_text(e: Exclusion) -> str:
+    """`U.S. note 20(vvv)(iii)(12), through 2026-11-09: goods described as ...`."""
+    what = (
+        f"goods described as: {e.description}"
+        if e.description
+        else f"every good of {_dotted(e.hts10)}"
+    )
+    return f"U.S. note {e.note}, through {e.valid_to.isoformat()}: {what}"
+
+
 def _dotted(prefix: str) -> str:
     """`8471` -> `8471`, `84713001` -> `8471.30.01`, `8482105044` -> `8482.10.50.44`."""
     parts = [prefix[:4]] + [prefix[i : i + 2] for i in range(4, len(prefix), 2)]
@@ -770,6 +853,7 @@ MEASURE_FILES = (
     "measures/end_use.csv",
     "measures/unlisted_coverage.csv",
     "s301/s301_product_lists.csv",
+    "s301/s301_exclusions.csv",
     "s232/s232_derivative_products.csv",
     "s232/s232_copper_products.csv",
     "s232/s232_semi_products.csv",
@@ -822,6 +906,7 @@ def build_book(
     s122_exempt: Mapping[str, Exemption],
     conditions: Mapping[tuple[str, str], str] | None = None,
     unlisted: Mapping[str, Unlisted] | None = None,
+    exclusions: Iterable[Exclusion] = (),
 ) -> MeasureBook:
     """The book; `conditions[(coverage, prefix)]` marks list entries that cover the goods
     only on a fact the HTS number does not show (`measures/end_use.csv`); `unlisted` names
@@ -856,9 +941,12 @@ def build_book(
             covers.append(_Cover(measure, digits, later, conditions.get((coverage, digits))))
     if problems:
         raise InputError(problems)
+    by_hs8: dict[str, list[Exclusion]] = defaultdict(list)
+    for exclusion in exclusions:
+        by_hs8[exclusion.hts10[:8]].append(exclusion)
     return MeasureBook(
         tuple(m for m, _ in measures), tuple(covers), s122_exempt, frozenset(universal),
-        tuple(pending),
+        tuple(pending), {k: tuple(v) for k, v in by_hs8.items()},
     )  # fmt: skip
 
 
@@ -887,5 +975,37 @@ def measure_book(
     }
     return build_book(
         measures, coverage_tables(text) if tables is None else tables, exempt, conditions,
-        unlisted,
+        unlisted, parse_exclusions(_rows(text, "s301/s301_exclusions.csv"), "s301_exclusions.csv"),
     )  # fmt: skip
+
+
+def parse_exclusions(rows: Iterable[Mapping[str, str]], file: str) -> list[Exclusion]:
+    """The Section 301 exclusion rows; every bad row reported in one InputError."""
+    out: list[Exclusion] = []
+    problems: list[Problem] = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            start, end = _date(row["valid_from"]), _date(row["valid_to"])
+            if start is None or end is None:
+                raise ValueError("valid_from and valid_to are required")
+            hts10 = row["hts10"].strip()
+            if not (hts10.isdigit() and len(hts10) == 10):
+                raise ValueError(f"hts10 {hts10!r} is not a 10-digit statistical number")
+            out.append(
+                Exclusion(
+                    row["heading"].strip(), row["excludes"].strip(), row["note"].strip(),
+                    hts10, row["description"].strip(), start, end,
+                )
+            )  # fmt: skip
+        except KeyError as error:
+            problems.append(
+                Problem(
+                    f"missing column {error.args[0]!r}", file, number, str(error.args[0]),
+                    code="tariff.exclusions.missing-column",
+                )
+            )  # fmt: skip
+        except ValueError as error:
+            problems.append(Problem(str(error), file, number, code="tariff.exclusions.bad-row"))
+    if problems:
+        raise InputError(problems)
+    return out
