@@ -275,6 +275,9 @@ class MeasureBook:
     _origins: frozenset[str] = field(init=False, repr=False)
     _by_prefix_origin: dict[str, dict[str, tuple[_Cover, ...]]] = field(init=False, repr=False)
     _universal_origin: dict[str, tuple[_Cover, ...]] = field(init=False, repr=False)
+    _unlisted_origin: dict[str, tuple[tuple[Measure, Unlisted], ...]] = field(
+        init=False, repr=False
+    )
     _hs6_prefixes: dict[str, tuple[str, ...]] = field(init=False, repr=False)
     _s122_sizes: tuple[int, ...] = field(init=False, repr=False)
     _prefix_sizes: tuple[int, ...] = field(init=False, repr=False)
@@ -324,6 +327,10 @@ class MeasureBook:
 
         self._by_prefix_origin = {p: by_origin(cs) for p, cs in self._by_prefix.items()}
         self._universal_origin = by_origin([_Cover(m, "", None) for m in self._universal])
+        self._unlisted_origin = {
+            key: tuple((m, u) for m, u in self.unlisted if m.covers_origin(key))
+            for key in {"", *(o for m, _ in self.unlisted for o in keys[m.id])}
+        }
         self._hs6_prefixes = {
             hs6: tuple(sorted({c.prefix for c in covers})) for hs6, covers in self._by_hs6.items()
         }
@@ -428,7 +435,7 @@ class MeasureBook:
         else:
             kept = candidates
         kept = self._without_blocked(kept, warnings)
-        if claims or (self.exclusions and kept):
+        if claims or (kept and digits[:8] in self.exclusions):
             kept = self._excluded(digits, on, kept, claims, warnings)
         if later and any(m.program is Program.SECTION122 for m in kept):
             warnings.extend(later)
@@ -443,8 +450,9 @@ class MeasureBook:
                     f"{measure.heading} ({measure.title}) covers this product but is "
                     f"suspended: not applied"
                 )
-        if self.unlisted:
-            self._warn_unlisted(digits, origin, on, spi, candidates, warnings)
+        unlisted = self._unlisted_origin.get(key, self._unlisted_origin[""])
+        if unlisted:
+            self._warn_unlisted(unlisted, digits, on, spi, candidates, warnings)
         for measure in kept:
             self._warn_unmodelled(measure, on, warnings)
         if len(kept) > 1 and len({m.program for m in kept}) < len(kept):
@@ -464,10 +472,10 @@ class MeasureBook:
                 )
         return kept, warnings
 
+    @staticmethod
     def _warn_unlisted(
-        self,
+        unlisted: tuple[tuple[Measure, Unlisted], ...],
         digits: str,
-        origin: str,
         on: date,
         spi: str | None,
         candidates: list[Measure],
@@ -479,8 +487,8 @@ class MeasureBook:
         metals chapter 72, 73, 74, 76 for the U.S. note 16 subdivisions)."""
         programs = {m.program for m in candidates}
         metals = digits[:2] in _METAL_CHAPTERS
-        for measure, unlisted in self.unlisted:
-            if not measure.in_force(on) or not measure.covers_origin(origin):
+        for measure, why in unlisted:  # already filtered by origin (`_index`)
+            if on < measure.valid_from or (measure.valid_to is not None and on > measure.valid_to):
                 continue
             if measure.status == "suspended" or (spi is not None and spi in measure.exempt_spi):
                 continue
@@ -490,7 +498,7 @@ class MeasureBook:
                 continue
             warnings.append(
                 f"{measure.heading} ({measure.title}, {measure.rate.text}) not applied: it "
-                f"covers {unlisted.goods}, which the HTS number cannot show ({unlisted.why}); "
+                f"covers {why.goods}, which the HTS number cannot show ({why.why}); "
                 f"if the goods are such, it applies"
             )
 
