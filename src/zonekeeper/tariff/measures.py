@@ -183,7 +183,7 @@ class Measure:
     in_transit: InTransit | None = None
     except_headings: str = ""  # headings that carve goods out of it (U.S. notes), as listed
     first_rev: str = ""  # the first revision whose heading text prints this rate (evidence)
-    last_rev: str = ""  # the last one (evidence for `tariff check --measures`)
+    last_rev: str = ""  # the last one
     date_basis: str = ""  # where valid_from/valid_to come from: heading, EO, CSMS, inference
 
     def drawback_for(self, claim: str | None) -> bool | None:
