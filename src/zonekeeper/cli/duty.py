@@ -117,6 +117,13 @@ def quote(
     ] = None,
     fees: FeesOption = None,
     as_json: DutyJsonOption = False,
+    claim_exclusion: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--claim-exclusion",
+            help="Section 301 exclusion heading claimed, e.g. 9903.88.69 (U.S. note 20(vvv))",
+        ),
+    ] = None,
 ) -> None:
     """Quote the duty on one line: base rate, Chapter 99 measures, AD/CVD, MPF and HMF.
 
@@ -145,7 +152,8 @@ def quote(
     elif when is not None:
         problems.extend(_no_revision(tariff, when, "date"))
     item = LineItem(hts, origin, amount if amount is not None else ZERO, quantities, spi,
-                    mode.lower() if mode else None, contents, tuple(cases))  # fmt: skip
+                    mode.lower() if mode else None, contents, tuple(cases),
+                    tuple(c.strip() for c in claim_exclusion or ()))  # fmt: skip
     if problems:
         # Check the line too, so one run lists every problem: against the dates given, or
         # (a date being bad) the latest loaded revision.
@@ -184,6 +192,7 @@ _OPTIONS = {
     "hts": "--hts", "origin": "--origin", "value": "--value", "date": "--date",
     "spi": "--spi", "mode": "--mode", "qty": "--qty", "quantity": "--qty",
     "content": "--content", "adcvd": "--adcvd", "frozen-on": "--frozen-on",
+    "claim-exclusion": "--claim-exclusion",
 }  # fmt: skip
 
 
