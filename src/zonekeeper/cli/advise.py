@@ -70,15 +70,18 @@ def status(
 def _print_status(advice: StatusAdvice) -> None:
     doc = advice.document()
     table = Table(title=f"Zone status for {doc['product_hts']} on {doc['date']}")
-    for column in ("part", "HTS", "origin", "PF duty/unit", "NPF duty/unit", "elect", "why"):
+    for column in ("part", "HTS", "origin", "PF duty/unit", "NPF duty/unit", "elect"):
         table.add_column(column)
     for c in doc["components"]:
         npf = c["duty_per_unit_npf"]
         table.add_row(c["part"], c["hts"], c["origin"], _money(c["duty_per_unit_pf"]),
                       "not lawful (PF mandatory)" if c["mandatory_pf"] else _money(npf),
-                      c["recommended"], "\n".join(c["reasons"]))
+                      c["recommended"])
     console = Console()
     console.print(table)
+    for c in doc["components"]:
+        for reason in c["reasons"]:
+            console.print(f"{c['part']}: {reason}", markup=False)
     console.print(f"duty per unit: {_money(doc['duty_per_unit'])} (all PF "
                   f"{_money(doc['duty_per_unit_all_pf'])}, outside the zone "
                   f"{_money(doc['duty_per_unit_outside_zone'])}; naive all-NPF claim "
@@ -86,7 +89,7 @@ def _print_status(advice: StatusAdvice) -> None:
     if doc["annual"] is not None:
         console.print(f"annual saving: {_money(doc['annual_saving'])}")
     for note in doc["notes"]:
-        console.print(f"note: {note}")
+        console.print(f"note: {note}", markup=False)
 
 
 @advise_app.command("roi")
@@ -152,4 +155,4 @@ def _print_roi(advice: RoiAdvice) -> None:
                   f"{'never' if payback is None else payback + ' months'}; 5-year NPV "
                   f"{_money(doc['npv_5y'])}; verdict: {doc['verdict']}")
     for reason in doc["verdict_reasons"]:
-        console.print(f"- {reason}")
+        console.print(f"- {reason}", markup=False)

@@ -77,10 +77,13 @@ def coded(problems: Sequence[Problem], what: str) -> list[Problem]:
 
 def read_components(path: Path) -> list[Component]:
     """The components of one finished unit; InputError with every problem found."""
+    problems: list[Problem] = []
     try:
-        rows = COMPONENTS.read(path)
-    except InputError as error:
-        raise InputError(coded(error.problems, "components")) from None
+        rows = COMPONENTS.read(path, problems)
+    except InputError as error:  # unreadable: nothing else could be checked
+        problems = list(error.problems)
+    if problems:
+        raise InputError(coded(problems, "components"))
     records: list[Component] = COMPONENTS.records(rows)
     return [replace(c, spi=c.spi or None) for c in records]
 

@@ -29,7 +29,7 @@ def _bars(savings: list[dict[str, Any]]) -> dict[str, Any]:
         w = 0 if value is None else int(max(Decimal(0), Decimal(value)) / top * span)
         items.append({"label": s["kind"], "y": 6 + i * 26, "known": value is not None, "w": w,
                       "text": "" if value is None else usd(value)})
-    return {"width": WIDTH, "height": 12 + 26 * len(savings), "left": left, "items": items}
+    return {"width": WIDTH, "height": 12 + 26 * len(savings), "left": left, "rows": items}
 
 
 def _cash(points: list[str]) -> dict[str, Any]:
