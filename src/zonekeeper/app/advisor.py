@@ -12,16 +12,21 @@ from pathlib import Path
 from zonekeeper.advisor.election import Advice, Component, Product, annual, elect
 from zonekeeper.advisor.inverted import inverted_tariff
 from zonekeeper.advisor.roi import Assumptions, Roi, assess
+from zonekeeper.advisor.scenarios import Scenario, WhatIf, what_if
 from zonekeeper.app.context import Context
 from zonekeeper.app.outputs.advisor import (
     AnnualDuty,
     ComponentAdvice,
+    ComponentWhatIfOut,
     CostOut,
+    OutcomeOut,
     Period,
     RoiAdvice,
     SavingOut,
+    ScenarioOut,
     SensitivityOut,
     StatusAdvice,
+    WhatIfAdvice,
 )
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.advisor_files import read_components, read_exported, read_history
@@ -57,7 +62,7 @@ def _finished_origin(text: str | None) -> str | None:
         return parse_country(text)
     except InputError as error:
         raise InputError(Problem(error.problems[0].message, field="--finished-origin",
-                                 code="advise.status.bad-origin")) from None
+                                 code="advise.bad-origin")) from None
 
 
 def _share(export_share: Decimal | None) -> Decimal:
@@ -66,6 +71,19 @@ def _share(export_share: Decimal | None) -> Decimal:
         raise InputError(Problem(f"must be between 0 and 1, got {share}", field="--export-share",
                                  code="advise.status.bad-export-share"))
     return share
+
+
+def _components(tariff: Tariff, components_file: Path, product_hts: str,
+                on: dt.date) -> list[Component]:
+    """The components file, read and checked against the schedule in force on `on`."""
+    components = read_components(components_file)
+    try:
+        tariff.schedule.line(product_hts, on)
+    except InputError as error:
+        raise InputError(Problem(error.problems[0].message, field="--product-hts",
+                                 code="advise.unknown-product-hts")) from None
+    _check_codes(tariff, str(components_file), components, on)
+    return components
 
 
 @in_money_context
@@ -80,18 +98,12 @@ def advise_status(
     export_share: Decimal | None = None,
 ) -> StatusAdvice:
     """The election per component admitted and entered on `on` (`advisor.election`)."""
-    components = read_components(components_file)
     tariff = context.tariff
     share = _share(export_share)
     if volume is not None and volume < 0:
         raise InputError(Problem(f"must not be negative, got {volume}", field="--volume",
                                  code="advise.status.bad-volume"))
-    try:
-        tariff.schedule.line(product_hts, on)
-    except InputError as error:
-        raise InputError(Problem(error.problems[0].message, field="--product-hts",
-                                 code="advise.status.unknown-product-hts")) from None
-    _check_codes(tariff, str(components_file), components, on)
+    components = _components(tariff, components_file, product_hts, on)
     origin = _finished_origin(finished_origin)
     advice = elect(tariff, Product(product_hts, origin), components, on)
     return status_document(advice, volume, share)
@@ -178,4 +190,51 @@ def roi_document(roi: Roi, assumptions: Assumptions) -> RoiAdvice:
                                     net_annual=s.net_annual) for s in roi.sensitivity],
         cumulative_cash=list(roi.cash),
         assumptions={k: str(v) for k, v in asdict(assumptions).items()},
+    )
+
+
+@in_money_context
+def advise_whatif(
+    context: Context,
+    product_hts: str,
+    components_file: Path,
+    admitted_on: dt.date,
+    scenarios: list[Scenario],
+    *,
+    finished_origin: str | None = None,
+) -> WhatIfAdvice:
+    """Each election under each scenario (`advisor.scenarios`); the first scenario is always
+    entry on the admission date, the reference of the break-even."""
+    tariff = context.tariff
+    components = _components(tariff, components_file, product_hts, admitted_on)
+    product = Product(product_hts, _finished_origin(finished_origin))
+    every = [Scenario("entered at admission", admitted_on), *scenarios]
+    problems = [Problem(f"scenario {s.name!r}: entry {s.entered_on} is before the admission "
+                        f"{admitted_on}", field="--scenario", code="advise.whatif.entry-early")
+                for s in every if s.entered_on < admitted_on]
+    if problems:
+        raise InputError(problems)
+    return whatif_document(what_if(tariff, product, components, admitted_on, every))
+
+
+def whatif_document(result: WhatIf) -> WhatIfAdvice:
+    return WhatIfAdvice(
+        product_hts=result.product.hts,
+        admitted_on=result.admitted_on,
+        scenarios=[ScenarioOut(
+            name=s.name, entered_on=s.entered_on, components_pct=s.components,
+            origins=None if s.origins is None else sorted(s.origins), across_pct=s.across,
+            product_pct=s.product, overrides_freeze=s.overrides_freeze,
+        ) for s in result.scenarios],  # fmt: skip
+        components=[ComponentWhatIfOut(
+            part=r.component.part, mandatory_pf=bool(r.mandatory_pf),
+            mandatory_pf_under=list(r.mandatory_pf), robust=r.robust,
+            best_in_every_scenario=r.always_best,
+            break_even_pct=None if r.break_even_pct is None else cents(r.break_even_pct),
+            outcomes=[OutcomeOut(scenario=o.scenario, duty_per_unit_pf=o.pf,
+                                 duty_per_unit_npf=o.npf) for o in r.outcomes],
+            reasons=list(r.reasons),
+        ) for r in result.components],  # fmt: skip
+        duty_per_unit_all_pf=list(result.totals_pf),
+        duty_per_unit_robust=list(result.totals_robust),
     )

@@ -4,6 +4,7 @@ pays. A thin shell: parse options, call `app.advisor`, print JSON or a table."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -13,11 +14,12 @@ from rich.console import Console
 from rich.table import Table
 
 from zonekeeper.advisor.roi import Assumptions
-from zonekeeper.app.advisor import advise_roi, advise_status
+from zonekeeper.advisor.scenarios import Scenario
+from zonekeeper.app.advisor import advise_roi, advise_status, advise_whatif
 from zonekeeper.app.context import Context
-from zonekeeper.app.outputs.advisor import RoiAdvice, StatusAdvice
+from zonekeeper.app.outputs.advisor import RoiAdvice, StatusAdvice, WhatIfAdvice
 from zonekeeper.cli.app import app
-from zonekeeper.dates import date_option
+from zonekeeper.dates import date_option, parse_date
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.advisor_report import roi_html
 from zonekeeper.money import parse_decimal, usd
@@ -156,3 +158,91 @@ def _print_roi(advice: RoiAdvice) -> None:
                   f"{_money(doc['npv_5y'])}; verdict: {doc['verdict']}")
     for reason in doc["verdict_reasons"]:
         console.print(f"- {reason}", markup=False)
+
+
+SCENARIO_HELP = (
+    "NAME:key=value;... (repeatable). Keys: entered=DATE (entry date, default the admission "
+    "date), components=PCT (points added to the components' own rates), origins=CN|VN (whom "
+    "'components' reaches; default all), across=PCT (a new duty on every entry), product=PCT "
+    "(change of the finished product's rate), overrides_freeze=yes (the change reaches PF goods "
+    "admitted earlier)."
+)
+_KEYS = ("entered", "components", "origins", "across", "product", "overrides_freeze")
+
+
+def parse_scenario(text: str, admitted: date) -> Scenario:
+    """`--scenario` text -> Scenario; InputError naming the bad part."""
+    def bad(reason: str) -> InputError:
+        return InputError(Problem(f"scenario {text!r}: {reason}", field="--scenario",
+                                  code="advise.whatif.bad-scenario"))
+
+    name, _, spec = text.partition(":")
+    if not name.strip():
+        raise bad("give it a name: NAME:key=value;...")
+    values: dict[str, str] = {}
+    for part in spec.split(";"):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        key = key.strip().lower()
+        if not sep or key not in _KEYS:
+            raise bad(f"{part.strip()!r}: want one of {', '.join(_KEYS)} as key=value")
+        values[key] = value.strip()
+    try:
+        def pct(key: str) -> Decimal:
+            return parse_decimal(values[key]) if key in values else Decimal(0)
+
+        origins = values.get("origins")
+        return Scenario(
+            name=name.strip(),
+            entered_on=parse_date(values["entered"]) if "entered" in values else admitted,
+            components=pct("components"),
+            origins=None if not origins else frozenset(o.strip().upper()
+                                                       for o in origins.split("|")),
+            across=pct("across"),
+            product=pct("product"),
+            overrides_freeze=values.get("overrides_freeze", "no").lower() in ("yes", "true", "1"),
+        )
+    except ValueError as error:
+        raise bad(str(error)) from None
+
+
+@advise_app.command("whatif")
+def whatif(
+    product_hts: Annotated[str, typer.Option("--product-hts", help="HTS of the finished product.")],
+    components: Annotated[Path, typer.Option("--components", help="The components CSV of "
+                                             "`advise status`.")],
+    admitted: Annotated[str, typer.Option("--admitted", help="Admission date (PF freeze).")],
+    scenario: Annotated[list[str] | None, typer.Option("--scenario", help=SCENARIO_HELP)] = None,
+    finished_origin: Annotated[str | None, typer.Option("--finished-origin")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Each election's duty under rate-change scenarios: break-even and the robust choice
+    (19 CFR 146.65(a): PF frozen at admission, NPF at the rates on entry)."""
+    on = date_option(admitted, "--admitted")
+    scenarios = [parse_scenario(text, on) for text in scenario or []]
+    advice = advise_whatif(Context(), product_hts, components, on, scenarios,
+                           finished_origin=finished_origin)
+    if as_json:
+        typer.echo(json.dumps(advice.document(), indent=2))
+        return
+    _print_whatif(advice)
+
+
+def _print_whatif(advice: WhatIfAdvice) -> None:
+    doc = advice.document()
+    table = Table(title=f"What if? {doc['product_hts']} admitted {doc['admitted_on']}")
+    table.add_column("part")
+    for s in doc["scenarios"]:
+        table.add_column(f"{s['name']}\nPF / NPF")
+    table.add_column("robust")
+    for c in doc["components"]:
+        cells = [f"{_money(o['duty_per_unit_pf'])} / "
+                 f"{'PF only' if c['mandatory_pf'] else _money(o['duty_per_unit_npf'])}"
+                 for o in c["outcomes"]]
+        table.add_row(c["part"], *cells, c["robust"])
+    console = Console()
+    console.print(table)
+    for c in doc["components"]:
+        for reason in c["reasons"]:
+            console.print(f"{c['part']}: {reason}", markup=False)

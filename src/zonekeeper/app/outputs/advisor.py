@@ -95,3 +95,41 @@ class RoiAdvice(Output):
     sensitivity: list[SensitivityOut]
     cumulative_cash: list[Money]
     assumptions: dict[str, str]
+
+
+class ScenarioOut(Output):
+    name: str
+    entered_on: dt.date
+    components_pct: Decimal
+    origins: list[str] | None
+    across_pct: Decimal
+    product_pct: Decimal
+    overrides_freeze: bool
+
+
+class OutcomeOut(Output):
+    scenario: str
+    duty_per_unit_pf: Money
+    duty_per_unit_npf: Money
+
+
+class ComponentWhatIfOut(Output):
+    part: str
+    mandatory_pf: bool
+    mandatory_pf_under: list[str]
+    robust: Literal["PF", "NPF"]
+    best_in_every_scenario: bool
+    break_even_pct: Decimal | None
+    outcomes: list[OutcomeOut]
+    reasons: list[str]
+
+
+class WhatIfAdvice(Output):
+    """`advise whatif --json`: each election's duty per unit under each scenario."""
+
+    product_hts: str
+    admitted_on: dt.date
+    scenarios: list[ScenarioOut]
+    components: list[ComponentWhatIfOut]
+    duty_per_unit_all_pf: list[Money]
+    duty_per_unit_robust: list[Money]
