@@ -276,11 +276,10 @@ def assess(
     else:
         share = ZERO if total_duty == ZERO else consumed / total_duty
         amount = None if inverted.amount is None else inverted.amount * share
+        note = (f"; counted on the {cents(share * 100)}% of duty not already avoided by "
+                "export" if avoided and amount is not None else "")
         savings.append(Saving("inverted_tariff", None if amount is None else cents(amount),
-                              _annualized(amount, days),
-                              inverted.derivation + (
-                                  f"; counted on the {cents(share * 100)}% of duty not "
-                                  "already avoided by export" if avoided else "")))
+                              _annualized(amount, days), inverted.derivation + note))
     if assumptions.waste_share is None:
         savings.append(Saving("waste_scrap", None, None,
                               "not computed: give the share of imported value that ends as "

@@ -32,6 +32,7 @@ from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.advisor_files import read_components, read_exported, read_history
 from zonekeeper.money import cents, in_money_context
 from zonekeeper.tariff import Tariff
+from zonekeeper.tariff.codes import HtsCode
 from zonekeeper.tariff.countries import parse_country
 
 NAIVE_NOTE = (
@@ -109,6 +110,14 @@ def advise_status(
     return status_document(advice, volume, share)
 
 
+def _dotted(digits: str) -> str:
+    """An HTS number as people write it (8537.10.91.70); the reader keeps digits."""
+    try:
+        return HtsCode.parse(digits).dotted
+    except InputError:  # checked against the schedule already; kept as given if not
+        return digits
+
+
 def status_document(advice: Advice, volume: Decimal | None, share: Decimal) -> StatusAdvice:
     """The election as the `advise status` document."""
     yearly = None if volume is None else annual(advice, volume, share)
@@ -127,7 +136,7 @@ def status_document(advice: Advice, volume: Decimal | None, share: Decimal) -> S
         finished_origin=advice.product.origin,
         components=[
             ComponentAdvice(
-                part=e.component.part, hts=e.component.hts, origin=e.component.origin,
+                part=e.component.part, hts=_dotted(e.component.hts), origin=e.component.origin,
                 value_per_unit=e.component.value_per_unit, recommended=e.recommended,
                 mandatory_pf=bool(e.mandatory_pf), mandatory_pf_under=list(e.mandatory_pf),
                 duty_per_unit_pf=e.duty_pf, duty_per_unit_npf=e.duty_npf,
