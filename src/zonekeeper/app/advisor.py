@@ -171,8 +171,18 @@ def advise_roi(
 ) -> RoiAdvice:
     """Whether a zone pays on the importer's history (`advisor.roi`)."""
     assumptions = assumptions or Assumptions()
-    lines = read_history(imports_file)
-    exports = read_exported(exports_file) if exports_file is not None else []
+    problems: list[Problem] = []
+    lines, exports = [], []
+    try:
+        lines = read_history(imports_file)
+    except InputError as error:  # read the exports too: every problem at once
+        problems += error.problems
+    try:
+        exports = read_exported(exports_file) if exports_file is not None else []
+    except InputError as error:
+        problems += error.problems
+    if problems:
+        raise InputError(problems)
     tariff = context.tariff
     inverted = None
     if product_hts is not None:
