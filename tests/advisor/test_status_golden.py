@@ -102,3 +102,15 @@ def test_status_now_pf_cannot_be_abandoned(tariff: Tariff) -> None:
     (e,) = elect(tariff, Product("8418.50.00.80"), parts, ON).components
     assert e.recommended == "NPF"
     assert any("146.41(e)" in r for r in e.reasons)
+
+
+def test_a_finished_rate_that_needs_a_weight_leaves_npf_not_computed(tariff: Tariff) -> None:
+    """The components file gives no weight: a finished product at 1¢/kg cannot be priced,
+    so NPF is None with the reason and the election falls back to the computable PF."""
+    parts = [Component("board", "8537.10.91.70", "DE", D("1"), D("100"))]
+    advice = elect(tariff, Product("0102.29.40.24"), parts, ON)
+    (e,) = advice.components
+    assert e.duty_npf is None and e.recommended == "PF" and e.duty_pf == D("2.70")
+    assert any("kg" in r for r in e.reasons)
+    assert advice.finished_problems and "kg" in advice.finished_problems[0]
+    assert advice.naive_npf is None

@@ -110,13 +110,13 @@ class Advice:
     """The election for every component and the totals per finished unit (duty only).
 
     A total is None when any figure in it cannot be computed (the component's reasons say
-    why). `naive_npf` is the duty per unit if every component were NPF, the law aside."""
+    why; `finished_problems` why the finished product could not be priced, by origin).
+    `naive_npf` is the duty per unit if every component were NPF, the law aside."""
 
     product: Product
     on: dt.date
     components: tuple[ComponentElection, ...]
-    finished_quote: LineQuote | None
-    finished_problem: str | None
+    finished_problems: tuple[str, ...]
     duty_per_unit: Decimal | None
     duty_per_unit_all_pf: Decimal | None
     duty_per_unit_outside_zone: Decimal | None
@@ -292,14 +292,14 @@ def elect(
     for component in components:
         quote, problem, value = finished[product.origin or component.origin]
         elections.append(_elect_one(tariff, component, on, quote, problem, value))
-    first = finished[sorted(origins)[0]] if origins else (None, None, ZERO)
     pf_total = _total([e.duty_pf for e in elections])
     return Advice(
         product=product,
         on=on,
         components=tuple(elections),
-        finished_quote=first[0],
-        finished_problem=first[1],
+        finished_problems=tuple(
+            f"from {origin}: {problem}" for origin, (_, problem, _) in finished.items() if problem
+        ),
         duty_per_unit=_total([e.duty_recommended for e in elections]),
         duty_per_unit_all_pf=pf_total,
         duty_per_unit_outside_zone=pf_total,

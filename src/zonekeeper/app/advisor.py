@@ -128,8 +128,7 @@ def status_document(advice: Advice, volume: Decimal | None, share: Decimal) -> S
     if advice.product.origin is None:
         notes.append("finished product's origin taken as each component's origin (give "
                      "--finished-origin when the zone's manufacture changes it)")
-    if advice.finished_problem:
-        notes.append("finished product: " + advice.finished_problem)
+    notes += [f"finished product {problem}" for problem in advice.finished_problems]
     return StatusAdvice(
         product_hts=advice.product.hts,
         date=advice.on,
