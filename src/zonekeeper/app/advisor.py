@@ -180,6 +180,9 @@ def advise_roi(
         exports = read_exported(exports_file) if exports_file is not None else []
     except InputError as error:
         problems += error.problems
+    if not lines and not problems:
+        problems.append(Problem("no import lines in the file: nothing to assess",
+                                file=str(imports_file), code="advise.imports.empty"))
     if problems:
         raise InputError(problems)
     tariff = context.tariff
