@@ -136,7 +136,8 @@ def test_roi_refuses_a_bad_history_with_codes(
     assert code == 2
     codes = {p["code"] for p in json.loads(out)["problems"]}
     assert codes <= {"advise.imports.bad-cell", "advise.imports.missing-column"} and codes
-    empty = _write(tmp_path, "empty.csv", "entry_no,line,import_date,hts,quantity,unit,value,duty\n")
+    empty = _write(tmp_path, "empty.csv",
+                   "entry_no,line,import_date,hts,quantity,unit,value,duty\n")
     code, out, _ = run_main(monkeypatch, capsys, "advise", "roi", "--imports", empty, "--json")
     assert code == 2
     assert json.loads(out)["problems"][0]["code"] == "advise.imports.empty"
