@@ -47,14 +47,15 @@ def test_changes_reach_each_election_by_the_freeze_rule(tariff: Tariff) -> None:
 
 def test_backtest_on_the_real_2026_history(tariff: Tariff) -> None:
     """Admitted in January 2026 (IEEPA reciprocal in force: PF mandatory for the German
-    board), entered in September after IEEPA ended: PF keeps the frozen IEEPA duty."""
+    board), entered in September after IEEPA ended: PF keeps the frozen IEEPA duty — for the
+    EU the 15% floor of 9903.02.20 (15% less the 2.7% general rate: 12.3%), so 15% of $200."""
     january = dt.date(2026, 1, 15)
     result = what_if(tariff, PRODUCT, [BOARD], january,
                      [Scenario("at admission", january), Scenario("September", SEPT)])
     (board,) = result.components
     assert board.mandatory_pf and board.robust == "PF"
     assert all(o.npf is None for o in board.outcomes)
-    assert board.outcomes[0].pf == board.outcomes[1].pf == Decimal("25.4")
+    assert board.outcomes[0].pf == board.outcomes[1].pf == Decimal("30.0")
 
 
 def test_whatif_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
