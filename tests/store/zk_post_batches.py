@@ -60,8 +60,9 @@ def start(url: str, folder: Path, tag: str, first: int, count: int, size: int) -
     return process, ready, go, progress
 
 
-def wait_for(path: Path, process: mp.process.BaseProcess, seconds: float = 60) -> None:
-    """Wait until the worker makes `path` (fails if the worker ends first)."""
+def wait_for(path: Path, process: mp.process.BaseProcess, seconds: float = 300) -> None:
+    """Wait until the worker makes `path` (fails if the worker ends first). Generous: eight
+    workers opening the books at once on a two-core machine at load 16 took over a minute."""
     deadline = time.monotonic() + seconds
     while not path.exists():
         assert process.is_alive(), f"the worker ended with exit code {process.exitcode}"
