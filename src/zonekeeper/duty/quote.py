@@ -328,7 +328,7 @@ def _make_plan(
     line, revision = tariff.schedule.line(hts, classified_on)
     code = line.code.dotted
     rate_line = line.rate_code.dotted
-    warnings: list[str] = []
+    warnings: list[str] = tariff.schedule.notes(revision, classified_on)  # data caveats
     rate, column, granted = _base_rate(tariff, line, code, origin, spi, classified_on, warnings)
     measures, measure_warnings = _measures(tariff, code, origin, on, frozen_on, granted)
     warnings.extend(measure_warnings)

@@ -17,7 +17,8 @@ import hashlib
 import json
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.tariff.history import HistoryBuilder, LineHistory, RevisionInput
-from zonekeeper.tariff.schedule import Parts, Revision, Row, build_revision
+from zonekeeper.tariff.schedule import Parts, Revision, Row, Schedule, build_revision
 from zonekeeper.tariff.usitc import parse_usitc
 
 HISTORY_FILE = "hts/history.zkh"
@@ -138,3 +139,54 @@ def build_history(folder: Path) -> bytes:
             footnotes=_footnotes(data) if entry["file"].endswith(".json.gz") else (),
         ))
     return builder.to_bytes()
+
+
+def _store_index(schedule: Schedule) -> dict[str, int]:
+    """Name -> store position of the schedule's revisions that come from the store (not
+    replaced by an imported one of the same name)."""
+    store = shipped_history()
+    positions = {info.name: i for i, info in enumerate(store.revisions)}
+    return {r.name: positions[r.name] for r in schedule.revisions
+            if r.name in positions and r.source == f"{store.file}#{r.name}"}
+
+
+def rate_text_sources(schedule: Schedule) -> list[tuple[str, Iterable[tuple[str, str, str]]]]:
+    """(name, its rate texts) per revision of `schedule`, in date order, what `tariff
+    check` parses: the store's revisions read from the store, without building them."""
+    store = shipped_history()
+    from_store = _store_index(schedule)
+    return [(r.name, store.rate_texts(from_store[r.name]) if r.name in from_store
+             else r.rate_texts()) for r in schedule.revisions]
+
+
+@dataclass(frozen=True)
+class RevisionStatus:
+    """One loaded revision as `zonekeeper tariff status` lists it."""
+
+    name: str
+    serves_from: date  # the first date quotes are priced from it
+    in_force: date  # the date the revision itself came into force
+    origin: str  # 'history' | 'shipped' | 'imported'
+
+
+@dataclass(frozen=True)
+class TariffStatus:
+    revisions: tuple[RevisionStatus, ...]
+    horizon: date | None  # the newest revision's date: later quotes warn
+    days_beyond: int  # how far `today` lies after the horizon (0 when not after it)
+
+
+def tariff_status(schedule: Schedule, today: date) -> TariffStatus:
+    """What the loaded tariff covers: every revision with its dates and where it comes
+    from, and the horizon (quotes dated after it warn that a newer revision may apply)."""
+    from_store = _store_index(schedule)
+    package = str(history_path().parent)
+    listed = []
+    for r in schedule.revisions:
+        origin = ("history" if r.name in from_store
+                  else "shipped" if r.source.startswith(package) else "imported")
+        listed.append(RevisionStatus(r.name, r.effective, r.in_force or r.effective, origin))
+    newest = schedule.horizon()
+    horizon = newest.effective if newest is not None else None
+    beyond = max(0, (today - horizon).days) if horizon is not None else 0
+    return TariffStatus(tuple(listed), horizon, beyond)

@@ -123,11 +123,18 @@ class Revision:
 
         Threads that meet at the first use may each call `parts()`, so it must return the
         same parts every time and be safe to call from several threads at once (the shell's
-        makes them once, under its own lock); the core holds no lock."""
+        makes them once, under its own lock); the core holds no lock.
+
+        `in_force` is the date the revision itself came into force when the store serves it
+        from an earlier `effective` (see `caveat`); `size`, its number of codes, known
+        without making it (`len`)."""
         revision = cls.__new__(cls)
         revision.name = name
         revision.effective = effective
         revision.source = source
+        if in_force is not None and in_force > effective:
+            revision.in_force = in_force
+        revision._size = size
         revision._built = {}
         revision.__dict__["_deferred"] = parts
         return revision
