@@ -567,6 +567,9 @@ def forget_plans(tariff: Tariff) -> None:
 
 def prepare(tariff: Tariff) -> None:
     """Build the per-tariff indexes quoting reads (else built on the first quote that needs
-    them): which subheadings hold list codes a revision lacks, for every loaded revision."""
+    them): which subheadings hold list codes a revision lacks, for every loaded revision
+    already made (a revision of the history not yet read gets its index on its first
+    quote: preparing it here would read every revision since 2021)."""
     for revision in tariff.schedule.revisions:
-        _renumbered(tariff, revision)
+        if revision.made:
+            _renumbered(tariff, revision)

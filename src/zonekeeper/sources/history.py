@@ -70,11 +70,12 @@ def history_revisions() -> list[Revision]:
     store = shipped_history()
     lock = threading.Lock()
     shared: dict[Row, Row] = {}
+    texts = store.distinct_rate_texts
     out = []
     for index, info in enumerate(store.revisions):
         out.append(Revision.deferred(info.name, info.effective, f"{store.file}#{info.name}",
                                      _maker(store, index, lock, shared),
-                                     in_force=info.in_force, size=info.lines))
+                                     in_force=info.in_force, size=info.lines, texts=texts))
     return out
 
 

@@ -111,6 +111,7 @@ class LineHistory:
         self._strings: list[str] | None = None
         self._keys: list[str] | None = None
         self._eras: dict[str, tuple[array[int], ...]] = {}
+        self._distinct: frozenset[tuple[str, str]] | None = None
 
     def _member(self, name: str) -> bytes:
         found = self._members.get(name)
@@ -149,13 +150,32 @@ class LineHistory:
             found = self._eras[name] = tuple(columns)
         return found
 
+    def _alive(self, index: int) -> list[int]:
+        """The positions in its era of the spans alive in revision `index`, in order."""
+        columns = self._era(index)
+        return [j for j, (first, last) in enumerate(zip(columns[1], columns[2], strict=True))
+                if first <= index <= last]
+
     def _spans(self, index: int) -> Iterable[tuple[int, ...]]:
         """The spans alive in revision `index`, in schedule order."""
         columns = self._era(index)
-        firsts, lasts = columns[1], columns[2]
-        for j in range(len(firsts)):
-            if firsts[j] <= index <= lasts[j]:
-                yield tuple(column[j] for column in columns)
+        for j in self._alive(index):
+            yield tuple(column[j] for column in columns)
+
+    def distinct_rate_texts(self) -> frozenset[tuple[str, str]]:
+        """Every (column, text) a rate column prints in any revision of the store, read
+        from whole columns at once (what `duty.entry.known_content_keys` needs)."""
+        if self._distinct is None:
+            strings, _keys = self._texts()
+            found: set[tuple[str, str]] = set()
+            for year in sorted({r.effective.year for r in self.revisions}):
+                first = next(i for i, r in enumerate(self.revisions)
+                             if r.effective.year == year)
+                columns = self._era(first)
+                for column, position in (("general", 6), ("special", 7), ("column2", 8)):
+                    found.update((column, strings[i]) for i in set(columns[position]))
+            self._distinct = frozenset(t for t in found if t[1])
+        return self._distinct
 
     def rows(self, index: int) -> list[SourceRow]:
         """The records of revision `index` as `SourceRow`s (row numbers from 1)."""
@@ -186,12 +206,15 @@ class LineHistory:
         """(column, text, digits) of every rate printed in revision `index`, without building
         the revision (what `tariff check` reads)."""
         strings, keys = self._texts()
-        for span in self._spans(index):
-            digits = keys[span[0]].replace(".", "")
-            for column, position in (("general", 6), ("special", 7), ("column2", 8)):
-                text = strings[span[position]]
-                if text:
-                    yield column, text, digits
+        columns = self._era(index)
+        general, special, column2 = columns[6], columns[7], columns[8]
+        for j in self._alive(index):
+            digits = ""
+            for column, ids in (("general", general), ("special", special),
+                                ("column2", column2)):
+                if ids[j]:  # id 0 is the empty text
+                    digits = digits or keys[columns[0][j]].replace(".", "")
+                    yield column, strings[ids[j]], digits
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,7 @@ class Revision:
     # last revision standing in for the earlier ones of its year, `tariff.history`).
     in_force: date | None = None
     _size: int | None = None
+    _texts: Callable[[], frozenset[tuple[str, str]]] | None = None
 
     def __init__(self, name: str, effective: date, rows: Sequence[Row],
                  parents: Sequence[int], rate_rows: Sequence[int], source: str = "") -> None:
@@ -116,7 +117,8 @@ class Revision:
     @classmethod
     def deferred(cls, name: str, effective: date, source: str,
                  parts: Callable[[], Parts], *, in_force: date | None = None,
-                 size: int | None = None) -> Revision:
+                 size: int | None = None,
+                 texts: Callable[[], frozenset[tuple[str, str]]] | None = None) -> Revision:
         """A revision whose rows `parts()` makes the first time any is needed: a quote on
         one date reads only the revision in force then, so the cache's reader makes only
         that one (`sources/revisions.py`). Name, date and source are known at once.
@@ -127,7 +129,8 @@ class Revision:
 
         `in_force` is the date the revision itself came into force when the store serves it
         from an earlier `effective` (see `caveat`); `size`, its number of codes, known
-        without making it (`len`)."""
+        without making it (`len`); `texts`, a superset of its distinct rate texts, read
+        without making it (`distinct_rate_texts`)."""
         revision = cls.__new__(cls)
         revision.name = name
         revision.effective = effective
@@ -135,6 +138,7 @@ class Revision:
         if in_force is not None and in_force > effective:
             revision.in_force = in_force
         revision._size = size
+        revision._texts = texts
         revision._built = {}
         revision.__dict__["_deferred"] = parts
         return revision
@@ -221,6 +225,18 @@ class Revision:
             if not (at < size and codes[at].startswith(digits)):
                 out.append(digits)
         return frozenset(out)
+
+    @property
+    def made(self) -> bool:
+        """Whether its rows are made (a deferred revision is not, until first used)."""
+        return "_deferred" not in self.__dict__
+
+    def distinct_rate_texts(self) -> frozenset[tuple[str, str]]:
+        """Every distinct (column, text) of its rates (or a superset, read from its store
+        without making a deferred revision: the store's texts of all its revisions)."""
+        if self._texts is not None and "_deferred" in self.__dict__:
+            return self._texts()
+        return frozenset((column, text) for column, text, _digits in self.rate_texts())
 
     def rate_texts(self) -> Iterator[tuple[str, str, str]]:
         """(column, text, digits) for every rate text printed in the revision."""
@@ -467,6 +483,14 @@ class Schedule:
                 f"({first.name}) is in force from {first.effective.isoformat()}"
             )
         return chosen
+
+    def distinct_rate_texts(self) -> frozenset[tuple[str, str]]:
+        """Every distinct (column, text) of the rates of every loaded revision (a superset
+        where a store answers for revisions not yet made)."""
+        found: set[tuple[str, str]] = set()
+        for revision in self.revisions:
+            found |= revision.distinct_rate_texts()
+        return frozenset(found)
 
     def horizon(self) -> Revision | None:
         """The newest loaded revision (None when none is loaded)."""
