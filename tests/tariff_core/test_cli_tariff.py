@@ -161,7 +161,7 @@ def test_import_lists_rate_texts_that_do_not_parse(tmp_path: Path) -> None:
     assert "0101.21.00 general: '3¢/furlong'" in result.output
     report = json.loads(runner.invoke(app, ["tariff", "check", "--json"]).output)
     assert {"text": "3¢/furlong", "column": "general", "hts": "0101.21.00",
-            "revision": "Odd"} in report["unparsed"]
+            "revision": "Odd", "reason": None} in report["unparsed"]
 
 
 def test_import_of_parsable_rates_prints_no_warning(tmp_path: Path) -> None:
