@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -15,6 +16,7 @@ from zonekeeper.cli import application
 from zonekeeper.duty.quote import LineItem, quote_line
 from zonekeeper.errors import InputError
 from zonekeeper.sources.history import shipped_history
+from zonekeeper.sources.revisions import import_revision, load_schedule
 from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.tariff.history import HistoryBuilder, LineHistory, RevisionInput, clean_markup
 from zonekeeper.tariff.schedule import SourceRow, build_revision
@@ -193,3 +195,19 @@ def test_status_lists_revisions_dates_and_the_horizon() -> None:
     assert by_name["HTS 2026 Revision 3"]["origin"] == "shipped"
     text = runner.invoke(app, ["tariff", "status"]).output
     assert "Horizon: 2026-06-08" in text
+
+
+@pytest.mark.usefixtures("tariff_home")
+def test_an_imported_revision_wins_over_the_history_for_its_dates(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "HTS Number,Indent,Description,Unit of Quantity,General Rate of Duty,"
+        "Special Rate of Duty,Column 2 Rate of Duty,Quota Quantity,Additional Duties\n"
+        '6505.00.01.00,0,Hair-nets,"[""kg""]",7%,,90%,,\n', encoding="utf-8")
+    with pytest.raises(InputError, match="already in force from 2025-08-28"):
+        import_revision(path, date(2025, 8, 28), "Mine")
+    import_revision(path, date(2025, 8, 28), "Mine", replace=True)
+    line, revision = load_schedule().line("6505.00.01.00", date(2025, 9, 1))
+    assert (revision.name, line.general.text) == ("Mine", "7%")
+    _, before = load_schedule().line("6505.00.01.00", date(2025, 8, 27))
+    assert before.name == "HTS 2025 Revision 20"
