@@ -15,8 +15,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-MODULES = ["tariff_bench", "ledger_bench", "writers_bench", "weekly_bench", "drawback_bench",
-           "classify_bench", "advisor_bench"]
+MODULES = ["tariff_bench", "history_bench", "ledger_bench", "writers_bench", "weekly_bench",
+           "drawback_bench", "classify_bench", "advisor_bench"]
 
 
 def machine() -> str:

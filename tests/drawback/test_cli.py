@@ -144,20 +144,26 @@ def test_manufacturing_claim_from_files(files: Path, zk):
     assert (d["quantity"], d["refund"], d["rule"]) == ("10", "19.80", "1313(a) part")
 
 
-def test_older_exports_are_priced_only_on_request(files: Path, zk):
+def test_2025_exports_are_designated_without_an_import_step(files: Path, zk):
+    """The shipped history prices an export of 2025-09-01 (HTS 2025 Revision 21): no
+    `tariff import`, no `--estimate-older-rates`."""
     (files / "old.csv").write_text(
         "entry_no,line,import_date,hts,quantity,unit,value,duty\n"
         "E1,1,2025-01-10,4202.92.31.20,10,No.,100,17.60\n")
     (files / "oldx.csv").write_text(
-        "export_ref,export_date,hts,quantity,unit,value\nX1,2025-06-01,4202.92.31.20,5,No.,100\n")
+        "export_ref,export_date,hts,quantity,unit,value\nX1,2025-09-01,4202.92.31.20,5,No.,100\n")
     plain = zk("drawback", "plan", "--imports", "old.csv", "--exports", "oldx.csv", "--json",
                cwd=files)
-    assert json.loads(plain.stdout)["refund"] == "0.00"
-    assert "no tariff for 2025-06-01" in json.loads(plain.stdout)["unpriced"][0]
+    assert plain.returncode == 0, plain.stderr
+    plan = json.loads(plain.stdout)
+    assert plan["unpriced"] == []
+    # 5 * 0.99 * 1.76 = 8.712 (the import is the lesser: 17.6% of 20 + MPF per unit > 1.76)
+    assert plan["refund"] == "8.71"
+    [designation] = plan["designations"]
+    assert designation["export_ref"] == "X1"
     estimated = zk("drawback", "plan", "--imports", "old.csv", "--exports", "oldx.csv",
                    "--json", "--estimate-older-rates", cwd=files)
-    # 5 * 0.99 * 1.76 = 8.712 (the import is the lesser: 17.6% of 20 + MPF per unit > 1.76)
-    assert json.loads(estimated.stdout)["refund"] == "8.71"
+    assert json.loads(estimated.stdout)["refund"] == "8.71"  # nothing left to estimate
 
 
 def test_unknown_hts_and_bad_cells_of_a_99_row_are_all_reported(files: Path, zk):

@@ -104,7 +104,7 @@ def test_quote_table_cites_sources(monkeypatch, capsys):
         "2026-08-20",
     )
     assert code == 0
-    assert "9903.88.01" in out and "HTS 2026 Revision 3" in out and "MPF" in out
+    assert "9903.88.01" in out and "HTS 2026 Revision 10" in out and "MPF" in out
 
 
 @pytest.mark.parametrize(

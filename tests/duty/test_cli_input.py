@@ -246,8 +246,8 @@ def test_entry_text_warnings_name_their_line(
 
 @pytest.mark.parametrize(
     ("dates", "option", "day"),
-    [(["--date", "2025-01-01"], "--date", "2025-01-01"),
-     (["--date", "2026-03-01", "--frozen-on", "2025-11-03"], "--frozen-on", "2025-11-03")],
+    [(["--date", "2021-01-01"], "--date", "2021-01-01"),
+     (["--date", "2026-03-01", "--frozen-on", "2021-11-03"], "--frozen-on", "2021-11-03")],
 )  # fmt: skip
 def test_quote_before_every_revision_exits_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
@@ -265,7 +265,7 @@ def test_entry_date_problems_are_listed_with_the_files(
 ) -> None:
     path = tmp_path / "e.csv"
     path.write_text("hts,origin,value\n0101.21.00,ZZ,1\n")
-    for day, reason in (("2026-99-01", "not a date"), ("2025-01-01", "no tariff for")):
+    for day, reason in (("2026-99-01", "not a date"), ("2021-01-01", "no tariff for")):
         code, out, err = run(monkeypatch, capsys, "duty", "entry", str(path), "--date", day)
         assert code == 2 and out == ""
         assert f"error: {path}:row 2:origin: " in err and f"error: --date: {reason}" in err

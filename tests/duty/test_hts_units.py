@@ -24,8 +24,11 @@ ON = date(2026, 3, 1)
 
 
 def _lines_by_unit(tariff: Tariff) -> dict[str, list[TariffLine]]:
+    """The units of the revision in force on ON and of the 2026 Basic Edition (the older
+    revisions of the history print ten more, e.g. `MBq` and the typos `kg.`, `No..`)."""
     out: dict[str, list[TariffLine]] = {}
-    for revision in tariff.schedule.revisions:
+    for revision in (tariff.schedule.revision_named("HTS 2026 Basic Edition"),
+                     tariff.schedule.revision_on(ON)):
         for line in revision.lines():
             if line.has_rates and not line.is_label:
                 for unit in line.units:

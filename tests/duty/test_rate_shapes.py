@@ -19,7 +19,7 @@ def test_ad_valorem(quote):
     base = q.components[0]
     assert (base.program.value, base.rate, base.heading) == ("base", "2.5%", "8708.29.51")
     assert base.amount == Decimal("25.00")
-    assert "HTS 2026 Revision 3" in base.source and "General" in base.source
+    assert "HTS 2026 Revision 10" in base.source and "General" in base.source
 
 
 def test_free(quote):

@@ -1,4 +1,4 @@
-"""`zonekeeper tariff check|import|show|revisions`: the loaded HTSUS, read and extended.
+"""`zonekeeper tariff check|import|show|revisions|status`: the loaded HTSUS, read and extended.
 
 A thin shell over `zonekeeper.tariff` (pure) and `zonekeeper.sources.revisions` (the files):
 `import` validates a USITC export whole and stores it as a dated revision, `check` reports
@@ -21,9 +21,10 @@ from zonekeeper.cli.options import TariffJsonOption
 from zonekeeper.dates import date_option
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.tabular import check_file, semicolon_problem
+from zonekeeper.sources.history import rate_text_sources, tariff_status
 from zonekeeper.sources.revisions import import_revision, load_schedule
 from zonekeeper.sources.shipped import data_text
-from zonekeeper.tariff.check import check_schedule, unparsed_in
+from zonekeeper.tariff.check import check_texts, unparsed_in
 from zonekeeper.tariff.expressions import Rate, SpecialRates
 from zonekeeper.tariff.list_check import check_lists
 from zonekeeper.tariff.measures import coverage_tables
@@ -48,33 +49,43 @@ def check(
         ),
     ] = False,
 ) -> None:
-    """Parse every distinct rate text of every loaded revision; list those that do not parse.
+    """Parse every distinct rate text of every loaded revision; list those that do not parse
+    (a known error of the source with its reason).
 
     With --measures: the shipped product lists against each revision's codes and footnotes."""
     if measures:
         _check_measures(as_json)
         return
-    report = check_schedule(load_schedule())
+    report = check_texts(rate_text_sources(load_schedule()))
     if as_json:
         _print_json({
             "revisions": list(report.revisions),
             "distinct": report.distinct,
             "parsed": report.parsed,
             "parse_rate_pct": round(report.parse_rate_pct, 2),
+            "source_errors": len(report.explained),
+            "rates_parsed_pct": round(report.rates_parsed_pct, 2),
             "kinds": dict(report.kinds),
             "unparsed": [{"text": u.text, "column": u.column, "hts": u.hts,
-                          "revision": u.revision} for u in report.unparsed],
+                          "revision": u.revision, "reason": u.reason or None}
+                         for u in report.unparsed],
         })
         return
     console = Console(highlight=False)
-    console.print(f"Revisions: {', '.join(report.revisions)}")
+    console.print(f"Revisions: {len(report.revisions)}, {report.revisions[0]} to "
+                  f"{report.revisions[-1]}" if report.revisions else "Revisions: none")
     console.print(f"Distinct rate texts: {report.distinct}; parsed: {report.parsed} "
                   f"({report.parse_rate_pct:.2f}%)")
+    if report.explained:
+        console.print(f"Errors of the source (not rates): {len(report.explained)}; of the "
+                      f"texts that are rates, {report.rates_parsed_pct:.2f}% parse")
     console.print("By kind: " + ", ".join(f"{k} {n}" for k, n in report.kinds))
     if report.unparsed:
         console.print(f"Not parsed ({len(report.unparsed)}):")
         for u in report.unparsed:
-            console.print(f"  {u.hts} {u.column} ({u.revision}): {u.text!r}", markup=False)
+            why = f" — {u.reason}" if u.reason else ""
+            console.print(f"  {u.hts} {u.column} ({u.revision}): {u.text!r}{why}",
+                          markup=False)
     else:
         console.print("Every rate text parses.")
 
@@ -111,6 +122,37 @@ def _check_measures(as_json: bool) -> None:
         "Codes by kind: " + ", ".join(f"{kind} {n}" for kind, n in kinds.items() if n),
         markup=False,
     )
+
+
+@tariff_app.command("status")
+def status(
+    as_json: TariffJsonOption = False,
+) -> None:
+    """List the loaded revisions with their dates and origin, and the horizon: quotes dated
+    after the newest revision warn that a newer one may apply."""
+    today = date.today()
+    found = tariff_status(load_schedule(), today)
+    if as_json:
+        _print_json({
+            "revisions": [{"name": r.name, "serves_from": r.serves_from.isoformat(),
+                           "in_force": r.in_force.isoformat(), "origin": r.origin}
+                          for r in found.revisions],
+            "horizon": found.horizon.isoformat() if found.horizon else None,
+            "today": today.isoformat(),
+            "days_beyond_horizon": found.days_beyond,
+        })
+        return
+    for r in found.revisions:
+        since = "" if r.in_force == r.serves_from else f" (in force {r.in_force.isoformat()})"
+        typer.echo(f"{r.serves_from.isoformat()}  {r.name}{since}  [{r.origin}]")
+    if found.horizon is None:
+        typer.echo("No tariff revision is loaded.")
+    elif found.days_beyond:
+        typer.echo(f"Horizon: {found.horizon.isoformat()}; today is {found.days_beyond} days "
+                   f"beyond it: quotes dated after it warn (import a newer revision with "
+                   f"`zonekeeper tariff import`).")
+    else:
+        typer.echo(f"Horizon: {found.horizon.isoformat()}.")
 
 
 @tariff_app.command("import")

@@ -232,13 +232,12 @@ def known_content_keys(tariff: Tariff) -> frozenset[str]:
 
 def _content_keys(tariff: Tariff) -> frozenset[str]:
     keys: set[str] = set()
-    for revision in tariff.schedule.revisions:
-        for column, text, _digits in revision.rate_texts():
-            rates = list(parse_special(text).rates()) if column == "special" else [parse_rate(text)]
-            for rate in rates:
-                keys |= rate.needs
-                if rate.cap_key is not None:
-                    keys.add(rate.cap_key)
+    for column, text in tariff.schedule.distinct_rate_texts():
+        rates = list(parse_special(text).rates()) if column == "special" else [parse_rate(text)]
+        for rate in rates:
+            keys |= rate.needs
+            if rate.cap_key is not None:
+                keys.add(rate.cap_key)
     for measure in tariff.measures.measures:
         keys |= measure.rate.needs
     return frozenset(key for key in keys if key not in UNITS)

@@ -345,7 +345,7 @@ def _make_plan(
     line, revision = tariff.schedule.line(hts, classified_on)
     code = line.code.dotted
     rate_line = line.rate_code.dotted
-    warnings: list[str] = []
+    warnings: list[str] = tariff.schedule.notes(revision, classified_on)  # data caveats
     rate, column, granted = _base_rate(tariff, line, code, origin, spi, classified_on, warnings)
     measures, measure_warnings = _measures(tariff, code, origin, on, frozen_on, granted, claims)
     warnings.extend(measure_warnings)
@@ -584,6 +584,9 @@ def forget_plans(tariff: Tariff) -> None:
 
 def prepare(tariff: Tariff) -> None:
     """Build the per-tariff indexes quoting reads (else built on the first quote that needs
-    them): which subheadings hold list codes a revision lacks, for every loaded revision."""
+    them): which subheadings hold list codes a revision lacks, for every loaded revision
+    already made (a revision of the history not yet read gets its index on its first
+    quote: preparing it here would read every revision since 2021)."""
     for revision in tariff.schedule.revisions:
-        _renumbered(tariff, revision)
+        if revision.made:
+            _renumbered(tariff, revision)

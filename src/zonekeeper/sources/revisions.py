@@ -4,9 +4,11 @@ The shell's side of the schedule (files, environment, home directory, cache); th
 core only parses what is read here (`tariff.usitc.parse_usitc`, bytes in) and builds
 revisions from rows (`tariff.schedule.build_revision`).
 
-- Shipped revisions: the USITC CSV exports in the package (`zonekeeper/data/tariff/hts`),
-  HTS 2026 Basic Edition (in force 2026-01-01) and Revision 3 (2026-02-13; its latest cited
-  change is 13 Feb 2026 — see docs/domain.md §8).
+- Shipped revisions: the history, every revision from HTS 2021 Revision 12 (2021-12-07) to
+  HTS 2026 Revision 10 (2026-06-08), in one store (`sources.history`), and two USITC CSV
+  exports in the package (`zonekeeper/data/tariff/hts`), HTS 2026 Basic Edition (in force
+  2026-01-01) and Revision 3 (2026-02-13; its latest cited change is 13 Feb 2026 — see
+  docs/domain.md §8).
 - Imported revisions: `zonekeeper tariff import FILE --effective D` validates a USITC export
   and writes its parsed rows, gzipped JSON, to `<home>/tariff/revisions/` where `<home>` is
   `$ZONEKEEPER_HOME` or `~/.local/share/zonekeeper`.
@@ -50,6 +52,7 @@ import orjson
 
 from zonekeeper import __version__
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.sources.history import history_digest, history_revisions
 from zonekeeper.tariff.schedule import (
     Parts,
     Revision,
@@ -172,19 +175,22 @@ _memo: dict[tuple[str, ...], Schedule] = {}
 
 
 def load_schedule(*, use_cache: bool = True) -> Schedule:
-    """Shipped plus imported revisions; each from the disk cache when it is fresh.
+    """The shipped history (`sources.history`), the shipped CSV revisions and the imported
+    ones; each CSV or imported one from the disk cache when it is fresh.
 
     Revisions are cached one file each, so importing a revision parses only that revision.
     """
     sources = all_sources()
-    keys = tuple(source_key(source) for source in sources)
+    keys = (history_digest(), *(source_key(source) for source in sources))
     if keys in _memo:
         return _memo[keys]
     if not use_cache:
-        schedule = build_schedule(sources)
+        loaded = build_schedule(sources).revisions
     else:
-        schedule = Schedule(_load_revision(source, key) for source, key in zip(sources, keys,
-                                                                               strict=True))
+        loaded = tuple(_load_revision(source, key)
+                       for source, key in zip(sources, keys[1:], strict=True))
+    # the history first: a shipped or imported revision of the same name or date wins
+    schedule = Schedule([*history_revisions(), *loaded])
     _memo.clear()
     _memo[keys] = schedule
     return schedule

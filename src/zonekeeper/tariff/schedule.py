@@ -100,6 +100,12 @@ class Revision:
     Holds the rows compactly and builds each `TariffLine` (parsing its rates) on first use.
     """
 
+    # The date the revision itself came into force, where later than `effective` (a year's
+    # last revision standing in for the earlier ones of its year, `tariff.history`).
+    in_force: date | None = None
+    _size: int | None = None
+    _texts: Callable[[], frozenset[tuple[str, str]]] | None = None
+
     def __init__(self, name: str, effective: date, rows: Sequence[Row],
                  parents: Sequence[int], rate_rows: Sequence[int], source: str = "") -> None:
         self.name = name
@@ -110,18 +116,29 @@ class Revision:
 
     @classmethod
     def deferred(cls, name: str, effective: date, source: str,
-                 parts: Callable[[], Parts]) -> Revision:
+                 parts: Callable[[], Parts], *, in_force: date | None = None,
+                 size: int | None = None,
+                 texts: Callable[[], frozenset[tuple[str, str]]] | None = None) -> Revision:
         """A revision whose rows `parts()` makes the first time any is needed: a quote on
         one date reads only the revision in force then, so the cache's reader makes only
         that one (`sources/revisions.py`). Name, date and source are known at once.
 
         Threads that meet at the first use may each call `parts()`, so it must return the
         same parts every time and be safe to call from several threads at once (the shell's
-        makes them once, under its own lock); the core holds no lock."""
+        makes them once, under its own lock); the core holds no lock.
+
+        `in_force` is the date the revision itself came into force when the store serves it
+        from an earlier `effective` (see `caveat`); `size`, its number of codes, known
+        without making it (`len`); `texts`, a superset of its distinct rate texts, read
+        without making it (`distinct_rate_texts`)."""
         revision = cls.__new__(cls)
         revision.name = name
         revision.effective = effective
         revision.source = source
+        if in_force is not None and in_force > effective:
+            revision.in_force = in_force
+        revision._size = size
+        revision._texts = texts
         revision._built = {}
         revision.__dict__["_deferred"] = parts
         return revision
@@ -166,7 +183,21 @@ class Revision:
         return f"Revision({self.name!r}, {self.effective.isoformat()}, {len(self._index)} codes)"
 
     def __len__(self) -> int:
+        if self._size is not None and "_deferred" in self.__dict__:
+            return self._size
         return len(self._index)
+
+    def caveat(self, on: date) -> str | None:
+        """What a quote dated `on` must say when this revision stands in for earlier ones
+        it does not replace: only the last revision of some years is shipped (2022-2024),
+        and it serves the whole year, so a rate changed inside that year by a revision
+        that is not shipped may differ (19 CFR 141.69: the rate is the one in force on the
+        day of entry)."""
+        if self.in_force is None or on >= self.in_force:
+            return None
+        return (f"priced from {self.name}, in force from {self.in_force.isoformat()}: the "
+                f"earlier revisions of {self.in_force.year} are not shipped, so a rate that "
+                f"changed inside {self.in_force.year} may differ on {on.isoformat()}")
 
     def __iter__(self) -> Iterator[TariffLine]:
         """Every coded line, in the order of the schedule."""
@@ -194,6 +225,18 @@ class Revision:
             if not (at < size and codes[at].startswith(digits)):
                 out.append(digits)
         return frozenset(out)
+
+    @property
+    def made(self) -> bool:
+        """Whether its rows are made (a deferred revision is not, until first used)."""
+        return "_deferred" not in self.__dict__
+
+    def distinct_rate_texts(self) -> frozenset[tuple[str, str]]:
+        """Every distinct (column, text) of its rates (or a superset, read from its store
+        without making a deferred revision: the store's texts of all its revisions)."""
+        if self._texts is not None and "_deferred" in self.__dict__:
+            return self._texts()
+        return frozenset((column, text) for column, text, _digits in self.rate_texts())
 
     def rate_texts(self) -> Iterator[tuple[str, str, str]]:
         """(column, text, digits) for every rate text printed in the revision."""
@@ -440,6 +483,37 @@ class Schedule:
                 f"({first.name}) is in force from {first.effective.isoformat()}"
             )
         return chosen
+
+    def distinct_rate_texts(self) -> frozenset[tuple[str, str]]:
+        """Every distinct (column, text) of the rates of every loaded revision (a superset
+        where a store answers for revisions not yet made)."""
+        found: set[tuple[str, str]] = set()
+        for revision in self.revisions:
+            found |= revision.distinct_rate_texts()
+        return frozenset(found)
+
+    def horizon(self) -> Revision | None:
+        """The newest loaded revision (None when none is loaded)."""
+        return self.revisions[-1] if self.revisions else None
+
+    def notes(self, revision: Revision, on: date) -> list[str]:
+        """What a quote dated `on` priced from `revision` must say about the data itself:
+        the revision stands in for missing ones (`Revision.caveat`), or the date lies after
+        the newest loaded revision, which a later one may have changed (stale data is never
+        silent)."""
+        out = []
+        caveat = revision.caveat(on)
+        if caveat is not None:
+            out.append(caveat)
+        newest = self.horizon()
+        if newest is not None and revision is newest and on > newest.effective:
+            days = (on - newest.effective).days
+            out.append(
+                f"{on.isoformat()} is {days} day{'s' if days != 1 else ''} after the newest "
+                f"loaded tariff revision ({newest.name}, in force from "
+                f"{newest.effective.isoformat()}): a revision published since is not loaded "
+                f"(import it with `zonekeeper tariff import`)")
+        return out
 
     def revision_named(self, name: str) -> Revision:
         for revision in self.revisions:

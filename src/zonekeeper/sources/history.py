@@ -1,0 +1,193 @@
+"""The shipped tariff history (`zonekeeper/data/tariff/hts/history.zkh`): found, read, and
+made into the schedule's revisions, each built only when a quote first needs it.
+
+The file holds every HTSUS revision from HTS 2021 Revision 12 (in force 2021-12-07) to
+HTS 2026 Revision 10 (2026-06-08) but the two the package ships as USITC CSV exports
+(`SHIPPED_CSV`: HTS 2026 Basic Edition and Revision 3, whose answers stay exactly as they
+were). `tariff.history` parses it (bytes in); this module reads it, and `build_history`
+makes it again from the USITC exports and their MANIFEST.csv (a maintenance step:
+`python -m bench.build_tariff_history FOLDER`). Provenance: `data/tariff/PROVENANCE.md`.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.tariff.history import HistoryBuilder, LineHistory, RevisionInput
+from zonekeeper.tariff.schedule import Parts, Revision, Row, Schedule, build_revision
+from zonekeeper.tariff.usitc import parse_usitc
+
+HISTORY_FILE = "hts/history.zkh"
+# Editions of the MANIFEST the package ships as CSV exports instead (sources.revisions).
+SHIPPED_CSV = frozenset({"HTS 2026 Basic", "HTS 2026 Rev 3"})
+# Where only a year's last revision is shipped, it serves its year from this date (the day
+# after its predecessor's in-force period ends, per MANIFEST.csv).
+_SERVES_FROM = {
+    "HTS 2022 Rev 12 (last 2022)": date(2022, 1, 1),
+    "HTS 2023 Rev 11 (last 2023)": date(2023, 1, 1),
+    "HTS 2024 Rev 10 (last 2024)": date(2024, 1, 26),
+}
+
+
+def history_path() -> Path:
+    return Path(str(resources.files("zonekeeper") / "data" / "tariff" / HISTORY_FILE))
+
+
+@cache
+def shipped_history() -> LineHistory:
+    """The shipped store, its header read (members are read when a revision needs them)."""
+    path = history_path()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(Problem(f"cannot read the tariff history: {error.strerror or error}",
+                                 str(path), code="tariff.history.unreadable")) from None
+    return LineHistory(data, str(path))
+
+
+@cache
+def history_digest() -> str:
+    """The sha256 of the shipped store (what `load_schedule` keys its memo on)."""
+    return hashlib.sha256(history_path().read_bytes()).hexdigest()
+
+
+def history_revisions() -> list[Revision]:
+    """Every revision of the store as a deferred `Revision`: built (rows parsed, rates
+    inherited) the first time any of its lines is needed, under one lock per store, with
+    rows equal across revisions shared."""
+    store = shipped_history()
+    lock = threading.Lock()
+    shared: dict[Row, Row] = {}
+    texts = store.distinct_rate_texts
+    out = []
+    for index, info in enumerate(store.revisions):
+        out.append(Revision.deferred(info.name, info.effective, f"{store.file}#{info.name}",
+                                     _maker(store, index, lock, shared),
+                                     in_force=info.in_force, size=info.lines, texts=texts))
+    return out
+
+
+def _maker(store: LineHistory, index: int, lock: threading.Lock,
+           shared: dict[Row, Row]) -> Callable[[], Parts]:
+    made: list[Parts] = []
+
+    def parts() -> Parts:
+        with lock:
+            if not made:
+                info = store.revisions[index]
+                made.append(build_revision(info.name, info.effective, store.rows(index),
+                                           f"{store.file}#{info.name}", shared).parts())
+            return made[0]
+
+    return parts
+
+
+def _edition_name(edition: str) -> str:
+    """MANIFEST's edition label as the product cites it: `HTS 2025 Rev 18` ->
+    `HTS 2025 Revision 18`, `HTS 2024 Basic CRLF (original form)` -> `HTS 2024 Basic
+    Edition`, `HTS 2022 Rev 12 (last 2022)` -> `HTS 2022 Revision 12`."""
+    found = re.fullmatch(r"HTS (\d{4}) (Basic|Rev (\d+)).*", edition)
+    if found is None:
+        raise ValueError(f"MANIFEST.csv: edition {edition!r} is not `HTS YYYY Basic|Rev N`")
+    year, kind, number = found.groups()
+    return f"HTS {year} Basic Edition" if kind == "Basic" else f"HTS {year} Revision {number}"
+
+
+def _footnotes(data: bytes) -> list[str]:
+    """One text per record of a USITC JSON export: its footnotes as `columns:text`, joined
+    by ` || ` (marker and type dropped)."""
+    out = []
+    for record in json.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data):
+        notes = record.get("footnotes") or []
+        out.append(" || ".join(
+            f"{','.join(n.get('columns') or [])}:{' '.join(str(n.get('value') or '').split())}"
+            for n in notes))
+    return out
+
+
+def build_history(folder: Path) -> bytes:
+    """The store made from the USITC exports listed in `folder/MANIFEST.csv` (every edition
+    but `SHIPPED_CSV`), in the order they came into force; read back whole before it is
+    returned (`HistoryBuilder.to_bytes`)."""
+    with (folder / "MANIFEST.csv").open(encoding="utf-8", newline="") as handle:
+        manifest = list(csv.DictReader(handle))
+    manifest.sort(key=lambda m: m["in_force_from"].split("..")[0])
+    builder = HistoryBuilder()
+    for entry in manifest:
+        if entry["edition"] in SHIPPED_CSV:
+            continue
+        in_force = date.fromisoformat(entry["in_force_from"].split("..")[0])
+        data = (folder / entry["file"]).read_bytes()
+        builder.add(RevisionInput(
+            name=_edition_name(entry["edition"]),
+            effective=_SERVES_FROM.get(entry["edition"], in_force),
+            in_force=in_force,
+            source=entry["file"],
+            sha256=hashlib.sha256(gzip.decompress(data)).hexdigest(),
+            rows=parse_usitc(data, entry["file"]),
+            footnotes=_footnotes(data) if entry["file"].endswith(".json.gz") else (),
+        ))
+    return builder.to_bytes()
+
+
+def _store_index(schedule: Schedule) -> dict[str, int]:
+    """Name -> store position of the schedule's revisions that come from the store (not
+    replaced by an imported one of the same name)."""
+    store = shipped_history()
+    positions = {info.name: i for i, info in enumerate(store.revisions)}
+    return {r.name: positions[r.name] for r in schedule.revisions
+            if r.name in positions and r.source == f"{store.file}#{r.name}"}
+
+
+def rate_text_sources(schedule: Schedule) -> list[tuple[str, Iterable[tuple[str, str, str]]]]:
+    """(name, its rate texts) per revision of `schedule`, in date order, what `tariff
+    check` parses: the store's revisions read from the store, without building them."""
+    store = shipped_history()
+    from_store = _store_index(schedule)
+    return [(r.name, store.rate_texts(from_store[r.name]) if r.name in from_store
+             else r.rate_texts()) for r in schedule.revisions]
+
+
+@dataclass(frozen=True)
+class RevisionStatus:
+    """One loaded revision as `zonekeeper tariff status` lists it."""
+
+    name: str
+    serves_from: date  # the first date quotes are priced from it
+    in_force: date  # the date the revision itself came into force
+    origin: str  # 'history' | 'shipped' | 'imported'
+
+
+@dataclass(frozen=True)
+class TariffStatus:
+    revisions: tuple[RevisionStatus, ...]
+    horizon: date | None  # the newest revision's date: later quotes warn
+    days_beyond: int  # how far `today` lies after the horizon (0 when not after it)
+
+
+def tariff_status(schedule: Schedule, today: date) -> TariffStatus:
+    """What the loaded tariff covers: every revision with its dates and where it comes
+    from, and the horizon (quotes dated after it warn that a newer revision may apply)."""
+    from_store = _store_index(schedule)
+    package = str(history_path().parent)
+    listed = []
+    for r in schedule.revisions:
+        origin = ("history" if r.name in from_store
+                  else "shipped" if r.source.startswith(package) else "imported")
+        listed.append(RevisionStatus(r.name, r.effective, r.in_force or r.effective, origin))
+    newest = schedule.horizon()
+    horizon = newest.effective if newest is not None else None
+    beyond = max(0, (today - horizon).days) if horizon is not None else 0
+    return TariffStatus(tuple(listed), horizon, beyond)
