@@ -33,6 +33,14 @@ class Opportunity:
     interest_note: str | None = None
     route: str | None = None
     title: str = ""
+    supplier: str = ""  # the lines' manufacturer ID; "several" when they differ
+    month: str = ""  # YYYY-MM of the earliest entry concerned
+
+
+def supplier_of(manufacturers: Iterable[str]) -> str:
+    """The one manufacturer ID of some lines, "several" when they differ, "" when none."""
+    found = {m for m in manufacturers if m}
+    return found.pop() if len(found) == 1 else ("several" if found else "")
 
 
 def ranked(found: Iterable[Opportunity]) -> list[Opportunity]:
@@ -41,11 +49,12 @@ def ranked(found: Iterable[Opportunity]) -> list[Opportunity]:
 
 
 @in_money_context
-def totals(found: Iterable[Opportunity]) -> dict[str, Decimal]:
-    """Kind -> the sum of the amounts that could be computed (kinds found, in KINDS order)."""
-    sums: dict[str, Decimal] = {}
+def totals(found: Iterable[Opportunity]) -> dict[str, Decimal | None]:
+    """Kind -> the sum of the amounts that could be computed (kinds found, in KINDS order);
+    None for a kind none of whose findings has an amount (never 0)."""
+    sums: dict[str, Decimal | None] = {}
     for o in found:
-        sums.setdefault(o.kind, ZERO)
+        sums.setdefault(o.kind, None)
         if o.amount is not None:
-            sums[o.kind] += o.amount
+            sums[o.kind] = (sums[o.kind] or ZERO) + o.amount
     return {k: sums[k] for k in KINDS if k in sums}

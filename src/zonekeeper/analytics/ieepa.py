@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from zonekeeper.analytics.findings import Opportunity
+from zonekeeper.analytics.findings import Opportunity, supplier_of
 from zonekeeper.analytics.interest import QuarterRate, accrue
 from zonekeeper.analytics.records import EntryLine
 from zonekeeper.money import ZERO, fmt, in_money_context
@@ -150,7 +150,9 @@ def ieepa_refunds(lines: Sequence[EntryLine], as_of: date,
             chosen.risk + "; Section 301 duty is not refundable through CAPE and is not "
             "counted", chosen.action, deadline=chosen.deadline, interest=accrued.interest,
             interest_note="; ".join(x for x in (note, accrued.note) if x), route=chosen.name,
-            title=f"IEEPA duty on entry {entry}"))
+            title=f"IEEPA duty on entry {entry}",
+            supplier=supplier_of(x.manufacturer for x in group),
+            month=first.entry_date.strftime("%Y-%m")))
     return found
 
 

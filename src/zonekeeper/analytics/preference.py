@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from zonekeeper.analytics.findings import Opportunity
+from zonekeeper.analytics.findings import Opportunity, supplier_of
 from zonekeeper.analytics.ports import Pricer, Program
 from zonekeeper.analytics.records import EntryLine
 from zonekeeper.money import ZERO, fmt, in_money_context
@@ -95,5 +95,7 @@ def unclaimed_preferences(lines: Sequence[EntryLine], pricer: Pricer,
             "keep the certification of origin and the proof",
             deadline=deadline,
             amount_reason=None if amount is not None else "some lines cannot be priced",
-            title=f"{spi} not claimed on HTS {hts} from {origin} ({len(items)} line(s))"))
+            title=f"{spi} not claimed on HTS {hts} from {origin} ({len(items)} line(s))",
+            supplier=supplier_of(line.manufacturer for line, _, _ in items),
+            month=min(line.entry_date for line, _, _ in items).strftime("%Y-%m")))
     return found

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from zonekeeper.analytics.findings import Opportunity
+from zonekeeper.analytics.findings import Opportunity, supplier_of
 from zonekeeper.analytics.ports import Pricer
 from zonekeeper.analytics.records import EntryLine
 from zonekeeper.money import ZERO, fmt, in_money_context
@@ -77,7 +77,9 @@ def _finding(title: str, lines: Sequence[EntryLine], evidence: Sequence[str], ri
              ) -> Opportunity:
     return Opportunity(
         "data_quality", amount, _entries(lines), _shown(evidence), risk, action,
-        amount_reason=reason if amount is None else None, title=title)
+        amount_reason=reason if amount is None else None, title=title,
+        supplier=supplier_of(line.manufacturer for line in lines),
+        month=min(line.entry_date for line in lines).strftime("%Y-%m") if lines else "")
 
 
 def classification_conflicts(lines: Sequence[EntryLine]) -> list[Opportunity]:
