@@ -133,4 +133,6 @@ FILE_READERS = [
     ["drawback", "plan", "--imports", IMPORTS, "--exports", EXPORTS, "--claimed", "{f}"],
     ["drawback", "claim", "{f}", "--out", "{out}"],
     ["tariff", "import", "{f}", "--effective", "2031-01-01"],
+    ["opportunities", "--entries", "{f}", "--as-of", "2026-09-01"],
+    ["refunds", "ieepa", "--entries", "{f}", "--as-of", "2026-09-01"],
 ]

@@ -29,8 +29,9 @@ import polars as pl
 
 from zonekeeper.analytics.records import Chapter99Row, EntryLine
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.io.tabular import check_file
+from zonekeeper.io.tabular import check_file, semicolon_problem
 
+HEAD_BYTES = 65536  # enough of a CSV to see its header
 MAX_PROBLEMS = 200
 """At most this many problems are listed one by one; the rest are counted in one line."""
 
@@ -77,17 +78,20 @@ PROGRAM_COLUMNS: Mapping[str, str] = {
 """The drawback format's per-program duty columns: each becomes a Chapter 99 row."""
 
 _BY_NAME = {name: column for column in COLUMNS for name in column.names}
+_BY_FIELD = {column.field: column for column in COLUMNS}
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d")
 _PATTERNS = {
     "integer": r"^\d+$",
-    "money": r"^\d+(\.\d+)?$",
-    "quantity": r"^\d+(\.\d+)?$",
+    "money": r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$",
+    "quantity": r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$",
     "hts": r"^\d{8}(\d{2})?$",
 }
 _WHY = {
     "integer": "is not a whole number",
-    "money": "is not an amount in USD (digits, '.' for decimals, not negative)",
-    "quantity": "is not a quantity (digits, '.' for decimals, not negative)",
+    "money": "is not an amount in USD (digits, ',' between thousands, '.' for decimals, "
+             "not negative)",
+    "quantity": "is not a quantity (digits, ',' between thousands, '.' for decimals, not "
+                "negative)",
     "hts": "is not an HTS number (8 or 10 digits)",
     "date": "is not a date (YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD)",
 }
@@ -97,14 +101,28 @@ def _key(name: str) -> str:
     return " ".join(name.strip().lstrip("\ufeff").lower().split())
 
 
+def _refuse_semicolons(path: Path) -> None:
+    """Refuse in one line a CSV saved with ';' between its columns (Excel where ',' is the
+    decimal mark): its numbers must not be guessed at (`tabular.SEMICOLON_HELP`)."""
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES).decode("utf-8", errors="replace")
+    found = semicolon_problem(head.rsplit("\n", 1)[0] if "\n" in head else head, str(path))
+    if found is not None:
+        raise InputError(Problem(found.message, file=found.file, row=found.row,
+                                 code="es003.semicolon-separated"))
+
+
 def _read_frame(path: Path) -> pl.DataFrame:
     """Every cell as text; raise InputError when the file cannot be read as a table."""
     name = str(path)
     problem = check_file(path)
     if problem is not None:
         raise InputError(Problem(problem.message, file=name, code="es003.unreadable"))
+    excel = path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    if not excel:
+        _refuse_semicolons(path)
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        if excel:
             frame = pl.read_excel(path, engine="calamine", infer_schema_length=0,
                                   drop_empty_rows=False, raise_if_empty=False)
         else:
@@ -152,14 +170,14 @@ def _clean(frame: pl.DataFrame, fields: Mapping[str, str]) -> pl.DataFrame:
     for f in out.columns:
         if f == "row":
             continue
-        kind = _BY_NAME[f].kind if f in _BY_NAME else "money"
+        kind = _BY_FIELD[f].kind if f in _BY_FIELD else "money"  # else a program's duty
         e = pl.col(f).fill_null("").str.strip_chars()
         if kind in ("id", "integer", "hts"):
             e = e.str.replace(r"\.0+$", "")
         if kind == "hts":
             e = e.str.replace_all(r"[.\s]", "")
         if kind in ("money", "quantity"):
-            e = e.str.replace_all(r"[,$\s]", "")
+            e = e.str.replace(r"^\$\s*", "")  # thousands commas stay until checked
         if kind == "date":
             e = e.str.replace(r"[ T]00:00(:00)?(\.0+)?$", "")
         exprs.append(e.alias(f))
@@ -171,13 +189,15 @@ def _dates(field: str) -> pl.Expr:
     return pl.coalesce(parsed).alias(f"{field}__date")
 
 
-def _cell_problems(frame: pl.DataFrame, name: str) -> list[Problem]:
-    """Every cell that is required and empty or does not read as its kind."""
+def _cell_problems(frame: pl.DataFrame, name: str, headings: Mapping[str, str],
+                   ) -> list[Problem]:
+    """Every cell that is required and empty or does not read as its kind, named by the
+    file's own column heading."""
     problems: list[Problem] = []
     commodity = ~pl.col("hts").str.starts_with("98") & ~pl.col("hts").str.starts_with("99")
     checks: list[tuple[str, pl.Expr, str, str]] = []
     for f in frame.columns:
-        column = _BY_NAME.get(f)
+        column = _BY_FIELD.get(f)
         kind = column.kind if column else ("money" if f in PROGRAM_COLUMNS else "text")
         empty = pl.col(f) == ""
         if column is not None and column.required:
@@ -197,15 +217,16 @@ def _cell_problems(frame: pl.DataFrame, name: str) -> list[Problem]:
     )
     for i, (f, _, why, code) in enumerate(checks):
         bad = flagged.filter(pl.col(f"bad{i}")).select("row", f).head(MAX_PROBLEMS)
+        heading = headings[f]
         for row, text in bad.iter_rows():
-            shown = f" ({text!r})" if text else ""
-            problems.append(Problem(f"{f}{shown} {why}", file=name, row=row, field=f,
-                                    code=code))
+            shown = f" {text!r}" if text else ""
+            problems.append(Problem(f"{heading}{shown} {why}", file=name, row=row,
+                                    field=heading, code=code))
     return problems
 
 
 def _structure_problems(
-    commodity: pl.DataFrame, extra: pl.DataFrame, name: str
+    commodity: pl.DataFrame, extra: pl.DataFrame, name: str, hts: str
 ) -> list[Problem]:
     """A line given twice, or a Chapter 98/99 row whose line has no commodity row."""
     problems: list[Problem] = []
@@ -214,13 +235,13 @@ def _structure_problems(
     for row, entry, line in twice.select("row", "entry", "line").iter_rows():
         problems.append(Problem(
             f"entry {entry} line {line} has more than one commodity (chapter 1-97) row",
-            file=name, row=row, field="hts", code="es003.line-twice"))
+            file=name, row=row, field=hts, code="es003.line-twice"))
     orphans = extra.join(commodity.select("entry", "line"), on=["entry", "line"], how="anti")
     for row, entry, line, hts in (orphans.sort("row").head(MAX_PROBLEMS)
                                   .select("row", "entry", "line", "hts").iter_rows()):
         problems.append(Problem(
             f"Chapter 98/99 row {hts} for entry {entry} line {line}, which has no commodity "
-            "(chapter 1-97) row", file=name, row=row, field="hts", code="es003.orphan-row"))
+            "(chapter 1-97) row", file=name, row=row, field=hts, code="es003.orphan-row"))
     return problems
 
 
@@ -241,15 +262,20 @@ def read_entry_lines(path: Path) -> tuple[EntryLine, ...]:
     frame = _clean(frame, fields)
     date_fields = [c.field for c in COLUMNS if c.kind == "date" and c.field in frame.columns]
     frame = frame.with_columns([_dates(f) for f in date_fields])
-    problems = _cell_problems(frame, name)
+    problems = _cell_problems(frame, name, {f: raw for raw, f in fields.items()})
     if frame.height == 0:
         problems.append(Problem("the file has no data rows", file=name, code="es003.empty"))
     if problems:
         raise InputError(_capped(problems, name))
-    frame = frame.with_columns(pl.col("line").cast(pl.Int64))
+    amounts = [f for f in frame.columns
+               if f in PROGRAM_COLUMNS or (f in _BY_FIELD and _BY_FIELD[f].kind in
+                                           ("money", "quantity"))]
+    frame = frame.with_columns(pl.col("line").cast(pl.Int64),
+                               *[pl.col(f).str.replace_all(",", "") for f in amounts])
     is_extra = pl.col("hts").str.starts_with("98") | pl.col("hts").str.starts_with("99")
     commodity, extra = frame.filter(~is_extra), frame.filter(is_extra)
-    problems = _structure_problems(commodity, extra, name)
+    hts = next(raw for raw, f in fields.items() if f == "hts")
+    problems = _structure_problems(commodity, extra, name, hts)
     if problems:
         raise InputError(_capped(problems, name))
     return _records(commodity, extra)
