@@ -237,10 +237,10 @@ def _structure_problems(
             f"entry {entry} line {line} has more than one commodity (chapter 1-97) row",
             file=name, row=row, field=hts, code="es003.line-twice"))
     orphans = extra.join(commodity.select("entry", "line"), on=["entry", "line"], how="anti")
-    for row, entry, line, hts in (orphans.sort("row").head(MAX_PROBLEMS)
-                                  .select("row", "entry", "line", "hts").iter_rows()):
+    for row, entry, line, code in (orphans.sort("row").head(MAX_PROBLEMS)
+                                   .select("row", "entry", "line", "hts").iter_rows()):
         problems.append(Problem(
-            f"Chapter 98/99 row {hts} for entry {entry} line {line}, which has no commodity "
+            f"Chapter 98/99 row {code} for entry {entry} line {line}, which has no commodity "
             "(chapter 1-97) row", file=name, row=row, field=hts, code="es003.orphan-row"))
     return problems
 
