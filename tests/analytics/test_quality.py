@@ -81,4 +81,4 @@ def test_a_line_before_the_first_tariff_is_counted_not_reconciled(
     report = quality_report(lines, pricer)
     assert report.recomputed == 0 and report.reconciliation == ()
     [(reason, count)] = report.not_recomputed.items()
-    assert count == 1 and "no tariff for 2025-09-04" in reason
+    assert count == 1 and "before the earliest loaded (HTS 2026 Basic Edition" in reason

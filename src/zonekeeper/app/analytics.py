@@ -20,6 +20,7 @@ from zonekeeper.app.outputs.analytics import (
     RefundsReport,
 )
 from zonekeeper.bindings.analytics import TariffPricer
+from zonekeeper.heap import collector_paused
 from zonekeeper.io.es003 import read_entry_lines
 from zonekeeper.money import ZERO, in_money_context
 from zonekeeper.sources.analytics import overpayment_rates
@@ -63,11 +64,12 @@ def opportunities(context: Context, entries: Path, *, exports: Path | None = Non
     if exports is not None:
         not_looked_for["drawback"] = f"{exports} was not read: " + NOT_LOOKED_FOR["drawback"]
     day = as_of or context.today()
-    lines = read_entry_lines(entries)
-    pricer = TariffPricer(context.tariff)
-    quality = quality_report(lines, pricer)
-    found = ranked([*quality.findings, *unclaimed_preferences(lines, pricer, day),
-                    *ieepa_refunds(lines, day, overpayment_rates())])
+    with collector_paused():  # a million acyclic records: nothing for the collector to find
+        lines = read_entry_lines(entries)
+        pricer = TariffPricer(context.tariff)
+        quality = quality_report(lines, pricer)
+        found = ranked([*quality.findings, *unclaimed_preferences(lines, pricer, day),
+                        *ieepa_refunds(lines, day, overpayment_rates())])
     return OpportunitiesReport(
         as_of=day, file=str(entries), lines=len(lines),
         entries=len({line.entry for line in lines}),
@@ -80,7 +82,8 @@ def opportunities(context: Context, entries: Path, *, exports: Path | None = Non
 def refunds(context: Context, entries: Path, as_of: date) -> RefundsReport:
     """The IEEPA refunds of an entry file on `as_of`, per entry, with the CAPE uploads."""
     del context  # a refund needs no tariff or books: the file and the shipped rates
-    found = ieepa_refunds(read_entry_lines(entries), as_of, overpayment_rates())
+    with collector_paused():
+        found = ieepa_refunds(read_entry_lines(entries), as_of, overpayment_rates())
     by_route: dict[str, Decimal | None] = {}
     for o in found:
         key = o.route or "unknown"

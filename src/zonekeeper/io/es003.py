@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -79,6 +78,8 @@ PROGRAM_COLUMNS: Mapping[str, str] = {
 
 _BY_NAME = {name: column for column in COLUMNS for name in column.names}
 _BY_FIELD = {column.field: column for column in COLUMNS}
+_TEXT_FIELDS = ("origin", "spi", "entry_type", "importer", "unit", "manufacturer", "part",
+                "description", "liquidation_status")
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d")
 _PATTERNS = {
     "integer": r"^\d+$",
@@ -172,6 +173,8 @@ def _clean(frame: pl.DataFrame, fields: Mapping[str, str]) -> pl.DataFrame:
             continue
         kind = _BY_FIELD[f].kind if f in _BY_FIELD else "money"  # else a program's duty
         e = pl.col(f).fill_null("").str.strip_chars()
+        if f in ("origin", "spi"):
+            e = e.str.to_uppercase()
         if kind in ("id", "integer", "hts"):
             e = e.str.replace(r"\.0+$", "")
         if kind == "hts":
@@ -253,6 +256,13 @@ def _capped(problems: Sequence[Problem], name: str) -> list[Problem]:
         code="es003.more-problems")]
 
 
+CHUNK = 100_000
+"""Lines turned into records at a time: the Python copies of a chunk's cells are freed before
+the next, so the peak is the records plus one chunk."""
+_KEPT = ("row", "entry", "line", "entry_date__date", "hts", "value", "duty", "quantity",
+         "liquidation_date__date", *_TEXT_FIELDS, *PROGRAM_COLUMNS)
+
+
 def read_entry_lines(path: Path) -> tuple[EntryLine, ...]:
     """The entry lines of an ES-003 report or a drawback import file, sorted by entry and
     line, each with its Chapter 98/99 rows. See the module docstring."""
@@ -273,52 +283,71 @@ def read_entry_lines(path: Path) -> tuple[EntryLine, ...]:
     frame = frame.with_columns(pl.col("line").cast(pl.Int64),
                                *[pl.col(f).str.replace_all(",", "") for f in amounts])
     is_extra = pl.col("hts").str.starts_with("98") | pl.col("hts").str.starts_with("99")
-    commodity, extra = frame.filter(~is_extra), frame.filter(is_extra)
+    commodity = frame.filter(~is_extra).select([c for c in _KEPT if c in frame.columns])
+    extra = frame.filter(is_extra).select([c for c in ("row", "entry", "line", "ordinal", "hts",
+                                                       "duty") if c in frame.columns])
+    del frame  # the records are made from these two: the whole file's frame can go
     hts = next(raw for raw, f in fields.items() if f == "hts")
     problems = _structure_problems(commodity, extra, name, hts)
     if problems:
         raise InputError(_capped(problems, name))
-    return _records(commodity, extra)
+    lines = _joined(commodity, extra)
+    del commodity, extra
+    return _records(lines)
 
 
-def _records(commodity: pl.DataFrame, extra: pl.DataFrame) -> tuple[EntryLine, ...]:
-    """Join each line's Chapter 98/99 rows (by ordinal, then row) to its commodity row and
-    hand the lines over as records (the one pass in Python: the core takes plain values)."""
+def _joined(commodity: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
+    """Each commodity row with its line's Chapter 98/99 rows (by ordinal, then row) as lists,
+    sorted by entry and line."""
     order = ["ordinal", "row"] if "ordinal" in extra.columns else ["row"]
     grouped = (extra.sort(["entry", "line", *order])
                .group_by("entry", "line", maintain_order=True)
                .agg(pl.col("hts").alias("x_hts"), pl.col("duty").alias("x_duty"),
                     pl.col("row").alias("x_row")))
-    lines = commodity.join(grouped, on=["entry", "line"], how="left").sort("entry", "line")
-    programs = [c for c in PROGRAM_COLUMNS if c in lines.columns]
+    return commodity.join(grouped, on=["entry", "line"], how="left").sort("entry", "line")
+
+
+def _records(lines: pl.DataFrame) -> tuple[EntryLine, ...]:
+    """The joined lines handed over as records: the one pass in Python (the core takes plain
+    values), over whole columns taken out of Polars a chunk at a time."""
+    pool: dict[Any, Any] = {}  # one object per distinct code, entry, date or heading
     out: list[EntryLine] = []
-    for r in lines.iter_rows(named=True):
-        out.append(_line(r, programs))
+    for start in range(0, lines.height, CHUNK):
+        out.extend(_chunk(lines.slice(start, CHUNK), pool))
     return tuple(out)
 
 
-def _text(r: Mapping[str, Any], field: str) -> str:
-    value = r.get(field)
-    return "" if value is None else str(value)
+def _chunk(lines: pl.DataFrame, pool: dict[Any, Any]) -> list[EntryLine]:
+    n = lines.height
 
+    def column(name: str, shared: bool = False) -> list[Any]:
+        if name not in lines.columns:
+            return [""] * n
+        values = lines.get_column(name).to_list()
+        return [pool.setdefault(v, v) for v in values] if shared else values
 
-def _line(r: Mapping[str, Any], programs: Sequence[str]) -> EntryLine:
-    ch99 = [Chapter99Row(h, Decimal(d), row=n)
-            for h, d, n in zip(r["x_hts"] or (), r["x_duty"] or (), r["x_row"] or (),
-                               strict=True)]
-    for column in programs:
-        if r[column]:
-            ch99.append(Chapter99Row("", Decimal(r[column]), PROGRAM_COLUMNS[column], r["row"]))
-    quantity = r.get("quantity")
-    liquidated: date | None = r.get("liquidation_date__date")
-    return EntryLine(
-        entry=r["entry"], line=r["line"], entry_date=r["entry_date__date"], hts=r["hts"],
-        value=Decimal(r["value"]), duty=Decimal(r["duty"]),
-        origin=_text(r, "origin").upper(), spi=_text(r, "spi").upper(),
-        entry_type=_text(r, "entry_type"), importer=_text(r, "importer"),
-        quantity=Decimal(quantity) if quantity else None, unit=_text(r, "unit"),
-        manufacturer=_text(r, "manufacturer"), part=_text(r, "part"),
-        description=_text(r, "description"),
-        liquidation_status=_text(r, "liquidation_status"), liquidation_date=liquidated,
-        chapter99=tuple(ch99), row=r["row"],
-    )
+    text = {f: column(f, shared=True) for f in _TEXT_FIELDS}
+    quantity, liquidated = column("quantity"), column("liquidation_date__date", shared=True)
+    extras = zip(column("x_hts"), column("x_duty"), column("x_row"), strict=True)
+    programs = [(column(c), PROGRAM_COLUMNS[c]) for c in PROGRAM_COLUMNS if c in lines.columns]
+    rows = column("row")
+    out: list[EntryLine] = []
+    for i, (entry, line, day, hts, value, duty, (x_hts, x_duty, x_row)) in enumerate(zip(
+            column("entry", shared=True), column("line"),
+            column("entry_date__date", shared=True), column("hts", shared=True),
+            column("value"), column("duty"), extras, strict=True)):
+        ch99 = [Chapter99Row(pool.setdefault(h, h), Decimal(d), row=r)
+                for h, d, r in zip(x_hts or (), x_duty or (), x_row or (), strict=True)]
+        for cells, program in programs:
+            if cells[i]:
+                ch99.append(Chapter99Row("", Decimal(cells[i]), program, rows[i]))
+        out.append(EntryLine(
+            entry, line, day, hts, Decimal(value), Decimal(duty),
+            origin=text["origin"][i], spi=text["spi"][i],
+            entry_type=text["entry_type"][i], importer=text["importer"][i],
+            quantity=Decimal(quantity[i]) if quantity[i] else None, unit=text["unit"][i],
+            manufacturer=text["manufacturer"][i], part=text["part"][i],
+            description=text["description"][i],
+            liquidation_status=text["liquidation_status"][i],
+            liquidation_date=liquidated[i] or None, chapter99=tuple(ch99), row=rows[i]))
+    return out
