@@ -11,7 +11,7 @@ half of the time (the preference opportunities). Entries older than 314 days are
 Measured, in one process: the ingest (`io.es003.read_entry_lines`: Polars reads, validates
 and joins the Chapter 99 rows to their lines, then hands over the records) and the checks
 (`analytics`: the data-quality report with the duty recomputed per line, unclaimed
-preferences, IEEPA refunds with routes and interest). Peak memory is the process's
+preferences, IEEPA refunds with routes and interest, rate changes). Peak memory is the process's
 (getrusage), the generated file's text included. Both run with the cyclic garbage
 collector paused, as the use case runs them (`heap.collector_paused`: the records are
 acyclic). Target: under 60 s, under 2 GB.
@@ -31,6 +31,7 @@ from pathlib import Path
 from zonekeeper.analytics.ieepa import ieepa_refunds
 from zonekeeper.analytics.preference import unclaimed_preferences
 from zonekeeper.analytics.quality import quality_report
+from zonekeeper.analytics.rate_change import rate_changes
 from zonekeeper.bindings.analytics import TariffPricer
 from zonekeeper.duty.quote import LineItem, quote_line
 from zonekeeper.heap import collector_paused
@@ -150,6 +151,7 @@ def run() -> str:
             quality = quality_report(lines, pricer)
             preferences = unclaimed_preferences(lines, pricer, AS_OF)
             refunds = ieepa_refunds(lines, AS_OF, overpayment_rates())
+            changes = rate_changes(lines, pricer, AS_OF)
             check, check_cpu = time.perf_counter() - t0, _cpu() - c0
         rows = sum(1 + len(x.chapter99) for x in lines)
     peak = _peak_mb()
@@ -168,8 +170,8 @@ def run() -> str:
         "|---|---|---|",
         f"| ingest: read, validate, join Chapter 99 rows to their lines (Polars), records | "
         f"{ingest:.1f} s | {ingest_cpu:.1f} s |",
-        f"| check: data quality with the duty recomputed per line, preferences, IEEPA refunds "
-        f"| {check:.1f} s | {check_cpu:.1f} s |",
+        f"| check: data quality with the duty recomputed per line, preferences, IEEPA "
+        f"refunds, rate changes | {check:.1f} s | {check_cpu:.1f} s |",
         f"| total | {total:.1f} s | {ingest_cpu + check_cpu:.1f} s |",
         "",
         f"Peak memory of the process: {peak:,.0f} MB ({peak_before:,.0f} MB before the "
@@ -178,7 +180,8 @@ def run() -> str:
         f"before the first shipped tariff or otherwise not priceable), "
         f"{len(quality.reconciliation):,} that do not reconcile; {len(preferences)} unclaimed "
         f"preference groups worth ${saved:,}; {len(refunds):,} IEEPA refunds worth "
-        f"${refunded:,}; {len(pricer.cards):,} distinct priced keys. Target under 60 s and "
+        f"${refunded:,}; {len(changes)} rate changes; {len(pricer.cards):,} distinct priced "
+        f"keys. Target under 60 s and "
         f"2 GB: {verdict} it (wall time; load average {_load()} at the end).",
         "",
     ])

@@ -11,6 +11,7 @@ from zonekeeper.analytics.findings import KINDS, Opportunity, ranked, totals
 from zonekeeper.analytics.ieepa import cape_batches, ieepa_refunds
 from zonekeeper.analytics.preference import unclaimed_preferences
 from zonekeeper.analytics.quality import QualityReport, quality_report
+from zonekeeper.analytics.rate_change import rate_changes
 from zonekeeper.app.context import Context
 from zonekeeper.app.outputs.analytics import (
     LineCheckOut,
@@ -30,7 +31,6 @@ NOT_LOOKED_FOR = {
                 "exports",
     "zone": "not in this release: run `zonekeeper advise roi`",
     "first_sale": "not in this release",
-    "rate_change": "not in this release",
     "classification": "not in this release: `zonekeeper classify suggest` lists candidates "
                       "for a broker's review",
 }
@@ -59,7 +59,8 @@ def _quality(report: QualityReport) -> Quality:
 def opportunities(context: Context, entries: Path, *, exports: Path | None = None,
                   as_of: date | None = None) -> OpportunitiesReport:
     """The ranked opportunities in an entry file on `as_of` (the context's today by
-    default): the data-quality report, preferences not claimed and IEEPA refunds."""
+    default): the data-quality report, preferences not claimed, IEEPA refunds and rate
+    changes."""
     not_looked_for = dict(NOT_LOOKED_FOR)
     if exports is not None:
         not_looked_for["drawback"] = f"{exports} was not read: " + NOT_LOOKED_FOR["drawback"]
@@ -69,7 +70,8 @@ def opportunities(context: Context, entries: Path, *, exports: Path | None = Non
         pricer = TariffPricer(context.tariff)
         quality = quality_report(lines, pricer)
         found = ranked([*quality.findings, *unclaimed_preferences(lines, pricer, day),
-                        *ieepa_refunds(lines, day, overpayment_rates())])
+                        *ieepa_refunds(lines, day, overpayment_rates()),
+                        *rate_changes(lines, pricer, day)])
     return OpportunitiesReport(
         as_of=day, file=str(entries), lines=len(lines),
         entries=len({line.entry for line in lines}),
