@@ -164,7 +164,8 @@ def _header(frame: pl.DataFrame, name: str) -> dict[str, str]:
 
 def _clean(frame: pl.DataFrame, fields: Mapping[str, str]) -> pl.DataFrame:
     """The known columns under their field names, trimmed; ids without a spreadsheet's
-    trailing '.0'; HTS without dots; amounts without thousands commas or '$'."""
+    trailing '.0'; HTS without dots; origin and SPI in capitals; amounts without a leading
+    '$' (their thousands commas are dropped only once the cells are checked)."""
     out = frame.select([pl.col(raw).cast(pl.String).alias(f) for raw, f in fields.items()])
     out = out.with_row_index("row", offset=2).with_columns(pl.col("row").cast(pl.Int64))
     exprs = []
