@@ -54,6 +54,13 @@ def test_routes_at_their_deadline_edges(days: int, name: str, deadline: date | N
     assert (chosen.name, chosen.deadline) == (name, deadline)
 
 
+def test_an_80_day_window_that_closes_before_cape_opens() -> None:
+    closes_before = route("01", date(2025, 3, 4), "", date(2026, 1, 29), date(2026, 3, 1))
+    assert (closes_before.name, closes_before.deadline) == ("protest", date(2026, 7, 28))
+    last_day = route("01", date(2025, 3, 4), "", date(2026, 1, 30), date(2026, 3, 1))
+    assert (last_day.name, last_day.deadline) == ("cape", date(2026, 4, 20))
+
+
 def test_unliquidated_and_outside_cape() -> None:
     entered = date(2025, 9, 4)
     assert route("01", entered, "", None, date(2026, 5, 1)).name == "cape"

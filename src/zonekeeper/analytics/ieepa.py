@@ -9,7 +9,8 @@ column). Section 301 (9903.88.xx and others) is not refundable through CAPE and 
 Routes (`route`):
 - `cape`: the Consolidated Administration and Processing of Entries tab of the ACE Portal,
   phase 1 open from 2026-04-20 for unliquidated entries and entries liquidated within the
-  last 80 days; not for entry types 08, 09 and 47 (CBP's CAPE validations);
+  last 80 days (an entry whose 80 days end before CAPE opens cannot use it); not for entry
+  types 08, 09 and 47 (CBP's CAPE validations);
 - `post_summary_correction`: an unliquidated entry CAPE does not take: a PSC within 300 days
   of entry and 15 days before the scheduled liquidation (19 CFR 101.9(b)); refund at
   liquidation;
@@ -100,8 +101,9 @@ def route(entry_type: str, entry_date: date, status: str, liquidated: date | Non
                      "PSC window has closed")
     days = (as_of - liquidated).days
     protest_by = liquidated + timedelta(days=PROTEST_DAYS)
-    if cape_ok and days <= CAPE_LIQUIDATED_DAYS:
-        return Route("cape", liquidated + timedelta(days=CAPE_LIQUIDATED_DAYS),
+    cape_until = liquidated + timedelta(days=CAPE_LIQUIDATED_DAYS)
+    if cape_ok and days <= CAPE_LIQUIDATED_DAYS and cape_until >= CAPE_OPENED:
+        return Route("cape", cape_until,
                      f"declare the entry in CAPE (ACE Portal){later} before its 80-day window "
                      f"closes; if missed, protest by {protest_by} (19 U.S.C. 1514)",
                      "CAPE refuses an entry tied to drawback, under an open protest or "
