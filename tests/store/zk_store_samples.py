@@ -139,4 +139,6 @@ FILE_READERS = [
      "--admitted", "2026-09-01"],
     ["advise", "roi", "--imports", "{f}"],
     ["advise", "roi", "--imports", IMPORTS, "--exports", "{f}"],
+    ["opportunities", "--entries", "{f}", "--as-of", "2026-09-01"],
+    ["refunds", "ieepa", "--entries", "{f}", "--as-of", "2026-09-01"],
 ]

@@ -35,6 +35,8 @@ AREAS: dict[str, str] = {
     "filed": "filings",
     "file": "filings",
     "suspense": "filings",
+    "opportunities": "opportunities",
+    "refunds": "opportunities",
     **dict.fromkeys(
         "init parts bom admit produce ship count status-change correct balance history "
         "verify checkpoint reconcile report".split(),

@@ -1,0 +1,98 @@
+"""Use cases over an importer's own entry data (issue 14): the ranked opportunities and the
+IEEPA refunds, from an ACE ES-003 report or a drawback import file."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from zonekeeper.analytics.findings import KINDS, Opportunity, ranked, totals
+from zonekeeper.analytics.ieepa import cape_batches, ieepa_refunds
+from zonekeeper.analytics.preference import unclaimed_preferences
+from zonekeeper.analytics.quality import QualityReport, quality_report
+from zonekeeper.analytics.rate_change import rate_changes
+from zonekeeper.app.context import Context
+from zonekeeper.app.outputs.analytics import (
+    LineCheckOut,
+    OpportunitiesReport,
+    OpportunityOut,
+    Quality,
+    RefundsReport,
+)
+from zonekeeper.bindings.analytics import TariffPricer
+from zonekeeper.heap import collector_paused
+from zonekeeper.io.es003 import read_entry_lines
+from zonekeeper.money import ZERO, in_money_context
+from zonekeeper.sources.analytics import overpayment_rates
+
+NOT_LOOKED_FOR = {
+    "drawback": "not in this release: run `zonekeeper drawback plan` with the imports and "
+                "exports",
+    "zone": "not in this release: run `zonekeeper advise roi`",
+    "first_sale": "not in this release",
+    "classification": "not in this release: `zonekeeper classify suggest` lists candidates "
+                      "for a broker's review",
+}
+"""The kinds of issue 14 this release does not look for yet, and what to use meanwhile."""
+assert set(NOT_LOOKED_FOR) < set(KINDS)
+
+
+def _out(o: Opportunity) -> OpportunityOut:
+    return OpportunityOut(
+        kind=o.kind, title=o.title, amount=o.amount, amount_reason=o.amount_reason,
+        entries=list(o.entries), evidence=list(o.evidence), risk=o.risk, action=o.action,
+        deadline=o.deadline, route=o.route, interest=o.interest, interest_note=o.interest_note,
+        supplier=o.supplier, month=o.month)
+
+
+def _quality(report: QualityReport) -> Quality:
+    return Quality(
+        lines_recomputed=report.recomputed, not_recomputed=report.not_recomputed,
+        reconciliation=[LineCheckOut(entry=c.entry, line=c.line, row=c.row,
+                                     reported=c.reported, recomputed=c.recomputed,
+                                     difference=c.difference)
+                        for c in report.reconciliation])
+
+
+@in_money_context
+def opportunities(context: Context, entries: Path, *, exports: Path | None = None,
+                  as_of: date | None = None) -> OpportunitiesReport:
+    """The ranked opportunities in an entry file on `as_of` (the context's today by
+    default): the data-quality report, preferences not claimed, IEEPA refunds and rate
+    changes."""
+    not_looked_for = dict(NOT_LOOKED_FOR)
+    if exports is not None:
+        not_looked_for["drawback"] = f"{exports} was not read: " + NOT_LOOKED_FOR["drawback"]
+    day = as_of or context.today()
+    with collector_paused():  # a million acyclic records: nothing for the collector to find
+        lines = read_entry_lines(entries)
+        pricer = TariffPricer(context.tariff)
+        quality = quality_report(lines, pricer)
+        found = ranked([*quality.findings, *unclaimed_preferences(lines, pricer, day),
+                        *ieepa_refunds(lines, day, overpayment_rates()),
+                        *rate_changes(lines, pricer, day)])
+    return OpportunitiesReport(
+        as_of=day, file=str(entries), lines=len(lines),
+        entries=len({line.entry for line in lines}),
+        duty_reported=sum((line.total_duty for line in lines), ZERO),
+        opportunities=[_out(o) for o in found], totals=dict(totals(found)),
+        quality=_quality(quality), not_looked_for=not_looked_for)
+
+
+@in_money_context
+def refunds(context: Context, entries: Path, as_of: date) -> RefundsReport:
+    """The IEEPA refunds of an entry file on `as_of`, per entry, with the CAPE uploads."""
+    del context  # a refund needs no tariff or books: the file and the shipped rates
+    with collector_paused():
+        found = ieepa_refunds(read_entry_lines(entries), as_of, overpayment_rates())
+    by_route: dict[str, Decimal | None] = {}
+    for o in found:
+        key = o.route or "unknown"
+        by_route[key] = (by_route.get(key) or ZERO) + (o.amount or ZERO)
+    return RefundsReport(
+        as_of=as_of, file=str(entries), refunds=[_out(o) for o in found],
+        total=sum((o.amount or ZERO for o in found), ZERO),
+        interest=sum((o.interest or ZERO for o in found), ZERO)
+        if all(o.interest is not None for o in found) else None,
+        by_route=by_route, cape_upload=cape_batches(found))

@@ -1,0 +1,76 @@
+"""`zonekeeper opportunities` and `zonekeeper refunds ieepa` end to end: the JSON contract
+(issue 14), the HTML page, and a bad file refused with exit 2 and coded problems."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from es003_files import WriteFile, row
+
+from zk_cli import run_main
+
+ROWS = [
+    row("ZZ1", 1, "2026-02-10", "MX", 1, "9903.01.01", "", "250.00", mid="MXACME1"),
+    row("ZZ1", 1, "2026-02-10", "MX", 2, "8537109170", "1000.00", "27.00", mid="MXACME1"),
+    row("ZZ2", 1, "2025-09-04", "CN", 1, "9903.88.03", "", "250.00", liquidated="2026-06-01"),
+    row("ZZ2", 1, "2025-09-04", "CN", 2, "9903.01.24", "", "100.00", liquidated="2026-06-01"),
+    row("ZZ2", 1, "2025-09-04", "CN", 3, "8537109170", "1000.00", "27.00",
+        liquidated="2026-06-01"),
+    row("ZZ3", 1, "2026-08-04", "DE", 1, "8537109170", "200.00", "10.00"),
+]
+
+
+def test_opportunities_json(es003: WriteFile, monkeypatch: pytest.MonkeyPatch,
+                            capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    code, out, err = run_main(monkeypatch, capsys, "opportunities", "--entries",
+                              str(es003(ROWS)), "--as-of", "2026-09-01", "--json",
+                              "--html", str(page))
+    assert code == 0, err
+    document = json.loads(out)
+    found = document["opportunities"]
+    assert [(o["kind"], o["amount"], o["entries"]) for o in found] == [
+        ("preference_unclaimed", "277.00", ["ZZ1"]),
+        ("ieepa_refund", "250.00", ["ZZ1"]),
+        ("ieepa_refund", "100.00", ["ZZ2"]),
+        ("data_quality", "4.60", ["ZZ3"]),
+    ]
+    assert document["totals"] == {"preference_unclaimed": "277.00", "ieepa_refund": "350.00",
+                                  "data_quality": "4.60"}
+    zz2 = found[2]
+    assert (zz2["route"], zz2["deadline"]) == ("protest", "2026-11-28")  # 180 days
+    assert zz2["interest"] is not None and "2026-06-30" in zz2["interest_note"]
+    for o in found:
+        assert {"kind", "amount", "entries", "evidence", "risk", "action", "deadline"} <= set(o)
+    assert document["quality"]["lines_recomputed"] == 2  # ZZ2 precedes the shipped tariff
+    html = page.read_text()
+    assert "Savings by kind" in html and "Savings by supplier" in html and "MXACME1" in html
+    assert "Savings by month of entry" in html and "2026-02" in html
+
+
+def test_refunds_ieepa_json(es003: WriteFile, monkeypatch: pytest.MonkeyPatch,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(monkeypatch, capsys, "refunds", "ieepa", "--entries",
+                              str(es003(ROWS)), "--as-of", "2026-07-01", "--json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert [(r["entries"], r["amount"], r["route"]) for r in document["refunds"]] == [
+        (["ZZ1"], "250.00", "cape"), (["ZZ2"], "100.00", "cape")]
+    assert document["total"] == "350.00" and document["by_route"] == {"cape": "350.00"}
+    assert document["cape_upload"] == [["ZZ1", "ZZ2"]]
+    code, out, _ = run_main(monkeypatch, capsys, "refunds", "ieepa", "--entries",
+                            str(es003(ROWS)), "--as-of", "2026-07-01")
+    assert code == 0 and "CAPE upload 1 (2 entries)" in out
+
+
+def test_a_bad_file_is_refused_with_codes(es003: WriteFile, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = es003([row("ZZ1", 1, "2026-02-30", "MX", 1, "8537109170", "1000.00", "27.00")])
+    code, out, err = run_main(monkeypatch, capsys, "opportunities", "--entries", str(path),
+                              "--json")
+    assert code == 2 and "Entry Date '2026-02-30' is not a date" in err
+    [problem] = json.loads(out)["problems"]
+    assert problem["code"] == "es003.bad-value"
+    assert problem["where"] == {"file": str(path), "row": 2, "field": "Entry Date"}

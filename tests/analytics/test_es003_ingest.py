@@ -1,0 +1,104 @@
+"""Reading ES-003 reports (CSV, XLSX) and the drawback import format: Chapter 98/99 rows
+joined to their commodity line whatever their place in the file; a bad file refused whole,
+each problem with its file, row, field and code."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from es003_files import HEADER, WriteFile, row, write_xlsx
+
+from zonekeeper.errors import InputError
+from zonekeeper.io.es003 import read_entry_lines
+
+CN_LINE = [  # CSMS order: 301 before IEEPA, the commodity last
+    row("ZZ1000001", 1, "2025-09-04", "CN", 1, "9903.88.03", "", "250.00"),
+    row("ZZ1000001", 1, "2025-09-04", "CN", 2, "9903.01.24", "", "100.00"),
+    row("ZZ1000001", 1, "2025-09-04", "CN", 3, "8537.10.91.70", "1,000.00", "27.00",
+        liquidated="03/01/2026", part="P-7"),
+]
+
+
+def test_chapter99_rows_join_their_commodity_line(es003: WriteFile) -> None:
+    [line] = read_entry_lines(es003(CN_LINE))
+    assert (line.entry, line.line, line.hts, line.value, line.duty) == (
+        "ZZ1000001", 1, "8537109170", Decimal("1000.00"), Decimal("27.00"))
+    assert [(c.heading, c.duty, c.row) for c in line.chapter99] == [
+        ("9903880300"[:8], Decimal("250.00"), 2), ("99030124", Decimal("100.00"), 3)]
+    assert line.total_duty == Decimal("377.00")
+    assert (line.entry_date, line.liquidation_date, line.part, line.row) == (
+        date(2025, 9, 4), date(2026, 3, 1), "P-7", 4)
+
+
+def test_the_commodity_row_first_reads_the_same(es003: WriteFile) -> None:
+    reordered = [CN_LINE[2], CN_LINE[1], CN_LINE[0]]
+    [line] = read_entry_lines(es003(reordered))
+    assert [c.heading for c in line.chapter99] == ["99038803", "99030124"]  # by ordinal
+
+
+def test_xlsx_reads_as_the_csv(tmp_path: Path, es003: WriteFile) -> None:
+    table = [HEADER.split(","), *(r.split(",") for r in (  # no comma inside a cell here
+        row("ZZ1000001", 1, "2025-09-04", "CN", 1, "9903.01.24", "", "100.00"),
+        row("ZZ1000001", 1, "2025-09-04", "CN", 2, "8537.10.91.70", "1000.00", "27.00")))]
+    from_xlsx = read_entry_lines(write_xlsx(tmp_path / "es003.xlsx", table))
+    from_csv = read_entry_lines(es003([",".join(r) for r in table[1:]]))
+    assert [(x.entry, x.value, x.total_duty) for x in from_xlsx] == [
+        (x.entry, x.value, x.total_duty) for x in from_csv] == [
+        ("ZZ1000001", Decimal("1000.00"), Decimal("127.00"))]
+
+
+def test_the_drawback_import_format_with_program_columns(tmp_path: Path) -> None:
+    path = tmp_path / "imports.csv"
+    path.write_text("entry_no,line,import_date,hts,quantity,unit,value,duty,origin,"
+                    "duty_ieepa,duty_301\n"
+                    "E-1,1,2025-09-04,8537109170,10,NO,1000,27,CN,100,250\n")
+    [line] = read_entry_lines(path)
+    assert [(c.heading, c.program, c.duty) for c in line.chapter99] == [
+        ("", "ieepa", Decimal("100")), ("", "section301", Decimal("250"))]
+
+
+def _problems(path: Path) -> list[tuple[int | None, str | None, str]]:
+    with pytest.raises(InputError) as refused:
+        read_entry_lines(path)
+    assert all(p.file == str(path) for p in refused.value.problems)
+    return [(p.row, p.field, p.code) for p in refused.value.problems]
+
+
+def test_bad_cells_are_each_named_and_nothing_is_read(es003: WriteFile) -> None:
+    path = es003([
+        row("ZZ1", 1, "2025-13-40", "CN", 1, "8537109170", "1000", "27"),
+        row("ZZ1", 2, "2025-09-04", "CN", 1, "85371", "1000", "27"),
+        row("ZZ1", 3, "2025-09-04", "CN", 1, "8537109170", "1.000,50", "-3"),
+        row("", 4, "2025-09-04", "CN", 1, "8537109170", "", "27"),
+    ])
+    assert sorted(_problems(path), key=str) == sorted([
+        (2, "Entry Date", "es003.bad-value"), (3, "HTS Number - Full", "es003.bad-value"),
+        (4, "Line Tariff Goods Value Amount", "es003.bad-value"),
+        (4, "Line Tariff Duty Amount", "es003.bad-value"),
+        (5, "Entry Summary Number", "es003.missing-value"),
+        (5, "Line Tariff Goods Value Amount", "es003.missing-value"),
+    ], key=str)
+
+
+def test_structure_problems(es003: WriteFile) -> None:
+    path = es003([
+        row("ZZ1", 1, "2025-09-04", "CN", 1, "8537109170", "1000", "27"),
+        row("ZZ1", 1, "2025-09-04", "CN", 2, "8537109170", "1000", "27"),
+        row("ZZ2", 1, "2025-09-04", "CN", 1, "9903.01.24", "", "100"),
+    ])
+    hts = "HTS Number - Full"
+    assert _problems(path) == [(2, hts, "es003.line-twice"), (3, hts, "es003.line-twice"),
+                               (4, hts, "es003.orphan-row")]
+
+
+def test_a_missing_column_is_named(es003: WriteFile) -> None:
+    header = HEADER.replace("Line Tariff Duty Amount,", "")
+    assert _problems(es003([], header=header)) == [
+        (1, "line tariff duty amount", "es003.missing-column")]
+
+
+def test_an_empty_file_is_refused(es003: WriteFile) -> None:
+    assert _problems(es003([])) == [(None, None, "es003.empty")]
