@@ -24,6 +24,7 @@ from zonekeeper.money import money_context
 # The top-level command name -> the module under zonekeeper.cli that registers it.
 AREAS: dict[str, str] = {
     "classify": "classify",
+    "db": "db",
     "demo": "demo",
     "drawback": "drawback",
     "duty": "duty",

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from zonekeeper.app import filings as service
 from zonekeeper.cli.app import app
 from zonekeeper.cli.ledger import (
     _open,
@@ -35,7 +36,6 @@ from zonekeeper.cli.options import (
 from zonekeeper.dates import parse_date
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import zone_files
-from zonekeeper.services import filings as service
 from zonekeeper.zone.events import Filing
 from zonekeeper.zone.filings import FILING_KINDS, parse_kind
 

@@ -3,7 +3,7 @@ post admissions, production, shipments, counts and status changes from files, co
 event, and read balances, lot histories, the annual reconciliation and the Board report
 (those two also printable: `--html FILE`, `--pdf FILE`, written by `io.documents`).
 
-A thin shell over `services.ledger`: every posting command reads a whole file, posts it in
+A thin shell over `app.books`: every posting command reads a whole file, posts it in
 one transaction or not at all, and reports every problem (exit 2). With `--dry-run` it runs
 every check and writes nothing (`Ledger.trial`), so a clerk can try a file first; with
 `--json` it says what was posted as one document a script can read (each event's ledger
@@ -28,7 +28,17 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from zonekeeper.cli.app import app, settings
+from zonekeeper.app.books import (
+    POST_STAGES,
+    Ledger,
+    Posted,
+    Trial,
+    Where,
+    count_events,
+    init_books,
+    open_books,
+)
+from zonekeeper.cli.app import app, context
 from zonekeeper.cli.options import (
     DryRunOption,
     FileArgument,
@@ -46,7 +56,6 @@ from zonekeeper.io import checkpoint as checkpoints
 from zonekeeper.io import zone_files
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.money import fmt, usd
-from zonekeeper.services.ledger import POST_STAGES, Ledger, Posted, Trial, Where, count_events
 from zonekeeper.zone.events import Event
 from zonekeeper.zone.keys import describe
 from zonekeeper.zone.records import Discrepancy
@@ -63,7 +72,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _open(ctx: typer.Context, zone: str | None, *, strict_pf: bool = False) -> Ledger:
-    return Ledger.open(settings(ctx).database_url, zone, strict_pf=strict_pf)
+    return open_books(context(ctx), zone, strict_pf=strict_pf)
 
 
 @contextmanager
@@ -292,7 +301,7 @@ def init(
         method = zone_files.method(method)
     except ValueError as error:
         raise InputError(Problem(str(error), field="--method")) from None
-    with Ledger.init(settings(ctx).database_url, zone, site, method) as ledger:
+    with init_books(context(ctx), zone, site, method) as ledger:
         out.print(f"zone {ledger.zone} ready ({method}) at {ledger.location}")
 
 
@@ -306,7 +315,7 @@ def parts_load(
 ) -> None:
     """Load part master versions: part, description, hts, origin, unit[, valid_from].
     Each HTS number must be in the tariff in force on the version's date."""
-    from zonekeeper.services.parts import hts_problems
+    from zonekeeper.app.parts import hts_problems
 
     problems: list[Problem] = []
     rows = zone_files.read_parts(file, problems)
@@ -465,7 +474,7 @@ def count(
     warnings = [warning] if warning else []
     for said in warnings:
         err.print(f"warning: {said}")
-    with Ledger.open(settings(ctx).database_url, zone, duty_rule=rule) as ledger:
+    with open_books(context(ctx), zone, duty_rule=rule) as ledger:
         state = ledger.state()
         counts: list[Event] = []
         file_rows: list[int] = []

@@ -99,7 +99,7 @@ def all_zones(connection: Connection) -> list[str]:
 
 # PostgreSQL: the channel on which every move of a zone's chain head is announced (payload:
 # the zone), at the commit of the transaction that moved it; clerks queued for the zone's lock
-# listen on it to catch up while they wait (`services.queued`).
+# listen on it to catch up while they wait (`store.queued`).
 HEAD_CHANNEL = "zonekeeper_head"
 
 
