@@ -22,6 +22,7 @@ from zonekeeper.app.batch_keys import located, posted_before, repeats
 from zonekeeper.app.context import Context
 from zonekeeper.app.verify import Verification, verify_books
 from zonekeeper.bindings.pf_rule import TariffPfRule
+from zonekeeper.bindings.quoter import shortage_duty_rule
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.heap import collector_paused
 from zonekeeper.io.checkpoint import ChainHead
@@ -55,6 +56,7 @@ from zonekeeper.zone.counts import count_events as count_events
 from zonekeeper.zone.events import (
     Admission,
     Correction,
+    Count,
     Event,
     MasterChange,
     StatusChange,
@@ -100,7 +102,7 @@ class Posted:
     head_seq: int
     head_hash: str
     discrepancies: tuple[Discrepancy, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
     skipped: int = 0
     kinds: tuple[str, ...] = ()
     keys: tuple[str | None, ...] = ()
@@ -126,7 +128,7 @@ class Trial:
     postings: int = 0
     skipped: int = 0
     discrepancies: tuple[Discrepancy, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def events(self) -> int:
@@ -280,9 +282,13 @@ class Ledger:
         self.close()
 
     @property
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Problem]:
+        """What the mandatory-PF check could not do (its tariff data not loaded, a claim it
+        cannot verify): said with the posting, which goes on (severity "warning")."""
         rule = self._pf_rule
-        return rule.warnings if isinstance(rule, TariffPfRule) else []
+        if not isinstance(rule, TariffPfRule):
+            return []
+        return [Problem(w, code="post.pf-check", severity="warning") for w in rule.warnings]
 
     # -- state -------------------------------------------------------------------------
 
@@ -992,6 +998,39 @@ def upgrade_books(context: Context) -> Upgraded:
         return Upgraded(masked_url(engine.url), was, now)
     finally:
         engine.dispose()
+
+
+def shortage_duty(context: Context) -> tuple[DutyRule | None, list[Problem]]:
+    """The duty a count's shortage would owe (146.53(a)(3)), priced by the duty engine on
+    the context's tariff; if the tariff cannot be loaded the count still posts, with a
+    warning, and a shortage of 1% or more is flagged for a report conservatively."""
+    try:
+        return shortage_duty_rule(context.tariff), []
+    except (OSError, InputError) as error:  # the tariff's files missing or damaged
+        reason = (
+            f"shortages not priced (tariff unavailable: {type(error).__name__}: {error}); "
+            "a shortage of 1% or more is flagged for a report to CBP"
+        )
+        return None, [Problem(reason, code="count.unpriced", severity="warning")]
+
+
+def counts_from(
+    state: ZoneState, rows: Sequence[Any]
+) -> tuple[list[Count], list[int], list[Problem]]:
+    """A count file's rows as `Count` events with the file row of each (`zone.counts`),
+    row by row so that one row's problem does not hide another's: (events, rows, problems)."""
+    counts: list[Count] = []
+    file_rows: list[int] = []
+    problems: list[Problem] = []
+    for r in rows:
+        try:
+            found, lines = count_events(state, [r])
+        except InputError as error:
+            problems.extend(error.problems)
+            continue
+        counts.extend(found)
+        file_rows.extend(lines)
+    return counts, file_rows, problems
 
 
 def _url(context: Context) -> str:

@@ -85,21 +85,36 @@ def _problems(
     for i, f in enumerate(batch):
         reason = _year_problem(f, began)
         if reason is not None:
-            problems.append(Problem(reason, source, rows[i] if rows is not None else None,
-                                    "covers" if source is not None else "--covers"))
+            problems.append(Problem(
+                reason,
+                source,
+                rows[i] if rows is not None else None,
+                "covers" if source is not None else "--covers",
+                code="filing.year",
+            ))
     seen: dict[tuple[str, str, str], int] = {}
     for i, f in enumerate(batch):
         key = (f.document, f.ref, f.covers)
         row = rows[i] if rows is not None else i + 1
         if key in known and not skip_posted:
             problems.append(
-                Problem(f"{f.document} {f.ref} for {f.covers} is already recorded", source, row,
-                        "ref")
+                Problem(
+                    f"{f.document} {f.ref} for {f.covers} is already recorded",
+                    source,
+                    row,
+                    "ref",
+                    code="filing.recorded",
+                )
             )
         elif key in seen:
             problems.append(
-                Problem(f"{f.document} {f.ref} for {f.covers} is already on row {seen[key]}",
-                        source, row, "ref")
+                Problem(
+                    f"{f.document} {f.ref} for {f.covers} is already on row {seen[key]}",
+                    source,
+                    row,
+                    "ref",
+                    code="filing.repeated",
+                )
             )
         seen.setdefault(key, row)
     return problems

@@ -114,7 +114,11 @@ def demo(
     """Build a demo zone's week and print its weekly entry, MPF saved and open alerts."""
     console = Console(highlight=False, width=max(Console().width, 130))
     if db is not None and out is not None:
-        raise InputError(Problem("give --db FILE or --out DIR, not both", field="--out"))
+        raise InputError(Problem(
+            "give --db FILE or --out DIR, not both",
+            field="--out",
+            code="demo.options",
+        ))
     path = (db or (out / DEFAULT_DB.name if out is not None else DEFAULT_DB)).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):

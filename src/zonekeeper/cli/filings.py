@@ -65,12 +65,12 @@ def filed(
     try:
         document = parse_kind(kind)
     except ValueError as error:
-        problems.append(Problem(str(error), field="KIND"))
+        problems.append(Problem(str(error), field="KIND", code="filing.kind"))
     on: dt.date | None = None
     try:
         on = parse_date(date)
     except ValueError as error:
-        problems.append(Problem(str(error), field="--date"))
+        problems.append(Problem(str(error), field="--date", code="filing.date"))
     if problems or on is None:
         raise InputError(problems)
     batch = [Filing(on, document, ref, covers, note)]

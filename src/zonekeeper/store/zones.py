@@ -76,6 +76,7 @@ def create_zone(connection: Connection, zone: str, site: str | None, method: str
                 f"{existing.method}); its inventory method cannot change "
                 "(19 CFR 146.23(b): applied consistently)",
                 field="--zone",
+                code="init.method-changed",
             )
         )
     return existing
