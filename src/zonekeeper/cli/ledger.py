@@ -40,10 +40,12 @@ from zonekeeper.app.books import (
 )
 from zonekeeper.app.outputs import Output
 from zonekeeper.app.outputs.books import (
+    BoardReportDocument,
     HistoryDocument,
     LotBalanceOut,
     MasterLoadDocument,
     PostingDocument,
+    ReconciliationDocument,
     VerifyDocument,
     part_balances,
     quantity_text,
@@ -775,9 +777,9 @@ def reconcile(
         lambda: documents.reconciliation_html(lines, year, start, end, head),
         lambda: documents.reconciliation_pdf(lines, year, start, end, head),
     )
-    data = documents.reconciliation_json(lines, year, start, end, head)
+    document = ReconciliationDocument.of(lines, year, start, end, head)
     if as_json:
-        print(json.dumps(data, indent=2))
+        print(json.dumps(document.document(), indent=2))
         return
     if wrote:
         _wrote(f"annual reconciliation {year}", html, pdf, head)
@@ -801,7 +803,7 @@ def reconcile(
     for k, header in keys.items():
         numeric = k not in ("lot", "part", "status")
         table.add_column(header, justify="right" if numeric else "left", no_wrap=numeric)
-    for r in data["lots"]:
+    for r in document.document()["lots"]:
         table.add_row(*(str(r[k]) for k in keys))
     out.print(table)
     out.print(head.books_line())
@@ -829,7 +831,7 @@ def report_board(
         lambda: documents.board_report_html(figures, head),
         lambda: documents.board_report_pdf(figures, head),
     )
-    data = documents.board_report_json(figures, head)
+    data = BoardReportDocument.of(figures, head).document()
     if as_json:
         print(json.dumps(data, indent=2))
         return

@@ -1,5 +1,6 @@
 """The books' JSON documents (docs/files.md, "Outputs for scripts"): a posting, a master
-load, balances, a lot's history and `verify`'s answer.
+load, balances, a lot's history, `verify`'s answer, the annual reconciliation and the FTZ
+Board report.
 
 `--json` prints a model's `document()` with `json.dumps(..., indent=2)`, and the API will
 serialize the same models, so the bytes a script reads do not depend on the interface:
@@ -27,6 +28,7 @@ from zonekeeper.store.projections import LotBalance
 from zonekeeper.zone.keys import describe
 from zonekeeper.zone.ledger import Lot, Posting
 from zonekeeper.zone.records import Discrepancy
+from zonekeeper.zone.reports import BoardReport, ReconciliationLine
 
 
 def quantity_text(value: Decimal) -> str:
@@ -332,3 +334,93 @@ class VerifyDocument(Output):
             if found[name] is None:
                 del found[name]
         return found
+
+
+class ReconciliationRow(Output):
+    """One lot in one zone status over the zone year (146.25(b)): on hand at the start,
+    receipts, transfers out, adjustments either way, on hand at the end."""
+
+    lot: str
+    part: str
+    description: str
+    status: str
+    opening: Quantity
+    receipts: Quantity
+    transfers_out: Quantity
+    adjustments_plus: Quantity
+    adjustments_minus: Quantity
+    closing: Quantity
+
+    @classmethod
+    def of(cls, line: ReconciliationLine) -> ReconciliationRow:
+        return cls(
+            lot=line.lot,
+            part=line.part,
+            description=line.description,
+            status=line.status.value,
+            opening=line.opening,
+            receipts=line.receipts,
+            transfers_out=line.transfers_out,
+            adjustments_plus=line.adjustments_plus,
+            adjustments_minus=line.adjustments_minus,
+            closing=line.closing,
+        )
+
+
+class ReconciliationDocument(Output):
+    """The annual reconciliation (19 CFR 146.25(b)) of a zone year."""
+
+    year: int
+    start: dt.date
+    end: dt.date
+    lots: list[ReconciliationRow]
+    books: BooksHead
+
+    @classmethod
+    def of(
+        cls,
+        lines: Sequence[ReconciliationLine],
+        year: int,
+        start: dt.date,
+        end: dt.date,
+        head: ChainHead,
+    ) -> ReconciliationDocument:
+        return cls(
+            year=year,
+            start=start,
+            end=end,
+            lots=[ReconciliationRow.of(line) for line in lines],
+            books=BooksHead.of(head),
+        )
+
+
+class BoardReportDocument(Output):
+    """The FTZ Board annual report figures (15 CFR 400.51(c)), each to the cent."""
+
+    year: int
+    received_foreign: Amount
+    received_domestic: Amount
+    forwarded_us_market: Amount
+    forwarded_export: Amount
+    forwarded_zone_transfer: Amount
+    us_market_zone_value: Amount
+    export_zone_value: Amount
+    destroyed: Amount
+    produced: Amount
+    books: BooksHead
+
+    @classmethod
+    def of(cls, report: BoardReport, head: ChainHead) -> BoardReportDocument:
+        return cls(
+            year=report.year,
+            received_foreign=report.received_foreign,
+            received_domestic=report.received_domestic,
+            forwarded_us_market=report.forwarded_us_market,
+            forwarded_export=report.forwarded_export,
+            forwarded_zone_transfer=report.forwarded_zone_transfer,
+            us_market_zone_value=report.us_market_zone_value,
+            export_zone_value=report.export_zone_value,
+            destroyed=report.destroyed,
+            produced=report.produced,
+            books=BooksHead.of(head),
+        )
