@@ -42,7 +42,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection as Connection  # re-exported: the services' handle types
+from sqlalchemy import Connection as Connection  # re-exported: the shell's handle types
 from sqlalchemy import Engine as Engine
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, make_url
