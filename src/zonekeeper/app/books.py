@@ -1,5 +1,6 @@
-"""Use cases of the zone's books: open them, load master data, post a batch, read balances
-and histories, verify the chain and the projections.
+"""Use cases of the zone's books: set them up, open them (never migrating: `upgrade_books`
+is the one step that changes the schema), load master data, post a batch, count, read
+balances and histories; `verify` is `app.verify`'s.
 
 Each posting is one transaction (architecture rule 6, 19 CFR 146.21: a batch is in the books
 whole or not at all, even if the process dies half-way): lock the zone, load the state from

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from zonekeeper.app import filings as service
+from zonekeeper.app import filings
 from zonekeeper.cli.app import app
 from zonekeeper.cli.ledger import (
     _open,
@@ -76,11 +76,11 @@ def filed(
     batch = [Filing(on, document, ref, covers, note)]
     with _open(ctx, zone) as ledger:
         if dry_run:
-            trial = service.trial(ledger, batch)
+            trial = filings.trial(ledger, batch)
             _refuse(list(trial.problems))
             _report_posted("filing", trial, ledger.zone, as_json=as_json)
             return
-        posted = service.record(ledger, batch)
+        posted = filings.record(ledger, batch)
     _report_posted("filing", posted, ledger.zone, as_json=as_json)
 
 
@@ -100,13 +100,13 @@ def file_command(
     lines = [r.row for r in rows]
     with _open(ctx, zone) as ledger:
         if dry_run:
-            trial = service.trial(
+            trial = filings.trial(
                 ledger, batch, source=str(file), rows=lines, skip_posted=skip_posted
             )
             _refuse(list(trial.problems))
             _report_posted("filing", trial, ledger.zone, as_json=as_json)
             return
-        posted = service.record(
+        posted = filings.record(
             ledger, batch, source=str(file), rows=lines, skip_posted=skip_posted
         )
     _report_posted("filing", posted, ledger.zone, as_json=as_json)
