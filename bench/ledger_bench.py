@@ -33,7 +33,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import create_engine, text
 
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.app.books import Ledger
 from zonekeeper.store.engine import SQLITE_CACHE_KIB
 from zonekeeper.store.schema import event_keys, events, lots, metadata, postings
 from zonekeeper.zone.events import Admission, Event, Production, Shipment

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.ledger_bench import _drop_schema, _pg_schema, workload
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.app.books import Ledger
 from zonekeeper.zone.events import Admission, Event, Production, Shipment
 from zonekeeper.zone.master import Bom, BomLine, Part
 

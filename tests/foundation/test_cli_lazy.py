@@ -54,7 +54,7 @@ def test_first_post_imports_nothing_more(tmp_path: Path) -> None:
     code = (
         "import sys, datetime as dt\n"
         "from decimal import Decimal as D\n"
-        "from zonekeeper.services.ledger import Ledger\n"
+        "from zonekeeper.app.books import Ledger\n"
         "from zonekeeper.zone.events import Admission\n"
         "from zonekeeper.zone.master import Part\n"
         "from zonekeeper.zone.status import ZoneStatus\n"

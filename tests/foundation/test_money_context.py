@@ -24,13 +24,13 @@ from typing import Any, TypeVar
 import pytest
 
 from zonekeeper import money
+from zonekeeper.app.books import Ledger, count_events
 from zonekeeper.bindings.drawback import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
 from zonekeeper.bindings.quoter import shortage_duty_rule
 from zonekeeper.drawback.plan import build_plan
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.io import drawback_files, zone_files
 from zonekeeper.services import entries as service
-from zonekeeper.services.ledger import Ledger, count_events
 from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.store.codec import plain
 from zonekeeper.zone.weekly import Week

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from zk_store_samples import BOMS, PARTS  # noqa: E402
 
-from zonekeeper.services.ledger import Ledger  # noqa: E402
+from zonekeeper.app.books import Ledger  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from zk_store_samples import admission
 
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.app.books import Ledger
 from zonekeeper.store.bulk import bulk_write
 from zonekeeper.store.engine import is_postgresql, write_transaction
 from zonekeeper.store.schema import lots

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from zk_store_samples import BEGIN, NPF, PF, admission, production, shipment
 
+from zonekeeper.app.books import Ledger
 from zonekeeper.errors import InputError
-from zonekeeper.services.ledger import Ledger
 from zonekeeper.store import projections
 from zonekeeper.zone.events import (
     Correction,

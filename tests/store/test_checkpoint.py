@@ -15,9 +15,9 @@ from sqlalchemy import delete, insert, select, update
 from typer.testing import CliRunner
 from zk_store_samples import SET_UP, admission, shipment
 
+from zonekeeper.app.books import Ledger
 from zonekeeper.cli import application
 from zonekeeper.errors import InputError
-from zonekeeper.services.ledger import Ledger
 from zonekeeper.store.chain import link_hash
 from zonekeeper.store.schema import (
     discrepancies,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from zk_store_samples import PF, admission, production, shipment
 
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.app.books import Ledger
 from zonekeeper.store import codec
 from zonekeeper.zone.events import Count, StatusChange, SuspenseReceipt
 from zonekeeper.zone.master import Bom, Part

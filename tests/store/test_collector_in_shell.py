@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from zk_store_samples import PARTS, admission
 
-from zonekeeper.services import ledger as ledger_service
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.app import books as ledger_service
+from zonekeeper.app.books import Ledger
 from zonekeeper.zone.ledger import ZoneState
 from zonekeeper.zone.posting import post
 

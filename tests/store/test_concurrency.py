@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from zk_post_batches import start, wait_for
 from zk_store_samples import SET_UP, admission, shipment
 
+from zonekeeper.app.books import Ledger
 from zonekeeper.errors import InputError
-from zonekeeper.services.ledger import Ledger
 from zonekeeper.store.schema import events
 
 ATTEMPTS = 10

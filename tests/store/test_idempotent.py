@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import delete, func, select
-from zk_store_samples import PARTS, SET_UP, admission, post_as_before_keys, shipment
+from zk_store_samples import PARTS, SET_UP, admission, post_as_before_keys, shipment, upgraded
 from zk_store_samples import cli_out as _ok
 from zk_store_samples import cli_problems as _problems
 
+from zonekeeper.app.books import BatchRefused, Ledger
 from zonekeeper.errors import InputError
-from zonekeeper.services.ledger import BatchRefused, Ledger
 from zonekeeper.store import keys as store_keys
 from zonekeeper.store.engine import open_engine, write_transaction
 from zonekeeper.store.migrate import _config, current_revision, head_revision
@@ -245,6 +245,7 @@ def test_books_with_events_migrate_their_keys_and_verify(
         typo = Correction(dt.date(2026, 8, 6), SET_UP + 3, "typo")
         post_as_before_keys(books, [typo])
     _before_keys(database_url)
+    upgraded(database_url)
     with Ledger.open(database_url, "7") as books:
         assert current_revision(books.engine) == head_revision()
         with books.engine.connect() as connection:
@@ -267,6 +268,7 @@ def test_books_holding_a_file_posted_twice_migrate_and_keep_the_first(
         for _ in range(2):  # the same file twice, as before this change
             post_as_before_keys(books, [shipment("S1", 5, "W", "1")])
     _before_keys(database_url)
+    upgraded(database_url)
     with Ledger.open(database_url, "7") as books:
         with books.engine.connect() as connection:
             stored = _stored_keys(connection)

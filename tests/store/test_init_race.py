@@ -13,8 +13,8 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
+from zonekeeper.app.books import Ledger
 from zonekeeper.errors import InputError
-from zonekeeper.services.ledger import Ledger
 from zonekeeper.store.engine import write_transaction
 from zonekeeper.store.schema import zones
 from zonekeeper.store.zones import find_zone

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from zonekeeper.app.books import Ledger
 from zonekeeper.cli import application
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.services.ledger import Ledger
 from zonekeeper.zone.events import Admission, Production, SuspenseReceipt
 from zonekeeper.zone.limits import ID, LINE_MAX
 from zonekeeper.zone.master import Bom, BomLine, Part

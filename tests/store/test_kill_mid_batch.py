@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from zk_post_batches import start, wait_for
 from zk_store_samples import SET_UP, admission, shipment
 
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.app.books import Ledger
 from zonekeeper.store.schema import events, lots, postings
 
 WORKER = Path(__file__).with_name("zk_post_and_hang.py")

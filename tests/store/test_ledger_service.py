@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 from zk_store_samples import BEGIN, BOMS, PARTS, PF, SET_UP, admission, production, shipment
 
+from zonekeeper.app.books import Ledger, Where
 from zonekeeper.errors import InputError
-from zonekeeper.services.ledger import Ledger, Where
 from zonekeeper.store import event_log
 from zonekeeper.store.schema import events, postings
 from zonekeeper.zone.allocation import AllocationMethod

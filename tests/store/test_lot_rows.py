@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 from zk_store_samples import PF, admission, shipment
 
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.app.books import Ledger
 from zonekeeper.store.schema import lots
 from zonekeeper.zone.events import StatusChange
 

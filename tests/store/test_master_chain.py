@@ -23,11 +23,12 @@ from zk_store_samples import (
     post_as_before_keys,
     production,
     shipment,
+    upgraded,
 )
 
+from zonekeeper.app.books import Ledger
 from zonekeeper.cli import application
 from zonekeeper.errors import InputError
-from zonekeeper.services.ledger import Ledger
 from zonekeeper.store import projections, zones
 from zonekeeper.store.engine import open_engine, write_transaction
 from zonekeeper.store.migrate import _config, current_revision, head_revision
@@ -270,6 +271,7 @@ def test_books_written_before_are_anchored_once_verify_and_keep_posting(
 ) -> None:
     before = _old_books(database_url, revision)
     assert [r[2] for r in before] == ["admission", "production", "shipment"]
+    upgraded(database_url)
     with Ledger.open(database_url, "7") as books:
         assert current_revision(books.engine) == head_revision()
         with books.engine.connect() as connection:
@@ -310,6 +312,7 @@ def test_books_of_the_first_schema_with_master_data_are_anchored(database_url: s
             )
     finally:
         engine.dispose()
+    upgraded(database_url)
     with Ledger.open(database_url, "7") as books:
         [(seq, anchor)] = _master_events(books)
         assert seq == 1

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import event
 from zk_store_samples import SET_UP, admission, production
 
+from zonekeeper.app.books import Ledger
 from zonekeeper.errors import InputError
-from zonekeeper.services.ledger import Ledger
 from zonekeeper.store.zones import find_zone
 from zonekeeper.zone.events import Event
 from zonekeeper.zone.ledger import PostResult

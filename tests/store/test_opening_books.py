@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from zk_cli import run_main
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.app.books import Ledger
 
 ADMISSIONS = "admission_no,line,date,part,quantity,value,status\nA1,1,2026-08-03,W,1,1,NPF\n"
 SECRET = "s3cret-pw"

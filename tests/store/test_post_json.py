@@ -16,8 +16,8 @@ from zk_store_samples import SET_UP
 from zk_store_samples import cli_out as _ok
 from zk_store_samples import run_cli as _run
 
+from zonekeeper.app.books import Ledger
 from zonekeeper.errors import InputError
-from zonekeeper.services.ledger import Ledger
 
 PARTS_CSV = "part,description,hts,origin,unit\nW,Widget,8537.10.91.70,DE,No.\n"
 ADM = "admission_no,line,date,part,quantity,value,status\n"

@@ -13,10 +13,9 @@ import pytest
 from sqlalchemy import select
 from zk_store_samples import BOMS, PARTS, SET_UP, admission, production, shipment
 
+from zonekeeper.app.books import BatchRefused, Ledger, Posted
 from zonekeeper.errors import InputError
-from zonekeeper.services import pipeline
-from zonekeeper.services.ledger import BatchRefused, Ledger, Posted
-from zonekeeper.store import writes
+from zonekeeper.store import pipeline, writes
 from zonekeeper.store.schema import events, lots, postings
 from zonekeeper.zone.events import Correction, Event
 

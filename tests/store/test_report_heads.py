@@ -15,7 +15,7 @@ from zk_store_samples import SET_UP, admission
 from zk_store_samples import cli_ok as _run
 from zk_store_samples import pdf_streams as _pdf_text
 
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.app.books import Ledger
 
 FILES = {
     "parts.csv": "part,description,hts,origin,unit\nW,Widget,8537.10.91.70,DE,No.\n"

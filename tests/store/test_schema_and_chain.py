@@ -18,9 +18,9 @@ from alembic.runtime.migration import MigrationContext
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import insert, select, text
-from zk_store_samples import PARTS, admission
+from zk_store_samples import PARTS, admission, upgraded
 
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.app.books import Ledger
 from zonekeeper.store import event_log, zones
 from zonekeeper.store.chain import GENESIS, link_hash
 from zonekeeper.store.engine import Engine, open_engine, write_transaction
@@ -59,8 +59,8 @@ def test_migrations_build_exactly_the_schema_the_code_uses(database_url: str) ->
 
 
 def test_books_of_the_first_schema_are_migrated_and_keep_posting(database_url: str) -> None:
-    """A database at revision 0001 (before the master revision) opens, is brought to head
-    with its zone's revision at 0, and posts as before."""
+    """A database at revision 0001 (before the master revision) is refused until `db
+    upgrade` brings it to head with its zone's revision at 0; then it posts as before."""
     engine = open_engine(database_url)
     try:
         _alembic(engine, command.upgrade, "0001")
@@ -70,6 +70,7 @@ def test_books_of_the_first_schema_are_migrated_and_keep_posting(database_url: s
         assert current_revision(engine) == "0001"
     finally:
         engine.dispose()
+    upgraded(database_url)
     with Ledger.open(database_url, "7") as books:
         with books.engine.connect() as connection:
             row = zones.find_zone(connection, "7")
@@ -92,7 +93,8 @@ def test_the_master_revision_migration_goes_back_down_on_books_with_events(
         assert current_revision(engine) == "0001"
     finally:
         engine.dispose()
-    with Ledger.open(database_url, "7") as books:  # and up again on the next open
+    upgraded(database_url)  # and up again
+    with Ledger.open(database_url, "7") as books:
         assert books.verify().ok
 
 

@@ -10,8 +10,8 @@ from decimal import Decimal
 from sqlalchemy import delete, select, update
 from zk_store_samples import BOMS, PARTS, SET_UP, admission, production, shipment
 
+from zonekeeper.app.books import Ledger
 from zonekeeper.errors import CannotCompute
-from zonekeeper.services.ledger import Ledger
 from zonekeeper.store.schema import discrepancies, events, lots, postings
 from zonekeeper.zone.events import Count
 

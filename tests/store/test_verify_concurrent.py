@@ -9,7 +9,7 @@ import time
 
 from zk_store_samples import admission, shipment
 
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.app.books import Ledger
 
 OVERLAPS = 3  # verify runs during which the poster committed at least one batch
 DEADLINE_S = 60.0

@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import select
 from zk_store_samples import SET_UP, admission, shipment
 
+from zonekeeper.app.books import Ledger
 from zonekeeper.errors import InputError
-from zonekeeper.services.ledger import Ledger
-from zonekeeper.services.queued import CatchUpWhileQueued
 from zonekeeper.store import projections, writes
 from zonekeeper.store.engine import is_postgresql, sqlite_file, write_transaction
+from zonekeeper.store.queued import CatchUpWhileQueued
 from zonekeeper.store.schema import events
 from zonekeeper.store.zones import find_zone
 from zonekeeper.zone.keys import natural_key
@@ -176,11 +176,11 @@ def _second_in_line(ledger: Ledger, got: threading.Event) -> Iterator[None]:
 def test_the_helper_applies_each_commit_while_armed_and_none_after(
     ledger: Ledger, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What a queued clerk's helper does (`services.queued`, PostgreSQL): while armed,
+    """What a queued clerk's helper does (`store.queued`, PostgreSQL): while armed,
     another clerk's commit (announced by NOTIFY) is applied to the books on the helper's
     thread; once disarmed, nothing touches the books."""
     if not is_postgresql(ledger.engine):
-        pytest.skip("no helper on SQLite (services.queued says why)")
+        pytest.skip("no helper on SQLite (store.queued says why)")
     ledger.post([admission("A1", 3, "W", "10", "100")])
     threads: list[str] = []
     changes_since = projections.changes_since
@@ -216,9 +216,9 @@ def test_a_clerk_queued_for_the_lock_catches_up_while_it_waits(
     committed while B still waits: B applies it then, on its helper thread, so that once B
     holds the lock nothing is left to apply under it; B's batch draws on the lots as they
     are after A2, and the books stay one chain. (SQLite's write lock has no queue, and no
-    helper: `services.queued`.)"""
+    helper: `store.queued`.)"""
     if not is_postgresql(ledger.engine):
-        pytest.skip("no helper on SQLite (services.queued says why)")
+        pytest.skip("no helper on SQLite (store.queued says why)")
     ledger.post([admission("A1", 3, "W", "10", "100")])
     with Ledger.open(database_url, pf_rule=None) as b, Ledger.open(
         database_url, pf_rule=None

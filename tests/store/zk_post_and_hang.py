@@ -11,7 +11,7 @@ from typing import Any
 
 from zk_store_samples import admission
 
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.app.books import Ledger
 from zonekeeper.store import writes
 
 

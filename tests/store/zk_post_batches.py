@@ -17,7 +17,7 @@ from pathlib import Path
 
 from zk_store_samples import admission, shipment
 
-from zonekeeper.services.ledger import Ledger
+from zonekeeper.app.books import Ledger
 
 
 def batch(tag: str, b: int, size: int) -> list[object]:

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from zonekeeper.app.books import Ledger, upgrade_books
+from zonekeeper.app.context import Context
 from zonekeeper.cli import application
 from zonekeeper.errors import InputError
 from zonekeeper.zone.events import Admission, Production, Shipment
@@ -68,6 +70,17 @@ def post_as_before_keys(ledger: Any, batch: list[Any]) -> None:
 
 app = application()
 runner = CliRunner()
+
+
+def upgraded(url: str) -> None:
+    """Books written by an older version: opening them is refused, naming `zonekeeper db
+    upgrade` (it never migrates on its own), and the upgrade brings them to this schema."""
+    with pytest.raises(InputError) as refused:
+        Ledger.open(url)
+    [problem] = refused.value.problems
+    assert problem.code == "books.schema-behind" and "zonekeeper db upgrade" in problem.message
+    done = upgrade_books(Context(url))
+    assert done.changed
 
 
 def run_cli(url: str, *args: str) -> Any:

@@ -25,6 +25,7 @@ from zonekeeper.money import money_context
 AREAS: dict[str, str] = {
     "advise": "advise",
     "classify": "classify",
+    "db": "db",
     "demo": "demo",
     "drawback": "drawback",
     "duty": "duty",

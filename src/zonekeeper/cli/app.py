@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from zonekeeper.app.context import Context
+
 app = typer.Typer(
     name="zonekeeper",
     help="Foreign-Trade Zone books, US duty with its derivation, entries and drawback.",
@@ -34,6 +36,10 @@ class Settings:
         if db is None and env:
             return Settings(env)
         return Settings(f"sqlite:///{(db or Path(DEFAULT_DB)).resolve()}")
+
+    def context(self) -> Context:
+        """The application layer's context for this command (`zonekeeper.app.context`)."""
+        return Context(database_url=self.database_url)
 
 
 def _print_version(asked: bool) -> None:
@@ -78,3 +84,8 @@ def settings(ctx: typer.Context) -> Settings:
     obj = ctx.find_root().obj
     assert isinstance(obj, Settings)
     return obj
+
+
+def context(ctx: typer.Context) -> Context:
+    """The context the command's use cases take, made once per command."""
+    return settings(ctx).context()

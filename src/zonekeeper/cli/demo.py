@@ -24,6 +24,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from zonekeeper.app.books import count_events, init_books
+from zonekeeper.app.context import Context
 from zonekeeper.bindings.quoter import TariffQuoter, shortage_duty_rule
 from zonekeeper.cli.app import app
 from zonekeeper.cli.entry import print_alerts, print_weekly
@@ -31,7 +33,6 @@ from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import zone_files
 from zonekeeper.money import usd
 from zonekeeper.services import entries as service
-from zonekeeper.services.ledger import Ledger, count_events
 from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.tariff import Tariff
 from zonekeeper.zone.hmf import Quarter
@@ -45,8 +46,8 @@ DEFAULT_DB = Path("demo") / "zonekeeper-demo.db"
 
 def _post_demo(url: str, folder: Path, console: Console, tariff: Tariff) -> None:
     rule = shortage_duty_rule(tariff)
-    with Ledger.init(url, "DEMO-1", "Demo manufacturing subzone", "FIFO",
-                     duty_rule=rule) as ledger:
+    with init_books(Context(url), "DEMO-1", "Demo manufacturing subzone", "FIFO",
+                    duty_rule=rule) as ledger:
         ledger.load_master(
             parts=zone_files.parts_from(zone_files.read_parts(folder / "parts.csv")),
             boms=zone_files.boms_from(zone_files.read_boms(folder / "bom.csv")),
@@ -113,7 +114,11 @@ def demo(
     """Build a demo zone's week and print its weekly entry, MPF saved and open alerts."""
     console = Console(highlight=False, width=max(Console().width, 130))
     if db is not None and out is not None:
-        raise InputError(Problem("give --db FILE or --out DIR, not both", field="--out"))
+        raise InputError(Problem(
+            "give --db FILE or --out DIR, not both",
+            field="--out",
+            code="demo.options",
+        ))
     path = (db or (out / DEFAULT_DB.name if out is not None else DEFAULT_DB)).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):

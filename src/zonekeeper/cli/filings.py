@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from zonekeeper.app import filings
 from zonekeeper.cli.app import app
 from zonekeeper.cli.ledger import (
     _open,
@@ -35,7 +36,6 @@ from zonekeeper.cli.options import (
 from zonekeeper.dates import parse_date
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import zone_files
-from zonekeeper.services import filings as service
 from zonekeeper.zone.events import Filing
 from zonekeeper.zone.filings import FILING_KINDS, parse_kind
 
@@ -65,22 +65,22 @@ def filed(
     try:
         document = parse_kind(kind)
     except ValueError as error:
-        problems.append(Problem(str(error), field="KIND"))
+        problems.append(Problem(str(error), field="KIND", code="filing.kind"))
     on: dt.date | None = None
     try:
         on = parse_date(date)
     except ValueError as error:
-        problems.append(Problem(str(error), field="--date"))
+        problems.append(Problem(str(error), field="--date", code="filing.date"))
     if problems or on is None:
         raise InputError(problems)
     batch = [Filing(on, document, ref, covers, note)]
     with _open(ctx, zone) as ledger:
         if dry_run:
-            trial = service.trial(ledger, batch)
+            trial = filings.trial(ledger, batch)
             _refuse(list(trial.problems))
             _report_posted("filing", trial, ledger.zone, as_json=as_json)
             return
-        posted = service.record(ledger, batch)
+        posted = filings.record(ledger, batch)
     _report_posted("filing", posted, ledger.zone, as_json=as_json)
 
 
@@ -100,13 +100,13 @@ def file_command(
     lines = [r.row for r in rows]
     with _open(ctx, zone) as ledger:
         if dry_run:
-            trial = service.trial(
+            trial = filings.trial(
                 ledger, batch, source=str(file), rows=lines, skip_posted=skip_posted
             )
             _refuse(list(trial.problems))
             _report_posted("filing", trial, ledger.zone, as_json=as_json)
             return
-        posted = service.record(
+        posted = filings.record(
             ledger, batch, source=str(file), rows=lines, skip_posted=skip_posted
         )
     _report_posted("filing", posted, ledger.zone, as_json=as_json)

@@ -3,7 +3,7 @@ post admissions, production, shipments, counts and status changes from files, co
 event, and read balances, lot histories, the annual reconciliation and the Board report
 (those two also printable: `--html FILE`, `--pdf FILE`, written by `io.documents`).
 
-A thin shell over `services.ledger`: every posting command reads a whole file, posts it in
+A thin shell over `app.books`: every posting command reads a whole file, posts it in
 one transaction or not at all, and reports every problem (exit 2). With `--dry-run` it runs
 every check and writes nothing (`Ledger.trial`), so a clerk can try a file first; with
 `--json` it says what was posted as one document a script can read (each event's ledger
@@ -19,7 +19,6 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,7 +27,30 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from zonekeeper.cli.app import app, settings
+from zonekeeper.app.books import (
+    POST_STAGES,
+    Ledger,
+    Posted,
+    Trial,
+    Where,
+    counts_from,
+    init_books,
+    open_books,
+    shortage_duty,
+)
+from zonekeeper.app.outputs import Output
+from zonekeeper.app.outputs.books import (
+    BoardReportDocument,
+    HistoryDocument,
+    LotBalanceOut,
+    MasterLoadDocument,
+    PostingDocument,
+    ReconciliationDocument,
+    VerifyDocument,
+    part_balances,
+    quantity_text,
+)
+from zonekeeper.cli.app import app, context
 from zonekeeper.cli.options import (
     DryRunOption,
     FileArgument,
@@ -45,11 +67,8 @@ from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import checkpoint as checkpoints
 from zonekeeper.io import zone_files
 from zonekeeper.io.checkpoint import ChainHead
-from zonekeeper.money import fmt, usd
-from zonekeeper.services.ledger import POST_STAGES, Ledger, Posted, Trial, Where, count_events
+from zonekeeper.money import usd
 from zonekeeper.zone.events import Event
-from zonekeeper.zone.keys import describe
-from zonekeeper.zone.records import Discrepancy
 
 parts_app = typer.Typer(help="The part master (effective-dated).", no_args_is_help=True)
 bom_app = typer.Typer(help="Bills of materials (effective-dated).", no_args_is_help=True)
@@ -63,7 +82,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _open(ctx: typer.Context, zone: str | None, *, strict_pf: bool = False) -> Ledger:
-    return Ledger.open(settings(ctx).database_url, zone, strict_pf=strict_pf)
+    return open_books(context(ctx), zone, strict_pf=strict_pf)
 
 
 @contextmanager
@@ -81,24 +100,18 @@ def _step(text: str) -> Iterator[None]:
         yield
 
 
-def _quantity(value: Decimal) -> str:
-    """A quantity as plain decimal text without trailing zeros (`10`, `2.5`)."""
-    text = format(value.normalize(), "f")
-    return text if text != "-0" else "0"
-
-
 def _report_posted(
     what: str,
     posted: Posted | Trial,
     zone: str,
     *,
     as_json: bool = False,
-    warnings: Sequence[str] = (),
+    warnings: Sequence[Problem] = (),
 ) -> None:
     """The summary of a posting, ending with the head the books are at after it (the
     `books:` line every report ends with, so a clerk can keep it as a checkpoint); of a
     dry run (`Trial`), what would be posted and the head it was checked at. `as_json`:
-    the same as one JSON document (`_posted_json`). Warnings go to standard error either
+    the same as one JSON document (`PostingDocument`). Warnings go to standard error either
     way (a script's log keeps them); `warnings`: the command's own, already printed there,
     which the JSON lists with the posting's."""
     said = [*warnings, *posted.warnings]
@@ -108,11 +121,11 @@ def _report_posted(
         head = ChainHead(zone, posted.head_seq, posted.head_hash)
         verb, skip = "posted", "skipped"
     if as_json:
-        print(json.dumps(_posted_json(what, posted, head, said), indent=2))
+        print(json.dumps(PostingDocument.of(what, posted, head, said).document(), indent=2))
     else:
         _print_posted(what, posted, head, verb, skip)
     for warning in posted.warnings:
-        err.print(f"warning: {warning}")
+        err.print(f"warning: {warning.message}")
 
 
 def _print_posted(
@@ -126,59 +139,12 @@ def _print_posted(
     for d in posted.discrepancies:
         flag = " — REPORT TO CBP AT ONCE (19 CFR 146.53)" if d.report_to_cbp else ""
         out.print(
-            f"  {d.kind.value} on lot {d.lot}: book {_quantity(d.book)}, counted "
-            f"{_quantity(d.counted)}{flag}"
+            f"  {d.kind.value} on lot {d.lot}: book {quantity_text(d.book)}, counted "
+            f"{quantity_text(d.counted)}{flag}"
         )
     if isinstance(posted, Trial):
         out.print("dry run: nothing was written")
     out.print(head.books_line())
-
-
-def _posted_json(
-    what: str, posted: Posted | Trial, head: ChainHead, warnings: Sequence[str]
-) -> dict[str, Any]:
-    """A posting as scripts read it (docs/files.md, "Outputs for scripts"): each event with
-    its ledger position (`seq`, null in a dry run: nothing holds one yet), kind and natural
-    key in words, so a script can tie its rows to the books without parsing the text."""
-    dry = isinstance(posted, Trial)
-    first = 0 if isinstance(posted, Trial) else posted.first_seq
-    return {
-        "dry_run": dry,
-        "what": what,
-        "posted": posted.events,
-        "events": [
-            {
-                "seq": None if dry else first + i,
-                "kind": kind,
-                "key": describe(key) if key is not None else None,
-            }
-            for i, (kind, key) in enumerate(zip(posted.kinds, posted.keys, strict=True))
-        ],
-        "postings": posted.postings,
-        "skipped": posted.skipped,
-        "discrepancies": [_discrepancy_json(d) for d in posted.discrepancies],
-        "warnings": list(warnings),
-        "books": head.books_json(),
-    }
-
-
-def _discrepancy_json(d: Discrepancy) -> dict[str, Any]:
-    """A count's shortage or overage (146.53): quantities as decimal text, money to the cent."""
-    return {
-        "kind": d.kind.value,
-        "date": d.date.isoformat(),
-        "lot": d.lot,
-        "part": d.part,
-        "status": d.status.value,
-        "book": _quantity(d.book),
-        "counted": _quantity(d.counted),
-        "difference": _quantity(d.difference),
-        "value": fmt(d.value),
-        "duty": fmt(d.duty) if d.duty is not None else None,
-        "report_to_cbp": d.report_to_cbp,
-        "reasons": list(d.reasons),
-        "deadline": d.deadline.isoformat() if d.deadline is not None else None,
-    }
 
 
 def _refuse(problems: Sequence[Problem]) -> None:
@@ -231,7 +197,7 @@ def _try(
     rows: list[int],
     skip_posted: bool,
     as_json: bool,
-    warnings: Sequence[str] = (),
+    warnings: Sequence[Problem] = (),
 ) -> None:
     """`--dry-run`: the file's problems and the posting's (`Ledger.trial`: the natural keys
     and every rule, against the books now) refused together (exit 2), or what would be
@@ -291,8 +257,8 @@ def init(
     try:
         method = zone_files.method(method)
     except ValueError as error:
-        raise InputError(Problem(str(error), field="--method")) from None
-    with Ledger.init(settings(ctx).database_url, zone, site, method) as ledger:
+        raise InputError(Problem(str(error), field="--method", code="init.method")) from None
+    with init_books(context(ctx), zone, site, method) as ledger:
         out.print(f"zone {ledger.zone} ready ({method}) at {ledger.location}")
 
 
@@ -306,14 +272,14 @@ def parts_load(
 ) -> None:
     """Load part master versions: part, description, hts, origin, unit[, valid_from].
     Each HTS number must be in the tariff in force on the version's date."""
-    from zonekeeper.services.parts import hts_problems
+    from zonekeeper.app.parts import hts_problems
 
     problems: list[Problem] = []
     rows = zone_files.read_parts(file, problems)
     parts = zone_files.parts_from(rows)
     found, warnings = hts_problems(parts, [r.row for r in rows], str(file))
     for warning in warnings:
-        err.print(f"warning: {warning}")
+        err.print(f"warning: {warning.message}")
     where = Where(str(file), part_rows=[r.row for r in rows])
     with _open(ctx, zone) as ledger:
         _refuse(problems + found + ledger.check_master(parts=parts, where=where))
@@ -350,20 +316,14 @@ def _report_loaded(
     changed: int | None,
     head: ChainHead,
     as_json: bool,
-    warnings: Sequence[str],
+    warnings: Sequence[Problem],
 ) -> None:
     """The summary of a master-data load (`changed` None: a dry run, nothing written); in
     JSON `{dry_run, read, changed, warnings, books}`. A load that changes anything is an
     event of the chain, so its head is printed like a posting's."""
     if as_json:
-        data = {
-            "dry_run": changed is None,
-            "read": read,
-            "changed": changed,
-            "warnings": list(warnings),
-            "books": head.books_json(),
-        }
-        print(json.dumps(data, indent=2))
+        document = MasterLoadDocument.of(read, changed, head, warnings).document()
+        print(json.dumps(document, indent=2))
         return
     if changed is None:
         out.print(f"{read} {what} read and checked; dry run: nothing was written")
@@ -461,22 +421,13 @@ def count(
     problems: list[Problem] = []
     with _step(f"reading {file.name}"):
         rows = zone_files.read_counts(file, problems)
-    rule, warning = _shortage_duty_rule()
-    warnings = [warning] if warning else []
+    books = context(ctx)
+    rule, warnings = shortage_duty(books)
     for said in warnings:
-        err.print(f"warning: {said}")
-    with Ledger.open(settings(ctx).database_url, zone, duty_rule=rule) as ledger:
-        state = ledger.state()
-        counts: list[Event] = []
-        file_rows: list[int] = []
-        for r in rows:  # row by row, so one count's problem does not hide another's
-            try:
-                found, lines = count_events(state, [r])
-            except InputError as error:
-                problems.extend(error.problems)
-                continue
-            counts.extend(found)
-            file_rows.extend(lines)
+        err.print(f"warning: {said.message}")
+    with open_books(books, zone, duty_rule=rule) as ledger:
+        counts, file_rows, found = counts_from(ledger.state(), rows)
+        problems.extend(found)
         source = str(file)
         if dry_run:
             _try(ledger, "count", counts, problems, source, file_rows, skip_posted, as_json,
@@ -489,21 +440,6 @@ def count(
             )
         posted = _post_with_bar(ledger, counts, source, file_rows, skip_posted)
     _report_posted("count", posted, ledger.zone, as_json=as_json, warnings=warnings)
-
-
-def _shortage_duty_rule() -> tuple[Any, str | None]:
-    """The duty a shortage would owe (146.53(a)(3)), priced by the duty engine; if the tariff
-    cannot be loaded the count still posts and the shortage is flagged conservatively."""
-    from zonekeeper.bindings.quoter import shortage_duty_rule
-    from zonekeeper.sources.tariff import default_tariff
-
-    try:
-        return shortage_duty_rule(default_tariff()), None
-    except (OSError, InputError) as error:  # the tariff's files missing or damaged
-        return None, (
-            f"shortages not priced (tariff unavailable: {type(error).__name__}: {error}); "
-            "a shortage of 1% or more is flagged for a report to CBP"
-        )
 
 
 @app.command("status-change")
@@ -577,14 +513,6 @@ def correct(
 # ------------------------------------------------------------------------------ reading
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return _quantity(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 @app.command()
 def balance(
     ctx: typer.Context,
@@ -602,31 +530,17 @@ def balance(
     by part and zone status."""
     on = date_option(as_of, "--as-of") if as_of else None
     if by not in ("lot", "part"):
-        raise InputError(Problem(f"--by is lot or part, not {by!r}", field="--by"))
+        raise InputError(Problem(
+            f"--by is lot or part, not {by!r}",
+            field="--by",
+            code="balance.by",
+        ))
     with _open(ctx, zone) as ledger, ledger.snapshot() as books:
         found = [b for b in books.balances(as_of=on, part=part) if b.quantity != 0]
     if by == "part":
         _balance_by_part(found, on, as_json, books.head)
         return
-    rows = [
-        {
-            "lot": b.lot.id,
-            "admission_no": b.lot.admissions[0].admission_no
-            if b.lot.admissions and not b.lot.produced
-            else None,
-            "line": b.lot.admissions[0].line if b.lot.admissions and not b.lot.produced else None,
-            "part": b.lot.part,
-            "description": b.lot.description,
-            "status": b.lot.status.value,
-            "quantity": _quantity(b.quantity),
-            "value": fmt(b.value),
-            "hts": b.lot.hts,
-            "origin": b.lot.origin,
-            "date": b.lot.date.isoformat(),
-            "pf_date": _plain(b.lot.pf_date),
-        }
-        for b in found
-    ]
+    rows = [LotBalanceOut.of(b) for b in found]
     if as_json:
         _print_rows(rows, books.head)
         return
@@ -635,18 +549,18 @@ def balance(
         table.add_column(column, justify="right" if column in ("quantity", "value") else "left")
     for r in rows:
         table.add_row(
-            *(str(r[c] or "") for c in ("lot", "admission_no", "part", "status")),
-            r["quantity"],
-            usd(r["value"]),
+            *(str(c or "") for c in (r.lot, r.admission_no, r.part, r.status)),
+            quantity_text(r.quantity),
+            usd(r.value),
         )
     out.print(table)
     out.print(books.head.books_line())
 
 
-def _print_rows(rows: list[dict[str, Any]], head: ChainHead) -> None:
+def _print_rows(rows: Sequence[Output], head: ChainHead) -> None:
     """A JSON list of rows (the balance's shape, kept as scripts read it) has no place for
     the `books` key: its head goes to standard error as the `books:` line."""
-    print(json.dumps(rows, indent=2))
+    print(json.dumps([r.document() for r in rows], indent=2))
     err.print(head.books_line())
 
 
@@ -654,15 +568,7 @@ def _balance_by_part(
     found: Sequence[Any], on: dt.date | None, as_json: bool, head: ChainHead
 ) -> None:
     """Balance by part and status (146.23(a)(1), 146.25(b) "quantity on hand")."""
-    sums: dict[tuple[str, str], list[Decimal]] = {}
-    for b in found:
-        acc = sums.setdefault((b.lot.part, b.lot.status.value), [Decimal(0), Decimal(0)])
-        acc[0] += b.quantity
-        acc[1] += b.value
-    rows = [
-        {"part": p, "status": st, "quantity": _quantity(q), "value": fmt(v)}
-        for (p, st), (q, v) in sorted(sums.items())
-    ]
+    rows = part_balances(found)
     if as_json:
         _print_rows(rows, head)
         return
@@ -670,7 +576,7 @@ def _balance_by_part(
     for column in ("part", "status", "quantity", "value"):
         table.add_column(column, justify="right" if column in ("quantity", "value") else "left")
     for r in rows:
-        table.add_row(r["part"], r["status"], r["quantity"], usd(r["value"]))
+        table.add_row(r.part, r.status, quantity_text(r.quantity), usd(r.value))
     out.print(table)
     out.print(head.books_line())
 
@@ -685,47 +591,24 @@ def history(
     """Every movement of a lot, traceable to its events and CBP forms (146.23, 146.24)."""
     with _open(ctx, zone) as ledger, ledger.snapshot() as books:
         found, moves = books.history(lot)
-    rows = [
-        {
-            "seq": p.seq,
-            "date": p.date.isoformat(),
-            "kind": p.kind,
-            "movement": p.movement.value,
-            "status": p.status.value,
-            "quantity": _quantity(p.quantity),
-            "value": fmt(p.value),
-            "reference": p.reference,
-            "disposition": p.disposition.value if p.disposition else None,
-            "admissions": [str(a) for a in p.admissions],
-        }
-        for p in moves
-    ]
+    document = HistoryDocument.of(found, moves, books.head)
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "lot": found.id,
-                    "part": found.part,
-                    "status": found.status.value,
-                    "balance": _quantity(found.balance),
-                    "postings": rows,
-                    "books": books.head.books_json(),
-                },
-                indent=2,
-            )
-        )
+        print(json.dumps(document.document(), indent=2))
         return
     table = Table(
         title=f"Lot {found.id} — {found.part} ({found.status.value}), "
-        f"on hand {_quantity(found.balance)}"
+        f"on hand {quantity_text(found.balance)}"
     )
     for column in ("seq", "date", "movement", "quantity", "value", "reference"):
         table.add_column(column)
-    for r in rows:
+    for p in document.postings:
         table.add_row(
-            *(str(r[c]) for c in ("seq", "date", "movement", "quantity")),
-            usd(str(r["value"])),
-            str(r["reference"]),
+            str(p.seq),
+            p.date.isoformat(),
+            p.movement,
+            quantity_text(p.quantity),
+            usd(p.value),
+            p.reference,
         )
     out.print(table)
     out.print(books.head.books_line())
@@ -771,24 +654,7 @@ def verify(
         result = ledger.verify(since=kept.head if kept is not None else None)
     bad = result.mismatch
     if as_json:
-        data: dict[str, Any] = {
-            "ok": result.ok,
-            "events": result.events,
-            "lots": result.lots,
-            "head_hash": result.head_hash,
-            "mismatch": None
-            if bad is None
-            else {"seq": bad.seq, "kind": bad.kind, "reason": bad.reason},
-        }
-        if kept is not None:
-            data["checkpoint"] = {
-                **kept.head.books_json(),
-                "written_at": kept.written_at,
-                "extends": result.ok,
-            }
-        if result.head is not None:
-            data["books"] = result.head.books_json()
-        print(json.dumps(data, indent=2))
+        print(json.dumps(VerifyDocument.of(result, kept).document(), indent=2))
     else:
         if result.ok:
             out.print(
@@ -839,12 +705,19 @@ def checkpoint(
     given = (head_hash or "").strip().lower()
     if seq is None or head_hash is None:
         if seq is not None or head_hash is not None:
-            raise InputError(Problem("give --seq and --hash together (the head a report "
-                                     "printed)", field="--seq" if seq is None else "--hash"))
+            raise InputError(Problem(
+                "give --seq and --hash together (the head a report printed)",
+                field="--seq" if seq is None else "--hash",
+                code="checkpoint.head",
+            ))
     else:
         reason = checkpoints.head_problem(seq, given)
         if reason:
-            raise InputError(Problem(reason, field="--seq" if seq < 0 else "--hash"))
+            raise InputError(Problem(
+                reason,
+                field="--seq" if seq < 0 else "--hash",
+                code="checkpoint.head",
+            ))
     key = _key(key_file)
     with _open(ctx, zone) as ledger:
         head = ledger.head() if seq is None else ChainHead(ledger.zone, seq, given)
@@ -858,7 +731,7 @@ def checkpoint(
 
 def _year_dates(year: int) -> tuple[dt.date, dt.date]:
     if not 1900 <= year <= 9999:
-        raise InputError(Problem(f"not a year: {year}", field="--year"))
+        raise InputError(Problem(f"not a year: {year}", field="--year", code="report.year"))
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
@@ -904,9 +777,9 @@ def reconcile(
         lambda: documents.reconciliation_html(lines, year, start, end, head),
         lambda: documents.reconciliation_pdf(lines, year, start, end, head),
     )
-    data = documents.reconciliation_json(lines, year, start, end, head)
+    document = ReconciliationDocument.of(lines, year, start, end, head)
     if as_json:
-        print(json.dumps(data, indent=2))
+        print(json.dumps(document.document(), indent=2))
         return
     if wrote:
         _wrote(f"annual reconciliation {year}", html, pdf, head)
@@ -930,7 +803,7 @@ def reconcile(
     for k, header in keys.items():
         numeric = k not in ("lot", "part", "status")
         table.add_column(header, justify="right" if numeric else "left", no_wrap=numeric)
-    for r in data["lots"]:
+    for r in document.document()["lots"]:
         table.add_row(*(str(r[k]) for k in keys))
     out.print(table)
     out.print(head.books_line())
@@ -958,7 +831,7 @@ def report_board(
         lambda: documents.board_report_html(figures, head),
         lambda: documents.board_report_pdf(figures, head),
     )
-    data = documents.board_report_json(figures, head)
+    data = BoardReportDocument.of(figures, head).document()
     if as_json:
         print(json.dumps(data, indent=2))
         return

@@ -88,10 +88,15 @@ def write_checkpoint(
                 "the file exists: a checkpoint is not overwritten (it may be the only copy of "
                 "an older head); choose another name, or give --force",
                 file=str(path),
+                code="checkpoint.exists",
             )
         ) from None
     except OSError as error:
-        raise InputError(Problem(f"cannot write it: {error.strerror}", file=str(path))) from None
+        raise InputError(Problem(
+            f"cannot write it: {error.strerror}",
+            file=str(path),
+            code="checkpoint.unwritable",
+        )) from None
 
 
 def read_checkpoint(path: Path, *, key: bytes | None = None) -> Checkpoint:
@@ -101,7 +106,7 @@ def read_checkpoint(path: Path, *, key: bytes | None = None) -> Checkpoint:
     file = str(path)
 
     def refuse(reason: str, field: str | None = None) -> InputError:
-        return InputError(Problem(reason, file=file, field=field))
+        return InputError(Problem(reason, file=file, field=field, code="checkpoint.invalid"))
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -158,10 +163,20 @@ def read_key(path: Path) -> bytes:
         key = path.read_bytes().strip()
     except OSError as error:
         raise InputError(
-            Problem(f"cannot read the key: {error.strerror}", file=str(path), field="--key-file")
+            Problem(
+                f"cannot read the key: {error.strerror}",
+                file=str(path),
+                field="--key-file",
+                code="checkpoint.key-unreadable",
+            )
         ) from None
     if not key:
-        raise InputError(Problem("the key file is empty", file=str(path), field="--key-file"))
+        raise InputError(Problem(
+            "the key file is empty",
+            file=str(path),
+            field="--key-file",
+            code="checkpoint.key-empty",
+        ))
     return key
 
 

@@ -67,8 +67,10 @@ class Table:
     header_broken: bool = False
     unreadable: bool = False
 
-    def bad(self, reason: str, row: int | None = None, column: str | None = None) -> None:
-        self.problems.append(Problem(reason, file=self.file, row=row, field=column))
+    def bad(
+        self, reason: str, row: int | None = None, column: str | None = None, *, code: str
+    ) -> None:
+        self.problems.append(Problem(reason, file=self.file, row=row, field=column, code=code))
         if row is not None:
             self.bad_rows.add(row)
 
@@ -102,6 +104,7 @@ def decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
                 f"{ENCODING_HELP}",
                 file=file,
                 row=line,
+                code="file.not-utf8",
             )
         )
     return text, problems
@@ -158,10 +161,14 @@ def check_file(path: Path) -> Problem | None:
         info = os.stat(path)
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        return Problem(f"cannot read the file: {reason}", file=name)
+        return Problem(f"cannot read the file: {reason}", file=name, code="file.unreadable")
     kind = _kind_of(info.st_mode)
     if kind is not None:
-        return Problem(f"cannot read the file: it is {kind}, not a regular file", file=name)
+        return Problem(
+            f"cannot read the file: it is {kind}, not a regular file",
+            file=name,
+            code="file.not-regular",
+        )
     if info.st_size > max_bytes():
         return _too_big(name)
     return None
@@ -172,6 +179,7 @@ def _too_big(name: str) -> Problem:
         f"the file is larger than {max_bytes():,} bytes, the most an input file may be "
         f"(split it, or set {MAX_BYTES_ENV} to a larger number of bytes)",
         file=name,
+        code="file.too-big",
     )
 
 
@@ -189,7 +197,7 @@ def read_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
             data = handle.read(limit + 1)
     except OSError as error:
         reason = error.strerror or str(error)
-        return None, [Problem(f"cannot read the file: {reason}", file=name)]
+        return None, [Problem(f"cannot read the file: {reason}", file=name, code="file.unreadable")]
     if len(data) > limit:
         return None, [_too_big(name)]
     return data, []
@@ -222,7 +230,12 @@ def _object(
             repeated.append(name)
         out[name] = dict(value) if isinstance(value, _Pairs) else value
     for name in repeated:
-        table.bad(f"the key {name!r} is given twice in one object", row, name)
+        table.bad(
+            f"the key {name!r} is given twice in one object",
+            row,
+            name,
+            code="file.repeated-key",
+        )
     return None if repeated else out
 
 
@@ -278,12 +291,12 @@ def _refuse_unstorable(table: Table) -> None:
             reason = unstorable(key)
             if reason is not None:
                 if table.header is None:  # a CSV header is reported once, on row 1
-                    table.bad(f"a column name {reason}: {key!r}", number)
+                    table.bad(f"a column name {reason}: {key!r}", number, code="file.column-name")
                 ok = False
             elif isinstance(value, str):
                 reason = unstorable(value)
                 if reason is not None:
-                    table.bad(reason, number, key)
+                    table.bad(reason, number, key, code="file.unstorable-text")
                     ok = False
         if ok:
             kept.append((number, values))
@@ -299,10 +312,18 @@ def _json_lines(table: Table, text: str, normalise: Callable[[str], str]) -> Non
         try:
             obj = json.loads(line, object_pairs_hook=_pairs)
         except json.JSONDecodeError as error:
-            table.bad(f"not JSON: {error.msg} (character {error.colno})", number)
+            table.bad(
+                f"not JSON: {error.msg} (character {error.colno})",
+                number,
+                code="file.not-json",
+            )
             continue
         if not isinstance(obj, _Pairs):
-            table.bad(f"not a JSON object (one object per line): {line.strip()[:40]}", number)
+            table.bad(
+                f"not a JSON object (one object per line): {line.strip()[:40]}",
+                number,
+                code="file.not-object",
+            )
             continue
         values = _object(table, number, obj, normalise)
         if values is not None and number not in table.bad_rows:
@@ -313,16 +334,23 @@ def _json_list(table: Table, text: str, normalise: Callable[[str], str]) -> None
     try:
         data = json.loads(text, object_pairs_hook=_pairs)
     except json.JSONDecodeError as error:
-        table.bad(f"not JSON: {error.msg} (line {error.lineno}, character {error.colno})")
+        table.bad(
+            f"not JSON: {error.msg} (line {error.lineno}, character {error.colno})",
+            code="file.not-json",
+        )
         table.header_broken = True
         return
     if not isinstance(data, list):
-        table.bad("expected a JSON list of objects")
+        table.bad("expected a JSON list of objects", code="file.not-list")
         table.header_broken = True
         return
     for number, obj in enumerate(data, start=1):
         if not isinstance(obj, _Pairs):
-            table.bad(f"expected an object, got {json.dumps(obj)[:40]}", number)
+            table.bad(
+                f"expected an object, got {json.dumps(obj)[:40]}",
+                number,
+                code="file.not-object",
+            )
             continue
         values = _object(table, number, obj, normalise)
         if values is not None:
@@ -347,7 +375,7 @@ def _csv(table: Table, text: str, normalise: Callable[[str], str]) -> None:
                 )
             else:
                 reason = f"not valid CSV: {reason} (a quote inside a cell is written \"\")"
-            table.bad(reason, first_line)
+            table.bad(reason, first_line, code="file.not-csv")
             if header is None:
                 table.header_broken = True
                 return
@@ -359,7 +387,12 @@ def _csv(table: Table, text: str, normalise: Callable[[str], str]) -> None:
                 # One line, not one per row: every row of such a file is wrong the same way,
                 # and its decimal commas must never be guessed at (`1.234,50` is 1234.50;
                 # read with ',' between columns it would split, or `1,5` become 15).
-                table.problems = [Problem(SEMICOLON_HELP, file=table.file, row=first_line)]
+                table.problems = [Problem(
+                    SEMICOLON_HELP,
+                    file=table.file,
+                    row=first_line,
+                    code="file.semicolons",
+                )]
                 table.bad_rows = {first_line}
                 table.unreadable = True
                 return
@@ -377,6 +410,7 @@ def _csv(table: Table, text: str, normalise: Callable[[str], str]) -> None:
                     f"{len(record)} cells but the header names {len(header)} columns "
                     "(a comma inside a value needs the value in double quotes)",
                     number,
+                    code="file.extra-cells",
                 )
                 continue
             record = record[: len(header)]
@@ -385,7 +419,7 @@ def _csv(table: Table, text: str, normalise: Callable[[str], str]) -> None:
         cells = list(record) + [""] * (len(header) - len(record))
         table.rows.append((number, dict(zip(header, cells, strict=True))))
     if header is None and not table.problems:
-        table.bad("the file is empty: a header row is needed")
+        table.bad("the file is empty: a header row is needed", code="file.empty")
         table.header_broken = True
 
 
@@ -398,7 +432,12 @@ def semicolon_problem(text: str, file: str) -> Problem | None:
         for record in reader:
             if any(cell.strip() for cell in record):
                 if _semicolon_separated(record):
-                    return Problem(SEMICOLON_HELP, file=file, row=reader.line_num)
+                    return Problem(
+                        SEMICOLON_HELP,
+                        file=file,
+                        row=reader.line_num,
+                        code="file.semicolons",
+                    )
                 return None
     except csv.Error:  # not CSV at all: the module's own parser says where
         return None
@@ -420,7 +459,11 @@ def _check_header(table: Table, header: Sequence[str]) -> None:
             continue
         reason = unstorable(column)
         if reason is not None:
-            table.bad(f"column {position} of the header {reason}: {column!r}", 1)
+            table.bad(
+                f"column {position} of the header {reason}: {column!r}",
+                1,
+                code="file.column-name",
+            )
             table.header_broken = True
         if column in seen:
             table.bad(
@@ -428,6 +471,7 @@ def _check_header(table: Table, header: Sequence[str]) -> None:
                 f"{position}): keep one",
                 1,
                 column,
+                code="file.repeated-column",
             )
             table.header_broken = True
         else:

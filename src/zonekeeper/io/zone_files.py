@@ -278,10 +278,16 @@ def read_file(path: Path, columns: Sequence[Column], problems: Problems = None) 
                     file=name,
                     row=1,
                     field=extra,
+                    code="file.unknown-column",
                 )
             )
         for column_name in missing_columns(table, [c.name for c in columns if c.required]):
-            problems.append(Problem("required column is missing", file=name, field=column_name))
+            problems.append(Problem(
+                "required column is missing",
+                file=name,
+                field=column_name,
+                code="file.missing-column",
+            ))
     header_broken = table.header_broken or any(
         p.row in (None, 1) and not json_lines for p in problems
     )
@@ -295,14 +301,19 @@ def read_file(path: Path, columns: Sequence[Column], problems: Problems = None) 
                         file=name,
                         row=number,
                         field=extra,
+                        code="file.unknown-column",
                     )
                 )
                 bad_rows.add(number)
         elif "" in raw:
             if raw[""].strip():
                 problems.append(
-                    Problem("a value under a column with no name in the header", file=name,
-                            row=number)
+                    Problem(
+                        "a value under a column with no name in the header",
+                        file=name,
+                        row=number,
+                        code="file.unnamed-column",
+                    )
                 )
                 bad_rows.add(number)
         values: dict[str, Any] = {}
@@ -318,11 +329,17 @@ def read_file(path: Path, columns: Sequence[Column], problems: Problems = None) 
                     continue
                 values[column.name] = column.parse(cell)
             except ValueError as error:
-                problems.append(Problem(str(error), file=name, row=number, field=column.name))
+                problems.append(Problem(
+                    str(error),
+                    file=name,
+                    row=number,
+                    field=column.name,
+                    code="file.bad-cell",
+                ))
                 bad_rows.add(number)
         rows.append(Row(name, number, values))
     if not rows and not problems:
-        problems.append(Problem("the file has no data rows", file=name))
+        problems.append(Problem("the file has no data rows", file=name, code="file.no-rows"))
     if header_broken:  # a header problem: no row can be trusted
         bad_rows.update(r.row for r in rows)
     _found(given, problems)
@@ -346,6 +363,7 @@ def unique(
                     file=row.file,
                     row=row.row,
                     field=key[-1],
+                    code="file.repeated-row",
                 )
             )
         else:
@@ -395,7 +413,13 @@ def read_status_changes(path: Path, problems: Problems = None) -> list[Row]:
     ]
     _found(
         problems,
-        [Problem("name the lot, or the admission_no and line", row.file, row.row, "lot")
+        [Problem(
+            "name the lot, or the admission_no and line",
+            row.file,
+            row.row,
+            "lot",
+            code="status-change.unnamed-lot",
+        )
          for row in unnamed],
     )
     return [row for row in rows if row not in unnamed]

@@ -8,7 +8,7 @@ unpacks them inside SQLite: the whole insert is one step of the C library, durin
 Python's interpreter lock is released. `executemany` instead takes the lock back for every
 row to bind its parameters, so a thread writing a batch that way starves (and is starved
 by) a thread computing the next one; with `json_each` the two really run at once on two
-cores (`services.pipeline`). Alone, the two cost the same (measured within 8%). JSON keeps
+cores (`store.pipeline`). Alone, the two cost the same (measured within 8%). JSON keeps
 the driver's types: text stays text, integers integers, None NULL. One thing it cannot
 carry is a NUL character (SQLite's `json_extract` ends the text there), so an array
 holding one goes by `executemany` instead. On PostgreSQL the rows go by `COPY`.

@@ -42,7 +42,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection as Connection  # re-exported: the services' handle types
+from sqlalchemy import Connection as Connection  # re-exported: the shell's handle types
 from sqlalchemy import Engine as Engine
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -86,7 +86,11 @@ def open_engine(url: str) -> Engine:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
         raise InputError(
-            Problem(f"not a database URL: {masked_url(url)!r}", field="--database-url")
+            Problem(
+                f"not a database URL: {masked_url(url)!r}",
+                field="--database-url",
+                code="books.url",
+            )
         ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -108,6 +112,7 @@ def open_engine(url: str) -> Engine:
             Problem(
                 f"unsupported database {backend!r}: use a SQLite file or postgresql+psycopg://",
                 field="--database-url",
+                code="books.url",
             )
         )
     try:
@@ -115,7 +120,7 @@ def open_engine(url: str) -> Engine:
             pass
     except DBAPIError as error:
         engine.dispose()
-        raise InputError(Problem(_cannot_open(parsed, error))) from None
+        raise InputError(Problem(_cannot_open(parsed, error), code="books.cannot-open")) from None
     return engine
 
 
@@ -131,8 +136,11 @@ def _seconds_from_env(name: str, default: int) -> int:
         value = 0
     if value < 1:
         raise InputError(
-            Problem(f"{text!r} is not a number of seconds (a whole number, 1 or more)",
-                    field="$" + name)
+            Problem(
+                f"{text!r} is not a number of seconds (a whole number, 1 or more)",
+                field="$" + name,
+                code="settings.seconds",
+            )
         )
     return value
 
@@ -160,12 +168,18 @@ def _create_sqlite_file(path: str) -> None:
     input. An existing file is left as it is."""
     where = Path(path)
     if where.is_dir():
-        raise InputError(Problem(f"cannot open the books at {path}: it is a folder, not a file"))
+        raise InputError(Problem(
+            f"cannot open the books at {path}: it is a folder, not a file",
+            code="books.cannot-open",
+        ))
     if where.exists():
         return
     if not where.parent.is_dir():
         raise InputError(
-            Problem(f"cannot create the books at {path}: the folder {where.parent} does not exist")
+            Problem(
+                f"cannot create the books at {path}: the folder {where.parent} does not exist",
+                code="books.cannot-open",
+            )
         )
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SQLITE_FILE_MODE)
@@ -173,7 +187,10 @@ def _create_sqlite_file(path: str) -> None:
         return
     except OSError as error:
         raise InputError(
-            Problem(f"cannot create the books at {path}: {error.strerror or error}")
+            Problem(
+                f"cannot create the books at {path}: {error.strerror or error}",
+                code="books.cannot-open",
+            )
         ) from None
     try:
         os.fchmod(fd, SQLITE_FILE_MODE)  # the umask may have taken the owner's write bit
@@ -250,7 +267,8 @@ def _sqlite_engine(url: str, waits: int) -> Engine:
                 Problem(
                     f"the books at {sqlite_file(url) or url} are busy: another process has "
                     f"held them for writing longer than {waits} s; nothing was changed (try "
-                    f"again later, or set {_dollar(BUSY_TIMEOUT_ENV)} to wait longer)"
+                    f"again later, or set {_dollar(BUSY_TIMEOUT_ENV)} to wait longer)",
+                    code="books.busy",
                 )
             )
 

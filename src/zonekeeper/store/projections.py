@@ -301,7 +301,7 @@ def changed_lots(before: ZoneState, after: ZoneState, batch: Sequence[Posting]) 
 class BatchRows(NamedTuple):
     """Every projection row one posted batch writes, made ready for one database
     (`batch_rows`), so they can be made in one thread and written in another
-    (`services.pipeline`)."""
+    (`store.pipeline`)."""
 
     lots: list[tuple[Any, ...]]
     postings: list[tuple[Any, ...]]

@@ -1,4 +1,4 @@
-"""Read-only queries of the books for the services' reports, entries, filings and `verify`.
+"""Read-only queries of the books for the use cases' reports, entries, filings and `verify`.
 
 Each function takes an open `Connection` (the caller's transaction, so a read sees one
 snapshot and a read inside `write_transaction` stays under its lock) and returns plain

@@ -4,7 +4,7 @@ the chain head has not moved, appends the events, writes the projections and mov
 `Ledger.post` makes and commits a batch under one lock, except on a zone nobody else posted
 to since its last batch: there it makes the batch outside the lock and commits it here.
 `Ledger.post_many` makes the next batch while a writer thread commits the previous one
-(`services.pipeline`); it computes each batch on the books as its predecessor left them,
+(`store.pipeline`); it computes each batch on the books as its predecessor left them,
 before that predecessor is committed.
 `commit` is what keeps that safe: it locks the zone (19 CFR 146.21: one chain per zone, no
 fork) and refuses with `HeadMoved` when the books' `Version` is not the one the batch was

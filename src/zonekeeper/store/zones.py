@@ -76,6 +76,7 @@ def create_zone(connection: Connection, zone: str, site: str | None, method: str
                 f"{existing.method}); its inventory method cannot change "
                 "(19 CFR 146.23(b): applied consistently)",
                 field="--zone",
+                code="init.method-changed",
             )
         )
     return existing
@@ -99,7 +100,7 @@ def all_zones(connection: Connection) -> list[str]:
 
 # PostgreSQL: the channel on which every move of a zone's chain head is announced (payload:
 # the zone), at the commit of the transaction that moved it; clerks queued for the zone's lock
-# listen on it to catch up while they wait (`services.queued`).
+# listen on it to catch up while they wait (`store.queued`).
 HEAD_CHANNEL = "zonekeeper_head"
 
 

@@ -366,8 +366,10 @@ class Book:
         end = bisect_right(self.postings, seq, lo=start, key=_seq_of)
         return self.postings[start:end]
 
-    def problem(self, row: int, reason: str, field: str | None = None) -> None:
-        self.problems.append(Problem(reason, row=row, field=field))
+    def problem(self, row: int, reason: str, field: str | None = None, *, code: str) -> None:
+        """Refuse the batch's event at position `row`: why, in which field, and the stable
+        `code` a script reads (docs/problems.md)."""
+        self.problems.append(Problem(reason, row=row, field=field, code=code))
 
     # --- suspense -----------------------------------------------------------------------
 

@@ -14,14 +14,19 @@ ZERO = Decimal(0)
 
 def positive(book: Book, row: int, value: Decimal, field: str) -> bool:
     if not value.is_finite() or value <= ZERO:
-        book.problem(row, f"{field} must be a positive number, not {value}", field)
+        book.problem(
+            row,
+            f"{field} must be a positive number, not {value}",
+            field,
+            code="post.not-positive",
+        )
         return False
     return True
 
 
 def not_negative(book: Book, row: int, value: Decimal, field: str) -> bool:
     if not value.is_finite() or value < ZERO:
-        book.problem(row, f"{field} must not be negative: {value}", field)
+        book.problem(row, f"{field} must not be negative: {value}", field, code="post.negative")
         return False
     return True
 
@@ -29,17 +34,22 @@ def not_negative(book: Book, row: int, value: Decimal, field: str) -> bool:
 def existing_lot(book: Book, row: int, lot_id: str, on: dt.date) -> LotRecord | Lot | None:
     lot = book.lot(lot_id)
     if lot is None:
-        book.problem(row, f"no lot {lot_id!r} in the zone", "lot")
+        book.problem(row, f"no lot {lot_id!r} in the zone", "lot", code="post.no-lot")
         return None
     if on < lot.date:
         reason = f"dated {on}, before lot {lot_id} came into the zone ({lot.date})"
-        book.problem(row, reason, "date")
+        book.problem(row, reason, "date", code="post.before-lot")
         return None
     return lot
 
 
 def free_lot_id(book: Book, row: int, lot_id: str, field: str) -> bool:
     if book.lot(lot_id) is not None:
-        book.problem(row, f"lot {lot_id!r} already exists (zone lot numbers are unique)", field)
+        book.problem(
+            row,
+            f"lot {lot_id!r} already exists (zone lot numbers are unique)",
+            field,
+            code="post.lot-exists",
+        )
         return False
     return True

@@ -35,13 +35,23 @@ def correct(book: Book, e: Correction, seq: int, row: int) -> None:
     """Reverse the postings of the event at ledger position `e.corrects`."""
     target = e.corrects
     if not e.reason.strip():
-        book.problem(row, "a correction needs a reason", "reason")
+        book.problem(row, "a correction needs a reason", "reason", code="correct.reason")
         return
     if target < 1 or target >= seq:
-        book.problem(row, f"event #{target} is not an earlier event of this ledger", "corrects")
+        book.problem(
+            row,
+            f"event #{target} is not an earlier event of this ledger",
+            "corrects",
+            code="correct.no-event",
+        )
         return
     if target in book.state.corrected or target in book.corrected:
-        book.problem(row, f"event #{target} has already been corrected", "corrects")
+        book.problem(
+            row,
+            f"event #{target} has already been corrected",
+            "corrects",
+            code="correct.already-corrected",
+        )
         return
     if target > book.state.seq:
         postings = book.postings_in_batch(target)
@@ -51,24 +61,42 @@ def correct(book: Book, e: Correction, seq: int, row: int) -> None:
         book.problem(
             row,
             f"cannot correct event #{target}: its postings were not supplied (postings_of)",
-            "corrects",
+            "corrects", code="correct.postings-unknown",
         )
         return
     if not postings:
-        book.problem(row, f"event #{target} has no postings to reverse", "corrects")
+        book.problem(
+            row,
+            f"event #{target} has no postings to reverse",
+            "corrects",
+            code="correct.no-postings",
+        )
         return
     happened = max(p.date for p in postings)
     if e.date < happened:
         book.problem(
-            row, f"the correction is dated {e.date}, before event #{target} ({happened})", "date"
+            row,
+            f"the correction is dated {e.date}, before event #{target} ({happened})",
+            "date",
+            code="correct.before-event",
         )
         return
     if any(p.kind == "correction" for p in postings):
-        book.problem(row, f"event #{target} is a correction; it cannot be reversed", "corrects")
+        book.problem(
+            row,
+            f"event #{target} is a correction; it cannot be reversed",
+            "corrects",
+            code="correct.correction",
+        )
         return
     problem = _infeasible(book, postings)
     if problem:
-        book.problem(row, f"cannot correct event #{target}: {problem}", "corrects")
+        book.problem(
+            row,
+            f"cannot correct event #{target}: {problem}",
+            "corrects",
+            code="correct.infeasible",
+        )
         return
     reference = f"correction of event #{target}: {e.reason}"
     for p in reversed(postings):

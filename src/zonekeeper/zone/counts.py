@@ -16,13 +16,16 @@ computed" and a shortage of 1% or more is flagged for report, conservatively.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
-from zonekeeper.errors import CannotCompute
+from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.book import Book
 from zonekeeper.zone.checks import existing_lot, not_negative
 from zonekeeper.zone.events import Count
-from zonekeeper.zone.ledger import Movement
+from zonekeeper.zone.ledger import Movement, ZoneState
 from zonekeeper.zone.records import Discrepancy, DiscrepancyKind
 from zonekeeper.zone.rules import overage_deadline
 from zonekeeper.zone.status import ZoneStatus
@@ -116,3 +119,68 @@ def count(book: Book, e: Count, seq: int, row: int) -> None:
             deadline=deadline,
         )
     )
+
+
+def count_events(state: ZoneState, rows: Sequence[Any]) -> tuple[list[Count], list[int]]:
+    """Physical counts as `Count` events per lot (146.23(c)), with the file row of each.
+
+    A row naming a lot counts that lot. A row naming only a part spreads the counted
+    quantity over the part's lots on hand the way the zone's inventory method presumes
+    stock leaves: under FIFO (and specific lot) the newest lots are filled first and a
+    shortage falls on the oldest, under LIFO the reverse; an overage goes to the lot filled
+    first. A part with no lot on hand cannot take an overage this way: name the lot.
+    """
+    found: list[Count] = []
+    file_rows: list[int] = []
+    problems: list[Problem] = []
+    for r in rows:
+        if r.get("lot") is not None:
+            found.append(Count(r["date"], r["lot"], r["counted_quantity"]))
+            file_rows.append(r.row)
+            continue
+        if r["part"] not in state.master.parts:  # a typo, not a part with nothing on hand
+            problems.append(
+                Problem(
+                    f"unknown part {r['part']!r}: it is not in the part master",
+                    file=r.file,
+                    row=r.row,
+                    field="part",
+                    code="count.unknown-part",
+                )
+            )
+            continue
+        on_hand = [
+            state.lots[entry[2]]
+            for (part, _), pool in state.pools.items()
+            if part == r["part"]
+            for entry in pool
+        ]
+        if not on_hand:
+            problems.append(
+                Problem(
+                    f"no lot of part {r['part']} is on hand to count against: name the lot",
+                    file=r.file,
+                    row=r.row,
+                    field="lot",
+                    code="count.nothing-on-hand",
+                )
+            )
+            continue
+        newest_first = state.method is not AllocationMethod.LIFO
+        on_hand.sort(key=lambda lot: lot.key, reverse=newest_first)
+        counted: Decimal = r["counted_quantity"]
+        book = sum((lot.balance for lot in on_hand), Decimal(0))
+        shares = [lot.balance for lot in on_hand]
+        if counted >= book:
+            shares[0] += counted - book
+        else:
+            left = counted
+            for i, lot in enumerate(on_hand):
+                shares[i] = min(left, lot.balance)
+                left -= shares[i]
+        for lot, share in zip(on_hand, shares, strict=True):
+            found.append(Count(r["date"], lot.id, share))
+            file_rows.append(r.row)
+    if problems:
+        raise InputError(problems)
+    return found, file_rows

@@ -98,19 +98,29 @@ def record_filing(book: Book, e: Filing, seq: int, row: int) -> None:
     after the lot came into the zone)."""
     del seq
     if not e.ref.strip():
-        book.problem(row, "a filing needs its document reference (entry, 214, permit no.)", "ref")
+        book.problem(
+            row,
+            "a filing needs its document reference (entry, 214, permit no.)",
+            "ref",
+            code="filing.ref",
+        )
     problem = covers_problem(e.document, e.covers)
     if problem is not None:
-        book.problem(row, problem, "document" if e.document not in FILING_KINDS else "covers")
+        book.problem(
+            row,
+            problem,
+            "document" if e.document not in FILING_KINDS else "covers",
+            code="filing.kind" if e.document not in FILING_KINDS else "filing.covers",
+        )
         return
     if FILING_KINDS[e.document] == "lot":
         lot = book.lot(e.covers)
         if lot is None:
-            book.problem(row, f"no lot {e.covers!r} in the zone", "covers")
+            book.problem(row, f"no lot {e.covers!r} in the zone", "covers", code="filing.no-lot")
         elif e.date < lot.date:
             book.problem(
                 row, f"dated {e.date}, before lot {e.covers} came into the zone ({lot.date})",
-                "date",
+                "date", code="filing.before-lot",
             )
 
 

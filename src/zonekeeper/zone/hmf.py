@@ -38,7 +38,11 @@ class Quarter:
         match = re.fullmatch(r"\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*", text)
         if not match:
             raise InputError(
-                Problem(f"not a quarter: {text!r} (write YYYYQn, e.g. 2026Q3)", field="quarter")
+                Problem(
+                    f"not a quarter: {text!r} (write YYYYQn, e.g. 2026Q3)",
+                    field="quarter",
+                    code="hmf.quarter",
+                )
             )
         return Quarter(int(match.group(1)), int(match.group(2)))
 

@@ -111,12 +111,12 @@ def post(
             handler = handlers.get(type(event))
             row = index + 1
             if handler is None:
-                book.problem(row, _not_posted(event))
+                book.problem(row, _not_posted(event), code="post.unknown-kind")
                 continue
             refused = event_problems(event, texts=texts)
             if refused:  # what the books cannot hold is refused before any rule is applied
                 for field, reason in refused:
-                    book.problem(row, reason, field)
+                    book.problem(row, reason, field, code="post.unstorable")
                 continue
             handler(book, event, state.seq + row, row)
         if book.problems:
@@ -184,34 +184,60 @@ def admit(book: Book, e: Admission, seq: int, row: int) -> None:
     ok &= free_lot_id(book, row, lot_id, "lot")
     part = book.state.master.part_on(e.part, e.date)
     if part is None:
-        book.problem(row, f"part {e.part!r} is not in the part master on {e.date}", "part")
+        book.problem(
+            row,
+            f"part {e.part!r} is not in the part master on {e.date}",
+            "part",
+            code="post.unknown-part",
+        )
         return
     hts = e.hts or part.hts
     origin = e.origin or part.origin
     if e.status is PF and not hts:
-        book.problem(row, "a PF admission needs an HTS number to freeze (146.65(a)(1))", "hts")
+        book.problem(
+            row,
+            "a PF admission needs an HTS number to freeze (146.65(a)(1))",
+            "hts",
+            code="post.pf-needs-hts",
+        )
         ok = False
     if e.pf_date is not None and e.status is not PF:
-        book.problem(row, "pf_date applies only to privileged foreign admissions", "pf_date")
+        book.problem(
+            row,
+            "pf_date applies only to privileged foreign admissions",
+            "pf_date",
+            code="post.pf-date",
+        )
         ok = False
     if e.pf_date is not None and e.pf_date < e.date:
         book.problem(
-            row, f"PF application date {e.pf_date} is before the admission {e.date}", "pf_date"
+            row,
+            f"PF application date {e.pf_date} is before the admission {e.date}",
+            "pf_date",
+            code="post.pf-date",
         )
         ok = False
     if book.pf_rule is not None and hts and origin and pf_rule_applies(e.status, origin):
         refusal = pf_required_refusal(e.status, book.pf_rule(hts, origin, e.date))
         if refusal:
-            book.problem(row, refusal, "status")
+            book.problem(row, refusal, "status", code="post.pf-required")
             ok = False
     if e.suspense_ref is not None:
         item = book.suspense_items().get(e.suspense_ref)
         if item is None:
-            book.problem(row, f"no suspense receipt {e.suspense_ref!r} is open", "suspense_ref")
+            book.problem(
+                row,
+                f"no suspense receipt {e.suspense_ref!r} is open",
+                "suspense_ref",
+                code="post.no-suspense",
+            )
             ok = False
         elif item.part != e.part:
             book.problem(
-                row, f"suspense receipt {item.ref} is of part {item.part}, not {e.part}", "part"
+                row,
+                f"suspense receipt {item.ref} is of part {item.part}, not {e.part}",
+                "part",
+                code="post.suspense-part",
             )
             ok = False
     if not ok:
@@ -270,16 +296,31 @@ def change_status(book: Book, e: StatusChange, seq: int, row: int) -> None:
         return
     refusal = status_change_refusal(lot.status, e.status, produced=lot.produced)
     if refusal:
-        book.problem(row, refusal, "status")
+        book.problem(row, refusal, "status", code="post.status-change")
         return
     if lot.balance <= 0:
-        book.problem(row, f"lot {e.lot} has nothing on hand to change", "lot")
+        book.problem(
+            row,
+            f"lot {e.lot} has nothing on hand to change",
+            "lot",
+            code="post.nothing-on-hand",
+        )
         return
     if e.status is PF and not lot.hts:
-        book.problem(row, "PF status needs the lot's HTS number to freeze (146.65(a)(1))", "lot")
+        book.problem(
+            row,
+            "PF status needs the lot's HTS number to freeze (146.65(a)(1))",
+            "lot",
+            code="post.pf-needs-hts",
+        )
         return
     if e.pf_date is not None and e.status is not PF:
-        book.problem(row, "pf_date applies only to a change to PF status", "pf_date")
+        book.problem(
+            row,
+            "pf_date applies only to a change to PF status",
+            "pf_date",
+            code="post.pf-date",
+        )
         return
     rec = book.edit(e.lot)
     reference = f"CBP Form 214 {e.reference}" if e.reference else "status change"
@@ -360,7 +401,7 @@ def manipulate(book: Book, e: Manipulation, seq: int, row: int) -> None:
             row,
             f"lot {e.lot} has {lot.balance} on hand, not {e.quantity} "
             "(no negative balance, 19 CFR 146.23(b)(4))",
-            "quantity",
+            "quantity", code="post.over-balance",
         )
         ok = False
     if not ok:
@@ -426,7 +467,7 @@ def ship(book: Book, e: Shipment, seq: int, row: int) -> None:
     if e.status is not None:
         refusal = shipment_refusal(e.status, e.disposition)
         if refusal:
-            book.problem(row, refusal, "status")
+            book.problem(row, refusal, "status", code="post.shipment-status")
             ok = False
         statuses: tuple[ZoneStatus, ...] = (e.status,)
     else:
@@ -436,20 +477,30 @@ def ship(book: Book, e: Shipment, seq: int, row: int) -> None:
         if lot is not None:
             refusal = shipment_refusal(lot.status, e.disposition)
             if refusal:
-                book.problem(row, refusal, "lot")
+                book.problem(row, refusal, "lot", code="post.shipment-status")
                 ok = False
             elif lot.part != e.part:
-                book.problem(row, f"lot {e.lot} holds part {lot.part}, not {e.part}", "lot")
+                book.problem(
+                    row,
+                    f"lot {e.lot} holds part {lot.part}, not {e.part}",
+                    "lot",
+                    code="post.lot-part",
+                )
                 ok = False
     if e.part not in book.state.master.parts:  # a typo, not a shortage of a real part
-        book.problem(row, f"unknown part {e.part!r}: it is not in the part master", "part")
+        book.problem(
+            row,
+            f"unknown part {e.part!r}: it is not in the part master",
+            "part",
+            code="post.unknown-part",
+        )
         return
     if not ok:
         return
     try:
         draw = plan(book, e.part, statuses, e.quantity, e.date, (e.lot,) if e.lot else ())
     except Refused as refused:
-        book.problem(row, refused.reason, refused.field)
+        book.problem(row, refused.reason, refused.field, code="post.cannot-allocate")
         return
     reference = _SHIPMENT_REFERENCE[e.disposition].format(e.ref)
     zone_value_left = e.value
@@ -480,7 +531,12 @@ def hold_in_suspense(book: Book, e: SuspenseReceipt, seq: int, row: int) -> None
     ok = positive(book, row, e.quantity, "quantity")
     items = book.suspense_items()
     if e.ref in items:
-        book.problem(row, f"suspense receipt {e.ref!r} is already open", "ref")
+        book.problem(
+            row,
+            f"suspense receipt {e.ref!r} is already open",
+            "ref",
+            code="post.suspense-open",
+        )
         ok = False
     if ok:
         items[e.ref] = SuspenseItem(

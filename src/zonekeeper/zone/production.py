@@ -68,43 +68,73 @@ def produce(book: Book, e: Production, seq: int, row: int) -> None:
     """Consume components, make the finished lot and scrap lots (see module docstring)."""
     ok = True
     if not e.quantity.is_finite() or e.quantity <= 0:
-        book.problem(row, f"quantity must be a positive number, not {e.quantity}", "quantity")
+        book.problem(
+            row,
+            f"quantity must be a positive number, not {e.quantity}",
+            "quantity",
+            code="production.quantity",
+        )
         ok = False
     product = book.state.master.part_on(e.product, e.date)
     if product is None:
-        book.problem(row, f"part {e.product!r} is not in the part master on {e.date}", "product")
+        book.problem(
+            row,
+            f"part {e.product!r} is not in the part master on {e.date}",
+            "product",
+            code="production.unknown-product",
+        )
         ok = False
     bom = book.state.master.bom_on(e.product, e.date)
     if bom is None:
-        book.problem(row, f"no bill of materials for {e.product!r} in force on {e.date}", "product")
+        book.problem(
+            row,
+            f"no bill of materials for {e.product!r} in force on {e.date}",
+            "product",
+            code="production.no-bom",
+        )
         ok = False
     lot_id = e.lot_id
     if book.lot(lot_id) is not None:
-        book.problem(row, f"lot {lot_id!r} already exists (zone lot numbers are unique)", "lot")
+        book.problem(
+            row,
+            f"lot {lot_id!r} already exists (zone lot numbers are unique)",
+            "lot",
+            code="production.lot-exists",
+        )
         ok = False
     statuses: tuple[ZoneStatus, ...] = _INPUT_STATUSES
     if e.status is not None:
         refusal = production_refusal(e.status)
         if refusal:
-            book.problem(row, refusal, "status")
+            book.problem(row, refusal, "status", code="production.status")
             ok = False
         statuses = (e.status,)
     if not ok or bom is None or product is None:
         return
     if bom.yield_rate <= 0 or bom.yield_rate > 1:
         reason = f"BOM of {e.product} has yield {bom.yield_rate}: not in (0, 1]"
-        book.problem(row, reason, "product")
+        book.problem(row, reason, "product", code="production.yield")
         return
     needs = [_Need(line, e.quantity, bom.yield_rate) for line in bom.lines if line.quantity > 0]
     components = [need.line.component for need in needs]
     if len(set(components)) != len(components):
-        book.problem(row, f"the BOM of {e.product} lists a component twice", "product")
+        book.problem(
+            row,
+            f"the BOM of {e.product} lists a component twice",
+            "product",
+            code="production.bom-repeats",
+        )
         return
     for need in needs:
         try:
             need.draw = plan(book, need.line.component, statuses, need.consumed, e.date, e.lots)
         except Refused as refused:
-            book.problem(row, f"component {need.line.component}: {refused.reason}", refused.field)
+            book.problem(
+                row,
+                f"component {need.line.component}: {refused.reason}",
+                refused.field,
+                code="production.cannot-allocate",
+            )
             ok = False
     if not ok:
         return
@@ -115,14 +145,24 @@ def produce(book: Book, e: Production, seq: int, row: int) -> None:
     }
     for scrap_id in scrap_ids.values():
         if book.lot(scrap_id) is not None:
-            book.problem(row, f"scrap lot {scrap_id!r} already exists", "lot")
+            book.problem(
+                row,
+                f"scrap lot {scrap_id!r} already exists",
+                "lot",
+                code="production.lot-exists",
+            )
             return
     for need in needs:
         if need.scrap > 0:
             long = too_long(scrap_ids[need.line.component], what="the scrap lot number") or (
                 too_long(need.line.scrap_part_number, what="the scrap part number"))
             if long is not None:
-                book.problem(row, f"component {need.line.component}: {long}", "lot")
+                book.problem(
+                    row,
+                    f"component {need.line.component}: {long}",
+                    "lot",
+                    code="production.scrap-too-long",
+                )
                 return
 
     reference = f"CBP Form 216 {e.ref}"

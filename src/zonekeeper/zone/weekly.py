@@ -70,7 +70,11 @@ class Week:
             week.start  # noqa: B018 - validates the week number
         except ValueError:
             raise InputError(
-                Problem(f"not an ISO week: {text!r} (write YYYY-Www, e.g. 2026-W32)", field="week")
+                Problem(
+                    f"not an ISO week: {text!r} (write YYYY-Www, e.g. 2026-W32)",
+                    field="week",
+                    code="weekly.week",
+                )
             ) from None
         return week
 

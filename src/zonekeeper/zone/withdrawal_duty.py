@@ -248,6 +248,7 @@ def refusal(removal: Removal) -> Problem | None:
             "unless the FTZ Board allows it (19 CFR 146.44(c), 146.63(b)) — export or "
             "destroy it instead",
             field="status",
+            code="weekly.zone-restricted",
         )
     return None
 

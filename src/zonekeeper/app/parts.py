@@ -24,7 +24,7 @@ from zonekeeper.zone.master import Part
 
 def hts_problems(
     parts: Sequence[Part], rows: Sequence[int], file: str, tariff: Any = None
-) -> tuple[list[Problem], list[str]]:
+) -> tuple[list[Problem], list[Problem]]:
     """(problems, warnings): a problem per part whose HTS the tariff does not have on its
     effective date (file, row, hts, nearest valid codes); a warning if the tariff cannot be
     loaded (the parts load without the check)."""
@@ -32,13 +32,13 @@ def hts_problems(
         try:
             tariff = default_tariff()
         except (OSError, InputError) as error:  # the tariff's files missing or damaged
-            return [], [f"HTS numbers not checked (tariff unavailable: {error})"]
+            return [], [_unchecked(f"HTS numbers not checked (tariff unavailable: {error})")]
     schedule = tariff.schedule
     problems: list[Problem] = []
     for part, row in zip(parts, rows, strict=True):
         on = _checked_on(schedule, part.valid_from)
         if on is None:
-            return [], ["HTS numbers not checked: no tariff revision is loaded"]
+            return [], [_unchecked("HTS numbers not checked: no tariff revision is loaded")]
         try:
             schedule.line(part.hts, on)
         except InputError as error:
@@ -46,6 +46,11 @@ def hts_problems(
                 message = f"part {part.number}: {p.message}"
                 problems.append(replace(p, message=message, file=file, row=row, field="hts"))
     return problems, []
+
+
+def _unchecked(reason: str) -> Problem:
+    """The parts load without the HTS check: said, not refused."""
+    return Problem(reason, code="parts.hts-unchecked", severity="warning")
 
 
 def _checked_on(schedule: Any, valid_from: dt.date) -> dt.date | None:
