@@ -195,36 +195,36 @@ class Format:
         self, file: str, row: int, texts: Mapping[str, str], problems: list[Problem],
         known: HtsCheck | None = None, part: slice = slice(None),
     ) -> dict[str, Any] | None:
-        """The typed values of the row's columns (or of `part` of them; a blank optional
-        cell absent),
-        or None when any of them was refused or a required one is blank; each refusal is
-        a problem naming file, row and column."""
+        """The typed values of the row's columns (or of `part` of them), each refusal a
+        problem naming file, row and column; None when a required cell is blank or refused.
+
+        A blank or refused optional cell is left out: the row still makes its record, so
+        that the checks across rows (a key given twice, a run or a fee that differs) report
+        on it too, in the same pass; the file is refused all the same.
+        """
         values: dict[str, Any] = {}
-        good = True
+        usable = True
         for column in self.columns[part]:
             raw = texts.get(column.name, "").strip()
+            reason, code = None, column.code
             if not raw:
                 if column.required:
-                    problems.append(Problem("missing", file=file, row=row, field=column.name,
-                                            code="drawback.cell.missing"))
-                    good = False
-                continue
-            try:
-                value = column.parse(raw)
-            except ValueError as error:
-                problems.append(Problem(str(error), file=file, row=row, field=column.name,
-                                        code=column.code))
-                good = False
-                continue
-            if column.in_schedule and known is not None and not is_chapter99(value):
-                reason = known(value)
-                if reason is not None:
-                    problems.append(Problem(reason, file=file, row=row, field=column.name,
-                                            code="drawback.cell.hts-unknown"))
-                    good = False
-                    continue
-            values[column.name] = value
-        return values if good else None
+                    reason, code = "missing", "drawback.cell.missing"
+            else:
+                try:
+                    value = column.parse(raw)
+                except ValueError as error:
+                    reason = str(error)
+                else:
+                    if column.in_schedule and known is not None and not is_chapter99(value):
+                        reason, code = known(value), "drawback.cell.hts-unknown"
+                    if reason is None:
+                        values[column.name] = value
+            if reason is not None:
+                problems.append(Problem(reason, file=file, row=row, field=column.name,
+                                        code=code))
+                usable = usable and not column.required
+        return values if usable else None
 
     def make(self, values: Mapping[str, Any], row: int) -> Any:
         """The core record of a row's `values`, with its row number."""
