@@ -513,10 +513,13 @@ def read_plan(path: Path) -> Plan:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError(Problem(f"not JSON: {error.msg}", file=str(path))) from None
+        raise InputError(Problem(f"not JSON: {error.msg}", file=str(path),
+                                 code="drawback.plan-file.not-json")) from None
     if not isinstance(data, dict):
-        raise InputError(Problem("not a drawback plan: expected a JSON object", file=str(path)))
-    unreadable = [Problem(reason, file=str(path), field=where) for where, reason in
+        raise InputError(Problem("not a drawback plan: expected a JSON object", file=str(path),
+                                 code="drawback.plan-file.not-a-plan"))
+    unreadable = [Problem(reason, file=str(path), field=where,
+                          code="drawback.plan-file.unstorable-text") for where, reason in
                   _unstorable(data)]
     if unreadable:  # a lone surrogate cannot even be digested (no UTF-8 form)
         raise InputError(unreadable)
@@ -525,11 +528,11 @@ def read_plan(path: Path) -> Plan:
     if digest is None:
         problems.append(Problem("no digest: not written by `drawback plan` (or written by an "
                                 "older version); re-run drawback plan", file=str(path),
-                                field="digest"))
+                                field="digest", code="drawback.plan-file.no-digest"))
     elif digest != plan_digest(data):
         problems.append(Problem("edited since it was planned (its digest does not match its "
                                 "content); re-run drawback plan", file=str(path),
-                                field="digest"))
+                                field="digest", code="drawback.plan-file.edited"))
     try:
         designations = tuple(_designation(d) for d in data["designations"])
         plan = Plan(
@@ -549,13 +552,14 @@ def read_plan(path: Path) -> Plan:
                 for q in data.get("demand_quantity", ())},
         )
     except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as error:
-        problems.append(Problem(f"not a drawback plan: {error!r}", file=str(path)))
+        problems.append(Problem(f"not a drawback plan: {error!r}", file=str(path),
+                                code="drawback.plan-file.not-a-plan"))
         raise InputError(problems) from None
     try:
         problems += [replace(p, file=str(path)) for p in check_plan(plan)]
     except ArithmeticError:  # figures no plan can hold (a product beyond Decimal's digits)
         problems.append(Problem("not a drawback plan: its figures cannot be checked",
-                                file=str(path)))
+                                file=str(path), code="drawback.plan-file.not-a-plan"))
     if problems:
         raise InputError(problems)
     return plan
