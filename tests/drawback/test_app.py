@@ -116,3 +116,18 @@ def test_use_case_refusals_carry_codes(ctx: Context, tmp_path: Path) -> None:
                        claimed=tmp_path / "claimed.csv")
     assert [p.code for p in caught.value.problems] == ["drawback.claim.claimed-without-imports"]
     assert not (tmp_path / "c").exists()
+
+
+def test_an_unknown_statistical_number_is_a_warning_on_its_row(ctx: Context,
+                                                               tmp_path: Path) -> None:
+    imports = tmp_path / "stat.csv"
+    imports.write_text("entry_no,line,import_date,hts,quantity,unit,value,duty\n"
+                       "E1,1,2026-01-15,4202.92.31.99,10,No.,1000,176.00\n")
+    exports = tmp_path / "exp.csv"
+    exports.write_text("export_ref,export_date,hts,quantity,unit,value\n"
+                       "X1,2026-03-02,4202.92.31.20,4,No.,200\n")
+    result = use_case.plan(ctx, imports, exports, as_of=date(2026, 3, 10))
+    (warning,) = result.warnings
+    assert (warning.code, warning.severity, warning.file, warning.row, warning.field) == (
+        "drawback.imports.statistical-number-unknown", "warning", str(imports), 2, "hts")
+    assert result.document.notes[0] == warning.message
