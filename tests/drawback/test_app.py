@@ -10,12 +10,15 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zonekeeper.app import drawback as use_case
 from zonekeeper.app.context import Context
-from zonekeeper.app.outputs.drawback import DrawbackPlan
+from zonekeeper.app.outputs.drawback import DrawbackPlan, indented_json
 from zonekeeper.drawback.plan import Method
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.errors import InputError
@@ -40,7 +43,7 @@ def ctx(tariff: Tariff) -> Context:
 def test_plan_is_the_golden_document_byte_for_byte(ctx: Context, tmp_path: Path) -> None:
     result = use_case.plan(ctx, IMPORTS, EXPORTS)
     golden = (GOLDEN / "examples_plan.json").read_text(encoding="utf-8")
-    assert use_case.plan_text(result.document) == golden
+    assert result.document.text() == golden
     use_case.save_plan(result.document, tmp_path / "out" / "plan.json")
     assert (tmp_path / "out" / "plan.json").read_text(encoding="utf-8") == golden
     assert read_plan(tmp_path / "out" / "plan.json").designations == result.plan.designations
@@ -131,3 +134,28 @@ def test_an_unknown_statistical_number_is_a_warning_on_its_row(ctx: Context,
     assert (warning.code, warning.severity, warning.file, warning.row, warning.field) == (
         "drawback.imports.statistical-number-unknown", "warning", str(imports), 2, "hts")
     assert result.document.notes[0] == warning.message
+
+
+def test_a_changed_copy_of_a_plan_document_prints_its_own_content(ctx: Context) -> None:
+    document = use_case.plan(ctx, IMPORTS, EXPORTS).document
+    copy = document.model_copy(update={"notes": ["changed"]})
+    assert json.loads(copy.text())["notes"] == ["changed"]
+    assert json.loads(document.text()) == document.document()
+
+
+_TEXT = st.text(alphabet=st.characters(max_codepoint=0x2030), max_size=12)
+_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_TEXT, _VALUE, max_size=5))
+def test_the_plan_text_is_what_json_dumps_writes(document: dict[str, Any]) -> None:
+    assert indented_json(document) == json.dumps(document, indent=2) + "\n"
+
+
+def test_every_ascii_character_is_written_as_json_dumps_writes_it() -> None:
+    document = {"all": "".join(map(chr, range(128))), "each": [chr(c) for c in range(128)]}
+    assert indented_json(document) == json.dumps(document, indent=2) + "\n"

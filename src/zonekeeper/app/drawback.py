@@ -9,7 +9,6 @@ their messages as notes). Files are written only once everything has been comput
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -171,17 +170,12 @@ def plan(
     return PlanResult(made, document, tuple(warnings))
 
 
-def plan_text(document: DrawbackPlan) -> str:
-    """The plan as `--json` prints it and the plan file holds it (indented, one newline)."""
-    return json.dumps(document.document(), indent=2) + "\n"
-
-
 def save_plan(document: DrawbackPlan, out: Path) -> None:
     """Write the plan file `drawback claim` reads back, whole or not at all (a temporary
     file renamed over the target)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(plan_text(document), encoding="utf-8")
+    tmp.write_text(document.text(), encoding="utf-8")
     tmp.replace(out)
 
 

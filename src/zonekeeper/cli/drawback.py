@@ -71,7 +71,7 @@ def plan_command(
     if out is not None:
         use_case.save_plan(result.document, out)
     if as_json:
-        typer.echo(use_case.plan_text(result.document), nl=False)
+        typer.echo(result.document.text(), nl=False)
         return
     _print_plan(result.document)
 

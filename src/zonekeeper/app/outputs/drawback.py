@@ -10,12 +10,14 @@ ISO (`Day`). A plan carries its `digest` (io.drawback_files.plan_digest) so that
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any, Self
 
-from pydantic import PlainSerializer
+import orjson
+from pydantic import PlainSerializer, PrivateAttr
 
 from zonekeeper.app.outputs import Money, Output
 from zonekeeper.drawback.alerts import ClaimWindowAlert, NoticeAlert
@@ -27,15 +29,39 @@ from zonekeeper.money import in_money_context
 Exact = Annotated[Decimal, PlainSerializer(str, return_type=str)]
 """A decimal written exactly as computed (a quantity, a bound, an unrounded refund per unit)."""
 
-Day = Annotated[date, PlainSerializer(date.isoformat, return_type=str)]
-"""A date, written ISO (YYYY-MM-DD)."""
+Day = date
+"""A date, written ISO (YYYY-MM-DD, as `date.isoformat`: pydantic's own form)."""
 
 SIX_PLACES = Decimal("0.000001")
 # A plan whose bound exceeds its refund by at most half a cent is proven optimal.
 OPTIMAL_GAP = Decimal("0.005")
 
 
-class DesignationOut(Output):
+def indented_json(document: Mapping[str, Any]) -> str:
+    """`json.dumps(document, indent=2)` and a newline, byte for byte, written by orjson where
+    that is the same (a plan of a hundred thousand designations prints in a tenth of the
+    time): orjson writes characters above ASCII (and DEL) as they are, where `json.dumps`
+    escapes them, so a document with any of them (or a number orjson does not write, an
+    integer beyond 64 bits) is written by `json.dumps` itself."""
+    try:
+        fast = orjson.dumps(document, option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError:
+        fast = b"\x7f"
+    if fast.isascii() and b"\x7f" not in fast:
+        return fast.decode("ascii") + "\n"
+    return json.dumps(document, indent=2) + "\n"
+
+
+class DrawbackOutput(Output):
+    """A drawback document: serialized under the product's money context once for the whole
+    document, not once for each of its (many) amounts."""
+
+    @in_money_context
+    def document(self) -> dict[str, Any]:
+        return super().document()
+
+
+class DesignationOut(DrawbackOutput):
     """One designation: an import line's quantity against an export (190.51(a)(2))."""
 
     import_entry: str
@@ -57,20 +83,25 @@ class DesignationOut(Output):
     disposition: str
     reasons: list[str]
 
-    @classmethod
-    def of(cls, d: Designation) -> DesignationOut:
-        return cls(
-            import_entry=d.import_entry, import_line=d.import_line, export_ref=d.export_ref,
-            quantity=d.quantity, unit=d.unit, refund=d.refund, rule=d.rule,
-            import_date=d.import_date, export_date=d.export_date, import_hts=d.import_hts,
-            export_hts=d.export_hts, refund_per_unit=d.refund_per_unit.quantize(SIX_PLACES),
-            refund_per_unit_exact=d.refund_per_unit, lesser_of=d.lesser_of,
-            components=dict(d.components), production_ref=d.production_ref,
-            disposition=d.disposition, reasons=list(d.reasons),
-        )
+    @staticmethod
+    def fields(d: Designation) -> dict[str, Any]:
+        """The fields of a designation's document. A plan validates all of its designations
+        in one call (`DrawbackPlan.of`): a model built one by one in Python costs more than
+        the rest of the document."""
+        return {
+            "import_entry": d.import_entry, "import_line": d.import_line,
+            "export_ref": d.export_ref, "quantity": d.quantity, "unit": d.unit,
+            "refund": d.refund, "rule": d.rule, "import_date": d.import_date,
+            "export_date": d.export_date, "import_hts": d.import_hts,
+            "export_hts": d.export_hts,
+            "refund_per_unit": d.refund_per_unit.quantize(SIX_PLACES),
+            "refund_per_unit_exact": d.refund_per_unit, "lesser_of": d.lesser_of,
+            "components": d.components, "production_ref": d.production_ref,
+            "disposition": d.disposition, "reasons": d.reasons,
+        }
 
 
-class AvailableOut(Output):
+class AvailableOut(DrawbackOutput):
     """What an import line had left after earlier claims (190.51(a)(3))."""
 
     import_entry: str
@@ -78,7 +109,7 @@ class AvailableOut(Output):
     quantity: Exact
 
 
-class DemandOut(Output):
+class DemandOut(DrawbackOutput):
     """The quantity of a designated demand: an export, or a production run's input."""
 
     export_ref: str
@@ -87,7 +118,7 @@ class DemandOut(Output):
     quantity: Exact
 
 
-class DrawbackPlan(Output):
+class DrawbackPlan(DrawbackOutput):
     """`drawback plan --json` and the plan file `drawback claim` reads back."""
 
     claim_type: str
@@ -111,31 +142,51 @@ class DrawbackPlan(Output):
     demand_quantity: list[DemandOut]
     digest: str
 
+    # The sealed document as `of` made it: `text` prints it without a second serialization.
+    _sealed: dict[str, Any] | None = PrivateAttr(default=None)
+
     @classmethod
     @in_money_context
     def of(cls, plan: Plan, *, extra_notes: Sequence[str] = ()) -> DrawbackPlan:
         """The plan's document, sealed with its digest; `extra_notes` (the use case's
         warnings) come before the plan's own notes."""
-        unsealed = cls(
-            claim_type=plan.claim.value, provision=plan.claim.provision,
-            method=plan.method.value, claim_date=plan.claim_date, refund=plan.refund,
-            optimal_refund=plan.optimal_refund, fifo_refund=plan.fifo_refund,
-            uplift=plan.uplift, objective=plan.objective.quantize(SIX_PLACES),
-            bound=plan.bound, gap=plan.gap, optimal=plan.gap <= OPTIMAL_GAP,
-            designations=[DesignationOut.of(d) for d in plan.designations],
-            unpriced=list(plan.unpriced), not_designated=list(plan.not_designated),
-            notes=[*extra_notes, *plan.notes], stats=dict(plan.stats),
-            available=[AvailableOut(import_entry=e, import_line=ln, quantity=q)
-                       for (e, ln), q in plan.available.items()],
-            demand_quantity=[DemandOut(export_ref=x, production_ref=r or None, hts=h,
-                                       quantity=q)
-                             for (x, r, h), q in plan.demand_quantity.items()],
-            digest="",
-        )
-        return unsealed.model_copy(update={"digest": plan_digest(unsealed.document())})
+        unsealed = cls.model_validate({
+            "claim_type": plan.claim.value, "provision": plan.claim.provision,
+            "method": plan.method.value, "claim_date": plan.claim_date,
+            "refund": plan.refund, "optimal_refund": plan.optimal_refund,
+            "fifo_refund": plan.fifo_refund, "uplift": plan.uplift,
+            "objective": plan.objective.quantize(SIX_PLACES), "bound": plan.bound,
+            "gap": plan.gap, "optimal": plan.gap <= OPTIMAL_GAP,
+            "designations": [DesignationOut.fields(d) for d in plan.designations],
+            "unpriced": plan.unpriced, "not_designated": plan.not_designated,
+            "notes": [*extra_notes, *plan.notes], "stats": plan.stats,
+            "available": [{"import_entry": e, "import_line": ln, "quantity": q}
+                          for (e, ln), q in plan.available.items()],
+            "demand_quantity": [
+                {"export_ref": x, "production_ref": r or None, "hts": h, "quantity": q}
+                for (x, r, h), q in plan.demand_quantity.items()],
+            "digest": "",
+        })
+        content = unsealed.document()
+        digest = plan_digest(content)
+        sealed = unsealed.model_copy(update={"digest": digest})
+        sealed._sealed = {**content, "digest": digest}  # the same keys, in the same order
+        return sealed
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> Self:
+        """A copy (frozen models change only so); it serializes afresh, never the original's
+        sealed document."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy._sealed = None
+        return copy
+
+    def text(self) -> str:
+        """The plan as `--json` prints it and the plan file holds it (indented, one newline)."""
+        return indented_json(self._sealed if self._sealed is not None else self.document())
 
 
-class ClaimHeaderOut(Output):
+class ClaimHeaderOut(DrawbackOutput):
     """The claim's header (19 CFR 190.51(a)(2)): who claims what, and the certifications."""
 
     claimant: str
@@ -152,7 +203,7 @@ class ClaimHeaderOut(Output):
     certifications: list[str]
 
 
-class ClaimLineOut(Output):
+class ClaimLineOut(DrawbackOutput):
     """One line of the claim: a designation with its line number, ITIN and description."""
 
     line: int
@@ -189,7 +240,7 @@ class ClaimLineOut(Output):
         )
 
 
-class DrawbackClaim(Output):
+class DrawbackClaim(DrawbackOutput):
     """`claim.json`, which `drawback claim` writes (the CSV files carry the same fields)."""
 
     header: ClaimHeaderOut
@@ -211,7 +262,7 @@ class DrawbackClaim(Output):
         )
 
 
-class ClaimWindowOut(Output):
+class ClaimWindowOut(DrawbackOutput):
     """An import line whose claim window (190.51(e)) closes within the horizon."""
 
     entry_no: str
@@ -229,7 +280,7 @@ class ClaimWindowOut(Output):
                    unclaimed_quantity=a.unclaimed_quantity, unclaimed_refund=a.unclaimed_refund)
 
 
-class NoticeOut(Output):
+class NoticeOut(DrawbackOutput):
     """A notice of intent to export or destroy (CBP Form 7553, 190.35(a)) due or late."""
 
     export_ref: str
@@ -245,7 +296,7 @@ class NoticeOut(Output):
                    disposition=n.disposition, due=n.due, status=n.status, reason=n.reason)
 
 
-class DrawbackAlerts(Output):
+class DrawbackAlerts(DrawbackOutput):
     """`drawback alerts --json`: claim windows closing and notices due, as of a day."""
 
     as_of: Day
