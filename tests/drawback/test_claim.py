@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from drawback_helpers import D, Descriptions, FixedRate, exp, imp
 
+from zonekeeper.app.outputs.drawback import DrawbackClaim, DrawbackPlan
 from zonekeeper.drawback.amounts import line_bases
 from zonekeeper.drawback.claim import (
     CERT_EXPORT,
@@ -22,7 +23,7 @@ from zonekeeper.drawback.measures import DefaultPolicy
 from zonekeeper.drawback.plan import build_plan
 from zonekeeper.drawback.records import ClaimType, PriorDesignation
 from zonekeeper.errors import InputError
-from zonekeeper.io.drawback_files import plan_digest, plan_to_json, read_plan, write_claim
+from zonekeeper.io.drawback_files import plan_digest, read_plan, write_claim
 
 
 def test_claim_totals_and_certifications_survive_the_plan_file(tmp_path):
@@ -34,7 +35,7 @@ def test_claim_totals_and_certifications_survive_the_plan_file(tmp_path):
     plan = build_plan(ClaimType.J2, imports, exports, date(2026, 3, 1), Descriptions(),
                       FixedRate("50", hmf_pct="0.125"))
     path = tmp_path / "plan.json"
-    path.write_text(json.dumps(plan_to_json(plan)))
+    path.write_text(json.dumps(DrawbackPlan.of(plan).document()))
     again = read_plan(path)
     assert again.designations == plan.designations and again.refund == plan.refund
     claim = build_claim(again, claimant="12-3456789", port="2704",
@@ -48,7 +49,8 @@ def test_claim_totals_and_certifications_survive_the_plan_file(tmp_path):
     assert claim.header.certifications[:2] == (CERT_UNUSED, CERT_J2)
     assert CERT_EXPORT in claim.header.certifications
     assert [ln.description for ln in claim.lines] == ["Seats", "Seats"]
-    names = {p.name for p in write_claim(claim, tmp_path / "claim")}
+    document = DrawbackClaim.of(claim).document()
+    names = {p.name for p in write_claim(claim, document, tmp_path / "claim")}
     assert names == {"claim.json", "claim_header.csv", "claim_lines.csv", "claim.md",
                      "claim.html"}
     header = (tmp_path / "claim" / "claim_header.csv").read_text()
@@ -62,7 +64,7 @@ def _plan_file(tmp_path):
     plan = build_plan(ClaimType.J2, imports, exports, date(2026, 3, 1), Descriptions(),
                       FixedRate("50"))
     path = tmp_path / "plan.json"
-    path.write_text(json.dumps(plan_to_json(plan)))
+    path.write_text(json.dumps(DrawbackPlan.of(plan).document()))
     return imports, plan, path
 
 

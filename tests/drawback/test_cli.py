@@ -190,6 +190,20 @@ def test_unknown_export_subheading_is_refused(files: Path, zk):
     assert r.returncode == 2 and "badx.csv:row 2:hts" in r.stderr
 
 
+def test_refusal_as_json_lists_each_problem_with_its_code(files: Path, zk):
+    (files / "bad.csv").write_text(
+        "entry_no,line,import_date,hts,quantity,unit,value,duty\n"
+        "E1,1,2026-13-01,4202.92.31.20,10,furlongs,100,17.60\n")
+    r = zk("drawback", "plan", "--imports", "bad.csv", "--exports", "exp.csv", "--json",
+           "--out", "plan.json", cwd=files)
+    assert r.returncode == 2
+    refused = json.loads(r.stdout)
+    assert [(p["code"], p["where"]["row"], p["where"]["field"]) for p in refused["problems"]
+            ] == [("drawback.cell.invalid", 2, "import_date"),
+                  ("drawback.cell.unit-unknown", 2, "unit")]
+    assert not (files / "plan.json").exists()
+
+
 def test_unknown_statistical_suffix_is_a_loud_note(files: Path, zk):
     (files / "stat.csv").write_text(
         "entry_no,line,import_date,hts,quantity,unit,value,duty\n"
@@ -199,6 +213,8 @@ def test_unknown_statistical_suffix_is_a_loud_note(files: Path, zk):
     assert r.returncode == 0, r.stderr
     notes = json.loads(r.stdout)["notes"]
     assert any("E1 line 1 (row 2)" in n and "4202.92.31.99" in n for n in notes), notes
+    r = zk("drawback", "plan", "--imports", "stat.csv", "--exports", "exp.csv", cwd=files)
+    assert "note: import entry E1 line 1 (row 2): statistical number" in r.stdout
 
 
 def test_claim_refuses_an_edited_plan_and_writes_nothing(files: Path, zk):

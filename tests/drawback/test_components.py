@@ -13,12 +13,13 @@ from drawback_helpers import D, Descriptions, exp, imp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zonekeeper.app.outputs.drawback import DrawbackPlan
 from zonekeeper.drawback.amounts import RATE, Allowed, line_bases
 from zonekeeper.drawback.claim import build_claim, check_against_imports, check_plan
 from zonekeeper.drawback.measures import DefaultPolicy, ImportCharge
 from zonekeeper.drawback.plan import build_plan, refund_components
 from zonekeeper.drawback.records import ClaimType
-from zonekeeper.io.drawback_files import plan_to_json, read_plan
+from zonekeeper.io.drawback_files import read_plan
 from zonekeeper.money import CENT
 
 
@@ -46,7 +47,7 @@ def test_301_mpf_hmf_components_never_exceed_99_percent_and_sum_to_the_refund(tm
     assert plan.objective == D("17694.125") and plan.refund <= plan.bound
     # The plan file checks itself and the claim carries the same figures.
     path = tmp_path / "plan.json"
-    path.write_text(json.dumps(plan_to_json(plan)))
+    path.write_text(json.dumps(DrawbackPlan.of(plan).document()))
     again = read_plan(path)
     assert check_plan(again) == []
     bases = line_bases(imports, ClaimType.J1, DefaultPolicy())

@@ -25,6 +25,7 @@ import pytest
 
 from zonekeeper import money
 from zonekeeper.app.books import Ledger, count_events
+from zonekeeper.app.outputs.drawback import DrawbackPlan
 from zonekeeper.bindings.drawback import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
 from zonekeeper.bindings.quoter import shortage_duty_rule
 from zonekeeper.drawback.plan import build_plan
@@ -171,7 +172,7 @@ def test_drawback_plan_under_a_hostile_context() -> None:
             ScheduleDescriptions(tariff.schedule), TariffEstimator(tariff),
             policy=MeasureBookPolicy(tariff),
         )  # fmt: skip
-        return drawback_files.plan_to_json(made)
+        return DrawbackPlan.of(made).document()
 
     normal, hostile = both(plan)
     assert normal["designations"]

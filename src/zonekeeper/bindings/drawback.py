@@ -22,20 +22,27 @@ Pure once the `Tariff` is loaded (the shell loads it). Three adapters:
   1313(a)/(b) manufacturing drawback only, so its duties are refunded on a 1313(a)/(b) claim
   and not on a 1313(j) or (c) claim); falls back to the documented table of `measures` when
   the engine cannot tell.
+
+And what the drawback files need from the tariff when they are read: `heading_programs`
+(the program of a Chapter 99 heading, from the measures), `schedule_check` (an HTS number
+no loaded revision has, with the nearest ones), `statistical_warnings` (a 10-digit number
+no revision has under a known subheading).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 
 from zonekeeper.drawback.measures import DefaultPolicy, DutyClass, Eligibility, ImportCharge
 from zonekeeper.drawback.ports import Owed
-from zonekeeper.drawback.records import ClaimType
+from zonekeeper.drawback.records import ClaimType, ImportLine
 from zonekeeper.duty import LineItem, quote_line
 from zonekeeper.entry_fees import mpf_up_to_cap
-from zonekeeper.errors import CannotCompute, InputError
+from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.tariff import Program, Tariff
+from zonekeeper.tariff.codes import HtsCode
 from zonekeeper.tariff.expressions import Basis
 from zonekeeper.tariff.schedule import Revision, Schedule
 from zonekeeper.tariff.units import quantity_unit_key
@@ -67,6 +74,12 @@ class ScheduleDescriptions:
                 line = revision.get(code + "00")
             self._cache[key] = None if line is None else line.description
         return self._cache[key]
+
+    def merchandise(self, hts: str, on: date) -> str:
+        """What a claim line calls the designated merchandise (190.51(a)(2)(viii)): the
+        8-digit description and the 10-digit one, each once, joined by " - "."""
+        found = [self.own_description(hts[:n], on) for n in (8, 10)]
+        return " - ".join(dict.fromkeys(t for t in found if t))
 
 
 class TariffEstimator:
@@ -204,3 +217,69 @@ class MeasureBookPolicy:
             return Eligibility(False, f"{headings} apply; no drawback on {denied}, and the "
                                       "line's one amount cannot be split between them")
         return Eligibility(False, f"{headings}: drawback conditional on the action; not claimed")
+
+
+_CHARGE = {
+    Program.SECTION301: ImportCharge.S301, Program.SECTION232: ImportCharge.S232,
+    Program.SECTION122: ImportCharge.S122, Program.IEEPA: ImportCharge.IEEPA,
+    Program.ADCVD: ImportCharge.ADCVD,
+}
+
+
+def heading_programs(tariff: Tariff) -> Callable[[str], ImportCharge | None]:
+    """The charge a Chapter 99 heading (digits) adds to an import line, from the tariff's
+    measures (its program: 301, 232, 122, IEEPA, AD/CVD); None for a heading it does not
+    know. An ES-003 tariff-ordinal row's duty goes to that charge (190.51(a)(2)(vii))."""
+
+    def program(heading: str) -> ImportCharge | None:
+        dotted = f"{heading[:4]}.{heading[4:6]}.{heading[6:8]}"
+        measure = tariff.measures.by_heading(dotted) or tariff.measures.by_heading(heading)
+        return _CHARGE.get(measure.program) if measure is not None else None
+
+    return program
+
+
+def schedule_check(schedule: Schedule) -> Callable[[str], str | None]:
+    """Why an HTS number (digits) is in no loaded revision (its 8-digit subheading), else None.
+
+    Every loaded revision is searched, not only the one in force on the record's date: an
+    older entry may use a subheading a later revision dropped, and the date is checked by
+    the rules. A 10-digit suffix alone is not refused (revisions renumber statistical
+    lines); `statistical_warnings` names such import rows.
+    """
+    seen: dict[str, str | None] = {}
+
+    def check(digits: str) -> str | None:
+        code8 = digits[:8]
+        if code8 not in seen:
+            found = any(rev.get(code8) is not None or rev.under(code8)
+                        for rev in schedule.revisions)
+            if found or not schedule.revisions:
+                seen[code8] = None
+            else:
+                last = schedule.revisions[-1]
+                near = ", ".join(c.dotted for c in last.nearest(code8, 6)
+                                 if not c.digits.startswith("99"))
+                seen[code8] = (f"HTS subheading {HtsCode.parse(code8).dotted} is in no loaded "
+                               f"HTS revision ({schedule.revisions[0].name} to {last.name})"
+                               + (f"; nearest: {near}" if near else ""))
+        return seen[code8]
+
+    return check
+
+
+def statistical_warnings(
+    imports: Sequence[ImportLine], schedule: Schedule, file: str | None = None,
+) -> list[Problem]:
+    """A warning per import row whose 10-digit number no loaded revision has (the "Other"
+    rule of 190.2 reads the 10-digit line, so the user should check it)."""
+    return [
+        Problem(f"import entry {imp.entry_no} line {imp.line} (row {imp.row}): statistical "
+                f"number {HtsCode.parse(imp.hts).dotted} is in no loaded HTS revision; check "
+                "it (the 'Other' rule of 190.2 reads it)",
+                file=file, row=imp.row, field="hts",
+                code="drawback.imports.statistical-number-unknown", severity="warning")
+        for imp in imports
+        if len(imp.hts) == 10 and not any(rev.get(imp.hts) is not None
+                                          for rev in schedule.revisions)
+    ]

@@ -114,7 +114,7 @@ def check_plan(plan: Plan) -> list[Problem]:
     by_demand: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
     for n, d in enumerate(plan.designations, start=1):
         def bad(field: str, reason: str, n: int = n) -> None:
-            out.append(Problem(reason, row=n, field=field))
+            out.append(Problem(reason, row=n, field=field, code="drawback.plan-check.designation"))
 
         if not d.import_entry.strip():
             bad("import_entry", "blank")
@@ -147,24 +147,28 @@ def check_plan(plan: Plan) -> list[Problem]:
     total = sum((d.refund for d in plan.designations), Decimal(0))
     if total != plan.refund:
         out.append(Problem(f"{plan.refund} is not the sum of the designations' refunds "
-                           f"({total})", field="refund"))
+                           f"({total})", field="refund", code="drawback.plan-check.total"))
     for (entry, line), qty in by_import.items():
         limit = plan.available.get((entry, line))
         if limit is None:
             out.append(Problem(f"entry {entry} line {line} is designated but the plan records "
-                               "no quantity available for it", field="available"))
+                               "no quantity available for it", field="available",
+                               code="drawback.plan-check.import-unrecorded"))
         elif qty > limit:
             out.append(Problem(f"entry {entry} line {line} designated {qty}, more than the "
-                               f"{limit} it had left (190.51(a)(3))", field="quantity"))
+                               f"{limit} it had left (190.51(a)(3))", field="quantity",
+                               code="drawback.plan-check.import-over"))
     for key, qty in by_demand.items():
         need = plan.demand_quantity.get(key)
         what = f"export {key[0]}" + (f" run {key[1]} input {key[2]}" if key[1] else "")
         if need is None:
             out.append(Problem(f"{what} is designated against but the plan records no "
-                               "quantity for it", field="demand_quantity"))
+                               "quantity for it", field="demand_quantity",
+                               code="drawback.plan-check.demand-unrecorded"))
         elif qty > need:
             out.append(Problem(f"{what} has {qty} designated against it, more than its "
-                               f"quantity {need}", field="quantity"))
+                               f"quantity {need}", field="quantity",
+                               code="drawback.plan-check.demand-over"))
     return out
 
 
@@ -197,7 +201,7 @@ def check_against_imports(
         line = lines.get(key)
         if line is None:
             out.append(Problem(f"entry {key[0]} line {key[1]} is not among the imports given",
-                               row=n, field="import_entry"))
+                               row=n, field="import_entry", code="drawback.claim.import-missing"))
             continue
         first.setdefault(key, n)
         total[key] += d.quantity
@@ -205,12 +209,13 @@ def check_against_imports(
             out.append(Problem(f"entry {key[0]} line {key[1]}: the plan says imported "
                                f"{d.import_date} under {d.import_hts}, the imports file "
                                f"{line.import_date} under {line.hts}", row=n,
-                               field="import_hts"))
+                               field="import_hts", code="drawback.claim.import-differs"))
         own = bases[key].refund_per_unit
         if d.refund_per_unit > own:
             out.append(Problem(f"refund per unit {d.refund_per_unit} exceeds {own}, 99% of "
                                f"what entry {key[0]} line {key[1]} paid per unit "
-                               "(190.51(b))", row=n, field="refund_per_unit"))
+                               "(190.51(b))", row=n, field="refund_per_unit",
+                               code="drawback.claim.refund-per-unit-over"))
         # 190.51(b): 99% of each eligible component paid, per unit, times the quantity; not
         # rounded, so a claimed component (whole cents, rounded down) must not exceed it.
         limits = component_refunds(bases[key], d.quantity)
@@ -220,7 +225,7 @@ def check_against_imports(
                 out.append(Problem(f"{name} refund {amount} exceeds {limit}, 99% of what "
                                    f"entry {key[0]} line {key[1]} paid for it on "
                                    f"{d.quantity} {d.unit} (190.51(b)(1))", row=n,
-                                   field="components"))
+                                   field="components", code="drawback.claim.component-over"))
     for key, qty in total.items():
         left = lines[key].quantity - claimed[key]
         if qty > left:
@@ -228,7 +233,7 @@ def check_against_imports(
                 f"entry {key[0]} line {key[1]}: {qty} designated, but only {left} of its "
                 f"{lines[key].quantity} is left after earlier claims ({claimed[key]}); an "
                 "import quantity is designated only once (190.51(a)(3))",
-                row=first[key], field="quantity"))
+                row=first[key], field="quantity", code="drawback.claim.designated-twice"))
     return out
 
 

@@ -129,7 +129,7 @@ def available_quantities(
             problems.append(Problem(
                 f"entry {p.entry_no} line {p.line} designated beyond its quantity across "
                 f"claims (over by {-left[key]}; claim {p.claim_no})",
-                row=p.row, field="quantity",
+                row=p.row, field="quantity", code="drawback.claimed.over-designated",
             ))
     if problems:
         raise InputError(problems)

@@ -20,14 +20,14 @@ import hashlib
 import html
 import io
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from zonekeeper.drawback.claim import Claim, ClaimLine, check_plan
+from zonekeeper.drawback.claim import Claim, check_plan
 from zonekeeper.drawback.measures import ImportCharge
 from zonekeeper.drawback.plan import Designation, Method, Plan, demand_key
 from zonekeeper.drawback.records import (
@@ -40,10 +40,9 @@ from zonekeeper.drawback.records import (
 )
 from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.io import cells as cell_parsers
-from zonekeeper.io import csv_out
+from zonekeeper.io import cells, csv_out
 from zonekeeper.io.tabular import read_table, read_text
-from zonekeeper.money import LIMIT, fmt, in_money_context, parse_whole, usd
+from zonekeeper.money import LIMIT, in_money_context, parse_whole, usd
 from zonekeeper.tariff.codes import hts_digits
 from zonekeeper.zone.limits import unstorable
 
@@ -61,10 +60,10 @@ ES003: Mapping[str, str] = {
     "tariff ordinal number": "ordinal",
 }
 
-T = TypeVar("T")
 HeadingClassifier = Callable[[str], ImportCharge | None]
 # Why an HTS number (digits) is in no loaded schedule revision; None when it is known.
 HtsCheck = Callable[[str], str | None]
+CellParser = Callable[[str], Any]
 
 
 def is_chapter99(digits: str) -> bool:
@@ -96,92 +95,233 @@ def read_rows(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[s
         yield n, {k: "" if v is None else str(v).strip() for k, v in obj.items()}
 
 
-class _Row:
-    """Typed access to one row, collecting problems instead of stopping at the first."""
+# -- the cells only drawback files have ---------------------------------------------------
 
-    def __init__(self, file: str, row: int, cells: dict[str, str], problems: list[Problem]):
-        self.file, self.row, self.cells, self.problems = file, row, cells, problems
+def _hts_digits(raw: str, *, heading: bool) -> str:
+    """An HTS number as digits (`tariff.codes.hts_digits`: a lost leading zero restored):
+    8 or 10 digits, or with `heading` a 6-digit Chapter 99 heading (9903.xx) too."""
+    try:
+        digits = hts_digits(raw)
+    except ValueError:
+        digits = ""
+    if len(digits) not in (6, 8, 10):
+        raise ValueError(f"not an HTS number (8 or 10 digits): {raw!r}")
+    if len(digits) < 8 and not (heading and is_chapter99(digits)):
+        raise ValueError(f"an HTS subheading needs at least 8 digits: {raw!r}")
+    return digits
 
-    def _bad(self, name: str, reason: str) -> None:
-        self.problems.append(Problem(reason, file=self.file, row=self.row, field=name))
 
-    def text(self, name: str, required: bool = True) -> str | None:
-        value = self.cells.get(name, "").strip()
-        if not value:
-            if required:
-                self._bad(name, "missing")
-            return None
-        return value
+def hts_line(raw: str) -> str:
+    """An 8- or 10-digit HTS (or Schedule B) number, as digits."""
+    return _hts_digits(raw, heading=False)
 
-    def cell(self, name: str, parse: Callable[[str], T], required: bool = True) -> T | None:
-        """The cell read by `parse` (an `io.cells` parser); a problem and None when it is
-        refused, or blank (a problem too when `required`)."""
-        raw = self.text(name, required)
-        if raw is None:
-            return None
-        try:
-            return parse(raw)
-        except ValueError as error:
-            self._bad(name, str(error))
-            return None
 
-    def decimal(self, name: str, required: bool = True, positive: bool = False) -> Decimal | None:
-        parse = cell_parsers.positive_decimal if positive else cell_parsers.nonnegative_decimal
-        return self.cell(name, parse, required)
+def hts_or_heading(raw: str) -> str:
+    """An import row's HTS number: a line's, or a Chapter 99 heading (ES-003 ordinal rows)."""
+    return _hts_digits(raw, heading=True)
 
-    def day(self, name: str, required: bool = True) -> date | None:
-        return self.cell(name, cell_parsers.ace_date, required)
 
-    def hts(self, name: str, required: bool = True, chapter99: bool = False,
-            known: HtsCheck | None = None) -> str | None:
-        """An HTS number as digits. `chapter99`: a 6-digit 9903 heading is accepted too.
+def unit(raw: str) -> str:
+    """A unit of measure the HTSUS uses (`rules.unit_of`), kept as written."""
+    if unit_of(raw) is None:
+        raise ValueError(f"unknown unit of measure {raw!r}: use an HTSUS unit (No., pcs, "
+                         "kg, doz., prs., liters, m2, ...) or an ACE UOM code")
+    return raw
 
-        `known` (when the tariff is at hand) names why a code is in no loaded schedule.
+
+_DISPOSITIONS = {
+    "export": ExportDisposition.EXPORT, "exported": ExportDisposition.EXPORT,
+    "destruction": ExportDisposition.DESTRUCTION, "destroyed": ExportDisposition.DESTRUCTION,
+    "zone_restricted": ExportDisposition.ZONE_RESTRICTED,
+    "zone-restricted": ExportDisposition.ZONE_RESTRICTED,
+    "zr": ExportDisposition.ZONE_RESTRICTED,
+}
+
+
+def disposition(raw: str) -> ExportDisposition:
+    """How the goods left: exported, destroyed (190.71) or admitted to a zone in
+    zone-restricted status (a deemed export, 190.181)."""
+    found = _DISPOSITIONS.get(raw.lower())
+    if found is None:
+        raise ValueError(f"disposition must be export, destruction or zone_restricted: "
+                         f"{raw.lower()!r}")
+    return found
+
+
+_CLAIM_TYPES = {"a": ClaimType.A, "b": ClaimType.B, "c": ClaimType.C, "j1": ClaimType.J1,
+                "j2": ClaimType.J2}
+
+
+def claim_type(raw: str) -> ClaimType:
+    """A 1313 provision: a, b, c, j1, j2, also written `1313(j)(2)`."""
+    key = raw.lower().replace("(", "").replace(")", "")
+    found = _CLAIM_TYPES.get(key.removeprefix("1313").strip())
+    if found is None:
+        raise ValueError(f"claim_type must be a, b, c, j1 or j2: {key!r}")
+    return found
+
+
+# -- the formats ------------------------------------------------------------------------
+
+RECORD_DEFAULT: Any = object()
+"""A blank optional cell leaves the record's default for its field."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a drawback file, declared once: its name (the field of the core record
+    it fills), its cell parser (`io.cells` or one above) and whether every row must fill it
+    (a blank optional cell gives `blank`, or else leaves the record's own default). `code`
+    names a refusal by `parse` (`Problem.code`); `in_schedule`: an HTS number also looked
+    up in the loaded schedule (`HtsCheck`) when the reader is given one."""
+
+    name: str
+    parse: CellParser
+    required: bool = True
+    blank: Any = RECORD_DEFAULT
+    code: str = "drawback.cell.invalid"
+    in_schedule: bool = False
+
+
+@dataclass(frozen=True)
+class Format:
+    """A drawback file format: its columns, in the order a row is checked (so a row's
+    problems are listed in that order), and the core record a good row makes."""
+
+    columns: tuple[Column, ...]
+    record: Callable[..., Any] | None
+
+    def values(
+        self, file: str, row: int, texts: Mapping[str, str], problems: list[Problem],
+        known: HtsCheck | None = None, part: slice = slice(None),
+    ) -> dict[str, Any] | None:
+        """The typed values of the row's columns (or of `part` of them), each refusal a
+        problem naming file, row and column; None when a required cell is blank or refused.
+
+        A blank or refused optional cell is left out: the row still makes its record, so
+        that the checks across rows (a key given twice, a run or a fee that differs) report
+        on it too, in the same pass; the file is refused all the same.
         """
-        raw = self.text(name, required)
-        if raw is None:
-            return None
-        try:
-            digits = hts_digits(raw)  # the one reading of an HTS number (a lost zero restored)
-        except ValueError:
-            digits = ""
-        if len(digits) not in (6, 8, 10):
-            self._bad(name, f"not an HTS number (8 or 10 digits): {raw!r}")
-            return None
-        if len(digits) < 8 and not (chapter99 and is_chapter99(digits)):
-            self._bad(name, f"an HTS subheading needs at least 8 digits: {raw!r}")
-            return None
-        if known is not None and not is_chapter99(digits):
-            reason = known(digits)
+        values: dict[str, Any] = {}
+        usable = True
+        for column in self.columns[part]:
+            raw = texts.get(column.name, "").strip()
+            reason, code = None, column.code
+            if not raw:
+                if column.required:
+                    reason, code = "missing", "drawback.cell.missing"
+            else:
+                try:
+                    value = column.parse(raw)
+                except ValueError as error:
+                    reason = str(error)
+                else:
+                    if column.in_schedule and known is not None and not is_chapter99(value):
+                        reason, code = known(value), "drawback.cell.hts-unknown"
+                    if reason is None:
+                        values[column.name] = value
             if reason is not None:
-                self._bad(name, reason)
-                return None
-        return digits
+                problems.append(Problem(reason, file=file, row=row, field=column.name,
+                                        code=code))
+                usable = usable and not column.required
+        return values if usable else None
 
-    def country(self, name: str, required: bool = False) -> str | None:
-        """An ISO 3166-1 alpha-2 country (the shipped list, as `duty quote` checks it)."""
-        return self.cell(name, cell_parsers.country, required)
+    def make(self, values: Mapping[str, Any], row: int) -> Any:
+        """The core record of a row's `values`, with its row number."""
+        assert self.record is not None
+        blanks = {c.name: c.blank for c in self.columns
+                  if c.name not in values and c.blank is not RECORD_DEFAULT}
+        return self.record(**values, **blanks, row=row)
 
-    def unit(self, name: str, required: bool = True) -> str | None:
-        """A unit of measure the HTSUS uses (`rules.unit_of`); unknown spellings refused."""
-        raw = self.text(name, required)
-        if raw is None:
-            return None
-        if unit_of(raw) is None:
-            self._bad(name, f"unknown unit of measure {raw!r}: use an HTSUS unit (No., pcs, "
-                            "kg, doz., prs., liters, m2, ...) or an ACE UOM code")
-            return None
-        return raw
 
-    def yes_no(self, name: str) -> bool | None:
-        """An optional yes/no cell: blank is no; anything but yes or no is a problem."""
-        if self.text(name, False) is None:
-            return False
-        return self.cell(name, cell_parsers.yes_no)
+def _amount(name: str, required: bool = True) -> Column:
+    """A money column: a decimal, 0 or more (`io.cells.nonnegative_decimal`)."""
+    return Column(name, cells.nonnegative_decimal, required)
 
-    def integer(self, name: str) -> int | None:
-        return self.cell(name, cell_parsers.whole)
 
+_IMPORT_KEY = (
+    Column("entry_no", cells.text),
+    Column("line", cells.whole),
+    Column("hts", hts_or_heading, code="drawback.cell.hts-invalid", in_schedule=True),
+)
+IMPORTS = Format(
+    (
+        *_IMPORT_KEY,
+        Column("import_date", cells.ace_date),
+        Column("quantity", cells.positive_decimal),
+        Column("unit", unit, code="drawback.cell.unit-unknown"),
+        _amount("value"),
+        _amount("duty"),
+        *(_amount(name, required=False) for name in (
+            "duty_301", "duty_232", "duty_122", "duty_ieepa", "duty_ieepa_reciprocal",
+            "duty_ieepa_fentanyl", "duty_adcvd", "hmf", "mpf")),
+        Column("origin", cells.country, required=False),
+        Column("part", cells.text, required=False),
+        Column("importer", cells.text, required=False),
+    ),
+    ImportLine,
+)
+"""Import entry lines (ACE ES-003 names accepted: `ES003`), one per entry summary line."""
+
+CHAPTER99_ROWS = Format(
+    (*_IMPORT_KEY, _amount("duty"), _amount("quantity", False), _amount("value", False)),
+    None,
+)
+"""An ES-003 tariff-ordinal row of a Chapter 99 heading: its duty adds to its line's."""
+
+EXPORTS = Format(
+    (
+        Column("export_ref", cells.text),
+        Column("export_date", cells.ace_date),
+        Column("hts", hts_line, code="drawback.cell.hts-invalid", in_schedule=True),
+        Column("quantity", cells.positive_decimal),
+        Column("unit", unit, code="drawback.cell.unit-unknown"),
+        _amount("value"),
+        Column("schedule_b", hts_line, required=False, code="drawback.cell.hts-invalid"),
+        Column("notice_date", cells.ace_date, required=False),
+        Column("disposition", disposition, required=False,
+               code="drawback.cell.disposition-unknown"),
+        Column("origin", cells.country, required=False),
+        Column("destination", cells.country, required=False),
+        _amount("foreign_duty", required=False),
+        Column("same_condition", cells.yes_no, required=False),
+        Column("part", cells.text, required=False),
+    ),
+    Export,
+)
+"""Exports, destructions and zone-restricted admissions (deemed exports, 190.181)."""
+
+PRODUCTION = Format(
+    (
+        Column("production_ref", cells.text),
+        Column("date", cells.ace_date),
+        Column("product_part", cells.text),
+        Column("product_qty", cells.positive_decimal),
+        Column("input_part", cells.text, required=False, blank=None),
+        Column("input_hts", hts_line, required=False, blank=None,
+               code="drawback.cell.hts-invalid"),
+        Column("input_qty", cells.positive_decimal),
+        _amount("input_value", required=False),
+    ),
+    ProductionInput,
+)
+"""Production records (190.26): one row per input of a run."""
+
+CLAIMED = Format(
+    (
+        Column("entry_no", cells.text),
+        Column("line", cells.whole),
+        Column("quantity", cells.positive_decimal),
+        Column("claim_no", cells.text),
+        Column("claim_type", claim_type, required=False,
+               code="drawback.cell.claim-type-unknown"),
+    ),
+    PriorDesignation,
+)
+"""Import quantities designated on earlier claims (190.51(a)(3))."""
+
+
+# -- the readers ------------------------------------------------------------------------
 
 def _default_heading(heading: str) -> ImportCharge | None:
     """Program of a Chapter 99 heading by its number, when the tariff engine is not asked."""
@@ -207,132 +347,88 @@ _ADD = {
 def read_imports(
     path: Path, classify: HeadingClassifier | None = None, known: HtsCheck | None = None,
 ) -> tuple[ImportLine, ...]:
-    """Import entry lines (see the module docstring for columns).
+    """Import entry lines (`IMPORTS`; see the module docstring for ES-003).
 
-    Only 9903 headings are Chapter 99 rows (`is_chapter99`); their optional quantity and
-    value are still checked. `known` refuses an HTS number no loaded schedule has.
+    Only 9903 headings are Chapter 99 rows (`is_chapter99`, `CHAPTER99_ROWS`); their
+    optional quantity and value are still checked. `known` refuses an HTS number no loaded
+    schedule has. `mpf` is the entry's fee: one value per entry (190.51(b)(2)).
     """
     classify = classify or _default_heading
+    file = str(path)
     problems: list[Problem] = []
     lines: dict[tuple[str, int], ImportLine] = {}
     extras: list[tuple[int, tuple[str, int], str, Decimal]] = []
     fee_of_entry: dict[str, tuple[Decimal, int]] = {}
-    for n, cells in read_rows(path, problems):
-        r = _Row(str(path), n, cells, problems)
-        entry, line = r.text("entry_no"), r.integer("line")
-        hts = r.hts("hts", chapter99=True, known=known)
+    after_key = len(_IMPORT_KEY)
+    for n, row in read_rows(path, problems):
+        key = IMPORTS.values(file, n, row, problems, known, part=slice(0, after_key))
+        hts = key.get("hts") if key is not None else None
         if hts is not None and is_chapter99(hts):
-            duty = r.decimal("duty")
-            r.decimal("quantity", required=False)
-            r.decimal("value", required=False)
-            if entry and line is not None and duty is not None:
-                extras.append((n, (entry, line), hts, duty))
+            rest = CHAPTER99_ROWS.values(file, n, row, problems, part=slice(after_key, None))
+            if key is not None and rest is not None:
+                extras.append((n, (key["entry_no"], key["line"]), hts, rest["duty"]))
             continue
-        import_date, quantity = r.day("import_date"), r.decimal("quantity", positive=True)
-        unit, value, duty = r.unit("unit"), r.decimal("value"), r.decimal("duty")
-        optional = {name: r.decimal(name, required=False) for name in (
-            "duty_301", "duty_232", "duty_122", "duty_ieepa", "duty_ieepa_reciprocal",
-            "duty_ieepa_fentanyl", "duty_adcvd", "hmf")}
-        mpf = r.decimal("mpf", required=False)
-        origin = r.country("origin")
-        if None in (entry, line, hts, import_date, quantity, unit, value, duty) or (
-            origin is None and r.text("origin", False) is not None
-        ):
+        rest = IMPORTS.values(file, n, row, problems, part=slice(after_key, None))
+        if key is None or rest is None:
             continue
-        assert entry is not None and line is not None and hts is not None
-        assert import_date is not None and quantity is not None and unit is not None
-        assert value is not None and duty is not None
-        if (entry, line) in lines:
-            problems.append(Problem(f"entry {entry} line {line} given twice", file=str(path),
-                                    row=n, field="line"))
+        line = IMPORTS.make({**key, **rest}, n)
+        if line.key in lines:
+            problems.append(Problem(f"entry {line.entry_no} line {line.line} given twice",
+                                    file=file, row=n, field="line",
+                                    code="drawback.imports.repeated-line"))
             continue
-        if mpf is not None:
-            seen = fee_of_entry.setdefault(entry, (mpf, n))
-            if seen[0] != mpf:
+        if line.mpf is not None:
+            seen = fee_of_entry.setdefault(line.entry_no, (line.mpf, n))
+            if seen[0] != line.mpf:
                 problems.append(Problem(
-                    f"entry {entry}: MPF {mpf} differs from {seen[0]} on row {seen[1]} "
-                    "(mpf is the entry's fee; give the same value on each line or on one)",
-                    file=str(path), row=n, field="mpf"))
-        lines[(entry, line)] = ImportLine(
-            entry_no=entry, line=line, import_date=import_date, hts=hts, quantity=quantity,
-            unit=unit, value=value, duty=duty, mpf=mpf,
-            origin=origin, part=r.text("part", False),
-            importer=r.text("importer", False), row=n,
-            **{k: v for k, v in optional.items() if v is not None},
-        )
-    for n, key, heading, amount in extras:
-        target = lines.get(key)
+                    f"entry {line.entry_no}: MPF {line.mpf} differs from {seen[0]} on row "
+                    f"{seen[1]} (mpf is the entry's fee; give the same value on each line or "
+                    "on one)", file=file, row=n, field="mpf",
+                    code="drawback.imports.mpf-differs"))
+        lines[line.key] = line
+    for n, entry_line, heading, amount in extras:
+        target = lines.get(entry_line)
         component = classify(heading)
         if target is None:
-            problems.append(Problem(f"Chapter 99 row for entry {key[0]} line {key[1]} with no "
-                                    "line of its own", file=str(path), row=n, field="hts"))
+            problems.append(Problem(f"Chapter 99 row for entry {entry_line[0]} line "
+                                    f"{entry_line[1]} with no line of its own", file=file,
+                                    row=n, field="hts", code="drawback.imports.chapter99-orphan"))
         elif component is None or component not in _ADD:
             problems.append(Problem(f"Chapter 99 heading {heading}: program unknown",
-                                    file=str(path), row=n, field="hts"))
+                                    file=file, row=n, field="hts",
+                                    code="drawback.imports.chapter99-program-unknown"))
         else:
             attr = _ADD[component]
-            lines[key] = replace(target, **{attr: getattr(target, attr) + amount})
+            lines[entry_line] = replace(target, **{attr: getattr(target, attr) + amount})
     if problems:
         raise InputError(problems)
     return tuple(lines.values())
 
 
-_DISPOSITIONS = {
-    "export": ExportDisposition.EXPORT, "exported": ExportDisposition.EXPORT,
-    "destruction": ExportDisposition.DESTRUCTION, "destroyed": ExportDisposition.DESTRUCTION,
-    "zone_restricted": ExportDisposition.ZONE_RESTRICTED,
-    "zone-restricted": ExportDisposition.ZONE_RESTRICTED,
-    "zr": ExportDisposition.ZONE_RESTRICTED,
-}
-
-
 @in_money_context
 def read_exports(path: Path, known: HtsCheck | None = None) -> tuple[Export, ...]:
-    """Exports, destructions and zone-restricted admissions (deemed exports, 190.181).
+    """Exports, destructions and zone-restricted admissions (`EXPORTS`; deemed exports,
+    190.181).
 
     `destination` is an ISO 3166-1 alpha-2 code like `origin` (an export to CA or MX is
     under 19 CFR part 182 subpart E); `foreign_duty` is the duty paid to Canada or Mexico
     on the exported good, in USD (190.51(a)(2)(xv)); `same_condition` (yes/no, blank no)
     is the claimant's same-condition certification of 190.51(a)(2)(xv).
     """
+    file = str(path)
     problems: list[Problem] = []
     out: dict[str, Export] = {}
-    for n, cells in read_rows(path, problems):
-        r = _Row(str(path), n, cells, problems)
-        ref, day = r.text("export_ref"), r.day("export_date")
-        hts, qty = r.hts("hts", known=known), r.decimal("quantity", positive=True)
-        unit, value = r.unit("unit"), r.decimal("value")
-        sched = r.hts("schedule_b", required=False)
-        notice = r.day("notice_date", required=False)
-        raw_disp = (r.text("disposition", False) or "export").lower()
-        disposition = _DISPOSITIONS.get(raw_disp)
-        if disposition is None:
-            problems.append(Problem(f"disposition must be export, destruction or "
-                                    f"zone_restricted: {raw_disp!r}", file=str(path), row=n,
-                                    field="disposition"))
-        origin = r.country("origin")
-        destination = r.country("destination")
-        foreign_duty = r.decimal("foreign_duty", required=False)
-        same_condition = r.yes_no("same_condition")
-        if (origin is None and r.text("origin", False) is not None) or (
-            destination is None and r.text("destination", False) is not None
-        ) or (foreign_duty is None and r.text("foreign_duty", False) is not None
-              ) or same_condition is None:
+    for n, row in read_rows(path, problems):
+        values = EXPORTS.values(file, n, row, problems, known)
+        if values is None:
             continue
-        if None in (ref, day, hts, qty, unit, value) or disposition is None:
+        export: Export = EXPORTS.make(values, n)
+        if export.export_ref in out:
+            problems.append(Problem(f"export {export.export_ref} given twice", file=file,
+                                    row=n, field="export_ref",
+                                    code="drawback.exports.repeated-ref"))
             continue
-        assert ref is not None and day is not None and hts is not None and qty is not None
-        assert unit is not None and value is not None
-        if ref in out:
-            problems.append(Problem(f"export {ref} given twice", file=str(path), row=n,
-                                    field="export_ref"))
-            continue
-        out[ref] = Export(
-            export_ref=ref, export_date=day, hts=hts, quantity=qty, unit=unit, value=value,
-            schedule_b=sched, part=r.text("part", False), destination=destination,
-            disposition=disposition, origin=origin, notice_date=notice, row=n,
-            foreign_duty=foreign_duty, same_condition=same_condition,
-        )
+        out[export.export_ref] = export
     if problems:
         raise InputError(problems)
     return tuple(out.values())
@@ -340,101 +436,56 @@ def read_exports(path: Path, known: HtsCheck | None = None) -> tuple[Export, ...
 
 @in_money_context
 def read_production(path: Path) -> tuple[ProductionInput, ...]:
-    """Production records: one row per input of a run (`input_part` or `input_hts`)."""
+    """Production records (`PRODUCTION`): one row per input of a run (`input_part` or
+    `input_hts`); a run's date, product and quantity the same on each of its rows."""
+    file = str(path)
     problems: list[Problem] = []
     out: list[ProductionInput] = []
     first_of_run: dict[str, tuple[date, str, Decimal]] = {}
-    for n, cells in read_rows(path, problems):
-        r = _Row(str(path), n, cells, problems)
-        ref, day = r.text("production_ref"), r.day("date")
-        product, pqty = r.text("product_part"), r.decimal("product_qty", positive=True)
-        ipart, ihts = r.text("input_part", False), r.hts("input_hts", required=False)
-        iqty = r.decimal("input_qty", positive=True)
-        ivalue = r.decimal("input_value", required=False)
-        if ipart is None and ihts is None and "input_hts" not in {p.field for p in problems
-                                                                   if p.row == n}:
-            problems.append(Problem("give input_part or input_hts", file=str(path), row=n,
-                                    field="input_part"))
+    for n, row in read_rows(path, problems):
+        values = PRODUCTION.values(file, n, row, problems)
+        if not row.get("input_part") and not row.get("input_hts"):
+            problems.append(Problem("give input_part or input_hts", file=file, row=n,
+                                    field="input_part", code="drawback.production.no-input"))
             continue
-        if None in (ref, day, product, pqty, iqty):
+        if values is None:
             continue
-        assert ref is not None and day is not None and product is not None
-        assert pqty is not None and iqty is not None
-        run = first_of_run.setdefault(ref, (day, product, pqty))
-        if run != (day, product, pqty):
-            problems.append(Problem(f"production {ref}: date, product_part and product_qty "
-                                    "must be the same on every row of the run",
-                                    file=str(path), row=n, field="production_ref"))
+        made: ProductionInput = PRODUCTION.make(values, n)
+        run = first_of_run.setdefault(made.production_ref,
+                                      (made.date, made.product_part, made.product_qty))
+        if run != (made.date, made.product_part, made.product_qty):
+            problems.append(Problem(f"production {made.production_ref}: date, product_part "
+                                    "and product_qty must be the same on every row of the run",
+                                    file=file, row=n, field="production_ref",
+                                    code="drawback.production.run-differs"))
             continue
-        out.append(ProductionInput(ref, day, product, pqty, ipart, ihts, iqty, ivalue, row=n))
+        out.append(made)
     if problems:
         raise InputError(problems)
     return tuple(out)
 
 
-_CLAIM_TYPES = {"a": ClaimType.A, "b": ClaimType.B, "c": ClaimType.C, "j1": ClaimType.J1,
-                "j2": ClaimType.J2}
-
-
 @in_money_context
 def read_claimed(path: Path) -> tuple[PriorDesignation, ...]:
-    """Import quantities designated on earlier claims (`entry_no,line,quantity,claim_no`).
+    """Import quantities designated on earlier claims (`CLAIMED`:
+    `entry_no,line,quantity,claim_no`).
 
     An optional `claim_type` (a, b, c, j1, j2, or 1313(j)(2) ...) lets the planner keep a
     line on the basis its first claim chose (190.51(a)(3)).
     """
+    file = str(path)
     problems: list[Problem] = []
     out: list[PriorDesignation] = []
-    for n, cells in read_rows(path, problems):
-        r = _Row(str(path), n, cells, problems)
-        entry, line = r.text("entry_no"), r.integer("line")
-        qty, claim = r.decimal("quantity", positive=True), r.text("claim_no")
-        raw_type = (r.text("claim_type", False) or "").lower().replace("(", "").replace(")", "")
-        kind = _CLAIM_TYPES.get(raw_type.removeprefix("1313").strip())
-        if raw_type and kind is None:
-            problems.append(Problem(f"claim_type must be a, b, c, j1 or j2: {raw_type!r}",
-                                    file=str(path), row=n, field="claim_type"))
-            continue
-        if entry is None or line is None or qty is None or claim is None:
-            continue
-        out.append(PriorDesignation(entry, line, qty, claim, row=n, claim_type=kind))
+    for n, row in read_rows(path, problems):
+        values = CLAIMED.values(file, n, row, problems)
+        if values is not None:
+            out.append(CLAIMED.make(values, n))
     if problems:
         raise InputError(problems)
     return tuple(out)
 
 
 # -- plans ------------------------------------------------------------------------------
-
-@in_money_context
-def plan_to_json(plan: Plan, *, extra_notes: Sequence[str] = ()) -> dict[str, Any]:
-    """The plan as JSON: money as decimal strings, dates ISO (the CLI contract).
-
-    `extra_notes` (the shell's) come before the plan's own. Sealed with its `digest`.
-    """
-    return seal_plan({
-        "claim_type": plan.claim.value,
-        "provision": plan.claim.provision,
-        "method": plan.method.value,
-        "claim_date": plan.claim_date.isoformat(),
-        "refund": fmt(plan.refund),
-        "optimal_refund": fmt(plan.optimal_refund),
-        "fifo_refund": fmt(plan.fifo_refund),
-        "uplift": fmt(plan.uplift),
-        "objective": str(plan.objective.quantize(Decimal("0.000001"))),
-        "bound": str(plan.bound),
-        "gap": str(plan.gap),
-        "optimal": plan.gap <= Decimal("0.005"),
-        "designations": [designation_to_json(d) for d in plan.designations],
-        "unpriced": list(plan.unpriced),
-        "not_designated": list(plan.not_designated),
-        "notes": [*extra_notes, *plan.notes],
-        "stats": dict(plan.stats),
-        "available": [{"import_entry": e, "import_line": ln, "quantity": str(q)}
-                      for (e, ln), q in plan.available.items()],
-        "demand_quantity": [{"export_ref": x, "production_ref": r or None, "hts": h,
-                             "quantity": str(q)} for (x, r, h), q in plan.demand_quantity.items()],
-    })
-
 
 def plan_digest(data: Mapping[str, Any]) -> str:
     """SHA-256 of the plan's canonical JSON (sorted keys, no spaces), `digest` left out."""
@@ -446,29 +497,6 @@ def plan_digest(data: Mapping[str, Any]) -> str:
 def seal_plan(data: Mapping[str, Any]) -> dict[str, Any]:
     """The plan JSON with its `digest`: `read_plan` refuses a plan edited after sealing."""
     return {**data, "digest": plan_digest(data)}
-
-
-def designation_to_json(d: Designation) -> dict[str, Any]:
-    return {
-        "import_entry": d.import_entry,
-        "import_line": d.import_line,
-        "export_ref": d.export_ref,
-        "quantity": str(d.quantity),
-        "unit": d.unit,
-        "refund": fmt(d.refund),
-        "rule": d.rule,
-        "import_date": d.import_date.isoformat(),
-        "export_date": d.export_date.isoformat(),
-        "import_hts": d.import_hts,
-        "export_hts": d.export_hts,
-        "refund_per_unit": str(d.refund_per_unit.quantize(Decimal("0.000001"))),
-        "refund_per_unit_exact": str(d.refund_per_unit),
-        "lesser_of": d.lesser_of,
-        "components": {k: fmt(v) for k, v in d.components.items()},
-        "production_ref": d.production_ref,
-        "disposition": d.disposition,
-        "reasons": list(d.reasons),
-    }
 
 
 @in_money_context
@@ -485,10 +513,13 @@ def read_plan(path: Path) -> Plan:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError(Problem(f"not JSON: {error.msg}", file=str(path))) from None
+        raise InputError(Problem(f"not JSON: {error.msg}", file=str(path),
+                                 code="drawback.plan-file.not-json")) from None
     if not isinstance(data, dict):
-        raise InputError(Problem("not a drawback plan: expected a JSON object", file=str(path)))
-    unreadable = [Problem(reason, file=str(path), field=where) for where, reason in
+        raise InputError(Problem("not a drawback plan: expected a JSON object", file=str(path),
+                                 code="drawback.plan-file.not-a-plan"))
+    unreadable = [Problem(reason, file=str(path), field=where,
+                          code="drawback.plan-file.unstorable-text") for where, reason in
                   _unstorable(data)]
     if unreadable:  # a lone surrogate cannot even be digested (no UTF-8 form)
         raise InputError(unreadable)
@@ -497,11 +528,11 @@ def read_plan(path: Path) -> Plan:
     if digest is None:
         problems.append(Problem("no digest: not written by `drawback plan` (or written by an "
                                 "older version); re-run drawback plan", file=str(path),
-                                field="digest"))
+                                field="digest", code="drawback.plan-file.no-digest"))
     elif digest != plan_digest(data):
         problems.append(Problem("edited since it was planned (its digest does not match its "
                                 "content); re-run drawback plan", file=str(path),
-                                field="digest"))
+                                field="digest", code="drawback.plan-file.edited"))
     try:
         designations = tuple(_designation(d) for d in data["designations"])
         plan = Plan(
@@ -521,13 +552,14 @@ def read_plan(path: Path) -> Plan:
                 for q in data.get("demand_quantity", ())},
         )
     except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as error:
-        problems.append(Problem(f"not a drawback plan: {error!r}", file=str(path)))
+        problems.append(Problem(f"not a drawback plan: {error!r}", file=str(path),
+                                code="drawback.plan-file.not-a-plan"))
         raise InputError(problems) from None
     try:
         problems += [replace(p, file=str(path)) for p in check_plan(plan)]
     except ArithmeticError:  # figures no plan can hold (a product beyond Decimal's digits)
         problems.append(Problem("not a drawback plan: its figures cannot be checked",
-                                file=str(path)))
+                                file=str(path), code="drawback.plan-file.not-a-plan"))
     if problems:
         raise InputError(problems)
     return plan
@@ -615,31 +647,9 @@ CLAIM_LINE_COLUMNS = (
 
 
 @in_money_context
-def claim_to_json(claim: Claim) -> dict[str, Any]:
-    h = claim.header
-    return {
-        "header": {
-            "claimant": h.claimant, "port": h.port, "drawback_entry": h.drawback_entry,
-            "provision": h.provision, "claim_date": h.claim_date, "method": h.method,
-            "refund": fmt(h.refund),
-            "refund_by_component": {k: fmt(v) for k, v in h.refund_by_component.items()},
-            "lines": h.lines, "bound": str(h.bound), "fifo_refund": fmt(h.fifo_refund),
-            "certifications": list(h.certifications),
-        },
-        "lines": [_claim_line(ln) for ln in claim.lines],
-    }
-
-
-def _claim_line(ln: ClaimLine) -> dict[str, Any]:
-    d = designation_to_json(ln.designation)
-    return {"line": ln.line, "itin": ln.itin, "description": ln.description,
-            **{k: d[k] for k in CLAIM_LINE_COLUMNS if k in d}}
-
-
-@in_money_context
-def write_claim(claim: Claim, out: Path) -> list[Path]:
-    """Header and lines as JSON and CSV, and a readable summary as Markdown and HTML."""
-    data = claim_to_json(claim)
+def write_claim(claim: Claim, data: Mapping[str, Any], out: Path) -> list[Path]:
+    """Header and lines as JSON and CSV (from `data`, the claim's document, whose fields
+    the CSV files carry), and a readable summary as Markdown and HTML."""
     files: dict[str, str] = {}
     files["claim.json"] = json.dumps(data, indent=2) + "\n"
     header = io.StringIO()
