@@ -95,8 +95,11 @@ class LineQuote:
     pf_required: tuple[str, ...] = ()  # reasons goods admitted on the date must be PF
 
 
-def validate_item(item: LineItem, row: int | None = None, file: str | None = None) -> LineItem:
-    """Check what can be checked without the tariff; one InputError with every problem."""
+def item_problems(
+    item: LineItem, row: int | None = None, file: str | None = None
+) -> tuple[LineItem, list[Problem]]:
+    """What can be checked without the tariff, checked once: the item with its origin
+    normalised (`cn` -> `CN`), and every problem found (empty: the item is good)."""
     problems: list[Problem] = []
     origin = item.origin
     if origin not in iso_alpha2():  # the common case (a valid upper-case code) stays cheap
@@ -105,26 +108,37 @@ def validate_item(item: LineItem, row: int | None = None, file: str | None = Non
         except InputError as error:
             problems.extend(error.problems)
     if item.value < 0:
-        problems.append(Problem(f"value must not be negative: {item.value}", file, row, "value"))
+        problems.append(Problem(f"value must not be negative: {item.value}", file, row, "value",
+                                code="duty.line.negative-value"))  # fmt: skip
     if item.mode is not None and item.mode not in MODES:
         problems.append(
-            Problem(f"unknown mode {item.mode!r} (one of {', '.join(MODES)})", file, row, "mode")
+            Problem(f"unknown mode {item.mode!r} (one of {', '.join(MODES)})", file, row, "mode",
+                    code="duty.line.unknown-mode")  # fmt: skip
         )
     for unit, quantity in item.quantities.items():
         if unit not in QUANTITY_KEYS:
-            problems.append(Problem(f"unknown unit {unit!r}", file, row, "quantity"))
+            problems.append(Problem(f"unknown unit {unit!r}", file, row, "quantity",
+                                    code="duty.line.unknown-unit"))  # fmt: skip
         elif quantity < 0:
-            problems.append(Problem(f"negative quantity {quantity} {unit}", file, row, "quantity"))
+            problems.append(Problem(f"negative quantity {quantity} {unit}", file, row, "quantity",
+                                    code="duty.line.negative-quantity"))  # fmt: skip
     for key, amount in item.content.items():
         if amount < 0:
-            problems.append(Problem(f"negative content {key}={amount}", file, row, "content"))
-    if problems:
-        raise InputError(problems)
-    if origin != item.origin:
-        return LineItem(
+            problems.append(Problem(f"negative content {key}={amount}", file, row, "content",
+                                    code="duty.line.negative-content"))  # fmt: skip
+    if origin != item.origin and not problems:
+        item = LineItem(
             item.hts, origin, item.value, item.quantities, item.spi, item.mode,
             item.content, item.adcvd,
         )  # fmt: skip
+    return item, problems
+
+
+def validate_item(item: LineItem, row: int | None = None, file: str | None = None) -> LineItem:
+    """`item_problems`, raising one InputError with every problem."""
+    item, problems = item_problems(item, row, file)
+    if problems:
+        raise InputError(problems)
     return item
 
 
@@ -169,6 +183,7 @@ def _check_quantities(plan: _Plan, item: LineItem) -> None:
                 f"{' '.join(f'--qty 12 {unit}' for unit in missing)}; in an entry CSV: "
                 f"{', '.join(f'qty_{unit}' for unit in missing)}){note}",
                 field="quantity",
+                code="duty.line.quantity-needed",
             )
         )
 
@@ -376,7 +391,16 @@ def quote_line(
     freeze before the first shipped revision) — is reported in `cannot_compute` and the
     duty is None.
     """
-    item = validate_item(item)
+    return quote_valid(tariff, validate_item(item), on, frozen_on=frozen_on)
+
+
+@in_money_context
+def quote_valid(
+    tariff: Tariff, item: LineItem, on: date, *, frozen_on: date | None = None
+) -> LineQuote:
+    """`quote_line` of an item `item_problems` already found good (not checked again):
+    raises InputError only for what the tariff decides (the HTS code, the SPI, a quantity
+    the rate needs)."""
     spi = item.spi.strip().upper() if item.spi else None
     try:
         plan = _plan(tariff, item.hts, item.origin, spi, on, frozen_on)
