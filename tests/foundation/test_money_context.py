@@ -146,12 +146,12 @@ def test_weekly_entry_and_documents_under_a_hostile_context(tmp_path: Path) -> N
     tariff = default_tariff()
 
     def documents() -> list[Any]:
-        from zonekeeper.io import documents as docs
+        from zonekeeper.app.outputs.entries import AdmissionDoc, WeeklyEntryDoc
 
         entry = service.weekly(url, Week.parse("2026-W32"), tariff=tariff).value
         return [
-            docs.weekly_entry_json(entry),
-            docs.admission_json(service.admission(url, "A-1001", tariff=tariff).value),
+            WeeklyEntryDoc.of(entry).document(),
+            AdmissionDoc.of(service.admission(url, "A-1001", tariff=tariff).value).document(),
             (entry.duty, entry.mpf, entry.total, entry.foreign_value),
         ]
 
