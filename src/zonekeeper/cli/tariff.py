@@ -1,6 +1,6 @@
 """`zonekeeper tariff check|import|show|revisions`: the loaded HTSUS, read and extended.
 
-A thin shell over `zonekeeper.tariff` (pure) and `zonekeeper.sources.revisions` (the files):
+A thin shell over `zonekeeper.app.tariff` (documents: `app.outputs.tariff`):
 `import` validates a USITC export whole and stores it as a dated revision, `check` reports
 what the rate parser cannot read, `show` prints one line with its rates and description path.
 """
@@ -8,22 +8,19 @@ what the rate parser cannot read, `show` prints one line with its rates and desc
 from __future__ import annotations
 
 import json
-from datetime import date
+from dataclasses import replace as replaced
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
+from zonekeeper.app import tariff as use_case
+from zonekeeper.app.context import Context
+from zonekeeper.app.outputs.tariff import RevisionDoc, TariffCheck, TariffLineDoc
 from zonekeeper.cli.app import app
 from zonekeeper.cli.options import TariffJsonOption
-from zonekeeper.dates import date_option
-from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.io.tabular import check_file, semicolon_problem
-from zonekeeper.sources.revisions import import_revision, load_schedule
-from zonekeeper.tariff.check import check_schedule, unparsed_in
-from zonekeeper.tariff.expressions import Rate, SpecialRates
-from zonekeeper.tariff.schedule import Revision, TariffLine
+from zonekeeper.errors import InputError
 
 tariff_app = typer.Typer(help="The HTSUS: check the rate parser, import a revision, show a line.")
 app.add_typer(tariff_app, name="tariff")
@@ -33,22 +30,20 @@ def _print_json(document: Any) -> None:
     typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
+def _as_option(error: InputError) -> InputError:
+    """A problem of a value typed on the command line (no file) names its option."""
+    return InputError([p if p.file is not None or p.field not in ("date", "effective")
+                       else replaced(p, field=f"--{p.field}") for p in error.problems])
+
+
 @tariff_app.command("check")
 def check(
     as_json: TariffJsonOption = False,
 ) -> None:
     """Parse every distinct rate text of every loaded revision; list those that do not parse."""
-    report = check_schedule(load_schedule())
+    report = use_case.check()
     if as_json:
-        _print_json({
-            "revisions": list(report.revisions),
-            "distinct": report.distinct,
-            "parsed": report.parsed,
-            "parse_rate_pct": round(report.parse_rate_pct, 2),
-            "kinds": dict(report.kinds),
-            "unparsed": [{"text": u.text, "column": u.column, "hts": u.hts,
-                          "revision": u.revision} for u in report.unparsed],
-        })
+        _print_json(TariffCheck.of(report).document())
         return
     console = Console(highlight=False)
     console.print(f"Revisions: {', '.join(report.revisions)}")
@@ -78,19 +73,13 @@ def import_(
     A date already taken by a loaded revision is refused unless --replace. Rate texts the
     parser cannot read are listed (not fatal): quotes on those lines say cannot compute.
     """
-    refused = check_file(file)  # the check every input file passes (a FIFO would block)
-    if refused is None and file.suffix.lower() == ".csv":
-        # A USITC export opened and saved again by Excel where ',' is the decimal mark has
-        # ';' between columns: refused in one line, as every reader of a CSV refuses it.
-        with open(file, "rb") as handle:
-            start = handle.read(65536).decode("utf-8", errors="replace")
-        refused = semicolon_problem(start, str(file))
-    if refused is not None:
-        raise InputError(refused)
-    revision = import_revision(file, date_option(effective, "--effective"), name, replace=replace)
+    try:
+        imported = use_case.import_(file, effective, name, replace=replace)
+    except InputError as error:
+        raise _as_option(error) from None
+    revision, unparsed = imported.revision, imported.unparsed
     typer.echo(f"imported {revision.name}: {len(revision)} HTS codes, in force from "
                f"{revision.effective.isoformat()}")
-    unparsed = unparsed_in(revision)
     if unparsed:
         typer.echo(f"warning: {len(unparsed)} rate text(s) do not parse; quotes on these "
                    f"lines will say 'cannot compute' (see `zonekeeper tariff check`):")
@@ -103,50 +92,12 @@ def revisions(
     as_json: TariffJsonOption = False,
 ) -> None:
     """List the loaded revisions and the dates they are in force from."""
-    loaded = load_schedule().revisions
+    loaded = use_case.revisions()
     if as_json:
-        _print_json([{"name": r.name, "effective": r.effective.isoformat(), "codes": len(r)}
-                     for r in loaded])
+        _print_json([RevisionDoc.of(r).document() for r in loaded])
         return
     for r in loaded:
         typer.echo(f"{r.effective.isoformat()}  {r.name}  ({len(r)} codes)")
-
-
-def _rate_json(rate: Rate) -> dict[str, Any]:
-    pct = rate.ad_valorem_pct
-    return {
-        "text": rate.text,
-        "kind": rate.kind,
-        "needs": sorted(rate.needs),
-        "ad_valorem_pct": None if pct is None else format(pct.normalize(), "f"),
-        "reference": rate.reference,
-        "note": rate.note,
-    }
-
-
-def _special_json(special: SpecialRates) -> dict[str, Any]:
-    return {
-        "text": special.text,
-        "groups": [{"programs": list(g.programs), "rate": _rate_json(g.rate)}
-                   for g in special.groups],
-        "unassigned": None if special.unassigned is None else _rate_json(special.unassigned),
-    }
-
-
-def line_json(line: TariffLine, revision: Revision) -> dict[str, Any]:
-    return {
-        "hts": line.code.dotted,
-        "revision": revision.name,
-        "effective": revision.effective.isoformat(),
-        "description": line.description,
-        "path": revision.description_path(line.code),
-        "units": list(line.units),
-        "rate_line": line.rate_code.dotted,
-        "general": _rate_json(line.general),
-        "special": _special_json(line.special),
-        "column2": _rate_json(line.column2),
-        "additional_duties": line.additional or None,
-    }
 
 
 @tariff_app.command("show")
@@ -157,13 +108,12 @@ def show(
     as_json: TariffJsonOption = False,
 ) -> None:
     """Print a line: its rates, the revision in force and its description path."""
-    day = date_option(on, "--date") if on else date.today()
     try:
-        line, revision = load_schedule().line(code, day)
-    except CannotCompute as error:  # no revision in force on the date: nothing to show
-        raise InputError(Problem(error.reason, field="--date")) from None
+        line, revision = use_case.show(Context(), code, on)
+    except InputError as error:
+        raise _as_option(error) from None
     if as_json:
-        _print_json(line_json(line, revision))
+        _print_json(TariffLineDoc.of(line, revision).document())
         return
     console = Console(highlight=False)
     console.print(f"{line.code.dotted}  ({revision.name}, in force from "

@@ -9,11 +9,12 @@ core's `EntryQuote` (`DutyQuote.of`, `DutyEntry.of`): quoting itself never build
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import PlainSerializer, SerializerFunctionWrapHandler, model_serializer
+from pydantic import PlainSerializer
 
 from zonekeeper.app.outputs import Money, Output
+from zonekeeper.app.outputs.sparse import Sparse
 from zonekeeper.duty.entry import EntryQuote, FeeLine
 from zonekeeper.duty.quote import DutyComponent, LineQuote
 
@@ -21,20 +22,11 @@ Exact = Annotated[Decimal, PlainSerializer(str, return_type=str)]
 """An unrounded amount, every digit kept (the derivation of a rounded one)."""
 
 
-class _Numbered(Output):
-    """A part of a document that carries the number of its line only inside an entry: the
-    `line` key is left out where it is None (one line's quote)."""
+class Component(Sparse):
+    """One priced part of a line's duty: base rate, a Chapter 99 measure, an AD/CVD case
+    (numbered by its line inside an entry)."""
 
-    @model_serializer(mode="wrap")
-    def _without_missing_line(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        out: dict[str, Any] = handler(self)
-        if out.get("line", 0) is None:
-            del out["line"]
-        return out
-
-
-class Component(_Numbered):
-    """One priced part of a line's duty: base rate, a Chapter 99 measure, an AD/CVD case."""
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"line"})
 
     program: str
     heading: str
@@ -81,8 +73,10 @@ class Fees(Output):
     hmf: Money
 
 
-class Line(_Numbered):
+class Line(Sparse):
     """One quoted line (numbered inside an entry)."""
+
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"line"})
 
     line: int | None = None
     hts: str

@@ -17,12 +17,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, PlainSerializer, SerializerFunctionWrapHandler, model_serializer
+from pydantic import Field, PlainSerializer
 
 from zonekeeper.app.outputs import Money, Output
+from zonekeeper.app.outputs.sparse import Sparse
 from zonekeeper.io.checkpoint import ChainHead
-from zonekeeper.money import in_money_context
 from zonekeeper.io.documents import HMF_ON_WITHDRAWAL, admission_hmf
+from zonekeeper.money import in_money_context
 from zonekeeper.zone.admission_doc import AdmissionDocument
 from zonekeeper.zone.alerts import Alert
 from zonekeeper.zone.entries import MpfCharge
@@ -47,21 +48,6 @@ Text = Annotated[Decimal, PlainSerializer(str, return_type=str)]
 """A decimal written with every digit it has (a rate, an unrounded amount)."""
 
 
-class _Sparse(Output):
-    """A document some of whose keys exist only when they have a value (`OPTIONAL`): the
-    `books` of a document read from the books, the numbers of a line inside an entry."""
-
-    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"books"})
-
-    @model_serializer(mode="wrap")
-    def _without_missing(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        out: dict[str, Any] = handler(self)
-        for key in self.OPTIONAL:
-            if key in out and out[key] is None:
-                del out[key]
-        return out
-
-
 Books = dict[str, Any]
 """The chain head a document was read at: `zone`, `head_seq`, `head_hash`."""
 
@@ -81,7 +67,7 @@ class EntryComponent(Output):
     source: str
 
 
-class EntryLineDoc(_Sparse):
+class EntryLineDoc(Sparse):
     """One line of an entry, numbered by its summary and line inside a document."""
 
     OPTIONAL: ClassVar[frozenset[str]] = frozenset({"summary", "line"})
@@ -157,7 +143,7 @@ class EstimateLine(Output):
     dutiable_value: Money
 
 
-class Estimate(_Sparse):
+class Estimate(Sparse):
     """CBP Form 3461 data: units of each article expected to leave in the week (146.63(c))."""
 
     form: str = "CBP Form 3461"
@@ -227,7 +213,7 @@ class SingleEntries(Output):
     entries: list[SingleEntry]
 
 
-class WeeklyEntryDoc(_Sparse):
+class WeeklyEntryDoc(Sparse):
     """The week's type-06 entry (19 CFR 146.63(c)): lines by summary, duty, MPF once per
     summary, what single entries would have paid, estimate overruns, what was not entered."""
 
@@ -350,7 +336,7 @@ class RemovalEntry(Output):
         )  # fmt: skip
 
 
-class ConsumptionEntryDoc(_Sparse):
+class ConsumptionEntryDoc(Sparse):
     """One shipment as its own consumption entry: its removals and the entry's MPF."""
 
     shipment_no: str
@@ -397,7 +383,7 @@ class AdmissionLineDoc(Output):
     cannot_compute: list[str]
 
 
-class AdmissionDoc(_Sparse):
+class AdmissionDoc(Sparse):
     """CBP Form 214 data of one admission, each line with its duty at admission (146.32,
     146.65); HMF on vessel cargo only (24.24): null when the mode was not recorded."""
 
@@ -443,7 +429,7 @@ class HmfAdmission(Output):
     exact: Text
 
 
-class HmfDoc(_Sparse):
+class HmfDoc(Sparse):
     """The quarter's HMF on vessel admissions, for CBP Form 349 (19 CFR 24.24, 146.22(e))."""
 
     form: str
@@ -486,7 +472,7 @@ class AlertDoc(Output):
     citation: str
 
 
-class AlertsDoc(_Sparse):
+class AlertsDoc(Sparse):
     """Every open alert of the zone as of a date (19 CFR 146: filings, counts, permits)."""
 
     as_of: Day

@@ -1,0 +1,67 @@
+"""Tariff use cases: check the rate parser on the loaded revisions, import a USITC export
+as a dated revision, list the revisions, show one line.
+
+They read the schedule the user has (shipped plus imported revisions, `sources.revisions`),
+not the whole tariff: a check or a look-up needs no Chapter 99 measures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from zonekeeper.app.context import Context
+from zonekeeper.dates import date_option
+from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.io.tabular import check_file, semicolon_problem
+from zonekeeper.sources.revisions import import_revision, load_schedule
+from zonekeeper.tariff.check import CheckReport, Unparsed, check_schedule, unparsed_in
+from zonekeeper.tariff.schedule import Revision, TariffLine
+
+
+def check() -> CheckReport:
+    """Parse every distinct rate text of every loaded revision; those that do not parse."""
+    return check_schedule(load_schedule())
+
+
+def revisions() -> tuple[Revision, ...]:
+    """The loaded revisions, in the order they come into force."""
+    return tuple(load_schedule().revisions)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The revision stored, and its rate texts the parser cannot read (quotes on those lines
+    say "cannot compute": a warning, not a refusal)."""
+
+    revision: Revision
+    unparsed: tuple[Unparsed, ...]
+
+
+def import_(file: Path, effective: str, name: str | None = None, *,
+            replace: bool = False) -> Imported:  # fmt: skip
+    """Validate a USITC export and add it to the tariff store as a revision in force from
+    `effective`; a date already taken is refused unless `replace`. Nothing is written on
+    error."""
+    refused = check_file(file)  # the check every input file passes (a FIFO would block)
+    if refused is None and file.suffix.lower() == ".csv":
+        # A USITC export opened and saved again by Excel where ',' is the decimal mark has
+        # ';' between columns: refused in one line, as every reader of a CSV refuses it.
+        with open(file, "rb") as handle:
+            start = handle.read(65536).decode("utf-8", errors="replace")
+        refused = semicolon_problem(start, str(file))
+    if refused is not None:
+        raise InputError(refused)
+    revision = import_revision(file, date_option(effective, "effective"), name, replace=replace)
+    return Imported(revision, tuple(unparsed_in(revision)))
+
+
+def show(context: Context, code: str, on: str | None = None) -> tuple[TariffLine, Revision]:
+    """The line `code` of the revision in force on `on` (default: the context's today)."""
+    day = date_option(on, "date") if on else context.today()
+    try:
+        return load_schedule().line(code, day)
+    except CannotCompute as error:  # no revision in force on the date: nothing to show
+        raise InputError(
+            Problem(error.reason, field="date", code="tariff.show.no-revision")
+        ) from None
