@@ -281,7 +281,7 @@ def consumption(
     found = [r for r in removals(books) if r.shipment_no == shipment_no]
     if not found:
         raise InputError(Problem(f"there is no shipment {shipment_no!r} in zone {books.zone}",
-                                 field="SHIPMENT_NO"))
+                                 field="SHIPMENT_NO", code="entries.unknown-shipment"))
     quoter = TariffQuoter(tariff)
     results = tuple(withdrawal_duty(r, quoter, entry_date or r.date) for r in found)
     foreign = sum((res.foreign_value for res in results), ZERO)
@@ -322,7 +322,7 @@ def admission(
              if e.admission_no == admission_no]
     if not lines:
         raise InputError(Problem(f"there is no admission {admission_no!r} in zone {books.zone}",
-                                 field="ADMISSION_NO"))
+                                 field="ADMISSION_NO", code="entries.unknown-admission"))
     document = admission_document(books.zone, lines, TariffQuoter(tariff), tariff.fees.hmf_rate)
     return Stamped(document, books.head)
 

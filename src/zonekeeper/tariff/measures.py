@@ -621,7 +621,7 @@ def parse_measures(rows: Iterable[Mapping[str, str]], file: str) -> list[tuple[M
             )
             out.append((measure, row["coverage"].strip()))
         except (KeyError, ValueError) as error:
-            problems.append(Problem(str(error), file, number))
+            problems.append(Problem(str(error), file, number, code="tariff.measures.bad-row"))
     if problems:
         raise InputError(problems)
     return out
@@ -698,7 +698,8 @@ def build_book(
         entries = tables.get(coverage)
         if entries is None:
             problems.append(
-                Problem(f"unknown coverage {coverage!r}", "measures.csv", None, measure.id)
+                Problem(f"unknown coverage {coverage!r}", "measures.csv", None, measure.id,
+                        code="tariff.measures.unknown-coverage")
             )
             continue
         for prefix, since in entries:
