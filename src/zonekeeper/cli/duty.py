@@ -187,6 +187,6 @@ def _print_entry(entry: EntryQuote) -> None:
         where = f"{entry.where(number)}, HTS {line.hts}: " if many else ""
         for warning in line.warnings:
             console.print(f"[yellow]warning[/yellow]: {where}{warning}", highlight=False)
-    for warning in entry.warnings:
+    for problem in entry.warnings:
         prefix = "entry: " if many else ""
-        console.print(f"[yellow]warning[/yellow]: {prefix}{warning}", highlight=False)
+        console.print(f"[yellow]warning[/yellow]: {prefix}{problem.message}", highlight=False)

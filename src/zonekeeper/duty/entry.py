@@ -61,7 +61,7 @@ class EntryQuote:
     mpf: FeeLine
     hmf: FeeLine
     total: Decimal | None
-    warnings: tuple[str, ...]
+    warnings: tuple[Problem, ...]  # of the entry as a whole, each of severity "warning"
     on: date
     rows: tuple[int, ...] = ()  # the source row of each line (entry CSV), when read from one
 
@@ -153,18 +153,20 @@ def quote_entry(
     vessel = sum((q.item.value for q in quotes if by_vessel(q.item.mode)), ZERO)
     mpf = mpf_fee(tariff, value, on)
     hmf = hmf_fee(tariff, vessel, on)
-    warnings: list[str] = []
+    warnings: list[Problem] = []
     if value < FORMAL_ENTRY_THRESHOLD:
-        warnings.append(
+        warnings.append(Problem(
             f"entered value {usd(value)} is under $2,500: an informal entry would pay a flat "
-            f"MPF instead (19 CFR 24.23(b)(1)(ii)); formal-entry MPF shown"
-        )
+            f"MPF instead (19 CFR 24.23(b)(1)(ii)); formal-entry MPF shown",
+            code="duty.entry.informal-value", severity="warning"))
     if any(q.item.mode == "mail" for q in quotes):
-        warnings.append("mail shipments may be informal mail entries with a flat fee; "
-                        "formal-entry MPF shown")  # fmt: skip
+        warnings.append(Problem("mail shipments may be informal mail entries with a flat fee; "
+                                "formal-entry MPF shown", code="duty.entry.mail",
+                                severity="warning"))  # fmt: skip
     for fee in (mpf, hmf):
         if fee.reason:
-            warnings.append(f"{fee.fee} not computed: {fee.reason}")
+            warnings.append(Problem(f"{fee.fee} not computed: {fee.reason}",
+                                    code="duty.entry.fee-not-computed", severity="warning"))
     duties = [q.duty for q in quotes]
     duty = None if any(d is None for d in duties) else sum((d for d in duties if d), ZERO)
     total = None

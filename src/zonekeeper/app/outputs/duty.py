@@ -122,7 +122,8 @@ class DutyQuote(Line):
     def of_entry(cls, entry: EntryQuote) -> DutyQuote:
         line = entry.lines[0]
         fields = cls.fields_of(line)
-        fields["warnings"] = list(dict.fromkeys([*line.warnings, *entry.warnings]))
+        fields["warnings"] = list(dict.fromkeys([*line.warnings,
+                                                 *(w.message for w in entry.warnings)]))
         return cls.model_construct(
             **fields, date=entry.on.isoformat(), fees=_fees(entry),
             fee_details=[Fee.of(entry.mpf), Fee.of(entry.hmf)], total=entry.total,
@@ -155,7 +156,7 @@ class DutyEntry(Output):
             fees=_fees(entry),
             fee_details=[Fee.of(entry.mpf), Fee.of(entry.hmf)],
             total=entry.total,
-            warnings=list(entry.warnings),
+            warnings=[w.message for w in entry.warnings],
             cannot_compute=[f"line {n}: {reason}" for n, line in numbered
                             for reason in line.cannot_compute],  # fmt: skip
             lines=[Line.of(line, n) for n, line in numbered],
