@@ -51,12 +51,12 @@ def test_engine_measures_decide_where_they_can(policy):
 
 
 def test_ieepa_column_mixing_fentanyl_and_reciprocal_is_not_claimed(policy):
-    # A Chinese backpack entered 2025-06-01: 9903.01.20/.24 (no drawback) and 9903.01.25
+    # A Chinese backpack entered 2025-06-01: 9903.01.24 (no drawback) and 9903.01.25
     # (reciprocal, eligible) all apply; one duty_ieepa amount cannot be split.
     verdict = policy.eligibility(ImportCharge.IEEPA, "4202923120", "CN", date(2025, 6, 1),
                                  ClaimType.J2)
     assert not verdict.eligible
-    assert "no drawback on 9903.01.20, 9903.01.24" in verdict.reason
+    assert "no drawback on 9903.01.24" in verdict.reason
 
 
 def test_mpf_apportioned_by_relative_value():

@@ -87,13 +87,19 @@ GOLDEN = [
     # 14. toys: list 4B suspended; only the 122 surcharge
     ("9503.00.00.73", "CN", date(2026, 3, 1), None,
      {"9503.00.00": "0.00", "9903.03.01": "100.00"}, "100.00"),
-    # 15-17. Section 122 window edges on a T-shirt from Viet Nam (16.5%)
-    ("6109.10.00.12", "VN", date(2026, 2, 23), None, {"6109.10.00": "165.00"}, "165.00"),
+    # 15-17. Section 122 window edges on a T-shirt from Viet Nam (16.5%); on 2026-02-23 the
+    #    IEEPA country rate 9903.02.69 (+20%) is still collected (CSMS # 67834313: not on goods
+    #    entered on or after 12:00 a.m. ET 2026-02-24)
+    ("6109.10.00.12", "VN", date(2026, 2, 23), None,
+     {"6109.10.00": "165.00", "9903.02.69": "200.00"}, "365.00"),
     ("6109.10.00.12", "VN", date(2026, 7, 23), None,
      {"6109.10.00": "165.00", "9903.03.01": "100.00"}, "265.00"),
     ("6109.10.00.12", "VN", date(2026, 7, 24), None, {"6109.10.00": "165.00"}, "165.00"),
-    # 18. IEEPA ended 2026-02-20 and 122 starts 2026-02-24: nothing in between
-    ("9503.00.00.73", "CN", date(2026, 2, 21), None, {"9503.00.00": "0.00"}, "0.00"),
+    # 18. IEEPA collected through 2026-02-23 (CSMS # 67834313), the Supreme Court's ruling of
+    #    2026-02-20 notwithstanding: China's 9903.01.24 (+10% from 2025-11-10, EO 14357) and
+    #    the reciprocal 9903.01.25 (+10%); Section 122 from 2026-02-24
+    ("9503.00.00.73", "CN", date(2026, 2, 21), None,
+     {"9503.00.00": "0.00", "9903.01.24": "100.00", "9903.01.25": "100.00"}, "200.00"),
 ]
 
 
@@ -152,14 +158,17 @@ def test_steel_not_stacked_with_reciprocal_or_canada_ieepa(tariff):
 
 def test_aluminum_2025_with_china_measures(tariff):
     found = headings(tariff.measures, "7601103000", "CN", date(2025, 7, 1))
-    assert found == ["9903.01.20", "9903.01.24", "9903.85.02", "9903.91.01"]
+    # 9903.01.24 carries China's whole 20% from 2025-03-04 (9903.01.20 ended 2025-03-03); it
+    # stacks on Section 232 (EO 14289 sec. 3 spares 232 goods only from the CA/MX duties)
+    assert found == ["9903.01.24", "9903.85.02", "9903.91.01"]
 
 
 def test_ieepa_history_before_the_ruling(tariff):
     book = tariff.measures
     assert headings(book, "6109100012", "VN", date(2025, 6, 1)) == ["9903.01.25"]
-    assert headings(book, "6109100012", "VN", date(2026, 2, 20)) == ["9903.01.25"]
-    assert headings(book, "6109100012", "VN", date(2026, 2, 21)) == []
+    assert headings(book, "6109100012", "VN", date(2026, 2, 20)) == ["9903.02.69"]
+    assert headings(book, "6109100012", "VN", date(2026, 2, 23)) == ["9903.02.69"]
+    assert headings(book, "6109100012", "VN", date(2026, 2, 24)) == ["9903.03.01"]
 
 
 def test_annex_coverage_follows_note_16c(tariff):

@@ -3,7 +3,7 @@
 The sample draws 10-digit lines of both shipped revisions (half at random, half from codes
 that a Section 232 list, a Section 122 exemption, an end-use condition or a renumbered list
 code touches), each with several (origin, SPI, date, PF freeze) cases: the Section 122 window,
-the IEEPA duties up to 2026-02-20, the April 2026 metals annexes, dates before every loaded
+the IEEPA duties up to 2026-02-23, the April 2026 metals annexes, dates before every loaded
 revision, Column 2 origins, USMCA claims. Each case carries the quantities its line's units
 and rates need and (mostly) metal content values. The SHA-256 of the `duty quote --json`
 object of every case (or of the InputError's problems) must equal the checked-in digest
@@ -45,8 +45,8 @@ DATES = [
     date(2026, 1, 1),
     date(2026, 1, 15),  # semiconductors 232
     date(2026, 2, 13),  # Revision 3
-    date(2026, 2, 20),  # last day of the IEEPA duties
-    date(2026, 2, 21),
+    date(2026, 2, 20),  # the Supreme Court's IEEPA ruling
+    date(2026, 2, 23),  # last day of the IEEPA duties (CSMS # 67834313)
     date(2026, 2, 24),  # Section 122 window opens
     date(2026, 4, 5),  # last day of the 2025 metals headings
     date(2026, 4, 6),  # April 2026 metals annexes

@@ -72,7 +72,11 @@ def test_killed_at_random_moments_the_books_hold_whole_batches_only(
         process, ready, go, progress = start(database_url, tmp_path, f"k{kill}.", -1, 1000, SIZE)
         wait_for(ready, process)
         go.touch()
-        time.sleep(rng.uniform(0.05, 0.6))
+        # Kill at a random moment after the round's first committed batch, so every round
+        # posts something however loaded the machine is (a fixed delay from `go` could end
+        # a round before its first batch on a busy machine).
+        wait_for(progress, process)
+        time.sleep(rng.uniform(0.0, 0.5))
         process.kill()  # SIGKILL
         process.join()
         assert process.exitcode == -signal.SIGKILL

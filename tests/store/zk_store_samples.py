@@ -133,4 +133,10 @@ FILE_READERS = [
     ["drawback", "plan", "--imports", IMPORTS, "--exports", EXPORTS, "--claimed", "{f}"],
     ["drawback", "claim", "{f}", "--out", "{out}"],
     ["tariff", "import", "{f}", "--effective", "2031-01-01"],
+    ["advise", "status", "--product-hts", "8418.50.00.80", "--components", "{f}",
+     "--date", "2026-09-01"],
+    ["advise", "whatif", "--product-hts", "8418.50.00.80", "--components", "{f}",
+     "--admitted", "2026-09-01"],
+    ["advise", "roi", "--imports", "{f}"],
+    ["advise", "roi", "--imports", IMPORTS, "--exports", "{f}"],
 ]

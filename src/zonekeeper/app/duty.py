@@ -46,6 +46,7 @@ class LineRequest:
     adcvd: Sequence[str] = ()
     frozen_on: str | None = None
     fees: Path | None = None  # extra fee rows (e.g. next fiscal year's MPF)
+    claims: tuple[str, ...] = ()  # Section 301 exclusion headings claimed (9903.88.69)
 
 
 def quote(context: Context, request: LineRequest, problems: Sequence[Problem] = ()) -> EntryQuote:
@@ -80,7 +81,7 @@ def quote(context: Context, request: LineRequest, problems: Sequence[Problem] = 
     item = LineItem(request.hts, request.origin, amount if amount is not None else ZERO,
                     request.quantities, request.spi,
                     request.mode.lower() if request.mode else None, contents,
-                    tuple(cases))  # fmt: skip
+                    tuple(cases), request.claims)  # fmt: skip
     if found:
         # Check the line too, so one run lists every problem: against the dates given, or
         # (a date being bad) the latest loaded revision.

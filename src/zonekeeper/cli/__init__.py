@@ -23,6 +23,7 @@ from zonekeeper.money import money_context
 
 # The top-level command name -> the module under zonekeeper.cli that registers it.
 AREAS: dict[str, str] = {
+    "advise": "advise",
     "classify": "classify",
     "demo": "demo",
     "drawback": "drawback",

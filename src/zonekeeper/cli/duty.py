@@ -92,6 +92,13 @@ def quote(
     ] = None,
     fees: FeesOption = None,
     as_json: DutyJsonOption = False,
+    claim_exclusion: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--claim-exclusion",
+            help="Section 301 exclusion heading claimed, e.g. 9903.88.69 (U.S. note 20(vvv))",
+        ),
+    ] = None,
 ) -> None:
     """Quote the duty on one line: base rate, Chapter 99 measures, AD/CVD, MPF and HMF.
 
@@ -99,7 +106,8 @@ def quote(
     """
     quantities, problems = _quantities(list(ctx.args))
     request = use_case.LineRequest(hts, origin, value, on, spi, mode, quantities,
-                                   content or (), adcvd or (), frozen, fees)  # fmt: skip
+                                   content or (), adcvd or (), frozen, fees,
+                                   tuple(c.strip() for c in claim_exclusion or ()))  # fmt: skip
     try:
         entry = use_case.quote(Context(), request, problems)
     except InputError as error:
@@ -115,6 +123,7 @@ _OPTIONS = {
     "hts": "--hts", "origin": "--origin", "value": "--value", "date": "--date",
     "spi": "--spi", "mode": "--mode", "qty": "--qty", "quantity": "--qty",
     "content": "--content", "adcvd": "--adcvd", "frozen-on": "--frozen-on",
+    "claim-exclusion": "--claim-exclusion",
 }  # fmt: skip
 
 

@@ -2,7 +2,8 @@
 
 A thin shell over `zonekeeper.app.tariff` (documents: `app.outputs.tariff`):
 `import` validates a USITC export whole and stores it as a dated revision, `check` reports
-what the rate parser cannot read, `show` prints one line with its rates and description path.
+what the rate parser cannot read (with `--measures`: where the shipped product lists and
+the schedule disagree), `show` prints one line with its rates and description path.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from rich.console import Console
 
 from zonekeeper.app import tariff as use_case
 from zonekeeper.app.context import Context
-from zonekeeper.app.outputs.tariff import RevisionDoc, TariffCheck, TariffLineDoc
+from zonekeeper.app.outputs.tariff import (
+    ListDifferenceDoc,
+    RevisionDoc,
+    TariffCheck,
+    TariffLineDoc,
+)
 from zonekeeper.cli.app import app
 from zonekeeper.cli.options import TariffJsonOption
 from zonekeeper.errors import InputError
@@ -39,8 +45,20 @@ def _as_option(error: InputError) -> InputError:
 @tariff_app.command("check")
 def check(
     as_json: TariffJsonOption = False,
+    measures: Annotated[
+        bool,
+        typer.Option(
+            "--measures",
+            help="Compare the shipped Section 301/232 lists with each revision instead.",
+        ),
+    ] = False,
 ) -> None:
-    """Parse every distinct rate text of every loaded revision; list those that do not parse."""
+    """Parse every distinct rate text of every loaded revision; list those that do not parse.
+
+    With --measures: the shipped product lists against each revision's codes and footnotes."""
+    if measures:
+        _check_measures(as_json)
+        return
     report = use_case.check()
     if as_json:
         _print_json(TariffCheck.of(report).document())
@@ -56,6 +74,28 @@ def check(
             console.print(f"  {u.hts} {u.column} ({u.revision}): {u.text!r}", markup=False)
     else:
         console.print("Every rate text parses.")
+
+
+def _check_measures(as_json: bool) -> None:
+    """`tariff check --measures` (`app.tariff.check_measures`): every difference, revision by
+    revision."""
+    found = use_case.check_measures()
+    if as_json:
+        _print_json([ListDifferenceDoc.of(d).document() for d in found])
+        return
+    console = Console(highlight=False)
+    for d in found:
+        shown = ", ".join(d.codes[:5]) + (f" ... (+{len(d.codes) - 5})" if len(d.codes) > 5 else "")
+        count = f" {len(d.codes)}: {shown}" if d.codes else ""
+        console.print(f"{d.revision} {d.heading} {d.kind}{count}", markup=False)
+        console.print(f"    {d.resolution}", markup=False)
+    kinds: dict[str, int] = {}
+    for d in found:
+        kinds[d.kind] = kinds.get(d.kind, 0) + len(d.codes)
+    console.print(
+        "Codes by kind: " + ", ".join(f"{kind} {n}" for kind, n in kinds.items() if n),
+        markup=False,
+    )
 
 
 @tariff_app.command("import")

@@ -22,6 +22,7 @@ measures marked `overrides_pf_freeze`, which are taken as of `on`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +41,7 @@ from zonekeeper.tariff.schedule import Revision, TariffLine
 from zonekeeper.tariff.units import CONTENT_UNITS, QUANTITY_KEYS, REPORTING_UNITS, UNITS, convert
 
 MODES = ("vessel", "air", "truck", "rail", "mail")
+_EXCLUSION_HEADING = re.compile(r"9903\.88\.\d\d")
 HUNDRED = Decimal(100)
 _EMPTY: Mapping[str, Decimal] = MappingProxyType({})
 
@@ -63,6 +65,7 @@ class LineItem:
     mode: str | None = None
     content: Mapping[str, Decimal] = field(default_factory=lambda: _EMPTY)
     adcvd: tuple[AdcvdCase, ...] = ()
+    claims: tuple[str, ...] = ()  # Section 301 exclusion headings claimed (9903.88.69)
 
 
 @dataclass(frozen=True)
@@ -127,10 +130,19 @@ def item_problems(
         if amount < 0:
             problems.append(Problem(f"negative content {key}={amount}", file, row, "content",
                                     code="duty.line.negative-content"))  # fmt: skip
+    for claim in item.claims:
+        if _EXCLUSION_HEADING.fullmatch(claim) is None:
+            problems.append(
+                Problem(
+                    f"claimed exclusion {claim!r} is not a Section 301 exclusion heading "
+                    f"(9903.88.xx, e.g. 9903.88.69: U.S. note 20(vvv))", file, row,
+                    "claim-exclusion", code="duty.claim-exclusion.not-a-heading",
+                )
+            )  # fmt: skip
     if origin != item.origin and not problems:
         item = LineItem(
             item.hts, origin, item.value, item.quantities, item.spi, item.mode,
-            item.content, item.adcvd,
+            item.content, item.adcvd, item.claims,
         )  # fmt: skip
     return item, problems
 
@@ -268,13 +280,16 @@ def _measure_component(
 
 
 def _measures(
-    tariff: Tariff, code: str, origin: str, on: date, frozen_on: date | None, spi: str | None
+    tariff: Tariff, code: str, origin: str, on: date, frozen_on: date | None, spi: str | None,
+    claims: frozenset[str] = frozenset(),
 ) -> tuple[list[Measure], list[str]]:
-    """Measures by the PF freeze rule (146.65(a)(1)): frozen ones, plus overriding ones now."""
+    """Measures by the PF freeze rule (146.65(a)(1)): frozen ones, plus overriding ones now;
+    `claims`: the Section 301 exclusion headings the entry claims."""
+    book = tariff.measures
     if frozen_on is None or frozen_on == on:
-        return tariff.measures.applicable(code, origin, on, spi=spi)
-    then, warnings = tariff.measures.applicable(code, origin, frozen_on, spi=spi)
-    now, later = tariff.measures.applicable(code, origin, on, spi=spi)
+        return book.applicable(code, origin, on, spi=spi, claims=claims)
+    then, warnings = book.applicable(code, origin, frozen_on, spi=spi, claims=claims)
+    now, later = book.applicable(code, origin, on, spi=spi, claims=claims)
     overriding = [m for m in now if m.overrides_pf_freeze]
     # A measure that reaches earlier PF admissions replaces its program's frozen duty (e.g.
     # the April 2026 metals annexes replace the 2025 content-based 232 rates).
@@ -317,14 +332,14 @@ class _Plan(NamedTuple):
 
 _PLAN_LIMIT = 65_536  # plans kept per tariff; the least recently used goes first when full
 
-PlanOf = Callable[[str, str, str | None, date, date | None], _Plan]
+PlanOf = Callable[[str, str, str | None, date, date | None, tuple[str, ...]], _Plan]
 
 
 def _plans(tariff: Tariff) -> PlanOf:
-    """The tariff's plan of each (hts, origin, spi, date, freeze date), kept in its own
-    caches (`Tariff.caches`: two tariffs in one process never share a plan). A C-level
-    `lru_cache` per tariff: a warm quote finds its plan in one call, as it did when the
-    cache was process-wide (a dict looked up in Python cost a warm quote 6-14%)."""
+    """The tariff's plan of each (hts, origin, spi, date, freeze date, exclusions claimed),
+    kept in its own caches (`Tariff.caches`: two tariffs in one process never share a plan).
+    A C-level `lru_cache` per tariff: a warm quote finds its plan in one call, as it did when
+    the cache was process-wide (a dict looked up in Python cost a warm quote 6-14%)."""
     plan_of: PlanOf | None = tariff.caches.get("duty.plans")
     if plan_of is None:
         plan_of = tariff.caches["duty.plans"] = lru_cache(maxsize=_PLAN_LIMIT)(
@@ -334,7 +349,8 @@ def _plans(tariff: Tariff) -> PlanOf:
 
 
 def _make_plan(
-    tariff: Tariff, hts: str, origin: str, spi: str | None, on: date, frozen_on: date | None
+    tariff: Tariff, hts: str, origin: str, spi: str | None, on: date, frozen_on: date | None,
+    claims: tuple[str, ...] = (),
 ) -> _Plan:
     classified_on = frozen_on or on
     line, revision = tariff.schedule.line(hts, classified_on)
@@ -342,7 +358,8 @@ def _make_plan(
     rate_line = line.rate_code.dotted
     warnings: list[str] = []
     rate, column, granted = _base_rate(tariff, line, code, origin, spi, classified_on, warnings)
-    measures, measure_warnings = _measures(tariff, code, origin, on, frozen_on, granted)
+    measures, measure_warnings = _measures(tariff, code, origin, on, frozen_on, granted,
+                                          frozenset(claims))
     warnings.extend(measure_warnings)
     warnings.extend(_stale_warnings(tariff, revision, code, origin, on, measures))
     pf_reasons: list[str] = []
@@ -407,7 +424,7 @@ def quote_valid(
 def _quote(tariff: Tariff, item: LineItem, on: date, frozen_on: date | None) -> LineQuote:
     spi = item.spi.strip().upper() if item.spi else None
     try:
-        plan = _plans(tariff)(item.hts, item.origin, spi, on, frozen_on)
+        plan = _plans(tariff)(item.hts, item.origin, spi, on, frozen_on, item.claims)
     except CannotCompute as error:  # no revision loaded for the date: nothing to classify
         return LineQuote(
             item=item,
@@ -490,7 +507,7 @@ def content_keys_used(
     of `item` reads from `item.content`); empty when the line cannot be classified."""
     spi = item.spi.strip().upper() if item.spi else None
     try:
-        plan = _plans(tariff)(item.hts, item.origin, spi, on, frozen_on)
+        plan = _plans(tariff)(item.hts, item.origin, spi, on, frozen_on, item.claims)
     except CannotCompute:
         return frozenset()
     used = set(plan.needs) | set(plan.metal_keys)

@@ -46,10 +46,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
@@ -74,8 +75,86 @@ class Program(StrEnum):
 
 # Programs whose lists are exclusive: one heading per product.
 _EXCLUSIVE = frozenset({Program.SECTION301})
+# Chapters of iron or steel, copper and aluminum: goods a U.S. note 16 subdivision may reach.
+_METAL_CHAPTERS = frozenset({"72", "73", "74", "76"})
 
 RateShape = Literal["ad_valorem", "content", "floor"]
+
+
+@dataclass(frozen=True)
+class InTransit:
+    """The in-transit rule of an action: goods loaded on a vessel (or in final mode of transit)
+    before a time and entered before a later date keep the earlier treatment, under the heading
+    to claim (e.g. 9903.01.23 for EO 14195; 9903.01.28 for EO 14257 sec. 3(b); EO 14326
+    sec. 3: "9903.01.25 (10%) instead"). The entry date alone cannot decide it: the loading
+    date does, so a quote inside the window names the rule instead of applying it."""
+
+    text: str  # as the row states it: "HEADING[ (RATE) instead]: loaded ...; entered ..."
+    claim: str  # the heading to claim
+    entered_until: date  # the last entry date the rule reaches (inclusive)
+
+
+_HEADING = re.compile(r"9903\.\d\d\.\d\d")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _in_transit(text: str) -> InTransit | None:
+    """`9903.01.28: loaded before 2025-04-05; entered before 2025-05-27 (...; later before
+    2025-06-16)` or `...; entered 2025-02-04..2025-03-06`: the last entry date is the latest
+    date of the `entered` clause (an extension CBP granted counts), exclusive after `before`,
+    inclusive at the end of a `D1..D2` range. ValueError for a text that names no heading or
+    no entry date."""
+    text = text.strip()
+    if not text:
+        return None
+    claim = _HEADING.match(text)
+    if claim is None:
+        raise ValueError(f"in_transit {text!r} must start with the heading to claim (9903.xx.xx)")
+    _, found, entered = text.partition("entered ")
+    dates = [parse_date(d) for d in _ISO_DATE.findall(entered)] if found else []
+    if not dates:
+        raise ValueError(
+            f"in_transit {text!r} must say by when the goods are entered "
+            f"('entered before YYYY-MM-DD' or 'entered YYYY-MM-DD..YYYY-MM-DD')"
+        )
+    ranged = re.match(r"\d{4}-\d{2}-\d{2}\.\.", entered) is not None
+    until = max(dates) if ranged else max(dates) - timedelta(days=1)
+    return InTransit(text, claim.group(0), until)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A Section 301 product exclusion (`s301/s301_exclusions.csv`): goods of statistical
+    reporting number `hts10` that match `description` are not subject to the list heading
+    `excludes` when entered with a claim for `heading` (U.S. note 20(vvv) and (www) to
+    subchapter III: "when such products of China are entered with a claim for the tariff
+    treatment provided in heading 9903.88.69/.70"). An empty description is an item that
+    names the number alone. Without the claim the list duty stands: the quote names the
+    exclusion and its heading."""
+
+    heading: str  # the exclusion heading to claim (9903.88.69, 9903.88.70)
+    excludes: str  # the list heading it lifts (9903.88.01, .02, .03, .15)
+    note: str  # U.S. note 20 subdivision and item: `20(vvv)(iii)(12)`
+    hts10: str
+    description: str
+    valid_from: date
+    valid_to: date
+
+    def in_force(self, on: date) -> bool:
+        return self.valid_from <= on <= self.valid_to
+
+
+@dataclass(frozen=True)
+class Unlisted:
+    """A coverage key whose goods no shipped list names (`measures/unlisted_coverage.csv`):
+    goods defined by description (potash, energy and critical minerals), by a CBP
+    determination, or by a U.S. note subdivision whose list is not in the USITC export. A
+    measure with such coverage is never applied from the HTS number: the quote names it as
+    one that may apply, with the reason."""
+
+    coverage: str
+    goods: str
+    why: str
 
 
 @dataclass(frozen=True)
@@ -101,6 +180,11 @@ class Measure:
     status: str = "confirmed"  # confirmed | unconfirmed | yale_reading | suspended
     shape: RateShape = "ad_valorem"
     drawback_claims: frozenset[str] = frozenset()  # ClaimType values; empty = no restriction
+    in_transit: InTransit | None = None
+    except_headings: str = ""  # headings that carve goods out of it (U.S. notes), as listed
+    first_rev: str = ""  # the first revision whose heading text prints this rate (evidence)
+    last_rev: str = ""  # the last one
+    date_basis: str = ""  # where valid_from/valid_to come from: heading, EO, CSMS, inference
 
     def drawback_for(self, claim: str | None) -> bool | None:
         """Whether this measure's duty is refundable under drawback claim type `claim`
@@ -179,6 +263,8 @@ class MeasureBook:
     covers: tuple[_Cover, ...]
     s122_exempt: Mapping[str, Exemption] = field(default_factory=dict)
     universal: frozenset[str] = frozenset()  # ids of measures covering every product
+    unlisted: tuple[tuple[Measure, Unlisted], ...] = ()  # named when they may apply, never applied
+    exclusions: Mapping[str, tuple[Exclusion, ...]] = field(default_factory=dict)  # by HTS8
     _by_prefix: dict[str, list[_Cover]] = field(init=False, repr=False)
     _universal: list[Measure] = field(init=False, repr=False)
     _by_heading: dict[str, Measure] = field(init=False, repr=False)
@@ -189,6 +275,9 @@ class MeasureBook:
     _origins: frozenset[str] = field(init=False, repr=False)
     _by_prefix_origin: dict[str, dict[str, tuple[_Cover, ...]]] = field(init=False, repr=False)
     _universal_origin: dict[str, tuple[_Cover, ...]] = field(init=False, repr=False)
+    _unlisted_origin: dict[str, tuple[tuple[Measure, Unlisted], ...]] = field(
+        init=False, repr=False
+    )
     _hs6_prefixes: dict[str, tuple[str, ...]] = field(init=False, repr=False)
     _s122_sizes: tuple[int, ...] = field(init=False, repr=False)
     _prefix_sizes: tuple[int, ...] = field(init=False, repr=False)
@@ -238,6 +327,10 @@ class MeasureBook:
 
         self._by_prefix_origin = {p: by_origin(cs) for p, cs in self._by_prefix.items()}
         self._universal_origin = by_origin([_Cover(m, "", None) for m in self._universal])
+        self._unlisted_origin = {
+            key: tuple((m, u) for m, u in self.unlisted if m.covers_origin(key))
+            for key in {"", *(o for m, _ in self.unlisted for o in keys[m.id])}
+        }
         self._hs6_prefixes = {
             hs6: tuple(sorted({c.prefix for c in covers})) for hs6, covers in self._by_hs6.items()
         }
@@ -264,13 +357,20 @@ class MeasureBook:
         return found
 
     def applicable(
-        self, code: str, origin: str, on: date, *, spi: str | None = None
+        self,
+        code: str,
+        origin: str,
+        on: date,
+        *,
+        spi: str | None = None,
+        claims: frozenset[str] = frozenset(),
     ) -> tuple[list[Measure], list[str]]:
         """Measures that attach to goods `code` of `origin` on `on`, after stacking rules.
 
-        `spi` is a *granted* preference claim (USMCA S/S+ exempts some measures). Returns the
+        `spi` is a *granted* preference claim (USMCA S/S+ exempts some measures); `claims`
+        are the Section 301 exclusion headings the entry claims (9903.88.69...). Returns the
         measures and warnings (overlaps, displaced lists, exemptions, suspended lists,
-        unconfirmed data).
+        exclusions that may apply, unconfirmed data).
         """
         digits = code.replace(".", "")
         warnings: list[str] = []
@@ -335,14 +435,26 @@ class MeasureBook:
         else:
             kept = candidates
         kept = self._without_blocked(kept, warnings)
+        if claims or (kept and digits[:8] in self.exclusions):
+            kept = self._excluded(digits, on, kept, claims, warnings)
         if later and any(m.program is Program.SECTION122 for m in kept):
             warnings.extend(later)
         for measure in suspended:
-            if not any(m.program is measure.program for m in kept):
+            # An exclusive list (Section 301) is named only when no other list of its program
+            # applies; a suspended rate that stacks with others (China's suspended 24 points
+            # of 9903.01.63 next to 9903.01.24 and .25) is always named.
+            if measure.program not in _EXCLUSIVE or not any(
+                m.program is measure.program for m in kept
+            ):
                 warnings.append(
-                    f"{measure.heading} ({measure.title}) lists this product but is suspended "
-                    f"(never in force): not applied"
+                    f"{measure.heading} ({measure.title}) covers this product but is "
+                    f"suspended: not applied"
                 )
+        unlisted = self._unlisted_origin.get(key, self._unlisted_origin[""])
+        if unlisted:
+            self._warn_unlisted(unlisted, digits, on, spi, candidates, warnings)
+        for measure in kept:
+            self._warn_unmodelled(measure, on, warnings)
         if len(kept) > 1 and len({m.program for m in kept}) < len(kept):
             self._warn_overlaps(kept, warnings)  # only a program applied twice can overlap
         for measure in kept:
@@ -359,6 +471,95 @@ class MeasureBook:
                     f"({measure.title}); verify against the proclamation"
                 )
         return kept, warnings
+
+    @staticmethod
+    def _warn_unlisted(
+        unlisted: tuple[tuple[Measure, Unlisted], ...],
+        digits: str,
+        on: date,
+        spi: str | None,
+        candidates: list[Measure],
+        warnings: list[str],
+    ) -> None:
+        """Name each measure whose goods no shipped list names (`Unlisted`) and that could
+        reach these goods: in force, for this origin, not lifted by the granted claim, and of
+        a program that already reaches them (an IEEPA origin duty; a Section 232 list or a
+        metals chapter 72, 73, 74, 76 for the U.S. note 16 subdivisions)."""
+        programs = {m.program for m in candidates}
+        metals = digits[:2] in _METAL_CHAPTERS
+        for measure, why in unlisted:  # already filtered by origin (`_index`)
+            if on < measure.valid_from or (measure.valid_to is not None and on > measure.valid_to):
+                continue
+            if measure.status == "suspended" or (spi is not None and spi in measure.exempt_spi):
+                continue
+            if measure.program not in programs and not (
+                metals and measure.program is Program.SECTION232
+            ):
+                continue
+            warnings.append(
+                f"{measure.heading} ({measure.title}, {measure.rate.text}) not applied: it "
+                f"covers {why.goods}, which the HTS number cannot show ({why.why}); "
+                f"if the goods are such, it applies"
+            )
+
+    def _excluded(
+        self,
+        digits: str,
+        on: date,
+        kept: list[Measure],
+        claims: frozenset[str],
+        warnings: list[str],
+    ) -> list[Measure]:
+        """The measures left once the claimed Section 301 exclusions lift their lists (U.S.
+        note 20(vvv), (www)); an exclusion in force for this number but not claimed is named
+        with what the goods must be; a claim that covers nothing here is said, not ignored."""
+        found = [
+            e
+            for e in self.exclusions.get(digits[:8], ())
+            if (e.hts10.startswith(digits) or digits.startswith(e.hts10)) and e.in_force(on)
+        ]
+        used: set[str] = set()
+        out: list[Measure] = []
+        for measure in kept:
+            relevant = [e for e in found if e.excludes == measure.heading]
+            claimed = [e for e in relevant if e.heading in claims]
+            if claimed:
+                used.add(claimed[0].heading)
+                warnings.append(
+                    f"{measure.heading} ({measure.title}) not applied: exclusion "
+                    f"{claimed[0].heading} claimed ({_exclusion_text(claimed[0])})"
+                )
+                continue
+            out.append(measure)
+            for e in relevant:
+                warnings.append(
+                    f"exclusion {e.heading} may lift {measure.heading}: "
+                    f"{_exclusion_text(e)}; claim {e.heading} if the goods qualify"
+                )
+        for heading in sorted(claims - used):
+            warnings.append(
+                f"exclusion {heading} claimed but it lifts no Section 301 duty on "
+                f"{_dotted(digits)} on {on.isoformat()}: the claim changes nothing"
+            )
+        return out
+
+    @staticmethod
+    def _warn_unmodelled(measure: Measure, on: date, warnings: list[str]) -> None:
+        """What an applied measure's row says the HTS number cannot decide: the in-transit
+        rule (the loading date decides) and the headings that carve goods out of it
+        (donations, informational materials, Annex II products, U.S. content, end uses...)."""
+        rule = measure.in_transit
+        if rule is not None and on <= rule.entered_until:
+            warnings.append(
+                f"{measure.heading} ({measure.rate.text}): in-transit rule, the loading date "
+                f"decides: {rule.text}"
+            )
+        if measure.except_headings:
+            warnings.append(
+                f"{measure.heading} does not reach goods excepted under "
+                f"{measure.except_headings.replace(';', ', ')} (not decided from the HTS "
+                f"number: claim the heading if the goods qualify)"
+            )
 
     def pf_required(
         self, code: str, origin: str, on: date, *, spi: str | None = None
@@ -557,6 +758,16 @@ def _parse_rate_cell(text: str) -> tuple[RateShape, Decimal, str | None]:
     return shape, parse_decimal(words[0].rstrip("%")), of
 
 
+def _exclusion_text(e: Exclusion) -> str:
+    """`U.S. note 20(vvv)(iii)(12), through 2026-11-09: goods described as ...`."""
+    what = (
+        f"goods described as: {e.description}"
+        if e.description
+        else f"every good of {_dotted(e.hts10)}"
+    )
+    return f"U.S. note {e.note}, through {e.valid_to.isoformat()}: {what}"
+
+
 def _dotted(prefix: str) -> str:
     """`8471` -> `8471`, `84713001` -> `8471.30.01`, `8482105044` -> `8482.10.50.44`."""
     parts = [prefix[:4]] + [prefix[i : i + 2] for i in range(4, len(prefix), 2)]
@@ -588,7 +799,11 @@ def _date(text: str) -> date | None:
 
 
 def parse_measures(rows: Iterable[Mapping[str, str]], file: str) -> list[tuple[Measure, str]]:
-    """Measure rows and their coverage keys; every bad row reported in one InputError."""
+    """Measure rows and their coverage keys; every bad row reported in one InputError.
+
+    The columns `in_transit`, `except_headings`, `first_rev`, `last_rev` and `date_basis`
+    (the 2025-2026 actions) are optional: a row without them has no in-transit rule and no
+    exception headings."""
     out: list[tuple[Measure, str]] = []
     problems: list[Problem] = []
     for number, row in enumerate(rows, start=2):
@@ -618,9 +833,21 @@ def parse_measures(rows: Iterable[Mapping[str, str]], file: str) -> list[tuple[M
                 status=row["status"].strip() or "confirmed",
                 shape=shape,
                 drawback_claims=_claims(row.get("drawback_claims") or ""),
+                in_transit=_in_transit(row.get("in_transit") or ""),
+                except_headings=(row.get("except_headings") or "").strip(),
+                first_rev=(row.get("first_rev") or "").strip(),
+                last_rev=(row.get("last_rev") or "").strip(),
+                date_basis=(row.get("date_basis") or "").strip(),
             )
             out.append((measure, row["coverage"].strip()))
-        except (KeyError, ValueError) as error:
+        except KeyError as error:
+            problems.append(
+                Problem(
+                    f"missing column {error.args[0]!r}", file, number, str(error.args[0]),
+                    code="tariff.measures.missing-column",
+                )
+            )  # fmt: skip
+        except ValueError as error:
             problems.append(Problem(str(error), file, number, code="tariff.measures.bad-row"))
     if problems:
         raise InputError(problems)
@@ -632,7 +859,9 @@ MEASURE_FILES = (
     "measures/measures.csv",
     "measures/s122_exempt.csv",
     "measures/end_use.csv",
+    "measures/unlisted_coverage.csv",
     "s301/s301_product_lists.csv",
+    "s301/s301_exclusions.csv",
     "s232/s232_derivative_products.csv",
     "s232/s232_copper_products.csv",
     "s232/s232_semi_products.csv",
@@ -684,23 +913,35 @@ def build_book(
     tables: Mapping[str, list[tuple[str, date | None]]],
     s122_exempt: Mapping[str, Exemption],
     conditions: Mapping[tuple[str, str], str] | None = None,
+    unlisted: Mapping[str, Unlisted] | None = None,
+    exclusions: Iterable[Exclusion] = (),
 ) -> MeasureBook:
     """The book; `conditions[(coverage, prefix)]` marks list entries that cover the goods
-    only on a fact the HTS number does not show (`measures/end_use.csv`)."""
+    only on a fact the HTS number does not show (`measures/end_use.csv`); `unlisted` names
+    the coverage keys no shipped list backs (`measures/unlisted_coverage.csv`): their
+    measures are named where they may apply, never applied."""
     conditions = conditions or {}
+    unlisted = unlisted or {}
     covers: list[_Cover] = []
     universal: set[str] = set()
+    pending: list[tuple[Measure, Unlisted]] = []
     problems: list[Problem] = []
     for measure, coverage in measures:
         if coverage == "all":
             universal.add(measure.id)
             continue
         entries = tables.get(coverage)
+        if entries is None and coverage in unlisted:
+            pending.append((measure, unlisted[coverage]))
+            continue
         if entries is None:
             problems.append(
-                Problem(f"unknown coverage {coverage!r}", "measures.csv", None, measure.id,
-                        code="tariff.measures.unknown-coverage")
-            )
+                Problem(
+                    f"unknown coverage {coverage!r} (neither a shipped list nor a row of "
+                    f"unlisted_coverage.csv)", "measures.csv", None, measure.id,
+                    code="tariff.measures.unknown-coverage",
+                )
+            )  # fmt: skip
             continue
         for prefix, since in entries:
             later = since if since is not None and since > measure.valid_from else None
@@ -708,9 +949,13 @@ def build_book(
             covers.append(_Cover(measure, digits, later, conditions.get((coverage, digits))))
     if problems:
         raise InputError(problems)
+    by_hs8: dict[str, list[Exclusion]] = defaultdict(list)
+    for exclusion in exclusions:
+        by_hs8[exclusion.hts10[:8]].append(exclusion)
     return MeasureBook(
-        tuple(m for m, _ in measures), tuple(covers), s122_exempt, frozenset(universal)
-    )
+        tuple(m for m, _ in measures), tuple(covers), s122_exempt, frozenset(universal),
+        tuple(pending), {k: tuple(v) for k, v in by_hs8.items()},
+    )  # fmt: skip
 
 
 def measure_book(
@@ -730,6 +975,45 @@ def measure_book(
         (row["coverage"].strip(), row["hts_prefix"].strip()): row["condition"].strip()
         for row in _rows(text, "measures/end_use.csv")
     }
+    unlisted = {
+        row["coverage"].strip(): Unlisted(
+            row["coverage"].strip(), row["goods"].strip(), row["why_not_listed"].strip()
+        )
+        for row in _rows(text, "measures/unlisted_coverage.csv")
+    }
     return build_book(
-        measures, coverage_tables(text) if tables is None else tables, exempt, conditions
-    )
+        measures, coverage_tables(text) if tables is None else tables, exempt, conditions,
+        unlisted, parse_exclusions(_rows(text, "s301/s301_exclusions.csv"), "s301_exclusions.csv"),
+    )  # fmt: skip
+
+
+def parse_exclusions(rows: Iterable[Mapping[str, str]], file: str) -> list[Exclusion]:
+    """The Section 301 exclusion rows; every bad row reported in one InputError."""
+    out: list[Exclusion] = []
+    problems: list[Problem] = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            start, end = _date(row["valid_from"]), _date(row["valid_to"])
+            if start is None or end is None:
+                raise ValueError("valid_from and valid_to are required")
+            hts10 = row["hts10"].strip()
+            if not (hts10.isdigit() and len(hts10) == 10):
+                raise ValueError(f"hts10 {hts10!r} is not a 10-digit statistical number")
+            out.append(
+                Exclusion(
+                    row["heading"].strip(), row["excludes"].strip(), row["note"].strip(),
+                    hts10, row["description"].strip(), start, end,
+                )
+            )  # fmt: skip
+        except KeyError as error:
+            problems.append(
+                Problem(
+                    f"missing column {error.args[0]!r}", file, number, str(error.args[0]),
+                    code="tariff.exclusions.missing-column",
+                )
+            )  # fmt: skip
+        except ValueError as error:
+            problems.append(Problem(str(error), file, number, code="tariff.exclusions.bad-row"))
+    if problems:
+        raise InputError(problems)
+    return out

@@ -12,6 +12,7 @@ from pydantic import Field
 from zonekeeper.app.outputs import Output
 from zonekeeper.tariff.check import CheckReport
 from zonekeeper.tariff.expressions import Rate, SpecialRates
+from zonekeeper.tariff.list_check import ListDifference
 from zonekeeper.tariff.schedule import Revision, TariffLine
 
 
@@ -44,6 +45,23 @@ class TariffCheck(Output):
                                                    revision=u.revision)
                       for u in report.unparsed],
         )  # fmt: skip
+
+
+class ListDifferenceDoc(Output):
+    """`tariff check --measures`: where a shipped list and a revision disagree, and what to do."""
+
+    revision: str
+    heading: str
+    kind: str
+    count: int
+    codes: list[str]
+    resolution: str
+
+    @classmethod
+    def of(cls, d: ListDifference) -> ListDifferenceDoc:
+        return cls.model_construct(revision=d.revision, heading=d.heading, kind=d.kind,
+                                   count=len(d.codes), codes=list(d.codes),
+                                   resolution=d.resolution)  # fmt: skip
 
 
 class RevisionDoc(Output):

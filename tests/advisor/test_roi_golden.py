@@ -1,0 +1,98 @@
+"""Golden tests of `advise roi` (seed scenarios 2 and 3): the weekly-entry MPF saving with the
+fee table of each fiscal year (19 CFR 24.23; 146.63(c)), exports, waste, deferral, costs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from zonekeeper.advisor.roi import (
+    Assumptions,
+    ExportedGoods,
+    ImportedLine,
+    assess,
+    by_kind,
+    mpf_weekly_saving,
+)
+from zonekeeper.tariff import Tariff
+
+
+def D(text: str) -> Decimal:
+    return Decimal(text)
+
+
+def week_of_shipments(monday: dt.date, value: str = "250000") -> list[ImportedLine]:
+    """Seed scenario 2: 50 high-value shipments a week, each entered on its own."""
+    return [
+        ImportedLine(f"E{monday:%Y%m%d}{n:02d}", monday + dt.timedelta(days=n % 5), "8537109170",
+                     D(value), D("0"), D("1"), "DE")
+        for n in range(50)
+    ]
+
+
+def test_seed_weekly_mpf_with_the_fy2026_fee_table(tariff: Tariff) -> None:
+    """FY2026 ($33.58 / $651.50): 50 capped entries pay $32,575.00; one weekly entry $651.50."""
+    saving, text = mpf_weekly_saving(week_of_shipments(dt.date(2026, 8, 3)),
+                                     tariff.fees.mpf_terms)
+    assert saving == D("32575.00") - D("651.50") == D("31923.50")
+    assert "50 entries" in text and "1 weekly" in text
+
+
+def test_seed_weekly_mpf_as_published_with_the_fy2023_table(tariff: Tariff) -> None:
+    """The article's FY2023 figures: up to 50 x $575.35 = $28,767.50; saving $28,192.15."""
+    saving, _ = mpf_weekly_saving(week_of_shipments(dt.date(2023, 3, 6)), tariff.fees.mpf_terms)
+    assert saving == D("28192.15")
+
+
+def test_mpf_paid_is_the_files_column_where_given(tariff: Tariff) -> None:
+    lines = [ImportedLine("E1", dt.date(2026, 8, 4), "8537109170", D("2000"), D("54"), D("10"),
+                          "DE", mpf=D("33.58")),
+             ImportedLine("E2", dt.date(2026, 8, 5), "8537109170", D("2000"), D("54"), D("10"),
+                          "DE", mpf=D("40.00"))]
+    saving, _ = mpf_weekly_saving(lines, tariff.fees.mpf_terms)
+    # paid 73.58; one weekly entry on $4,000: 0.3464% = 13.856 -> the floor $33.58
+    assert saving == D("40.00")
+
+
+def test_a_fiscal_year_without_a_fee_table_is_not_computed(tariff: Tariff) -> None:
+    """FY2027's floor and cap are not shipped: the saving is None with the reason, never 0."""
+    saving, text = mpf_weekly_saving(week_of_shipments(dt.date(2026, 11, 2)),
+                                     tariff.fees.mpf_terms)
+    assert saving is None and "FY2027" in text
+
+
+def test_assess_exports_waste_deferral_costs_and_verdict(tariff: Tariff) -> None:
+    lines = week_of_shipments(dt.date(2026, 8, 3), value="10000")
+    lines = [ImportedLine(ln.entry_no, ln.import_date, ln.hts, ln.value, D("270"), D("100"),
+                          ln.origin, part="BOARD") for ln in lines]  # $13,500 duty, 5,000 units
+    exports = [ExportedGoods(dt.date(2026, 8, 20), "8537109170", D("1000"), part="BOARD")]
+    a = Assumptions(waste_share=D("0.02"))
+    roi = assess(lines, exports, a, tariff.fees.mpf_terms)
+    s = by_kind(roi)
+    assert (roi.start, roi.end, roi.days) == (dt.date(2026, 8, 3), dt.date(2026, 8, 7), 5)
+    assert s["exports"].amount == D("2700.00")  # 1,000 of 5,000 units at $2.70 each
+    assert s["exports"].alternative == D("2673.00")  # drawback: 99%
+    assert s["waste_scrap"].amount == D("216.00")  # 2% of the $10,800 not exported
+    assert s["deferral"].amount == D("71.01")  # 10,800 x 8% x 30/365
+    assert s["inverted_tariff"].amount is None  # no finished product given
+    assert s["exports"].annualized == D("197100.00")  # x 365 / 5 days
+    assert sum(c.annual for c in roi.costs) == D("97500")
+    counted = sum(x.annualized for x in roi.savings if x.annualized is not None)
+    assert roi.net_annual == counted - D("97500")
+    assert roi.payback_months == (D("25000") / (roi.net_annual / 12)).quantize(D("0.01"))
+    assert len(roi.cash) == 6 and roi.cash[0] == D("-25000.00") and roi.npv == roi.cash[-1]
+    assert roi.verdict == "pays"
+    assert any("only 5 day" in r for r in roi.reasons)
+    # 50 entries at 0.3464% of $10,000 = $34.64 each; one weekly entry: the cap $651.50
+    assert s["mpf_weekly_entry"].amount == D("1732.00") - D("651.50")
+    assert [x.item for x in roi.sensitivity][::2] == ["exports", "mpf_weekly_entry"]
+
+
+def test_a_zone_that_does_not_pay(tariff: Tariff) -> None:
+    lines = [ImportedLine("E1", dt.date(2026, 1, 5), "8537109170", D("2000"), D("54"), D("10"),
+                          "DE", mpf=D("33.58")),
+             ImportedLine("E2", dt.date(2026, 9, 28), "8537109170", D("2000"), D("54"), D("10"),
+                          "DE", mpf=D("33.58"))]
+    roi = assess(lines, [], Assumptions(), tariff.fees.mpf_terms)
+    assert roi.net_annual < 0 and roi.payback_months is None
+    assert roi.verdict == "does not pay" and roi.npv < 0
