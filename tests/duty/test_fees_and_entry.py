@@ -72,7 +72,8 @@ def test_fy2027_is_not_guessed(tariff):
     entry = quote_entry(tariff, [LineItem("0101.21.00", "DE", Decimal("5000"))], date(2026, 10, 1))
     assert entry.mpf.amount is None and entry.total is None
     assert entry.duty == Decimal("0.00")
-    assert any("MPF not computed" in w for w in entry.warnings)
+    assert any("MPF not computed" in w.message and w.severity == "warning"
+               for w in entry.warnings)
 
 
 def test_user_fee_rows_fill_fy2027(tariff):

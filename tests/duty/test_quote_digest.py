@@ -29,10 +29,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from zonekeeper.app.outputs.duty import DutyQuote
 from zonekeeper.duty import LineItem
 from zonekeeper.duty.entry import quote_entry
 from zonekeeper.duty.quote import forget_plans
-from zonekeeper.duty.serialize import quote_json
 from zonekeeper.errors import InputError
 from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.tariff import Tariff
@@ -166,7 +166,7 @@ def _item(
 
 def quoted(tariff: Tariff, item: LineItem, on: date, frozen: date | None) -> dict[str, Any]:
     try:
-        return quote_json(quote_entry(tariff, [item], on, frozen_on=frozen))
+        return DutyQuote.of_entry(quote_entry(tariff, [item], on, frozen_on=frozen)).document()
     except InputError as error:
         return {"problems": [str(p) for p in error.problems]}
 

@@ -8,13 +8,8 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from zonekeeper.io.documents import (
-    consumption_entry_json,
-    weekly_entry_csv,
-    weekly_entry_html,
-    weekly_entry_json,
-    weekly_entry_pdf,
-)
+from zonekeeper.app.outputs.entries import RemovalEntry, WeeklyEntryDoc
+from zonekeeper.io.documents import weekly_entry_csv, weekly_entry_html, weekly_entry_pdf
 from zonekeeper.money import usd
 from zonekeeper.zone.entries import WhatIfQuoter, WhatIfRate
 from zonekeeper.zone.weekly import Week, weekly_entry
@@ -39,7 +34,7 @@ def _week_entry(car_removal, fees):  # type: ignore[no-untyped-def]
 
 
 def test_weekly_json_has_the_contract_keys(car_removal, fees) -> None:  # type: ignore[no-untyped-def]
-    data = json.loads(json.dumps(weekly_entry_json(_week_entry(car_removal, fees))))
+    data = json.loads(json.dumps(WeeklyEntryDoc.of(_week_entry(car_removal, fees)).document()))
     assert {"entry_type", "week", "lines", "duty", "mpf", "total"} <= set(data)
     assert data["entry_type"] == "06" and data["week"] == "2026-W19"
     for line in data["lines"]:
@@ -61,16 +56,16 @@ def test_csv_gives_each_chapter99_heading_its_own_row(car_removal, fees) -> None
 
 
 def test_html_and_pdf_render(car_removal, fees) -> None:  # type: ignore[no-untyped-def]
-    entry = _week_entry(car_removal, fees)
-    html = weekly_entry_html(entry, zone="99")
+    data = WeeklyEntryDoc.of(_week_entry(car_removal, fees)).document()
+    html = weekly_entry_html(data, zone="99")
     assert "Weekly entry summary" in html and "9903.88.01" in html and "saving" in html
-    pdf = weekly_entry_pdf(entry, zone="99")
+    pdf = weekly_entry_pdf(data, zone="99")
     assert pdf.startswith(b"%PDF") and len(pdf) > 1500
 
 
 def test_consumption_entry_json_shows_the_npf_recompute(car_removal) -> None:  # type: ignore[no-untyped-def]
     result = withdrawal_duty(car_removal(), RATES, date(2026, 5, 4))
-    data = consumption_entry_json(result, None)
+    data = RemovalEntry.of(result).document()
     assert data["duty"] == "915.00"  # 3000 x 27.5% + 2000 x 4% + 400 x 2.5%
     assert data["npf_recompute"]["estimate_at_admission"] is None  # tire rate not given
     assert data["npf_recompute"]["cannot_compute"]
@@ -105,9 +100,8 @@ def test_a_text_cell_is_neutralized_and_a_number_is_not() -> None:
 
 
 def test_weekly_entry_html_prints_dollars_and_json_stays_plain(car_removal, fees) -> None:  # type: ignore[no-untyped-def]
-    entry = _week_entry(car_removal, fees)
-    html = weekly_entry_html(entry, zone="99")
-    data = weekly_entry_json(entry)
+    data = WeeklyEntryDoc.of(_week_entry(car_removal, fees)).document()
+    html = weekly_entry_html(data, zone="99")
     assert data["lines"][1]["value"] == "9000.00"
     assert '<td class="num">$9,000.00</td>' in html
     assert f"saving {usd(data['single_entries']['saving'])}.</p>" in html

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from zonekeeper.app.outputs.entries import Estimate
 from zonekeeper.errors import InputError
-from zonekeeper.io.documents import estimate_json, read_estimates
+from zonekeeper.io.documents import read_estimates
 
 
 def _file(tmp_path: Path, text: str) -> Path:
@@ -35,7 +36,7 @@ def test_estimates_are_grouped_by_week_filing_and_supplemental(tmp_path: Path) -
     assert supplemental.supplemental and supplemental.lines[0].hts == "8418690180"
     # The file carries units only: its values are not known, never 0.
     assert {(line.zone_value, line.dutiable_value) for line in original.lines} == {(None, None)}
-    shown = estimate_json(original)["lines"][0]
+    shown = Estimate.of(original).document()["lines"][0]
     assert (shown["zone_value"], shown["dutiable_value"]) == (None, None)
 
 

@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from zonekeeper.app import entry_reads as service
 from zonekeeper.app.books import Ledger
-from zonekeeper.services import entries as service
 from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.zone.events import Admission, Shipment
 from zonekeeper.zone.master import Part

@@ -1,7 +1,7 @@
 """The entries use cases and CLI over real books: the demo zone's week, on SQLite.
 
 The demo (`zonekeeper demo`) posts the shipped files; these tests read its books back through
-`services.entries` and the `zonekeeper` command and check the figures against the files:
+`app.entry_reads` and the `zonekeeper` command and check the figures against the files:
 100 carts made of PF Chinese components ($1,800 + $40 + $120), NPF Korean valves and tires
 ($30 + $180) and a domestic cabinet ($350); 70 carts and 40 tires entered in week 2026-W32,
 15 carts exported.
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from zonekeeper.app import entry_reads as service
 from zonekeeper.cli.demo import demo
-from zonekeeper.services import entries as service
 from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.zone.hmf import Quarter
 from zonekeeper.zone.weekly import Week

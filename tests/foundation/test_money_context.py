@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import pytest
 
 from zonekeeper import money
+from zonekeeper.app import entry_reads as service
 from zonekeeper.app.books import Ledger, count_events
 from zonekeeper.app.outputs.drawback import DrawbackPlan
 from zonekeeper.bindings.drawback import MeasureBookPolicy, ScheduleDescriptions, TariffEstimator
@@ -31,7 +32,6 @@ from zonekeeper.bindings.quoter import shortage_duty_rule
 from zonekeeper.drawback.plan import build_plan
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.io import drawback_files, zone_files
-from zonekeeper.services import entries as service
 from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.store.codec import plain
 from zonekeeper.zone.weekly import Week
@@ -147,12 +147,12 @@ def test_weekly_entry_and_documents_under_a_hostile_context(tmp_path: Path) -> N
     tariff = default_tariff()
 
     def documents() -> list[Any]:
-        from zonekeeper.io import documents as docs
+        from zonekeeper.app.outputs.entries import AdmissionDoc, WeeklyEntryDoc
 
         entry = service.weekly(url, Week.parse("2026-W32"), tariff=tariff).value
         return [
-            docs.weekly_entry_json(entry),
-            docs.admission_json(service.admission(url, "A-1001", tariff=tariff).value),
+            WeeklyEntryDoc.of(entry).document(),
+            AdmissionDoc.of(service.admission(url, "A-1001", tariff=tariff).value).document(),
             (entry.duty, entry.mpf, entry.total, entry.foreign_value),
         ]
 

@@ -1,28 +1,27 @@
 """`zonekeeper classify suggest`: candidate HTSUS lines for product descriptions.
 
 A thin shell: reads the description (or the `sku,description` file), asks
-`zonekeeper.classify` for candidates and prints them. The suggestions are research for a
-licensed customs broker's decision (19 CFR 111: classification advice is customs business;
-the importer's reasonable care, 19 U.S.C. 1484(a)); the product never applies them.
+`zonekeeper.app.classify` for candidates and prints them (`app.outputs.classify` for
+`--json`). The suggestions are research for a licensed customs broker's decision (19 CFR
+111: classification advice is customs business; the importer's reasonable care, 19 U.S.C.
+1484(a)); the product never applies them.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from zonekeeper.app.classify import MAX_TOP, NOTICE
+from zonekeeper.app.classify import suggest as suggest_lines
+from zonekeeper.app.outputs.classify import ClassifySuggest
 from zonekeeper.classify.core import Candidate
 from zonekeeper.cli.app import app
-from zonekeeper.errors import InputError, Problem
-
-NOTICE = ("Suggestions only, for a licensed customs broker's review: never applied to an "
-          "entry. Verify the classification (GRI, section and chapter notes) before use.")
-MAX_TOP = 20
 
 classify_app = typer.Typer(help="Classification suggestions for a licensed broker's review.")
 app.add_typer(classify_app, name="classify")
@@ -32,18 +31,7 @@ def _dotted(digits: str) -> str:
     return f"{digits[:4]}.{digits[4:6]}.{digits[6:8]}.{digits[8:]}"
 
 
-def candidate_json(candidate: Candidate) -> dict[str, Any]:
-    return {
-        "hts": candidate.hts,
-        "description": candidate.description,
-        "score": candidate.score,
-        "general_rate": candidate.general,
-        "evidence": [{"kind": e.kind, "reference": e.reference, "text": e.text}
-                     for e in candidate.evidence],
-    }
-
-
-def _table(title: str, candidates: list[Candidate]) -> Table:
+def _table(title: str, candidates: tuple[Candidate, ...]) -> Table:
     table = Table(title=title, title_justify="left")
     for column in ("#", "HTS", "Description", "General rate", "Score", "Evidence"):
         table.add_column(column, overflow="fold")
@@ -67,45 +55,18 @@ def suggest(
 ) -> None:
     """Suggest 10-digit HTS lines for a description (or each row of a file), with the general
     rate and the evidence (CBP rulings, schedule text). For a broker's review only."""
-    problems = []
-    if (description is None) == (file is None):
-        problems.append(Problem("give exactly one of --description TEXT or --file FILE",
-                                field="description"))
-    elif description is not None and not description.strip():
-        problems.append(Problem("the description is empty", field="description"))
-    if not 1 <= top <= MAX_TOP:
-        problems.append(Problem(f"--top must be 1 to {MAX_TOP}, not {top}", field="top"))
-    if problems:
-        raise InputError(problems)
-    if file is not None:
-        from zonekeeper.io.sku_descriptions import read_sku_file
-
-        products = read_sku_file(file)
-    else:
-        assert description is not None
-        products = [("", description.strip())]
-
-    from zonekeeper.sources.classify_index import load_index
-
-    index, revision = load_index()
-    results = [(sku, text, index.suggest(text, top)) for sku, text in products]
+    found = suggest_lines(description, file, top)
     if as_json:
-        document: dict[str, Any] = {"notice": NOTICE, "revision": revision}
-        if file is None:
-            document["description"] = results[0][1]
-            document["candidates"] = [candidate_json(c) for c in results[0][2]]
-        else:
-            document["rows"] = [{"sku": sku, "description": text,
-                                 "candidates": [candidate_json(c) for c in found]}
-                                for sku, text, found in results]
-        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(ClassifySuggest.of(found).document(), indent=2,
+                              ensure_ascii=False))
         return
     console = Console(highlight=False)
     console.print(f"[bold]{NOTICE}[/bold]")
-    console.print(f"Schedule: {revision}.")
-    for sku, text, found in results:
+    console.print(f"Schedule: {found.revision}.")
+    for product in found.products:
+        sku, text = product.sku, product.description
         title = f"{sku}: {text}" if sku else text
-        if found:
-            console.print(_table(title, found))
+        if product.candidates:
+            console.print(_table(title, product.candidates))
         else:
             console.print(f"{title}: no candidates (no word of it is in the schedule or rulings)")

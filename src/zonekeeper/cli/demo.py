@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import replace
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -24,29 +23,26 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from zonekeeper.app.books import count_events, init_books
+from zonekeeper.app import entries as use_case
+from zonekeeper.app import entry_reads as service
+from zonekeeper.app.books import count_events, init_books, shortage_duty
 from zonekeeper.app.context import Context
-from zonekeeper.bindings.quoter import TariffQuoter, shortage_duty_rule
 from zonekeeper.cli.app import app
 from zonekeeper.cli.entry import print_alerts, print_weekly
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import zone_files
 from zonekeeper.money import usd
-from zonekeeper.services import entries as service
-from zonekeeper.sources.tariff import default_tariff
-from zonekeeper.tariff import Tariff
 from zonekeeper.zone.hmf import Quarter
 from zonekeeper.zone.weekly import Week
-from zonekeeper.zone.withdrawal_duty import Input, RemovalDisposition, compare_npf_claim
 
 DEMO_WEEK = "2026-W32"
 DEMO_AS_OF = dt.date(2026, 8, 10)
 DEFAULT_DB = Path("demo") / "zonekeeper-demo.db"
 
 
-def _post_demo(url: str, folder: Path, console: Console, tariff: Tariff) -> None:
-    rule = shortage_duty_rule(tariff)
-    with init_books(Context(url), "DEMO-1", "Demo manufacturing subzone", "FIFO",
+def _post_demo(context: Context, folder: Path, console: Console) -> None:
+    rule, _ = shortage_duty(context)
+    with init_books(context, "DEMO-1", "Demo manufacturing subzone", "FIFO",
                     duty_rule=rule) as ledger:
         ledger.load_master(
             parts=zone_files.parts_from(zone_files.read_parts(folder / "parts.csv")),
@@ -75,27 +71,16 @@ def _usd(amount: Decimal | None) -> str:
     return "(cannot compute)" if amount is None else usd(amount)
 
 
-def _why_not_npf(console: Console, url: str, tariff: Tariff, week: Week) -> None:
+def _why_not_npf(console: Console, context: Context, week: Week) -> None:
     """The inverted-tariff claim for the week's carts against the lawful answer (domain §1)."""
-    books = service.read_books(url)
-    carts = [r for r in service.removals(books, since=week.start, until=week.end)
-             if r.part == "CART" and r.disposition is RemovalDisposition.CONSUMPTION]
-    if not carts:
+    claim = use_case.npf_claim(context, week, "CART")
+    if claim is None:
         return
-    units = sum((r.quantity for r in carts), Decimal(0))
-    sample = carts[0]
-    per = sample.quantity
-    inputs = [Input(c.part, c.hts, c.origin, c.value / per, c.quantity / per, c.unit)
-              for c in sample.composition.pf]
-    inputs += [Input(n.part, n.hts, n.origin, n.value / per, n.quantity / per, n.unit)
-               for n in sample.composition.npf]
-    quoter = TariffQuoter(tariff)
-    result = compare_npf_claim(replace(sample, quantity=units), inputs, week.start, week.start,
-                               quoter, quoter.pf_required)
+    result = claim.comparison
     console.rule("[bold]Why the Chinese components are not NPF")
     console.print(
-        f"{units} carts: the inverted-tariff claim (every input NPF at the cart's rate) would "
-        f"owe {_usd(result.naive.duty)}; the lawful entry owes {_usd(result.lawful.duty)}."
+        f"{claim.units} carts: the inverted-tariff claim (every input NPF at the cart's rate) "
+        f"would owe {_usd(result.naive.duty)}; the lawful entry owes {_usd(result.lawful.duty)}."
     )
     console.print(result.explanation)
 
@@ -126,14 +111,15 @@ def demo(
     url = f"sqlite:///{path}"
     console.rule("[bold]Zonekeeper demo: one week in a manufacturing zone")
     console.print(f"books: {path}")
-    tariff = default_tariff()
+    context = Context(url)
+    tariff = context.tariff
     with resources.as_file(resources.files("zonekeeper") / "data" / "demo") as folder:
-        _post_demo(url, Path(folder), console, tariff)
+        _post_demo(context, Path(folder), console)
     week = Week.parse(DEMO_WEEK)
     console.rule("[bold]Weekly entry")
     entry = service.weekly(url, week, tariff=tariff).value
     print_weekly(console, entry)
-    _why_not_npf(console, url, tariff, week)
+    _why_not_npf(console, context, week)
     console.rule("[bold]Admission A-1001 (vessel) and HMF")
     doc = service.admission(url, "A-1001", tariff=tariff).value
     owed = doc.duty_owed

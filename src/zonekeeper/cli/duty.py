@@ -1,65 +1,37 @@
 """`zonekeeper duty quote|entry`: duty with every component cited, and the entry's fees.
 
-A thin shell: parse options into `LineItem`s, call the pure `quote_entry`, print JSON (one
-object, the scriptable contract in docs/duty.md) or a Rich table. Bad input raises
-`InputError`, which the root command turns into exit 2 with one line per problem.
+A thin shell: parse the options, call the use case (`zonekeeper.app.duty`), print its
+document (`app.outputs.duty`: one JSON object, the scriptable contract in docs/duty.md) or a
+Rich table. Bad input raises `InputError`, each problem naming the option it came from,
+which the root command turns into exit 2 with one line per problem.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from zonekeeper.app import duty as use_case
+from zonekeeper.app.context import Context
+from zonekeeper.app.outputs.duty import DutyEntry, DutyQuote
 from zonekeeper.cli.app import app
 from zonekeeper.cli.options import DutyJsonOption, FeesOption
-from zonekeeper.dates import date_option
-from zonekeeper.duty.entry import EntryQuote, line_problems, quote_entry
-from zonekeeper.duty.quote import MODES, LineItem, LineQuote
-from zonekeeper.duty.serialize import entry_json, quote_json
-from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.io.entry_lines import parse_pairs, read_entry_file
-from zonekeeper.io.tabular import read_text, semicolon_problem
-from zonekeeper.money import ZERO, parse_decimal, usd
-from zonekeeper.sources.tariff import default_tariff
-from zonekeeper.tariff import Tariff
-from zonekeeper.tariff.fees import read_fees_csv
-from zonekeeper.tariff.measures import AdcvdCase
+from zonekeeper.duty.entry import EntryQuote
+from zonekeeper.duty.quote import MODES, LineQuote
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.money import parse_decimal, usd
 from zonekeeper.tariff.units import read_unit
-
-T = TypeVar("T")
 
 duty_app = typer.Typer(help="Duty quotes: every component with its source, plus MPF/HMF.")
 app.add_typer(duty_app, name="duty")
-
-
-def _decimal(text: str, field: str) -> Decimal:
-    try:
-        return parse_decimal(text)
-    except ValueError as error:
-        raise InputError(Problem(str(error), field=field)) from None
-
-
-def _tariff(fees: Path | None = None) -> Tariff:
-    """The shipped tariff, with the user's fee rows (e.g. FY2027 MPF) added when given."""
-    tariff = default_tariff()
-    if fees is None:
-        return tariff
-    text, problems = read_text(fees)
-    if text is None or problems:
-        raise InputError(problems)
-    semicolons = semicolon_problem(text, str(fees))
-    if semicolons is not None:
-        raise InputError(semicolons)
-    return replace(tariff, fees=tariff.fees.with_rows(read_fees_csv(text, str(fees))))
 
 
 def _quantities(args: list[str]) -> tuple[dict[str, Decimal], list[Problem]]:
@@ -71,22 +43,25 @@ def _quantities(args: list[str]) -> tuple[dict[str, Decimal], list[Problem]]:
     while position < len(args):
         word = args[position]
         if word != "--qty":
-            problems.append(Problem(f"unexpected argument {word!r}", field="qty"))
+            problems.append(Problem(f"unexpected argument {word!r}", field="qty",
+                                    code="duty.option.unexpected"))
             position += 1
             continue
         pair = args[position + 1 : position + 3]
         position += 3
         if len(pair) < 2:
-            problems.append(Problem("--qty takes two values: NUMBER UNIT", field="qty"))
+            problems.append(Problem("--qty takes two values: NUMBER UNIT", field="qty",
+                                    code="duty.option.qty"))
             continue
         unit = read_unit(pair[1])
         if unit is None:
-            problems.append(Problem(f"unknown unit {pair[1]!r}", field="qty"))
+            problems.append(Problem(f"unknown unit {pair[1]!r}", field="qty",
+                                    code="duty.option.unknown-unit"))
             continue
         try:
             quantities[unit.key] = parse_decimal(pair[0])
         except ValueError as error:
-            problems.append(Problem(str(error), field="qty"))
+            problems.append(Problem(str(error), field="qty", code="duty.option.qty"))
     return quantities, problems
 
 
@@ -130,61 +105,17 @@ def quote(
     Quantities: --qty NUMBER UNIT, repeatable (e.g. --qty 12 kg --qty 1 No.).
     """
     quantities, problems = _quantities(list(ctx.args))
-    contents: dict[str, Decimal] = {}
-    cases: list[AdcvdCase] = []
-    for text in content or []:
-        try:
-            contents.update(parse_pairs(text, "content"))
-        except ValueError as error:
-            problems.append(Problem(str(error), field="content"))
-    for text in adcvd or []:
-        try:
-            pairs = parse_pairs(text, "AD/CVD case")
-            cases += [AdcvdCase(c, p, AdcvdCase.infer_kind(c)) for c, p in pairs.items()]
-        except ValueError as error:
-            problems.append(Problem(str(error), field="adcvd"))
-    amount = _collect(problems, lambda: _decimal(value, "value"))
-    when = _collect(problems, lambda: date_option(on, "date"))
-    frozen_on = _collect(problems, lambda: date_option(frozen, "frozen-on")) if frozen else None
-    tariff = _tariff(fees)
-    if frozen_on is not None:  # the PF freeze date classifies the goods (146.65(a)(1))
-        problems.extend(_no_revision(tariff, frozen_on, "frozen-on"))
-    elif when is not None:
-        problems.extend(_no_revision(tariff, when, "date"))
-    item = LineItem(hts, origin, amount if amount is not None else ZERO, quantities, spi,
-                    mode.lower() if mode else None, contents, tuple(cases),
-                    tuple(c.strip() for c in claim_exclusion or ()))  # fmt: skip
-    if problems:
-        # Check the line too, so one run lists every problem: against the dates given, or
-        # (a date being bad) the latest loaded revision.
-        latest = tariff.schedule.revisions[-1].effective if tariff.schedule.revisions else None
-        check_on = when or latest
-        if check_on is not None:
-            found = line_problems(tariff, item, check_on, frozen_on=frozen_on)
-            if amount is None:  # the value is reported as unparsable already
-                found = [p for p in found if p.field != "value"]
-            problems.extend(p for p in found if p not in problems)
-        raise InputError(_as_options(problems))
-    assert when is not None
+    request = use_case.LineRequest(hts, origin, value, on, spi, mode, quantities,
+                                   content or (), adcvd or (), frozen, fees,
+                                   tuple(c.strip() for c in claim_exclusion or ()))  # fmt: skip
     try:
-        entry = quote_entry(tariff, [item], when, frozen_on=frozen_on)
+        entry = use_case.quote(Context(), request, problems)
     except InputError as error:
         raise InputError(_as_options(error.problems)) from None
     if as_json:
-        typer.echo(json.dumps(quote_json(entry), indent=2))
+        typer.echo(json.dumps(DutyQuote.of_entry(entry).document(), indent=2))
     else:
         _print_entry(entry)
-
-
-def _no_revision(tariff: Tariff, day: date, field: str) -> list[Problem]:
-    """A date no loaded revision covers is bad input: nothing could be classified on it."""
-    try:
-        tariff.schedule.revision_on(day)
-    except CannotCompute as error:
-        reason = (f"{error.reason}; import the revision in force then with "
-                  f"`zonekeeper tariff import FILE --effective DATE`")  # fmt: skip
-        return [Problem(reason, field=field)]
-    return []
 
 
 # The option each field of a one-line quote comes from, so that every problem names it.
@@ -197,16 +128,9 @@ _OPTIONS = {
 
 
 def _as_options(problems: Iterable[Problem]) -> list[Problem]:
-    return [replace(p, field=_OPTIONS.get(p.field or "", p.field)) for p in problems]
-
-
-def _collect(problems: list[Problem], parse: Callable[[], T]) -> T | None:
-    """Run one option's parser; its InputError joins `problems` instead of stopping the run."""
-    try:
-        return parse()
-    except InputError as error:
-        problems.extend(error.problems)
-        return None
+    """A problem of a value typed on the command line (no file) names its option."""
+    return [p if p.file is not None else replace(p, field=_OPTIONS.get(p.field or "", p.field))
+            for p in problems]  # fmt: skip
 
 
 @duty_app.command("entry")
@@ -217,28 +141,12 @@ def entry(
     as_json: DutyJsonOption = False,
 ) -> None:
     """Quote every line of an entry; MPF floor and cap applied once for the entry."""
-    problems: list[Problem] = []
-    when = _collect(problems, lambda: date_option(on, "date"))
-    tariff = _tariff(fees)
-    if when is not None:
-        problems.extend(_no_revision(tariff, when, "date"))
     try:
-        numbered, found = read_entry_file(file)
+        quoted = use_case.quote_file(Context(), file, on, fees)
     except InputError as error:
-        raise InputError([*error.problems, *problems]) from None
-    problems = found + _as_options(problems)
-    if not numbered or when is None or any(p.file is None for p in problems):
-        raise InputError(problems)
-    quoted = quote_entry(
-        tariff,
-        [item for _, item in numbered],
-        when,
-        file=str(file),
-        rows=[row for row, _ in numbered],
-        problems=problems,
-    )
+        raise InputError(_as_options(error.problems)) from None
     if as_json:
-        typer.echo(json.dumps(entry_json(quoted), indent=2))
+        typer.echo(json.dumps(DutyEntry.of(quoted).document(), indent=2))
     else:
         _print_entry(quoted)
 
@@ -288,6 +196,6 @@ def _print_entry(entry: EntryQuote) -> None:
         where = f"{entry.where(number)}, HTS {line.hts}: " if many else ""
         for warning in line.warnings:
             console.print(f"[yellow]warning[/yellow]: {where}{warning}", highlight=False)
-    for warning in entry.warnings:
+    for problem in entry.warnings:
         prefix = "entry: " if many else ""
-        console.print(f"[yellow]warning[/yellow]: {prefix}{warning}", highlight=False)
+        console.print(f"[yellow]warning[/yellow]: {prefix}{problem.message}", highlight=False)

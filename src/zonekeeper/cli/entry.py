@@ -1,10 +1,11 @@
 """CLI commands for leaving the zone: entries (weekly, single, admission), HMF and alerts.
 
 `zonekeeper entry weekly|consumption|admission`, `zonekeeper fees hmf` and
-`zonekeeper alerts`: a thin shell over `services.entries`. Rich tables for people, `--json`
-for scripts (the contract: money as cent strings, `null` with reasons for a figure that
-cannot be computed), `--csv`, and `--html FILE`, `--pdf FILE` (the weekly entry, the Form
-214 data, the quarter's HMF) for the broker and the files.
+`zonekeeper alerts`: a thin shell over `zonekeeper.app.entries`. Each command prints one
+document (`app.outputs.entries`): Rich tables for people, `--json` for scripts (the
+contract: money as cent strings, `null` with reasons for a figure that cannot be computed),
+`--csv`, and `--html FILE`, `--pdf FILE` (the weekly entry, the Form 214 data, the
+quarter's HMF) for the broker and the files.
 """
 
 from __future__ import annotations
@@ -12,13 +13,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from zonekeeper.app import entries as use_case
+from zonekeeper.app.context import Context
+from zonekeeper.app.outputs.entries import (
+    AdmissionDoc,
+    AlertsDoc,
+    ConsumptionEntryDoc,
+    Estimate,
+    HmfDoc,
+    WeeklyEntryDoc,
+)
 from zonekeeper.cli.app import app, settings
 from zonekeeper.cli.options import (
     EstimatesOption,
@@ -27,13 +40,11 @@ from zonekeeper.cli.options import (
     PdfOption,
     ZoneOption,
 )
-from zonekeeper.dates import date_option
+from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import documents
-from zonekeeper.money import ZERO, fmt, usd
-from zonekeeper.services import entries as service
+from zonekeeper.money import usd
 from zonekeeper.zone.alerts import Alert
-from zonekeeper.zone.hmf import Quarter
-from zonekeeper.zone.weekly import Week, WeeklyEntry
+from zonekeeper.zone.weekly import WeeklyEntry
 
 entry_app = typer.Typer(help="CBP entries out of the zone (type 06) and Form 214 data.",
                         no_args_is_help=True)
@@ -45,8 +56,24 @@ app.add_typer(fees_app, name="fees")
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
 
 
-def _estimates(path: Path | None) -> list[Any]:
-    return [] if path is None else documents.read_estimates(path)
+T = TypeVar("T")
+
+# The option each value typed on the command line comes from, so that its problems name it.
+_OPTIONS = {"entry-date": "--entry-date", "summary-date": "--summary-date", "date": "--date",
+            "as-of": "--as-of"}  # fmt: skip
+
+
+def _as_options(problems: Iterable[Problem]) -> list[Problem]:
+    return [p if p.file is not None else replace(p, field=_OPTIONS.get(p.field or "", p.field))
+            for p in problems]  # fmt: skip
+
+
+def _run(use: Callable[[Context], T], ctx: typer.Context) -> T:
+    """Run a use case on the books the root options name; its problems name the options."""
+    try:
+        return use(Context(database_url=settings(ctx).database_url))
+    except InputError as error:
+        raise InputError(_as_options(error.problems)) from None
 
 
 def _print_json(data: Any) -> None:
@@ -69,7 +96,11 @@ def _money(amount: str | None, missing: str = "cannot compute") -> str:
 
 def print_weekly(console: Console, entry: WeeklyEntry, *, max_lines: int = 60) -> None:
     """The weekly entry for people: lines, summaries, MPF saved, what was not entered."""
-    e = documents.weekly_entry_json(entry)
+    print_weekly_document(console, WeeklyEntryDoc.of(entry).document(), max_lines=max_lines)
+
+
+def print_weekly_document(console: Console, e: dict[str, Any], *, max_lines: int = 60) -> None:
+    """`print_weekly` from the weekly entry's document (what `--json` prints)."""
     console.print(
         f"[bold]Weekly entry (type {e['entry_type']}) {e['week']}[/bold]: removals "
         f"{e['week_start']} to {e['week_end']}, entry date {e['entry_date']}, entry summary "
@@ -160,27 +191,24 @@ def weekly_command(
     zone: ZoneOption = None,
 ) -> None:
     """The week's consumption entry (type 06): lines, duty, MPF once, MPF saved (146.63(c))."""
-    parsed = Week.parse(week)
-    stamped = service.weekly(
-        settings(ctx).database_url, parsed, zone=zone,
-        entry_date=date_option(entry_date, "--entry-date"),
-        summary_date=date_option(summary_date, "--summary-date"),
-        estimates=_estimates(estimates),
-    )
+    stamped = _run(lambda context: use_case.weekly(
+        context, week, entry_date=entry_date, summary_date=summary_date, estimates=estimates,
+        zone=zone), ctx)  # fmt: skip
     entry, head = stamped.value, stamped.head
+    data = WeeklyEntryDoc.of(entry, head).document()
     if pdf is not None:
-        pdf.write_bytes(documents.weekly_entry_pdf(entry, zone or "", head))
+        pdf.write_bytes(documents.weekly_entry_pdf(data, zone or "", head))
     if html is not None:
-        html.write_text(documents.weekly_entry_html(entry, zone or "", head), encoding="utf-8")
+        html.write_text(documents.weekly_entry_html(data, zone or ""), encoding="utf-8")
     if as_json:
-        _print_json(documents.weekly_entry_json(entry, head))
+        _print_json(data)
     elif as_csv:
         # ES-003 rows are a broker's upload format: no line of ours goes into them.
         print(documents.weekly_entry_csv(entry), end="")
-    elif _written(f"weekly entry {parsed}", html, pdf):
+    elif _written(f"weekly entry {entry.week}", html, pdf):
         out.print(head.books_line(), soft_wrap=True)
     else:
-        print_weekly(out, entry)
+        print_weekly_document(out, data)
         out.print(head.books_line(), soft_wrap=True)
 
 
@@ -196,15 +224,14 @@ def estimate_command(
     zone: ZoneOption = None,
 ) -> None:
     """CBP Form 3461 data for a weekly entry, filed before the week (146.63(c)(1))."""
-    target = Week.parse(week)
-    pattern = Week.parse(like) if like else Week.of(target.start - dt.timedelta(days=7))
-    stamped = service.estimate(settings(ctx).database_url, target, pattern, zone=zone)
-    data = documents.estimate_json(stamped.value)
+    found = _run(lambda context: use_case.estimate(context, week, like, zone), ctx)
+    stamped = found.stamped
+    data = Estimate.of(stamped.value, stamped.head).document()
     if as_json:
-        _print_json(documents.with_books(data, stamped.head))
+        _print_json(data)
         return
     out.print(f"[bold]CBP Form 3461 estimate for {data['week']}[/bold] (file by "
-              f"{data['filed_on']}; pattern of {pattern})")
+              f"{data['filed_on']}; pattern of {found.like})")
     table = Table()
     for column in ("Part", "HTS", "Units", "Zone value", "Dutiable value"):
         table.add_column(column)
@@ -227,25 +254,14 @@ def consumption_command(
     zone: ZoneOption = None,
 ) -> None:
     """One shipment as its own consumption entry: a line per PF component, the NPF line."""
-    stamped = service.consumption(settings(ctx).database_url, shipment_no, zone=zone,
-                                  entry_date=date_option(entry_date, "--date"))
+    stamped = _run(lambda context: use_case.consumption(
+        context, shipment_no, entry_date=entry_date, zone=zone), ctx)  # fmt: skip
     found = stamped.value
-    docs = [documents.consumption_entry_json(r, None) for r in found.results]
-    duties = [r.duty for r in found.results]
-    total_duty = None if None in duties else sum((d for d in duties if d is not None), ZERO)
-    data: dict[str, Any] = {
-        "shipment_no": shipment_no,
-        "entry_type": "06" if found.mpf is not None else None,
-        "removals": docs,
-        "duty": None if total_duty is None else fmt(total_duty),
-        "mpf": documents.mpf_json(found.mpf) if found.mpf is not None else None,
-        "total": None if total_duty is None
-        else fmt(total_duty + (found.mpf.amount if found.mpf else ZERO)),
-    }
+    data = ConsumptionEntryDoc.of(shipment_no, found.results, found.mpf, stamped.head).document()
     if as_json:
-        _print_json(documents.with_books(data, stamped.head))
+        _print_json(data)
         return
-    for d in docs:
+    for d in data["removals"]:
         out.print(f"[bold]shipment {shipment_no}[/bold] {d['part']} x {d['quantity']} "
                   f"({d['disposition']}), {d['date']}; entry date {d['entry_date']}")
         table = Table()
@@ -288,14 +304,14 @@ def admission_command(
     zone: ZoneOption = None,
 ) -> None:
     """CBP Form 214 data of one admission, with each line's duty (PF owed / NPF estimate)."""
-    stamped = service.admission(settings(ctx).database_url, admission_no, zone=zone)
+    stamped = _run(lambda context: use_case.admission(context, admission_no, zone), ctx)
+    data = AdmissionDoc.of(stamped.value, stamped.head).document()
     if html is not None:
-        html.write_text(documents.admission_html(stamped.value, stamped.head), encoding="utf-8")
+        html.write_text(documents.admission_html(data), encoding="utf-8")
     if pdf is not None:
-        pdf.write_bytes(documents.admission_pdf(stamped.value, stamped.head))
-    data = documents.admission_json(stamped.value)
+        pdf.write_bytes(documents.admission_pdf(data, stamped.head))
     if as_json:
-        _print_json(documents.with_books(data, stamped.head))
+        _print_json(data)
         return
     if _written(f"CBP Form 214 {admission_no}", html, pdf):
         out.print(stamped.head.books_line(), soft_wrap=True)
@@ -330,14 +346,14 @@ def hmf_command(
     zone: ZoneOption = None,
 ) -> None:
     """HMF owed on the quarter's vessel admissions, for CBP Form 349 (146.22(e))."""
-    stamped = service.hmf(settings(ctx).database_url, Quarter.parse(quarter), zone=zone)
+    stamped = _run(lambda context: use_case.hmf(context, quarter, zone), ctx)
+    data = HmfDoc.of(stamped.value, stamped.head).document()
     if html is not None:
-        html.write_text(documents.hmf_html(stamped.value, stamped.head), encoding="utf-8")
+        html.write_text(documents.hmf_html(data), encoding="utf-8")
     if pdf is not None:
-        pdf.write_bytes(documents.hmf_pdf(stamped.value, stamped.head))
-    data = documents.hmf_json(stamped.value)
+        pdf.write_bytes(documents.hmf_pdf(data, stamped.head))
     if as_json:
-        _print_json(documents.with_books(data, stamped.head))
+        _print_json(data)
         return
     if _written(f"HMF {data['quarter']}", html, pdf):
         out.print(stamped.head.books_line(), soft_wrap=True)
@@ -364,11 +380,10 @@ def alerts_command(
     zone: ZoneOption = None,
 ) -> None:
     """Open deadlines of 19 CFR 146: entry summaries, permits, counts, reconciliation."""
-    day = date_option(as_of, "--as-of") or dt.date.today()
-    stamped = service.open_alerts(settings(ctx).database_url, day, zone=zone,
-                                  estimates=_estimates(estimates))
+    found = _run(lambda context: use_case.alerts(context, as_of, estimates, zone), ctx)
+    stamped = found.stamped
     if as_json:
-        _print_json(documents.with_books(documents.alerts_json(stamped.value, day), stamped.head))
+        _print_json(AlertsDoc.of(stamped.value, found.as_of, stamped.head).document())
         return
-    print_alerts(out, stamped.value, day)
+    print_alerts(out, stamped.value, found.as_of)
     out.print(stamped.head.books_line(), soft_wrap=True)

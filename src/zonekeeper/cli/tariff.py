@@ -1,6 +1,6 @@
 """`zonekeeper tariff check|import|show|revisions|status`: the loaded HTSUS, read and extended.
 
-A thin shell over `zonekeeper.tariff` (pure) and `zonekeeper.sources.revisions` (the files):
+A thin shell over `zonekeeper.app.tariff` (documents: `app.outputs.tariff`):
 `import` validates a USITC export whole and stores it as a dated revision, `check` reports
 what the rate parser cannot read (with `--measures`: where the shipped product lists and
 the schedule disagree), `show` prints one line with its rates and description path.
@@ -9,26 +9,25 @@ the schedule disagree), `show` prints one line with its rates and description pa
 from __future__ import annotations
 
 import json
-from datetime import date
+from dataclasses import replace as replaced
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
+from zonekeeper.app import tariff as use_case
+from zonekeeper.app.context import Context
+from zonekeeper.app.outputs.tariff import (
+    ListDifferenceDoc,
+    RevisionDoc,
+    TariffCheck,
+    TariffLineDoc,
+    TariffStatusDoc,
+)
 from zonekeeper.cli.app import app
 from zonekeeper.cli.options import TariffJsonOption
-from zonekeeper.dates import date_option
-from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.io.tabular import check_file, semicolon_problem
-from zonekeeper.sources.history import rate_text_sources, tariff_status
-from zonekeeper.sources.revisions import import_revision, load_schedule
-from zonekeeper.sources.shipped import data_text
-from zonekeeper.tariff.check import check_texts, unparsed_in
-from zonekeeper.tariff.expressions import Rate, SpecialRates
-from zonekeeper.tariff.list_check import check_lists
-from zonekeeper.tariff.measures import coverage_tables
-from zonekeeper.tariff.schedule import Revision, TariffLine
+from zonekeeper.errors import InputError
 
 tariff_app = typer.Typer(help="The HTSUS: check the rate parser, import a revision, show a line.")
 app.add_typer(tariff_app, name="tariff")
@@ -36,6 +35,12 @@ app.add_typer(tariff_app, name="tariff")
 
 def _print_json(document: Any) -> None:
     typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _as_option(error: InputError) -> InputError:
+    """A problem of a value typed on the command line (no file) names its option."""
+    return InputError([p if p.file is not None or p.field not in ("date", "effective")
+                       else replaced(p, field=f"--{p.field}") for p in error.problems])
 
 
 @tariff_app.command("check")
@@ -56,20 +61,9 @@ def check(
     if measures:
         _check_measures(as_json)
         return
-    report = check_texts(rate_text_sources(load_schedule()))
+    report = use_case.check()
     if as_json:
-        _print_json({
-            "revisions": list(report.revisions),
-            "distinct": report.distinct,
-            "parsed": report.parsed,
-            "parse_rate_pct": round(report.parse_rate_pct, 2),
-            "source_errors": len(report.explained),
-            "rates_parsed_pct": round(report.rates_parsed_pct, 2),
-            "kinds": dict(report.kinds),
-            "unparsed": [{"text": u.text, "column": u.column, "hts": u.hts,
-                          "revision": u.revision, "reason": u.reason or None}
-                         for u in report.unparsed],
-        })
+        _print_json(TariffCheck.of(report).document())
         return
     console = Console(highlight=False)
     console.print(f"Revisions: {len(report.revisions)}, {report.revisions[0]} to "
@@ -91,23 +85,11 @@ def check(
 
 
 def _check_measures(as_json: bool) -> None:
-    """`tariff check --measures` (tariff.list_check): every difference, revision by revision.
-    The loaded revisions carry no footnotes yet (USITC CSV exports), so only absent list
-    codes are checked and the footnote kinds are reported as not checkable."""
-    lists = coverage_tables(data_text)
-    found = [
-        difference
-        for revision in load_schedule().revisions
-        for difference in check_lists(
-            revision.name, (c.digits for c in revision.codes()), lists, None
-        )
-    ]
+    """`tariff check --measures` (`app.tariff.check_measures`): every difference, revision by
+    revision."""
+    found = use_case.check_measures()
     if as_json:
-        _print_json([
-            {"revision": d.revision, "heading": d.heading, "kind": d.kind,
-             "count": len(d.codes), "codes": list(d.codes), "resolution": d.resolution}
-            for d in found
-        ])  # fmt: skip
+        _print_json([ListDifferenceDoc.of(d).document() for d in found])
         return
     console = Console(highlight=False)
     for d in found:
@@ -130,17 +112,9 @@ def status(
 ) -> None:
     """List the loaded revisions with their dates and origin, and the horizon: quotes dated
     after the newest revision warn that a newer one may apply."""
-    today = date.today()
-    found = tariff_status(load_schedule(), today)
+    found = use_case.status(Context())
     if as_json:
-        _print_json({
-            "revisions": [{"name": r.name, "serves_from": r.serves_from.isoformat(),
-                           "in_force": r.in_force.isoformat(), "origin": r.origin}
-                          for r in found.revisions],
-            "horizon": found.horizon.isoformat() if found.horizon else None,
-            "today": today.isoformat(),
-            "days_beyond_horizon": found.days_beyond,
-        })
+        _print_json(TariffStatusDoc.of(found).document())
         return
     for r in found.revisions:
         since = "" if r.in_force == r.serves_from else f" (in force {r.in_force.isoformat()})"
@@ -170,19 +144,13 @@ def import_(
     A date already taken by a loaded revision is refused unless --replace. Rate texts the
     parser cannot read are listed (not fatal): quotes on those lines say cannot compute.
     """
-    refused = check_file(file)  # the check every input file passes (a FIFO would block)
-    if refused is None and file.suffix.lower() == ".csv":
-        # A USITC export opened and saved again by Excel where ',' is the decimal mark has
-        # ';' between columns: refused in one line, as every reader of a CSV refuses it.
-        with open(file, "rb") as handle:
-            start = handle.read(65536).decode("utf-8", errors="replace")
-        refused = semicolon_problem(start, str(file))
-    if refused is not None:
-        raise InputError(refused)
-    revision = import_revision(file, date_option(effective, "--effective"), name, replace=replace)
+    try:
+        imported = use_case.import_(file, effective, name, replace=replace)
+    except InputError as error:
+        raise _as_option(error) from None
+    revision, unparsed = imported.revision, imported.unparsed
     typer.echo(f"imported {revision.name}: {len(revision)} HTS codes, in force from "
                f"{revision.effective.isoformat()}")
-    unparsed = unparsed_in(revision)
     if unparsed:
         typer.echo(f"warning: {len(unparsed)} rate text(s) do not parse; quotes on these "
                    f"lines will say 'cannot compute' (see `zonekeeper tariff check`):")
@@ -195,50 +163,12 @@ def revisions(
     as_json: TariffJsonOption = False,
 ) -> None:
     """List the loaded revisions and the dates they are in force from."""
-    loaded = load_schedule().revisions
+    loaded = use_case.revisions()
     if as_json:
-        _print_json([{"name": r.name, "effective": r.effective.isoformat(), "codes": len(r)}
-                     for r in loaded])
+        _print_json([RevisionDoc.of(r).document() for r in loaded])
         return
     for r in loaded:
         typer.echo(f"{r.effective.isoformat()}  {r.name}  ({len(r)} codes)")
-
-
-def _rate_json(rate: Rate) -> dict[str, Any]:
-    pct = rate.ad_valorem_pct
-    return {
-        "text": rate.text,
-        "kind": rate.kind,
-        "needs": sorted(rate.needs),
-        "ad_valorem_pct": None if pct is None else format(pct.normalize(), "f"),
-        "reference": rate.reference,
-        "note": rate.note,
-    }
-
-
-def _special_json(special: SpecialRates) -> dict[str, Any]:
-    return {
-        "text": special.text,
-        "groups": [{"programs": list(g.programs), "rate": _rate_json(g.rate)}
-                   for g in special.groups],
-        "unassigned": None if special.unassigned is None else _rate_json(special.unassigned),
-    }
-
-
-def line_json(line: TariffLine, revision: Revision) -> dict[str, Any]:
-    return {
-        "hts": line.code.dotted,
-        "revision": revision.name,
-        "effective": revision.effective.isoformat(),
-        "description": line.description,
-        "path": revision.description_path(line.code),
-        "units": list(line.units),
-        "rate_line": line.rate_code.dotted,
-        "general": _rate_json(line.general),
-        "special": _special_json(line.special),
-        "column2": _rate_json(line.column2),
-        "additional_duties": line.additional or None,
-    }
 
 
 @tariff_app.command("show")
@@ -249,13 +179,12 @@ def show(
     as_json: TariffJsonOption = False,
 ) -> None:
     """Print a line: its rates, the revision in force and its description path."""
-    day = date_option(on, "--date") if on else date.today()
     try:
-        line, revision = load_schedule().line(code, day)
-    except CannotCompute as error:  # no revision in force on the date: nothing to show
-        raise InputError(Problem(error.reason, field="--date")) from None
+        line, revision = use_case.show(Context(), code, on)
+    except InputError as error:
+        raise _as_option(error) from None
     if as_json:
-        _print_json(line_json(line, revision))
+        _print_json(TariffLineDoc.of(line, revision).document())
         return
     console = Console(highlight=False)
     console.print(f"{line.code.dotted}  ({revision.name}, in force from "

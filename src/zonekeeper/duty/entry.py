@@ -17,7 +17,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from zonekeeper.duty.quote import LineItem, LineQuote, content_keys_used, quote_line, validate_item
+from zonekeeper.duty.quote import (
+    LineItem,
+    LineQuote,
+    content_keys_used,
+    item_problems,
+    quote_valid,
+)
 from zonekeeper.entry_fees import by_vessel, hmf_exact, mpf_due
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import ZERO, cents, in_money_context, usd
@@ -55,7 +61,7 @@ class EntryQuote:
     mpf: FeeLine
     hmf: FeeLine
     total: Decimal | None
-    warnings: tuple[str, ...]
+    warnings: tuple[Problem, ...]  # of the entry as a whole, each of severity "warning"
     on: date
     rows: tuple[int, ...] = ()  # the source row of each line (entry CSV), when read from one
 
@@ -124,21 +130,14 @@ def quote_entry(
     for a one-line entry). `problems` already found by a reader are reported with them.
     """
     if not items:
-        raise InputError(Problem("an entry needs at least one line", field="lines"))
+        raise InputError(Problem("an entry needs at least one line", field="lines",
+                                 code="duty.entry.no-lines"))
     quotes: list[LineQuote] = []
     found: list[Problem] = list(problems)
     for index, item in enumerate(items):
-        line_found: list[Problem] = []
-        try:
-            quoted = quote_line(tariff, item, on, frozen_on=frozen_on)
-        except InputError as error:
-            line_found = line_problems(tariff, item, on, frozen_on=frozen_on) or list(
-                error.problems
-            )
-        else:
-            line_found = content_problems(tariff, item.content)
-            if not line_found:
-                quotes.append(_with_unused_content(tariff, quoted, on, frozen_on))
+        quoted, line_found = check_line(tariff, item, on, frozen_on=frozen_on)
+        if quoted is not None:
+            quotes.append(_with_unused_content(tariff, quoted, on, frozen_on))
         if line_found:
             if rows is not None:
                 row: int | None = rows[index]
@@ -154,18 +153,20 @@ def quote_entry(
     vessel = sum((q.item.value for q in quotes if by_vessel(q.item.mode)), ZERO)
     mpf = mpf_fee(tariff, value, on)
     hmf = hmf_fee(tariff, vessel, on)
-    warnings: list[str] = []
+    warnings: list[Problem] = []
     if value < FORMAL_ENTRY_THRESHOLD:
-        warnings.append(
+        warnings.append(Problem(
             f"entered value {usd(value)} is under $2,500: an informal entry would pay a flat "
-            f"MPF instead (19 CFR 24.23(b)(1)(ii)); formal-entry MPF shown"
-        )
+            f"MPF instead (19 CFR 24.23(b)(1)(ii)); formal-entry MPF shown",
+            code="duty.entry.informal-value", severity="warning"))
     if any(q.item.mode == "mail" for q in quotes):
-        warnings.append("mail shipments may be informal mail entries with a flat fee; "
-                        "formal-entry MPF shown")  # fmt: skip
+        warnings.append(Problem("mail shipments may be informal mail entries with a flat fee; "
+                                "formal-entry MPF shown", code="duty.entry.mail",
+                                severity="warning"))  # fmt: skip
     for fee in (mpf, hmf):
         if fee.reason:
-            warnings.append(f"{fee.fee} not computed: {fee.reason}")
+            warnings.append(Problem(f"{fee.fee} not computed: {fee.reason}",
+                                    code="duty.entry.fee-not-computed", severity="warning"))
     duties = [q.duty for q in quotes]
     duty = None if any(d is None for d in duties) else sum((d for d in duties if d), ZERO)
     total = None
@@ -176,21 +177,45 @@ def quote_entry(
 
 
 @in_money_context
+def check_line(
+    tariff: Tariff, item: LineItem, on: date, *, frozen_on: date | None = None
+) -> tuple[LineQuote | None, list[Problem]]:
+    """One validation pass over one line: its quote, or every problem with it.
+
+    The item is checked once (`item_problems`); a good item is quoted without checking it
+    again. Only when the tariff refuses it (`quote_valid` stops at the first stage that
+    fails: the HTS code, the SPI, the quantities) are the stages asked one by one, so that
+    a user sees every problem at once (`line_problems`)."""
+    valid, problems = item_problems(item)
+    if not problems:
+        try:
+            quoted = quote_valid(tariff, valid, on, frozen_on=frozen_on)
+        except InputError as error:
+            return None, _stage_problems(tariff, valid, on, frozen_on, []) or list(
+                error.problems
+            )
+        found = content_problems(tariff, valid.content)
+        return (None, found) if found else (quoted, [])
+    return None, _stage_problems(tariff, item, on, frozen_on, problems)
+
+
+@in_money_context
 def line_problems(
     tariff: Tariff, item: LineItem, on: date, *, frozen_on: date | None = None
 ) -> list[Problem]:
-    """Every problem with one line, each naming its field (empty: the line can be quoted).
+    """Every problem with one line, each naming its field (empty: the line can be quoted);
+    the item checked once (`item_problems`), then each stage of the tariff."""
+    valid, problems = item_problems(item)
+    return _stage_problems(tariff, valid, on, frozen_on, problems)
 
-    `quote_line` stops at the first stage that fails (the item, then the HTS code, the SPI,
-    the quantities); this runs every stage so that a user sees all problems at once. The
-    quantities a rate needs are checked only when the HTS, origin and SPI are good, since
-    they decide which rate applies.
-    """
-    problems: list[Problem] = []
-    try:
-        validate_item(item)
-    except InputError as error:
-        problems.extend(error.problems)
+
+def _stage_problems(
+    tariff: Tariff, item: LineItem, on: date, frozen_on: date | None, problems: list[Problem]
+) -> list[Problem]:
+    """`problems` (the item's own) and those of every stage of the tariff: the HTS code, the
+    SPI, the content kinds and, when the HTS, origin and SPI are good (they decide which
+    rate applies), the quantities the rate needs."""
+    problems = list(problems)
     origin_ok = not any(p.field == "origin" for p in problems)
     line_ok = False
     try:
@@ -215,7 +240,7 @@ def line_problems(
             item.spi, None, {}, item.adcvd,
         )  # fmt: skip
         try:
-            quote_line(tariff, probe, on, frozen_on=frozen_on)
+            quote_valid(tariff, probe, on, frozen_on=frozen_on)
         except InputError as error:
             problems.extend(error.problems)
     return list(dict.fromkeys(problems))
@@ -268,6 +293,7 @@ def content_problems(tariff: Tariff, content: Mapping[str, Decimal]) -> list[Pro
             f"({', '.join(metals)}) and the content keys of the rates: "
             f"{', '.join(sorted(known - set(metals)))}",
             field="content",
+            code="duty.line.unknown-content",
         )
         for key in unknown
     ]

@@ -7,13 +7,13 @@ The import history is the drawback import format or ACE ES-003 (`io.drawback_fil
 read_imports`, Chapter 99 ordinal rows folded into their line) and the exports the drawback
 export format (`read_exports`): read by those readers, turned into the advisor's records.
 
-Every problem carries a stable code (`advise.components.*`, `advise.imports.*`,
-`advise.exports.*`) and the whole file is refused if any row is bad.
+Every problem carries the stable code of the reader that found it (`file.*` for the
+components file, as for every zone file; `drawback.*` for the import history and exports),
+and the whole file is refused if any row is bad.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -52,29 +52,6 @@ COMPONENTS = Format(
 )
 
 
-def coded(problems: Sequence[Problem], what: str) -> list[Problem]:
-    """The readers' problems with a stable code where they carry the placeholder: a
-    missing or unknown column, a repeated key, or a bad cell of `what`'s file."""
-    out = []
-    for p in problems:
-        if p.code != "input":
-            out.append(p)
-            continue
-        message = p.message
-        if "column is missing" in message or message.startswith("missing column"):
-            kind = "missing-column"
-        elif message.startswith("unknown column"):
-            kind = "unknown-column"
-        elif "already on row" in message or "given twice" in message:
-            kind = "repeated"
-        elif p.row is None:
-            kind = "file"
-        else:
-            kind = "bad-cell"
-        out.append(replace(p, code=f"advise.{what}.{kind}"))
-    return out
-
-
 def read_components(path: Path) -> list[Component]:
     """The components of one finished unit; InputError with every problem found."""
     problems: list[Problem] = []
@@ -83,7 +60,7 @@ def read_components(path: Path) -> list[Component]:
     except InputError as error:  # unreadable: nothing else could be checked
         problems = list(error.problems)
     if problems:
-        raise InputError(coded(problems, "components"))
+        raise InputError(problems)
     records: list[Component] = COMPONENTS.records(rows)
     return [replace(c, spi=c.spi or None) for c in records]
 
@@ -91,10 +68,7 @@ def read_components(path: Path) -> list[Component]:
 def read_history(path: Path) -> list[ImportedLine]:
     """Import entry lines (drawback import format or ACE ES-003) as the ROI reads them:
     every duty component paid on a line added up, the entry's MPF where given."""
-    try:
-        lines = read_imports(path)
-    except InputError as error:
-        raise InputError(coded(error.problems, "imports")) from None
+    lines = read_imports(path)
     out = []
     for ln in lines:
         paid = (ln.duty + ln.duty_301 + ln.duty_232 + ln.duty_122 + ln.duty_ieepa
@@ -108,10 +82,7 @@ def read_history(path: Path) -> list[ImportedLine]:
 
 def read_exported(path: Path) -> list[ExportedGoods]:
     """Exports (and destructions) in the drawback export format."""
-    try:
-        exports = read_exports(path)
-    except InputError as error:
-        raise InputError(coded(error.problems, "exports")) from None
+    exports = read_exports(path)
     return [ExportedGoods(e.export_date, e.hts, e.quantity, e.part) for e in exports]
 
 

@@ -2,9 +2,11 @@
 
 The pure core builds the weekly entry (7501 data, type 06), the single consumption entry,
 the Form 214 data, the quarterly HMF (Form 349) figure and the alerts; this module writes
-them. JSON is the scriptable contract (money as cent strings, a figure that cannot be
-computed as `null` with its reasons). CSV follows the ACE ES-003 layout: one row per tariff
-ordinal, so each Chapter 99 heading is its own row of the same line. HTML comes from the
+them. The JSON documents of the entries are typed models (`app.outputs.entries`); the
+HTML and PDF here render the same documents, so print and `--json` cannot differ (the
+reconciliation and Board report documents are still built here). CSV follows the ACE
+ES-003 layout: one row per tariff ordinal, so each Chapter 99 heading is its own row of the
+same line. HTML comes from the
 Jinja2 templates in `zonekeeper/templates/`; the PDF is drawn with ReportLab (pure Python,
 pinned) so a broker gets a paginated document without a browser. Each document made from
 the books carries the chain head it was read at (`books`; `io.checkpoint.ChainHead`), so the
@@ -14,7 +16,7 @@ filing names exactly the events it reports (19 CFR 146.21) and can anchor a chec
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -24,7 +26,6 @@ from xml.sax.saxutils import escape
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from zonekeeper.duty.serialize import money
 from zonekeeper.errors import InputError
 from zonekeeper.io import csv_out
 from zonekeeper.io.cells import hts, iso_date, positive_decimal, text, yes_no
@@ -32,17 +33,17 @@ from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.io.zone_files import Column, read_file
 from zonekeeper.money import fmt, in_money_context, usd
 from zonekeeper.zone.admission_doc import AdmissionDocument
-from zonekeeper.zone.alerts import Alert
-from zonekeeper.zone.entries import MpfCharge
-from zonekeeper.zone.hmf import HmfQuarter
 from zonekeeper.zone.reports import BoardReport, ReconciliationLine
 from zonekeeper.zone.weekly import EstimatedEntry, EstimateLine, Week, WeeklyEntry
-from zonekeeper.zone.withdrawal_duty import EntryLine, WithdrawalDuty
 
 HMF_ON_WITHDRAWAL = (
     "HMF is not charged on a zone withdrawal: it was owed on admission of vessel cargo "
     "(19 CFR 146.22(e), 24.24) and is paid quarterly on CBP Form 349"
 )
+
+Document = Mapping[str, Any]
+"""A document as JSON holds it (`app.outputs`' `document()`): what the printed HTML and PDF
+show, so that they and `--json` cannot differ."""
 
 # The legal citation each printed document carries under its title.
 WEEKLY_CITATION = "19 CFR 146.63(c); 19 USC 1484(i) (weekly entry, type 06)"
@@ -85,262 +86,23 @@ def _qty(amount: Decimal) -> str:
 # ------------------------------------------------------------------------------- JSON
 
 
-@in_money_context
-def line_json(line: EntryLine) -> dict[str, Any]:
-    return {
-        "hts": line.hts,
-        "origin": line.origin,
-        "status": line.status,
-        "spi": line.key.spi,
-        "pf_date": _day(line.key.pf_date),
-        "value": fmt(line.value),
-        "quantity": _qty(line.quantity),
-        "unit": line.unit,
-        "duty": money(line.duty),
-        "components": [
-            {
-                "program": c.program,
-                "heading": c.heading,
-                "rate": c.rate,
-                "basis": c.basis,
-                "amount": fmt(c.amount),
-                "source": c.source,
-            }
-            for c in line.components
-        ],
-        "cannot_compute": list(line.cannot_compute),
-        "warnings": list(line.warnings),
-        "basis": line.basis_note,
-        "shipments": list(line.shipments),
-        "lots": list(line.lots),
-    }
-
-
-@in_money_context
-def mpf_json(charge: MpfCharge) -> dict[str, Any]:
-    return {
-        "amount": fmt(charge.amount),
-        "foreign_value": fmt(charge.foreign_value),
-        "rate_pct": str((charge.rate * 100).normalize()),
-        "exact": str(charge.exact),
-        "minimum": fmt(charge.minimum),
-        "maximum": fmt(charge.maximum),
-        "fiscal_year": charge.fiscal_year,
-        "bound": charge.bound,
-        "derivation": charge.derivation,
-    }
-
-
-@in_money_context
-def weekly_entry_json(entry: WeeklyEntry, head: ChainHead | None = None) -> dict[str, Any]:
-    """The weekly entry as JSON: `entry_type`, `week`, `lines`, `duty`, `mpf`, `total`, ...
-    and `books`, the chain head it was made from, when given."""
-    lines = []
-    for summary in entry.summaries:
-        for numbered in summary.lines:
-            row = line_json(numbered.line)
-            lines.append({"summary": summary.sequence, "line": numbered.number, **row})
-    comparison = entry.single_entries
-    return with_books({
-        "entry_type": entry.entry_type,
-        "zone": entry.zone,
-        "week": str(entry.week),
-        "week_start": _day(entry.week.start),
-        "week_end": _day(entry.week.end),
-        "entry_date": _day(entry.entry_date),
-        "summary_date": _day(entry.summary_date),
-        "summary_due": _day(entry.summary_due),
-        "removals": entry.removals,
-        "lines": lines,
-        "foreign_value": fmt(entry.foreign_value),
-        "domestic_value_excluded": fmt(entry.domestic_value),
-        "waste_value_allowed": fmt(entry.waste_value),
-        "duty": money(entry.duty),
-        "mpf": fmt(entry.mpf),
-        "hmf": "0.00",
-        "hmf_note": HMF_ON_WITHDRAWAL,
-        "total": money(entry.total),
-        "cannot_compute": list(entry.cannot_compute),
-        "summaries": [
-            {
-                "sequence": s.sequence,
-                "lines": len(s.lines),
-                "foreign_value": fmt(s.foreign_value),
-                "duty": money(s.duty),
-                "mpf": mpf_json(s.mpf),
-                "total": money(s.total),
-            }
-            for s in entry.summaries
-        ],
-        "not_entered": [
-            {
-                "shipment_no": n.shipment_no,
-                "date": _day(n.date),
-                "part": n.part,
-                "quantity": _qty(n.quantity),
-                "disposition": str(n.disposition),
-                "reason": n.reason,
-            }
-            for n in entry.not_entered
-        ],
-        "estimate_overruns": [
-            {
-                "part": o.part,
-                "estimated": _qty(o.estimated),
-                "removed": _qty(o.removed),
-                "excess": _qty(o.excess),
-                "exceeded_on": _day(o.exceeded_on),
-                "supplemental_filed": o.covered,
-            }
-            for o in entry.overruns
-        ],
-        "supplemental_estimate": estimate_json(entry.supplemental)
-        if entry.supplemental is not None
-        else None,
-        "single_entries": {
-            "count": len(comparison.entries),
-            "mpf": fmt(comparison.single_mpf),
-            "weekly_mpf": fmt(comparison.weekly_mpf),
-            "saving": fmt(comparison.saving),
-            "entries": [
-                {
-                    "shipment_no": e.shipment_no,
-                    "entry_date": _day(e.entry_date),
-                    "foreign_value": fmt(e.foreign_value),
-                    "mpf": fmt(e.mpf),
-                    "bound": e.bound,
-                }
-                for e in comparison.entries
-            ],
-        },
-    }, head)
+def admission_hmf(doc: AdmissionDocument) -> tuple[Decimal | None, str]:
+    """HMF of a Form 214 and its note: owed on vessel cargo only (19 CFR 24.24), so with no
+    mode of transport recorded it cannot be determined — None then, never 0."""
+    if doc.hmf_rate is not None:
+        return doc.hmf, ("vessel cargo: HMF owed on admission, paid with the quarter's CBP "
+                         "Form 349 (19 CFR 146.22(e), 24.24)")
+    if not (doc.mode or "").strip():
+        return None, ("HMF cannot be determined: the admission's mode of transport was not "
+                      "recorded, and HMF applies to vessel cargo only (19 CFR 24.24); record "
+                      "the mode (the admission file's `mode` column)")
+    return Decimal(0), (f"not vessel cargo ({doc.mode}): no HMF on this admission "
+                        "(19 CFR 24.24 applies to vessel cargo only)")
 
 
 def with_books(data: dict[str, Any], head: ChainHead | None) -> dict[str, Any]:
     """A document's JSON with the `books` key (the chain head it was made from) added last."""
     return data if head is None else {**data, "books": head.books_json()}
-
-
-@in_money_context
-def consumption_entry_json(result: WithdrawalDuty, mpf: MpfCharge | None) -> dict[str, Any]:
-    """One removal entered on its own (type 06), or the no-duty record of an export etc."""
-    removal = result.removal
-    recompute = result.npf_recompute
-    duty = result.duty
-    return {
-        "entry_type": "06" if result.lines else None,
-        "shipment_no": removal.shipment_no,
-        "date": _day(removal.date),
-        "entry_date": _day(result.entry_date),
-        "part": removal.part,
-        "hts": removal.hts,
-        "origin": removal.origin,
-        "quantity": _qty(removal.quantity),
-        "disposition": str(removal.disposition),
-        "lines": [{"line": i, **line_json(line)} for i, line in enumerate(result.lines, 1)],
-        "foreign_value": fmt(result.foreign_value),
-        "domestic_value_excluded": fmt(result.domestic_value),
-        "waste_value_allowed": fmt(result.waste_value),
-        "duty": money(duty),
-        "mpf": mpf_json(mpf) if mpf is not None else None,
-        "total": money(None if duty is None else duty + (mpf.amount if mpf else Decimal(0))),
-        "notes": list(result.notes),
-        "npf_recompute": None
-        if recompute is None
-        else {
-            "estimate_at_admission": money(recompute.estimate),
-            "at_exit": money(recompute.at_exit),
-            "difference": money(recompute.difference),
-            "cannot_compute": list(recompute.cannot_compute),
-        },
-        "cannot_compute": list(result.cannot_compute),
-    }
-
-
-@in_money_context
-def admission_json(doc: AdmissionDocument) -> dict[str, Any]:
-    """CBP Form 214 data for one admission, each line with its duty at admission."""
-    return {
-        "form": "CBP Form 214",
-        "zone": doc.zone,
-        "admission_no": doc.admission_no,
-        "date": _day(doc.date),
-        "mode": doc.mode,
-        "value": fmt(doc.value),
-        "lines": [
-            {
-                "line": d.line.line,
-                "status_requested": d.form_status,
-                "status": d.line.status,
-                "part": d.line.part,
-                "description": d.line.description,
-                "hts": d.line.hts,
-                "origin": d.line.origin,
-                "quantity": _qty(d.line.quantity),
-                "unit": d.line.unit,
-                "value": fmt(d.line.value),
-                "pf_date": _day(d.line.pf_date),
-                "duty_kind": d.duty.kind,
-                "duty": money(d.duty.duty),
-                "duty_note": d.duty.note,
-                "components": line_json(d.duty.line)["components"] if d.duty.line else [],
-                "cannot_compute": list(d.duty.line.cannot_compute) if d.duty.line else [],
-            }
-            for d in doc.lines
-        ],
-        "duty_owed_pf": money(doc.duty_owed),
-        "duty_estimate_npf": money(doc.duty_estimate),
-        **_admission_hmf(doc),
-    }
-
-
-def _admission_hmf(doc: AdmissionDocument) -> dict[str, Any]:
-    """HMF of a Form 214: owed on vessel cargo only (19 CFR 24.24), so with no mode of
-    transport recorded it cannot be determined — `hmf` is null then, never 0."""
-    if doc.hmf_rate is not None:
-        return {
-            "hmf": money(doc.hmf),
-            "hmf_note": "vessel cargo: HMF owed on admission, paid with the quarter's CBP "
-            "Form 349 (19 CFR 146.22(e), 24.24)",
-        }
-    if not (doc.mode or "").strip():
-        return {
-            "hmf": None,
-            "hmf_note": "HMF cannot be determined: the admission's mode of transport was not "
-            "recorded, and HMF applies to vessel cargo only (19 CFR 24.24); record the mode "
-            "(the admission file's `mode` column)",
-        }
-    return {
-        "hmf": "0.00",
-        "hmf_note": f"not vessel cargo ({doc.mode}): no HMF on this admission "
-        "(19 CFR 24.24 applies to vessel cargo only)",
-    }
-
-
-@in_money_context
-def hmf_json(q: HmfQuarter) -> dict[str, Any]:
-    return {
-        "form": "CBP Form 349",
-        "class_code": q.class_code,
-        "quarter": str(q.quarter),
-        "from": _day(q.quarter.start),
-        "to": _day(q.quarter.end),
-        "due": _day(q.due),
-        "value": fmt(q.value),
-        "fee": fmt(q.fee),
-        "admissions": [
-            {
-                "admission_no": line.admission_no,
-                "date": _day(line.date),
-                "value": fmt(line.value),
-                "rate_pct": str((line.rate * 100).normalize()),
-                "exact": str(line.exact),
-            }
-            for line in q.lines
-        ],
-        "not_vessel": list(q.not_vessel),
-        "mode_unknown": list(q.mode_unknown),
-    }
 
 
 def _count(value: Any) -> Any:
@@ -386,47 +148,6 @@ def board_figures(data: dict[str, Any]) -> list[tuple[str, str]]:
     a figure added to the report is printed too)."""
     return [(BOARD_LABELS.get(k, k.replace("_", " ")), v) for k, v in data.items()
             if k not in ("year", "books")]
-
-
-@in_money_context
-def alerts_json(found: Sequence[Alert], as_of: date) -> dict[str, Any]:
-    return {
-        "as_of": _day(as_of),
-        "alerts": [
-            {
-                "kind": a.kind,
-                "subject": a.subject,
-                "message": a.message,
-                "due": _day(a.due),
-                "overdue": a.overdue,
-                "citation": a.citation,
-            }
-            for a in found
-        ],
-    }
-
-
-@in_money_context
-def estimate_json(est: EstimatedEntry) -> dict[str, Any]:
-    """CBP Form 3461 data: units of each article expected to leave in the week (146.63(c))."""
-    return {
-        "form": "CBP Form 3461",
-        "entry_type": "06",
-        "week": str(est.week),
-        "filed_on": _day(est.filed_on),
-        "supplemental": est.supplemental,
-        "lines": [
-            {
-                "part": line.part,
-                "hts": line.hts,
-                "quantity": _qty(line.quantity),
-                "unit": line.unit,
-                "zone_value": money(line.zone_value),
-                "dutiable_value": money(line.dutiable_value),
-            }
-            for line in est.lines
-        ],
-    }
 
 
 # ---------------------------------------------------------------------- estimates in
@@ -553,10 +274,9 @@ def _zone(zone: str, head: ChainHead | None) -> str:
 
 
 @in_money_context
-def weekly_entry_html(entry: WeeklyEntry, zone: str = "", head: ChainHead | None = None) -> str:
-    """The weekly entry summary for the broker (19 CFR 146.63(c))."""
-    e = weekly_entry_json(entry, head)
-    return render_page("weekly_entry.html", zone=zone or entry.zone, citation=WEEKLY_CITATION,
+def weekly_entry_html(e: Document, zone: str = "") -> str:
+    """The weekly entry summary for the broker (19 CFR 146.63(c)), from its document."""
+    return render_page("weekly_entry.html", zone=zone or e["zone"], citation=WEEKLY_CITATION,
                        books=e.get("books"), e=e)
 
 
@@ -580,19 +300,18 @@ def board_report_html(report: BoardReport, head: ChainHead | None = None, zone: 
 
 
 @in_money_context
-def admission_html(doc: AdmissionDocument, head: ChainHead | None = None) -> str:
+def admission_html(a: Document) -> str:
     """CBP Form 214 data of one admission with the duty of each line (19 CFR 146.32)."""
-    a = with_books(admission_json(doc), head)
-    return render_page("admission.html", zone=doc.zone, citation=ADMISSION_CITATION,
+    return render_page("admission.html", zone=a["zone"], citation=ADMISSION_CITATION,
                        books=a.get("books"), a=a)
 
 
 @in_money_context
-def hmf_html(quarter: HmfQuarter, head: ChainHead | None = None, zone: str = "") -> str:
+def hmf_html(q: Document, zone: str = "") -> str:
     """The quarter's HMF for CBP Form 349 (19 CFR 24.24, 146.22(e))."""
-    q = with_books(hmf_json(quarter), head)
-    return render_page("hmf_quarter.html", zone=_zone(zone, head), citation=HMF_CITATION,
-                       books=q.get("books"), q=q)
+    books = q.get("books")
+    return render_page("hmf_quarter.html", zone=zone or (books["zone"] if books else ""),
+                       citation=HMF_CITATION, books=books, q=q)
 
 
 # -------------------------------------------------------------------------------- PDF
@@ -709,10 +428,9 @@ def _components(line: dict[str, Any]) -> list[str]:
 
 
 @in_money_context
-def weekly_entry_pdf(entry: WeeklyEntry, zone: str = "", head: ChainHead | None = None) -> bytes:
-    """A paginated PDF of the weekly entry summary (US Letter, landscape)."""
-    e = weekly_entry_json(entry, head)
-    zone = zone or entry.zone
+def weekly_entry_pdf(e: Document, zone: str = "", head: ChainHead | None = None) -> bytes:
+    """A paginated PDF of the weekly entry summary (US Letter, landscape), from its document."""
+    zone = zone or e["zone"]
     page = _PdfPage(
         f"Weekly entry {e['week']}",
         f"Weekly entry summary — entry type {e['entry_type']} (FTZ consumption), "
@@ -796,9 +514,8 @@ def board_report_pdf(report: BoardReport, head: ChainHead | None = None, zone: s
 
 
 @in_money_context
-def admission_pdf(doc: AdmissionDocument, head: ChainHead | None = None) -> bytes:
-    """CBP Form 214 data of one admission as a PDF (19 CFR 146.32)."""
-    a = admission_json(doc)
+def admission_pdf(a: Document, head: ChainHead | None = None) -> bytes:
+    """CBP Form 214 data of one admission as a PDF (19 CFR 146.32), from its document."""
     page = _PdfPage(
         f"CBP Form 214 {a['admission_no']}",
         f"CBP Form 214 data — admission {a['admission_no']}, zone {a['zone']}",
@@ -831,9 +548,9 @@ def admission_pdf(doc: AdmissionDocument, head: ChainHead | None = None) -> byte
 
 
 @in_money_context
-def hmf_pdf(quarter: HmfQuarter, head: ChainHead | None = None, zone: str = "") -> bytes:
-    """The quarter's HMF for CBP Form 349 as a PDF (19 CFR 24.24, 146.22(e))."""
-    q = hmf_json(quarter)
+def hmf_pdf(q: Document, head: ChainHead | None = None, zone: str = "") -> bytes:
+    """The quarter's HMF for CBP Form 349 as a PDF (19 CFR 24.24, 146.22(e)), from its
+    document."""
     zone = _zone(zone, head)
     page = _PdfPage(
         f"HMF {q['quarter']}",

@@ -25,7 +25,7 @@ def read_sku_file(path: Path) -> list[tuple[str, str]]:
     missing = missing_columns(table, REQUIRED)
     if missing:
         table.problems.append(Problem(f"missing column(s): {', '.join(missing)}", table.file,
-                                      1, ",".join(missing)))
+                                      1, ",".join(missing), code="classify.file.missing-column"))
     if table.header_broken or missing:
         raise InputError(table.problems)
     problems = list(table.problems)
@@ -34,15 +34,18 @@ def read_sku_file(path: Path) -> list[tuple[str, str]]:
         sku = str(raw.get("sku") or "").strip()
         description = str(raw.get("description") or "").strip()
         if not sku:
-            problems.append(Problem("sku is required", table.file, number, "sku"))
+            problems.append(Problem("sku is required", table.file, number, "sku",
+                                    code="classify.file.no-sku"))
         if not description:
-            problems.append(Problem("description is empty", table.file, number, "description"))
+            problems.append(Problem("description is empty", table.file, number, "description",
+                                    code="classify.file.empty-description"))
         rows.append((sku, description))
     if not rows and not problems:
-        problems.append(Problem("no rows in the file", table.file, None, None))
+        problems.append(Problem("no rows in the file", table.file, None, None,
+                                code="classify.file.no-rows"))
     if len(rows) > MAX_ROWS:
         problems.append(Problem(f"{len(rows)} rows: at most {MAX_ROWS} per file",
-                                table.file, None, None))
+                                table.file, None, None, code="classify.file.too-many-rows"))
     if problems:
         raise InputError(problems)
     return rows

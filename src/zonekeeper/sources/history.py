@@ -174,6 +174,7 @@ class RevisionStatus:
 class TariffStatus:
     revisions: tuple[RevisionStatus, ...]
     horizon: date | None  # the newest revision's date: later quotes warn
+    today: date
     days_beyond: int  # how far `today` lies after the horizon (0 when not after it)
 
 
@@ -190,4 +191,4 @@ def tariff_status(schedule: Schedule, today: date) -> TariffStatus:
     newest = schedule.horizon()
     horizon = newest.effective if newest is not None else None
     beyond = max(0, (today - horizon).days) if horizon is not None else 0
-    return TariffStatus(tuple(listed), horizon, beyond)
+    return TariffStatus(tuple(listed), horizon, today, beyond)

@@ -154,7 +154,8 @@ def read_usitc(path: Path) -> list[SourceRow]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InputError(Problem(f"cannot read: {error.strerror or error}", str(path))) from None
+        raise InputError(Problem(f"cannot read: {error.strerror or error}", str(path),
+                                 code="tariff.import.unreadable")) from None
     return parse_usitc(data, str(path))
 
 
@@ -380,7 +381,7 @@ def read_parsed(path: Path) -> list[SourceRow]:
                           additional=i["additional"]) for i in items]
     except (OSError, ValueError, KeyError, TypeError, EOFError) as error:
         raise InputError(Problem(f"imported revision is damaged ({error}); import it again",
-                                 str(path))) from None
+                                 str(path), code="tariff.store.damaged-revision")) from None
 
 
 def _slug(name: str) -> str:
@@ -404,7 +405,8 @@ def import_revision(file: Path, effective: date, name: str | None = None, *,
         problems.append(Problem(
             f"a revision is already in force from {effective.isoformat()} ({names}); two "
             f"revisions of one date are ambiguous: give --replace to make this one govern "
-            f"from that date, or another --effective date", field="--effective"))
+            f"from that date, or another --effective date", field="--effective",
+            code="tariff.import.date-taken"))
     try:
         rows = read_usitc(file)
         revision = build_revision(label, effective, rows, str(file))

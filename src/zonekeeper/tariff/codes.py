@@ -56,7 +56,7 @@ class HtsCode:
         if not (self.digits.isdigit() and self.digits.isascii() and len(self.digits) in LEVELS):
             raise InputError(
                 Problem(f"not an HTS code: {self.digits!r} (want 2, 4, 6, 8 or 10 digits)",
-                        field="hts")
+                        field="hts", code="tariff.hts.not-a-code")
             )
 
     @classmethod
@@ -72,7 +72,8 @@ class HtsCode:
         try:
             return cls(hts_digits(str(text)))
         except ValueError as error:
-            raise InputError(Problem(str(error), field="hts")) from None
+            raise InputError(Problem(str(error), field="hts",
+                                     code="tariff.hts.not-a-code")) from None
 
     @property
     def dotted(self) -> str:

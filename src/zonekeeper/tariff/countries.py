@@ -51,7 +51,7 @@ def parse_country(
             f"not an ISO 3166-1 alpha-2 country code: {text!r} ({hint})",
             file=file,
             row=row,
-            field=field,
+            field=field, code="tariff.country.unknown",
         )
     )
 

@@ -136,9 +136,10 @@ def parse_fees(rows: Iterable[Mapping[str, str]], file: str = "fees.csv") -> Fee
             elif fee == "HMF":
                 hmf.append(HmfTerms(rate=rate, valid_from=start, valid_to=end, source=source))
             else:
-                problems.append(Problem(f"unknown fee {fee!r} (MPF or HMF)", file, number, "fee"))
+                problems.append(Problem(f"unknown fee {fee!r} (MPF or HMF)", file, number, "fee",
+                                        code="tariff.fees.unknown-fee"))
         except ValueError as error:
-            problems.append(Problem(str(error), file, number))
+            problems.append(Problem(str(error), file, number, code="tariff.fees.bad-row"))
     if problems:
         raise InputError(problems)
     return FeeSchedule(mpf=tuple(mpf), hmf=tuple(hmf))
@@ -154,7 +155,7 @@ def read_fees_csv(text: str, file: str) -> FeeSchedule:
     except csv.Error as error:
         raise InputError(
             Problem(f"not valid CSV: {error} (a quote inside a cell is written \"\")", file,
-                    reader.line_num)
+                    reader.line_num, code="tariff.fees.not-csv")
         ) from None
     return parse_fees(rows, file)
 

@@ -402,12 +402,13 @@ def build_revision(name: str, effective: date, rows: Iterable[SourceRow],
                           else HtsCode.parse(row.hts).digits)
             except InputError:
                 problems.append(Problem(f"not an HTS number: {row.hts!r}", source or None,
-                                        row.row, "HTS Number"))
+                                        row.row, "HTS Number",
+                                        code="tariff.export.not-an-hts-number"))
                 continue
             if digits in seen:
                 problems.append(Problem(
                     f"HTS number {HtsCode(digits).dotted} repeats row {seen[digits]}",
-                    source or None, row.row, "HTS Number"))
+                    source or None, row.row, "HTS Number", code="tariff.export.repeated-hts"))
                 continue
             seen[digits] = row.row
         while stack and stack[-1][0] >= row.indent:
@@ -421,7 +422,8 @@ def build_revision(name: str, effective: date, rows: Iterable[SourceRow],
                 ("Column 2 Rate of Duty", row.column2)) if text)
             problems.append(Problem(
                 "a rate on a row without an HTS number (a label row): rates are printed on "
-                "numbered lines only; is a column shifted?", source or None, row.row, column))
+                "numbered lines only; is a column shifted?", source or None, row.row, column,
+                code="tariff.export.rate-on-label-row"))
             continue
         if not digits:
             rate_row = -1
@@ -519,7 +521,8 @@ class Schedule:
         for revision in self.revisions:
             if revision.name == name:
                 return revision
-        raise InputError(Problem(f"no tariff revision named {name!r}", field="revision"))
+        raise InputError(Problem(f"no tariff revision named {name!r}", field="revision",
+                                 code="tariff.revision.unknown"))
 
     def line(self, code: str | HtsCode, on: date) -> tuple[TariffLine, Revision]:
         """The rate line for `code` in force on `on`, and the revision it comes from.
@@ -540,7 +543,7 @@ class Schedule:
             near = revision.nearest(str(code))
             hint = f"; nearest valid codes: {_list(near)}" if near else ""
             raise InputError(Problem(f"not an HTS code: {str(code)!r}{hint}",
-                                     field="hts")) from None
+                                     field="hts", code="tariff.hts.not-a-code")) from None
         line = revision.get(parsed)
         if line is None and len(parsed.digits) == 8:
             # USITC prints a subheading with a single statistical line only as that line
@@ -550,13 +553,15 @@ class Schedule:
             near = revision.nearest(parsed)
             hint = f"; nearest valid codes: {_list(near)}" if near else ""
             raise InputError(Problem(
-                f"HTS {parsed.dotted} is not in {revision.name}{hint}", field="hts"))
+                f"HTS {parsed.dotted} is not in {revision.name}{hint}", field="hts",
+                code="tariff.hts.not-in-revision"))
         if len(parsed.digits) < 8 or not line.has_rates:
             children = revision.rate_lines_under(parsed)
             if len(parsed.digits) < 8 or children:
                 raise InputError(Problem(
                     f"HTS {parsed.dotted} is a {parsed.level}, not a rate line; "
-                    f"its rate lines: {_list(children)}", field="hts"))
+                    f"its rate lines: {_list(children)}", field="hts",
+                    code="tariff.hts.not-a-rate-line"))
         return line, revision
 
 

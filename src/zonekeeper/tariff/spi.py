@@ -83,7 +83,8 @@ class PreferencePrograms:
         found = self.programs.get(code.strip().upper())
         if found is None:
             known = ", ".join(sorted(self.programs))
-            raise InputError(Problem(f"unknown SPI code {code!r} (known: {known})", field="spi"))
+            raise InputError(Problem(f"unknown SPI code {code!r} (known: {known})", field="spi",
+                                     code="tariff.spi.unknown"))
         return found
 
     def decide(

@@ -58,11 +58,13 @@ def parse_usitc(data: bytes, file: str) -> list[SourceRow]:
         if data[:2] == b"\x1f\x8b":
             data = _gunzip(data, file)
     except (EOFError, gzip.BadGzipFile, zlib.error):  # a cut file, a bad header, a bad body
-        raise InputError(Problem("not a readable gzip file", file)) from None
+        raise InputError(Problem("not a readable gzip file", file,
+                                 code="tariff.export.not-gzip")) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(Problem(f"not UTF-8 text (byte {error.start})", file)) from None
+        raise InputError(Problem(f"not UTF-8 text (byte {error.start})", file,
+                                 code="tariff.export.not-utf8")) from None
     if text.lstrip()[:1] in ("[", "{"):
         return parse_json(text, file)
     return parse_csv(text, file)
@@ -80,7 +82,7 @@ def _gunzip(data: bytes, file: str) -> bytes:
     if len(out) > MAX_TEXT:
         raise InputError(Problem(
             f"un-gzipped, the file holds more than {MAX_TEXT:,} bytes: not a USITC HTS "
-            "export", file))
+            "export", file, code="tariff.export.too-big"))
     return out
 
 
@@ -90,14 +92,16 @@ def parse_csv(text: str, file: str) -> list[SourceRow]:
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise InputError(Problem("the file is empty", file)) from None
+        raise InputError(Problem("the file is empty", file, code="tariff.export.empty")) from None
     except csv.Error as error:
-        raise InputError(Problem(f"not CSV: {error}", file, 1)) from None
+        raise InputError(Problem(f"not CSV: {error}", file, 1,
+                                 code="tariff.export.not-csv")) from None
     where = {key: header.index(name) for key, name in CSV_COLUMNS.items() if name in header}
     missing = [CSV_COLUMNS[key] for key in _REQUIRED if key not in where]
     if missing:
         raise InputError([Problem(f"missing column {name!r} (not a USITC HTS CSV export?)",
-                                  file, 1, name) for name in missing])
+                                  file, 1, name,
+                                  code="tariff.export.missing-column") for name in missing])
     records: list[dict[str, Any]] = []
     problems: list[Problem] = []
     try:
@@ -108,7 +112,8 @@ def parse_csv(text: str, file: str) -> list[SourceRow]:
                 cells = cells + [""] * (len(header) - len(cells))
             records.append({key: cells[i] for key, i in where.items()} | {"_row": number})
     except csv.Error as error:
-        problems.append(Problem(f"not CSV: {error}", file, reader.line_num))
+        problems.append(Problem(f"not CSV: {error}", file, reader.line_num,
+                                code="tariff.export.not-csv"))
     rows = _validate(records, file, CSV_COLUMNS, problems)
     return rows
 
@@ -118,22 +123,26 @@ def parse_json(text: str, file: str) -> list[SourceRow]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError(Problem(f"not JSON: {error.msg} at line {error.lineno}", file)) from None
+        raise InputError(Problem(f"not JSON: {error.msg} at line {error.lineno}", file,
+                                 code="tariff.export.not-json")) from None
     if isinstance(document, dict):
         for key in ("data", "results", "hts"):
             if isinstance(document.get(key), list):
                 document = document[key]
                 break
     if not isinstance(document, list):
-        raise InputError(Problem("want a JSON list of HTS rows", file))
+        raise InputError(Problem("want a JSON list of HTS rows", file,
+                                 code="tariff.export.not-a-list"))
     problems: list[Problem] = []
     records: list[dict[str, Any]] = []
     for number, item in enumerate(document, start=1):
         if not isinstance(item, dict):
-            problems.append(Problem("not a JSON object", file, number))
+            problems.append(Problem("not a JSON object", file, number,
+                                    code="tariff.export.not-an-object"))
             continue
         if "htsno" not in item or "indent" not in item:
-            problems.append(Problem("missing key 'htsno' or 'indent'", file, number))
+            problems.append(Problem("missing key 'htsno' or 'indent'", file, number,
+                                    code="tariff.export.missing-key"))
             continue
         records.append({key: item.get(name) for key, name in JSON_KEYS.items()}
                        | {"_row": number})
@@ -191,14 +200,14 @@ def _validate(records: Iterable[Mapping[str, Any]], file: str, names: Mapping[st
                 problems.append(Problem(
                     f"holds a lone surrogate (U+{ord(found.group()):04X}, half of a UTF-16 "
                     "pair), which is not a character: fix the text where it was exported",
-                    file, number, name))
+                    file, number, name, code="tariff.export.lone-surrogate"))
                 ok = False
         if hts and not _DOTTED.fullmatch(hts):
             try:
                 HtsCode.parse(hts)
             except InputError:
                 problems.append(Problem(f"not an HTS number: {hts!r}", file, number,
-                                        names["hts"]))
+                                        names["hts"], code="tariff.export.not-an-hts-number"))
                 ok = False
         try:
             indent = int(indent_text)
@@ -206,7 +215,7 @@ def _validate(records: Iterable[Mapping[str, Any]], file: str, names: Mapping[st
                 raise ValueError
         except ValueError:
             problems.append(Problem(f"indent must be a whole number 0-20, not {indent_text!r}",
-                                    file, number, names["indent"]))
+                                    file, number, names["indent"], code="tariff.export.bad-indent"))
             ok = False
         if not ok:
             continue
@@ -224,5 +233,5 @@ def _validate(records: Iterable[Mapping[str, Any]], file: str, names: Mapping[st
     if problems:
         raise InputError(problems)
     if not rows:
-        raise InputError(Problem("no HTS rows found", file))
+        raise InputError(Problem("no HTS rows found", file, code="tariff.export.no-rows"))
     return rows

@@ -1,8 +1,9 @@
-"""Use cases of leaving the zone: read the books, run the entries core, hand back documents.
+"""The books read for leaving the zone: the state, events and postings an entry needs, run
+through the entries core (`app.entries` offers them as use cases).
 
 The shell side of `zone.withdrawal_duty`, `zone.weekly`, `zone.admission_doc`, `zone.hmf`
-and `zone.alerts`: it reads the zone's state, events and postings through the ledger
-service (`services.ledger.Ledger`) and the store, turns shipment postings into `Removal`s
+and `zone.alerts`: it reads the zone's state, events and postings through the books
+(`app.books.Ledger`) and the store, turns shipment postings into `Removal`s
 (status composition x quantity, 19 CFR 146.65), admissions into Form 214 lines and counts
 into findings, and prices them with the real tariff (`duty.quote.quote_line`) through a
 `TariffQuoter`. Nothing here writes: entries are documents built from the books, each
@@ -19,11 +20,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import orjson
 
+from zonekeeper.app import filings as filing_service
+from zonekeeper.app.books import Ledger, Snapshot
 from zonekeeper.bindings.quoter import TariffQuoter, dotted
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.checkpoint import ChainHead
@@ -39,9 +41,9 @@ from zonekeeper.zone.entries import MpfCharge, mpf_charge
 from zonekeeper.zone.events import Admission, Shipment, from_record
 from zonekeeper.zone.filings import FiledDocuments
 from zonekeeper.zone.hmf import HmfQuarter, Quarter, ZoneAdmission, admissions_of, hmf_quarter
-from zonekeeper.zone.ledger import Lot, Movement, Posting, ZoneState
-from zonekeeper.zone.master import Part
+from zonekeeper.zone.ledger import Movement, Posting, ZoneState
 from zonekeeper.zone.records import Discrepancy
+from zonekeeper.zone.removals import removals as trace_removals
 from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
 from zonekeeper.zone.weekly import (
     EstimatedEntry,
@@ -50,18 +52,7 @@ from zonekeeper.zone.weekly import (
     estimate_from_removals,
     weekly_entry,
 )
-from zonekeeper.zone.withdrawal_duty import (
-    Composition,
-    NpfInput,
-    PfComponent,
-    Removal,
-    RemovalDisposition,
-    WithdrawalDuty,
-    withdrawal_duty,
-)
-
-if TYPE_CHECKING:
-    from zonekeeper.services.ledger import Snapshot
+from zonekeeper.zone.withdrawal_duty import Removal, WithdrawalDuty, withdrawal_duty
 
 T = TypeVar("T")
 
@@ -72,9 +63,6 @@ class Stamped(Generic[T]):
 
     value: T
     head: ChainHead
-
-# ----------------------------------------------------------------------- the quoter
-
 
 # ------------------------------------------------------------------ reading the books
 
@@ -156,8 +144,6 @@ class _PostingReader:
 def _snapshot(url: str, zone: str | None) -> Iterator[Snapshot]:
     """The zone's books at one moment (`Ledger.snapshot`): what a document reads and the
     head it prints agree."""
-    from zonekeeper.services.ledger import Ledger
-
     with Ledger.open(url, zone, pf_rule=None) as ledger, ledger.snapshot() as books:
         yield books
 
@@ -228,154 +214,11 @@ def _producing_seqs(state: ZoneState, lots: Iterable[str]) -> set[int]:
 # ------------------------------------------------------------ postings -> removals
 
 
-@lru_cache(maxsize=4096)
-@dataclass(frozen=True)
-class _NpfShare:
-    """NPF input content per unit of a lot, traced to the NPF lot it came from."""
-
-    part: str
-    hts: str
-    origin: str
-    value: Decimal
-    quantity: Decimal
-    unit: str
-    admitted_on: dt.date
-    lot: str
-
-
-class _Tracer:
-    """Turns shipment postings into removals with their status composition (146.65).
-
-    A produced lot's NPF content is traced one production back to the NPF lots consumed,
-    so the estimate made at their admission can be recomputed at exit; foreign inputs lost
-    as waste in that production are shown as the 19 USC 81c(a) allowance. Both are worked
-    out once per lot and scaled to each removal.
-    """
-
-    def __init__(self, books: Books) -> None:
-        self.books = books
-        self.npf_cache: dict[str, tuple[_NpfShare, ...]] = {}
-        self.waste_cache: dict[str, Decimal] = {}
-        self.parts: dict[tuple[str, dt.date], Part | None] = {}
-
-    def part_on(self, part: str, on: dt.date) -> Part | None:
-        key = (part, on)
-        if key not in self.parts:
-            self.parts[key] = self.books.state.master.part_on(part, on)
-        return self.parts[key]
-
-    def unit_of(self, part: str, on: dt.date) -> str:
-        found = self.part_on(part, on)
-        return found.unit if found is not None else ""
-
-    def _made(self, lot: Lot) -> tuple[Decimal, tuple[Posting, ...]]:
-        run = self.books.productions.get(lot.seq, ())
-        made = sum((p.quantity for p in run
-                    if p.lot == lot.id and p.movement is Movement.PRODUCED), ZERO)
-        return made, run
-
-    def npf_per_unit(self, lot: Lot) -> tuple[_NpfShare, ...]:
-        """NPF inputs in one unit of `lot`, at their admission classification."""
-        cached = self.npf_cache.get(lot.id)
-        if cached is not None:
-            return cached
-        comp = lot.composition
-        shares: tuple[_NpfShare, ...] = ()
-        if comp.npf_value > ZERO:
-            if not lot.produced:
-                shares = (_NpfShare(lot.part, dotted(lot.hts), lot.origin or "",
-                                    comp.npf_value, Decimal(1), self.unit_of(lot.part, lot.date),
-                                    lot.date, lot.id),)
-            else:
-                made, run = self._made(lot)
-                found: list[_NpfShare] = []
-                for p in run if made > ZERO else ():
-                    source = self.books.state.lots.get(p.lot)
-                    if p.movement is not Movement.CONSUMED or source is None:
-                        continue
-                    if source.produced or source.composition.npf_value <= ZERO:
-                        continue  # deeper levels stay untraced (reported, not dutied as 0)
-                    used = (-p.quantity - (p.waste or ZERO) - (p.scrap or ZERO)) / made
-                    found.append(_NpfShare(
-                        source.part, dotted(source.hts), source.origin or "",
-                        source.composition.npf_value * used, used,
-                        self.unit_of(source.part, source.date), source.date, source.id))
-                shares = tuple(found)
-        self.npf_cache[lot.id] = shares
-        return shares
-
-    def waste_per_unit(self, lot: Lot) -> Decimal:
-        cached = self.waste_cache.get(lot.id)
-        if cached is not None:
-            return cached
-        value = ZERO
-        if lot.produced:
-            made, run = self._made(lot)
-            if made > ZERO:
-                lost = sum(((p.waste or ZERO) * p.composition.dutiable_value for p in run
-                            if p.movement is Movement.CONSUMED), ZERO)
-                value = lost / made
-        self.waste_cache[lot.id] = value
-        return value
-
-    def removal(self, p: Posting, shipment_no: str | None) -> Removal:
-        lot = self.books.state.lots[p.lot]
-        qty = -p.quantity
-        comp = p.composition
-        part = self.part_on(p.part, p.date)
-        hts = dotted(lot.hts or (part.hts if part else None))
-        origin = lot.origin or (part.origin if part else None)
-        if not origin and len(comp.npf_origins) == 1:
-            origin = comp.npf_origins[0]
-        pf = tuple(
-            PfComponent(c.part, dotted(c.hts), c.origin or "", c.value * qty, c.quantity * qty,
-                        self.unit_of(c.part, c.pf_date), c.pf_date, c.lot)
-            for c in comp.pf
-        )
-        npf = tuple(
-            NpfInput(n.part, n.hts, n.origin, n.value * qty, n.quantity * qty, n.unit,
-                     n.admitted_on, n.lot)
-            for n in self.npf_per_unit(lot)
-        )
-        traced = sum((n.value for n in npf), ZERO)
-        untraced = comp.npf_value * qty - traced
-        if untraced > ZERO:
-            npf += (NpfInput(p.part, "", "", untraced, qty, "", lot.date, lot.id),)
-        return Removal(
-            shipment_no=shipment_no or p.reference,
-            date=p.date,
-            part=p.part,
-            hts=hts,
-            origin=origin or "",
-            quantity=qty,
-            unit=part.unit if part else "",
-            disposition=RemovalDisposition(str(p.disposition or "consumption")),
-            composition=Composition(
-                pf=pf,
-                npf=npf,
-                domestic_value=comp.domestic_value * qty,
-                zr_value=comp.zr_value * qty,
-                waste_value=self.waste_per_unit(lot) * qty,
-            ),
-            zone_value=p.zone_value,
-            description=lot.description,
-        )
-
-
-@in_money_context
 def removals(books: Books, *, since: dt.date | None = None,
              until: dt.date | None = None) -> list[Removal]:
-    """Every shipment posting read (not reversed by a correction) as a `Removal`."""
-    tracer = _Tracer(books)
-    corrected = books.state.corrected
-    out = []
-    for p in books.postings:
-        if p.movement is not Movement.SHIPPED or p.kind != "shipment" or p.seq in corrected:
-            continue
-        if (since and p.date < since) or (until and p.date > until):
-            continue
-        out.append(tracer.removal(p, books.shipments.get(p.seq)))
-    return out
+    """Every shipment posting read (not reversed by a correction) as a `Removal`, traced by
+    the zone core (`zone.removals`, 19 CFR 146.65)."""
+    return trace_removals(books, books.postings, dotted, since=since, until=until)
 
 
 # --------------------------------------------------------------------------- use cases
@@ -436,7 +279,7 @@ def consumption(
     found = [r for r in removals(books) if r.shipment_no == shipment_no]
     if not found:
         raise InputError(Problem(f"there is no shipment {shipment_no!r} in zone {books.zone}",
-                                 field="SHIPMENT_NO"))
+                                 field="SHIPMENT_NO", code="entries.unknown-shipment"))
     quoter = TariffQuoter(tariff)
     results = tuple(withdrawal_duty(r, quoter, entry_date or r.date) for r in found)
     foreign = sum((res.foreign_value for res in results), ZERO)
@@ -477,7 +320,7 @@ def admission(
              if e.admission_no == admission_no]
     if not lines:
         raise InputError(Problem(f"there is no admission {admission_no!r} in zone {books.zone}",
-                                 field="ADMISSION_NO"))
+                                 field="ADMISSION_NO", code="entries.unknown-admission"))
     document = admission_document(books.zone, lines, TariffQuoter(tariff), tariff.fees.hmf_rate)
     return Stamped(document, books.head)
 
@@ -494,7 +337,7 @@ def hmf(
 
 
 # Removals older than this are not read for the estimate checks of their week; the weeks
-# that owe an entry summary come from the whole books (`services.filings.consumption_weeks`).
+# that owe an entry summary come from the whole books (`app.filings.consumption_weeks`).
 ALERT_LOOKBACK = dt.timedelta(days=90 + 7 + 16)
 
 
@@ -524,8 +367,6 @@ def open_alerts(
 ) -> Stamped[list[Alert]]:
     """Every open alert of the zone as of a date (never "today" inside the core); an alert
     clears when the books record the filing that answers it (`zone.filings`)."""
-    from zonekeeper.services import filings as filing_service
-
     with _snapshot(url, zone) as snapshot:
         books = _read(snapshot, as_of - ALERT_LOOKBACK, as_of)
         corrected = books.state.corrected

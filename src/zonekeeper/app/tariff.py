@@ -1,0 +1,94 @@
+"""Tariff use cases: check the rate parser (or the shipped product lists) on the loaded
+revisions, import a USITC export as a dated revision, list the revisions, show one line.
+
+They read the schedule the user has (shipped plus imported revisions, `sources.revisions`),
+not the whole tariff: a check or a look-up needs no Chapter 99 measures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from zonekeeper.app.context import Context
+from zonekeeper.dates import date_option
+from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.io.tabular import check_file, semicolon_problem
+from zonekeeper.sources.history import TariffStatus, rate_text_sources, tariff_status
+from zonekeeper.sources.revisions import import_revision, load_schedule
+from zonekeeper.sources.shipped import data_text
+from zonekeeper.tariff.check import CheckReport, Unparsed, check_texts, unparsed_in
+from zonekeeper.tariff.list_check import ListDifference, check_lists
+from zonekeeper.tariff.measures import coverage_tables
+from zonekeeper.tariff.schedule import Revision, TariffLine
+
+
+def check() -> CheckReport:
+    """Parse every distinct rate text of every loaded revision (the shipped history's read
+    from its columns, without building the revisions); those that do not parse, each known
+    error of the source with its reason."""
+    return check_texts(rate_text_sources(load_schedule()))
+
+
+def status(context: Context) -> TariffStatus:
+    """The loaded revisions with their dates and origin, and the horizon: how far the
+    context's today lies beyond the newest revision (quotes dated after it warn)."""
+    return tariff_status(load_schedule(), context.today())
+
+
+def check_measures() -> list[ListDifference]:
+    """The shipped Section 301/232 product lists against each loaded revision's codes
+    (`tariff.list_check`). The loaded revisions carry no footnotes yet (USITC CSV exports),
+    so only absent list codes are checked and the footnote kinds are reported as not
+    checkable."""
+    lists = coverage_tables(data_text)
+    return [
+        difference
+        for revision in load_schedule().revisions
+        for difference in check_lists(
+            revision.name, (c.digits for c in revision.codes()), lists, None
+        )
+    ]
+
+
+def revisions() -> tuple[Revision, ...]:
+    """The loaded revisions, in the order they come into force."""
+    return tuple(load_schedule().revisions)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The revision stored, and its rate texts the parser cannot read (quotes on those lines
+    say "cannot compute": a warning, not a refusal)."""
+
+    revision: Revision
+    unparsed: tuple[Unparsed, ...]
+
+
+def import_(file: Path, effective: str, name: str | None = None, *,
+            replace: bool = False) -> Imported:  # fmt: skip
+    """Validate a USITC export and add it to the tariff store as a revision in force from
+    `effective`; a date already taken is refused unless `replace`. Nothing is written on
+    error."""
+    refused = check_file(file)  # the check every input file passes (a FIFO would block)
+    if refused is None and file.suffix.lower() == ".csv":
+        # A USITC export opened and saved again by Excel where ',' is the decimal mark has
+        # ';' between columns: refused in one line, as every reader of a CSV refuses it.
+        with open(file, "rb") as handle:
+            start = handle.read(65536).decode("utf-8", errors="replace")
+        refused = semicolon_problem(start, str(file))
+    if refused is not None:
+        raise InputError(refused)
+    revision = import_revision(file, date_option(effective, "effective"), name, replace=replace)
+    return Imported(revision, tuple(unparsed_in(revision)))
+
+
+def show(context: Context, code: str, on: str | None = None) -> tuple[TariffLine, Revision]:
+    """The line `code` of the revision in force on `on` (default: the context's today)."""
+    day = date_option(on, "date") if on else context.today()
+    try:
+        return load_schedule().line(code, day)
+    except CannotCompute as error:  # no revision in force on the date: nothing to show
+        raise InputError(
+            Problem(error.reason, field="date", code="tariff.show.no-revision")
+        ) from None

@@ -1,1 +1,0 @@
-"""Use cases: load the state, run the pure core, persist the result in one transaction."""
