@@ -135,7 +135,7 @@ def test_roi_refuses_a_bad_history_with_codes(
     code, out, _ = run_main(monkeypatch, capsys, "advise", "roi", "--imports", f, "--json")
     assert code == 2
     codes = {p["code"] for p in json.loads(out)["problems"]}
-    assert codes <= {"advise.imports.bad-cell", "advise.imports.missing-column"} and codes
+    assert codes <= {"drawback.cell.invalid", "drawback.cell.missing"} and codes  # its reader's
     empty = _write(tmp_path, "empty.csv",
                    "entry_no,line,import_date,hts,quantity,unit,value,duty\n")
     code, out, _ = run_main(monkeypatch, capsys, "advise", "roi", "--imports", empty, "--json")

@@ -15,8 +15,11 @@ ROWS = [
     row("ZZ1", 1, "2026-02-10", "MX", 1, "9903.01.01", "", "250.00", mid="MXACME1"),
     row("ZZ1", 1, "2026-02-10", "MX", 2, "8537109170", "1000.00", "27.00", mid="MXACME1"),
     row("ZZ2", 1, "2025-09-04", "CN", 1, "9903.88.03", "", "250.00", liquidated="2026-06-01"),
-    row("ZZ2", 1, "2025-09-04", "CN", 2, "9903.01.24", "", "100.00", liquidated="2026-06-01"),
-    row("ZZ2", 1, "2025-09-04", "CN", 3, "8537109170", "1000.00", "27.00",
+    # China on 2025-09-04: the fentanyl duty (9903.01.24, 20%) and the reciprocal (9903.01.25,
+    # 10%) beside Section 301 list 3 (25%, never refundable through CAPE)
+    row("ZZ2", 1, "2025-09-04", "CN", 2, "9903.01.24", "", "200.00", liquidated="2026-06-01"),
+    row("ZZ2", 1, "2025-09-04", "CN", 3, "9903.01.25", "", "100.00", liquidated="2026-06-01"),
+    row("ZZ2", 1, "2025-09-04", "CN", 4, "8537109170", "1000.00", "27.00",
         liquidated="2026-06-01"),
     row("ZZ3", 1, "2026-08-04", "DE", 1, "8537109170", "200.00", "10.00"),
 ]
@@ -32,19 +35,19 @@ def test_opportunities_json(es003: WriteFile, monkeypatch: pytest.MonkeyPatch,
     document = json.loads(out)
     found = document["opportunities"]
     assert [(o["kind"], o["amount"], o["entries"]) for o in found] == [
+        ("ieepa_refund", "300.00", ["ZZ2"]),
         ("preference_unclaimed", "277.00", ["ZZ1"]),
         ("ieepa_refund", "250.00", ["ZZ1"]),
-        ("ieepa_refund", "100.00", ["ZZ2"]),
         ("data_quality", "4.60", ["ZZ3"]),
     ]
-    assert document["totals"] == {"preference_unclaimed": "277.00", "ieepa_refund": "350.00",
+    assert document["totals"] == {"preference_unclaimed": "277.00", "ieepa_refund": "550.00",
                                   "data_quality": "4.60"}
-    zz2 = found[2]
+    zz2 = found[0]
     assert (zz2["route"], zz2["deadline"]) == ("protest", "2026-11-28")  # 180 days
     assert zz2["interest"] is not None and "2026-06-30" in zz2["interest_note"]
     for o in found:
         assert {"kind", "amount", "entries", "evidence", "risk", "action", "deadline"} <= set(o)
-    assert document["quality"]["lines_recomputed"] == 2  # ZZ2 precedes the shipped tariff
+    assert document["quality"]["lines_recomputed"] == 3  # ZZ2 of 2025 too, from the history
     html = page.read_text()
     assert "Savings by kind" in html and "Savings by supplier" in html and "MXACME1" in html
     assert "Savings by month of entry" in html and "2026-02" in html
@@ -57,8 +60,8 @@ def test_refunds_ieepa_json(es003: WriteFile, monkeypatch: pytest.MonkeyPatch,
     assert code == 0, err
     document = json.loads(out)
     assert [(r["entries"], r["amount"], r["route"]) for r in document["refunds"]] == [
-        (["ZZ1"], "250.00", "cape"), (["ZZ2"], "100.00", "cape")]
-    assert document["total"] == "350.00" and document["by_route"] == {"cape": "350.00"}
+        (["ZZ1"], "250.00", "cape"), (["ZZ2"], "300.00", "cape")]
+    assert document["total"] == "550.00" and document["by_route"] == {"cape": "550.00"}
     assert document["cape_upload"] == [["ZZ1", "ZZ2"]]
     code, out, _ = run_main(monkeypatch, capsys, "refunds", "ieepa", "--entries",
                             str(es003(ROWS)), "--as-of", "2026-07-01")

@@ -28,8 +28,10 @@ def test_usmca_not_claimed_on_mexican_goods(es003: WriteFile, pricer: TariffPric
 
 
 def test_korus_lifts_the_base_rate_only(es003: WriteFile, pricer: TariffPricer) -> None:
-    """6109.10.00 cotton T-shirts, General 16.5%, Special KR Free; the reciprocal IEEPA duty
-    stayed on Korean goods, so the saving is the base duty alone."""
+    """6109.10.00 cotton T-shirts, General 16.5%, Special KR Free, entered 2026-02-10 under
+    Korea's 15% all-in reciprocal duty (9903.02.80, from 2025-11-14): unclaimed, the 16.5%
+    base is above the floor and no reciprocal duty is owed ($165.00); claimed, the base is
+    free and the floor tops it up to 15% ($150.00). KORUS saves $15.00, not the base duty."""
     lines = read_entry_lines(es003([
         row("ZZ1", 1, "2026-02-10", "KR", 1, "9903.01.25", "", "100.00"),
         row("ZZ1", 1, "2026-02-10", "KR", 2, "6109100012", "1000.00", "165.00", qty="10",
@@ -37,7 +39,7 @@ def test_korus_lifts_the_base_rate_only(es003: WriteFile, pricer: TariffPricer) 
     ]))
     [found] = unclaimed_preferences(lines, pricer, date(2026, 9, 1))
     assert (found.amount, found.title) == (
-        Decimal("165.00"), "KR not claimed on HTS 6109100012 from KR (1 line(s))")
+        Decimal("15.00"), "KR not claimed on HTS 6109100012 from KR (1 line(s))")
 
 
 def test_no_partner_no_finding_and_a_closed_window(es003: WriteFile,

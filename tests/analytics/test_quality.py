@@ -34,10 +34,11 @@ def test_a_line_that_reconciles_and_one_that_does_not(es003: WriteFile,
 
 def test_chapter99_rows_count_in_the_reported_duty(es003: WriteFile,
                                                    pricer: TariffPricer) -> None:
-    """Before 2026-02-24 DE goods paid the 10% reciprocal IEEPA duty (9903.01.25): the line
-    reconciles only with its Chapter 99 row."""
+    """Before 2026-02-24 German goods paid the EU's 15% all-in reciprocal IEEPA duty
+    (9903.02.20: 15% less the 2.7% general rate, $123.00 on $1,000): the line reconciles
+    only with its Chapter 99 row."""
     lines = read_entry_lines(es003([
-        row("ZZ1", 1, "2026-02-10", "DE", 1, "9903.01.25", "", "100.00"),
+        row("ZZ1", 1, "2026-02-10", "DE", 1, "9903.02.20", "", "123.00"),
         row("ZZ1", 1, "2026-02-10", "DE", 2, "8537109170", "1000.00", "27.00"),
     ]))
     report = quality_report(lines, pricer)
@@ -76,9 +77,11 @@ def test_one_part_under_two_classifications(es003: WriteFile, pricer: TariffPric
 
 def test_a_line_before_the_first_tariff_is_counted_not_reconciled(
         es003: WriteFile, pricer: TariffPricer) -> None:
-    lines = read_entry_lines(es003([row("ZZ1", 1, "2025-09-04", "DE", 1, "8537109170",
+    """The shipped tariff begins with HTS 2021 Revision 12 (in force 2021-12-07): a line of
+    June 2021 cannot be recomputed, and is counted with the reason, not reconciled."""
+    lines = read_entry_lines(es003([row("ZZ1", 1, "2021-06-01", "DE", 1, "8537109170",
                                         "200.00", "99.00")]))
     report = quality_report(lines, pricer)
     assert report.recomputed == 0 and report.reconciliation == ()
     [(reason, count)] = report.not_recomputed.items()
-    assert count == 1 and "before the earliest loaded (HTS 2026 Basic Edition" in reason
+    assert count == 1 and "before the earliest loaded (HTS 2021 Revision 12" in reason
