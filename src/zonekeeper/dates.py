@@ -60,4 +60,4 @@ def date_option(text: str | None, option: str) -> date | None:
     try:
         return parse_date(text)
     except ValueError as error:
-        raise InputError(Problem(str(error), field=option)) from None
+        raise InputError(Problem(str(error), field=option, code="option.date")) from None

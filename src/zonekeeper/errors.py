@@ -8,6 +8,7 @@ shell turns it into exit code 2 with nothing changed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -27,8 +28,9 @@ class Problem:
     file: str | None = None
     row: int | None = None
     field: str | None = None
-    code: str = "input"
-    severity: Severity = "error"
+    # named only, after the fields above (a `Problem` is made by keyword past `field`)
+    code: str = dataclasses.field(kw_only=True)
+    severity: Severity = dataclasses.field(default="error", kw_only=True)
 
     @property
     def where(self) -> str:
@@ -64,10 +66,8 @@ class ZonekeeperError(Exception):
 class InputError(ZonekeeperError):
     """The input cannot be used as given; nothing was changed. Carries every problem found."""
 
-    def __init__(self, problems: Iterable[Problem] | Problem | str) -> None:
-        if isinstance(problems, str):
-            problems = [Problem(problems)]
-        elif isinstance(problems, Problem):
+    def __init__(self, problems: Iterable[Problem] | Problem) -> None:
+        if isinstance(problems, Problem):
             problems = [problems]
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__("; ".join(str(p) for p in self.problems))

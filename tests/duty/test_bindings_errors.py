@@ -22,7 +22,7 @@ def _missing() -> MeasureBook:
 
 
 def _damaged() -> PreferencePrograms:
-    raise InputError(Problem("unknown column 'kind'", "spi_programs.csv"))
+    raise InputError(Problem("unknown column 'kind'", "spi_programs.csv", code="t.column"))
 
 
 def test_measures_that_cannot_be_loaded_are_a_warning_not_a_crash(tariff: Tariff) -> None:

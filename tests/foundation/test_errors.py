@@ -1,21 +1,30 @@
 """Problems say where (file, row, field) and why; InputError carries every one of them."""
 
+import pytest
+
 from zonekeeper.errors import InputError, Problem
 
 
 def test_problem_names_file_row_and_field() -> None:
-    problem = Problem("must not be negative", file="adm.csv", row=3, field="quantity")
+    problem = Problem("must not be negative", file="adm.csv", row=3, field="quantity",
+                      code="file.bad-cell")
     assert str(problem) == "adm.csv:row 3:quantity: must not be negative"
 
 
 def test_input_error_keeps_every_problem() -> None:
-    error = InputError([Problem("a", row=1), Problem("b", row=2)])
+    error = InputError([Problem("a", row=1, code="t.a"), Problem("b", row=2, code="t.b")])
     assert [p.message for p in error.problems] == ["a", "b"]
     assert "row 1" in str(error) and "row 2" in str(error)
 
 
-def test_input_error_from_text() -> None:
-    assert InputError("bad").problems == (Problem("bad"),)
+def test_input_error_from_one_problem() -> None:
+    problem = Problem("bad", code="t.bad")
+    assert InputError(problem).problems == (problem,)
+
+
+def test_a_problem_needs_its_code() -> None:
+    with pytest.raises(TypeError):
+        Problem("bad")  # type: ignore[call-arg]
 
 
 def test_problem_as_json_has_code_severity_where_and_message() -> None:
@@ -28,4 +37,4 @@ def test_problem_as_json_has_code_severity_where_and_message() -> None:
         "where": {"file": "adm.csv", "row": 4, "field": "part"},
         "message": "no such part",
     }
-    assert Problem("whole file").where == ""
+    assert Problem("whole file", code="t.file").where == ""
