@@ -7,8 +7,8 @@ shell turns it into exit code 2 with nothing changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
