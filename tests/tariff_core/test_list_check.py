@@ -66,3 +66,23 @@ def test_cli_on_the_shipped_revisions(monkeypatch, capsys):
     assert rows[(rev3, "9903.88.16", "listed_absent")]["count"] == 81
     assert rows[(rev3, "9903.85.08", "listed_absent")]["codes"] == ["73029000"]
     assert (rev3, "*", "not_checkable") in rows
+
+
+def test_the_shipped_lists_against_the_history_footnotes() -> None:
+    """`tariff check --measures` on the shipped history (JSON exports with footnotes): the
+    differences of 2026 Revision 10, as first counted by hand on Revision 3 — list 3
+    (9903.88.03) names 284 codes no line footnotes, 24 of them in no line at all; list 4A
+    (9903.88.15) differs by 5 and 1; 9903.91.01 by 1; the suspended list 4B (9903.88.16) is
+    never footnoted."""
+    from zonekeeper.app.tariff import check_measures
+
+    found = {(d.heading, d.kind): len(d.codes) for d in check_measures()
+             if d.revision == "HTS 2026 Revision 10"}
+    assert found[("9903.88.03", "listed_unfootnoted")] + found[
+        ("9903.88.03", "listed_absent")] == 284
+    assert found[("9903.88.03", "listed_absent")] == 24
+    assert found[("9903.88.15", "listed_unfootnoted")] == 5
+    assert found[("9903.88.15", "footnoted_unlisted")] == 1
+    assert found[("9903.91.01", "footnoted_unlisted")] == 1
+    assert found[("9903.88.16", "listed_unfootnoted")] > 1000
+    assert ("*", "not_checkable") not in found  # the store's revisions carry footnotes

@@ -14,7 +14,12 @@ from zonekeeper.app.context import Context
 from zonekeeper.dates import date_option
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.io.tabular import check_file, semicolon_problem
-from zonekeeper.sources.history import TariffStatus, rate_text_sources, tariff_status
+from zonekeeper.sources.history import (
+    TariffStatus,
+    codes_and_footnotes,
+    rate_text_sources,
+    tariff_status,
+)
 from zonekeeper.sources.revisions import import_revision, load_schedule
 from zonekeeper.sources.shipped import data_text
 from zonekeeper.tariff.check import CheckReport, Unparsed, check_texts, unparsed_in
@@ -37,17 +42,17 @@ def status(context: Context) -> TariffStatus:
 
 
 def check_measures() -> list[ListDifference]:
-    """The shipped Section 301/232 product lists against each loaded revision's codes
-    (`tariff.list_check`). The loaded revisions carry no footnotes yet (USITC CSV exports),
-    so only absent list codes are checked and the footnote kinds are reported as not
-    checkable."""
+    """The shipped Section 301/232 product lists against each loaded revision
+    (`tariff.list_check`): codes a list names that the revision lacks, and — on the
+    revisions from the shipped history, whose JSON exports carry footnotes — lines the
+    schedule footnotes to a Section 301 heading that its list omits, and listed lines it
+    does not footnote. A revision shipped or imported as CSV has no footnotes: only absent
+    codes are checked on it (`not_checkable`)."""
     lists = coverage_tables(data_text)
     return [
         difference
-        for revision in load_schedule().revisions
-        for difference in check_lists(
-            revision.name, (c.digits for c in revision.codes()), lists, None
-        )
+        for name, codes, footnotes in codes_and_footnotes(load_schedule())
+        for difference in check_lists(name, codes, lists, footnotes)
     ]
 
 

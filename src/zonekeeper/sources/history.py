@@ -160,6 +160,29 @@ def rate_text_sources(schedule: Schedule) -> list[tuple[str, Iterable[tuple[str,
              else r.rate_texts()) for r in schedule.revisions]
 
 
+def codes_and_footnotes(
+    schedule: Schedule,
+) -> list[tuple[str, list[str], dict[str, tuple[str, ...]] | None]]:
+    """(name, its HTS numbers as digits, HTS digits -> the line's footnote texts) per
+    revision of `schedule`, in date order: what `tariff check --measures` compares with the
+    shipped lists. The store's revisions are read from the store without building them and
+    carry the JSON exports' footnotes; a revision shipped or imported as a USITC CSV has
+    none (None: only absent list codes can be checked on it)."""
+    store = shipped_history()
+    from_store = _store_index(schedule)
+    out: list[tuple[str, list[str], dict[str, tuple[str, ...]] | None]] = []
+    for r in schedule.revisions:
+        if r.name not in from_store:
+            out.append((r.name, [c.digits for c in r.codes()], None))
+            continue
+        index = from_store[r.name]
+        codes = [row.hts.replace(".", "") for row in store.rows(index) if row.hts]
+        notes = {hts.replace(".", ""): tuple(text.split(" || "))
+                 for hts, text in store.footnotes(index).items()}
+        out.append((r.name, codes, notes or None))
+    return out
+
+
 @dataclass(frozen=True)
 class RevisionStatus:
     """One loaded revision as `zonekeeper tariff status` lists it."""
