@@ -466,16 +466,17 @@ class Schedule:
         # stable sort: of two revisions on the same date, the later-loaded one governs
         self.revisions: tuple[Revision, ...] = tuple(
             sorted(by_name.values(), key=lambda r: r.effective))
+        self._starts = tuple(r.effective for r in self.revisions)  # for `revision_on`
 
     def __repr__(self) -> str:
         return f"Schedule({', '.join(r.name for r in self.revisions)})"
 
     def revision_on(self, on: date) -> Revision:
-        """The revision in force on `on`; CannotCompute before the first one."""
-        chosen: Revision | None = None
-        for revision in self.revisions:
-            if revision.effective <= on:
-                chosen = revision
+        """The revision in force on `on` (the last in force by then: of two on one date, the
+        later loaded); CannotCompute before the first one. A binary search: the history
+        loads some fifty revisions and every plan asks."""
+        at = bisect.bisect_right(self._starts, on)
+        chosen = self.revisions[at - 1] if at else None
         if chosen is None:
             if not self.revisions:
                 raise CannotCompute("no tariff revision is loaded")
