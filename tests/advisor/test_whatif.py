@@ -81,3 +81,29 @@ def test_whatif_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                             "2026-09-01", "--scenario", "early:entered=2026-08-01", "--json")
     assert code == 2
     assert json.loads(out)["problems"][0]["code"] == "advise.whatif.entry-early"
+
+
+def test_backtest_a_zone_that_admitted_in_january_2025(tariff: Tariff) -> None:
+    """The issue's backtest on the shipped history: a refrigerated display case
+    (8418.50.00.80, Free) admitted 2025-01-15. The Chinese board (8537.10.91.70, 2.7% and
+    Section 301 list 3, 25%: PF mandatory, 146.41) is frozen at $55.40 whenever it enters.
+    Two Vietnamese valves ($15, 8481.80.50.90, 3%): PF freezes $0.90; NPF pays the finished
+    product's rate at entry — nothing in January, but the 20% Vietnamese reciprocal duty
+    (9903.02.69) on $30 by September 2025 ($6.00), and nothing again in September 2026 after
+    the IEEPA duties and the Section 122 surcharge ended. PF is the robust election."""
+    january = dt.date(2025, 1, 15)
+    board = Component("board", "8537.10.91.70", "CN", Decimal(1), Decimal(200))
+    valve = Component("valve", "8481.80.50.90", "VN", Decimal(2), Decimal(15))
+    result = what_if(tariff, Product("8418.50.00.80"), [board, valve], january,
+                     [Scenario("at admission", january),
+                      Scenario("September 2025", dt.date(2025, 9, 1)),
+                      Scenario("September 2026", SEPT)])
+    chinese, vietnamese = result.components
+    assert chinese.mandatory_pf and chinese.robust == "PF"
+    assert [o.pf for o in chinese.outcomes] == [Decimal("55.40")] * 3
+    assert [(o.pf, o.npf) for o in vietnamese.outcomes] == [
+        (Decimal("0.90"), Decimal("0.00")),
+        (Decimal("0.90"), Decimal("6.00")),
+        (Decimal("0.90"), Decimal("0.00")),
+    ]
+    assert vietnamese.robust == "PF"
