@@ -24,12 +24,18 @@ def _cents(amount: Decimal | None) -> str | None:
 Money = Annotated[Decimal | None, PlainSerializer(_cents, return_type=str | None)]
 """An amount of money: written as a cent string ("12.50"), or null with its reason elsewhere."""
 
+Amount = Annotated[Decimal, PlainSerializer(_cents, return_type=str)]
+"""An amount of money that is always known (a lot's value): a cent string, as `Money`."""
+
 
 class Output(BaseModel):
     """Base of every output document: immutable, no unknown keys, keys in declaration order."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    @in_money_context
     def document(self) -> dict[str, Any]:
-        """The JSON-ready dict (`--json` prints it with `json.dumps(..., indent=2)`)."""
+        """The JSON-ready dict (`--json` prints it with `json.dumps(..., indent=2)`), made
+        under the product's money context once for the whole document (each amount's
+        rounding then runs on without a context switch of its own)."""
         return self.model_dump(mode="json")

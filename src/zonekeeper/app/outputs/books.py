@@ -19,11 +19,10 @@ from typing import Annotated, Any
 from pydantic import PlainSerializer
 
 from zonekeeper.app.books import Posted, Trial
-from zonekeeper.app.outputs import Money, Output
+from zonekeeper.app.outputs import Amount, Money, Output
 from zonekeeper.app.verify import Verification
 from zonekeeper.errors import Problem
 from zonekeeper.io.checkpoint import ChainHead, Checkpoint
-from zonekeeper.money import fmt, in_money_context
 from zonekeeper.store.projections import LotBalance
 from zonekeeper.zone.keys import describe
 from zonekeeper.zone.ledger import Lot, Posting
@@ -40,8 +39,6 @@ def quantity_text(value: Decimal) -> str:
 Quantity = Annotated[Decimal, PlainSerializer(quantity_text, return_type=str)]
 """A quantity of goods: written as plain decimal text without trailing zeros."""
 
-Amount = Annotated[Decimal, PlainSerializer(in_money_context(fmt), return_type=str)]
-"""An amount of money the books always hold (a lot's value): a cent string, as `Money`."""
 
 
 class BooksHead(Output):

@@ -53,16 +53,7 @@ def indented_json(document: Mapping[str, Any]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-class DrawbackOutput(Output):
-    """A drawback document: serialized under the product's money context once for the whole
-    document, not once for each of its (many) amounts."""
-
-    @in_money_context
-    def document(self) -> dict[str, Any]:
-        return super().document()
-
-
-class DesignationOut(DrawbackOutput):
+class DesignationOut(Output):
     """One designation: an import line's quantity against an export (190.51(a)(2))."""
 
     import_entry: str
@@ -102,7 +93,7 @@ class DesignationOut(DrawbackOutput):
         }
 
 
-class AvailableOut(DrawbackOutput):
+class AvailableOut(Output):
     """What an import line had left after earlier claims (190.51(a)(3))."""
 
     import_entry: str
@@ -110,7 +101,7 @@ class AvailableOut(DrawbackOutput):
     quantity: Exact
 
 
-class DemandOut(DrawbackOutput):
+class DemandOut(Output):
     """The quantity of a designated demand: an export, or a production run's input."""
 
     export_ref: str
@@ -119,7 +110,7 @@ class DemandOut(DrawbackOutput):
     quantity: Exact
 
 
-class DrawbackPlan(DrawbackOutput):
+class DrawbackPlan(Output):
     """`drawback plan --json` and the plan file `drawback claim` reads back."""
 
     claim_type: str
@@ -187,7 +178,7 @@ class DrawbackPlan(DrawbackOutput):
         return indented_json(self._sealed if self._sealed is not None else self.document())
 
 
-class ClaimHeaderOut(DrawbackOutput):
+class ClaimHeaderOut(Output):
     """The claim's header (19 CFR 190.51(a)(2)): who claims what, and the certifications."""
 
     claimant: str
@@ -204,7 +195,7 @@ class ClaimHeaderOut(DrawbackOutput):
     certifications: list[str]
 
 
-class ClaimLineOut(DrawbackOutput):
+class ClaimLineOut(Output):
     """One line of the claim: a designation with its line number, ITIN and description."""
 
     line: int
@@ -241,7 +232,7 @@ class ClaimLineOut(DrawbackOutput):
         )
 
 
-class DrawbackClaim(DrawbackOutput):
+class DrawbackClaim(Output):
     """`claim.json`, which `drawback claim` writes (the CSV files carry the same fields)."""
 
     header: ClaimHeaderOut
@@ -263,7 +254,7 @@ class DrawbackClaim(DrawbackOutput):
         )
 
 
-class ClaimWindowOut(DrawbackOutput):
+class ClaimWindowOut(Output):
     """An import line whose claim window (190.51(e)) closes within the horizon."""
 
     entry_no: str
@@ -281,7 +272,7 @@ class ClaimWindowOut(DrawbackOutput):
                    unclaimed_quantity=a.unclaimed_quantity, unclaimed_refund=a.unclaimed_refund)
 
 
-class NoticeOut(DrawbackOutput):
+class NoticeOut(Output):
     """A notice of intent to export or destroy (CBP Form 7553, 190.35(a)) due or late."""
 
     export_ref: str
@@ -297,7 +288,7 @@ class NoticeOut(DrawbackOutput):
                    disposition=n.disposition, due=n.due, status=n.status, reason=n.reason)
 
 
-class DrawbackAlerts(DrawbackOutput):
+class DrawbackAlerts(Output):
     """`drawback alerts --json`: claim windows closing and notices due, as of a day."""
 
     as_of: Day
