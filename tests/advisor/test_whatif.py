@@ -107,3 +107,31 @@ def test_backtest_a_zone_that_admitted_in_january_2025(tariff: Tariff) -> None:
         (Decimal("0.90"), Decimal("0.00")),
     ]
     assert vietnamese.robust == "PF"
+
+
+@pytest.mark.parametrize("scenario", ["x:overrides_freeze=maybe", "x:origins=|",
+                                      "x:components=5;origins= | "])
+def test_a_scenario_the_advisor_cannot_read_is_refused_not_guessed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    scenario: str,
+) -> None:
+    f = tmp_path / "c.csv"
+    f.write_text("part,hts,origin,quantity_per_unit,unit_value\nboard,8537.10.91.70,DE,1,200\n",
+                 encoding="utf-8")
+    code, out, _ = run_main(monkeypatch, capsys, "advise", "whatif", "--product-hts",
+                            "8501.40.20.40", "--components", str(f), "--admitted",
+                            "2026-09-01", "--scenario", scenario, "--json")
+    assert code == 2
+    assert json.loads(out)["problems"][0]["code"] == "advise.whatif.bad-scenario"
+
+
+def test_a_waste_share_above_one_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "i.csv"
+    f.write_text("entry_no,line,import_date,hts,quantity,unit,value,duty\n"
+                 "E1,1,2026-03-04,8537.10.91.70,10,No.,2000,54\n", encoding="utf-8")
+    code, out, _ = run_main(monkeypatch, capsys, "advise", "roi", "--imports", str(f),
+                            "--waste-share", "20", "--json")
+    assert code == 2
+    assert json.loads(out)["problems"][0]["code"] == "advise.bad-number"

@@ -102,3 +102,16 @@ def test_a_missing_column_is_named(es003: WriteFile) -> None:
 
 def test_an_empty_file_is_refused(es003: WriteFile) -> None:
     assert _problems(es003([])) == [(None, None, "es003.empty")]
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("8537.10.91.00", "8537109100"),   # a dotted code's .00 is its statistical suffix
+    ("8537.10.00", "85371000"),
+    ("8537109170.0", "8537109170"),    # a spreadsheet's float
+    ("101210010", "0101210010"),       # a leading zero a spreadsheet ate (as hts_digits)
+])
+def test_hts_numbers_read_as_every_reader_reads_them(es003: WriteFile, written: str,
+                                                     read: str) -> None:
+    [line] = read_entry_lines(es003([row("ZZ1", 1, "2026-02-10", "DE", 1, written,
+                                         "100.00", "2.70")]))
+    assert line.hts == read

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import delete, select, update
 from zk_store_samples import BOMS, PARTS, SET_UP, admission, production, shipment
 
@@ -165,3 +166,18 @@ def _forge_discrepancy_at(ledger: Ledger, index: int, **fields: object) -> None:
             .where(discrepancies.c.seq == seq)
             .values(data=json.dumps({**json.loads(data), **fields}))
         )
+
+
+@pytest.mark.parametrize("data", ['{"quantity": "x"}', "[1, 2]", "not json"])
+def test_a_posting_edited_past_reading_is_a_mismatch_not_a_crash(ledger: Ledger, data: str) -> None:
+    """The chain does not cover the projection rows: one edited into something unreadable is
+    reported as the mismatch it is (at its event), never a traceback."""
+    _books(ledger)
+    with ledger.engine.begin() as connection:
+        connection.execute(
+            update(postings)
+            .where(postings.c.seq == SET_UP + 3, postings.c.n == 1)
+            .values(data=data)
+        )
+    result = ledger.verify()
+    assert result.mismatch is not None and result.mismatch.seq == SET_UP + 3

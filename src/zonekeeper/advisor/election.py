@@ -170,13 +170,14 @@ def _pf_quote(
 def _npf_share(
     finished: LineQuote | None, total_value: Decimal, value: Decimal
 ) -> Decimal | None:
-    """The component's share of the finished line's duty by value (146.65(a)(2), (b))."""
-    if finished is None:
+    """The component's share of the finished line's duty by value (146.65(a)(2), (b));
+    None when the components carry no value to share it by (never a share of 0)."""
+    if finished is None or total_value == ZERO:
         return None
     duty = _exact(finished)
     if duty is None:
         return None
-    return ZERO if total_value == ZERO else duty * value / total_value
+    return duty * value / total_value
 
 
 def _recommend(

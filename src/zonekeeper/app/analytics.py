@@ -3,6 +3,7 @@ IEEPA refunds, from an ACE ES-003 report or a drawback import file."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -86,13 +87,21 @@ def refunds(context: Context, entries: Path, as_of: date) -> RefundsReport:
     del context  # a refund needs no tariff or books: the file and the shipped rates
     with collector_paused():
         found = ieepa_refunds(read_entry_lines(entries), as_of, overpayment_rates())
-    by_route: dict[str, Decimal | None] = {}
+    by_route: dict[str, list[Decimal | None]] = {}
     for o in found:
-        key = o.route or "unknown"
-        by_route[key] = (by_route.get(key) or ZERO) + (o.amount or ZERO)
+        by_route.setdefault(o.route or "unknown", []).append(o.amount)
     return RefundsReport(
         as_of=as_of, file=str(entries), refunds=[_out(o) for o in found],
-        total=sum((o.amount or ZERO for o in found), ZERO),
-        interest=sum((o.interest or ZERO for o in found), ZERO)
-        if all(o.interest is not None for o in found) else None,
-        by_route=by_route, cape_upload=cape_batches(found))
+        total=_sum_or_none(o.amount for o in found),
+        interest=_sum_or_none(o.interest for o in found),
+        by_route={route: _sum_or_none(amounts) for route, amounts in by_route.items()},
+        cape_upload=cape_batches(found))
+
+
+def _sum_or_none(amounts: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum, or None when any part cannot be computed (its reason is on that refund):
+    a total is never understated by counting an unknown amount as 0."""
+    listed = list(amounts)
+    if any(a is None for a in listed):
+        return None
+    return sum((a for a in listed if a is not None), ZERO)

@@ -218,7 +218,10 @@ class _StoredDuty:
             raise CannotCompute("no duty is stored for this shortage")
         d = waiting.pop(0)
         if d.get("duty") is not None:
-            return Decimal(str(d["duty"]))
+            try:
+                return Decimal(str(d["duty"]))
+            except ArithmeticError:  # edited past reading: the replay's duty will differ
+                raise CannotCompute(f"the stored duty {d['duty']!r} is not a number") from None
         note = str(d.get("duty_note") or "")
         raise CannotCompute(note.removeprefix("duty not computed: "))
 
@@ -466,7 +469,12 @@ def _first_difference(ours: Any, theirs: Any, path: str = "") -> tuple[str, Any,
 
 
 def _stored_json(data: str) -> Any:
-    plain = codec.parse(data)
+    try:
+        plain = codec.parse(data)
+    except ValueError:
+        plain = None
+    if not isinstance(plain, dict):  # not what the store writes: it differs from a replay
+        return {"__unreadable__": data}
     for name in UNCOMPARED:
         plain.pop(name, None)
     return plain
@@ -480,12 +488,16 @@ def _stored_postings(
     grouped: dict[int, list[Any]] = {}
     for r in reads.posting_rows_between(connection, zone, first, last):
         plain = _stored_json(r.data)
-        if (
-            Decimal(plain["quantity"]) != r.quantity
-            or Decimal(plain["value"]) != r.value
-            or plain["lot"] != r.lot
-            or plain["date"] != r.date.isoformat()
-        ):
+        try:
+            differs = (
+                Decimal(plain["quantity"]) != r.quantity
+                or Decimal(plain["value"]) != r.value
+                or plain["lot"] != r.lot
+                or plain["date"] != r.date.isoformat()
+            )
+        except (KeyError, TypeError, ArithmeticError):
+            differs = True  # a row edited past reading: a mismatch to report, not a crash
+        if differs:
             plain["__columns_disagree__"] = True
         grouped.setdefault(r.seq, []).append(plain)
     return grouped

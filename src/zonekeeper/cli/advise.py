@@ -125,11 +125,18 @@ def roi(
                                      code="advise.bad-number"))
         return value
 
+    def share(text: str, option: str) -> Decimal:
+        value = need(text, option)
+        if value > 1:
+            raise InputError(Problem(f"a share is 0 to 1 (0.05 for 5%), got {text}",
+                                     field=option, code="advise.bad-number"))
+        return value
+
     assumptions = Assumptions(
         cost_of_capital=need(cost_of_capital, "--cost-of-capital"),
         dwell_days=need(dwell_days, "--dwell-days"),
         drawback_months=need(drawback_months, "--drawback-months"),
-        waste_share=None if waste_share is None else need(waste_share, "--waste-share"),
+        waste_share=None if waste_share is None else share(waste_share, "--waste-share"),
         software=need(software, "--software-cost"), staff=need(staff, "--staff-cost"),
         bond_fees=need(bond_fees, "--bond-fees"), activation=need(activation, "--activation-cost"),
     )
@@ -192,16 +199,23 @@ def parse_scenario(text: str, admitted: date) -> Scenario:
         def pct(key: str) -> Decimal:
             return parse_decimal(values[key]) if key in values else Decimal(0)
 
-        origins = values.get("origins")
+        origins = None
+        if "origins" in values:
+            origins = frozenset(o.strip().upper() for o in values["origins"].split("|")
+                                if o.strip())
+            if not origins:
+                raise ValueError("origins= names no country (CN|VN...)")
+        flag = values.get("overrides_freeze", "no").lower()
+        if flag not in ("yes", "true", "1", "no", "false", "0"):
+            raise ValueError(f"overrides_freeze={flag!r}: yes or no")
         return Scenario(
             name=name.strip(),
             entered_on=parse_date(values["entered"]) if "entered" in values else admitted,
             components=pct("components"),
-            origins=None if not origins else frozenset(o.strip().upper()
-                                                       for o in origins.split("|")),
+            origins=origins,
             across=pct("across"),
             product=pct("product"),
-            overrides_freeze=values.get("overrides_freeze", "no").lower() in ("yes", "true", "1"),
+            overrides_freeze=flag in ("yes", "true", "1"),
         )
     except ValueError as error:
         raise bad(str(error)) from None

@@ -4,6 +4,7 @@ data says it can save or recover (issue 14). A thin shell over `app.analytics`."
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,7 @@ from zonekeeper.app.context import Context
 from zonekeeper.app.outputs.analytics import OpportunityOut
 from zonekeeper.cli.app import app
 from zonekeeper.dates import date_option
-from zonekeeper.money import ZERO, usd
+from zonekeeper.money import usd
 
 EntriesOption = Annotated[
     Path, typer.Option("--entries", help="ACE ES-003 line report (CSV or XLSX) or a drawback "
@@ -28,6 +29,11 @@ WHERE = "--json, or --html FILE for a page with charts."
 
 refunds_app = typer.Typer(help="Refunds of duty the importer paid (IEEPA).")
 app.add_typer(refunds_app, name="refunds")
+
+
+def _or_why(amount: Decimal | None) -> str:
+    """An amount, or why there is none: a total with an unknown part is never printed as 0."""
+    return usd(amount) if amount is not None else "cannot compute (a part of it cannot be)"
 
 
 def _amount(o: OpportunityOut) -> str:
@@ -69,7 +75,7 @@ def opportunities(
     console = Console(highlight=False)
     console.print(f"[bold]{NOTICE}[/bold]")
     console.print(f"{report.file}: {report.lines:,} lines on {report.entries:,} entries, duty "
-                  f"reported {usd(report.duty_reported or ZERO)}; as of {report.as_of}.")
+                  f"reported {_or_why(report.duty_reported)}; as of {report.as_of}.")
     console.print(_table("Opportunities, largest first", report.opportunities))
     console.print(f"Evidence, risk and action of each: {WHERE}")
     for kind, amount in report.totals.items():
@@ -110,10 +116,10 @@ def ieepa(
     console.print("Routes: cape (ACE Portal CAPE tab), post_summary_correction, protest "
                   "(19 U.S.C. 1514), court (finally liquidated); the action and risk of "
                   "each entry: --json.")
-    console.print(f"Total IEEPA duty {usd(report.total or ZERO)}, interest "
-                  f"{usd(report.interest) if report.interest is not None else 'not computed'}.")
+    console.print(f"Total IEEPA duty {_or_why(report.total)}, interest "
+                  f"{_or_why(report.interest)}.")
     for route, amount in report.by_route.items():
-        console.print(f"  {route}: {usd(amount or ZERO)}")
+        console.print(f"  {route}: {_or_why(amount)}")
     for n, batch in enumerate(report.cape_upload, 1):
         console.print(f"CAPE upload {n} ({len(batch):,} entries): a CSV with the one column "
                       f"'Entry Number': {', '.join(batch[:10])}{' ...' if len(batch) > 10 else ''}")

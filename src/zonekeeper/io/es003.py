@@ -29,6 +29,7 @@ import polars as pl
 from zonekeeper.analytics.records import Chapter99Row, EntryLine
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.tabular import check_file, semicolon_problem
+from zonekeeper.tariff.codes import hts_digits
 
 HEAD_BYTES = 65536  # enough of a CSV to see its header
 MAX_PROBLEMS = 200
@@ -176,16 +177,33 @@ def _clean(frame: pl.DataFrame, fields: Mapping[str, str]) -> pl.DataFrame:
         e = pl.col(f).fill_null("").str.strip_chars()
         if f in ("origin", "spi"):
             e = e.str.to_uppercase()
-        if kind in ("id", "integer", "hts"):
+        if kind in ("id", "integer"):
             e = e.str.replace(r"\.0+$", "")
-        if kind == "hts":
-            e = e.str.replace_all(r"[.\s]", "")
+        if kind == "hts":  # a spreadsheet's float (8537109170.0), not a dotted code's .00
+            e = e.str.replace(r"^(\d+)\.0+$", "${1}")
         if kind in ("money", "quantity"):
             e = e.str.replace(r"^\$\s*", "")  # thousands commas stay until checked
         if kind == "date":
             e = e.str.replace(r"[ T]00:00(:00)?(\.0+)?$", "")
         exprs.append(e.alias(f))
-    return out.with_columns(exprs)
+    out = out.with_columns(exprs)
+    for f in (f for f in out.columns if f in _BY_FIELD and _BY_FIELD[f].kind == "hts"):
+        out = out.with_columns(pl.col(f).replace(_hts_forms(out[f].unique().to_list())))
+    return out
+
+
+def _hts_forms(written: list[str | None]) -> dict[str, str]:
+    """Each distinct HTS text as the digits every other reader makes of it
+    (`tariff.codes.hts_digits`: dots and spaces dropped, a leading zero a spreadsheet ate
+    restored); a text that is no HTS number is left as written, for the check to refuse."""
+    forms = {}
+    for text in written:
+        if text:
+            try:
+                forms[text] = hts_digits(text)
+            except ValueError:
+                forms[text] = text
+    return forms
 
 
 def _dates(field: str) -> pl.Expr:

@@ -524,7 +524,7 @@ class MeasureBook:
             relevant = [e for e in found if e.excludes == measure.heading]
             claimed = [e for e in relevant if e.heading in claims]
             if claimed:
-                used.add(claimed[0].heading)
+                used.update(e.heading for e in claimed)  # each claim that lifts it
                 warnings.append(
                     f"{measure.heading} ({measure.title}) not applied: exclusion "
                     f"{claimed[0].heading} claimed ({_exclusion_text(claimed[0])})"
