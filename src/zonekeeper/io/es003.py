@@ -180,7 +180,7 @@ def _clean(frame: pl.DataFrame, fields: Mapping[str, str]) -> pl.DataFrame:
         if kind in ("id", "integer"):
             e = e.str.replace(r"\.0+$", "")
         if kind == "hts":  # a spreadsheet's float (8537109170.0), not a dotted code's .00
-            e = e.str.replace(r"^(\d+)\.0+$", "${1}")
+            e = pl.when(e.str.contains(r"^\d+\.0+$")).then(e.str.replace(r"\.0+$", "")).otherwise(e)
         if kind in ("money", "quantity"):
             e = e.str.replace(r"^\$\s*", "")  # thousands commas stay until checked
         if kind == "date":
