@@ -56,13 +56,22 @@ def production(ref: str, day: int, product: str, qty: str) -> Production:
 
 
 def post_as_before_keys(ledger: Any, batch: list[Any]) -> None:
-    """Post as Zonekeeper did before natural keys were kept (no lookup, no key rows): how
-    books of an older schema revision, which has no `event_keys` table, were written."""
-    from zonekeeper.store import keys
+    """Post as Zonekeeper did before natural keys were kept (no lookup, no key rows) and
+    before events named who posted them (no `actor` column): how books of an older schema
+    revision, which has neither, were written."""
+    from zonekeeper.store import event_log, keys
+    from zonekeeper.store.bulk import bulk_write
+    from zonekeeper.store.schema import events
+
+    def without_actor(connection: Any, rows: list[tuple[Any, ...]]) -> None:
+        assert all(r[-1] is None for r in rows)
+        columns = event_log.COLUMNS[:-1]
+        bulk_write(connection, events, columns, [r[:-1] for r in rows], prepared=True)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(keys, "holders", lambda *_: {})
         patch.setattr(keys, "write", lambda *_: None)
+        patch.setattr(event_log, "write", without_actor)
         ledger.post(batch)
 
 

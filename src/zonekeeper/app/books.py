@@ -165,9 +165,13 @@ class Ledger:
         pf_rule: PfRule | None | str = "tariff",
         duty_rule: DutyRule | None = None,
         strict_pf: bool = False,
+        actor: str | None = None,
     ) -> None:
         self.engine = engine
         self.zone = zone
+        # The user who posts through this Ledger (the web application's or the API's; None
+        # from the CLI): named in each event it posts, inside the event's hash.
+        self.actor = actor
         self._pf_rule: PfRule | None = (
             TariffPfRule(load_measures, load_programs, strict=strict_pf)
             if pf_rule == "tariff" else pf_rule  # type: ignore[assignment]
@@ -424,7 +428,8 @@ class Ledger:
                 change = MasterChange(
                     _today(), row.method, row.site, tuple(new_parts), tuple(new_boms)
                 )
-                return row, new_parts, new_boms, _record_master(connection, row, change)
+                head = _record_master(connection, row, change, self.actor)
+                return row, new_parts, new_boms, head
         return row, new_parts, new_boms, (row.head_seq, row.head_hash)
 
     # -- posting -----------------------------------------------------------------------
@@ -752,6 +757,7 @@ class Ledger:
             result.discrepancies,
             natural,
             [e.corrects for e in batch if type(e) is Correction],
+            actor=self.actor,
         )
 
     def _posted(
@@ -1060,15 +1066,18 @@ def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def _record_master(connection: Connection, row: ZoneRow, change: MasterChange) -> tuple[int, str]:
+def _record_master(
+    connection: Connection, row: ZoneRow, change: MasterChange, actor: str | None = None
+) -> tuple[int, str]:
     """Append `change` to the zone's chain after `row`'s head (the caller holds the zone's
-    lock) and move the head; the new head."""
+    lock) and move the head; the new head. `actor`: the user making the change."""
     head = event_log.append(
         connection,
         row.zone,
         row.head_seq,
         row.head_hash,
         [event_log.NewEvent(change.kind, change.date, canonical_bytes(change))],
+        actor,
     )
     move_head(connection, row.zone, *head)
     return head

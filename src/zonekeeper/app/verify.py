@@ -155,7 +155,8 @@ def _check_chain(connection: Connection, zone: ZoneRow) -> Mismatch | int:
                 stored.kind,
                 "its prev_hash does not match the hash of the event before it",
             )
-        if link_hash(prev, zone.zone, stored.seq, stored.payload.encode("utf-8")) != stored.hash:
+        canonical = stored.payload.encode("utf-8")
+        if link_hash(prev, zone.zone, stored.seq, canonical, stored.actor) != stored.hash:
             return Mismatch(
                 stored.seq, stored.kind, "its content does not match its hash (the row was changed)"
             )

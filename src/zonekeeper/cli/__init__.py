@@ -38,6 +38,8 @@ AREAS: dict[str, str] = {
     "suspense": "filings",
     "opportunities": "opportunities",
     "refunds": "opportunities",
+    "serve": "serve",
+    "users": "users",
     **dict.fromkeys(
         "init parts bom admit produce ship count status-change correct balance history "
         "verify checkpoint reconcile report".split(),

@@ -20,13 +20,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from zonekeeper.app import balances
 from zonekeeper.app.books import (
     POST_STAGES,
     Ledger,
@@ -42,12 +43,10 @@ from zonekeeper.app.outputs import Output
 from zonekeeper.app.outputs.books import (
     BoardReportDocument,
     HistoryDocument,
-    LotBalanceOut,
     MasterLoadDocument,
     PostingDocument,
     ReconciliationDocument,
     VerifyDocument,
-    part_balances,
     quantity_text,
 )
 from zonekeeper.cli.app import app, context
@@ -529,32 +528,30 @@ def balance(
     """Lots on hand with quantity and dutiable value (146.23(a)(1)); `--by part` sums them
     by part and zone status."""
     on = date_option(as_of, "--as-of") if as_of else None
-    if by not in ("lot", "part"):
-        raise InputError(Problem(
-            f"--by is lot or part, not {by!r}",
-            field="--by",
-            code="balance.by",
-        ))
-    with _open(ctx, zone) as ledger, ledger.snapshot() as books:
-        found = [b for b in books.balances(as_of=on, part=part) if b.quantity != 0]
-    if by == "part":
-        _balance_by_part(found, on, as_json, books.head)
-        return
-    rows = [LotBalanceOut.of(b) for b in found]
+    with _open(ctx, zone) as ledger:
+        found = balances.balance(ledger, as_of=on, part=part, by=balances.by_option(by))
     if as_json:
-        _print_rows(rows, books.head)
+        _print_rows(found.rows, found.head)
         return
-    table = Table(title=f"Balance on hand{f' at the end of {on}' if on else ''}")
-    for column in ("lot", "admission_no", "part", "status", "quantity", "value"):
-        table.add_column(column, justify="right" if column in ("quantity", "value") else "left")
-    for r in rows:
-        table.add_row(
-            *(str(c or "") for c in (r.lot, r.admission_no, r.part, r.status)),
-            quantity_text(r.quantity),
-            usd(r.value),
-        )
+    at = f" at the end of {on}" if on else ""
+    if found.by == "part":
+        table = Table(title=f"Balance by part and status{at}")
+        for column in ("part", "status", "quantity", "value"):
+            table.add_column(column, justify="right" if column in ("quantity", "value") else "left")
+        for p in found.parts:
+            table.add_row(p.part, p.status, quantity_text(p.quantity), usd(p.value))
+    else:
+        table = Table(title=f"Balance on hand{at}")
+        for column in ("lot", "admission_no", "part", "status", "quantity", "value"):
+            table.add_column(column, justify="right" if column in ("quantity", "value") else "left")
+        for r in found.lots:
+            table.add_row(
+                *(str(c or "") for c in (r.lot, r.admission_no, r.part, r.status)),
+                quantity_text(r.quantity),
+                usd(r.value),
+            )
     out.print(table)
-    out.print(books.head.books_line())
+    out.print(found.head.books_line())
 
 
 def _print_rows(rows: Sequence[Output], head: ChainHead) -> None:
@@ -562,23 +559,6 @@ def _print_rows(rows: Sequence[Output], head: ChainHead) -> None:
     the `books` key: its head goes to standard error as the `books:` line."""
     print(json.dumps([r.document() for r in rows], indent=2))
     err.print(head.books_line())
-
-
-def _balance_by_part(
-    found: Sequence[Any], on: dt.date | None, as_json: bool, head: ChainHead
-) -> None:
-    """Balance by part and status (146.23(a)(1), 146.25(b) "quantity on hand")."""
-    rows = part_balances(found)
-    if as_json:
-        _print_rows(rows, head)
-        return
-    table = Table(title=f"Balance by part and status{f' at the end of {on}' if on else ''}")
-    for column in ("part", "status", "quantity", "value"):
-        table.add_column(column, justify="right" if column in ("quantity", "value") else "left")
-    for r in rows:
-        table.add_row(r.part, r.status, quantity_text(r.quantity), usd(r.value))
-    out.print(table)
-    out.print(head.books_line())
 
 
 @app.command()

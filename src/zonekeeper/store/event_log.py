@@ -29,6 +29,7 @@ class StoredEvent:
     payload: str
     prev_hash: str
     hash: str
+    actor: str | None = None
 
 
 class NewEvent(NamedTuple):
@@ -41,10 +42,17 @@ class NewEvent(NamedTuple):
 
 
 def chain_rows(
-    zone: str, head_seq: int, head_hash: str, batch: Iterable[NewEvent], *, as_text: bool
+    zone: str,
+    head_seq: int,
+    head_hash: str,
+    batch: Iterable[NewEvent],
+    *,
+    as_text: bool,
+    actor: str | None = None,
 ) -> tuple[list[tuple[Any, ...]], tuple[int, str]]:
     """The `events` rows of `batch` chained after the head, and the new head (seq, hash);
-    `as_text`: dates as the ISO text SQLite's `Date` column stores (no second pass).
+    `as_text`: dates as the ISO text SQLite's `Date` column stores (no second pass);
+    `actor`: the user who posts the batch (hashed in, `chain.link_hash`).
 
     `batch` may be a generator: each event's canonical bytes are hashed and turned into the
     stored text as they come, and dropped. (Holding orjson's result for a whole batch costs
@@ -54,9 +62,11 @@ def chain_rows(
     seq = head_seq
     for kind, day, canonical in batch:
         seq += 1
-        digest = link_hash(prev, zone, seq, canonical)
+        digest = link_hash(prev, zone, seq, canonical, actor)
         stored_day = day.isoformat() if as_text else day
-        rows.append((zone, seq, kind, stored_day, canonical.decode("utf-8"), prev, digest))
+        rows.append(
+            (zone, seq, kind, stored_day, canonical.decode("utf-8"), prev, digest, actor)
+        )
         prev = digest
     return rows, (seq, prev)
 
@@ -66,17 +76,22 @@ def write(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
     bulk_write(connection, events, COLUMNS, rows, prepared=True)
 
 
-COLUMNS = ("zone", "seq", "kind", "date", "payload", "prev_hash", "hash")
+COLUMNS = ("zone", "seq", "kind", "date", "payload", "prev_hash", "hash", "actor")
 
 
 def append(
-    connection: Connection, zone: str, head_seq: int, head_hash: str, batch: Iterable[NewEvent]
+    connection: Connection,
+    zone: str,
+    head_seq: int,
+    head_hash: str,
+    batch: Iterable[NewEvent],
+    actor: str | None = None,
 ) -> tuple[int, str]:
     """Chain `batch` after the head and insert it (a few events outside the posting path:
     master-data changes); the new head (seq, hash), for the caller to move the zone's head
     in the same transaction."""
     as_text = connection.dialect.name != "postgresql"
-    rows, head = chain_rows(zone, head_seq, head_hash, batch, as_text=as_text)
+    rows, head = chain_rows(zone, head_seq, head_hash, batch, as_text=as_text, actor=actor)
     write(connection, rows)
     return head
 
@@ -91,6 +106,7 @@ def read(connection: Connection, zone: str, *, after: int = 0) -> Iterator[Store
             events.c.payload,
             events.c.prev_hash,
             events.c.hash,
+            events.c.actor,
         )
         .where(events.c.zone == zone, events.c.seq > after)
         .order_by(events.c.seq)
@@ -108,6 +124,7 @@ def read_one(connection: Connection, zone: str, seq: int) -> StoredEvent | None:
         events.c.payload,
         events.c.prev_hash,
         events.c.hash,
+        events.c.actor,
     ).where(events.c.zone == zone, events.c.seq == seq)
     row = connection.execute(query).first()
     return None if row is None else StoredEvent(*row)

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
+    DateTime,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -31,10 +33,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from zonekeeper.store.types import Exact
 from zonekeeper.zone.limits import ID, SITE, ZONE
+
+USER = 64  # a user's name (`zonekeeper users add NAME`)
 
 metadata = MetaData()
 
@@ -59,6 +64,10 @@ events = Table(
     Column("payload", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # who posted it (a user of the web application or API; None from the CLI): inside the
+    # event's hash when present (`chain.link_hash`), so the record of who did it is as
+    # tamper-evident as what was done
+    Column("actor", String(USER), nullable=True),
     ForeignKeyConstraint(["zone"], ["zones.zone"]),
 )
 
@@ -139,5 +148,56 @@ event_keys = Table(
     sqlite_with_rowid=False,
 )
 
+# The people who use the books through the web application and the API (`zonekeeper users`):
+# the password as an Argon2 hash, each API token as the SHA-256 of its random text (a token is
+# 256 random bits: a fast hash of it cannot be brute-forced, and every request can check it),
+# each browser session the same way, and the audit log of what each user did outside the
+# books' own events (logins, user administration). None of these are zone books: no zone key.
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(USER), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("disabled", Boolean, nullable=False, server_default=false()),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("name", String(USER), nullable=False),
+    Column("prefix", String(12), nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("revoked", DateTime(timezone=True), nullable=True),
+    ForeignKeyConstraint(["name"], ["users.name"]),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("name", String(USER), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("expires", DateTime(timezone=True), nullable=False),
+    ForeignKeyConstraint(["name"], ["users.name"]),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("name", String(USER), nullable=True),
+    Column("action", String(40), nullable=False),
+    Column("zone", String(ZONE), nullable=True),
+    Column("detail", Text, nullable=False),
+)
+
 Index("postings_by_lot", postings.c.zone, postings.c.lot, postings.c.seq)
 Index("lots_by_part", lots.c.zone, lots.c.part)
+Index("tokens_by_user", api_tokens.c.name)
+Index("audit_by_time", audit_log.c.at)
+Index("audit_by_user_action", audit_log.c.name, audit_log.c.action, audit_log.c.at)

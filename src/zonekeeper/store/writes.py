@@ -54,12 +54,15 @@ def prepare(
     found: Sequence[Discrepancy],
     natural_keys: Sequence[str | None] = (),
     freed: Sequence[int] = (),
+    actor: str | None = None,
 ) -> Prepared:
     """The rows of a batch the core posted on `before` (the books at version `base`);
     `natural_keys` the key of each event of the batch (None: none), `freed` the positions
-    of the events its corrections reverse."""
+    of the events its corrections reverse, `actor` the user posting it (None: unnamed)."""
     as_text = not is_postgresql(engine)
-    rows, new_head = event_log.chain_rows(zone, base.seq, base.hash, new_events, as_text=as_text)
+    rows, new_head = event_log.chain_rows(
+        zone, base.seq, base.hash, new_events, as_text=as_text, actor=actor
+    )
     first = base.seq + 1
     key_rows = [(zone, k, first + i) for i, k in enumerate(natural_keys) if k is not None]
     return Prepared(

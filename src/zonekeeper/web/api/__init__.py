@@ -1,0 +1,12 @@
+"""The REST API, under `/api/v1`: one router per area, each endpoint one use case of
+`zonekeeper.app`, answering its output model (the CLI's `--json` document)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from zonekeeper.web.api import zones
+from zonekeeper.web.problems import REFUSALS
+
+router = APIRouter(prefix="/api/v1", responses=REFUSALS)
+router.include_router(zones.router)
