@@ -176,7 +176,7 @@ class Ledger:
             TariffPfRule(load_measures, load_programs, strict=strict_pf)
             if pf_rule == "tariff" else pf_rule  # type: ignore[assignment]
         )  # fmt: skip
-        self._duty_rule = duty_rule
+        self.duty_rule = duty_rule
         # The books as last read or posted, and the version they are (`store.zones`).
         self._cache: tuple[Version, ZoneState] | None = None
         # The version this Ledger's last `post` left the zone at: while the zone is still
@@ -855,7 +855,7 @@ class Ledger:
                 state,
                 batch,
                 pf_rule=self._pf_rule if needs_pf else None,
-                duty_rule=self._duty_rule,
+                duty_rule=self.duty_rule,
                 postings_of=postings_of,
             )
 

@@ -16,12 +16,11 @@ from typing import Annotated
 
 import typer
 
-from zonekeeper.app import filings
+from zonekeeper.app import filings, postings
 from zonekeeper.cli.app import app
 from zonekeeper.cli.ledger import (
     _open,
     _post_file,
-    _refuse,
     _report_posted,
     _step,
     out,
@@ -77,7 +76,7 @@ def filed(
     with _open(ctx, zone) as ledger:
         if dry_run:
             trial = filings.trial(ledger, batch)
-            _refuse(list(trial.problems))
+            postings.refuse(list(trial.problems))
             _report_posted("filing", trial, ledger.zone, as_json=as_json)
             return
         posted = filings.record(ledger, batch)
@@ -103,7 +102,7 @@ def file_command(
             trial = filings.trial(
                 ledger, batch, source=str(file), rows=lines, skip_posted=skip_posted
             )
-            _refuse(list(trial.problems))
+            postings.refuse(list(trial.problems))
             _report_posted("filing", trial, ledger.zone, as_json=as_json)
             return
         posted = filings.record(
@@ -128,8 +127,6 @@ def suspense(
         zone,
         file,
         "suspense receipt",
-        zone_files.read_suspense,
-        zone_files.suspense_from,
         skip_posted=skip_posted,
         as_json=as_json,
         dry_run=dry_run,

@@ -27,17 +27,15 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from zonekeeper.app import balances
+from zonekeeper.app import balances, postings
 from zonekeeper.app.books import (
     POST_STAGES,
     Ledger,
     Posted,
     Trial,
     Where,
-    counts_from,
     init_books,
     open_books,
-    shortage_duty,
 )
 from zonekeeper.app.outputs import Output
 from zonekeeper.app.outputs.books import (
@@ -67,7 +65,6 @@ from zonekeeper.io import checkpoint as checkpoints
 from zonekeeper.io import zone_files
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.money import usd
-from zonekeeper.zone.events import Event
 
 parts_app = typer.Typer(help="The part master (effective-dated).", no_args_is_help=True)
 bom_app = typer.Typer(help="Bills of materials (effective-dated).", no_args_is_help=True)
@@ -146,75 +143,37 @@ def _print_posted(
     out.print(head.books_line())
 
 
-def _refuse(problems: Sequence[Problem]) -> None:
-    """Exit 2 with every problem, in file row order (format and posting problems together)."""
-    if problems:
-        raise InputError(sorted(problems, key=lambda p: (p.row is not None, p.row or 0)))
-
-
 def _post_file(
     ctx: typer.Context,
     zone: str | None,
     path: Path,
-    what: str,
-    read: Callable[[Path, zone_files.Problems], list[zone_files.Row]],
-    convert: Callable[[Sequence[zone_files.Row]], Sequence[Event]],
+    kind: str,
     *,
     strict_pf: bool = False,
     skip_posted: bool = False,
     as_json: bool = False,
     dry_run: bool = False,
 ) -> None:
-    """Read the whole file and post it, or nothing. A file with format problems still has
-    its good rows run through the posting checks (a dry run, nothing written), so every
-    problem is reported at once. `skip_posted`: leave out rows already in the books with
-    identical content (`Ledger.post`). `dry_run`: check only (`_try`)."""
-    problems: list[Problem] = []
-    with _step(f"reading {path.name}"):
-        rows = read(path, problems)
-        batch = list(convert(rows))
-    lines = [r.row for r in rows]
-    with _open(ctx, zone, strict_pf=strict_pf) as ledger:
-        if dry_run:
-            _try(ledger, what, batch, problems, str(path), lines, skip_posted, as_json)
-            return
-        if problems:
-            _refuse(
-                problems
-                + ledger.check(batch, source=str(path), rows=lines, skip_posted=skip_posted)
-            )
-        posted = _post_with_bar(ledger, batch, str(path), lines, skip_posted)
-    _report_posted(what, posted, ledger.zone, as_json=as_json)
+    """Post a file whole, or nothing (`app.postings.post_file`: every problem at once, exit
+    2), with a progress bar over the posting's stages; `dry_run`: check only."""
+    books = context(ctx)
+    with _open(ctx, zone, strict_pf=strict_pf) as ledger, _stages() as stage:
+        done = postings.post_file(books, ledger, kind, path, dry_run=dry_run,
+                                  skip_posted=skip_posted, progress=stage)
+    for warning in done.warnings:
+        err.print(f"warning: {warning.message}")
+    if as_json:
+        print(json.dumps(done.document().document(), indent=2))
+    elif isinstance(done.result, Trial):
+        _print_posted(done.what, done.result, done.head, "would post", "would skip")
+    else:
+        _print_posted(done.what, done.result, done.head, "posted", "skipped")
 
 
-def _try(
-    ledger: Ledger,
-    what: str,
-    batch: Sequence[Event],
-    problems: list[Problem],
-    source: str,
-    rows: list[int],
-    skip_posted: bool,
-    as_json: bool,
-    warnings: Sequence[Problem] = (),
-) -> None:
-    """`--dry-run`: the file's problems and the posting's (`Ledger.trial`: the natural keys
-    and every rule, against the books now) refused together (exit 2), or what would be
-    posted; nothing is written either way. A file whose every row is broken is refused
-    for its rows, not as "nothing to post"."""
-    trial = ledger.trial(batch, source=source, rows=rows, skip_posted=skip_posted)
-    _refuse(problems + list(trial.problems) if batch or not problems else problems)
-    _report_posted(what, trial, ledger.zone, as_json=as_json, warnings=warnings)
-
-
-def _post_with_bar(
-    ledger: Ledger,
-    batch: Sequence[Event],
-    source: str,
-    rows: list[int],
-    skip_posted: bool = False,
-) -> Posted:
-    """Post with a progress bar over the stages of the transaction (stderr, TTY only)."""
+@contextmanager
+def _stages() -> Iterator[Callable[[str], None]]:
+    """A progress bar over the stages of a posting's transaction (stderr, TTY only): the
+    callback each stage calls as it starts."""
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -224,19 +183,15 @@ def _post_with_bar(
         transient=True,
         disable=not sys.stderr.isatty(),
     ) as bar:
-        task = bar.add_task(f"posting {len(batch)} event(s)", total=len(POST_STAGES))
+        task = bar.add_task("posting", total=len(POST_STAGES))
         done = 0
 
         def stage(name: str) -> None:
             nonlocal done
-            bar.update(task, completed=done, description=f"{len(batch)} event(s): {name}")
+            bar.update(task, completed=done, description=f"posting: {name}")
             done += 1
 
-        posted = ledger.post(
-            batch, source=source, rows=rows, progress=stage, skip_posted=skip_posted
-        )
-        bar.update(task, completed=len(POST_STAGES))
-        return posted
+        yield stage
 
 
 # ------------------------------------------------------------------------------ set-up
@@ -281,7 +236,7 @@ def parts_load(
         err.print(f"warning: {warning.message}")
     where = Where(str(file), part_rows=[r.row for r in rows])
     with _open(ctx, zone) as ledger:
-        _refuse(problems + found + ledger.check_master(parts=parts, where=where))
+        postings.refuse(problems + found + ledger.check_master(parts=parts, where=where))
         changed = None if dry_run else ledger.load_master(parts=parts, where=where)
         head = ledger.head()
     _report_loaded("part(s)", len(parts), changed, head, as_json, warnings)
@@ -303,7 +258,7 @@ def bom_load(
     lines = zone_files.bom_line_rows(rows)
     where = Where(str(file), bom_rows=[found[0] for found in lines], line_rows=lines)
     with _open(ctx, zone) as ledger:
-        _refuse(problems + ledger.check_master(boms=boms, where=where))
+        postings.refuse(problems + ledger.check_master(boms=boms, where=where))
         changed = None if dry_run else ledger.load_master(boms=boms, where=where)
         head = ledger.head()
     _report_loaded("bill(s) of materials", len(boms), changed, head, as_json, [])
@@ -350,8 +305,6 @@ def admit(
         zone,
         file,
         "admission",
-        zone_files.read_admissions,
-        zone_files.admissions_from,
         strict_pf=strict_pf,
         skip_posted=skip_posted,
         as_json=as_json,
@@ -374,8 +327,6 @@ def produce(
         zone,
         file,
         "production",
-        zone_files.read_production,
-        zone_files.production_from,
         skip_posted=skip_posted,
         as_json=as_json,
         dry_run=dry_run,
@@ -399,8 +350,6 @@ def ship(
         zone,
         file,
         "shipment",
-        zone_files.read_shipments,
-        zone_files.shipments_from,
         skip_posted=skip_posted,
         as_json=as_json,
         dry_run=dry_run,
@@ -417,28 +366,8 @@ def count(
     dry_run: DryRunOption = False,
 ) -> None:
     """Record physical counts; differences become shortages/overages (146.23(c), 146.53)."""
-    problems: list[Problem] = []
-    with _step(f"reading {file.name}"):
-        rows = zone_files.read_counts(file, problems)
-    books = context(ctx)
-    rule, warnings = shortage_duty(books)
-    for said in warnings:
-        err.print(f"warning: {said.message}")
-    with open_books(books, zone, duty_rule=rule) as ledger:
-        counts, file_rows, found = counts_from(ledger.state(), rows)
-        problems.extend(found)
-        source = str(file)
-        if dry_run:
-            _try(ledger, "count", counts, problems, source, file_rows, skip_posted, as_json,
-                 warnings)
-            return
-        if problems:
-            _refuse(
-                problems
-                + ledger.check(counts, source=source, rows=file_rows, skip_posted=skip_posted)
-            )
-        posted = _post_with_bar(ledger, counts, source, file_rows, skip_posted)
-    _report_posted("count", posted, ledger.zone, as_json=as_json, warnings=warnings)
+    _post_file(ctx, zone, file, "count", skip_posted=skip_posted, as_json=as_json,
+               dry_run=dry_run)
 
 
 @app.command("status-change")
@@ -456,8 +385,6 @@ def status_change(
         zone,
         file,
         "status change",
-        zone_files.read_status_changes,
-        zone_files.status_changes_from,
         skip_posted=skip_posted,
         as_json=as_json,
         dry_run=dry_run,
