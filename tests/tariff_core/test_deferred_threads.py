@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from zonekeeper.sources import revision_cache
 from zonekeeper.sources import revisions as store
 from zonekeeper.tariff.codes import HtsCode
 from zonekeeper.tariff.schedule import Parts, Revision, Schedule
@@ -62,7 +63,7 @@ def test_the_shell_makes_the_parts_once(
     monkeypatch.setattr(store, "_memo", {})
     store.load_schedule()  # the cache files are there
     source = store.shipped_sources()[-1]
-    decode = store._decode
+    decode = revision_cache.decode
     decoded: list[int] = []
 
     def slow_decode(*args: object) -> Parts | None:
@@ -70,7 +71,7 @@ def test_the_shell_makes_the_parts_once(
         time.sleep(0.02)
         return decode(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store, "_decode", slow_decode)
+    monkeypatch.setattr(revision_cache, "decode", slow_decode)
     revision = store._load_revision(source, store.source_key(source))
     lines = _together(lambda: revision.get(CODE))
     assert all(line == lines[0] for line in lines) and lines[0] is not None

@@ -17,6 +17,7 @@ import orjson
 import pytest
 
 from zonekeeper.errors import InputError
+from zonekeeper.sources import revision_cache
 from zonekeeper.sources import revisions as store
 from zonekeeper.sources.history import history_path
 from zonekeeper.sources.revisions import import_revision, load_schedule, read_usitc
@@ -195,7 +196,7 @@ def test_corrupt_cache_is_rebuilt(tariff_home: Path, monkeypatch: pytest.MonkeyP
     assert len(caches) == 2
     caches[0].write_bytes(b"not a cache")
     _same_as_built(load_schedule())
-    assert json.loads(caches[0].read_bytes())["format"] == store.CACHE_FORMAT  # rewritten
+    assert json.loads(caches[0].read_bytes())["format"] == revision_cache.FORMAT  # rewritten
 
 
 class _Payload:
@@ -268,7 +269,7 @@ def test_a_foreign_cache_file_is_not_trusted(tariff_home: Path,
         def no_read(*args: object, **kwargs: object) -> None:
             raise AssertionError("read a cache file others may write")
 
-        monkeypatch.setattr(store, "_decode", no_read)
+        monkeypatch.setattr(revision_cache, "decode", no_read)
         with pytest.raises(AssertionError, match="rebuilt"):
             _warm_only(monkeypatch)
 

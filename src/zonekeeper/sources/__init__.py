@@ -4,7 +4,9 @@
   measures and their product lists, SPI programs, fees, the Column 2 countries), read
   through `importlib.resources` and handed to the core's parsers as text;
 - `sources.revisions`: the HTS revisions: the shipped USITC exports, the user's imported
-  ones (`$ZONEKEEPER_HOME` or `~/.local/share/zonekeeper`) and the parsed-revision cache
+  ones (`$ZONEKEEPER_HOME` or `~/.local/share/zonekeeper`); `sources.history`, the shipped
+  history store's revisions;
+- `sources.revision_cache`: the disk cache of built revisions, both kinds
   (`$ZONEKEEPER_CACHE` or `~/.cache/zonekeeper`);
 - `sources.tariff`: `default_tariff()`, the tariff built from all of it, once per process.
 

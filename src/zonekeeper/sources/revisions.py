@@ -12,61 +12,35 @@ revisions from rows (`tariff.schedule.build_revision`).
 - Imported revisions: `zonekeeper tariff import FILE --effective D` validates a USITC export
   and writes its parsed rows, gzipped JSON, to `<home>/tariff/revisions/` where `<home>` is
   `$ZONEKEEPER_HOME` or `~/.local/share/zonekeeper`.
-- Cache: each built `Revision` is written as plain JSON data (its rows' strings and ints,
-  column by column, repeated texts stored once) to `$ZONEKEEPER_CACHE` (or
-  `~/.cache/zonekeeper`) under a key hashing its source file, the parser's own source and the
-  package version, so a changed source or parser never reads a stale cache.
-
-  The cache is data, never code: it used to be a pickle, and anyone who could write the
-  folder could have run code as the user through it. JSON read by orjson makes strings,
-  numbers, lists and dicts only. A cache file is used only if it is the user's own and no one
-  else may write it, and if it is exactly what this code writes for that key (format, key,
-  name, date; every column of the right length and type, every reference in range);
-  anything else is ignored and the revision built again from its source. Reading it pauses
-  the cyclic collector (tens of thousands of tuples are made at once), which keeps a warm
-  start as fast as the pickle was. The pickles earlier versions wrote (`revision-*.pickle`)
-  are never read; they are deleted when a JSON cache file is written.
+- Cache: each built `Revision` is written to the disk cache (`sources.revision_cache`)
+  under a key hashing its source file, the parser's own source and the package version, so
+  a changed source or parser never reads a stale cache.
 """
 
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import json
 import os
 import re
-import stat
-import tempfile
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import orjson
-
-from zonekeeper import __version__
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.sources import revision_cache
 from zonekeeper.sources.history import history_digest, history_revisions
 from zonekeeper.tariff.schedule import (
     Parts,
     Revision,
-    Row,
     Schedule,
     SourceRow,
     build_revision,
 )
 from zonekeeper.tariff.usitc import parse_usitc
-
-CACHE_FORMAT = 2  # 1 was a pickle
-# The text columns of a row after its code and indent, each stored as its distinct values
-# and one index per row (descriptions like "Other" and rate texts repeat thousands of times).
-TEXT_COLUMNS = ("description", "units", "general", "special", "column2", "additional")
 
 
 @dataclass(frozen=True)
@@ -88,11 +62,6 @@ SHIPPED = (
 def home_dir() -> Path:
     env = os.environ.get("ZONEKEEPER_HOME")
     return Path(env) if env else Path.home() / ".local" / "share" / "zonekeeper"
-
-
-def cache_dir() -> Path:
-    env = os.environ.get("ZONEKEEPER_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "zonekeeper"
 
 
 def revisions_dir() -> Path:
@@ -127,25 +96,10 @@ def all_sources() -> list[Source]:
     return shipped_sources() + imported_sources()
 
 
-@lru_cache(maxsize=1)
-def _code_fingerprint() -> bytes:
-    """Hash of the modules whose output the cache holds, so parser changes rebuild it."""
-    digest = hashlib.sha256()
-    here = resources.files("zonekeeper.tariff")
-    for name in ("codes.py", "units.py", "expressions.py", "rate_parser.py", "schedule.py",
-                 "usitc.py"):
-        digest.update(here.joinpath(name).read_bytes())
-    return digest.digest()
-
-
 def source_key(source: Source) -> str:
     """Cache key of one revision: its bytes, name, date, the parser's code and the version."""
-    digest = hashlib.sha256()
-    digest.update(f"{CACHE_FORMAT}|{__version__}|".encode())
-    digest.update(_code_fingerprint())
-    digest.update(f"{source.name}|{source.effective.isoformat()}|{source.kind}|".encode())
-    digest.update(hashlib.sha256(source.path.read_bytes()).digest())
-    return digest.hexdigest()[:32]
+    return revision_cache.key(source.name, source.effective, f"{source.kind}|",
+                              hashlib.sha256(source.path.read_bytes()).digest())
 
 
 def read_usitc(path: Path) -> list[SourceRow]:
@@ -199,14 +153,14 @@ def load_schedule(*, use_cache: bool = True) -> Schedule:
 
 def cache_file(key: str) -> Path:
     """The cache file of the revision whose `source_key` is `key`."""
-    return cache_dir() / f"revision-{key}.json"
+    return revision_cache.cache_dir() / f"revision-{key}.json"
 
 
 def _load_revision(source: Source, key: str) -> Revision:
     """The revision of `source`: from the cache when a file of ours is there (read now, made
     into rows when first used), else built from the source and cached."""
     path = cache_file(key)
-    data = _read_cache(path, key)
+    data = revision_cache.read(path, key)
     if data is None:
         return _build(source, key, path)
 
@@ -217,7 +171,7 @@ def _load_revision(source: Source, key: str) -> Revision:
         """Made once: threads that meet at the revision's first use wait for the first."""
         with making:
             if not made:
-                found = _decode(data, key, source)
+                found = revision_cache.decode(data, key, source.name, source.effective)
                 made.append(found if found is not None else _build(source, key, path).parts())
             return made[0]
 
@@ -227,144 +181,8 @@ def _load_revision(source: Source, key: str) -> Revision:
 def _build(source: Source, key: str, path: Path) -> Revision:
     revision = build_revision(source.name, source.effective, read_source(source),
                               str(source.path))
-    _write_cache(path, key, revision)
+    revision_cache.write(path, key, revision)
     return revision
-
-
-def _read_cache(path: Path, key: str) -> bytes | None:
-    """The bytes of the cache file for `key`, or None when there is none or it is not to be
-    trusted: not the user's own, writable by others, or not begun as `_encode` begins it."""
-    try:
-        with path.open("rb") as handle:
-            if not _own_file(os.fstat(handle.fileno())):
-                return None
-            data = handle.read()
-    except OSError:
-        return None
-    return data if data.startswith(_header(key)) else None
-
-
-def _header(key: str) -> bytes:
-    """How `_encode` begins the file for `key` (orjson keeps the keys' order)."""
-    return orjson.dumps({"format": CACHE_FORMAT, "key": key})[:-1] + b","
-
-
-def _own_file(status: os.stat_result) -> bool:
-    """A regular file of this user that no one else may write (where the OS says so)."""
-    if not stat.S_ISREG(status.st_mode) or status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return False
-    return not hasattr(os, "getuid") or status.st_uid == os.getuid()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _encode(key: str, revision: Revision) -> bytes:
-    rows, parents, rate_rows = revision.parts()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 8
-    plain: dict[str, Any] = {
-        "format": CACHE_FORMAT, "key": key, "name": revision.name,
-        "effective": revision.effective.isoformat(),
-        "code": columns[0], "indent": columns[1], "parents": parents, "rate_rows": rate_rows,
-    }
-    for name, column in zip(TEXT_COLUMNS, columns[2:], strict=True):
-        values: dict[Any, int] = {}
-        plain[name] = {"values": None,
-                       "index": [values.setdefault(value, len(values)) for value in column]}
-        plain[name]["values"] = list(values)
-    return orjson.dumps(plain)
-
-
-def _decode(data: bytes, key: str, source: Source) -> Parts | None:
-    """The revision's parts in `data` if it is what `_encode` wrote for `key` and `source`;
-    else None.
-    Every column is checked for its length and its values' types, every reference for its
-    range, whole columns at a time in C (`str.join`, `min`, `max`, `sum`), so a foreign file
-    cannot make a revision that fails later, in a quote."""
-    with _collector_paused():
-        try:
-            plain = orjson.loads(data)
-            if (type(plain) is not dict or plain.get("format") != CACHE_FORMAT
-                    or plain.get("key") != key or plain.get("name") != source.name
-                    or plain.get("effective") != source.effective.isoformat()):
-                return None
-            codes, indents = plain["code"], plain["indent"]
-            parents, rate_rows = plain["parents"], plain["rate_rows"]
-            count = len(codes)
-            _strings(codes, count)
-            _ints(indents, count, 0, 2**31)
-            _ints(parents, count, -1, count)
-            _ints(rate_rows, count, -1, count)
-            texts = [_texts(plain[name], count, name == "units") for name in TEXT_COLUMNS]
-            rows: list[Row] = list(zip(codes, indents, *texts, strict=True))
-            return rows, parents, rate_rows
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
-            return None
-
-
-def _strings(values: object, count: int) -> None:
-    """`values` is a list of `count` strings (ValueError or TypeError if not)."""
-    if type(values) is not list or len(values) != count:
-        raise ValueError("not a column of the revision")
-    "".join(values)  # TypeError at the first value that is not a str
-
-
-def _ints(values: object, count: int, low: int, high: int) -> None:
-    """`values` is a list of `count` ints from `low` to below `high`."""
-    if type(values) is not list or len(values) != count:
-        raise ValueError("not a column of the revision")
-    # JSON numbers are ints or floats, and min() refuses any other value (TypeError); a
-    # float anywhere makes the sum a float. Three passes in C, no loop in Python.
-    if values and (type(sum(values)) is not int or min(values) < low or max(values) >= high):
-        raise ValueError("not a column of row numbers in range")
-
-
-def _texts(packed: object, count: int, units: bool) -> list[Any]:
-    """A text column back from its distinct values and per-row index (units as tuples)."""
-    if type(packed) is not dict:
-        raise ValueError("not a column of the revision")
-    values, index = packed["values"], packed["index"]
-    if type(values) is not list:
-        raise ValueError("not a column of the revision")
-    if units:
-        for unit in values:
-            _strings(unit, len(unit))
-        values = [tuple(unit) for unit in values]
-    else:
-        _strings(values, len(values))
-    _ints(index, count, 0, len(values))
-    return list(map(values.__getitem__, index))
-
-
-def _write_cache(path: Path, key: str, revision: Revision) -> None:
-    """Write atomically, readable by the user alone (a new folder too); a cache that cannot
-    be written only costs speed next time. The old pickles in the folder go with it."""
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            tmp.write(_encode(key, revision))  # NamedTemporaryFile makes it 0600
-        os.replace(tmp.name, path)
-    except OSError:
-        return
-    _drop_pickles(path.parent)
-
-
-def _drop_pickles(folder: Path) -> None:
-    """Delete the cache files of earlier versions (`revision-<key>.pickle`, CACHE_FORMAT 1):
-    never read any more, they would only take space. One that cannot be deleted stays."""
-    for old in folder.glob("revision-*.pickle"):
-        try:
-            old.unlink()
-        except OSError:
-            continue
 
 
 def write_parsed(path: Path, rows: list[SourceRow]) -> None:
@@ -433,7 +251,7 @@ def import_revision(file: Path, effective: date, name: str | None = None, *,
                 _remove(source)
     stored = Source(label, effective, data_path, "parsed")
     key = source_key(stored)
-    _write_cache(cache_file(key), key, revision)
+    revision_cache.write(cache_file(key), key, revision)
     _memo.clear()
     return revision
 
