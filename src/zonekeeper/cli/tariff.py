@@ -17,7 +17,6 @@ import typer
 from rich.console import Console
 
 from zonekeeper.app import tariff as use_case
-from zonekeeper.app.context import Context
 from zonekeeper.app.outputs.tariff import (
     ListDifferenceDoc,
     RevisionDoc,
@@ -25,7 +24,7 @@ from zonekeeper.app.outputs.tariff import (
     TariffLineDoc,
     TariffStatusDoc,
 )
-from zonekeeper.cli.app import app
+from zonekeeper.cli.app import app, context
 from zonekeeper.cli.options import TariffJsonOption
 from zonekeeper.errors import InputError
 
@@ -108,11 +107,12 @@ def _check_measures(as_json: bool) -> None:
 
 @tariff_app.command("status")
 def status(
+    ctx: typer.Context,
     as_json: TariffJsonOption = False,
 ) -> None:
     """List the loaded revisions with their dates and origin, and the horizon: quotes dated
     after the newest revision warn that a newer one may apply."""
-    found = use_case.status(Context())
+    found = use_case.status(context(ctx))
     if as_json:
         _print_json(TariffStatusDoc.of(found).document())
         return
@@ -173,6 +173,7 @@ def revisions(
 
 @tariff_app.command("show")
 def show(
+    ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="HTS code, e.g. 8414.30.80.30 or 8414308030.")],
     on: Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD); default today.")]
     = None,
@@ -180,7 +181,7 @@ def show(
 ) -> None:
     """Print a line: its rates, the revision in force and its description path."""
     try:
-        line, revision = use_case.show(Context(), code, on)
+        line, revision = use_case.show(context(ctx), code, on)
     except InputError as error:
         raise _as_option(error) from None
     if as_json:
