@@ -140,12 +140,15 @@ class NpfClaim:
     comparison: StatusComparison
 
 
-def npf_claim(context: Context, week: Week, part: str) -> NpfClaim | None:
+def npf_claim(
+    context: Context, week: Week, part: str, zone: str | None = None
+) -> NpfClaim | None:
     """The week's consumption removals of `part` priced two ways: every input NPF at the
     article's rate (the claim) and each input in the status the law gives it (19 CFR
     146.41, 146.65); None when the week removed none of it. The inputs per unit come from
-    the first removal's composition (a production run's units share one)."""
-    read = books.read_books(_url(context))
+    the first removal's composition (a production run's units share one). Only the week's
+    shipments are read (with the productions behind them), as for its weekly entry."""
+    read = books.read_books(_url(context), zone, since=week.start, until=week.end)
     removed = [r for r in books.removals(read, since=week.start, until=week.end)
                if r.part == part and r.disposition is RemovalDisposition.CONSUMPTION]
     if not removed:
