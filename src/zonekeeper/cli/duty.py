@@ -9,8 +9,6 @@ which the root command turns into exit 2 with one line per problem.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import replace
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -23,7 +21,7 @@ from rich.table import Table
 from zonekeeper.app import duty as use_case
 from zonekeeper.app.outputs.duty import DutyEntry, DutyQuote
 from zonekeeper.cli.app import app, context
-from zonekeeper.cli.options import DutyJsonOption, FeesOption
+from zonekeeper.cli.options import DutyJsonOption, FeesOption, naming_options
 from zonekeeper.cli.show import money_or
 from zonekeeper.duty.entry import EntryQuote
 from zonekeeper.duty.quote import MODES, LineQuote
@@ -112,7 +110,7 @@ def quote(
     try:
         entry = use_case.quote(context(ctx), request, problems)
     except InputError as error:
-        raise InputError(_as_options(error.problems)) from None
+        raise naming_options(error, _OPTIONS) from None
     if as_json:
         typer.echo(json.dumps(DutyQuote.of_entry(entry).document(), indent=2))
     else:
@@ -128,12 +126,6 @@ _OPTIONS = {
 }  # fmt: skip
 
 
-def _as_options(problems: Iterable[Problem]) -> list[Problem]:
-    """A problem of a value typed on the command line (no file) names its option."""
-    return [p if p.file is not None else replace(p, field=_OPTIONS.get(p.field or "", p.field))
-            for p in problems]  # fmt: skip
-
-
 @duty_app.command("entry")
 def entry(
     ctx: typer.Context,
@@ -146,7 +138,7 @@ def entry(
     try:
         quoted = use_case.quote_file(context(ctx), file, on, fees)
     except InputError as error:
-        raise InputError(_as_options(error.problems)) from None
+        raise naming_options(error, _OPTIONS) from None
     if as_json:
         typer.echo(json.dumps(DutyEntry.of(quoted).document(), indent=2))
     else:

@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -39,9 +38,10 @@ from zonekeeper.cli.options import (
     JsonOption,
     PdfOption,
     ZoneOption,
+    naming_options,
 )
 from zonekeeper.cli.show import money_or
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import InputError
 from zonekeeper.io import documents
 from zonekeeper.money import usd
 from zonekeeper.zone.alerts import Alert
@@ -64,17 +64,12 @@ _OPTIONS = {"entry-date": "--entry-date", "summary-date": "--summary-date", "dat
             "as-of": "--as-of"}  # fmt: skip
 
 
-def _as_options(problems: Iterable[Problem]) -> list[Problem]:
-    return [p if p.file is not None else replace(p, field=_OPTIONS.get(p.field or "", p.field))
-            for p in problems]  # fmt: skip
-
-
 def _run(use: Callable[[Context], T], ctx: typer.Context) -> T:
     """Run a use case on the books the root options name; its problems name the options."""
     try:
         return use(context(ctx))
     except InputError as error:
-        raise InputError(_as_options(error.problems)) from None
+        raise naming_options(error, _OPTIONS) from None
 
 
 def _print_json(data: Any) -> None:

@@ -9,7 +9,6 @@ the schedule disagree), `show` prints one line with its rates and description pa
 from __future__ import annotations
 
 import json
-from dataclasses import replace as replaced
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,7 +24,7 @@ from zonekeeper.app.outputs.tariff import (
     TariffStatusDoc,
 )
 from zonekeeper.cli.app import app, context
-from zonekeeper.cli.options import TariffJsonOption
+from zonekeeper.cli.options import TariffJsonOption, naming_options
 from zonekeeper.errors import InputError
 
 tariff_app = typer.Typer(help="The HTSUS: check the rate parser, import a revision, show a line.")
@@ -36,10 +35,8 @@ def _print_json(document: Any) -> None:
     typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
-def _as_option(error: InputError) -> InputError:
-    """A problem of a value typed on the command line (no file) names its option."""
-    return InputError([p if p.file is not None or p.field not in ("date", "effective")
-                       else replaced(p, field=f"--{p.field}") for p in error.problems])
+# The option each value typed on the command line comes from, so that its problems name it.
+_OPTIONS = {"date": "--date", "effective": "--effective"}
 
 
 @tariff_app.command("check")
@@ -147,7 +144,7 @@ def import_(
     try:
         imported = use_case.import_(file, effective, name, replace=replace)
     except InputError as error:
-        raise _as_option(error) from None
+        raise naming_options(error, _OPTIONS) from None
     revision, unparsed = imported.revision, imported.unparsed
     typer.echo(f"imported {revision.name}: {len(revision)} HTS codes, in force from "
                f"{revision.effective.isoformat()}")
@@ -183,7 +180,7 @@ def show(
     try:
         line, revision = use_case.show(context(ctx), code, on)
     except InputError as error:
-        raise _as_option(error) from None
+        raise naming_options(error, _OPTIONS) from None
     if as_json:
         _print_json(TariffLineDoc.of(line, revision).document())
         return
