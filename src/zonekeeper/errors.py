@@ -8,11 +8,12 @@ shell turns it into exit code 2 with nothing changed.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 Severity = Literal["error", "warning"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,24 @@ class CannotCompute(ZonekeeperError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class Collector:
+    """The problems of several values read in one pass: each parser's `InputError` is kept
+    and the run goes on, so that `check` reports every problem of the input at once."""
+
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
+        self.problems: list[Problem] = list(problems)
+
+    def read(self, parse: Callable[[], T]) -> T | None:
+        """What `parse` returns, or None with its problems kept."""
+        try:
+            return parse()
+        except InputError as error:
+            self.problems.extend(error.problems)
+            return None
+
+    def check(self) -> None:
+        """Refuse the input (one `InputError` with every problem kept), if any was found."""
+        if self.problems:
+            raise InputError(self.problems)

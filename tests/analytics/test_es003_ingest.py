@@ -12,6 +12,7 @@ import pytest
 from es003_files import HEADER, WriteFile, row, write_xlsx
 
 from zonekeeper.errors import InputError
+from zonekeeper.io.cells import ace_date
 from zonekeeper.io.es003 import read_entry_lines
 
 CN_LINE = [  # CSMS order: 301 before IEEPA, the commodity last
@@ -115,3 +116,12 @@ def test_hts_numbers_read_as_every_reader_reads_them(es003: WriteFile, written: 
     [line] = read_entry_lines(es003([row("ZZ1", 1, "2026-02-10", "DE", 1, written,
                                          "100.00", "2.70")]))
     assert line.hts == read
+
+
+@pytest.mark.parametrize("written", ["2025-09-04", "09/04/2025", "20250904"])
+def test_an_entry_date_in_each_ace_form_reads_as_a_drawback_cell_reads_it(
+    es003: WriteFile, written: str
+) -> None:
+    [line] = read_entry_lines(es003(
+        [row("ZZ1000001", 1, written, "CN", 1, "8537.10.91.70", "1000.00", "27.00")]))
+    assert line.entry_date == ace_date(written) == date(2025, 9, 4)

@@ -18,8 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from zonekeeper.app import entries as use_case
 from zonekeeper.app import entry_reads as service
+from zonekeeper.app.context import Context
 from zonekeeper.cli.demo import demo
+from zonekeeper.errors import InputError
 from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.zone.hmf import Quarter
 from zonekeeper.zone.weekly import Week
@@ -110,3 +113,21 @@ def test_demo_out_folder_and_absolute_path(
     made = tmp_path / "there" / "zonekeeper-demo.db"
     assert made.exists()
     assert f"books: {made.resolve()}" in capsys.readouterr().out.replace("\n", "")
+
+
+def test_the_npf_claim_reads_the_zone_it_is_given(books: str) -> None:
+    context = Context(books, load_tariff=default_tariff)
+    week = Week.parse("2026-W32")
+    claim = use_case.npf_claim(context, week, "CART", zone="DEMO-1")
+    assert claim is not None and claim == use_case.npf_claim(context, week, "CART")
+    assert use_case.npf_claim(context, Week.parse("2026-W33"), "CART") is None
+    with pytest.raises(InputError) as refused:
+        use_case.npf_claim(context, week, "CART", zone="OTHER")
+    assert [p.code for p in refused.value.problems] == ["books.no-zone"]
+
+
+def test_an_unknown_shipment_is_refused_naming_the_zone(books: str) -> None:
+    with pytest.raises(InputError) as refused:
+        service.consumption(books, "S-2001x", tariff=default_tariff())
+    assert [(p.code, p.message) for p in refused.value.problems] == [
+        ("entries.unknown-shipment", "there is no shipment 'S-2001x' in zone DEMO-1")]

@@ -1,11 +1,13 @@
 """The root command: where the books are, and how problems reach the user."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import zonekeeper.cli
 from zonekeeper.cli.app import Settings
 
 
@@ -33,3 +35,13 @@ def test_help_runs_and_unknown_command_is_a_usage_error() -> None:
         [sys.executable, "-m", "zonekeeper", "no-such-command"], capture_output=True
     )
     assert bad.returncode == 2
+
+
+def test_every_command_takes_the_context_of_the_root_options() -> None:
+    """Only `cli.app` makes a `Context` (from `--db`/`--database-url`); a command that made
+    its own would ignore those options and a test's clock."""
+    folder = Path(zonekeeper.cli.__file__).parent
+    # `demo` makes its own books and judges them on a fixed day: it takes neither.
+    makers = [p.name for p in folder.glob("*.py")
+              if p.name not in ("app.py", "demo.py") and re.search(r"\bContext\(", p.read_text())]
+    assert makers == []

@@ -2,7 +2,7 @@
 
 import pytest
 
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import Collector, InputError, Problem
 
 
 def test_problem_names_file_row_and_field() -> None:
@@ -38,3 +38,18 @@ def test_problem_as_json_has_code_severity_where_and_message() -> None:
         "message": "no such part",
     }
     assert Problem("whole file", code="t.file").where == ""
+
+
+def test_a_collector_keeps_every_parsers_problems_and_refuses_once() -> None:
+    def bad(field: str) -> int:
+        raise InputError(Problem("not a number", field=field, code="option.number"))
+
+    given = Problem("seen before", code="option.given")
+    values = Collector([given])
+    assert values.read(lambda: 7) == 7
+    assert values.read(lambda: bad("a")) is None
+    assert values.read(lambda: bad("b")) is None
+    with pytest.raises(InputError) as refused:
+        values.check()
+    assert [p.field for p in refused.value.problems] == [None, "a", "b"]
+    Collector().check()  # nothing found: nothing refused

@@ -99,3 +99,19 @@ def cells_refusal(parse: Callable[[str], object], text: str) -> str:
     with pytest.raises(ValueError) as caught:
         parse(text)
     return str(caught.value)
+
+
+def test_one_hts_cell_for_every_file() -> None:
+    """`io.cells.hts` reads every file's HTS number; a drawback file's line needs 8 digits,
+    a Chapter 99 heading of 6 is let through only where an import row may hold one."""
+    assert cells.hts("8537.10") == "853710"
+    assert drawback_files.hts_line("101.21.00") == "01012100"  # the eaten zero restored
+    assert drawback_files.hts_or_heading("9903.88") == "990388"
+    assert cells_refusal(drawback_files.hts_line, "8537.10") == (
+        "not an HTS number (8 to 10 digits, e.g. 8537.10.91.70): '8537.10'")
+    for parse, written in ((drawback_files.hts_line, "9903.88"),
+                           (drawback_files.hts_or_heading, "9903"),
+                           (drawback_files.hts_or_heading, "8537.10")):
+        assert cells_refusal(parse, written).startswith("not an HTS number (8 to 10 digits")
+    assert cells_refusal(cells.hts, "85") == (
+        "not an HTS number (4 to 10 digits, e.g. 8537.10.91.70): '85'")

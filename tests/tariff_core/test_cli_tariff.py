@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -176,3 +177,18 @@ def test_show_before_every_revision_exits_2_with_the_reason() -> None:
     assert done.stderr.strip() == (
         "error: --date: no tariff for 2021-01-01: the earliest loaded revision "
         "(HTS 2021 Revision 12) is in force from 2021-12-07")
+
+
+def test_show_without_a_date_asks_the_clock_of_the_root_options_context(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every command takes its `Context` from the root options (`cli.app.context`), so a
+    test's clock reaches it: 'today' is 2026-01-10 here, before Revision 1."""
+    from zonekeeper.app.context import Context
+    from zonekeeper.cli.app import Settings
+
+    monkeypatch.setattr(Settings, "context", lambda self: Context(
+        self.database_url, clock=lambda: dt.date(2026, 1, 10)))
+    result = runner.invoke(app, ["tariff", "show", "0101.30.00.00"])
+    assert result.exit_code == 0, result.output
+    assert "HTS 2026 Basic Edition" in result.output

@@ -150,3 +150,21 @@ def test_production_refusals():
     assert any(r[0] == 3 and "no bill of materials for 'SEAT'" in r[2] for r in reasons)
     assert any(r[0] == 4 and "146.44(a)" in r[2] for r in reasons)
     assert result.postings == () and result.state.lots == {}
+
+
+def test_production_quantity_and_lot_number_keep_their_own_codes():
+    """The shared posting checks (`zone.checks`) report a production's problems under the
+    production's codes, as docs/problems.md lists them."""
+    result = post(
+        zone(),
+        [
+            admit("A1", 1, "2026-01-05", "ENG", 1, 4000, PF, lot="L1"),
+            Production(day("2026-02-01"), "R1", "CAR", dec(0), lot="L1"),
+        ],
+    )
+    found = [(p.row, p.field, p.code, p.message) for p in result.problems]
+    assert found == [
+        (2, "quantity", "production.quantity", "quantity must be a positive number, not 0"),
+        (2, "lot", "production.lot-exists",
+         "lot 'L1' already exists (zone lot numbers are unique)"),
+    ]

@@ -28,7 +28,7 @@ from zonekeeper.app.outputs.advisor import (
     StatusAdvice,
     WhatIfAdvice,
 )
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import Collector, InputError, Problem
 from zonekeeper.io.advisor_files import read_components, read_exported, read_history
 from zonekeeper.money import cents, in_money_context
 from zonekeeper.tariff import Tariff
@@ -170,21 +170,14 @@ def advise_roi(
 ) -> RoiAdvice:
     """Whether a zone pays on the importer's history (`advisor.roi`)."""
     assumptions = assumptions or Assumptions()
-    problems: list[Problem] = []
-    lines, exports = [], []
-    try:
-        lines = read_history(imports_file)
-    except InputError as error:  # read the exports too: every problem at once
-        problems += error.problems
-    try:
-        exports = read_exported(exports_file) if exports_file is not None else []
-    except InputError as error:
-        problems += error.problems
-    if not lines and not problems:
-        problems.append(Problem("no import lines in the file: nothing to assess",
-                                file=str(imports_file), code="advise.imports.empty"))
-    if problems:
-        raise InputError(problems)
+    values = Collector()  # read the exports too when the imports are refused: every problem
+    lines = values.read(lambda: read_history(imports_file)) or []
+    exports = (values.read(lambda: read_exported(exports_file)) or []
+               if exports_file is not None else [])  # fmt: skip
+    if not lines and not values.problems:
+        values.problems.append(Problem("no import lines in the file: nothing to assess",
+                                       file=str(imports_file), code="advise.imports.empty"))
+    values.check()
     tariff = context.tariff
     inverted = None
     if product_hts is not None:

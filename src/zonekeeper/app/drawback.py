@@ -42,7 +42,7 @@ from zonekeeper.drawback.records import (
     PriorDesignation,
     ProductionInput,
 )
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import Collector, InputError, Problem
 from zonekeeper.io.drawback_files import (
     read_claimed,
     read_exports,
@@ -85,16 +85,9 @@ class ClaimResult:
 
 def _gather(*readers: Callable[[], Any]) -> list[Any]:
     """Run every reader, then raise one InputError with all their problems."""
-    problems: list[Problem] = []
-    results: list[Any] = []
-    for read in readers:
-        try:
-            results.append(read())
-        except InputError as error:
-            problems.extend(error.problems)
-            results.append(None)
-    if problems:
-        raise InputError(problems)
+    values = Collector()
+    results = [values.read(read) for read in readers]
+    values.check()
     return results
 
 

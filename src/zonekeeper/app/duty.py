@@ -8,26 +8,23 @@ and names its field (`hts`, `value`, `date`...): the interface names its own opt
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
 
 from zonekeeper.app.context import Context
 from zonekeeper.dates import date_option
 from zonekeeper.duty.entry import EntryQuote, line_problems, quote_entry
 from zonekeeper.duty.quote import LineItem
-from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.errors import CannotCompute, Collector, InputError, Problem
 from zonekeeper.io.entry_lines import ENTRY_LINES, parse_pairs
 from zonekeeper.io.tabular import read_text, semicolon_problem
 from zonekeeper.money import ZERO, parse_decimal
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.fees import read_fees_csv
 from zonekeeper.tariff.measures import AdcvdCase
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,7 +52,8 @@ def quote(context: Context, request: LineRequest, problems: Sequence[Problem] = 
 
     `problems` the interface found already (a malformed quantity) are reported with the
     rest; every option and the line against the tariff are checked in one pass."""
-    found = list(problems)
+    values = Collector(problems)
+    found = values.problems
     contents: dict[str, Decimal] = {}
     cases: list[AdcvdCase] = []
     for text in request.content:
@@ -69,9 +67,9 @@ def quote(context: Context, request: LineRequest, problems: Sequence[Problem] = 
             cases += [AdcvdCase(c, p, AdcvdCase.infer_kind(c)) for c, p in pairs.items()]
         except ValueError as error:
             found.append(Problem(str(error), field="adcvd", code="duty.option.adcvd"))
-    amount = _collect(found, lambda: _decimal(request.value, "value"))
-    when = _collect(found, lambda: date_option(request.on, "date"))
-    frozen_on = (_collect(found, lambda: date_option(request.frozen_on, "frozen-on"))
+    amount = values.read(lambda: _decimal(request.value, "value"))
+    when = values.read(lambda: date_option(request.on, "date"))
+    frozen_on = (values.read(lambda: date_option(request.frozen_on, "frozen-on"))
                  if request.frozen_on else None)  # fmt: skip
     tariff = _tariff(context, request.fees)
     if frozen_on is not None:  # the PF freeze date classifies the goods (146.65(a)(1))
@@ -101,8 +99,9 @@ def quote_file(context: Context, file: Path, on: str, fees: Path | None = None) 
     """Quote every line of an entry CSV (`io.entry_lines.ENTRY_LINES`) filed on `on`: the
     MPF floor and cap applied once for the entry (19 CFR 24.23(b)(1)(i)). Every problem of
     the file, the date and the lines against the tariff is reported at once."""
-    problems: list[Problem] = []
-    when = _collect(problems, lambda: date_option(on, "date"))
+    values = Collector()
+    when = values.read(lambda: date_option(on, "date"))
+    problems = values.problems
     tariff = _tariff(context, fees)
     if when is not None:
         problems.extend(_no_revision(tariff, when, "date"))
@@ -153,12 +152,3 @@ def _no_revision(tariff: Tariff, day: date, name: str) -> list[Problem]:
                   f"`zonekeeper tariff import FILE --effective DATE`")  # fmt: skip
         return [Problem(reason, field=name, code="duty.option.no-revision")]
     return []
-
-
-def _collect(problems: list[Problem], parse: Callable[[], T]) -> T | None:
-    """Run one value's parser; its InputError joins `problems` instead of stopping the run."""
-    try:
-        return parse()
-    except InputError as error:
-        problems.extend(error.problems)
-        return None

@@ -13,18 +13,16 @@ returns the core's result `Stamped` with the chain head it was read at; its docu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
 
 from zonekeeper.app import entry_reads as books
 from zonekeeper.app.context import Context
 from zonekeeper.app.entry_reads import ConsumptionEntry, Stamped
 from zonekeeper.bindings.quoter import TariffQuoter
 from zonekeeper.dates import date_option
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import Collector, InputError, Problem
 from zonekeeper.io.documents import read_estimates
 from zonekeeper.zone.admission_doc import AdmissionDocument
 from zonekeeper.zone.alerts import Alert
@@ -37,29 +35,8 @@ from zonekeeper.zone.withdrawal_duty import (
     compare_npf_claim,
 )
 
-T = TypeVar("T")
-
 __all__ = ["ConsumptionEntry", "Stamped", "admission", "alerts", "consumption", "estimate",
            "hmf", "npf_claim", "weekly"]  # fmt: skip
-
-
-class _Values:
-    """The user's values of one use case, parsed in one pass: each parser's problems are
-    kept and the run goes on, so that `check` reports all of them at once."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def read(self, parse: Callable[[], T]) -> T | None:
-        try:
-            return parse()
-        except InputError as error:
-            self.problems.extend(error.problems)
-            return None
-
-    def check(self) -> None:
-        if self.problems:
-            raise InputError(self.problems)
 
 
 def _url(context: Context) -> str:
@@ -76,7 +53,7 @@ def weekly(
     """The week's type-06 entry from the books (19 CFR 146.63(c)): NPF lines rated on
     `entry_date` (default: the week's Monday), MPF by the fiscal year of `summary_date`
     (default: its due date), estimate overruns against the filed 3461s in `estimates`."""
-    values = _Values()
+    values = Collector()
     parsed = values.read(lambda: Week.parse(week))
     entered = values.read(lambda: date_option(entry_date, "entry-date"))
     summary = values.read(lambda: date_option(summary_date, "summary-date"))
@@ -100,7 +77,7 @@ def estimate(
 ) -> Estimate:
     """CBP Form 3461 data for `week` from the removals of the week `like` it (default: the
     week before), filed on or before the week's first day (146.63(c)(1))."""
-    values = _Values()
+    values = Collector()
     target = values.read(lambda: Week.parse(week))
     pattern = values.read(lambda: Week.parse(like)) if like else None
     values.check()
@@ -145,7 +122,7 @@ def alerts(
 ) -> Alerts:
     """Every open alert of the zone as of a day (default: the context's today); an alert
     clears when the books record the filing that answers it (`zone.filings`)."""
-    values = _Values()
+    values = Collector()
     day = values.read(lambda: date_option(as_of, "as-of"))
     filed = values.read(lambda: read_estimates(estimates)) if estimates is not None else []
     values.check()
@@ -163,12 +140,15 @@ class NpfClaim:
     comparison: StatusComparison
 
 
-def npf_claim(context: Context, week: Week, part: str) -> NpfClaim | None:
+def npf_claim(
+    context: Context, week: Week, part: str, zone: str | None = None
+) -> NpfClaim | None:
     """The week's consumption removals of `part` priced two ways: every input NPF at the
     article's rate (the claim) and each input in the status the law gives it (19 CFR
     146.41, 146.65); None when the week removed none of it. The inputs per unit come from
-    the first removal's composition (a production run's units share one)."""
-    read = books.read_books(_url(context))
+    the first removal's composition (a production run's units share one). Only the week's
+    shipments are read (with the productions behind them), as for its weekly entry."""
+    read = books.read_books(_url(context), zone, since=week.start, until=week.end)
     removed = [r for r in books.removals(read, since=week.start, until=week.end)
                if r.part == part and r.disposition is RemovalDisposition.CONSUMPTION]
     if not removed:

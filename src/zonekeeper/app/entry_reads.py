@@ -204,6 +204,14 @@ def _shipment_numbers(
     return {seq: str(orjson.loads(payload)["ref"]) for seq, _, payload in shipments}
 
 
+def _shipment_days(snapshot: Snapshot, shipment_no: str) -> list[dt.date]:
+    """The dates of the shipment events numbered `shipment_no` (its `ref`, as the canonical
+    payload writes it), so that a single entry reads its own days, not the whole books."""
+    ref = f'"ref":{json.dumps(shipment_no, ensure_ascii=False)}'
+    return [day for _, day in reads.event_dates_containing(
+        snapshot.connection, snapshot.head.zone, Shipment.kind, ref, until=dt.date.max)]
+
+
 def _producing_seqs(state: ZoneState, lots: Iterable[str]) -> set[int]:
     """Ledger positions of the productions that made these lots (NPF tracing and the
     waste allowance look one production back)."""
@@ -275,11 +283,14 @@ def consumption(
 ) -> Stamped[ConsumptionEntry]:
     """Duty on one shipment as a single type-06 entry (default entry date: the removal)."""
     tariff = tariff or default_tariff()
-    books = read_books(url, zone)
-    found = [r for r in removals(books) if r.shipment_no == shipment_no]
-    if not found:
-        raise InputError(Problem(f"there is no shipment {shipment_no!r} in zone {books.zone}",
-                                 field="SHIPMENT_NO", code="entries.unknown-shipment"))
+    with _snapshot(url, zone) as snapshot:
+        days = _shipment_days(snapshot, shipment_no)
+        books = _read(snapshot, min(days), max(days)) if days else None
+    found = [r for r in removals(books) if r.shipment_no == shipment_no] if books else []
+    if books is None or not found:
+        raise InputError(Problem(
+            f"there is no shipment {shipment_no!r} in zone {snapshot.head.zone}",
+            field="SHIPMENT_NO", code="entries.unknown-shipment"))
     quoter = TariffQuoter(tariff)
     results = tuple(withdrawal_duty(r, quoter, entry_date or r.date) for r in found)
     foreign = sum((res.foreign_value for res in results), ZERO)

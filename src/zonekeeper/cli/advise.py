@@ -16,13 +16,13 @@ from rich.table import Table
 from zonekeeper.advisor.roi import Assumptions
 from zonekeeper.advisor.scenarios import Scenario
 from zonekeeper.app.advisor import advise_roi, advise_status, advise_whatif
-from zonekeeper.app.context import Context
 from zonekeeper.app.outputs.advisor import RoiAdvice, StatusAdvice, WhatIfAdvice
-from zonekeeper.cli.app import app
+from zonekeeper.cli.app import app, context
+from zonekeeper.cli.show import money_or
 from zonekeeper.dates import date_option, parse_date
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.advisor_report import roi_html
-from zonekeeper.money import parse_decimal, usd
+from zonekeeper.money import parse_decimal
 
 advise_app = typer.Typer(help="The savings advisor: zone status per component; does a zone pay.")
 app.add_typer(advise_app, name="advise")
@@ -39,12 +39,9 @@ def _number(text: str | None, option: str) -> Decimal | None:
         raise InputError(Problem(str(error), field=option, code="advise.bad-number")) from None
 
 
-def _money(amount: str | None) -> str:
-    return "cannot compute" if amount is None else usd(amount)
-
-
 @advise_app.command("status")
 def status(
+    ctx: typer.Context,
     product_hts: Annotated[str, typer.Option("--product-hts", help="HTS of the finished product.")],
     components: Annotated[Path, typer.Option("--components", help="CSV: part,hts,origin,"
                                              "quantity_per_unit,unit_value[,spi,status_now].")],
@@ -59,7 +56,7 @@ def status(
 ) -> None:
     """The zone status to elect for each component (19 CFR 146.41-146.42, 146.65)."""
     advice = advise_status(
-        Context(), product_hts, components, date_option(on, "--date"),
+        context(ctx), product_hts, components, date_option(on, "--date"),
         finished_origin=finished_origin, volume=_number(volume, "--volume"),
         export_share=_number(export_share, "--export-share"),
     )
@@ -76,26 +73,27 @@ def _print_status(advice: StatusAdvice) -> None:
         table.add_column(column)
     for c in doc["components"]:
         npf = c["duty_per_unit_npf"]
-        table.add_row(c["part"], c["hts"], c["origin"], _money(c["duty_per_unit_pf"]),
-                      "not lawful (PF mandatory)" if c["mandatory_pf"] else _money(npf),
+        table.add_row(c["part"], c["hts"], c["origin"], money_or(c["duty_per_unit_pf"]),
+                      "not lawful (PF mandatory)" if c["mandatory_pf"] else money_or(npf),
                       c["recommended"])
     console = Console()
     console.print(table)
     for c in doc["components"]:
         for reason in c["reasons"]:
             console.print(f"{c['part']}: {reason}", markup=False)
-    console.print(f"duty per unit: {_money(doc['duty_per_unit'])} (all PF "
-                  f"{_money(doc['duty_per_unit_all_pf'])}, outside the zone "
-                  f"{_money(doc['duty_per_unit_outside_zone'])}; naive all-NPF claim "
-                  f"{_money(doc['duty_per_unit_naive_npf'])})")
+    console.print(f"duty per unit: {money_or(doc['duty_per_unit'])} (all PF "
+                  f"{money_or(doc['duty_per_unit_all_pf'])}, outside the zone "
+                  f"{money_or(doc['duty_per_unit_outside_zone'])}; naive all-NPF claim "
+                  f"{money_or(doc['duty_per_unit_naive_npf'])})")
     if doc["annual"] is not None:
-        console.print(f"annual saving: {_money(doc['annual_saving'])}")
+        console.print(f"annual saving: {money_or(doc['annual_saving'])}")
     for note in doc["notes"]:
         console.print(f"note: {note}", markup=False)
 
 
 @advise_app.command("roi")
 def roi(
+    ctx: typer.Context,
     imports: Annotated[Path, typer.Option("--imports", help="Import entry lines: the drawback "
                                           "import format or ACE ES-003.")],
     exports: Annotated[Path | None, typer.Option("--exports", help="Exports (drawback export "
@@ -140,7 +138,7 @@ def roi(
         software=need(software, "--software-cost"), staff=need(staff, "--staff-cost"),
         bond_fees=need(bond_fees, "--bond-fees"), activation=need(activation, "--activation-cost"),
     )
-    advice = advise_roi(Context(), imports, exports_file=exports, product_hts=product_hts,
+    advice = advise_roi(context(ctx), imports, exports_file=exports, product_hts=product_hts,
                         finished_origin=finished_origin, assumptions=assumptions)
     if html is not None:
         html.write_text(roi_html(advice.document()), encoding="utf-8")
@@ -156,13 +154,13 @@ def _print_roi(advice: RoiAdvice) -> None:
     for column in ("saving", "period", "annualized", "derivation"):
         table.add_column(column)
     for s in doc["savings"]:
-        table.add_row(s["kind"], _money(s["amount"]), _money(s["annualized"]), s["derivation"])
+        table.add_row(s["kind"], money_or(s["amount"]), money_or(s["annualized"]), s["derivation"])
     console = Console()
     console.print(table)
     payback = doc["payback_months"]
-    console.print(f"net annual {_money(doc['net_annual'])}; payback "
+    console.print(f"net annual {money_or(doc['net_annual'])}; payback "
                   f"{'never' if payback is None else payback + ' months'}; 5-year NPV "
-                  f"{_money(doc['npv_5y'])}; verdict: {doc['verdict']}")
+                  f"{money_or(doc['npv_5y'])}; verdict: {doc['verdict']}")
     for reason in doc["verdict_reasons"]:
         console.print(f"- {reason}", markup=False)
 
@@ -223,6 +221,7 @@ def parse_scenario(text: str, admitted: date) -> Scenario:
 
 @advise_app.command("whatif")
 def whatif(
+    ctx: typer.Context,
     product_hts: Annotated[str, typer.Option("--product-hts", help="HTS of the finished product.")],
     components: Annotated[Path, typer.Option("--components", help="The components CSV of "
                                              "`advise status`.")],
@@ -235,7 +234,7 @@ def whatif(
     (19 CFR 146.65(a): PF frozen at admission, NPF at the rates on entry)."""
     on = date_option(admitted, "--admitted")
     scenarios = [parse_scenario(text, on) for text in scenario or []]
-    advice = advise_whatif(Context(), product_hts, components, on, scenarios,
+    advice = advise_whatif(context(ctx), product_hts, components, on, scenarios,
                            finished_origin=finished_origin)
     if as_json:
         typer.echo(json.dumps(advice.document(), indent=2))
@@ -251,8 +250,8 @@ def _print_whatif(advice: WhatIfAdvice) -> None:
         table.add_column(f"{s['name']}\nPF / NPF")
     table.add_column("robust")
     for c in doc["components"]:
-        cells = [f"{_money(o['duty_per_unit_pf'])} / "
-                 f"{'PF only' if c['mandatory_pf'] else _money(o['duty_per_unit_npf'])}"
+        cells = [f"{money_or(o['duty_per_unit_pf'])} / "
+                 f"{'PF only' if c['mandatory_pf'] else money_or(o['duty_per_unit_npf'])}"
                  for o in c["outcomes"]]
         table.add_row(c["part"], *cells, c["robust"])
     console = Console()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from decimal import Decimal
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -29,6 +29,7 @@ from zonekeeper.app.books import count_events, init_books, shortage_duty
 from zonekeeper.app.context import Context
 from zonekeeper.cli.app import app
 from zonekeeper.cli.entry import print_alerts, print_weekly
+from zonekeeper.cli.show import money_or
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import zone_files
 from zonekeeper.money import usd
@@ -67,8 +68,7 @@ def _post_demo(context: Context, folder: Path, console: Console) -> None:
                           f"counted {d.counted}, duty {duty}{flag}")
 
 
-def _usd(amount: Decimal | None) -> str:
-    return "(cannot compute)" if amount is None else usd(amount)
+_usd = partial(money_or, missing="(cannot compute)")
 
 
 def _why_not_npf(console: Console, context: Context, week: Week) -> None:
@@ -111,7 +111,7 @@ def demo(
     url = f"sqlite:///{path}"
     console.rule("[bold]Zonekeeper demo: one week in a manufacturing zone")
     console.print(f"books: {path}")
-    context = Context(url)
+    context = Context(url)  # its own books, not the root options' (and a fixed day)
     tariff = context.tariff
     with resources.as_file(resources.files("zonekeeper") / "data" / "demo") as folder:
         _post_demo(context, Path(folder), console)

@@ -9,8 +9,8 @@ docs/drawback.md) or a readable summary.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -19,9 +19,9 @@ from rich.console import Console
 from rich.table import Table
 
 from zonekeeper.app import drawback as use_case
-from zonekeeper.app.context import Context
 from zonekeeper.app.outputs.drawback import DrawbackAlerts, DrawbackPlan
-from zonekeeper.cli.app import app
+from zonekeeper.cli.app import app, context
+from zonekeeper.cli.show import money_or
 from zonekeeper.dates import date_option
 from zonekeeper.drawback.plan import Method
 from zonekeeper.drawback.records import ClaimType
@@ -45,6 +45,7 @@ class MethodChoice(StrEnum):
 
 @drawback_app.command("plan")
 def plan_command(
+    ctx: typer.Context,
     imports: Annotated[Path, typer.Option("--imports", help="Import entry lines (CSV/JSON).")],
     exports: Annotated[Path, typer.Option("--exports", help="Exports/destructions (CSV/JSON).")],
     claim_type: Annotated[TypeChoice, typer.Option("--type", help="1313 provision.")] = (
@@ -64,7 +65,7 @@ def plan_command(
 ) -> None:
     """Designate import quantities against exports for the largest refund the law allows."""
     result = use_case.plan(
-        Context(), imports, exports, claim_type=ClaimType(claim_type.value),
+        context(ctx), imports, exports, claim_type=ClaimType(claim_type.value),
         method=Method(method.value), claimed=claimed, manufacturing=manufacturing,
         as_of=date_option(as_of, "--as-of"), estimate_older_rates=estimate_older,
     )
@@ -76,9 +77,7 @@ def plan_command(
     _print_plan(result.document)
 
 
-def _usd(amount: Decimal | None) -> str:
-    """An amount for people; a document's amount is None only where it cannot be computed."""
-    return "not computed" if amount is None else usd(amount)
+_usd = partial(money_or, missing="not computed")
 
 
 def _print_plan(plan: DrawbackPlan) -> None:
@@ -106,6 +105,7 @@ def _print_plan(plan: DrawbackPlan) -> None:
 
 @drawback_app.command("claim")
 def claim_command(
+    ctx: typer.Context,
     plan_file: Annotated[Path, typer.Argument(help="Plan JSON written by `drawback plan`.")],
     out: Annotated[Path, typer.Option("--out", help="Directory for the claim files.")],
     claimant: Annotated[str, typer.Option("--claimant")] = "",
@@ -122,7 +122,7 @@ def claim_command(
     (`claim.check_plan`). With --imports (and --claimed), each designated line is checked
     against its quantity less earlier claims (190.51(a)(3)) and its refund per unit.
     """
-    result = use_case.claim(Context(), plan_file, out, claimant=claimant, port=port,
+    result = use_case.claim(context(ctx), plan_file, out, claimant=claimant, port=port,
                             entry_no=entry_no, imports=imports, claimed=claimed)
     for path in result.files:
         typer.echo(str(path))
@@ -132,6 +132,7 @@ def claim_command(
 
 @drawback_app.command("alerts")
 def alerts_command(
+    ctx: typer.Context,
     imports: Annotated[Path, typer.Option("--imports")],
     exports: Annotated[Path, typer.Option("--exports")],
     as_of: Annotated[str, typer.Option("--as-of", help="The day to judge deadlines on.")],
@@ -143,7 +144,7 @@ def alerts_command(
     """Claim windows closing within the horizon; notices of intent (7553) due or late."""
     day = date_option(as_of, "--as-of")
     assert day is not None
-    found = use_case.alerts(Context(), imports, exports, day, claimed=claimed,
+    found = use_case.alerts(context(ctx), imports, exports, day, claimed=claimed,
                             claim_type=ClaimType(claim_type.value), horizon=horizon)
     if as_json:
         typer.echo(json.dumps(found.document(), indent=2))

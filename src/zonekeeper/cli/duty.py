@@ -9,9 +9,8 @@ which the root command turns into exit 2 with one line per problem.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -20,10 +19,10 @@ from rich.console import Console
 from rich.table import Table
 
 from zonekeeper.app import duty as use_case
-from zonekeeper.app.context import Context
 from zonekeeper.app.outputs.duty import DutyEntry, DutyQuote
-from zonekeeper.cli.app import app
-from zonekeeper.cli.options import DutyJsonOption, FeesOption
+from zonekeeper.cli.app import app, context
+from zonekeeper.cli.options import DutyJsonOption, FeesOption, naming_options
+from zonekeeper.cli.show import money_or
 from zonekeeper.duty.entry import EntryQuote
 from zonekeeper.duty.quote import MODES, LineQuote
 from zonekeeper.errors import InputError, Problem
@@ -109,9 +108,9 @@ def quote(
                                    content or (), adcvd or (), frozen, fees,
                                    tuple(c.strip() for c in claim_exclusion or ()))  # fmt: skip
     try:
-        entry = use_case.quote(Context(), request, problems)
+        entry = use_case.quote(context(ctx), request, problems)
     except InputError as error:
-        raise InputError(_as_options(error.problems)) from None
+        raise naming_options(error, _OPTIONS) from None
     if as_json:
         typer.echo(json.dumps(DutyQuote.of_entry(entry).document(), indent=2))
     else:
@@ -127,14 +126,9 @@ _OPTIONS = {
 }  # fmt: skip
 
 
-def _as_options(problems: Iterable[Problem]) -> list[Problem]:
-    """A problem of a value typed on the command line (no file) names its option."""
-    return [p if p.file is not None else replace(p, field=_OPTIONS.get(p.field or "", p.field))
-            for p in problems]  # fmt: skip
-
-
 @duty_app.command("entry")
 def entry(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV, one row per line (see docs/duty.md)")],
     on: Annotated[str, typer.Option("--date", help="Entry filing date (YYYY-MM-DD)")],
     fees: FeesOption = None,
@@ -142,18 +136,16 @@ def entry(
 ) -> None:
     """Quote every line of an entry; MPF floor and cap applied once for the entry."""
     try:
-        quoted = use_case.quote_file(Context(), file, on, fees)
+        quoted = use_case.quote_file(context(ctx), file, on, fees)
     except InputError as error:
-        raise InputError(_as_options(error.problems)) from None
+        raise naming_options(error, _OPTIONS) from None
     if as_json:
         typer.echo(json.dumps(DutyEntry.of(quoted).document(), indent=2))
     else:
         _print_entry(quoted)
 
 
-def _usd(amount: Decimal | None, missing: str = "not computed") -> str:
-    """Money as every screen shows it (`money.usd`), or that it is not computed (never $0)."""
-    return missing if amount is None else usd(amount)
+_usd = partial(money_or, missing="not computed")
 
 
 def _print_line(console: Console, label: str, line: LineQuote) -> None:
@@ -186,7 +178,7 @@ def _print_entry(entry: EntryQuote) -> None:
         fees.add_column(column, justify="right" if column == "amount" else "left")
     fees.add_row("duty", "", "", _usd(entry.duty), "sum of lines")
     for fee in (entry.mpf, entry.hmf):
-        fees.add_row(fee.fee, fee.rate, _usd(fee.basis, ""), _usd(fee.amount), fee.bound)
+        fees.add_row(fee.fee, fee.rate, money_or(fee.basis, ""), _usd(fee.amount), fee.bound)
     fees.add_row("total", "", "", _usd(entry.total), "")
     console.print(fees)
     for fee in (entry.mpf, entry.hmf):

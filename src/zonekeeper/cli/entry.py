@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -32,15 +31,17 @@ from zonekeeper.app.outputs.entries import (
     HmfDoc,
     WeeklyEntryDoc,
 )
-from zonekeeper.cli.app import app, settings
+from zonekeeper.cli.app import app, context
 from zonekeeper.cli.options import (
     EstimatesOption,
     HtmlOption,
     JsonOption,
     PdfOption,
     ZoneOption,
+    naming_options,
 )
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.cli.show import money_or
+from zonekeeper.errors import InputError
 from zonekeeper.io import documents
 from zonekeeper.money import usd
 from zonekeeper.zone.alerts import Alert
@@ -63,17 +64,12 @@ _OPTIONS = {"entry-date": "--entry-date", "summary-date": "--summary-date", "dat
             "as-of": "--as-of"}  # fmt: skip
 
 
-def _as_options(problems: Iterable[Problem]) -> list[Problem]:
-    return [p if p.file is not None else replace(p, field=_OPTIONS.get(p.field or "", p.field))
-            for p in problems]  # fmt: skip
-
-
 def _run(use: Callable[[Context], T], ctx: typer.Context) -> T:
     """Run a use case on the books the root options name; its problems name the options."""
     try:
-        return use(Context(database_url=settings(ctx).database_url))
+        return use(context(ctx))
     except InputError as error:
-        raise InputError(_as_options(error.problems)) from None
+        raise naming_options(error, _OPTIONS) from None
 
 
 def _print_json(data: Any) -> None:
@@ -87,11 +83,6 @@ def _written(what: str, html: Path | None, pdf: Path | None) -> bool:
     written = ", ".join(str(p) for p in (pdf, html) if p is not None)
     out.print(f"{what}: wrote {written}", soft_wrap=True)  # paths whole, for scripts
     return True
-
-
-def _money(amount: str | None, missing: str = "cannot compute") -> str:
-    """Money as every screen shows it (`money.usd`), or why there is none (never `$0`)."""
-    return missing if amount is None else usd(amount)
 
 
 def print_weekly(console: Console, entry: WeeklyEntry, *, max_lines: int = 60) -> None:
@@ -119,7 +110,7 @@ def print_weekly_document(console: Console, e: dict[str, Any], *, max_lines: int
         table.add_row(
             f"{line['summary']}.{line['line']}", line["hts"], line["origin"], line["status"],
             line["pf_date"] or "", usd(line["value"]), f"{line['quantity']} {line['unit']}",
-            comps, _money(line["duty"], "[red]cannot compute[/red]"),
+            comps, money_or(line["duty"], "[red]cannot compute[/red]"),
         )
     console.print(table)
     if len(e["lines"]) > max_lines:
@@ -129,16 +120,16 @@ def print_weekly_document(console: Console, e: dict[str, Any], *, max_lines: int
             f"entry summary {s['sequence']}: {s['lines']} lines; {s['mpf']['derivation']}"
         )
     console.print(
-        f"[bold]duty {_money(e['duty'])} + MPF {_money(e['mpf'])} = total "
-        f"{_money(e['total'])}[/bold]  (domestic content excluded "
-        f"{_money(e['domestic_value_excluded'])}; HMF not charged on "
+        f"[bold]duty {money_or(e['duty'])} + MPF {money_or(e['mpf'])} = total "
+        f"{money_or(e['total'])}[/bold]  (domestic content excluded "
+        f"{money_or(e['domestic_value_excluded'])}; HMF not charged on "
         "withdrawals)"
     )
     single = e["single_entries"]
     console.print(
-        f"[green]MPF saved by the weekly entry: {_money(single['saving'])}[/green] — "
-        f"{single['count']} single entries would pay {_money(single['mpf'])}, the weekly "
-        f"entry pays {_money(single['weekly_mpf'])}"
+        f"[green]MPF saved by the weekly entry: {money_or(single['saving'])}[/green] — "
+        f"{single['count']} single entries would pay {money_or(single['mpf'])}, the weekly "
+        f"entry pays {money_or(single['weekly_mpf'])}"
     )
     for o in e["estimate_overruns"]:
         state = "supplemental filed" if o["supplemental_filed"] else "[red]no supplemental[/red]"
@@ -237,8 +228,8 @@ def estimate_command(
         table.add_column(column)
     for line in data["lines"]:
         table.add_row(line["part"], line["hts"], line["quantity"],
-                      _money(line["zone_value"], "not known"),
-                      _money(line["dutiable_value"], "not known"))
+                      money_or(line["zone_value"], "not known"),
+                      money_or(line["dutiable_value"], "not known"))
     out.print(table)
     out.print(stamped.head.books_line(), soft_wrap=True)
 
@@ -275,7 +266,7 @@ def consumption_command(
                 "\n".join(f"{c['program']} {c['heading']} {c['rate']} = {usd(c['amount'])}"
                           for c in line["components"])
                 or "\n".join(line["cannot_compute"]),
-                _money(line["duty"]),
+                money_or(line["duty"]),
             )
         if d["lines"]:
             out.print(table)
@@ -283,14 +274,14 @@ def consumption_command(
             out.print(f"  {note}")
         rc = d["npf_recompute"]
         if rc:
-            out.print(f"  NPF at exit {_money(rc['at_exit'])} vs estimate at admission "
-                      f"{_money(rc['estimate_at_admission'])}: difference "
-                      f"{_money(rc['difference'])}")
+            out.print(f"  NPF at exit {money_or(rc['at_exit'])} vs estimate at admission "
+                      f"{money_or(rc['estimate_at_admission'])}: difference "
+                      f"{money_or(rc['difference'])}")
             for reason in rc["cannot_compute"]:
                 out.print(f"  [red]cannot compute[/red]: {reason}")
     if found.mpf is not None:
         out.print(f"MPF: {found.mpf.derivation}")
-    out.print(f"[bold]duty {_money(data['duty'])}, total {_money(data['total'])}[/bold]")
+    out.print(f"[bold]duty {money_or(data['duty'])}, total {money_or(data['total'])}[/bold]")
     out.print(stamped.head.books_line(), soft_wrap=True)
 
 
@@ -325,7 +316,7 @@ def admission_command(
         table.add_row(str(line["line"]), line["status_requested"], line["part"],
                       line["hts"] or "", line["origin"] or "",
                       f"{line['quantity']} {line['unit']}", usd(line["value"]),
-                      _money(line["duty"]), line["duty_kind"])
+                      money_or(line["duty"]), line["duty_kind"])
     out.print(table)
     for line in data["lines"]:
         out.print(f"  line {line['line']}: {line['duty_note']}")
@@ -359,7 +350,7 @@ def hmf_command(
         out.print(stamped.head.books_line(), soft_wrap=True)
         return
     out.print(f"[bold]HMF {data['quarter']}[/bold] (CBP Form 349, class code "
-              f"{data['class_code']}): {_money(data['fee'])} on {usd(data['value'])} of vessel "
+              f"{data['class_code']}): {money_or(data['fee'])} on {usd(data['value'])} of vessel "
               f"admissions, due {data['due']}")
     for a in data["admissions"]:
         out.print(f"  {a['admission_no']} {a['date']}: {usd(a['value'])} x {a['rate_pct']}%")

@@ -4,7 +4,7 @@ data says it can save or recover (issue 14). A thin shell over `app.analytics`."
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -12,9 +12,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from zonekeeper.app.context import Context
 from zonekeeper.app.outputs.analytics import OpportunityOut
-from zonekeeper.cli.app import app
+from zonekeeper.cli.app import app, context
+from zonekeeper.cli.show import CANNOT_COMPUTE, money_or
 from zonekeeper.dates import date_option
 from zonekeeper.money import usd
 
@@ -31,13 +31,12 @@ refunds_app = typer.Typer(help="Refunds of duty the importer paid (IEEPA).")
 app.add_typer(refunds_app, name="refunds")
 
 
-def _or_why(amount: Decimal | None) -> str:
-    """An amount, or why there is none: a total with an unknown part is never printed as 0."""
-    return usd(amount) if amount is not None else "cannot compute (a part of it cannot be)"
+# A total with an unknown part is itself unknown (never printed as 0).
+_or_why = partial(money_or, missing="cannot compute (a part of it cannot be)")
 
 
 def _amount(o: OpportunityOut) -> str:
-    return usd(o.amount) if o.amount is not None else f"({o.amount_reason or 'cannot compute'})"
+    return money_or(o.amount, f"({o.amount_reason or CANNOT_COMPUTE})")
 
 
 def _table(title: str, found: list[OpportunityOut]) -> Table:
@@ -51,6 +50,7 @@ def _table(title: str, found: list[OpportunityOut]) -> Table:
 
 @app.command("opportunities")
 def opportunities(
+    ctx: typer.Context,
     entries: EntriesOption,
     exports: Annotated[Path | None, typer.Option(
         "--exports", help="Exports file (drawback potential: not in this release)")] = None,
@@ -63,7 +63,7 @@ def opportunities(
     duty recomputed per line), preferences not claimed, IEEPA refunds."""
     from zonekeeper.app.analytics import opportunities as find
 
-    report = find(Context(), entries, exports=exports, as_of=date_option(as_of, "--as-of"))
+    report = find(context(ctx), entries, exports=exports, as_of=date_option(as_of, "--as-of"))
     document = report.document()
     if html is not None:
         from zonekeeper.io.opportunities_html import opportunities_html
@@ -91,6 +91,7 @@ def opportunities(
 
 @refunds_app.command("ieepa")
 def ieepa(
+    ctx: typer.Context,
     entries: EntriesOption,
     as_of: Annotated[str, typer.Option("--as-of", help="Date to judge routes and deadlines by")],
     as_json: JsonOption = False,
@@ -99,7 +100,7 @@ def ieepa(
     correction, protest, court) with its deadline, interest, and the CAPE upload files."""
     from zonekeeper.app.analytics import refunds
 
-    report = refunds(Context(), entries, date_option(as_of, "--as-of"))
+    report = refunds(context(ctx), entries, date_option(as_of, "--as-of"))
     if as_json:
         typer.echo(json.dumps(report.document(), indent=2))
         return

@@ -8,10 +8,22 @@ aliases cost nothing to import, whichever command runs (`zonekeeper.cli`'s lazy 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from zonekeeper.errors import InputError
+
+
+def naming_options(error: InputError, options: Mapping[str, str]) -> InputError:
+    """A use case's refusal as the command reports it: each problem of a value typed on the
+    command line (no file) names the option it came from (`options`: field -> option)."""
+    return InputError([p if p.file is not None or p.field is None
+                       else replace(p, field=options.get(p.field, p.field))
+                       for p in error.problems])
 
 # -- the books --------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ the schedule disagree), `show` prints one line with its rates and description pa
 from __future__ import annotations
 
 import json
-from dataclasses import replace as replaced
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +16,6 @@ import typer
 from rich.console import Console
 
 from zonekeeper.app import tariff as use_case
-from zonekeeper.app.context import Context
 from zonekeeper.app.outputs.tariff import (
     ListDifferenceDoc,
     RevisionDoc,
@@ -25,8 +23,8 @@ from zonekeeper.app.outputs.tariff import (
     TariffLineDoc,
     TariffStatusDoc,
 )
-from zonekeeper.cli.app import app
-from zonekeeper.cli.options import TariffJsonOption
+from zonekeeper.cli.app import app, context
+from zonekeeper.cli.options import TariffJsonOption, naming_options
 from zonekeeper.errors import InputError
 
 tariff_app = typer.Typer(help="The HTSUS: check the rate parser, import a revision, show a line.")
@@ -37,10 +35,8 @@ def _print_json(document: Any) -> None:
     typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
-def _as_option(error: InputError) -> InputError:
-    """A problem of a value typed on the command line (no file) names its option."""
-    return InputError([p if p.file is not None or p.field not in ("date", "effective")
-                       else replaced(p, field=f"--{p.field}") for p in error.problems])
+# The option each value typed on the command line comes from, so that its problems name it.
+_OPTIONS = {"date": "--date", "effective": "--effective"}
 
 
 @tariff_app.command("check")
@@ -108,11 +104,12 @@ def _check_measures(as_json: bool) -> None:
 
 @tariff_app.command("status")
 def status(
+    ctx: typer.Context,
     as_json: TariffJsonOption = False,
 ) -> None:
     """List the loaded revisions with their dates and origin, and the horizon: quotes dated
     after the newest revision warn that a newer one may apply."""
-    found = use_case.status(Context())
+    found = use_case.status(context(ctx))
     if as_json:
         _print_json(TariffStatusDoc.of(found).document())
         return
@@ -147,7 +144,7 @@ def import_(
     try:
         imported = use_case.import_(file, effective, name, replace=replace)
     except InputError as error:
-        raise _as_option(error) from None
+        raise naming_options(error, _OPTIONS) from None
     revision, unparsed = imported.revision, imported.unparsed
     typer.echo(f"imported {revision.name}: {len(revision)} HTS codes, in force from "
                f"{revision.effective.isoformat()}")
@@ -173,6 +170,7 @@ def revisions(
 
 @tariff_app.command("show")
 def show(
+    ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="HTS code, e.g. 8414.30.80.30 or 8414308030.")],
     on: Annotated[str | None, typer.Option("--date", help="Date (YYYY-MM-DD); default today.")]
     = None,
@@ -180,9 +178,9 @@ def show(
 ) -> None:
     """Print a line: its rates, the revision in force and its description path."""
     try:
-        line, revision = use_case.show(Context(), code, on)
+        line, revision = use_case.show(context(ctx), code, on)
     except InputError as error:
-        raise _as_option(error) from None
+        raise naming_options(error, _OPTIONS) from None
     if as_json:
         _print_json(TariffLineDoc.of(line, revision).document())
         return

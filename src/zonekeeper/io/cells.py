@@ -9,6 +9,7 @@ with the reason; the reader adds file, row and column (`errors.Problem`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -76,15 +77,22 @@ def iso_date(value: str) -> date:
     return parse_date(value)
 
 
-def hts(value: str) -> str:
+def hts(
+    value: str, *, shortest: int = 4, or_heading: Callable[[str], bool] | None = None
+) -> str:
     """An HTS number as written (`8537.10.91.70`, `8537109170`, or `101210010` whose leading
-    zero a spreadsheet ate: `tariff.codes.hts_digits`, as every reader); kept as digits."""
+    zero a spreadsheet ate: `tariff.codes.hts_digits`, as every reader); kept as digits.
+
+    At least `shortest` digits (a heading, 4, by default; a drawback file's tariff line
+    needs 8); a shorter code `or_heading` accepts is kept too (a drawback import's Chapter 99
+    heading)."""
     try:
         digits = hts_digits(value)
     except ValueError:
         digits = ""
-    if len(digits) < 4:
-        raise ValueError(f"not an HTS number (4 to 10 digits, e.g. 8537.10.91.70): {value!r}")
+    if len(digits) < shortest and not (digits and or_heading and or_heading(digits)):
+        raise ValueError(
+            f"not an HTS number ({shortest} to 10 digits, e.g. 8537.10.91.70): {value!r}")
     return digits
 
 

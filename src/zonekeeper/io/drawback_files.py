@@ -43,7 +43,6 @@ from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import cells, csv_out
 from zonekeeper.io.tabular import read_table, read_text
 from zonekeeper.money import LIMIT, in_money_context, parse_whole, usd
-from zonekeeper.tariff.codes import hts_digits
 from zonekeeper.zone.limits import unstorable
 
 ES003: Mapping[str, str] = {
@@ -97,28 +96,19 @@ def read_rows(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[s
 
 # -- the cells only drawback files have ---------------------------------------------------
 
-def _hts_digits(raw: str, *, heading: bool) -> str:
-    """An HTS number as digits (`tariff.codes.hts_digits`: a lost leading zero restored):
-    8 or 10 digits, or with `heading` a 6-digit Chapter 99 heading (9903.xx) too."""
-    try:
-        digits = hts_digits(raw)
-    except ValueError:
-        digits = ""
-    if len(digits) not in (6, 8, 10):
-        raise ValueError(f"not an HTS number (8 or 10 digits): {raw!r}")
-    if len(digits) < 8 and not (heading and is_chapter99(digits)):
-        raise ValueError(f"an HTS subheading needs at least 8 digits: {raw!r}")
-    return digits
-
-
 def hts_line(raw: str) -> str:
-    """An 8- or 10-digit HTS (or Schedule B) number, as digits."""
-    return _hts_digits(raw, heading=False)
+    """An 8- or 10-digit HTS (or Schedule B) number, as digits (`io.cells.hts`)."""
+    return cells.hts(raw, shortest=8)
+
+
+def _chapter99_heading(digits: str) -> bool:
+    return len(digits) == 6 and is_chapter99(digits)
 
 
 def hts_or_heading(raw: str) -> str:
-    """An import row's HTS number: a line's, or a Chapter 99 heading (ES-003 ordinal rows)."""
-    return _hts_digits(raw, heading=True)
+    """An import row's HTS number: a line's, or a 6-digit Chapter 99 heading (9903.xx, ES-003
+    ordinal rows)."""
+    return cells.hts(raw, shortest=8, or_heading=_chapter99_heading)
 
 
 def unit(raw: str) -> str:

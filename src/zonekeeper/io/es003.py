@@ -27,6 +27,7 @@ import fastexcel  # the XLSX engine under pl.read_excel (calamine): its errors
 import polars as pl
 
 from zonekeeper.analytics.records import Chapter99Row, EntryLine
+from zonekeeper.dates import ACE_FORMATS
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.tabular import check_file, semicolon_problem
 from zonekeeper.tariff.codes import hts_digits
@@ -81,7 +82,6 @@ _BY_NAME = {name: column for column in COLUMNS for name in column.names}
 _BY_FIELD = {column.field: column for column in COLUMNS}
 _TEXT_FIELDS = ("origin", "spi", "entry_type", "importer", "unit", "manufacturer", "part",
                 "description", "liquidation_status")
-_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d")
 _PATTERNS = {
     "integer": r"^\d+$",
     "money": r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$",
@@ -207,7 +207,7 @@ def _hts_forms(written: list[str | None]) -> dict[str, str]:
 
 
 def _dates(field: str) -> pl.Expr:
-    parsed = [pl.col(field).str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS]
+    parsed = [pl.col(field).str.to_date(fmt, strict=False) for fmt, _ in ACE_FORMATS]
     return pl.coalesce(parsed).alias(f"{field}__date")
 
 

@@ -1,5 +1,5 @@
-"""Checks the posting handlers share (posting.py, counts.py): each reports a problem on the
-book and says whether the event may go on; none changes the books."""
+"""Checks the posting handlers share (posting.py, counts.py, production.py): each reports a
+problem on the book and says whether the event may go on; none changes the books."""
 
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ from zonekeeper.zone.ledger import Lot
 ZERO = Decimal(0)
 
 
-def positive(book: Book, row: int, value: Decimal, field: str) -> bool:
+def positive(
+    book: Book, row: int, value: Decimal, field: str, *, code: str = "post.not-positive"
+) -> bool:
+    """A finite number above zero; else a problem of `code` (each event kind keeps its own
+    code for scripts: a production's is `production.quantity`)."""
     if not value.is_finite() or value <= ZERO:
-        book.problem(
-            row,
-            f"{field} must be a positive number, not {value}",
-            field,
-            code="post.not-positive",
-        )
+        book.problem(row, f"{field} must be a positive number, not {value}", field, code=code)
         return False
     return True
 
@@ -43,13 +42,16 @@ def existing_lot(book: Book, row: int, lot_id: str, on: dt.date) -> LotRecord | 
     return lot
 
 
-def free_lot_id(book: Book, row: int, lot_id: str, field: str) -> bool:
+def free_lot_id(
+    book: Book, row: int, lot_id: str, field: str, *, code: str = "post.lot-exists"
+) -> bool:
+    """A lot number the zone has not used yet; else a problem of `code`."""
     if book.lot(lot_id) is not None:
         book.problem(
             row,
             f"lot {lot_id!r} already exists (zone lot numbers are unique)",
             field,
-            code="post.lot-exists",
+            code=code,
         )
         return False
     return True

@@ -23,6 +23,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from zonekeeper.zone.book import Book
+from zonekeeper.zone.checks import free_lot_id, positive
 from zonekeeper.zone.composition import AdmissionRef, Composition, blend
 from zonekeeper.zone.draw import Draw, Refused, plan
 from zonekeeper.zone.events import Production
@@ -66,15 +67,7 @@ def product_status(composition: Composition) -> ZoneStatus:
 
 def produce(book: Book, e: Production, seq: int, row: int) -> None:
     """Consume components, make the finished lot and scrap lots (see module docstring)."""
-    ok = True
-    if not e.quantity.is_finite() or e.quantity <= 0:
-        book.problem(
-            row,
-            f"quantity must be a positive number, not {e.quantity}",
-            "quantity",
-            code="production.quantity",
-        )
-        ok = False
+    ok = positive(book, row, e.quantity, "quantity", code="production.quantity")
     product = book.state.master.part_on(e.product, e.date)
     if product is None:
         book.problem(
@@ -94,14 +87,7 @@ def produce(book: Book, e: Production, seq: int, row: int) -> None:
         )
         ok = False
     lot_id = e.lot_id
-    if book.lot(lot_id) is not None:
-        book.problem(
-            row,
-            f"lot {lot_id!r} already exists (zone lot numbers are unique)",
-            "lot",
-            code="production.lot-exists",
-        )
-        ok = False
+    ok &= free_lot_id(book, row, lot_id, "lot", code="production.lot-exists")
     statuses: tuple[ZoneStatus, ...] = _INPUT_STATUSES
     if e.status is not None:
         refusal = production_refusal(e.status)
