@@ -58,6 +58,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("origin", ("country of origin code", "origin")),
     Column("export_country", ("country of export code", "export_country")),
     Column("manufacturer", ("manufacturer id", "manufacturer", "mid")),
+    Column("seller", ("seller id", "seller", "seller name")),
     Column("spi", ("line spi code", "spi")),
     Column("ordinal", ("tariff ordinal number", "ordinal"), "integer"),
     Column("hts", ("hts number - full", "hts"), "hts", True),
@@ -79,8 +80,8 @@ PROGRAM_COLUMNS: Mapping[str, str] = {
 
 _BY_NAME = {name: column for column in COLUMNS for name in column.names}
 _BY_FIELD = {column.field: column for column in COLUMNS}
-_TEXT_FIELDS = ("origin", "spi", "entry_type", "importer", "unit", "manufacturer", "part",
-                "description", "liquidation_status")
+_TEXT_FIELDS = ("origin", "spi", "entry_type", "importer", "unit", "manufacturer", "seller",
+                "part", "description", "liquidation_status")
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d")
 _PATTERNS = {
     "integer": r"^\d+$",
@@ -365,7 +366,7 @@ def _chunk(lines: pl.DataFrame, pool: dict[Any, Any]) -> list[EntryLine]:
             origin=text["origin"][i], spi=text["spi"][i],
             entry_type=text["entry_type"][i], importer=text["importer"][i],
             quantity=Decimal(quantity[i]) if quantity[i] else None, unit=text["unit"][i],
-            manufacturer=text["manufacturer"][i], part=text["part"][i],
+            manufacturer=text["manufacturer"][i], seller=text["seller"][i], part=text["part"][i],
             description=text["description"][i],
             liquidation_status=text["liquidation_status"][i],
             liquidation_date=liquidated[i] or None, chapter99=tuple(ch99), row=rows[i]))
