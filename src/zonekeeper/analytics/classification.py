@@ -79,16 +79,20 @@ def classification_alternatives(lines: Sequence[EntryLine], pricer: Pricer,
     alternative in another 6-digit subheading pays less (see the module docstring): the
     alternative saving the most over the group's lines."""
     groups: dict[tuple[str, str], list[EntryLine]] = defaultdict(list)
+    texts: dict[str, str] = {}  # a description's key (case and spacing aside) -> as first seen
     for line in lines:
-        if line.description.strip():
-            groups[(" ".join(line.description.split()), line.hts)].append(line)
+        text = " ".join(line.description.split())
+        if text:
+            key = texts.setdefault(text.casefold(), text).casefold()
+            groups[(key, line.hts)].append(line)
     asked: dict[str, Sequence[Alternative]] = {}
     found = []
-    for (text, hts), group in sorted(groups.items()):
-        if text not in asked:
-            asked[text] = suggest(text)[:TOP]
+    for (key, hts), group in sorted(groups.items()):
+        text = texts[key]
+        if key not in asked:
+            asked[key] = suggest(text)[:TOP]
         best: _Best | None = None
-        for alternative in asked[text]:
+        for alternative in asked[key]:
             if alternative.hts[:6] == hts[:6]:
                 continue
             savings = [(line, _saving(line, alternative, pricer)) for line in group]
