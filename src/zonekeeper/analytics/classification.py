@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from zonekeeper.analytics.findings import Opportunity, supplier_of
@@ -62,14 +62,19 @@ class _Best:
     lines: list[tuple[EntryLine, Decimal]] | None = None
 
 
-def _saving(line: EntryLine, alternative: Alternative, pricer: Pricer) -> Decimal | None:
-    """The duty the line would not have paid under the alternative (None: not priced)."""
-    spi = line.spi or None
-    own = pricer.price(line, spi).duty
-    other = pricer.price(replace(line, hts=alternative.hts), spi).duty
-    if own is None or other is None:
+def _saving(line: EntryLine, own: Decimal | None, alternative: Alternative,
+            pricer: Pricer) -> Decimal | None:
+    """The duty the line would not have paid under the alternative, against `own`, its
+    duty under the declared number (None: either not priced)."""
+    if own is None:
         return None
-    return own - other
+    # the line under the other number: the fields the tariff's duty depends on (a copy of
+    # the whole record, `dataclasses.replace`, costs more than the pricing on a big file)
+    probe = EntryLine(line.entry, line.line, line.entry_date, alternative.hts, line.value,
+                      ZERO, origin=line.origin, spi=line.spi, quantity=line.quantity,
+                      unit=line.unit)
+    other = pricer.price(probe, line.spi or None).duty
+    return None if other is None else own - other
 
 
 @in_money_context
@@ -92,10 +97,14 @@ def classification_alternatives(lines: Sequence[EntryLine], pricer: Pricer,
         if key not in asked:
             asked[key] = suggest(text)[:TOP]
         best: _Best | None = None
+        own: list[Decimal | None] | None = None
         for alternative in asked[key]:
             if alternative.hts[:6] == hts[:6]:
                 continue
-            savings = [(line, _saving(line, alternative, pricer)) for line in group]
+            if own is None:
+                own = [pricer.price(line, line.spi or None).duty for line in group]
+            savings = [(line, _saving(line, duty, alternative, pricer))
+                       for line, duty in zip(group, own, strict=True)]
             priced = [(line, s) for line, s in savings if s is not None]
             total = sum((s for _, s in priced), ZERO)
             if total > ZERO and (best is None or total > best.saving):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 from zonekeeper.analytics.findings import Opportunity
@@ -59,38 +60,72 @@ def missing_columns(lines: Sequence[EntryLine]) -> str | None:
     return None
 
 
+_Key = tuple[str, str, str, date]  # HTS number, origin, claim, entry date
+
+
+def _key_of(line: EntryLine) -> _Key:
+    return (line.hts, line.origin, line.spi, line.entry_date)
+
+
 @in_money_context
-def _per_point(lines: Sequence[EntryLine], pricer: Pricer) -> tuple[Decimal | None, str]:
+def _point_rates(lines: Sequence[EntryLine], pricer: Pricer) -> dict[_Key, Decimal | str]:
+    """Per HTS number, origin, claim and entry date: the duty one percentage point less
+    value saves per dollar of value, or the engine's reason it cannot say. The lines of a key
+    are priced as one line of their summed value and quantity (the tariff prices them alike
+    and the duty a point of value moves is linear in the value): the engine is asked twice
+    per key, not per line."""
+    groups: dict[_Key, list[EntryLine]] = defaultdict(list)
+    for line in lines:
+        groups[_key_of(line)].append(line)
+    rates: dict[_Key, Decimal | str] = {}
+    for key, group in groups.items():
+        quantities = [x.quantity for x in group]
+        value = sum((x.value for x in group), ZERO)
+        if value <= ZERO:
+            rates[key] = ZERO
+            continue
+        merged = replace(group[0], value=value, quantity=None if None in quantities
+                         else sum((q for q in quantities if q is not None), ZERO))
+        spi = merged.spi or None
+        full = pricer.price(merged, spi)
+        less = pricer.price(replace(merged, value=value * ONE_POINT), spi)
+        if full.duty is None or less.duty is None:
+            reasons = "; ".join((*full.reasons, *less.reasons)) or "the duty engine gave no duty"
+            rates[key] = f"entry {merged.entry} line {merged.line}: {reasons}"
+        else:
+            rates[key] = (full.duty - less.duty) / value
+    return rates
+
+
+def _per_point(lines: Sequence[EntryLine], rates: dict[_Key, Decimal | str],
+               ) -> tuple[Decimal | None, str]:
     """The duty one percentage point less value would have saved on `lines`, or None with
-    the engine's reason for the first line it cannot price."""
+    the reason for the first line that cannot be priced."""
     total = ZERO
     for line in lines:
-        spi = line.spi or None
-        full = pricer.price(line, spi)
-        less = pricer.price(replace(line, value=line.value * ONE_POINT), spi)
-        if full.duty is None or less.duty is None:
-            reasons = (*full.reasons, *less.reasons)
-            return None, (f"entry {line.entry} line {line.line}: "
-                          + ("; ".join(reasons) or "the duty engine gave no duty"))
-        total += full.duty - less.duty
+        rate = rates[_key_of(line)]
+        if isinstance(rate, str):
+            return None, rate
+        total += line.value * rate
     return total, ""
 
 
 @in_money_context
 def first_sale_candidates(lines: Sequence[EntryLine], pricer: Pricer) -> list[Opportunity]:
-    """One candidate per manufacturer and seller pair that differ (see the module
-    docstring); none when `missing_columns` says the file cannot show one."""
+    """One candidate per manufacturer and seller pair that differ, over the lines that paid
+    duty (on a duty-free line a lower value saves nothing; see the module docstring); none
+    when `missing_columns` says the file cannot show one."""
     pairs: dict[tuple[str, str], list[EntryLine]] = defaultdict(list)
     for line in lines:
-        if line.manufacturer and line.seller and _key(line.manufacturer) != _key(line.seller):
+        if (line.manufacturer and line.seller and line.total_duty > ZERO
+                and _key(line.manufacturer) != _key(line.seller)):
             pairs[(line.manufacturer, line.seller)].append(line)
+    rates = _point_rates([line for group in pairs.values() for line in group], pricer)
     found = []
     for (maker, seller), group in sorted(pairs.items()):
         paid = sum((x.total_duty for x in group), ZERO)
-        if paid <= ZERO:
-            continue  # duty-free lines: a lower value saves nothing
         value = sum((x.value for x in group), ZERO)
-        point, why = _per_point(group, pricer)
+        point, why = _per_point(group, rates)
         stake = (f"each percentage point of value below the declared {fmt(value)} saves "
                  f"{fmt(point)} of duty at the tariff on the entry dates" if point is not None
                  else f"the duty per percentage point of value cannot be computed: {why}")
