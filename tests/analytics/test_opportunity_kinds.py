@@ -5,12 +5,13 @@ look or finds nothing."""
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from es003_files import WriteFile, row
+from es003_files import HEADER, WriteFile, row, write_xlsx
 
 from zonekeeper.app.analytics import opportunities
 from zonekeeper.app.context import Context
@@ -65,6 +66,16 @@ def test_drawback_needs_exports(ctx: Context, es003: WriteFile) -> None:
     report = opportunities(ctx, es003(TSHIRTS), as_of=AS_OF)
     assert not [o for o in report.opportunities if o.kind == "drawback"]
     assert report.not_looked_for["drawback"].startswith("needs exports: give --exports FILE")
+
+
+def test_a_workbook_is_not_read_as_drawback_imports(ctx: Context, tmp_path: Path) -> None:
+    table = [HEADER.split(","), *(next(csv.reader([line])) for line in TSHIRTS)]
+    entries = write_xlsx(tmp_path / "es003.xlsx", table)
+    exports = _exports(tmp_path, "X1,2026-05-01,6109100012,15,DOZ,3000")
+    report = opportunities(ctx, entries, exports=exports, as_of=AS_OF)
+    assert report.lines == 2 and "drawback" not in report.totals
+    assert report.not_looked_for["drawback"].startswith("the drawback planner reads imports "
+                                                        "as CSV or JSON, not .xlsx")
 
 
 def test_exports_matching_no_import_find_no_refund(ctx: Context, es003: WriteFile,

@@ -24,6 +24,7 @@ from zonekeeper.app.context import Context
 from zonekeeper.app.drawback import plan
 from zonekeeper.drawback.calendar import claim_deadline
 from zonekeeper.io.advisor_files import read_exported
+from zonekeeper.io.es003 import is_spreadsheet
 from zonekeeper.money import ZERO, fmt, in_money_context, usd
 
 SHOWN = 20
@@ -67,6 +68,10 @@ def drawback_opportunity(context: Context, entries: Path, exports: Path | None,
     refuses is refused whole (its problems name file, row and field)."""
     if exports is None:
         return Found(not_looked_for={"drawback": NEEDS_EXPORTS})
+    if is_spreadsheet(entries):
+        return Found(not_looked_for={"drawback": (
+            f"the drawback planner reads imports as CSV or JSON, not {entries.suffix}: save "
+            "the entry report as CSV and run again with --exports")})
     made = plan(context, entries, exports, as_of=day).plan
     if made.refund <= ZERO:
         why = "; ".join(made.not_designated[:3]) or "no export matched an import"

@@ -100,6 +100,11 @@ _WHY = {
 }
 
 
+def is_spreadsheet(path: Path) -> bool:
+    """Whether the report is read as a workbook (by its name), not as CSV."""
+    return path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+
+
 def _key(name: str) -> str:
     return " ".join(name.strip().lstrip("\ufeff").lower().split())
 
@@ -121,7 +126,7 @@ def _read_frame(path: Path) -> pl.DataFrame:
     problem = check_file(path)
     if problem is not None:
         raise InputError(Problem(problem.message, file=name, code="es003.unreadable"))
-    excel = path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    excel = is_spreadsheet(path)
     if not excel:
         _refuse_semicolons(path)
     try:
