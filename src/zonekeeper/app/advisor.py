@@ -29,7 +29,7 @@ from zonekeeper.app.outputs.advisor import (
     WhatIfAdvice,
 )
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.io.advisor_files import read_components, read_exported, read_history
+from zonekeeper.io.advisor_files import read_bom, read_components, read_exported, read_history
 from zonekeeper.money import cents, in_money_context
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.codes import HtsCode
@@ -167,17 +167,23 @@ def advise_roi(
     product_hts: str | None = None,
     finished_origin: str | None = None,
     assumptions: Assumptions | None = None,
+    bom_file: Path | None = None,
 ) -> RoiAdvice:
-    """Whether a zone pays on the importer's history (`advisor.roi`)."""
+    """Whether a zone pays on the importer's history (`advisor.roi`); `bom_file` breaks
+    exported finished products down into their imported components."""
     assumptions = assumptions or Assumptions()
     problems: list[Problem] = []
-    lines, exports = [], []
+    lines, exports, bom = [], [], []
     try:
         lines = read_history(imports_file)
     except InputError as error:  # read the exports too: every problem at once
         problems += error.problems
     try:
         exports = read_exported(exports_file) if exports_file is not None else []
+    except InputError as error:
+        problems += error.problems
+    try:
+        bom = read_bom(bom_file) if bom_file is not None else []
     except InputError as error:
         problems += error.problems
     if not lines and not problems:
@@ -190,7 +196,7 @@ def advise_roi(
     if product_hts is not None:
         inverted = inverted_tariff(tariff, lines, product_hts,
                                    _finished_origin(finished_origin))
-    roi = assess(lines, exports, assumptions, tariff.fees.mpf_terms, inverted)
+    roi = assess(lines, exports, assumptions, tariff.fees.mpf_terms, inverted, bom)
     return roi_document(roi, assumptions)
 
 
