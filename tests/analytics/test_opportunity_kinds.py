@@ -57,7 +57,7 @@ def test_drawback_against_the_exports(ctx: Context, es003: WriteFile, tmp_path: 
         "ZZ2 line 1 (2026-03-02, HTS 6109100012) -> export X1 (2026-05-01): 10 DOZ, refund "
         "274.23"]
     assert "1313(r)(1)" in found.risk and "190.15" in found.risk
-    assert "drawback claim" in found.action
+    assert "--as-of 2026-09-01 --out plan.json" in found.action
     assert report.totals["drawback"] == Decimal("287.59")
     assert "drawback" not in report.not_looked_for
 
@@ -115,6 +115,7 @@ def test_a_zone_that_pays(ctx: Context, es003: WriteFile, tmp_path: Path) -> Non
     assert zone.title == "a foreign-trade zone: pays, net $299,239.13 a year"
     assert zone.evidence[1].startswith("exports: 396739.13 a year")
     assert "15 CFR 400" in zone.risk and "advise roi" in zone.action
+    assert zone.risk.endswith("drawback refunds 99% of it later): count one")
     assert zone.supplier == "DESHIRT"
 
 

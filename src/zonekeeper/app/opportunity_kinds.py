@@ -102,9 +102,10 @@ def drawback_opportunity(context: Context, entries: Path, exports: Path | None,
     return Found([Opportunity(
         "drawback", made.refund, tuple(sorted({e for e, _ in imports})), tuple(evidence),
         DRAWBACK_RISK + closing,
-        "file the drawback claim: `zonekeeper drawback plan --imports ENTRIES --exports "
-        "EXPORTS --out plan.json` then `zonekeeper drawback claim` (ACE type 47 entry), with "
-        "the notices of intent and the proof of export on file",
+        f"file the drawback claim: `zonekeeper drawback plan --imports ENTRIES --exports "
+        f"EXPORTS --as-of {day} --out plan.json`, then `zonekeeper drawback claim plan.json "
+        "--out claim/` (an ACE type 47 drawback entry), with the notices of intent and the "
+        "proof of export on file",
         deadline=deadline,
         title=f"drawback on {len(imports)} import entry(ies) against the exports",
         month=imports[0][1].strftime("%Y-%m"))])
@@ -154,13 +155,16 @@ def zone_opportunity(context: Context, lines: Sequence[EntryLine],
     evidence += list(roi.reasons[1:])
     moves = ", ".join(f"{s.item} {s.change * 100:+}% -> {fmt(s.net_annual)}"
                       for s in roi.sensitivity)
+    both = ("; its exports saving and the drawback kind are two ways to the same duty (a zone "
+            "never collects it, drawback refunds 99% of it later): count one"
+            if exports is not None else "")
     return Found([Opportunity(
         "zone", roi.net_annual, (), tuple(evidence),
         "an estimate from the history at the advisor's default assumptions (cost of capital "
         f"{assumptions.cost_of_capital * 100}%, dwell {assumptions.dwell_days} days, costs "
         "mid-range of the seed's); the net moves with the two largest figures: " + moves
         + "; a zone needs the FTZ Board's approval (15 CFR 400) and CBP's activation "
-        "(19 CFR 146.6)",
+        "(19 CFR 146.6)" + both,
         "run `zonekeeper advise roi` with the importer's own costs, exports and finished "
         "product (--product-hts) and `advise status` per component; if it still pays, ask a "
         "zone grantee or operator about a zone site or a subzone",
