@@ -46,8 +46,8 @@ ACTION = ("get the first sale documents from the middleman and the manufacturer:
           "first sale price on future entries")
 
 
-def _key(party: str) -> str:
-    return " ".join(party.upper().split())
+def _party(name: str) -> str:
+    return " ".join(name.upper().split())
 
 
 def missing_columns(lines: Sequence[EntryLine]) -> str | None:
@@ -118,7 +118,7 @@ def first_sale_candidates(lines: Sequence[EntryLine], pricer: Pricer) -> list[Op
     pairs: dict[tuple[str, str], list[EntryLine]] = defaultdict(list)
     for line in lines:
         if (line.manufacturer and line.seller and line.total_duty > ZERO
-                and _key(line.manufacturer) != _key(line.seller)):
+                and _party(line.manufacturer) != _party(line.seller)):
             pairs[(line.manufacturer, line.seller)].append(line)
     rates = _point_rates([line for group in pairs.values() for line in group], pricer)
     found = []
