@@ -141,3 +141,30 @@ def test_roi_refuses_a_bad_history_with_codes(
     code, out, _ = run_main(monkeypatch, capsys, "advise", "roi", "--imports", empty, "--json")
     assert code == 2
     assert json.loads(out)["problems"][0]["code"] == "advise.imports.empty"
+
+
+def test_roi_matches_exported_products_through_the_bom(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    imports = _write(tmp_path, "roi.csv",
+                     "entry_no,line,import_date,hts,quantity,unit,value,duty,part\n"
+                     "E1,1,2026-08-04,8537.10.91.70,10,No.,2000,54.00,BOARD\n")
+    exports = _write(tmp_path, "exports.csv",
+                     "export_ref,export_date,hts,quantity,unit,value,part\n"
+                     "X1,2026-08-20,8418.50.00.80,4,No.,8000,FRIDGE\n")
+    bom = _write(tmp_path, "bom.csv", "product,part,quantity_per_unit\nFRIDGE,BOARD,2\n")
+    code, out, err = run_main(monkeypatch, capsys, "advise", "roi", "--imports", imports,
+                              "--exports", exports, "--bom", bom, "--json")
+    assert code == 0, err
+    saving = json.loads(out)["savings"][0]
+    assert saving["amount"] == "43.20"  # 4 refrigerators carry 8 of the 10 boards (5.40 each)
+    assert "matched through the bill of materials" in saving["derivation"]
+    bad = _write(tmp_path, "bad.csv", "product,part,quantity_per_unit\nFRIDGE,BOARD,0\n"
+                 "FRIDGE,CASE,1\nFRIDGE,CASE,1\n")
+    code, out, _ = run_main(monkeypatch, capsys, "advise", "roi", "--imports", imports,
+                            "--exports", exports, "--bom", bad, "--json")
+    assert code == 2
+    problems = json.loads(out)["problems"]
+    assert [(p["where"]["row"], p["where"]["field"]) for p in problems] == [
+        (2, "quantity_per_unit"), (4, "part")]
+    assert problems[1]["code"] == "file.repeated-row"

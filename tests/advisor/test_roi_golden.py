@@ -8,11 +8,14 @@ from decimal import Decimal
 
 from zonekeeper.advisor.roi import (
     Assumptions,
+    BomLine,
     ExportedGoods,
     ImportedLine,
     assess,
     by_kind,
+    exports_saving,
     mpf_weekly_saving,
+    through_bom,
 )
 from zonekeeper.tariff import Tariff
 
@@ -96,3 +99,32 @@ def test_a_zone_that_does_not_pay(tariff: Tariff) -> None:
     roi = assess(lines, [], Assumptions(), tariff.fees.mpf_terms)
     assert roi.net_annual < 0 and roi.payback_months is None
     assert roi.verdict == "does not pay" and roi.npv < 0
+
+
+def test_exported_finished_products_are_matched_through_the_bill_of_materials() -> None:
+    """A refrigerator (part FRIDGE) made of 2 compressors and 1 board: 100 exported carry 200
+    compressors (duty 10.00 each, of 400 imported) and 100 boards (duty 2.00 each, of 100
+    imported): 2,000.00 + 200.00 of duty a zone never collects. A wire (part WIRE) is
+    exported as imported and matched by its part; a fan has no BOM and matches nothing."""
+    day = dt.date(2026, 3, 2)
+    lines = [ImportedLine("E1", day, "8414308030", D("40000"), D("4000"), D("400"), "CN",
+                          part="COMP"),
+             ImportedLine("E1", day, "8537109170", D("10000"), D("200"), D("100"), "DE",
+                          part="BOARD"),
+             ImportedLine("E2", day, "8544429090", D("500"), D("15"), D("50"), "MX",
+                          part="WIRE")]
+    bom = [BomLine("FRIDGE", "COMP", D("2")), BomLine("FRIDGE", "BOARD", D("1"))]
+    exports = [ExportedGoods(dt.date(2026, 5, 4), "8418108010", D("100"), "FRIDGE"),
+               ExportedGoods(dt.date(2026, 5, 4), "8544429090", D("10"), "WIRE"),
+               ExportedGoods(dt.date(2026, 5, 4), "8414518000", D("5"), "FAN")]
+    exploded, n = through_bom(exports, bom)
+    assert n == 1 and [(e.part, e.quantity) for e in exploded] == [
+        ("COMP", D("200")), ("BOARD", D("100")), ("WIRE", D("10")), ("FAN", D("5"))]
+    avoided, drawback, text = exports_saving(lines, exports, Assumptions(), bom)
+    assert avoided == D("2203.00")  # 200 x 10.00 + 100 x 2.00 + 10 x 0.30
+    assert drawback == D("2180.97")
+    assert text.startswith("3 export record(s) (1 of them finished products, matched through "
+                           "the bill of materials to their components) matched")
+    assert text.endswith("; 5 exported unit(s) match no import and were left out")
+    without, _, _ = exports_saving(lines, exports, Assumptions())
+    assert without == D("3.00")  # the refrigerators match no import of their own

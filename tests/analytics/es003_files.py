@@ -14,6 +14,8 @@ HEADER = ("Entry Summary Number,Entry Summary Line Number,Entry Type Code,Entry 
           "HTS Number - Full,Line Tariff Quantity (1),Line Tariff UOM (1) Code,"
           "Line Tariff Goods Value Amount,Line Tariff Duty Amount,Liquidation Status,"
           "Liquidation Date,Part Number")
+HEADER_MORE = HEADER + ",Seller ID,Product Description"
+"""The header with the optional seller and product description (rows with `more=True`)."""
 
 WriteFile = Callable[..., Path]
 
@@ -21,12 +23,15 @@ WriteFile = Callable[..., Path]
 def row(entry: str, line: int, day: str, origin: str, ordinal: int, hts: str, value: str,
         duty: str, *, spi: str = "", entry_type: str = "01", mid: str = "",
         status: str = "", liquidated: str = "", part: str = "", qty: str = "1",
-        unit: str = "NO") -> str:
-    """One ES-003 row (a Chapter 99 row: empty value, quantity and unit)."""
+        unit: str = "NO", seller: str | None = None, description: str | None = None) -> str:
+    """One ES-003 row (a Chapter 99 row: empty value, quantity and unit); with `seller` or
+    `description`, both columns of `HEADER_MORE` are written."""
     chapter99 = hts.replace(".", "").startswith("99")
     cells = [entry, str(line), entry_type, day, origin, mid, spi, str(ordinal), hts,
              "" if chapter99 else qty, "" if chapter99 else unit, value, duty, status,
              liquidated, part]
+    if seller is not None or description is not None:
+        cells += [seller or "", description or ""]
     return ",".join(f'"{c}"' if "," in c else c for c in cells)
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from es003_files import WriteFile, row
+from es003_files import HEADER_MORE, WriteFile, row
 
 from zk_cli import run_main
 
@@ -51,6 +51,43 @@ def test_opportunities_json(es003: WriteFile, monkeypatch: pytest.MonkeyPatch,
     html = page.read_text()
     assert "Savings by kind" in html and "Savings by supplier" in html and "MXACME1" in html
     assert "Savings by month of entry" in html and "2026-02" in html
+
+
+def test_every_kind_looked_for(es003: WriteFile, monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Drawback against the exports, the zone's economics (two entries 92 days apart, every
+    unit exported), a first sale candidate and, with --classify, the product's classifier
+    on a sink declared under 7324.10.00 (3.4%): its alternatives in 7323.93.00 (2%) and
+    7326.19.00 (2.9%) would have paid 14.00 or 5.00 less (with the 10% Section 122 on each)."""
+    exports = tmp_path / "exports.csv"
+    exports.write_text("export_ref,export_date,hts,quantity,unit,value\n"
+                       "X1,2026-04-20,6109100012,2000,DOZ,900000\n", encoding="utf-8")
+    sink = "stainless steel kitchen sink"
+    path = es003([
+        row("ZZ1", 1, "2026-01-05", "DE", 1, "6109100012", "400000.00", "50000.00",
+            qty="1000", unit="DOZ", mid="DESHIRT", seller="HKTRADE1", description=""),
+        row("ZZ2", 1, "2026-04-06", "DE", 1, "6109100012", "400000.00", "50000.00",
+            qty="1000", unit="DOZ", mid="DESHIRT", seller="DESHIRT", description=""),
+        row("ZZ3", 1, "2026-03-02", "DE", 1, "7324100010", "1000.00", "134.00", mid="DESINK",
+            seller="", description=sink)], header=HEADER_MORE)
+    page = tmp_path / "report.html"
+    code, out, err = run_main(monkeypatch, capsys, "opportunities", "--entries", str(path),
+                              "--exports", str(exports), "--as-of", "2026-09-01", "--json",
+                              "--classify", "--html", str(page))
+    assert code == 0, err
+    document = json.loads(out)
+    totals = document["totals"]
+    # the zone of test_opportunity_kinds (299,239.13) and the sink's duty deferred: 134.00 at
+    # 8% over 30 days, 0.88, is 3.50 a year over the 92 days
+    assert (totals["zone"], totals["first_sale"]) == ("299242.63", "50000.00")
+    assert totals["drawback"] == "99000.00"  # 99% of the duty on 2,000 dozen exported
+    [sink_found] = [o for o in document["opportunities"] if o["kind"] == "classification"]
+    assert {("7323930060", "14.00"), ("7326190080", "5.00")} >= {
+        (sink_found["title"][-10:], sink_found["amount"])}
+    assert document["not_looked_for"] == {} and document["none_found"] == {}
+    html = page.read_text()
+    for kind in ("drawback", "zone", "first_sale", "classification"):
+        assert f"<td>{kind}</td>" in html
 
 
 def test_refunds_ieepa_json(es003: WriteFile, monkeypatch: pytest.MonkeyPatch,

@@ -5,7 +5,9 @@ Each saving carries its derivation and the rule it rests on:
 - **exports**: goods exported from a zone never pay duty (19 CFR 146.67-146.68); outside a
   zone the duty is paid at import and, at best, 99% of it comes back as drawback months
   later (19 USC 1313; 19 CFR 190.51). Exported quantity is matched to the imports of the
-  same part (or HTS number) at their average duty per unit, never more than was imported.
+  same part (or HTS number) at their average duty per unit, never more than was imported;
+  an exported finished product is matched through its bill of materials, when given, to the
+  imported components it carries.
 - **inverted_tariff**: NPF content pays the finished product's rate on the filing date
   (146.65(a)(2)); lines a measure forces into PF (146.41, the measures' FTZ clauses) save
   nothing. Computed by `advisor.roi.inverted_tariff` where a finished product is given.
@@ -65,6 +67,16 @@ class ExportedGoods:
     hts: str
     quantity: Decimal
     part: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BomLine:
+    """One component of a finished product (a bill of materials row): so many units of an
+    imported part in each unit of the product."""
+
+    product: str
+    part: str
+    quantity_per_unit: Decimal
 
 
 @dataclass(frozen=True)
@@ -147,11 +159,40 @@ def _key(part: str | None, hts: str) -> str:
     return part or hts
 
 
+def through_bom(exports: Sequence[ExportedGoods], bom: Sequence[BomLine],
+                ) -> tuple[list[ExportedGoods], int]:
+    """Exported finished goods as the imported components they carry: an export whose part
+    is a product of the bill of materials becomes each component's quantity (exported units
+    times the quantity per unit), on the export's date; other exports are kept as they are.
+    One level: a component is matched to imports of its part. Also the number of exports
+    so broken down."""
+    components: dict[str, list[BomLine]] = defaultdict(list)
+    for row in bom:
+        components[row.product].append(row)
+    out: list[ExportedGoods] = []
+    exploded = 0
+    for goods in exports:
+        rows = components.get(goods.part or "")
+        if not rows:
+            out.append(goods)
+            continue
+        exploded += 1
+        out += [ExportedGoods(goods.export_date, "", goods.quantity * row.quantity_per_unit,
+                              row.part) for row in rows]
+    return out, exploded
+
+
 def exports_saving(
-    lines: Sequence[ImportedLine], exports: Sequence[ExportedGoods], assumptions: Assumptions
+    lines: Sequence[ImportedLine], exports: Sequence[ExportedGoods], assumptions: Assumptions,
+    bom: Sequence[BomLine] = (),
 ) -> tuple[Decimal, Decimal, str]:
     """Duty avoided on exported goods (146.67), the drawback alternative (99%, later), and
-    the derivation. Exports are matched to imports of the same part, else HTS number."""
+    the derivation. Exports are matched to imports of the same part, else HTS number; an
+    exported finished product of the bill of materials `bom` through its components
+    (`through_bom`): a zone never collects duty on the components of a product exported
+    from it (146.67)."""
+    given = len(exports)
+    exports, exploded = through_bom(exports, bom)
     quantity: dict[str, Decimal] = defaultdict(lambda: ZERO)
     duty: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
@@ -172,8 +213,10 @@ def exports_saving(
     years = assumptions.drawback_months / MONTHS_PER_YEAR
     drawback = avoided * DRAWBACK_SHARE
     present = drawback / (1 + assumptions.cost_of_capital * years)  # simple interest
+    through = (f" ({exploded:,} of them finished products, matched through the bill of "
+               "materials to their components)" if exploded else "")
     text = (
-        f"{len(exports):,} export record(s) matched to imports of the same part or HTS at "
+        f"{given:,} export record(s){through} matched to imports of the same part or HTS at "
         f"their average duty per unit: {usd(cents(avoided))} of duty a zone never collects "
         "(19 CFR 146.67). The drawback alternative refunds 99% of it "
         f"({usd(cents(drawback))}, 19 USC 1313) about {assumptions.drawback_months} months "
@@ -255,15 +298,17 @@ def assess(
     assumptions: Assumptions,
     mpf_terms: Callable[[dt.date], MpfBounds],
     inverted: InvertedTariff | None = None,
+    bom: Sequence[BomLine] = (),
 ) -> Roi:
-    """The zone's economics over the period of `lines` (see the module docstring)."""
+    """The zone's economics over the period of `lines` (see the module docstring); `bom`
+    breaks exported finished products down into their imported components."""
     if not lines:
         raise ValueError("no import lines: nothing to assess")
     start = min(line.import_date for line in lines)
     end = max(line.import_date for line in lines)
     days = (end - start).days + 1
     total_duty = sum((line.duty for line in lines), ZERO)
-    avoided, drawback, export_text = exports_saving(lines, exports, assumptions)
+    avoided, drawback, export_text = exports_saving(lines, exports, assumptions, bom)
     consumed = total_duty - avoided
     savings: list[Saving] = [
         Saving("exports", cents(avoided), _annualized(avoided, days), export_text,

@@ -41,6 +41,7 @@ class EntryLine:
     quantity: Decimal | None = None
     unit: str = ""
     manufacturer: str = ""
+    seller: str = ""  # the seller to the importer where the file names one (first sale)
     part: str = ""
     description: str = ""
     liquidation_status: str = ""

@@ -29,7 +29,7 @@ from zonekeeper.app.outputs.advisor import (
     WhatIfAdvice,
 )
 from zonekeeper.errors import Collector, InputError, Problem
-from zonekeeper.io.advisor_files import read_components, read_exported, read_history
+from zonekeeper.io.advisor_files import read_bom, read_components, read_exported, read_history
 from zonekeeper.money import cents, in_money_context
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.codes import HtsCode
@@ -167,13 +167,17 @@ def advise_roi(
     product_hts: str | None = None,
     finished_origin: str | None = None,
     assumptions: Assumptions | None = None,
+    bom_file: Path | None = None,
 ) -> RoiAdvice:
-    """Whether a zone pays on the importer's history (`advisor.roi`)."""
+    """Whether a zone pays on the importer's history (`advisor.roi`); `bom_file` breaks
+    exported finished products down into their imported components."""
     assumptions = assumptions or Assumptions()
-    values = Collector()  # read the exports too when the imports are refused: every problem
+    values = Collector()  # read the exports and the BOM too when the imports are refused
     lines = values.read(lambda: read_history(imports_file)) or []
     exports = (values.read(lambda: read_exported(exports_file)) or []
                if exports_file is not None else [])  # fmt: skip
+    bom = (values.read(lambda: read_bom(bom_file)) or []
+           if bom_file is not None else [])  # fmt: skip
     if not lines and not values.problems:
         values.problems.append(Problem("no import lines in the file: nothing to assess",
                                        file=str(imports_file), code="advise.imports.empty"))
@@ -183,7 +187,7 @@ def advise_roi(
     if product_hts is not None:
         inverted = inverted_tariff(tariff, lines, product_hts,
                                    _finished_origin(finished_origin))
-    roi = assess(lines, exports, assumptions, tariff.fees.mpf_terms, inverted)
+    roi = assess(lines, exports, assumptions, tariff.fees.mpf_terms, inverted, bom)
     return roi_document(roi, assumptions)
 
 

@@ -3,17 +3,26 @@ IEEPA refunds, from an ACE ES-003 report or a drawback import file."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from zonekeeper.analytics.findings import KINDS, Opportunity, ranked, totals
+from zonekeeper.analytics.classification import classification_alternatives
+from zonekeeper.analytics.findings import Opportunity, ranked, totals
+from zonekeeper.analytics.first_sale import first_sale_candidates, missing_columns
 from zonekeeper.analytics.ieepa import cape_batches, ieepa_refunds
 from zonekeeper.analytics.preference import unclaimed_preferences
 from zonekeeper.analytics.quality import QualityReport, quality_report
 from zonekeeper.analytics.rate_change import rate_changes
+from zonekeeper.analytics.records import EntryLine
 from zonekeeper.app.context import Context
+from zonekeeper.app.opportunity_kinds import (
+    Found,
+    classifier,
+    drawback_opportunity,
+    zone_opportunity,
+)
 from zonekeeper.app.outputs.analytics import (
     LineCheckOut,
     OpportunitiesReport,
@@ -27,16 +36,9 @@ from zonekeeper.io.es003 import read_entry_lines
 from zonekeeper.money import ZERO, in_money_context
 from zonekeeper.sources.analytics import overpayment_rates
 
-NOT_LOOKED_FOR = {
-    "drawback": "not in this release: run `zonekeeper drawback plan` with the imports and "
-                "exports",
-    "zone": "not in this release: run `zonekeeper advise roi`",
-    "first_sale": "not in this release",
-    "classification": "not in this release: `zonekeeper classify suggest` lists candidates "
-                      "for a broker's review",
-}
-"""The kinds of issue 14 this release does not look for yet, and what to use meanwhile."""
-assert set(NOT_LOOKED_FOR) < set(KINDS)
+CLASSIFY_OFF = ("off by default: give --classify to ask the classifier about each distinct "
+                "product description (`zonekeeper classify suggest` lists candidates too)")
+NO_DESCRIPTIONS = "the file has no product descriptions (a 'Product Description' column)"
 
 
 def _out(o: Opportunity) -> OpportunityOut:
@@ -58,27 +60,51 @@ def _quality(report: QualityReport) -> Quality:
 
 @in_money_context
 def opportunities(context: Context, entries: Path, *, exports: Path | None = None,
-                  as_of: date | None = None) -> OpportunitiesReport:
+                  as_of: date | None = None, classify: bool = False) -> OpportunitiesReport:
     """The ranked opportunities in an entry file on `as_of` (the context's today by
-    default): the data-quality report, preferences not claimed, IEEPA refunds and rate
-    changes."""
-    not_looked_for = dict(NOT_LOOKED_FOR)
-    if exports is not None:
-        not_looked_for["drawback"] = f"{exports} was not read: " + NOT_LOOKED_FOR["drawback"]
+    default): the data-quality report, preferences not claimed, IEEPA refunds, rate changes,
+    first sale candidates, the zone's economics, drawback against `exports` and, with
+    `classify`, classification alternatives for a broker's review."""
     day = as_of or context.today()
     with collector_paused():  # a million acyclic records: nothing for the collector to find
         lines = read_entry_lines(entries)
         pricer = TariffPricer(context.tariff)
         quality = quality_report(lines, pricer)
+        other = _other_kinds(context, lines, pricer, entries, exports, day, classify)
         found = ranked([*quality.findings, *unclaimed_preferences(lines, pricer, day),
                         *ieepa_refunds(lines, day, overpayment_rates()),
-                        *rate_changes(lines, pricer, day)])
+                        *rate_changes(lines, pricer, day), *other.opportunities])
     return OpportunitiesReport(
         as_of=day, file=str(entries), lines=len(lines),
         entries=len({line.entry for line in lines}),
         duty_reported=sum((line.total_duty for line in lines), ZERO),
         opportunities=[_out(o) for o in found], totals=dict(totals(found)),
-        quality=_quality(quality), not_looked_for=not_looked_for)
+        quality=_quality(quality), not_looked_for=dict(sorted(other.not_looked_for.items())),
+        none_found=dict(sorted(other.none_found.items())))
+
+
+def _other_kinds(context: Context, lines: Sequence[EntryLine], pricer: TariffPricer,
+                 entries: Path, exports: Path | None, day: date, classify: bool) -> Found:
+    """First sale, zone, drawback and classification (`app.opportunity_kinds`)."""
+    result = Found()
+    why = missing_columns(lines)
+    if why is None:
+        result.opportunities += first_sale_candidates(lines, pricer)
+    else:
+        result.not_looked_for["first_sale"] = why
+    result.add(zone_opportunity(context, lines, exports))
+    result.add(drawback_opportunity(context, entries, exports, day))
+    if not classify:
+        result.not_looked_for["classification"] = CLASSIFY_OFF
+    elif not any(line.description.strip() for line in lines):
+        result.not_looked_for["classification"] = NO_DESCRIPTIONS
+    else:
+        result.opportunities += classification_alternatives(lines, pricer, classifier())
+    found = {o.kind for o in result.opportunities}
+    for kind in ("first_sale", "classification"):
+        if kind not in result.not_looked_for and kind not in found:
+            result.none_found[kind] = "looked for: none in this file"
+    return result
 
 
 @in_money_context

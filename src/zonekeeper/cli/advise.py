@@ -98,6 +98,9 @@ def roi(
                                           "import format or ACE ES-003.")],
     exports: Annotated[Path | None, typer.Option("--exports", help="Exports (drawback export "
                                                  "format).")] = None,
+    bom: Annotated[Path | None, typer.Option("--bom", help="Bill of materials (product,part,"
+                                             "quantity_per_unit): exported finished products "
+                                             "matched to their imported components.")] = None,
     product_hts: Annotated[str | None, typer.Option(
         "--product-hts", help="Finished product made from the imports (inverted tariff).")] = None,
     finished_origin: Annotated[str | None, typer.Option("--finished-origin")] = None,
@@ -139,7 +142,7 @@ def roi(
         bond_fees=need(bond_fees, "--bond-fees"), activation=need(activation, "--activation-cost"),
     )
     advice = advise_roi(context(ctx), imports, exports_file=exports, product_hts=product_hts,
-                        finished_origin=finished_origin, assumptions=assumptions)
+                        finished_origin=finished_origin, assumptions=assumptions, bom_file=bom)
     if html is not None:
         html.write_text(roi_html(advice.document()), encoding="utf-8")
     if as_json:

@@ -53,17 +53,24 @@ def opportunities(
     ctx: typer.Context,
     entries: EntriesOption,
     exports: Annotated[Path | None, typer.Option(
-        "--exports", help="Exports file (drawback potential: not in this release)")] = None,
+        "--exports", help="Exports in the drawback export format: the optimal drawback plan "
+                          "on these entries, and exports in the zone's economics")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Date to judge deadlines by (default: today)")] = None,
     as_json: JsonOption = False,
     html: Annotated[Path | None, typer.Option("--html", help="Also write an HTML report")] = None,
+    classify: Annotated[bool, typer.Option(
+        "--classify", help="Also ask the classifier about each product description: "
+                           "alternatives with a lower duty, for a broker's review")] = False,
 ) -> None:
     """Rank the savings and recoveries in an importer's entry lines: data quality (with the
-    duty recomputed per line), preferences not claimed, IEEPA refunds."""
+    duty recomputed per line), preferences not claimed, IEEPA refunds, rate changes, first
+    sale candidates, the zone's economics, drawback (with --exports), classification
+    alternatives (with --classify)."""
     from zonekeeper.app.analytics import opportunities as find
 
-    report = find(context(ctx), entries, exports=exports, as_of=date_option(as_of, "--as-of"))
+    report = find(context(ctx), entries, exports=exports, as_of=date_option(as_of, "--as-of"),
+                  classify=classify)
     document = report.document()
     if html is not None:
         from zonekeeper.io.opportunities_html import opportunities_html
@@ -87,6 +94,8 @@ def opportunities(
         console.print(f"  not recomputed ({count:,} lines): {reason}")
     for kind, why in report.not_looked_for.items():
         console.print(f"  not looked for: {kind}: {why}")
+    for kind, why in report.none_found.items():
+        console.print(f"  none found: {kind}: {why}")
 
 
 @refunds_app.command("ieepa")

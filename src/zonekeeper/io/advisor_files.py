@@ -3,6 +3,7 @@ history and exports (`advise roi`).
 
 The components file is declared like the zone's files (`io.zone_files.Format`): columns
 `part,hts,origin,quantity_per_unit,unit_value`, optional `spi` and `status_now` (PF or NPF).
+The bill of materials of `advise roi --bom` likewise: `product,part,quantity_per_unit`.
 The import history is the drawback import format or ACE ES-003 (`io.drawback_files.
 read_imports`, Chapter 99 ordinal rows folded into their line) and the exports the drawback
 export format (`read_exports`): read by those readers, turned into the advisor's records.
@@ -16,9 +17,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from zonekeeper.advisor.election import Component
-from zonekeeper.advisor.roi import ExportedGoods, ImportedLine
+from zonekeeper.advisor.roi import BomLine, ExportedGoods, ImportedLine
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io.cells import country, hts, identifier, nonnegative_decimal, positive_decimal
 from zonekeeper.io.drawback_files import read_exports, read_imports
@@ -52,16 +54,40 @@ COMPONENTS = Format(
 )
 
 
-def read_components(path: Path) -> list[Component]:
-    """The components of one finished unit; InputError with every problem found."""
+BOM = Format(
+    (
+        Column("product", identifier),
+        Column("part", identifier),
+        Column("quantity_per_unit", positive_decimal),
+    ),
+    BomLine,
+    ("product", "part"),
+    "component",
+)
+"""A bill of materials (`advise roi --bom`): each row one imported part in one unit of a
+finished product, its part number as the exports name it."""
+
+
+def _read(form: Format, path: Path) -> list[Any]:
+    """The file's records; InputError with every problem found."""
     problems: list[Problem] = []
     try:
-        rows = COMPONENTS.read(path, problems)
+        rows = form.read(path, problems)
     except InputError as error:  # unreadable: nothing else could be checked
         problems = list(error.problems)
     if problems:
         raise InputError(problems)
-    records: list[Component] = COMPONENTS.records(rows)
+    return form.records(rows)
+
+
+def read_bom(path: Path) -> list[BomLine]:
+    """A bill of materials (`BOM`); InputError with every problem found."""
+    return _read(BOM, path)
+
+
+def read_components(path: Path) -> list[Component]:
+    """The components of one finished unit; InputError with every problem found."""
+    records: list[Component] = _read(COMPONENTS, path)
     return [replace(c, spi=c.spi or None) for c in records]
 
 

@@ -59,6 +59,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("origin", ("country of origin code", "origin")),
     Column("export_country", ("country of export code", "export_country")),
     Column("manufacturer", ("manufacturer id", "manufacturer", "mid")),
+    Column("seller", ("seller id", "seller", "seller name")),
     Column("spi", ("line spi code", "spi")),
     Column("ordinal", ("tariff ordinal number", "ordinal"), "integer"),
     Column("hts", ("hts number - full", "hts"), "hts", True),
@@ -80,8 +81,8 @@ PROGRAM_COLUMNS: Mapping[str, str] = {
 
 _BY_NAME = {name: column for column in COLUMNS for name in column.names}
 _BY_FIELD = {column.field: column for column in COLUMNS}
-_TEXT_FIELDS = ("origin", "spi", "entry_type", "importer", "unit", "manufacturer", "part",
-                "description", "liquidation_status")
+_TEXT_FIELDS = ("origin", "spi", "entry_type", "importer", "unit", "manufacturer", "seller",
+                "part", "description", "liquidation_status")
 _PATTERNS = {
     "integer": r"^\d+$",
     "money": r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$",
@@ -97,6 +98,11 @@ _WHY = {
     "hts": "is not an HTS number (8 or 10 digits)",
     "date": "is not a date (YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD)",
 }
+
+
+def is_spreadsheet(path: Path) -> bool:
+    """Whether the report is read as a workbook (by its name), not as CSV."""
+    return path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
 
 
 def _key(name: str) -> str:
@@ -120,7 +126,7 @@ def _read_frame(path: Path) -> pl.DataFrame:
     problem = check_file(path)
     if problem is not None:
         raise InputError(Problem(problem.message, file=name, code="es003.unreadable"))
-    excel = path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    excel = is_spreadsheet(path)
     if not excel:
         _refuse_semicolons(path)
     try:
@@ -365,7 +371,7 @@ def _chunk(lines: pl.DataFrame, pool: dict[Any, Any]) -> list[EntryLine]:
             origin=text["origin"][i], spi=text["spi"][i],
             entry_type=text["entry_type"][i], importer=text["importer"][i],
             quantity=Decimal(quantity[i]) if quantity[i] else None, unit=text["unit"][i],
-            manufacturer=text["manufacturer"][i], part=text["part"][i],
+            manufacturer=text["manufacturer"][i], seller=text["seller"][i], part=text["part"][i],
             description=text["description"][i],
             liquidation_status=text["liquidation_status"][i],
             liquidation_date=liquidated[i] or None, chapter99=tuple(ch99), row=rows[i]))

@@ -63,7 +63,8 @@ class OpportunitiesReport(Output):
     opportunities: list[OpportunityOut]
     totals: dict[str, Money]
     quality: Quality
-    not_looked_for: dict[str, str]
+    not_looked_for: dict[str, str]  # kind -> why it could not be looked for
+    none_found: dict[str, str] = {}  # kind -> why the kind looked for found nothing
 
 
 class RefundsReport(Output):
