@@ -12,7 +12,8 @@ from es003_files import WriteFile, row
 
 from zonekeeper.analytics.findings import Opportunity
 from zonekeeper.analytics.ieepa import CAPE_BATCH, cape_batches, ieepa_refunds, route
-from zonekeeper.analytics.interest import accrue
+from zonekeeper.analytics.interest import accrue, parse_rates
+from zonekeeper.errors import InputError
 from zonekeeper.io.es003 import read_entry_lines
 from zonekeeper.sources.analytics import overpayment_rates
 
@@ -101,3 +102,16 @@ def test_cape_uploads_hold_at_most_9999_entries() -> None:
     found.append(Opportunity("ieepa_refund", Decimal(1), ("P1",), (), "", "", route="protest"))
     batches = cape_batches(found)
     assert [len(b) for b in batches] == [CAPE_BATCH, 2] and "P1" not in batches[1]
+
+
+def test_a_short_rate_row_is_a_problem_naming_its_row_not_a_crash() -> None:
+    """A row of the rate table with fewer cells than the header (None for the missing ones,
+    which `date.fromisoformat` and `Decimal` raise TypeError on) is refused with its row."""
+    text = ("quarter_start,noncorporate_pct,corporate_pct,source\n"
+            "2025-01-01,8,7,IRS\n2025-04-01,8\n")
+    with pytest.raises(InputError) as error:
+        parse_rates(text, "rates.csv")
+    [problem] = error.value.problems
+    assert (problem.file, problem.row, problem.field, problem.code) == (
+        "rates.csv", 3, "corporate_pct", "analytics.rates-unreadable")
+    assert "fewer cells than the header: no corporate_pct, source" in problem.message
