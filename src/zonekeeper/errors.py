@@ -8,7 +8,7 @@ shell turns it into exit code 2 with nothing changed.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -58,6 +58,25 @@ class Problem:
     def __str__(self) -> str:
         where = self.where
         return f"{where}: {self.message}" if where else self.message
+
+
+def ragged_row(
+    row: Mapping[Any, Any], file: str | None, number: int, *, code: str
+) -> Problem | None:
+    """Why a row `csv.DictReader` read does not fit its header, or None. A row with fewer
+    cells than the header gets None for the missing ones, and one with more puts the extra
+    cells under the key None: neither is a value a cell parser expects, and either means a
+    comma too few or too many (the columns after it shifted), so the row is refused naming
+    it, never read with a crash or a shifted value."""
+    missing = [name for name, value in row.items() if name is not None and value is None]
+    if missing:
+        return Problem(f"the row has fewer cells than the header: no {', '.join(missing)}",
+                       file, number, missing[0], code=code)  # fmt: skip
+    extra = row.get(None)
+    if extra:
+        return Problem(f"the row has {len(extra)} cell(s) more than the header (a comma "
+                       "inside a cell must be quoted)", file, number, code=code)  # fmt: skip
+    return None
 
 
 class ZonekeeperError(Exception):

@@ -84,6 +84,20 @@ def test_bad_cells_are_each_named_and_nothing_is_read(es003: WriteFile) -> None:
     ], key=str)
 
 
+def test_a_line_number_too_large_for_an_integer_is_refused_with_its_row(
+        es003: WriteFile) -> None:
+    """A 20-digit line number (a damaged cell) made the Int64 cast of the line column
+    raise; it is a problem naming its row and column, and a padded small one still reads."""
+    path = es003([
+        row("ZZ1", 1, "2025-09-04", "CN", 1, "8537109170", "1000", "27"),
+        row("ZZ1", 12345678901234567890, "2025-09-04", "CN", 1, "8537109170", "1000", "27"),
+    ])
+    assert _problems(path) == [(3, "Entry Summary Line Number", "es003.bad-value")]
+    padded = es003([row("ZZ1", 1, "2025-09-04", "CN", 1, "8537109170", "1000", "27")
+                    .replace("ZZ1,1,", "ZZ1,00000000000000000001,")], name="padded.csv")
+    assert [x.line for x in read_entry_lines(padded)] == [1]
+
+
 def test_structure_problems(es003: WriteFile) -> None:
     path = es003([
         row("ZZ1", 1, "2025-09-04", "CN", 1, "8537109170", "1000", "27"),

@@ -10,9 +10,12 @@ from decimal import Decimal
 import pytest
 from es003_files import WriteFile, row
 
+from zonekeeper.analytics import ieepa
 from zonekeeper.analytics.findings import Opportunity
 from zonekeeper.analytics.ieepa import CAPE_BATCH, cape_batches, ieepa_refunds, route
-from zonekeeper.analytics.interest import accrue
+from zonekeeper.analytics.interest import accrue, parse_rates
+from zonekeeper.analytics.records import EntryLine
+from zonekeeper.errors import InputError
 from zonekeeper.io.es003 import read_entry_lines
 from zonekeeper.sources.analytics import overpayment_rates
 
@@ -101,3 +104,34 @@ def test_cape_uploads_hold_at_most_9999_entries() -> None:
     found.append(Opportunity("ieepa_refund", Decimal(1), ("P1",), (), "", "", route="protest"))
     batches = cape_batches(found)
     assert [len(b) for b in batches] == [CAPE_BATCH, 2] and "P1" not in batches[1]
+
+
+def test_a_short_rate_row_is_a_problem_naming_its_row_not_a_crash() -> None:
+    """A row of the rate table with fewer cells than the header (None for the missing ones,
+    which `date.fromisoformat` and `Decimal` raise TypeError on) is refused with its row."""
+    text = ("quarter_start,noncorporate_pct,corporate_pct,source\n"
+            "2025-01-01,8,7,IRS\n2025-04-01,8\n")
+    with pytest.raises(InputError) as error:
+        parse_rates(text, "rates.csv")
+    [problem] = error.value.problems
+    assert (problem.file, problem.row, problem.field, problem.code) == (
+        "rates.csv", 3, "corporate_pct", "analytics.rates-unreadable")
+    assert "fewer cells than the header: no corporate_pct, source" in problem.message
+
+
+def test_each_lines_ieepa_duty_is_computed_once(es003: WriteFile,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The refund sums each line's IEEPA duty once (it was summed for the filter and again
+    for the amount); the figures stay those of the test above."""
+    calls: list[str] = []
+    counted = ieepa.ieepa_duty
+
+    def counting(line: EntryLine) -> Decimal:
+        calls.append(f"{line.entry}/{line.line}")
+        return counted(line)
+
+    monkeypatch.setattr(ieepa, "ieepa_duty", counting)
+    [found] = _china_entry(es003)
+    assert sorted(calls) == ["ZZ1/1", "ZZ1/2", "ZZ2/1"]
+    assert found.amount == Decimal("150.00")
+    assert found.evidence[1:] == ("line 1: 9903.01.24 100.00", "line 2: 9903.01.25 50.00")

@@ -41,6 +41,29 @@ def test_quote_json_contract(monkeypatch, capsys):
     assert q["total"] == "314.58"
 
 
+def test_quote_without_a_mode_keeps_the_contract_keys_and_says_why_hmf_is_null(
+    monkeypatch, capsys
+):
+    """No --mode: `fees.hmf` stays in the document (the contract's key) but is null, its
+    reason beside it in `fee_details` and in the warnings, and the total is null: HMF 0.00
+    said the goods did not come by vessel, which nothing told the quote."""
+    code, out, _ = run(monkeypatch, capsys, "duty", "quote", "--hts", "8414.30.80.60",
+                       "--origin", "CN", "--value", "800", "--qty", "1", "No.",
+                       "--date", "2026-03-01", "--json")
+    assert code == 0
+    q = json.loads(out)
+    assert q["fees"] == {"mpf": "33.58", "hmf": None} and q["total"] is None
+    assert q["duty"] == "280.00"
+    [hmf] = [f for f in q["fee_details"] if f["fee"] == "HMF"]
+    assert (hmf["amount"], hmf["bound"]) == (None, "not computed")
+    assert "no mode of transport given" in hmf["reason"]
+    assert f"HMF not computed: {hmf['reason']}" in q["warnings"]
+    code, out, _ = run(monkeypatch, capsys, "duty", "quote", "--hts", "8414.30.80.60",
+                       "--origin", "CN", "--value", "800", "--qty", "1", "No.",
+                       "--date", "2026-03-01")
+    assert code == 0 and "HMF" in out and "not computed" in out
+
+
 def test_quote_content_and_adcvd_options(monkeypatch, capsys):
     code, out, _ = run(
         monkeypatch,

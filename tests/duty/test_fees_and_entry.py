@@ -46,7 +46,8 @@ def test_an_entry_with_no_foreign_value_owes_no_mpf(tariff):
     charge = mpf_charge(Decimal(0), terms)
     assert (fee.amount, fee.bound) == (Decimal(0), "no foreign value")
     assert (charge.amount, charge.bound) == (fee.amount, fee.bound)
-    entry = quote_entry(tariff, [LineItem("0101.21.00", "DE", Decimal(0))], FY2026)
+    entry = quote_entry(tariff, [LineItem("0101.21.00", "DE", Decimal(0), mode="truck")],
+                        FY2026)
     assert entry.mpf.amount == Decimal(0)
     assert entry.total == entry.duty
     # and wherever there is foreign value, the two agree to the cent and on the bound
@@ -115,8 +116,33 @@ def test_hmf_by_mode(tariff):
     assert air_only.hmf.amount == Decimal("0.00")
 
 
+def test_hmf_without_a_mode_is_not_computed_with_the_reason_never_zero(tariff):
+    """HMF is owed on vessel cargo only (19 CFR 24.24): a line without a mode of transport
+    may have come by vessel, so the fee cannot be decided. It was quoted as 0.00 (and the
+    total with it); now the fee and the total are None with the reason, named by line and
+    row, and the duty and MPF are unchanged."""
+    alone = quote_entry(tariff, [LineItem("0101.21.00", "DE", Decimal("10000"))], FY2026)
+    assert (alone.hmf.amount, alone.hmf.exact, alone.hmf.bound) == (None, None, "not computed")
+    assert alone.hmf.reason.startswith("no mode of transport given for the line: HMF is owed")
+    assert alone.total is None and alone.duty is not None
+    assert alone.mpf.amount == Decimal("34.64")
+    assert [(w.code, w.severity) for w in alone.warnings if w.message.startswith("HMF")] == [
+        ("duty.entry.fee-not-computed", "warning")]
+    lines = [
+        LineItem("0101.21.00", "DE", Decimal("10000"), mode="vessel"),
+        LineItem("0101.21.00", "DE", Decimal("30000")),
+        LineItem("0101.21.00", "DE", Decimal("5000"), mode="truck"),
+        LineItem("0101.21.00", "DE", Decimal("5000"), mode=None),
+    ]
+    entry = quote_entry(tariff, lines, FY2026, rows=[2, 3, 4, 6])
+    assert entry.hmf.amount is None and entry.total is None
+    assert entry.hmf.reason.startswith(
+        "no mode of transport given for line 2 (row 3), line 4 (row 6): ")
+    assert entry.mpf.amount == Decimal("173.20")
+
+
 def test_entry_mpf_capped_once_on_real_lines(tariff):
-    lines = [LineItem("8414.30.80.60", "CN", Decimal("100000")) for _ in range(10)]
+    lines = [LineItem("8414.30.80.60", "CN", Decimal("100000"), mode="air") for _ in range(10)]
     entry = quote_entry(tariff, lines, date(2026, 8, 20))
     assert entry.mpf.amount == Decimal("651.50") and entry.mpf.bound == "maximum"
     assert entry.duty == Decimal("250000.00")  # 25% list 1 on $1M, base Free

@@ -11,7 +11,10 @@ problems) must equal the checked-in digest (`quote_digest.json`): speed-ups to t
 path must not move a cent or a word. (The history moved it once, on purpose: with the 2026
 Basic Edition and Revision 3 alone every case quoted byte for byte as before but for the new
 horizon warning; with the history, the cases of 2025 dates were priced, one code not in
-2026 Revision 2 was refused, and no other duty moved.)
+2026 Revision 2 was refused, and no other duty moved. It moved again on purpose when a line
+without a mode of transport stopped owing HMF 0.00: in the 1,324 cases quoted without a mode,
+and only in them, the HMF became null with its reason, the total null and one warning was
+added; every duty, MPF and other word stayed as it was.)
 
 `python tests/duty/test_quote_digest.py [small|big] [--write] [--dump FILE]`: the big sample
 (20,000 lines x 3 cases) is checked by hand; `--dump` writes one JSON line per case to diff.

@@ -10,6 +10,8 @@ from 2024-06-15 and was extended through 2026-11-09 (heading text, 2025 Rev 31).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from decimal import Decimal
@@ -91,3 +93,22 @@ def test_bad_exclusion_rows_are_refused_with_row_and_code():
         (3, "tariff.exclusions.bad-row"),
         (4, "tariff.exclusions.bad-row"),
     ]
+
+
+def test_a_short_or_long_exclusion_row_is_a_problem_naming_its_row_not_a_crash():
+    """csv.DictReader gives a short row None for its missing cells (no str method) and puts
+    a long row's extra cells under None: each is refused with its file and row."""
+    text = (
+        "heading,excludes,note,hts10,description,valid_from,valid_to\n"
+        "9903.88.69,9903.88.03,20(vvv)(iii)(1),0304725000,,2024-06-15,2026-11-09\n"
+        "9903.88.69,9903.88.03,20(vvv)(iii)(1)\n"
+        "9903.88.69,9903.88.03,20(vvv)(iii)(1),0304725000,fish, frozen,2024-06-15,2026-11-09\n"
+    )
+    with pytest.raises(InputError) as error:
+        parse_exclusions(csv.DictReader(io.StringIO(text)), "s301_exclusions.csv")
+    short, long = error.value.problems
+    assert (short.file, short.row, short.field, short.code) == (
+        "s301_exclusions.csv", 3, "hts10", "tariff.exclusions.bad-row")
+    assert "fewer cells than the header: no hts10, description, valid_from" in short.message
+    assert (long.row, long.code) == (4, "tariff.exclusions.bad-row")
+    assert "1 cell(s) more than the header" in long.message

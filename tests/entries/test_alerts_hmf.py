@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from zonekeeper.app.outputs.entries import HmfDoc
 from zonekeeper.errors import InputError
+from zonekeeper.io.documents import hmf_html, hmf_pdf
 from zonekeeper.workdays import federal_holidays, is_working_day, working_days_after
 from zonekeeper.zone.alerts import (
     AlertInputs,
@@ -18,7 +20,7 @@ from zonekeeper.zone.alerts import (
     TransferPermit,
     alerts,
 )
-from zonekeeper.zone.hmf import Quarter, ZoneAdmission, hmf_quarter
+from zonekeeper.zone.hmf import ModeConflict, Quarter, ZoneAdmission, admissions_of, hmf_quarter
 
 D = Decimal
 
@@ -122,6 +124,34 @@ def test_hmf_quarter_sums_vessel_admissions_and_rounds_once() -> None:
     assert q.fee == D("2.50")  # 2,000.80 x 0.125% = 2.501 -> 2.50, rounded once
     assert q.not_vessel == ("A3",) and q.mode_unknown == ("A4",)
     assert q.due == date(2026, 10, 31) and q.class_code == "505"
+
+
+def test_an_admission_whose_lines_disagree_on_the_mode_is_reported_not_settled() -> None:
+    """Lines of one admission by vessel and by truck (or with no mode): which cargo owes HMF
+    cannot be decided, so the admission is listed apart with its modes; taking the mode of
+    the last line read (as before) charged or dropped the fee on a guess."""
+    rate = D("0.00125")
+    lines = [
+        ZoneAdmission("A1", date(2026, 7, 1), D("1000"), "vessel"),
+        ZoneAdmission("A1", date(2026, 7, 1), D("1000"), "truck"),
+        ZoneAdmission("A2", date(2026, 7, 2), D("1000"), "truck"),
+        ZoneAdmission("A2", date(2026, 7, 2), D("1000"), "vessel"),
+        ZoneAdmission("A3", date(2026, 7, 3), D("400"), "Vessel"),
+        ZoneAdmission("A3", date(2026, 7, 3), D("400"), " vessel "),
+        ZoneAdmission("A4", date(2026, 7, 4), D("500"), "air"),
+        ZoneAdmission("A4", date(2026, 7, 4), D("500"), None),
+    ]
+    q = hmf_quarter(Quarter.parse("2026Q3"), admissions_of(lines), lambda on: rate)
+    assert [line.admission_no for line in q.lines] == ["A3"]  # same mode, any spelling
+    assert q.value == D("800") and q.fee == D("1.00")
+    assert q.mode_conflict == (ModeConflict("A1", ("vessel", "truck")),
+                               ModeConflict("A2", ("truck", "vessel")),
+                               ModeConflict("A4", ("air", "not recorded")))
+    assert q.not_vessel == () and q.mode_unknown == ()
+    doc = HmfDoc.of(q).document()
+    assert doc["mode_conflict"][0] == {"admission_no": "A1", "modes": ["vessel", "truck"]}
+    assert "A4 (air, not recorded)" in hmf_html(doc)
+    assert hmf_pdf(doc).startswith(b"%PDF")
 
 
 def test_quarter_parsing() -> None:

@@ -45,7 +45,7 @@ def test_duty_quote_text_prints_dollars(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["zonekeeper", "duty", "quote", "--hts", "8414.30.80.60", "--origin", "CN",
-            "--value", "123456.78", "--date", "2026-03-01"]  # fmt: skip
+            "--value", "123456.78", "--date", "2026-03-01", "--mode", "air"]  # fmt: skip
     monkeypatch.setattr(sys, "argv", [*args, "--json"])
     with pytest.raises(SystemExit):
         main()

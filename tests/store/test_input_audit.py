@@ -235,6 +235,25 @@ def test_form_214_says_hmf_cannot_be_determined_without_a_mode(
     assert data["hmf"] == "0.00" and "not vessel cargo (air)" in data["hmf_note"]
 
 
+def test_an_admission_whose_lines_disagree_on_the_mode_owes_no_guessed_hmf(
+    books: str, tmp_path: Path
+) -> None:
+    """One admission, one line by vessel and one by truck: the Form 214 took the first
+    line's mode and the quarter the last line's; both now say HMF cannot be decided."""
+    adm = tmp_path / "adm.csv"
+    adm.write_text(ADM.strip() + ",mode\nA-5,1,2026-03-02,V2,5,100,P,vessel\n"
+                   "A-5,2,2026-03-02,V2,5,100,P,truck\n")
+    _ok(books, "admit", str(adm))
+    data = json.loads(_run(books, "entry", "admission", "A-5", "--json").stdout)
+    assert data["hmf"] is None
+    assert "different modes of transport (vessel, truck)" in data["hmf_note"]
+    quarter = json.loads(_run(books, "fees", "hmf", "--quarter", "2026Q1", "--json").stdout)
+    assert quarter["admissions"] == [] and quarter["fee"] == "0.00"
+    assert quarter["mode_conflict"] == [{"admission_no": "A-5", "modes": ["vessel", "truck"]}]
+    text = _run(books, "fees", "hmf", "--quarter", "2026Q1").stdout
+    assert "lines disagree on the mode (cannot decide HMF): A-5 (vessel, truck)" in text
+
+
 def test_a_plan_file_that_is_not_utf8_is_a_problem(tmp_path: Path) -> None:
     from zonekeeper.io.drawback_files import read_plan
 

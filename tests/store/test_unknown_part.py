@@ -53,3 +53,20 @@ def test_a_known_part_short_on_hand_is_still_a_shortage(books: str, tmp_path: Pa
     assert isinstance(result.exception, InputError), result.output
     [problem] = result.exception.problems
     assert "not enough W" in problem.message and "need 11, have 10" in problem.message
+
+
+def test_a_part_counted_twice_in_one_file_is_refused_and_nothing_is_posted(
+    books: str, tmp_path: Path
+) -> None:
+    """Two counts of W on two days, the second a lot of it: the file was posted and the
+    second silently overwrote what the first had spread (exit 0); now it is refused with
+    both rows named, and the books are unchanged."""
+    before = _run(books, "balance", "--json").stdout
+    path = tmp_path / "count.csv"
+    path.write_text("date,part,counted_quantity,lot\n2026-08-06,W,8,\n2026-08-07,W,10,A-1/1\n")
+    result = _run(books, "count", str(path))
+    assert isinstance(result.exception, InputError), result.output
+    [problem] = result.exception.problems
+    assert (problem.row, problem.field, problem.code) == (3, "part", "count.part-twice")
+    assert "counted on row 2 and again on this row" in problem.message
+    assert _run(books, "balance", "--json").stdout == before

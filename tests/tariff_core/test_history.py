@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from zonekeeper.app.outputs.tariff import TariffStatusDoc
 from zonekeeper.cli import application
 from zonekeeper.duty.quote import LineItem, quote_line
 from zonekeeper.errors import InputError
-from zonekeeper.sources.history import shipped_history
+from zonekeeper.sources.history import shipped_history, tariff_status
 from zonekeeper.sources.revisions import import_revision, load_schedule
 from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.tariff.history import HistoryBuilder, LineHistory, RevisionInput, clean_markup
-from zonekeeper.tariff.schedule import SourceRow, build_revision
+from zonekeeper.tariff.schedule import Schedule, SourceRow, build_revision
 
 runner = CliRunner()
 
@@ -195,6 +196,21 @@ def test_status_lists_revisions_dates_and_the_horizon() -> None:
     assert by_name["HTS 2026 Revision 3"]["origin"] == "shipped"
     text = runner.invoke(app, ["tariff", "status"]).output
     assert "Horizon: 2026-06-08" in text
+
+
+def test_status_without_a_revision_reports_no_days_beyond_with_the_reason() -> None:
+    """No revision loaded: there is no horizon, so how far today lies beyond it is not
+    known (null with the reason), never 0 (which would say the data is current)."""
+    found = tariff_status(Schedule([]), date(2026, 9, 1))
+    assert found.horizon is None and found.days_beyond is None
+    assert found.cannot_compute == ("no tariff revision is loaded: there is no horizon to "
+                                    "count days from",)
+    doc = TariffStatusDoc.of(found).document()
+    assert doc["days_beyond_horizon"] is None and doc["cannot_compute"] == list(
+        found.cannot_compute)
+    current = tariff_status(Schedule([build_revision("R", date(2026, 1, 1), A, source="r")]),
+                            date(2026, 1, 11))
+    assert (current.days_beyond, current.cannot_compute) == (10, ())
 
 
 @pytest.mark.usefixtures("tariff_home")

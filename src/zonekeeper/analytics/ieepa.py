@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from zonekeeper.analytics.findings import Opportunity, supplier_of
 from zonekeeper.analytics.interest import QuarterRate, accrue
-from zonekeeper.analytics.records import EntryLine
+from zonekeeper.analytics.records import Chapter99Row, EntryLine
 from zonekeeper.money import ZERO, fmt, in_money_context
 
 IEEPA_PREFIXES = ("990301", "990302")
@@ -55,10 +55,15 @@ class Route:
     risk: str
 
 
+def ieepa_rows(line: EntryLine) -> tuple[Chapter99Row, ...]:
+    """The line's IEEPA rows: 9903.01.xx and 9903.02.xx, or a file's IEEPA duty column."""
+    return tuple(c for c in line.chapter99
+                 if c.heading.startswith(IEEPA_PREFIXES) or c.program == "ieepa")
+
+
 def ieepa_duty(line: EntryLine) -> Decimal:
     """The IEEPA duty of one line (see the module docstring)."""
-    return sum((c.duty for c in line.chapter99
-                if c.heading.startswith(IEEPA_PREFIXES) or c.program == "ieepa"), ZERO)
+    return sum((c.duty for c in ieepa_rows(line)), ZERO)
 
 
 def _dotted(heading: str) -> str:
@@ -124,21 +129,24 @@ def route(entry_type: str, entry_date: date, status: str, liquidated: date | Non
 def ieepa_refunds(lines: Sequence[EntryLine], as_of: date,
                   rates: tuple[QuarterRate, ...]) -> list[Opportunity]:
     """One refund opportunity per entry with IEEPA duty (see the module docstring)."""
-    by_entry: dict[str, list[EntryLine]] = defaultdict(list)
+    # Each line's IEEPA duty is summed once: the lines that paid some, with what they paid.
+    by_entry: dict[str, list[tuple[EntryLine, Decimal]]] = defaultdict(list)
     for line in lines:
-        if ieepa_duty(line) > ZERO:
-            by_entry[line.entry].append(line)
+        paid = ieepa_duty(line)
+        if paid > ZERO:
+            by_entry[line.entry].append((line, paid))
     found = []
-    for entry, group in sorted(by_entry.items()):
-        amount = sum((ieepa_duty(line) for line in group), ZERO)
+    for entry, paid_lines in sorted(by_entry.items()):
+        group = [line for line, _ in paid_lines]
+        amount = sum((paid for _, paid in paid_lines), ZERO)
         first = min(group, key=lambda x: x.entry_date)
         liquidated = next((x.liquidation_date for x in group if x.liquidation_date), None)
         status = next((x.liquidation_status for x in group if x.liquidation_status), "")
         chosen = route(first.entry_type, first.entry_date, status, liquidated, as_of)
         accrued = accrue(amount, first.entry_date, as_of, rates)
         evidence = [f"line {x.line}: " + ", ".join(
-            f"{_dotted(c.heading) or c.program} {fmt(c.duty)}" for c in x.chapter99
-            if c.heading.startswith(IEEPA_PREFIXES) or c.program == "ieepa") for x in group]
+            f"{_dotted(c.heading) or c.program} {fmt(c.duty)}" for c in ieepa_rows(x))
+            for x in group]
         status_text = f"liquidated {liquidated}" if liquidated else (status or "unliquidated")
         evidence.insert(0, f"entry date {first.entry_date}, type {first.entry_type or '?'}, "
                            f"{status_text}")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import InputError, Problem, ragged_row
 from zonekeeper.money import ZERO, cents, in_money_context
 
 DAYS_IN_YEAR = Decimal(365)  # 26 U.S.C. 6622: daily compounding, 365-day year as the IRS uses
@@ -56,6 +56,10 @@ def parse_rates(text: str, name: str = "overpayment_rates.csv") -> tuple[Quarter
     rates: list[QuarterRate] = []
     problems: list[Problem] = []
     for n, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        ragged = ragged_row(row, name, n, code="analytics.rates-unreadable")
+        if ragged is not None:
+            problems.append(ragged)
+            continue
         try:
             rate = QuarterRate(date.fromisoformat(row["quarter_start"]),
                                Decimal(row["noncorporate_pct"]), Decimal(row["corporate_pct"]),

@@ -54,6 +54,7 @@ from zonekeeper.store.zones import (
 )
 from zonekeeper.zone.book import catch_up, lots_of
 from zonekeeper.zone.counts import count_events as count_events
+from zonekeeper.zone.counts import count_rows
 from zonekeeper.zone.events import (
     Admission,
     Correction,
@@ -1024,20 +1025,9 @@ def shortage_duty(context: Context) -> tuple[DutyRule | None, list[Problem]]:
 def counts_from(
     state: ZoneState, rows: Sequence[Any]
 ) -> tuple[list[Count], list[int], list[Problem]]:
-    """A count file's rows as `Count` events with the file row of each (`zone.counts`),
-    row by row so that one row's problem does not hide another's: (events, rows, problems)."""
-    counts: list[Count] = []
-    file_rows: list[int] = []
-    problems: list[Problem] = []
-    for r in rows:
-        try:
-            found, lines = count_events(state, [r])
-        except InputError as error:
-            problems.extend(error.problems)
-            continue
-        counts.extend(found)
-        file_rows.extend(lines)
-    return counts, file_rows, problems
+    """A count file's rows as `Count` events with the file row of each (`zone.counts`), in
+    one pass over the file, every row's problem reported: (events, rows, problems)."""
+    return count_rows(state, rows)
 
 
 def _url(context: Context) -> str:

@@ -357,6 +357,9 @@ def hmf_command(
     if data["mode_unknown"]:
         out.print(f"[yellow]mode not recorded (cannot decide HMF)[/yellow]: "
                   f"{', '.join(data['mode_unknown'])}")
+    if data["mode_conflict"]:
+        out.print(f"[yellow]lines disagree on the mode (cannot decide HMF)[/yellow]: "
+                  f"{documents.mode_conflicts(data)}")
     out.print(stamped.head.books_line(), soft_wrap=True)
 
 

@@ -5,9 +5,11 @@
   **once per entry** — which is why one weekly entry (19 USC 1484(i)) beats many.
   Rounded to the cent half up once, after floor and cap.
 - HMF (26 USC 4461; 19 CFR 24.24): 0.125% of the value of the lines that arrived by
-  commercial vessel; nothing for air, truck, rail or mail.
-A fee that cannot be computed (no fee table for the fiscal year) is None with the reason,
-and so is the entry total; it is never silently taken from another year.
+  commercial vessel; nothing for air, truck, rail or mail. A line without a mode of
+  transport cannot be decided: the HMF is then not computed, with the reason.
+A fee that cannot be computed (no fee table for the fiscal year, a line without a mode for
+HMF) is None with the reason, and so is the entry total; it is never silently taken as 0
+or from another year.
 """
 
 from __future__ import annotations
@@ -67,13 +69,18 @@ class EntryQuote:
 
     def where(self, number: int) -> str:
         """`line 2` or `line 2 (row 3)`: how a message names line `number` (1-based)."""
-        if self.rows and len(self.rows) == len(self.lines):
-            return f"line {number} (row {self.rows[number - 1]})"
-        return f"line {number}"
+        return line_name(number, self.rows, len(self.lines))
 
     @property
     def revisions(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(line.revision for line in self.lines))
+
+
+def line_name(number: int, rows: Sequence[int], lines: int) -> str:
+    """`line 2` or `line 2 (row 3)` (the entry CSV's row, when each of the `lines` has one)."""
+    if rows and len(rows) == lines:
+        return f"line {number} (row {rows[number - 1]})"
+    return f"line {number}"
 
 
 @in_money_context
@@ -95,8 +102,20 @@ def mpf_fee(tariff: Tariff, value: Decimal, on: date) -> FeeLine:
 
 
 @in_money_context
-def hmf_fee(tariff: Tariff, vessel_value: Decimal, on: date) -> FeeLine:
-    """HMF on the value of vessel cargo (26 USC 4461; 19 CFR 24.24)."""
+def hmf_fee(
+    tariff: Tariff, vessel_value: Decimal, on: date, no_mode: Sequence[str] = ()
+) -> FeeLine:
+    """HMF on the value of vessel cargo (26 USC 4461; 19 CFR 24.24).
+
+    `no_mode` names the lines whose mode of transport was not given: HMF is owed on
+    commercial vessel cargo only, so for them it cannot be decided, and the fee is None with
+    the reason (never 0: nothing says those goods did not come by vessel)."""
+    if no_mode:
+        return FeeLine("HMF", "0.125%", vessel_value, None, None, "not computed",
+                       "19 CFR 24.24: commercial vessel cargo only",
+                       f"no mode of transport given for {', '.join(no_mode)}: HMF is owed on "
+                       f"vessel cargo only (19 CFR 24.24), so it cannot be decided; give the "
+                       f"mode (vessel, air, truck, rail or mail)")  # fmt: skip
     if vessel_value == 0:
         return FeeLine("HMF", "0.125%", ZERO, ZERO, ZERO, "not applicable",
                        "19 CFR 24.24: commercial vessel cargo only")  # fmt: skip
@@ -151,8 +170,12 @@ def quote_entry(
         raise InputError(sorted(found, key=lambda p: p.row or 0))
     value = sum((q.item.value for q in quotes), ZERO)
     vessel = sum((q.item.value for q in quotes if by_vessel(q.item.mode)), ZERO)
+    no_mode = [
+        line_name(n, rows or (), len(quotes)) if len(quotes) > 1 else "the line"
+        for n, q in enumerate(quotes, start=1) if by_vessel(q.item.mode) is None
+    ]  # fmt: skip
     mpf = mpf_fee(tariff, value, on)
-    hmf = hmf_fee(tariff, vessel, on)
+    hmf = hmf_fee(tariff, vessel, on, no_mode)
     warnings: list[Problem] = []
     if value < FORMAL_ENTRY_THRESHOLD:
         warnings.append(Problem(

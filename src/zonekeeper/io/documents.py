@@ -86,9 +86,20 @@ def _qty(amount: Decimal) -> str:
 # ------------------------------------------------------------------------------- JSON
 
 
+def mode_conflicts(q: Document) -> str:
+    """`A7 (vessel, truck), A9 (air, not recorded)`: the admissions of an HMF quarter whose
+    lines disagree on the mode, as the printed quarter and the terminal name them."""
+    return ", ".join(f"{c['admission_no']} ({', '.join(c['modes'])})"
+                     for c in q["mode_conflict"])
+
+
 def admission_hmf(doc: AdmissionDocument) -> tuple[Decimal | None, str]:
     """HMF of a Form 214 and its note: owed on vessel cargo only (19 CFR 24.24), so with no
     mode of transport recorded it cannot be determined — None then, never 0."""
+    if doc.modes:
+        return None, (f"HMF cannot be determined: the admission's lines record different "
+                      f"modes of transport ({', '.join(doc.modes)}), and HMF applies to vessel "
+                      f"cargo only (19 CFR 24.24); correct the lines' `mode`")
     if doc.hmf_rate is not None:
         return doc.hmf, ("vessel cargo: HMF owed on admission, paid with the quarter's CBP "
                          "Form 349 (19 CFR 146.22(e), 24.24)")
@@ -574,4 +585,7 @@ def hmf_pdf(q: Document, head: ChainHead | None = None, zone: str = "") -> bytes
     if q["mode_unknown"]:
         page.text("Mode of transport not recorded, so HMF cannot be decided (not taken as "
                   "zero): " + ", ".join(q["mode_unknown"]) + ".")
+    if q["mode_conflict"]:
+        page.text("Lines of one admission record different modes of transport, so HMF "
+                  "cannot be decided (not taken as zero): " + mode_conflicts(q) + ".")
     return page.render()

@@ -84,13 +84,15 @@ _BY_FIELD = {column.field: column for column in COLUMNS}
 _TEXT_FIELDS = ("origin", "spi", "entry_type", "importer", "unit", "manufacturer", "seller",
                 "part", "description", "liquidation_status")
 _PATTERNS = {
-    "integer": r"^\d+$",
+    # at most 9 digits (leading zeros aside): a line number fits the Int64 it is cast to
+    # (ES-003 numbers lines in the hundreds at most); more is a damaged cell, refused
+    "integer": r"^0*\d{1,9}$",
     "money": r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$",
     "quantity": r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$",
     "hts": r"^\d{8}(\d{2})?$",
 }
 _WHY = {
-    "integer": "is not a whole number",
+    "integer": "is not a whole number of at most 9 digits",
     "money": "is not an amount in USD (digits, ',' between thousands, '.' for decimals, "
              "not negative)",
     "quantity": "is not a quantity (digits, ',' between thousands, '.' for decimals, not "

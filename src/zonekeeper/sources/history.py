@@ -231,12 +231,20 @@ class RevisionStatus:
     origin: str  # 'history' | 'shipped' | 'imported'
 
 
+NO_HORIZON = "no tariff revision is loaded: there is no horizon to count days from"
+
+
 @dataclass(frozen=True)
 class TariffStatus:
+    """What `tariff status` reports. `days_beyond` is how far `today` lies after the horizon
+    (0 when not after it); None when no revision is loaded, with the reason in
+    `cannot_compute` (never 0: nothing says the data is current)."""
+
     revisions: tuple[RevisionStatus, ...]
     horizon: date | None  # the newest revision's date: later quotes warn
     today: date
-    days_beyond: int  # how far `today` lies after the horizon (0 when not after it)
+    days_beyond: int | None
+    cannot_compute: tuple[str, ...] = ()
 
 
 def tariff_status(schedule: Schedule, today: date) -> TariffStatus:
@@ -251,5 +259,6 @@ def tariff_status(schedule: Schedule, today: date) -> TariffStatus:
         listed.append(RevisionStatus(r.name, r.effective, r.in_force or r.effective, origin))
     newest = schedule.horizon()
     horizon = newest.effective if newest is not None else None
-    beyond = max(0, (today - horizon).days) if horizon is not None else 0
-    return TariffStatus(tuple(listed), horizon, today, beyond)
+    if horizon is None:
+        return TariffStatus(tuple(listed), None, today, None, (NO_HORIZON,))
+    return TariffStatus(tuple(listed), horizon, today, max(0, (today - horizon).days))

@@ -56,7 +56,7 @@ from enum import StrEnum
 from typing import Literal
 
 from zonekeeper.dates import parse_date
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import InputError, Problem, ragged_row
 from zonekeeper.money import parse_decimal
 from zonekeeper.tariff.expressions import AdValorem, Rate
 
@@ -992,6 +992,10 @@ def parse_exclusions(rows: Iterable[Mapping[str, str]], file: str) -> list[Exclu
     out: list[Exclusion] = []
     problems: list[Problem] = []
     for number, row in enumerate(rows, start=2):
+        ragged = ragged_row(row, file, number, code="tariff.exclusions.bad-row")
+        if ragged is not None:
+            problems.append(ragged)
+            continue
         try:
             start, end = _date(row["valid_from"]), _date(row["valid_to"])
             if start is None or end is None:

@@ -26,6 +26,7 @@ from decimal import Decimal
 from zonekeeper.entry_fees import by_vessel, hmf_exact
 from zonekeeper.money import ZERO, cents, in_money_context
 from zonekeeper.zone.entries import Quoter
+from zonekeeper.zone.hmf import recorded_modes
 from zonekeeper.zone.withdrawal_duty import EntryLine, LineKey, LinePart, price, total_duty
 
 FORM_214_STATUS = {"PF": "P", "NPF": "N", "D": "D", "ZR": "Z"}
@@ -82,6 +83,9 @@ class AdmissionDocument:
     mode: str | None
     lines: tuple[AdmissionDocLine, ...]
     hmf_rate: Decimal | None  # set for vessel admissions
+    # the modes its lines record when they differ (`zone.hmf.recorded_modes`): `mode` is
+    # then None and HMF cannot be decided
+    modes: tuple[str, ...] = ()
 
     @property
     @in_money_context
@@ -148,7 +152,9 @@ def admission_document(
     if not ordered:
         raise ValueError("an admission document needs at least one line")
     first = ordered[0]
-    mode = first.mode
+    recorded = recorded_modes(a.mode for a in ordered)
+    conflict = recorded if len(recorded) > 1 else ()
+    mode = None if conflict else first.mode
     vessel = bool(by_vessel(mode))
     return AdmissionDocument(
         zone=zone,
@@ -160,4 +166,5 @@ def admission_document(
             for a in ordered
         ),
         hmf_rate=hmf_rate(first.date) if vessel else None,
+        modes=conflict,
     )

@@ -25,7 +25,7 @@ from zonekeeper.zone.allocation import AllocationMethod
 from zonekeeper.zone.book import Book
 from zonekeeper.zone.checks import existing_lot, not_negative
 from zonekeeper.zone.events import Count
-from zonekeeper.zone.ledger import Movement, ZoneState
+from zonekeeper.zone.ledger import Lot, Movement, ZoneState
 from zonekeeper.zone.records import Discrepancy, DiscrepancyKind
 from zonekeeper.zone.rules import overage_deadline
 from zonekeeper.zone.status import ZoneStatus
@@ -122,26 +122,55 @@ def count(book: Book, e: Count, seq: int, row: int) -> None:
 
 
 def count_events(state: ZoneState, rows: Sequence[Any]) -> tuple[list[Count], list[int]]:
-    """Physical counts as `Count` events per lot (146.23(c)), with the file row of each.
+    """`count_rows` for a caller that refuses the file on any problem: the events and their
+    file rows, or InputError with every problem."""
+    found, file_rows, problems = count_rows(state, rows)
+    if problems:
+        raise InputError(problems)
+    return found, file_rows
+
+
+def count_rows(
+    state: ZoneState, rows: Sequence[Any]
+) -> tuple[list[Count], list[int], list[Problem]]:
+    """Physical counts as `Count` events per lot (146.23(c)), with the file row of each, and
+    every problem of the file (one row's problem does not hide another's).
 
     A row naming a lot counts that lot. A row naming only a part spreads the counted
     quantity over the part's lots on hand the way the zone's inventory method presumes
     stock leaves: under FIFO (and specific lot) the newest lots are filled first and a
     shortage falls on the oldest, under LIFO the reverse; an overage goes to the lot filled
     first. A part with no lot on hand cannot take an overage this way: name the lot.
+
+    The spread is worked out from the books as they stand before the file, so a part
+    counted by part may be counted only once in a file, and not lot by lot beside it: a
+    second count of it would silently overwrite the first's lots. That row is refused,
+    naming both rows. The lots on hand are indexed by part once for the whole file.
     """
+    on_hand_of = _on_hand_by_part(state)
     found: list[Count] = []
     file_rows: list[int] = []
     problems: list[Problem] = []
+    by_part: dict[str, int] = {}  # part -> the first row counting it by part
+    any_row: dict[str, int] = {}  # part -> the first row counting it at all
     for r in rows:
-        if r.get("lot") is not None:
-            found.append(Count(r["date"], r["lot"], r["counted_quantity"]))
+        lot_id = r.get("lot")
+        if lot_id is not None:
+            lot = state.lot(lot_id)
+            part = lot.part if lot is not None else r["part"]
+            first = by_part.get(part)
+            if first is not None:
+                problems.append(_counted_twice(r, part, first))
+                continue
+            any_row.setdefault(part, r.row)
+            found.append(Count(r["date"], lot_id, r["counted_quantity"]))
             file_rows.append(r.row)
             continue
-        if r["part"] not in state.master.parts:  # a typo, not a part with nothing on hand
+        part = r["part"]
+        if part not in state.master.parts:  # a typo, not a part with nothing on hand
             problems.append(
                 Problem(
-                    f"unknown part {r['part']!r}: it is not in the part master",
+                    f"unknown part {part!r}: it is not in the part master",
                     file=r.file,
                     row=r.row,
                     field="part",
@@ -149,16 +178,16 @@ def count_events(state: ZoneState, rows: Sequence[Any]) -> tuple[list[Count], li
                 )
             )
             continue
-        on_hand = [
-            state.lots[entry[2]]
-            for (part, _), pool in state.pools.items()
-            if part == r["part"]
-            for entry in pool
-        ]
+        first = any_row.get(part)
+        if first is not None:
+            problems.append(_counted_twice(r, part, first))
+            continue
+        by_part[part] = any_row[part] = r.row
+        on_hand = list(on_hand_of.get(part, ()))
         if not on_hand:
             problems.append(
                 Problem(
-                    f"no lot of part {r['part']} is on hand to count against: name the lot",
+                    f"no lot of part {part} is on hand to count against: name the lot",
                     file=r.file,
                     row=r.row,
                     field="lot",
@@ -181,6 +210,25 @@ def count_events(state: ZoneState, rows: Sequence[Any]) -> tuple[list[Count], li
         for lot, share in zip(on_hand, shares, strict=True):
             found.append(Count(r["date"], lot.id, share))
             file_rows.append(r.row)
-    if problems:
-        raise InputError(problems)
-    return found, file_rows
+    return found, file_rows, problems
+
+
+def _on_hand_by_part(state: ZoneState) -> dict[str, list[Lot]]:
+    """The lots with a balance of each part, every status: one pass over the pools."""
+    out: dict[str, list[Lot]] = {}
+    for (part, _), pool in state.pools.items():
+        out.setdefault(part, []).extend(state.lots[entry[2]] for entry in pool)
+    return out
+
+
+def _counted_twice(r: Any, part: str, first: int) -> Problem:
+    return Problem(
+        f"part {part} is counted on row {first} and again on this row: a count by part is "
+        f"spread over its lots as the books stand before the file, so the second would "
+        f"overwrite the first; count a part once per file (by part, or lot by lot), and "
+        f"post a later count in a file of its own",
+        file=r.file,
+        row=r.row,
+        field="part",
+        code="count.part-twice",
+    )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -78,6 +78,20 @@ class ZoneAdmission:
     value: Decimal
     mode: str | None  # vessel | air | truck | rail | mail; None when not recorded
     port: str = ""
+    # The modes its lines record when they differ (`NOT_RECORDED` for a line without one):
+    # which of its cargo came by vessel cannot be decided. Empty when the lines agree.
+    modes: tuple[str, ...] = ()
+
+
+NOT_RECORDED = "not recorded"
+
+
+@dataclass(frozen=True)
+class ModeConflict:
+    """An admission whose lines record different modes of transport: HMF not decided."""
+
+    admission_no: str
+    modes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,7 @@ class HmfQuarter:
     lines: tuple[HmfLine, ...]
     not_vessel: tuple[str, ...]  # admissions in the quarter that owe no HMF (not by vessel)
     mode_unknown: tuple[str, ...]  # admissions whose mode is not recorded: cannot decide
+    mode_conflict: tuple[ModeConflict, ...] = ()  # lines disagree on the mode: cannot decide
 
     @property
     @in_money_context
@@ -117,18 +132,37 @@ class HmfQuarter:
         return HMF_CLASS_CODE
 
 
+def recorded_modes(modes: Iterable[str | None]) -> tuple[str, ...]:
+    """The distinct modes of transport the lines of one admission record, in the order
+    read, spelled alike (`Vessel` is `vessel`; a line without one is `NOT_RECORDED`). More
+    than one: which of the admission's cargo came by vessel cannot be decided (19 CFR
+    24.24), and it is reported, never settled by taking one line's mode."""
+    return tuple(dict.fromkeys(
+        m.strip().lower() if m is not None and m.strip() else NOT_RECORDED for m in modes))
+
+
 @in_money_context
 def admissions_of(lines: Iterable[ZoneAdmission]) -> tuple[ZoneAdmission, ...]:
     """One `ZoneAdmission` per admission number from its lines (CBP Form 214 lines of one
-    admission): the values summed, date and mode of the last line read. HMF is owed per
-    admission (146.22(e)), so the quarter lists admissions, not their lines."""
+    admission): the values summed, the date of the last line read. HMF is owed per
+    admission (146.22(e)), so the quarter lists admissions, not their lines.
+
+    The mode is the one its lines record. Lines that record different modes (or a mode on
+    some and none on others) are not settled by taking one of them: the admission carries
+    every mode recorded (`modes`) and `hmf_quarter` reports it as not decidable."""
     by_number: dict[str, ZoneAdmission] = {}
+    modes: dict[str, list[str | None]] = {}
     for line in lines:
         prev = by_number.get(line.admission_no)
         value = line.value + (prev.value if prev else ZERO)
+        modes.setdefault(line.admission_no, []).append(line.mode)
         by_number[line.admission_no] = ZoneAdmission(line.admission_no, line.date, value,
                                                      line.mode, line.port)  # fmt: skip
-    return tuple(by_number.values())
+    out = []
+    for number, adm in by_number.items():
+        recorded = recorded_modes(modes[number])
+        out.append(replace(adm, mode=None, modes=recorded) if len(recorded) > 1 else adm)
+    return tuple(out)
 
 
 @in_money_context
@@ -140,14 +174,18 @@ def hmf_quarter(
     """HMF owed on the quarter's vessel admissions (19 CFR 146.22(e), 24.24).
 
     `hmf_rate(on)` is the fee table's rate (a fraction, 0.00125) on the admission date.
-    Admissions with no recorded mode are listed apart: the fee cannot be decided for them,
-    and is not silently taken as zero.
+    Admissions with no recorded mode, or whose lines record different modes, are listed
+    apart: the fee cannot be decided for them, and is not silently taken as zero.
     """
     lines: list[HmfLine] = []
     not_vessel: list[str] = []
     unknown: list[str] = []
+    conflicts: list[ModeConflict] = []
     for adm in sorted(admissions, key=lambda a: (a.date, a.admission_no)):
         if adm.date not in quarter:
+            continue
+        if adm.modes:
+            conflicts.append(ModeConflict(adm.admission_no, adm.modes))
             continue
         vessel = by_vessel(adm.mode)
         if vessel is None:
@@ -158,4 +196,5 @@ def hmf_quarter(
                                  hmf_exact(adm.value, rate)))  # fmt: skip
         else:
             not_vessel.append(adm.admission_no)
-    return HmfQuarter(quarter, tuple(lines), tuple(not_vessel), tuple(unknown))
+    return HmfQuarter(quarter, tuple(lines), tuple(not_vessel), tuple(unknown),
+                      tuple(conflicts))

@@ -429,6 +429,13 @@ class HmfAdmission(Output):
     exact: Text
 
 
+class HmfModeConflict(Output):
+    """An admission whose lines record different modes of transport: HMF not decided."""
+
+    admission_no: str
+    modes: list[str]
+
+
 class HmfDoc(Sparse):
     """The quarter's HMF on vessel admissions, for CBP Form 349 (19 CFR 24.24, 146.22(e))."""
 
@@ -443,6 +450,7 @@ class HmfDoc(Sparse):
     admissions: list[HmfAdmission]
     not_vessel: list[str]
     mode_unknown: list[str]
+    mode_conflict: list[HmfModeConflict]
     books: Books | None = None
 
     @classmethod
@@ -456,6 +464,8 @@ class HmfDoc(Sparse):
                 rate_pct=str((line.rate * 100).normalize()), exact=line.exact)
                 for line in q.lines],
             not_vessel=list(q.not_vessel), mode_unknown=list(q.mode_unknown),
+            mode_conflict=[HmfModeConflict.model_construct(
+                admission_no=c.admission_no, modes=list(c.modes)) for c in q.mode_conflict],
             books=_books(head),
         )  # fmt: skip
 

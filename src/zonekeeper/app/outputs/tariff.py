@@ -164,12 +164,14 @@ class RevisionStatusDoc(Output):
 
 class TariffStatusDoc(Output):
     """`tariff status`: every loaded revision and the horizon (the newest revision's date;
-    quotes dated after it warn), with how many days today lies beyond it."""
+    quotes dated after it warn), with how many days today lies beyond it (null with the
+    reason in `cannot_compute` when no revision is loaded)."""
 
     revisions: list[RevisionStatusDoc]
     horizon: dt.date | None
     today: dt.date
-    days_beyond_horizon: int
+    days_beyond_horizon: int | None
+    cannot_compute: list[str]
 
     @classmethod
     def of(cls, found: TariffStatus) -> TariffStatusDoc:
@@ -178,4 +180,5 @@ class TariffStatusDoc(Output):
                 name=r.name, serves_from=r.serves_from, in_force=r.in_force, origin=r.origin)
                 for r in found.revisions],
             horizon=found.horizon, today=found.today, days_beyond_horizon=found.days_beyond,
+            cannot_compute=list(found.cannot_compute),
         )  # fmt: skip
