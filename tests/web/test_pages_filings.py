@@ -91,6 +91,23 @@ def test_the_weekly_entry_page_shows_the_clis_figures(demo: Web) -> None:
     assert 'name="week" value="2026-W32"' in page  # the week picker
 
 
+def test_the_mpf_history_is_each_weeks_entry_from_one_read(demo: Web) -> None:
+    history = entries.weekly_history(demo.context, WEEK, 3, "1").value
+    assert [str(e.week) for e in history] == ["2026-W30", "2026-W31", WEEK]
+    for e in history:  # each week as the weekly entry makes it alone
+        alone = entries.weekly(demo.context, str(e.week), zone="1").value
+        assert (e.mpf, e.single_entries.saving) == (alone.mpf, alone.single_entries.saving)
+    assert history[-1].single_entries.saving > 0
+    page = demo.client.get(f"{ZONE}/entries/weekly", params={"week": WEEK},
+                           headers=demo.as_(Role.VIEWER)).text
+    assert f'aria-label="MPF saved by the weekly entry, 8 weeks to {WEEK}"' in page
+    assert f'<th scope="row">{WEEK}</th><td class="num">' \
+        f'{usd(history[-1].single_entries.saving)}</td>' in page
+    with pytest.raises(InputError) as refused:
+        entries.weekly_history(demo.context, "2026-W99", 27, "1")
+    assert [p.code for p in refused.value.problems] == ["weekly.week", "entries.history-weeks"]
+
+
 def test_the_weekly_entry_downloads_are_the_clis_documents(demo: Web) -> None:
     found = entries.weekly(demo.context, WEEK, zone="1")
     csv = demo.client.get(f"{ZONE}/entries/weekly.csv", params={"week": WEEK},

@@ -22,6 +22,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from zonekeeper.app import drawback, entries, filings, reports
 from zonekeeper.app.context import Context
@@ -53,6 +54,7 @@ PDF = "application/pdf"
 CSV = "text/csv; charset=utf-8"
 Format = Literal["html", "pdf", "csv"]
 Printed = Literal["html", "pdf"]
+HISTORY_WEEKS = 8
 
 
 def _context(request: Request) -> Context:
@@ -123,7 +125,17 @@ def weekly_page(request: Request, zone: str, user: Reader,
         [charts.Series("MPF", [_decimal(single["mpf"]), _decimal(single["weekly_mpf"])])])
     return _page(request, user, "filings/weekly.html", zone=zone, week=week, e=data,
                  hmf=_hmf(context, found.value.week, zone), chart=chart, problems=[],
-                 books=data.get("books"))
+                 history=_mpf_history(context, week, zone), books=data.get("books"))
+
+
+def _mpf_history(context: Context, week: str, zone: str) -> Markup:
+    """What the weekly entry saved in MPF in each of the weeks up to `week` (one read of
+    the books over their span, `app.entries.weekly_history`)."""
+    found = entries.weekly_history(context, week, HISTORY_WEEKS, zone).value
+    return charts.lines(
+        f"MPF saved by the weekly entry, {HISTORY_WEEKS} weeks to {week}",
+        [str(e.week) for e in found],
+        [charts.Series("MPF saved", [e.single_entries.saving for e in found])])
 
 
 def _decimal(amount: str | None) -> Decimal | None:
