@@ -245,6 +245,9 @@ def test_drawback_is_refused_to_roles_without_it_and_bad_files_are_named(web: We
     answer = web.client.post("/drawback/plan", files=bad, headers=web.as_(Role.ADMIN))
     assert answer.status_code == 422
     assert "mine.csv" in answer.text and "zk-drawback-" not in answer.text
+    late = web.client.post("/drawback/plan", files=_files(), data={"as_of": "soon"},
+                           headers=web.as_(Role.ADMIN))
+    assert late.status_code == 422 and 'data-code="option.date"' in late.text
 
 
 # -------------------------------------------------------------------------------- reports

@@ -11,7 +11,6 @@ through the shelf's books in the user's name and is written to the audit log.
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from dataclasses import replace
 from decimal import Decimal
@@ -29,6 +28,7 @@ from zonekeeper.app.context import Context
 from zonekeeper.app.outputs.drawback import DrawbackPlan
 from zonekeeper.app.outputs.entries import AlertsDoc, HmfDoc, WeeklyEntryDoc
 from zonekeeper.app.users import Permission, User
+from zonekeeper.dates import date_option
 from zonekeeper.drawback.plan import Method
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.errors import InputError, Problem
@@ -258,7 +258,7 @@ async def drawback_plan(
         names = {str(imp): imp_name, str(exp): exp_name}
         try:
             kind = _claim_type(claim_type)
-            day = _day(as_of)
+            day = date_option(as_of.strip() or None, "as_of")
             best = drawback.plan(_context(request), imp, exp, claim_type=kind, as_of=day)
             fifo = drawback.plan(_context(request), imp, exp, claim_type=kind, as_of=day,
                                  method=Method.FIFO)
@@ -290,14 +290,6 @@ def _claim_type(text: str) -> ClaimType:
         raise InputError(Problem(
             f"unknown claim type {text!r}: one of {', '.join(t.value for t in ClaimType)}",
             field="claim_type", code="request.invalid")) from None
-
-
-def _day(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text.strip()) if text.strip() else None
-    except ValueError:
-        raise InputError(Problem(f"not a date (YYYY-MM-DD): {text!r}", field="as_of",
-                                 code="request.invalid")) from None
 
 
 # -------------------------------------------------------------------------------- reports
