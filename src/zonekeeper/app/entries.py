@@ -36,7 +36,7 @@ from zonekeeper.zone.withdrawal_duty import (
 )
 
 __all__ = ["ConsumptionEntry", "Stamped", "admission", "alerts", "consumption", "estimate",
-           "hmf", "npf_claim", "weekly"]  # fmt: skip
+           "hmf", "npf_claim", "weekly", "weekly_history"]  # fmt: skip
 
 
 def _url(context: Context) -> str:
@@ -62,6 +62,28 @@ def weekly(
     assert parsed is not None
     return books.weekly(_url(context), parsed, tariff=context.tariff, zone=zone,
                         entry_date=entered, summary_date=summary, estimates=filed or ())
+
+
+# The most weeks one MPF history reads (half a year: one bounded read of the books).
+MAX_HISTORY_WEEKS = 26
+
+
+def weekly_history(
+    context: Context, week: str, weeks: int = 8, zone: str | None = None
+) -> Stamped[list[WeeklyEntry]]:
+    """The type-06 entries of the `weeks` weeks ending with `week`, oldest first, each as
+    `weekly` makes it by default: what the weekly entry saved in MPF week by week
+    (19 CFR 146.63(c); 19 CFR 24.23(b)(1))."""
+    values = _Values()
+    last = values.read(lambda: Week.parse(week))
+    if not 1 <= weeks <= MAX_HISTORY_WEEKS:
+        values.problems.append(Problem(
+            f"weeks must be 1 to {MAX_HISTORY_WEEKS}, not {weeks}", field="weeks",
+            code="entries.history-weeks"))
+    values.check()
+    assert last is not None
+    span = [Week.of(last.start - dt.timedelta(days=7 * back)) for back in range(weeks)]
+    return books.weekly_history(_url(context), span[::-1], tariff=context.tariff, zone=zone)
 
 
 @dataclass(frozen=True)

@@ -254,6 +254,22 @@ def weekly(
 
 
 @in_money_context
+def weekly_history(
+    url: str, weeks: Sequence[Week], *, tariff: Tariff | None = None, zone: str | None = None,
+) -> Stamped[list[WeeklyEntry]]:
+    """Several weeks' type-06 entries (146.63(c)) from one read of the books over their
+    span, as `weekly` makes each with its defaults (the MPF each week saves, week by
+    week: one read, not one per week)."""
+    tariff = tariff or default_tariff()
+    since, until = min(w.start for w in weeks), max(w.end for w in weeks)
+    books = read_books(url, zone, since=since, until=until)
+    quoter = TariffQuoter(tariff)
+    found = [weekly_entry(w, removals(books, since=w.start, until=w.end), quoter, tariff.fees,
+                          zone=books.zone) for w in weeks]
+    return Stamped(found, books.head)
+
+
+@in_money_context
 def estimate(
     url: str, week: Week, like: Week, *, filed_on: dt.date | None = None,
     zone: str | None = None,

@@ -15,17 +15,80 @@ from collections.abc import Collection, Sequence
 import orjson
 
 from zonekeeper.app.books import Ledger, Posted, Trial
+from zonekeeper.dates import parse_date
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.money import in_money_context
 from zonekeeper.store.engine import Connection
 from zonekeeper.store.reads import event_dates_containing, event_payloads, first_event_date
-from zonekeeper.zone.alerts import TransferPermit
+from zonekeeper.zone.alerts import Alert, TransferPermit
 from zonekeeper.zone.events import Filing, Shipment
-from zonekeeper.zone.filings import FILING_KINDS, TRANSFER_PERMIT, normalized, zone_year
+from zonekeeper.zone.filings import (
+    CERTIFICATION,
+    ENTRY_SUMMARY,
+    FILING_KINDS,
+    FORM_214_OVERAGE,
+    RECONCILIATION,
+    SHORTAGE_REPORT,
+    SUPPLEMENTAL_3461,
+    TRANSFER_PERMIT,
+    normalized,
+    parse_kind,
+    zone_year,
+)
 from zonekeeper.zone.status import ShipmentDisposition
 from zonekeeper.zone.weekly import Week
 
 _CONSUMPTION = f'"disposition":"{ShipmentDisposition.CONSUMPTION.value}"'
+
+
+def filing_of(
+    kind: str, ref: str, on: str, covers: str, note: str = "", *,
+    kind_field: str = "kind", date_field: str = "date",
+) -> Filing:
+    """One filing as a person typed it (`zonekeeper filed`, the alerts page's form): the
+    kind as written (`Entry-Summary`) and the date ISO; InputError with both problems, each
+    naming the field it was typed in."""
+    problems = []
+    document = kind
+    try:
+        document = parse_kind(kind)
+    except ValueError as error:
+        problems.append(Problem(str(error), field=kind_field, code="filing.kind"))
+    day: dt.date | None = None
+    try:
+        day = parse_date(on)
+    except ValueError as error:
+        problems.append(Problem(str(error), field=date_field, code="filing.date"))
+    if problems or day is None:
+        raise InputError(problems)
+    return Filing(day, document, ref, covers, note)
+
+
+# The filing that clears each kind of alert (`zone.alerts`), and how to read what it covers
+# from the alert's subject: a week (`2026-W32`, `2026-W32 part X`), a lot (`lot L (P)`) or
+# a zone year (`zone year ended 2025-12-31`). Other alerts (goods in suspense, a permit
+# whose goods have not left) clear by a posting, not by a filing.
+_ANSWERS: dict[str, str] = {
+    "entry_summary_due": ENTRY_SUMMARY,
+    "estimate_exceeded": SUPPLEMENTAL_3461,
+    "overage_undocumented": FORM_214_OVERAGE,
+    "shortage_reportable": SHORTAGE_REPORT,
+    "reconciliation_due": RECONCILIATION,
+    "certification_due": CERTIFICATION,
+}
+
+
+def answering(alert: Alert) -> tuple[str, str] | None:
+    """The filing kind that clears `alert` and what it covers (a suggestion the person
+    recording it may change), or None when no filing clears it."""
+    kind = _ANSWERS.get(alert.kind)
+    if kind is None:
+        return None
+    words = alert.subject.split()
+    covers = {"week": words[0] if words else "",
+              "lot": words[1] if len(words) > 1 and words[0] == "lot" else alert.subject,
+              "year": words[-1][:4] if words else ""}[FILING_KINDS[kind]]
+    return kind, covers
 
 
 @in_money_context

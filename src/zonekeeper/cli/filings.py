@@ -11,7 +11,6 @@ transaction, hash-chained like every event, or nothing (exit 2 with every proble
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
@@ -32,11 +31,8 @@ from zonekeeper.cli.options import (
     SkipPostedOption,
     ZoneOption,
 )
-from zonekeeper.dates import parse_date
-from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import zone_files
-from zonekeeper.zone.events import Filing
-from zonekeeper.zone.filings import FILING_KINDS, parse_kind
+from zonekeeper.zone.filings import FILING_KINDS
 
 KINDS_HELP = ", ".join(f"{k} ({v})" for k, v in FILING_KINDS.items())
 
@@ -59,20 +55,8 @@ def filed(
     dry_run: DryRunOption = False,
 ) -> None:
     """Record a document filed with CBP, so the alert it answers clears."""
-    problems = []
-    document = kind
-    try:
-        document = parse_kind(kind)
-    except ValueError as error:
-        problems.append(Problem(str(error), field="KIND", code="filing.kind"))
-    on: dt.date | None = None
-    try:
-        on = parse_date(date)
-    except ValueError as error:
-        problems.append(Problem(str(error), field="--date", code="filing.date"))
-    if problems or on is None:
-        raise InputError(problems)
-    batch = [Filing(on, document, ref, covers, note)]
+    batch = [filings.filing_of(kind, ref, date, covers, note, kind_field="KIND",
+                               date_field="--date")]
     with _open(ctx, zone) as ledger:
         if dry_run:
             trial = filings.trial(ledger, batch)

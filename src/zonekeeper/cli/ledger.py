@@ -13,7 +13,6 @@ their events (a failed check, not bad input), 0 when they do.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +26,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from zonekeeper.app import balances, postings
+from zonekeeper.app import balances, postings, reports
 from zonekeeper.app.books import (
     POST_STAGES,
     Ledger,
@@ -39,11 +38,9 @@ from zonekeeper.app.books import (
 )
 from zonekeeper.app.outputs import Output
 from zonekeeper.app.outputs.books import (
-    BoardReportDocument,
     HistoryDocument,
     MasterLoadDocument,
     PostingDocument,
-    ReconciliationDocument,
     VerifyDocument,
     quantity_text,
 )
@@ -636,13 +633,6 @@ def checkpoint(
     out.print(head.books_line())
 
 
-def _year_dates(year: int) -> tuple[dt.date, dt.date]:
-    if not 1900 <= year <= 9999:
-        raise InputError(Problem(f"not a year: {year}", field="--year", code="report.year"))
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
-
 def _write_documents(
     html: Path | None, pdf: Path | None, make_html: Callable[[], str],
     make_pdf: Callable[[], bytes],
@@ -672,21 +662,13 @@ def reconcile(
     zone: ZoneOption = None,
 ) -> None:
     """The annual reconciliation per lot and status (19 CFR 146.25)."""
-    from zonekeeper.io import documents
-    from zonekeeper.zone.reports import annual_reconciliation
-
-    start, end = _year_dates(year)
-    with _open(ctx, zone) as ledger, ledger.snapshot() as books:
-        lines = annual_reconciliation(books.postings(), books.state().lots, start, end)
-    head = books.head
-    wrote = _write_documents(
-        html, pdf,
-        lambda: documents.reconciliation_html(lines, year, start, end, head),
-        lambda: documents.reconciliation_pdf(lines, year, start, end, head),
-    )
-    document = ReconciliationDocument.of(lines, year, start, end, head)
+    with _open(ctx, zone) as ledger:
+        found = reports.reconciliation(ledger, year)
+    start, end, head = found.start, found.end, found.head
+    wrote = _write_documents(html, pdf, found.html, found.pdf)
+    document = found.document()
     if as_json:
-        print(json.dumps(document.document(), indent=2))
+        print(json.dumps(document, indent=2))
         return
     if wrote:
         _wrote(f"annual reconciliation {year}", html, pdf, head)
@@ -710,7 +692,7 @@ def reconcile(
     for k, header in keys.items():
         numeric = k not in ("lot", "part", "status")
         table.add_column(header, justify="right" if numeric else "left", no_wrap=numeric)
-    for r in document.document()["lots"]:
+    for r in document["lots"]:
         table.add_row(*(str(r[k]) for k in keys))
     out.print(table)
     out.print(head.books_line())
@@ -726,19 +708,11 @@ def report_board(
     zone: ZoneOption = None,
 ) -> None:
     """The FTZ Board annual report figures (15 CFR 400.51(c))."""
-    from zonekeeper.io import documents
-    from zonekeeper.zone.reports import board_report
-
-    _year_dates(year)
-    with _open(ctx, zone) as ledger, ledger.snapshot() as books:
-        figures = board_report(books.postings(), year)
-    head = books.head
-    wrote = _write_documents(
-        html, pdf,
-        lambda: documents.board_report_html(figures, head),
-        lambda: documents.board_report_pdf(figures, head),
-    )
-    data = BoardReportDocument.of(figures, head).document()
+    with _open(ctx, zone) as ledger:
+        found = reports.board(ledger, year)
+    head = found.head
+    wrote = _write_documents(html, pdf, found.html, found.pdf)
+    data = found.document()
     if as_json:
         print(json.dumps(data, indent=2))
         return
@@ -748,7 +722,7 @@ def report_board(
     table = Table(title=f"FTZ Board annual report {year} (15 CFR 400.51(c))")
     table.add_column("figure")
     table.add_column("USD", justify="right")
-    for label, value in documents.board_figures(data):
+    for label, value in found.figures():
         table.add_row(label, usd(value))
     out.print(table)
     out.print(head.books_line())

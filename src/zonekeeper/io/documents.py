@@ -256,13 +256,13 @@ _env = Environment(
 )
 
 
-def _usd_filter(amount: str | Decimal | None, missing: str = "cannot compute") -> str:
+def usd_filter(amount: str | Decimal | None, missing: str = "cannot compute") -> str:
     """`{{ x | usd }}` in a template: money as every screen shows it (`money.usd`), or why
     there is none (never `$0`)."""
     return missing if amount is None else usd(amount)
 
 
-_env.filters["usd"] = _usd_filter
+_env.filters["usd"] = usd_filter
 
 
 def render_html(template: str, **context: Any) -> str:
@@ -458,7 +458,7 @@ def weekly_entry_pdf(e: Document, zone: str = "", head: ChainHead | None = None)
             line["summary"], line["line"], line["hts"], line["origin"], line["status"],
             line["pf_date"] or "", line["spi"] or "", usd(line["value"]),
             f"{line['quantity']} {line['unit']}", page.cell(*_components(line)),
-            _usd_filter(line["duty"]),
+            usd_filter(line["duty"]),
         ])
     page.table(rows, numeric=(7, 10))
     for s in e["summaries"]:
@@ -543,7 +543,7 @@ def admission_pdf(a: Document, head: ChainHead | None = None) -> bytes:
             line["origin"] or "", f"{line['quantity']} {line['unit']}", usd(line["value"]),
             line["pf_date"] or "",
             page.cell(f"{line['duty_kind']}: {line['duty_note']}", *_components(line)),
-            _usd_filter(line["duty"]),
+            usd_filter(line["duty"]),
         ])
     page.table(rows, numeric=(6, 7, 10))
     page.table([
@@ -553,7 +553,7 @@ def admission_pdf(a: Document, head: ChainHead | None = None) -> bytes:
         ["Duty estimate on non-privileged foreign lines (19 CFR 146.65(a)(2))",
          _usd(a["duty_estimate_npf"])],
         [page.cell(f"Harbor maintenance fee: {a['hmf_note']}"),
-         _usd_filter(a["hmf"], "cannot be determined")],
+         usd_filter(a["hmf"], "cannot be determined")],
     ], numeric=(1,), header=False)
     return page.render()
 

@@ -17,6 +17,7 @@ from zonekeeper import __version__
 from zonekeeper.app.context import Context
 from zonekeeper.app.users import Directory
 from zonekeeper.web import api, problems
+from zonekeeper.web.pages import filings as filings_pages
 from zonekeeper.web.shelf import Shelf
 
 DATABASE_ENV = "ZONEKEEPER_DATABASE_URL"
@@ -48,6 +49,7 @@ def create_app(context: Context, directory: Directory | None = None) -> FastAPI:
     app.state.shelf = shelf
     problems.install(app)
     app.include_router(api.router)
+    app.include_router(filings_pages.router)
     return app
 
 
