@@ -74,7 +74,7 @@ def weekly_history(
     """The type-06 entries of the `weeks` weeks ending with `week`, oldest first, each as
     `weekly` makes it by default: what the weekly entry saved in MPF week by week
     (19 CFR 146.63(c); 19 CFR 24.23(b)(1))."""
-    values = _Values()
+    values = Collector()
     last = values.read(lambda: Week.parse(week))
     if not 1 <= weeks <= MAX_HISTORY_WEEKS:
         values.problems.append(Problem(
