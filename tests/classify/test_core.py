@@ -3,7 +3,10 @@ per subheading first, and nothing for a description with no known word."""
 
 from __future__ import annotations
 
-from zonekeeper.classify.core import Index, Ruling, ScheduleLine, describe
+import numpy as np
+import pytest
+
+from zonekeeper.classify.core import Index, Ruling, ScheduleLine, Semantic, Tuning, describe
 from zonekeeper.classify.text import terms
 
 LINES = [
@@ -62,3 +65,29 @@ def test_describe_adds_parents_to_a_bare_other() -> None:
     assert describe(("Sinks of stainless steel", "Other")) == "Sinks of stainless steel > Other"
     assert describe(("A heading", "Stainless steel sinks with drawn bowls, long enough text")) \
         == "Stainless steel sinks with drawn bowls, long enough text"
+
+
+def test_semantic_similarity_lifts_the_heading_it_points_to() -> None:
+    """A description's vector near the kitchen-ware heading's outweighs a weaker lexical
+    lead; with similarities below the floor it changes nothing."""
+    vectors = np.eye(3, dtype=np.float32)  # one vector per heading: sinks, kitchen, garlic
+    owner = np.asarray([0, 0, 1, 2, 2], dtype=np.int32)
+
+    def kitchen(_text: str) -> np.ndarray:
+        return np.asarray([0.1, 0.9, 0.0], dtype=np.float32)
+
+    lexical = Index.build(LINES, []).suggest("stainless steel sink")
+    assert lexical[0].hts[:4] == "7324"
+    dense = Index.build(LINES, [], Tuning(semantic_weight=2.0, semantic_floor=0.0),
+                        Semantic(kitchen, vectors, owner)).suggest("stainless steel sink")
+    assert dense[0].hts == "7323930060"
+    floored = Index.build(LINES, [], Tuning(semantic_weight=2.0, semantic_floor=0.95),
+                          Semantic(kitchen, vectors, owner)).suggest("stainless steel sink")
+    assert [c.hts for c in floored] == [c.hts for c in lexical]
+
+
+def test_semantic_vectors_must_cover_every_line() -> None:
+    vectors = np.eye(2, dtype=np.float32)
+    with pytest.raises(ValueError, match="owners for 5 lines"):
+        Index.build(LINES, [], semantic=Semantic(lambda _t: vectors[0], vectors,
+                                                 np.zeros(3, dtype=np.int32)))

@@ -9,7 +9,11 @@ precomputed term weights in numpy arrays so that a query is a few vector additio
   classification is "determined according to the terms of the headings" and a line's own
   text ("Other") is often meaningless without them;
 - CBP rulings (19 CFR 177): the nearest rulings vote for the 10-digit codes they rule, each
-  vote weighted by how close the ruling's text is (a k-nearest-neighbour vote).
+  vote weighted by how close the ruling's text is (a k-nearest-neighbour vote);
+- optionally, meaning rather than words (`Semantic`): a sentence encoder's vector of the
+  description against a precomputed vector per line, so that "a women's coat of wool" finds
+  "Women's or girls' overcoats ... of wool" and "a brake pad press" finds presses for
+  shaping mineral products, which share few or no words with them.
 
 The two are blended per 10-digit line, then scored hierarchically: a line also earns part of
 the best score in its 6-digit subheading and 4-digit heading, because a description that
@@ -23,7 +27,7 @@ shipped index and hands it over.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -72,6 +76,24 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Semantic:
+    """Dense evidence: `embed` turns text into a unit vector; `vectors` holds precomputed
+    unit vectors of schedule text (one per heading, say) and `owner[n]` is the row of
+    `vectors` that speaks for line n, so that one vector can serve many lines."""
+
+    embed: Callable[[str], NDArray[np.float32]]
+    vectors: NDArray[np.float32]
+    owner: NDArray[np.int32]
+
+    def similarity(self, description: str) -> NDArray[np.float32]:
+        """Each line's cosine similarity to the description, below zero counted as zero."""
+        near: NDArray[np.float32] = np.maximum(self.vectors @ self.embed(description),
+                                               0).astype(np.float32)
+        found: NDArray[np.float32] = near[self.owner]
+        return found
+
+
+@dataclass(frozen=True)
 class Tuning:
     """The method's parameters (chosen by measurement: docs/performance.md)."""
 
@@ -82,6 +104,8 @@ class Tuning:
     ruling_weight: float = 0.6
     subheading_weight: float = 0.3
     heading_weight: float = 0.15
+    semantic_weight: float = 0.5  # the dense similarity against the lexical score
+    semantic_floor: float = 0.2  # cosine similarity that counts as none
 
 
 class _Bm25:
@@ -133,12 +157,15 @@ class Index:
     _ruling_lines: list[NDArray[np.int32]] = field(repr=False)
     _subheading: NDArray[np.int32] = field(repr=False)
     _heading: NDArray[np.int32] = field(repr=False)
+    semantic: Semantic | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, lines: Sequence[ScheduleLine], rulings: Sequence[Ruling],
-              tuning: Tuning | None = None) -> Index:
+              tuning: Tuning | None = None, semantic: Semantic | None = None) -> Index:
         tuning = tuning or Tuning()
         lines = list(lines)
+        if semantic is not None and semantic.owner.shape[0] != len(lines):
+            raise ValueError(f"{semantic.owner.shape[0]} vector owners for {len(lines)} lines")
         position = {line.hts: n for n, line in enumerate(lines)}
         known: dict[str, list[str]] = {}  # a parent's text is shared by many lines
 
@@ -161,6 +188,7 @@ class Index:
             ruling_lines,
             _groups([line.hts[:6] for line in lines]),
             _groups([line.hts[:4] for line in lines]),
+            semantic,
         )
 
     def suggest(self, description: str, top: int = 5) -> list[Candidate]:
@@ -190,6 +218,13 @@ class Index:
                     votes.setdefault(c, []).append((weight, int(r)))
         if float(score.max()) <= 0:
             return []
+        if self.semantic is not None:
+            # as the lexical score, a share of the best line's; similarities up to the floor
+            # (what unrelated texts reach) count nothing
+            meaning = self.semantic.similarity(description) - np.float32(t.semantic_floor)
+            ceiling_near = float(meaning.max())
+            if ceiling_near > 0:
+                score += np.float32(t.semantic_weight / ceiling_near) * np.maximum(meaning, 0)
         total = score.copy()
         for groups, weight in ((self._subheading, t.subheading_weight),
                                (self._heading, t.heading_weight)):

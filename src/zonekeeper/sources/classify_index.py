@@ -3,6 +3,11 @@
 The index is built offline (`python -m bench.classify_build`, see PROVENANCE.md beside it)
 from the HTS revision the package ships and public-domain CBP rulings. Nothing is fetched:
 the file is package data, read once per process and kept.
+
+Beside it, `headings.npy` holds one all-MiniLM-L6-v2 vector per heading (float16, in the
+order of the headings' first lines). When the model's weights are installed
+(`sources.sentence_model`), a description is embedded and compared with them; without them
+the lexical method works alone.
 """
 
 from __future__ import annotations
@@ -13,9 +18,15 @@ import threading
 from importlib import resources
 from typing import Any
 
-from zonekeeper.classify.core import Index, Ruling, ScheduleLine, Tuning
+import numpy as np
+from numpy.typing import NDArray
+
+from zonekeeper.classify.core import Index, Ruling, ScheduleLine, Semantic, Tuning
+from zonekeeper.classify.encoder import Encoder
+from zonekeeper.sources.sentence_model import load_encoder
 
 INDEX_FILE = "index.json.gz"
+HEADINGS_FILE = "headings.npy"
 _lock = threading.Lock()
 _cached: dict[str, Any] = {}
 
@@ -27,13 +38,53 @@ def read_index_document() -> dict[str, Any]:
     return document
 
 
-def index_from(document: dict[str, Any], tuning: Tuning | None = None) -> Index:
+def heading_texts(document: dict[str, Any]) -> tuple[list[str], list[int]]:
+    """Each heading's text (the first element of its lines' paths), in order of first
+    appearance, and for each line the number of its heading."""
+    texts: dict[str, int] = {}
+    owner = [texts.setdefault(str(h)[:4], len(texts)) for h, _path, _rate in document["lines"]]
+    first: dict[int, str] = {}
+    for (_h, path, _rate), n in zip(document["lines"], owner, strict=True):
+        first.setdefault(n, str(path[0]))
+    return [first[n] for n in range(len(texts))], owner
+
+
+def read_heading_vectors() -> NDArray[np.float16] | None:
+    """The shipped heading vectors, or None when the package has none."""
+    found = resources.files("zonekeeper").joinpath(f"data/classify/{HEADINGS_FILE}")
+    if not found.is_file():
+        return None
+    with found.open("rb") as handle:
+        vectors: NDArray[np.float16] = np.load(handle, allow_pickle=False)
+    return vectors
+
+
+def semantic_from(document: dict[str, Any], vectors: NDArray[np.float16],
+                  encoder: Encoder) -> Semantic:
+    """Dense evidence: the description's vector against its heading's, for every line."""
+    texts, owner = heading_texts(document)
+    if vectors.shape[0] != len(texts):
+        raise ValueError(f"{HEADINGS_FILE} has {vectors.shape[0]} vectors for "
+                         f"{len(texts)} headings: rebuild it (bench.classify_build)")
+    return Semantic(lambda text: encoder.encode([text])[0], vectors.astype(np.float32),
+                    np.asarray(owner, dtype=np.int32))
+
+
+def index_from(document: dict[str, Any], tuning: Tuning | None = None,
+               semantic: Semantic | None = None) -> Index:
     """Build the searchable index from the plain document (pure apart from the CPU)."""
     lines = [ScheduleLine(str(h), tuple(path), str(rate))
              for h, path, rate in document["lines"]]
     rulings = [Ruling(str(n), str(d), tuple(codes), str(subject), str(text))
                for n, d, codes, subject, text in document["rulings"]]
-    return Index.build(lines, rulings, tuning)
+    return Index.build(lines, rulings, tuning, semantic)
+
+
+def shipped_semantic(document: dict[str, Any]) -> Semantic | None:
+    """The dense evidence when both the heading vectors and the model are installed."""
+    vectors = read_heading_vectors()
+    encoder = load_encoder() if vectors is not None else None
+    return semantic_from(document, vectors, encoder) if vectors is not None and encoder else None
 
 
 def load_index() -> tuple[Index, str]:
@@ -41,6 +92,6 @@ def load_index() -> tuple[Index, str]:
     with _lock:
         if "index" not in _cached:
             document = read_index_document()
-            _cached["index"] = index_from(document)
+            _cached["index"] = index_from(document, semantic=shipped_semantic(document))
             _cached["revision"] = str(document["revision"])
         return _cached["index"], _cached["revision"]
