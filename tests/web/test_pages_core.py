@@ -125,3 +125,17 @@ def test_a_bad_week_is_shown_with_its_problem(web: Web) -> None:
 def test_static_files_are_served_without_a_session(web: Web) -> None:
     assert "htmx" in web.client.get("/static/htmx.min.js").text[:2000]
     assert web.client.get("/static/app.css").status_code == 200
+
+
+def test_a_week_that_cannot_be_computed_says_why(web: Web) -> None:
+    """The demo's books in a fiscal year with no MPF table: the reason, not a 500 or $0."""
+    load_demo_parts(web)
+    csrf = browser(web, Role.CLERK)
+    post(web, csrf, "admission", "admissions.csv", (DEMO / "admissions.csv").read_bytes())
+    shipments = (b"shipment_no,date,part,quantity,disposition,value\n"
+                 b"S-1,2026-12-28,TIRE,40,consumption,2600.00\n")
+    post(web, csrf, "shipment", "shipments.csv", shipments)
+    answer = web.client.get("/zones/1/panels/week?week=2026-W53", headers=HTML)
+    assert answer.status_code == 200
+    assert "Cannot compute the entry: no MPF fee table" in answer.text
+    assert "MPF (weekly)" not in answer.text

@@ -52,4 +52,5 @@ def post(web: Web, csrf: str, kind: str, name: str, content: bytes, zone: str = 
     answer = web.client.post(f"/zones/{zone}/post/commit",
                              data={"upload": upload_id, "csrf": csrf}, headers=HTML)
     assert answer.status_code == 200, answer.text
-    return answer.text
+    done: str = answer.text
+    return done

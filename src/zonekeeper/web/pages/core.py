@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from zonekeeper.app import dashboard, entries
 from zonekeeper.app.users import Directory
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.web.auth import SESSION_COOKIE, Reader, session_of
 from zonekeeper.web.pages.render import page
 from zonekeeper.web.pages.shelved import context_of, directory_of, shelf_of
@@ -108,10 +108,13 @@ def week_panel(request: Request, zone: str, user: Reader, week: str | None = Non
     label = week or str(Week.of(context_of(request).today()))
     entry: WeeklyEntry | None = None
     problems: Sequence[Problem] = ()
+    cannot = None
     try:
         entry = entries.weekly(context_of(request), label, zone=zone).value
     except InputError as error:
         problems = error.problems
+    except CannotCompute as error:  # e.g. no MPF table for the fiscal year: said, never 0
+        cannot = error.reason
     saving = entry.single_entries.saving if entry is not None else Decimal(0)
     return page(request, "panels/week.html", user, zone=zone, week=label, entry=entry,
-                saving=saving, problems=problems)
+                saving=saving, problems=problems, cannot=cannot)
