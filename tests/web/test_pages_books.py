@@ -167,3 +167,19 @@ def test_posting_without_the_csrf_token_is_refused(web: Web) -> None:
     answer = web.client.post("/zones/1/post", data={"kind": "admission"},
                              files={"file": ("a.csv", ADMISSIONS, "text/csv")}, headers=HTML)
     assert answer.status_code == 403 and "CSRF" in answer.text
+
+
+def test_an_upload_left_unposted_is_forgotten(web: Web) -> None:
+    import os
+
+    from zonekeeper.web.pages import books
+
+    load_demo_parts(web)
+    csrf = browser(web, Role.CLERK)
+    _, page = upload(web, csrf, "admission", "admissions.csv", ADMISSIONS)
+    [left] = re.findall(r'name="upload" value="([^"]+)"', page)
+    old = books.UPLOADS / left
+    long_ago = old.stat().st_mtime - books.KEEP.total_seconds() - 60
+    os.utime(old, (long_ago, long_ago))
+    upload(web, csrf, "admission", "admissions.csv", ADMISSIONS)
+    assert not old.exists()

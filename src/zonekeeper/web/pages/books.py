@@ -13,11 +13,13 @@ and removed once posted.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import secrets
 import shutil
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
@@ -38,6 +40,7 @@ KINDS = ("admission", "production", "shipment", "count")
 UPLOADS = Path(tempfile.gettempdir()) / "zonekeeper-uploads"
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _STATUSES = ("", "PF", "NPF", "D", "ZR")
+KEEP = dt.timedelta(hours=8)  # as long as a session lives
 
 
 PageNo = Annotated[int, Query(alias="page", description="From 1")]
@@ -77,17 +80,19 @@ def post_form(request: Request, zone: str, user: Poster) -> Response:
 
 
 @router.post("/post")
-async def preview(request: Request, zone: str, user: Poster, kind: Annotated[str, Form()],
+def preview(request: Request, zone: str, user: Poster, kind: Annotated[str, Form()],
                   file: Annotated[UploadFile, File()]) -> Response:
     """Check the upload as a dry run; keep it for "Post" when it passes."""
     if kind not in KINDS:
         raise HTTPException(422, f"kind is one of {', '.join(KINDS)}, not {kind!r}")
+    _forget_stale()
     upload = secrets.token_urlsafe(18)
     folder = UPLOADS / upload
     folder.mkdir(parents=True, mode=0o700)
     filename = Path(file.filename or f"{kind}.csv").name
     path = folder / "upload.csv"
-    path.write_bytes(await file.read())
+    with path.open("wb") as kept:  # streamed: a large file is never whole in memory
+        shutil.copyfileobj(file.file, kept)
     (folder / "meta.json").write_text(json.dumps(
         {"user": user.name, "zone": zone, "kind": kind, "filename": filename}))
     outcome = None
@@ -102,6 +107,19 @@ async def preview(request: Request, zone: str, user: Poster, kind: Annotated[str
     return page(request, "books/post.html", user, code=422 if problems else 200, zone=zone,
                 kinds=KINDS, kind=kind, outcome=outcome, problems=problems,
                 upload=None if problems else upload, filename=filename)
+
+
+def _forget_stale() -> None:
+    """Remove the kept uploads nobody posted within `KEEP` (previewed, then left)."""
+    if not UPLOADS.is_dir():
+        return
+    cutoff = time.time() - KEEP.total_seconds()
+    for folder in UPLOADS.iterdir():
+        try:
+            if folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except FileNotFoundError:  # another worker removed it first
+            pass
 
 
 @router.post("/post/commit")
