@@ -183,3 +183,17 @@ def test_an_upload_left_unposted_is_forgotten(web: Web) -> None:
     os.utime(old, (long_ago, long_ago))
     upload(web, csrf, "admission", "admissions.csv", ADMISSIONS)
     assert not old.exists()
+
+
+def test_the_inventory_is_read_again_when_the_books_move(web: Web) -> None:
+    csrf = _admitted(web)
+    with open_books(web.context, "1") as ledger:
+        first = dashboard.inventory(ledger)
+        assert dashboard.inventory(ledger) is first  # the same head: the same sums
+    shipments = (b"shipment_no,date,part,quantity,disposition,value\n"
+                 b"S-1,2026-08-05,TIRE,40,consumption,2600.00\n")
+    post(web, csrf, "shipment", "shipments.csv", shipments)
+    with open_books(web.context, "1") as ledger:
+        after = dashboard.inventory(ledger)
+    assert after.head.seq == first.head.seq + 1
+    assert first.value - after.value == Decimal("1800.00")  # 40 tires at $45.00
