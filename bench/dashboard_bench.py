@@ -79,19 +79,24 @@ def run() -> str:
     directory.close()
     median, worst = statistics.median(times), max(times)
     lots = path.stat().st_size / 1e6
-    verdict = "met" if median <= TARGET_MS else "not met"
+    warm = "met" if median <= TARGET_MS else "not met"
+    cold = "met" if first <= TARGET_MS else "not met"
     return "\n".join([
         "## Dashboard: the web application's first page on 1M-event books",
         "",
         f"{size:,} events (the ledger bench's workload, SQLite file of {lots:,.0f} MB"
         + (f", made in {made:.0f} s" if made is not None else ", cached from an earlier run")
         + f"). `GET /` through the whole application, signed in by session: first render "
-        f"after opening {first:,.0f} ms; next {RENDERS} renders median {median:,.0f} ms, "
+        f"(the books just opened, the sums not yet kept) {first:,.0f} ms; next {RENDERS} "
+        f"renders median {median:,.0f} ms, "
         f"worst {worst:,.0f} ms. "
         + (f"The panels loaded after it: open alerts {panels[PANELS[0]]:,.0f} ms, the "
            f"week's entry {panels[PANELS[1]]:,.0f} ms." if panels else "(Panels not timed.)"),
         "",
-        f"Target: dashboard ≤ {TARGET_MS:.0f} ms — {verdict} ({median:,.0f} ms median).",
+        f"Target: dashboard ≤ {TARGET_MS:.0f} ms — {warm} while the books stay at one chain "
+        f"head (the sums are kept per head: {median:,.0f} ms median); {cold} for the first "
+        f"render after the books move ({first:,.0f} ms: the GROUP BY reads every lots row, "
+        "JSON and all, with no index that covers zone, status, quantity and value).",
         "",
     ])
 
