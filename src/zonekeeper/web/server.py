@@ -16,8 +16,7 @@ from fastapi import FastAPI
 from zonekeeper import __version__
 from zonekeeper.app.context import Context
 from zonekeeper.app.users import Directory
-from zonekeeper.web import api, problems
-from zonekeeper.web.pages import filings as filings_pages
+from zonekeeper.web import api, pages, problems
 from zonekeeper.web.shelf import Shelf
 
 DATABASE_ENV = "ZONEKEEPER_DATABASE_URL"
@@ -49,7 +48,8 @@ def create_app(context: Context, directory: Directory | None = None) -> FastAPI:
     app.state.shelf = shelf
     problems.install(app)
     app.include_router(api.router)
-    app.include_router(filings_pages.router)
+    app.include_router(pages.router)
+    pages.install(app)
     return app
 
 

@@ -19,8 +19,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from zonekeeper.app import drawback, entries, filings, reports
@@ -34,7 +32,8 @@ from zonekeeper.drawback.records import ClaimType
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import documents
 from zonekeeper.web import charts
-from zonekeeper.web.auth import DrawbackUser, Filer, Reader, session_of
+from zonekeeper.web.auth import DrawbackUser, Filer, Reader
+from zonekeeper.web.pages.render import page
 from zonekeeper.web.problems import STATUS_OF_CODE
 from zonekeeper.web.shelf import Shelf
 from zonekeeper.zone.filings import FILING_KINDS
@@ -42,14 +41,6 @@ from zonekeeper.zone.hmf import Quarter
 from zonekeeper.zone.weekly import Week
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-# The web's templates first (its `base.html` is the application's frame), then the printed
-# documents' (`io.documents`), whose bodies the pages include: one table, one source.
-templates = Jinja2Templates(env=Environment(
-    loader=ChoiceLoader([PackageLoader("zonekeeper.web", "templates"),
-                         PackageLoader("zonekeeper", "templates")]),
-    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True))
-templates.env.filters["usd"] = documents.usd_filter
-
 PDF = "application/pdf"
 CSV = "text/csv; charset=utf-8"
 Format = Literal["html", "pdf", "csv"]
@@ -69,14 +60,8 @@ def _shelf(request: Request) -> Shelf:
 
 def _page(request: Request, user: User, template: str, status: int = 200,
           **values: Any) -> Response:
-    """A page of this module, with the signed-in `user` and the session's CSRF token (None
-    for an API token: its requests need none) that every form carries."""
-    session = session_of(request)
-    return templates.TemplateResponse(
-        request, template,
-        {"user": user, "csrf": session.csrf if session else None,
-         "may_file": user.may(Permission.FILE), **values},
-        status_code=status)
+    """A page of this module (`render.page`), and whether the user may record filings."""
+    return page(request, template, user, status, may_file=user.may(Permission.FILE), **values)
 
 
 def _status(problems: list[Problem]) -> int:
