@@ -8,7 +8,7 @@ and names its field (`hts`, `value`, `date`...): the interface names its own opt
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -25,6 +25,7 @@ from zonekeeper.money import ZERO, parse_decimal
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.fees import read_fees_csv
 from zonekeeper.tariff.measures import AdcvdCase
+from zonekeeper.tariff.units import read_unit
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,25 @@ class LineRequest:
     frozen_on: str | None = None
     fees: Path | None = None  # extra fee rows (e.g. next fiscal year's MPF)
     claims: tuple[str, ...] = ()  # Section 301 exclusion headings claimed (9903.88.69)
+
+
+def quantities(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, Decimal], list[Problem]]:
+    """Quantities as typed, `(NUMBER, UNIT)` pairs, keyed by the unit the tariff knows them
+    by (`tariff.units.read_unit`: "kg", "No."...), with a problem (field `qty`) for each
+    unknown unit or unreadable number. The CLI's `--qty` and the API's `qty` read them so."""
+    found: dict[str, Decimal] = {}
+    problems: list[Problem] = []
+    for number, unit_text in pairs:
+        unit = read_unit(unit_text)
+        if unit is None:
+            problems.append(Problem(f"unknown unit {unit_text!r}", field="qty",
+                                    code="duty.option.unknown-unit"))
+            continue
+        try:
+            found[unit.key] = parse_decimal(number)
+        except ValueError as error:
+            problems.append(Problem(str(error), field="qty", code="duty.option.qty"))
+    return found, problems
 
 
 def quote(context: Context, request: LineRequest, problems: Sequence[Problem] = ()) -> EntryQuote:
