@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from zonekeeper.web.api import zones
+from zonekeeper.web.api import books, drawback, duty, entries, postings, zones
 from zonekeeper.web.problems import REFUSALS
 
 router = APIRouter(prefix="/api/v1", responses=REFUSALS)
-router.include_router(zones.router)
+for area in (zones, books, duty, postings, entries, drawback):
+    router.include_router(area.router)
