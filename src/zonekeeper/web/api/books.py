@@ -22,10 +22,11 @@ async def zones(request: Request, user: Reader) -> list[str]:
     return await run_in_threadpool(zone_names, context(request))
 
 
-@router.get("/zones/{zone}/lots/{lot}/history", response_model=HistoryDocument)
+@router.get("/zones/{zone}/lots/{lot:path}/history", response_model=HistoryDocument)
 def history(request: Request, zone: str, lot: str, user: Reader) -> JSONResponse:
     """Every movement of a lot, traceable to its events and CBP forms, as `zonekeeper
-    history LOT --json`."""
+    history LOT --json`. A lot number holds a slash (`A-1/1`: admission and line), so
+    `lot` runs to the last `/history`."""
     with shelf(request).books(zone) as ledger, ledger.snapshot() as books:
         found, moves = books.history(lot)
         head = books.head

@@ -66,15 +66,24 @@ async def plan(
                                  ("claimed", claimed), ("manufacturing", manufacturing))]
         imports_path, exports_path, claimed_path, manufacturing_path = paths
         assert imports_path is not None and exports_path is not None
-        try:
-            claim_date = date_option(as_of, "as_of")
-            result = await run_in_threadpool(
-                lambda: use_case.plan(
-                    context(request), imports_path, exports_path, claim_type=type,
-                    method=method, claimed=claimed_path, manufacturing=manufacturing_path,
-                    as_of=claim_date, estimate_older_rates=estimate_older_rates,
-                )
+        def planned() -> use_case.PlanResult:
+            try:
+                claim_date = date_option(as_of, "as_of")
+            except InputError as bad_date:  # the files' problems too, in the same answer
+                try:
+                    use_case.read_records(context(request), imports_path, exports_path,
+                                          claimed=claimed_path, manufacturing=manufacturing_path)
+                except InputError as bad_files:
+                    raise InputError([*bad_files.problems, *bad_date.problems]) from None
+                raise
+            return use_case.plan(
+                context(request), imports_path, exports_path, claim_type=type,
+                method=method, claimed=claimed_path, manufacturing=manufacturing_path,
+                as_of=claim_date, estimate_older_rates=estimate_older_rates,
             )
+
+        try:
+            result = await run_in_threadpool(planned)
         except InputError as error:
             raise renamed(error, _FIELDS, names) from None
     document = result.document

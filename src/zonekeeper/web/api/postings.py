@@ -62,10 +62,6 @@ _BODY: dict[str, Any] = {
 }
 
 
-def _refused(message: str, code: str) -> InputError:
-    return InputError(Problem(message, REQUEST_BODY, code=code))
-
-
 async def _saved(request: Request, folder: Path) -> tuple[Path, str]:
     """The body written to a file in `folder`, and the name its problems give it: the
     upload's file name, or "request body" for a JSON list."""
@@ -74,13 +70,13 @@ async def _saved(request: Request, folder: Path) -> tuple[Path, str]:
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise _refused("send the rows as a file in the multipart field 'file'",
-                           "request.no-file")
+            raise InputError(Problem("send the rows as a file in the multipart field 'file'",
+                                     REQUEST_BODY, code="request.no-file"))
         name = Path(upload.filename or "upload.csv").name or "upload.csv"
         data = await upload.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
-            raise _refused(f"the file is larger than {MAX_BYTES // 2**20} MiB",
-                           "request.too-large")
+            raise InputError(Problem(f"the file is larger than {MAX_BYTES // 2**20} MiB",
+                                     REQUEST_BODY, code="request.too-large"))
         suffix = ".jsonl" if name.lower().endswith((".jsonl", ".ndjson")) else ".csv"
         path = folder / f"upload{suffix}"
         path.write_bytes(data)
@@ -91,17 +87,19 @@ async def _saved(request: Request, folder: Path) -> tuple[Path, str]:
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                         encoding="utf-8")
         return path, REQUEST_BODY
-    raise _refused("send a multipart/form-data upload (field 'file') or a JSON list of rows",
-                   "request.content-type")
+    raise InputError(Problem("send a multipart/form-data upload (field 'file') or a JSON "
+                             "list of rows", REQUEST_BODY, code="request.content-type"))
 
 
 async def _json_rows(request: Request) -> list[Any]:
     try:
         rows = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise _refused(f"not JSON: {error}", "request.not-json") from None
+        raise InputError(Problem(f"not JSON: {error}", REQUEST_BODY,
+                                 code="request.not-json")) from None
     if not isinstance(rows, list):
-        raise _refused("expected a JSON list of row objects", "request.not-list")
+        raise InputError(Problem("expected a JSON list of row objects", REQUEST_BODY,
+                                 code="request.not-list"))
     return rows
 
 
