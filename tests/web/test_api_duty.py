@@ -54,3 +54,10 @@ def test_a_body_of_the_wrong_shape_is_422_naming_the_key(web: Web) -> None:
     assert answer.status_code == 422
     fields = {p["where"]["field"] for p in answer.json()["problems"]}
     assert {"origin", "value", "date", "fees"} <= fields
+
+
+def test_an_hts_of_non_ascii_digits_is_422_not_a_server_error(web: Web) -> None:
+    body = {**QUOTE, "hts": "\u00b9"}
+    answer = web.client.post("/api/v1/duty/quote", json=body, headers=web.as_(Role.VIEWER))
+    assert answer.status_code == 422
+    assert {p["where"]["field"] for p in answer.json()["problems"]} == {"hts"}
