@@ -28,6 +28,7 @@ from zonekeeper.app.users import User
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.web.api.common import answer, context, directory, shelf
 from zonekeeper.web.auth import Poster
+from zonekeeper.web.problems import Refusal
 
 router = APIRouter(prefix="/zones/{zone}", tags=["postings"])
 
@@ -146,4 +147,7 @@ def _endpoint(kind: str) -> Any:
 for _path, _kind in ENDPOINTS.items():
     router.add_api_route(f"/{_path}", _endpoint(_kind), methods=["POST"],
                          response_model=PostingDocument, openapi_extra=_BODY,
+                         responses={409: {"description": "A row is in the books already "
+                                          "(its natural key is taken); nothing was posted",
+                                          "model": Refusal}},
                          name=f"post_{_kind}")
