@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 MODULES = ["tariff_bench", "history_bench", "ledger_bench", "writers_bench", "weekly_bench",
-           "drawback_bench", "classify_bench", "advisor_bench", "analytics_bench"]
+           "drawback_bench", "classify_bench", "advisor_bench", "analytics_bench", "api_bench"]
 
 
 def machine() -> str:

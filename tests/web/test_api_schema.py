@@ -21,7 +21,6 @@ from zk_web import Web
 
 from zonekeeper.app.users import Role
 
-
 # No server error, and every answer as its route publishes it. Not "positive data accepted":
 # a schema cannot say which HTS numbers, dates or files are good; the API refuses those with
 # its problem list (422), which is part of the published answer.
