@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from zk_api import cli_json
 from zk_web import Web
 
@@ -61,3 +62,19 @@ def test_an_hts_of_non_ascii_digits_is_422_not_a_server_error(web: Web) -> None:
     answer = web.client.post("/api/v1/duty/quote", json=body, headers=web.as_(Role.VIEWER))
     assert answer.status_code == 422
     assert {p["where"]["field"] for p in answer.json()["problems"]} == {"hts"}
+
+
+def test_a_served_worker_has_its_tariff_ready_before_its_first_request(
+    web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zonekeeper.app import duty
+    from zonekeeper.web import server
+
+    warmed: list[bool] = []
+    real = duty.warm_up
+    monkeypatch.setattr(duty, "warm_up", lambda context: warmed.append(real(context)))
+    monkeypatch.setenv(server.DATABASE_ENV, str(web.context.database_url))
+    app = server.from_environment()
+    assert warmed == [True]
+    assert "tariff" in vars(app.state.context)  # loaded (the cached property is set)
+    app.state.directory.close()

@@ -115,6 +115,23 @@ def quote(context: Context, request: LineRequest, problems: Sequence[Problem] = 
     return quote_entry(tariff, [item], when, frozen_on=frozen_on)
 
 
+# A line whose quote builds what every quote reads lazily (the revision's rows, the measure
+# book, the metal-content keys): real in the shipped 2026 tariff.
+_WARM_UP = LineRequest("7411.10.50.00", "CN", "120", "2026-03-01", content=("copper=110",))
+
+
+def warm_up(context: Context) -> bool:
+    """Load the tariff and build its lazy indexes before the first request asks (a server
+    worker does this as it starts: the first quote would otherwise take seconds). False
+    when the warm-up line cannot be quoted on this tariff (nothing is wrong then: each
+    index is built when first needed instead)."""
+    try:
+        quote(context, _WARM_UP)
+    except InputError:
+        return False
+    return True
+
+
 def quote_file(context: Context, file: Path, on: str, fees: Path | None = None) -> EntryQuote:
     """Quote every line of an entry CSV (`io.entry_lines.ENTRY_LINES`) filed on `on`: the
     MPF floor and cap applied once for the entry (19 CFR 24.23(b)(1)(i)). Every problem of
