@@ -17,7 +17,7 @@ from pathlib import Path
 
 MODULES = ["tariff_bench", "history_bench", "ledger_bench", "writers_bench", "weekly_bench",
            "drawback_bench", "classify_bench", "advisor_bench", "analytics_bench",
-           "dashboard_bench"]
+           "api_bench", "dashboard_bench"]
 
 
 def machine() -> str:

@@ -142,3 +142,14 @@ def test_unknown_goods_code_error_suggests_no_chapter_99(schedule: Schedule) -> 
         schedule.line("9999.99.99", date(2026, 3, 1))
     reason = raised.value.problems[0].message
     assert "nearest valid codes" in reason and "9903" not in reason
+
+
+def test_a_code_of_non_ascii_digits_has_no_nearest_codes(schedule: Schedule) -> None:
+    """A superscript '¹' is a digit to `str.isdigit` but no HTS digit (and `int` refuses
+    it): the mistyped code is refused as not an HTS code, never a crash."""
+    revision = schedule.revision_on(date(2026, 3, 1))
+    assert revision.nearest("¹") == []
+    assert [c.dotted for c in revision.nearest("8414.30.99¹", 1)] == [
+        c.dotted for c in revision.nearest("8414.30.99", 1)]
+    with pytest.raises(InputError):
+        schedule.line("¹", date(2026, 3, 1))

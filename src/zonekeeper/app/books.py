@@ -971,6 +971,20 @@ def open_books(context: Context, zone: str | None = None, **rules: Any) -> Ledge
     return Ledger.open(_url(context), zone, **rules)
 
 
+def zone_names(context: Context) -> list[str]:
+    """The zones whose books are at the context's database, by name (the API's `GET
+    /zones`); refused as `open_books` is for books that do not exist or are behind."""
+    url = _url(context)
+    _refuse_missing_sqlite_file(url)
+    engine = open_engine(url)
+    try:
+        refuse_behind(engine)
+        with engine.connect() as connection:
+            return all_zones(connection)
+    finally:
+        engine.dispose()
+
+
 def init_books(
     context: Context, zone: str, site: str | None, method: str, **rules: Any
 ) -> Ledger:

@@ -8,7 +8,7 @@ and names its field (`hts`, `value`, `date`...): the interface names its own opt
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -25,6 +25,7 @@ from zonekeeper.money import ZERO, parse_decimal
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.fees import read_fees_csv
 from zonekeeper.tariff.measures import AdcvdCase
+from zonekeeper.tariff.units import read_unit
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,25 @@ class LineRequest:
     frozen_on: str | None = None
     fees: Path | None = None  # extra fee rows (e.g. next fiscal year's MPF)
     claims: tuple[str, ...] = ()  # Section 301 exclusion headings claimed (9903.88.69)
+
+
+def quantities(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, Decimal], list[Problem]]:
+    """Quantities as typed, `(NUMBER, UNIT)` pairs, keyed by the unit the tariff knows them
+    by (`tariff.units.read_unit`: "kg", "No."...), with a problem (field `qty`) for each
+    unknown unit or unreadable number. The CLI's `--qty` and the API's `qty` read them so."""
+    found: dict[str, Decimal] = {}
+    problems: list[Problem] = []
+    for number, unit_text in pairs:
+        unit = read_unit(unit_text)
+        if unit is None:
+            problems.append(Problem(f"unknown unit {unit_text!r}", field="qty",
+                                    code="duty.option.unknown-unit"))
+            continue
+        try:
+            found[unit.key] = parse_decimal(number)
+        except ValueError as error:
+            problems.append(Problem(str(error), field="qty", code="duty.option.qty"))
+    return found, problems
 
 
 def quote(context: Context, request: LineRequest, problems: Sequence[Problem] = ()) -> EntryQuote:
@@ -93,6 +113,23 @@ def quote(context: Context, request: LineRequest, problems: Sequence[Problem] = 
         raise InputError(found)
     assert when is not None
     return quote_entry(tariff, [item], when, frozen_on=frozen_on)
+
+
+# A line whose quote builds what every quote reads lazily (the revision's rows, the measure
+# book, the metal-content keys): real in the shipped 2026 tariff.
+_WARM_UP = LineRequest("7411.10.50.00", "CN", "120", "2026-03-01", content=("copper=110",))
+
+
+def warm_up(context: Context) -> bool:
+    """Load the tariff and build its lazy indexes before the first request asks (a server
+    worker does this as it starts: the first quote would otherwise take seconds). False
+    when the warm-up line cannot be quoted on this tariff (nothing is wrong then: each
+    index is built when first needed instead)."""
+    try:
+        quote(context, _WARM_UP)
+    except InputError:
+        return False
+    return True
 
 
 def quote_file(context: Context, file: Path, on: str, fees: Path | None = None) -> EntryQuote:

@@ -26,8 +26,7 @@ from zonekeeper.cli.show import money_or
 from zonekeeper.duty.entry import EntryQuote
 from zonekeeper.duty.quote import MODES, LineQuote
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.money import parse_decimal, usd
-from zonekeeper.tariff.units import read_unit
+from zonekeeper.money import usd
 
 duty_app = typer.Typer(help="Duty quotes: every component with its source, plus MPF/HMF.")
 app.add_typer(duty_app, name="duty")
@@ -36,7 +35,7 @@ app.add_typer(duty_app, name="duty")
 def _quantities(args: list[str]) -> tuple[dict[str, Decimal], list[Problem]]:
     """`--qty N UNIT` pairs (repeatable), taken from the extra arguments because a repeatable
     two-value option is not expressible in Typer's annotations."""
-    quantities: dict[str, Decimal] = {}
+    pairs: list[tuple[str, str]] = []
     problems: list[Problem] = []
     position = 0
     while position < len(args):
@@ -52,16 +51,9 @@ def _quantities(args: list[str]) -> tuple[dict[str, Decimal], list[Problem]]:
             problems.append(Problem("--qty takes two values: NUMBER UNIT", field="qty",
                                     code="duty.option.qty"))
             continue
-        unit = read_unit(pair[1])
-        if unit is None:
-            problems.append(Problem(f"unknown unit {pair[1]!r}", field="qty",
-                                    code="duty.option.unknown-unit"))
-            continue
-        try:
-            quantities[unit.key] = parse_decimal(pair[0])
-        except ValueError as error:
-            problems.append(Problem(str(error), field="qty", code="duty.option.qty"))
-    return quantities, problems
+        pairs.append((pair[0], pair[1]))
+    quantities, found = use_case.quantities(pairs)
+    return quantities, problems + found
 
 
 @duty_app.command(

@@ -373,7 +373,9 @@ class Revision:
 
 
 def _digits_of(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+    """The ASCII digits of `text` (a superscript or another script's digit is a digit to
+    `str.isdigit` but no digit of an HTS number, and `int` refuses some of them)."""
+    return "".join(ch for ch in text if "0" <= ch <= "9")
 
 
 def build_revision(name: str, effective: date, rows: Iterable[SourceRow],

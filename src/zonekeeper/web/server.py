@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from zonekeeper import __version__
+from zonekeeper.app import duty
 from zonekeeper.app.context import Context
 from zonekeeper.app.users import Directory
 from zonekeeper.web import api, pages, problems
@@ -55,8 +56,10 @@ def create_app(context: Context, directory: Directory | None = None) -> FastAPI:
 
 def from_environment() -> FastAPI:
     """The application of a worker process (uvicorn's factory): the books at
-    `$ZONEKEEPER_DATABASE_URL`."""
-    return create_app(Context(database_url=os.environ[DATABASE_ENV]))
+    `$ZONEKEEPER_DATABASE_URL`, its tariff loaded before it takes a request."""
+    context = Context(database_url=os.environ[DATABASE_ENV])
+    duty.warm_up(context)
+    return create_app(context)
 
 
 def serve(context: Context, host: str, port: int, workers: int = 1) -> None:

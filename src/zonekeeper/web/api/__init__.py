@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from zonekeeper.web.api import zones
-from zonekeeper.web.problems import REFUSALS
+from zonekeeper.web.api import books, drawback, duty, entries, postings, zones
+from zonekeeper.web.problems import REFUSALS, Refusal
 
-router = APIRouter(prefix="/api/v1", responses=REFUSALS)
-router.include_router(zones.router)
+# What any API route may answer besides its document: no such zone or lot is 404.
+ANSWERS = {**REFUSALS, 404: {"description": "No such zone or lot", "model": Refusal}}
+
+router = APIRouter(prefix="/api/v1", responses=ANSWERS)
+for area in (zones, books, duty, postings, entries, drawback):
+    router.include_router(area.router)

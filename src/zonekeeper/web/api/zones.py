@@ -9,16 +9,10 @@ from fastapi import APIRouter, Query, Request
 
 from zonekeeper.app import balances
 from zonekeeper.app.outputs.books import LotBalanceOut, PartBalanceOut
+from zonekeeper.web.api.common import shelf
 from zonekeeper.web.auth import Reader
-from zonekeeper.web.shelf import Shelf
 
 router = APIRouter(prefix="/zones/{zone}", tags=["books"])
-
-
-def shelf(request: Request) -> Shelf:
-    found: Shelf = request.app.state.shelf
-    return found
-
 
 @router.get("/balance", response_model=list[LotBalanceOut] | list[PartBalanceOut])
 def balance(

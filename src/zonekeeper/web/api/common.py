@@ -1,0 +1,56 @@
+"""What every endpoint of the API reaches for: the process's context, shelf and users, and
+the answer a document makes.
+
+An endpoint answers its output model's `document()` (the CLI's `--json` document, key for
+key, with the models' own serializers: money as cent strings, keys left out where a sparse
+document has none) as a ready `JSONResponse`; the route still declares the model as its
+`response_model`, so OpenAPI has the real schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from zonekeeper.app.context import Context
+from zonekeeper.app.outputs import Output
+from zonekeeper.app.users import Directory
+from zonekeeper.errors import InputError, Problem
+from zonekeeper.web.shelf import Shelf
+
+
+def context(request: Request) -> Context:
+    found: Context = request.app.state.context
+    return found
+
+
+def shelf(request: Request) -> Shelf:
+    found: Shelf = request.app.state.shelf
+    return found
+
+
+def directory(request: Request) -> Directory:
+    found: Directory = request.app.state.directory
+    return found
+
+
+def answer(document: Output, status_code: int = 200) -> JSONResponse:
+    """The JSON answer of a document, as `--json` prints it."""
+    return JSONResponse(document.document(), status_code=status_code)
+
+
+def renamed(error: InputError, fields: Mapping[str, str] = {},
+            files: Mapping[str, str] = {}) -> InputError:
+    """`error` with its problems told in the request's words: a field the use case names as
+    the CLI option it was (`entry-date`) named by the request's key (`entry_date`), a file
+    saved from an upload named by the upload's own name."""
+    return InputError([_renamed(p, fields, files) for p in error.problems])
+
+
+def _renamed(p: Problem, fields: Mapping[str, str], files: Mapping[str, str]) -> Problem:
+    if p.file is not None:
+        return replace(p, file=files.get(p.file, p.file))
+    return replace(p, field=fields.get(p.field or "", p.field))
