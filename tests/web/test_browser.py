@@ -111,14 +111,17 @@ def test_the_dashboard_loads_its_panels(page: Page) -> None:
     assert "Loading" not in page.content()
 
 
-@pytest.mark.xfail(reason="the weekly entry's download is the pages-filings helper's (W3) and "
-                          "the API's (W1), not on this branch", strict=False)
 def test_a_broker_downloads_the_weekly_entry(page: Page) -> None:
     sign_in(page, "broker")
+    page.goto(f"/zones/{ZONE}/entries/weekly?week=2026-W32")
     with page.expect_download() as download:
-        page.evaluate(
-            f"window.location = '/api/v1/zones/{ZONE}/entries/weekly/2026-W32.csv'")
+        page.get_by_role("link", name="CSV (ES-003 rows)").click()
     assert download.value.suggested_filename.endswith(".csv")
+    with page.expect_download() as printed:
+        page.get_by_role("link", name="PDF").click()
+    path = printed.value.path()
+    assert printed.value.suggested_filename.endswith(".pdf")
+    assert open(path, "rb").read(5) == b"%PDF-"
 
 
 def test_a_viewer_is_refused_posting(page: Page) -> None:
