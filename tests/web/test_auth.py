@@ -107,3 +107,22 @@ def test_a_session_cookie_reads_and_unsafe_requests_need_the_csrf_token(web: Web
     assert web.client.get("/api/v1/zones/1/balance").status_code == 200
     web.directory.sign_out(session.token)
     assert web.client.get("/api/v1/zones/1/balance").status_code == 401
+
+
+def test_a_token_found_live_is_trusted_for_seconds_and_revocation_is_seen_at_once_here(
+    web: Web,
+) -> None:
+    from zonekeeper.app.users import TOKEN_RECHECK
+
+    directory = web.directory
+    now = [100.0]
+    directory.clock = lambda: now[0]
+    token = web.tokens[Role.CLERK]
+    assert directory.by_token(token) is not None
+    other = Directory(directory.engine, clock=lambda: now[0])  # another worker's
+    assert other.by_token(token) is not None
+    directory.revoke("clerk")
+    assert directory.by_token(token) is None  # this process: at once
+    assert other.by_token(token) is not None  # another: trusted a little longer
+    now[0] += TOKEN_RECHECK
+    assert other.by_token(token) is None
