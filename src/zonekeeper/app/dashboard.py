@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from zonekeeper.app.books import Ledger
 from zonekeeper.app.users import Directory
@@ -24,6 +25,8 @@ from zonekeeper.store.engine import read_snapshot
 from zonekeeper.store.listings import ActorEvent, LotRow, PartTotal, StatusTotal
 from zonekeeper.store.zones import all_zones
 from zonekeeper.zone.ledger import Lot, Posting
+
+Row = TypeVar("Row")
 
 __all__ = [
     "ActorEvent", "Inventory", "LotMovement", "LotPage", "LotRow", "PartPage", "PartTotal",
@@ -53,8 +56,10 @@ class Inventory:
 
 
 @dataclass(frozen=True)
-class LotPage:
-    rows: list[LotRow]
+class Page(Generic[Row]):
+    """One page of rows sorted and cut on the server, and how many rows there are in all."""
+
+    rows: list[Row]
     total: int
     page: int
     size: int
@@ -64,16 +69,8 @@ class LotPage:
         return max(1, -(-self.total // self.size))
 
 
-@dataclass(frozen=True)
-class PartPage:
-    rows: list[PartTotal]
-    total: int
-    page: int
-    size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
+LotPage = Page[LotRow]
+PartPage = Page[PartTotal]
 
 
 @dataclass(frozen=True)

@@ -17,18 +17,14 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from zonekeeper.app.users import Directory, Permission, Session, User
+from zonekeeper.app.users import Permission, Session, User
+from zonekeeper.web.state import directory
 
 SESSION_COOKIE = "zk_session"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 _bearer = HTTPBearer(auto_error=False, description="An API token: `zonekeeper users token NAME`")
-
-
-def directory(request: Request) -> Directory:
-    found: Directory = request.app.state.directory
-    return found
 
 
 def session_of(request: Request) -> Session | None:

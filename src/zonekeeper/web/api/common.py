@@ -12,29 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from zonekeeper.app.context import Context
 from zonekeeper.app.outputs import Output
-from zonekeeper.app.users import Directory
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.web.shelf import Shelf
-
-
-def context(request: Request) -> Context:
-    found: Context = request.app.state.context
-    return found
-
-
-def shelf(request: Request) -> Shelf:
-    found: Shelf = request.app.state.shelf
-    return found
-
-
-def directory(request: Request) -> Directory:
-    found: Directory = request.app.state.directory
-    return found
+from zonekeeper.web.state import context as context
+from zonekeeper.web.state import directory as directory
+from zonekeeper.web.state import shelf as shelf
 
 
 def answer(document: Output, status_code: int = 200) -> JSONResponse:

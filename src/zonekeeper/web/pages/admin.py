@@ -20,9 +20,9 @@ from starlette.responses import RedirectResponse, Response
 from zonekeeper.app import dashboard
 from zonekeeper.app.users import Role, role_of
 from zonekeeper.errors import InputError
+from zonekeeper.web import state
 from zonekeeper.web.auth import Admin, Reader
 from zonekeeper.web.pages.render import page
-from zonekeeper.web.pages.shelved import directory_of
 
 router = APIRouter(prefix="/admin")
 PAGE = 50
@@ -32,8 +32,8 @@ def _users_page(request: Request, user: object, code: int = 200, **values: objec
     values.setdefault("problems", [])
     values.setdefault("token", None)
     values.setdefault("token_user", None)
-    listed = directory_of(request).users()
-    tokens = {u.name: directory_of(request).tokens(u.name) for u, _ in listed}
+    listed = state.directory(request).users()
+    tokens = {u.name: state.directory(request).tokens(u.name) for u, _ in listed}
     return page(request, "admin/users.html", user, code=code,  # type: ignore[arg-type]
                 users=listed, tokens=tokens, roles=[r.value for r in Role], **values)
 
@@ -47,7 +47,7 @@ def users(request: Request, user: Admin) -> Response:
 def add_user(request: Request, user: Admin, name: Annotated[str, Form()],
              role: Annotated[str, Form()], password: Annotated[str, Form()]) -> Response:
     try:
-        directory_of(request).add(name, role_of(role), password, by=user.name)
+        state.directory(request).add(name, role_of(role), password, by=user.name)
     except InputError as error:
         return _users_page(request, user, code=422, problems=error.problems)
     return RedirectResponse("/admin/users", status_code=303)
@@ -55,14 +55,14 @@ def add_user(request: Request, user: Admin, name: Annotated[str, Form()],
 
 @router.post("/users/{name}/disable")
 def disable(request: Request, user: Admin, name: str) -> Response:
-    directory_of(request).disable(name, by=user.name)
+    state.directory(request).disable(name, by=user.name)
     return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.post("/users/{name}/token")
 def issue_token(request: Request, user: Admin, name: str) -> Response:
     """A new token, shown on this page once."""
-    token = directory_of(request).issue_token(name, by=user.name)
+    token = state.directory(request).issue_token(name, by=user.name)
     return _users_page(request, user, token=token, token_user=name)
 
 
@@ -70,7 +70,7 @@ def issue_token(request: Request, user: Admin, name: str) -> Response:
 def revoke(request: Request, user: Admin, name: str,
            prefix: Annotated[str | None, Form()] = None) -> Response:
     try:
-        directory_of(request).revoke(name, prefix or None, by=user.name)
+        state.directory(request).revoke(name, prefix or None, by=user.name)
     except InputError as error:
         return _users_page(request, user, code=422, problems=error.problems)
     return RedirectResponse("/admin/users", status_code=303)
@@ -82,9 +82,9 @@ def audit(request: Request, user: Reader,
           events_page: Annotated[int, Query(ge=1)] = 1,
           name: str = "") -> Response:
     """The audit log and the events each user posted, newest first, a page of each."""
-    entries, total = directory_of(request).audit(limit=PAGE, offset=(number - 1) * PAGE,
+    entries, total = state.directory(request).audit(limit=PAGE, offset=(number - 1) * PAGE,
                                                  name=name or None)
-    posted, posted_total = dashboard.posted_by(directory_of(request), page=events_page,
+    posted, posted_total = dashboard.posted_by(state.directory(request), page=events_page,
                                                size=PAGE, actor=name or None)
     return page(request, "admin/audit.html", user, entries=entries, total=total,
                 number=number, pages=max(1, -(-total // PAGE)), posted=posted,

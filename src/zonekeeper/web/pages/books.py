@@ -30,9 +30,9 @@ from starlette.responses import RedirectResponse, Response
 
 from zonekeeper.app import dashboard, postings
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.web import state
 from zonekeeper.web.auth import Poster, Reader
 from zonekeeper.web.pages.render import page
-from zonekeeper.web.pages.shelved import context_of, directory_of, shelf_of
 
 router = APIRouter(prefix="/zones/{zone}")
 
@@ -50,7 +50,7 @@ PageNo = Annotated[int, Query(alias="page", description="From 1")]
 def lots(request: Request, zone: str, user: Reader, number: PageNo = 1, sort: str = "lot",
          part: str = "", status: str = "") -> Response:
     """The lots on hand, a page at a time, sorted by a column (`-value`: descending)."""
-    with shelf_of(request).books(zone) as ledger:
+    with state.shelf(request).books(zone) as ledger:
         found = dashboard.lot_page(ledger, page=number, sort=sort, part=part,
                                    status=status if status in _STATUSES else "")
     return page(request, "books/lots.html", user, zone=zone, found=found, sort=sort,
@@ -59,7 +59,7 @@ def lots(request: Request, zone: str, user: Reader, number: PageNo = 1, sort: st
 
 @router.get("/lots/{lot:path}")
 def lot(request: Request, zone: str, lot: str, user: Reader) -> Response:
-    with shelf_of(request).books(zone) as ledger:
+    with state.shelf(request).books(zone) as ledger:
         found, movements = dashboard.lot_detail(ledger, lot)
     return page(request, "books/lot.html", user, zone=zone, lot=found, movements=movements)
 
@@ -68,7 +68,7 @@ def lot(request: Request, zone: str, lot: str, user: Reader) -> Response:
 def parts(request: Request, zone: str, user: Reader, number: PageNo = 1,
           part: str = "") -> Response:
     """The quantities and values on hand by part and zone status."""
-    with shelf_of(request).books(zone) as ledger:
+    with state.shelf(request).books(zone) as ledger:
         found = dashboard.part_page(ledger, page=number, part=part)
     return page(request, "books/parts.html", user, zone=zone, found=found, part=part)
 
@@ -98,8 +98,8 @@ def preview(request: Request, zone: str, user: Poster, kind: Annotated[str, Form
     outcome = None
     problems: Sequence[Problem] = ()
     try:
-        with shelf_of(request).books(zone, actor=user.name) as ledger:
-            outcome = postings.post_file(context_of(request), ledger, kind, path,
+        with state.shelf(request).books(zone, actor=user.name) as ledger:
+            outcome = postings.post_file(state.context(request), ledger, kind, path,
                                          source=filename, dry_run=True)
     except InputError as error:
         problems = error.problems
@@ -134,8 +134,8 @@ def commit(request: Request, zone: str, user: Poster,
     if meta["user"] != user.name or meta["zone"] != zone:
         raise HTTPException(404, "no such upload: preview the file again")
     try:
-        with shelf_of(request).books(zone, actor=user.name) as ledger:
-            outcome = postings.post_file(context_of(request), ledger, meta["kind"],
+        with state.shelf(request).books(zone, actor=user.name) as ledger:
+            outcome = postings.post_file(state.context(request), ledger, meta["kind"],
                                          folder / "upload.csv", source=meta["filename"])
     except InputError as error:
         return page(request, "books/post.html", user, code=422, zone=zone, kinds=KINDS,
@@ -143,7 +143,7 @@ def commit(request: Request, zone: str, user: Poster,
                     filename=meta["filename"])
     shutil.rmtree(folder, ignore_errors=True)
     document = outcome.document()
-    directory_of(request).record(user.name, f"post {meta['kind']}", {
+    state.directory(request).record(user.name, f"post {meta['kind']}", {
         "file": meta["filename"], "events": document.posted, "postings": document.postings,
         "head_seq": outcome.head.seq}, zone)
     query = urlencode({"seq": outcome.head.seq, "events": document.posted,

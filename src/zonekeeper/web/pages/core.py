@@ -19,9 +19,9 @@ from starlette.responses import RedirectResponse, Response
 from zonekeeper.app import dashboard, entries
 from zonekeeper.app.users import Directory
 from zonekeeper.errors import CannotCompute, InputError, Problem
+from zonekeeper.web import state
 from zonekeeper.web.auth import SESSION_COOKIE, Reader, session_of
 from zonekeeper.web.pages.render import page
-from zonekeeper.web.pages.shelved import context_of, directory_of, shelf_of
 from zonekeeper.web.pages.svg import bar_chart
 from zonekeeper.zone.alerts import Alert
 from zonekeeper.zone.weekly import Week, WeeklyEntry
@@ -48,7 +48,7 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    users: Directory = directory_of(request)
+    users: Directory = state.directory(request)
     source = request.client.host if request.client else None
     try:
         session = users.sign_in(name, password, source=source)
@@ -67,8 +67,8 @@ def login(
 def logout(request: Request, user: Reader) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token and session_of(request) is not None:
-        directory_of(request).sign_out(token)
-        directory_of(request).record(user.name, "sign-out", {})
+        state.directory(request).sign_out(token)
+        state.directory(request).record(user.name, "sign-out", {})
     answer = RedirectResponse("/login", status_code=303)
     answer.delete_cookie(SESSION_COOKIE, path="/")
     return answer
@@ -77,8 +77,8 @@ def logout(request: Request, user: Reader) -> Response:
 @router.get("/")
 def home(request: Request, user: Reader) -> Response:
     zones = []
-    for zone in dashboard.zones(directory_of(request)):
-        with shelf_of(request).books(zone) as ledger:
+    for zone in dashboard.zones(state.directory(request)):
+        with state.shelf(request).books(zone) as ledger:
             found = dashboard.inventory(ledger)
         chart = bar_chart([(s.status, s.value) for s in found.statuses],
                           title=f"Zone {zone}: value on hand by zone status")
@@ -93,7 +93,7 @@ def alerts_panel(request: Request, zone: str, user: Reader) -> Response:
     problems: Sequence[Problem] = ()
     as_of = None
     try:
-        found = entries.alerts(context_of(request), zone=zone)
+        found = entries.alerts(state.context(request), zone=zone)
         alerts, as_of = found.stamped.value, found.as_of
     except InputError as error:
         problems = error.problems
@@ -105,12 +105,12 @@ def alerts_panel(request: Request, zone: str, user: Reader) -> Response:
 def week_panel(request: Request, zone: str, user: Reader, week: str | None = None) -> Response:
     """The week's type-06 entry in short: its duty, MPF and the MPF it saves against single
     entries (a fragment the dashboard loads; default the week of today)."""
-    label = week or str(Week.of(context_of(request).today()))
+    label = week or str(Week.of(state.context(request).today()))
     entry: WeeklyEntry | None = None
     problems: Sequence[Problem] = ()
     cannot = None
     try:
-        entry = entries.weekly(context_of(request), label, zone=zone).value
+        entry = entries.weekly(state.context(request), label, zone=zone).value
     except InputError as error:
         problems = error.problems
     except CannotCompute as error:  # e.g. no MPF table for the fiscal year: said, never 0

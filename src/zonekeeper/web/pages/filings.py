@@ -31,11 +31,10 @@ from zonekeeper.drawback.plan import Method
 from zonekeeper.drawback.records import ClaimType
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import documents
-from zonekeeper.web import charts
+from zonekeeper.web import charts, state
 from zonekeeper.web.auth import DrawbackUser, Filer, Reader
 from zonekeeper.web.pages.render import page
 from zonekeeper.web.problems import STATUS_OF_CODE
-from zonekeeper.web.shelf import Shelf
 from zonekeeper.zone.filings import FILING_KINDS
 from zonekeeper.zone.hmf import Quarter
 from zonekeeper.zone.weekly import Week
@@ -46,16 +45,6 @@ CSV = "text/csv; charset=utf-8"
 Format = Literal["html", "pdf", "csv"]
 Printed = Literal["html", "pdf"]
 HISTORY_WEEKS = 8
-
-
-def _context(request: Request) -> Context:
-    found: Context = request.app.state.context
-    return found
-
-
-def _shelf(request: Request) -> Shelf:
-    found: Shelf = request.app.state.shelf
-    return found
 
 
 def _page(request: Request, user: User, template: str, status: int = 200,
@@ -94,7 +83,7 @@ def _hmf(context: Context, week: Week, zone: str) -> dict[str, Any]:
 def weekly_page(request: Request, zone: str, user: Reader,
                 week: Annotated[str | None, Query()] = None) -> Response:
     """The week's type-06 entry (19 CFR 146.63(c)) as `zonekeeper entry weekly` shows it."""
-    context = _context(request)
+    context = state.context(request)
     week = week or _this_week(context)
     try:
         found = entries.weekly(context, week, zone=zone)
@@ -131,7 +120,7 @@ def _decimal(amount: str | None) -> Decimal | None:
 def weekly_download(request: Request, zone: str, fmt: Format, user: Reader,
                     week: Annotated[str, Query()]) -> Response:
     """The weekly entry as the CLI writes it: `--html`, `--pdf`, `--csv` (ES-003 rows)."""
-    found = entries.weekly(_context(request), week, zone=zone)
+    found = entries.weekly(state.context(request), week, zone=zone)
     name = f"weekly-entry-{zone}-{found.value.week}.{fmt}"
     if fmt == "csv":
         return _download(documents.weekly_entry_csv(found.value), CSV, name)
@@ -147,7 +136,7 @@ def weekly_download(request: Request, zone: str, fmt: Format, user: Reader,
 def _alerts(request: Request, user: User, zone: str, as_of: str | None,
             problems: list[Problem], recorded: str | None = None,
             form: dict[str, str] | None = None) -> Response:
-    context = _context(request)
+    context = state.context(request)
     try:
         found = entries.alerts(context, as_of, zone=zone)
     except InputError as error:
@@ -184,7 +173,7 @@ def record_filing(
     form = {"kind": kind, "ref": ref, "date": date, "covers": covers, "note": note}
     try:
         filing = filings.filing_of(kind, ref.strip(), date, covers.strip(), note)
-        with _shelf(request).books(zone, actor=user.name) as ledger:
+        with state.shelf(request).books(zone, actor=user.name) as ledger:
             filings.record(ledger, [filing])
     except InputError as error:
         return _alerts(request, user, zone, None, list(error.problems), form=form)
@@ -244,8 +233,8 @@ async def drawback_plan(
         try:
             kind = _claim_type(claim_type)
             day = date_option(as_of.strip() or None, "as_of")
-            best = drawback.plan(_context(request), imp, exp, claim_type=kind, as_of=day)
-            fifo = drawback.plan(_context(request), imp, exp, claim_type=kind, as_of=day,
+            best = drawback.plan(state.context(request), imp, exp, claim_type=kind, as_of=day)
+            fifo = drawback.plan(state.context(request), imp, exp, claim_type=kind, as_of=day,
                                  method=Method.FIFO)
         except InputError as error:
             problems = [replace(p, file=names.get(p.file or "", p.file))
@@ -288,9 +277,9 @@ def _year(context: Context, year: int | None) -> int:
 def reconciliation_page(request: Request, zone: str, user: Reader,
                         year: Annotated[int | None, Query()] = None) -> Response:
     """The annual reconciliation (19 CFR 146.25) as `zonekeeper reconcile` shows it."""
-    year = _year(_context(request), year)
+    year = _year(state.context(request), year)
     try:
-        with _shelf(request).books(zone) as ledger:
+        with state.shelf(request).books(zone) as ledger:
             found = reports.reconciliation(ledger, year, field="year")
     except InputError as error:
         return _page(request, user, "filings/reconciliation.html", _status(
@@ -304,7 +293,7 @@ def reconciliation_page(request: Request, zone: str, user: Reader,
 def reconciliation_download(request: Request, zone: str, fmt: Printed, user: Reader,
                             year: Annotated[int, Query()]) -> Response:
     """The reconciliation as `zonekeeper reconcile --html/--pdf` writes it."""
-    with _shelf(request).books(zone) as ledger:
+    with state.shelf(request).books(zone) as ledger:
         found = reports.reconciliation(ledger, year, field="year")
     name = f"reconciliation-{zone}-{year}.{fmt}"
     if fmt == "pdf":
@@ -317,9 +306,9 @@ def board_page(request: Request, zone: str, user: Reader,
                year: Annotated[int | None, Query()] = None) -> Response:
     """The FTZ Board annual report figures (15 CFR 400.51(c)), as `zonekeeper report
     board` shows them, with a chart of them."""
-    year = _year(_context(request), year)
+    year = _year(state.context(request), year)
     try:
-        with _shelf(request).books(zone) as ledger:
+        with state.shelf(request).books(zone) as ledger:
             found = reports.board(ledger, year, field="year")
     except InputError as error:
         return _page(request, user, "filings/board.html", _status(list(error.problems)),
@@ -335,7 +324,7 @@ def board_page(request: Request, zone: str, user: Reader,
 def board_download(request: Request, zone: str, fmt: Printed, user: Reader,
                    year: Annotated[int, Query()]) -> Response:
     """The Board report as `zonekeeper report board --html/--pdf` writes it."""
-    with _shelf(request).books(zone) as ledger:
+    with state.shelf(request).books(zone) as ledger:
         found = reports.board(ledger, year, field="year")
     name = f"board-report-{zone}-{year}.{fmt}"
     if fmt == "pdf":
