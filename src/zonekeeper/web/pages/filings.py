@@ -12,6 +12,7 @@ through the shelf's books in the user's name and is written to the audit log.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path, PurePath
@@ -289,16 +290,21 @@ def reconciliation_page(request: Request, zone: str, user: Reader,
                  r=document, problems=[], books=document["books"])
 
 
+def _printed(html: Callable[[], str], pdf: Callable[[], bytes], fmt: Printed,
+             name: str) -> Response:
+    """A printed report as the CLI's `--html` / `--pdf` writes it, as a download."""
+    if fmt == "pdf":
+        return _download(pdf(), PDF, name)
+    return _download(html(), "text/html; charset=utf-8", name)
+
+
 @router.get("/zones/{zone}/reports/reconciliation.{fmt}")
 def reconciliation_download(request: Request, zone: str, fmt: Printed, user: Reader,
                             year: Annotated[int, Query()]) -> Response:
     """The reconciliation as `zonekeeper reconcile --html/--pdf` writes it."""
     with state.shelf(request).books(zone) as ledger:
         found = reports.reconciliation(ledger, year, field="year")
-    name = f"reconciliation-{zone}-{year}.{fmt}"
-    if fmt == "pdf":
-        return _download(found.pdf(), PDF, name)
-    return _download(found.html(), "text/html; charset=utf-8", name)
+    return _printed(found.html, found.pdf, fmt, f"reconciliation-{zone}-{year}.{fmt}")
 
 
 @router.get("/zones/{zone}/reports/board")
@@ -326,7 +332,4 @@ def board_download(request: Request, zone: str, fmt: Printed, user: Reader,
     """The Board report as `zonekeeper report board --html/--pdf` writes it."""
     with state.shelf(request).books(zone) as ledger:
         found = reports.board(ledger, year, field="year")
-    name = f"board-report-{zone}-{year}.{fmt}"
-    if fmt == "pdf":
-        return _download(found.pdf(), PDF, name)
-    return _download(found.html(), "text/html; charset=utf-8", name)
+    return _printed(found.html, found.pdf, fmt, f"board-report-{zone}-{year}.{fmt}")
