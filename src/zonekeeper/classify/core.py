@@ -27,13 +27,13 @@ shipped index and hands it over.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
-from zonekeeper.classify.text import terms
+from zonekeeper.classify.text import head_terms, terms
 
 
 @dataclass(frozen=True)
@@ -79,18 +79,35 @@ class Candidate:
 class Semantic:
     """Dense evidence: `embed` turns text into a unit vector; `vectors` holds precomputed
     unit vectors of schedule text (one per heading, say) and `owner[n]` is the row of
-    `vectors` that speaks for line n, so that one vector can serve many lines."""
+    `vectors` that speaks for line n, so that one vector can serve many lines.
+
+    `fine_vectors` and `fine_owner` (optional) do the same one level down, one vector per
+    6-digit subheading: the heading's vector tells "a coat" from "a pump", the
+    subheading's tells "of wool" from "of cotton" within the heading (GRI 6: subheadings
+    compare only with subheadings of the same heading, so their text is embedded with
+    their own provisions first and the heading's after)."""
 
     embed: Callable[[str], NDArray[np.float32]]
     vectors: NDArray[np.float32]
     owner: NDArray[np.int32]
+    fine_vectors: NDArray[np.float32] | None = None
+    fine_owner: NDArray[np.int32] | None = None
 
     def similarity(self, description: str) -> NDArray[np.float32]:
         """Each line's cosine similarity to the description, below zero counted as zero."""
-        near: NDArray[np.float32] = np.maximum(self.vectors @ self.embed(description),
-                                               0).astype(np.float32)
-        found: NDArray[np.float32] = near[self.owner]
-        return found
+        return self.similarities(self.embed(description))[0]
+
+    def similarities(self, query: NDArray[np.float32]
+                     ) -> tuple[NDArray[np.float32], NDArray[np.float32] | None]:
+        """Each line's similarity through its heading's vector and, when there are fine
+        vectors, through its subheading's (below zero counted as zero)."""
+        near: NDArray[np.float32] = np.maximum(self.vectors @ query, 0).astype(np.float32)
+        coarse: NDArray[np.float32] = near[self.owner]
+        if self.fine_vectors is None or self.fine_owner is None:
+            return coarse, None
+        fine_near = np.maximum(self.fine_vectors @ query, 0).astype(np.float32)
+        fine: NDArray[np.float32] = fine_near[self.fine_owner]
+        return coarse, fine
 
 
 @dataclass(frozen=True)
@@ -104,8 +121,11 @@ class Tuning:
     ruling_weight: float = 0.6
     subheading_weight: float = 0.3
     heading_weight: float = 0.15
-    semantic_weight: float = 0.5  # the dense similarity against the lexical score
+    semantic_weight: float = 0.25  # the heading vectors' similarity against the lexical score
     semantic_floor: float = 0.2  # cosine similarity that counts as none
+    fine_weight: float = 0.5  # the subheading vectors' similarity, when there are any
+    fine_floor: float = 0.3
+    head_weight: float = 2.0  # a term of the product's own noun phrase counts this many times
 
 
 class _Bm25:
@@ -135,13 +155,17 @@ class _Bm25:
         found = [self.vocabulary[t] for t in set(query) if t in self.vocabulary]
         return float(self.idf[found].sum()) * (self.k1 + 1)
 
-    def scores(self, query: Iterable[str]) -> NDArray[np.float32]:
+    def scores(self, query: Iterable[str],
+               boost: Mapping[str, float] | None = None) -> NDArray[np.float32]:
+        """Each document's BM25 score; a term in `boost` counts that many times."""
         out = np.zeros(self.size, dtype=np.float32)
         for t in set(query):
             number = self.vocabulary.get(t)
             if number is not None:
                 start, end = self.start[number], self.start[number + 1]
-                out[self.doc[start:end]] += self.weight[start:end]
+                weight = self.weight[start:end]
+                factor = boost.get(t, 1.0) if boost else 1.0
+                out[self.doc[start:end]] += weight if factor == 1.0 else weight * factor
         return out
 
 
@@ -164,8 +188,10 @@ class Index:
               tuning: Tuning | None = None, semantic: Semantic | None = None) -> Index:
         tuning = tuning or Tuning()
         lines = list(lines)
-        if semantic is not None and semantic.owner.shape[0] != len(lines):
-            raise ValueError(f"{semantic.owner.shape[0]} vector owners for {len(lines)} lines")
+        if semantic is not None:
+            for owner in (semantic.owner, semantic.fine_owner):
+                if owner is not None and owner.shape[0] != len(lines):
+                    raise ValueError(f"{owner.shape[0]} vector owners for {len(lines)} lines")
         position = {line.hts: n for n, line in enumerate(lines)}
         known: dict[str, list[str]] = {}  # a parent's text is shared by many lines
 
@@ -198,12 +224,14 @@ class Index:
         if not query or not self.lines:
             return []
         t = self.tuning
-        schedule = self._schedule.scores(query)
+        boost = (dict.fromkeys(head_terms(description), t.head_weight)
+                 if t.head_weight != 1.0 else None)
+        schedule = self._schedule.scores(query, boost)
         best = float(schedule.max())
         score = schedule / best if best > 0 else schedule.copy()
         votes: dict[int, list[tuple[float, int]]] = {}
         if self.rulings:
-            near = self._rulings.scores(query)
+            near = self._rulings.scores(query, boost)
             order = np.argsort(-near)[: t.rulings_k]
             # a ruling's vote is its share of a perfect match, not its rank among rulings:
             # with a small corpus the nearest ruling may share one common word
@@ -219,12 +247,10 @@ class Index:
         if float(score.max()) <= 0:
             return []
         if self.semantic is not None:
-            # as the lexical score, a share of the best line's; similarities up to the floor
-            # (what unrelated texts reach) count nothing
-            meaning = self.semantic.similarity(description) - np.float32(t.semantic_floor)
-            ceiling_near = float(meaning.max())
-            if ceiling_near > 0:
-                score += np.float32(t.semantic_weight / ceiling_near) * np.maximum(meaning, 0)
+            coarse, fine = self.semantic.similarities(self.semantic.embed(description))
+            score += _share(coarse, t.semantic_floor, t.semantic_weight)
+            if fine is not None:
+                score += _share(fine, t.fine_floor, t.fine_weight)
         total = score.copy()
         for groups, weight in ((self._subheading, t.subheading_weight),
                                (self._heading, t.heading_weight)):
@@ -273,6 +299,19 @@ def describe(path: Sequence[str]) -> str:
             break
         shown.insert(0, parent)
     return " > ".join(shown)
+
+
+def _share(similarity: NDArray[np.float32], floor: float, weight: float
+           ) -> NDArray[np.float32]:
+    """Dense evidence as the lexical score is counted, a share of the best line's: the
+    similarity above `floor` (what unrelated texts reach counts nothing), scaled so that
+    the most similar line earns `weight`."""
+    above = similarity - np.float32(floor)
+    ceiling = float(above.max())
+    if ceiling <= 0:
+        return np.zeros_like(similarity)
+    out: NDArray[np.float32] = np.float32(weight / ceiling) * np.maximum(above, 0)
+    return out
 
 
 def _groups(keys: Sequence[str]) -> NDArray[np.int32]:

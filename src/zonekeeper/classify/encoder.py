@@ -87,10 +87,10 @@ class WordPiece:
             start = end
         return out
 
-    def encode(self, text: str) -> list[int]:
-        """[CLS] pieces [SEP], cut to the model's maximum length."""
+    def encode(self, text: str, max_tokens: int = MAX_TOKENS) -> list[int]:
+        """[CLS] pieces [SEP], cut to `max_tokens` (at most the model's maximum length)."""
         pieces = [p for word in _basic_words(text) for p in self._pieces(word)]
-        return [self.cls, *pieces[: MAX_TOKENS - 2], self.sep]
+        return [self.cls, *pieces[: min(max_tokens, MAX_TOKENS) - 2], self.sep]
 
 
 @dataclass(frozen=True)
@@ -150,9 +150,11 @@ class Encoder:
             n += 1
         self.size = int(self.words.shape[1])
 
-    def encode(self, texts: Sequence[str], batch: int = 64) -> Array:
-        """One unit vector per text (rows), texts of similar length batched together."""
-        ids = [self.tokenizer.encode(t) for t in texts]
+    def encode(self, texts: Sequence[str], batch: int = 64,
+               max_tokens: int = MAX_TOKENS) -> Array:
+        """One unit vector per text (rows), texts of similar length batched together, each
+        cut to `max_tokens` tokens."""
+        ids = [self.tokenizer.encode(t, max_tokens) for t in texts]
         out = np.zeros((len(texts), self.size), dtype=np.float32)
         order = sorted(range(len(ids)), key=lambda n: len(ids[n]))
         for start in range(0, len(order), batch):

@@ -1,15 +1,18 @@
 """Turning product and schedule text into search terms, the same way on both sides.
 
 Lower case, words of letters and digits, a short stop list (the schedule's connectives and
-"other", which is on most lines and tells nothing), and plural endings folded so that
-"sinks" finds "sink". Deliberately small: what it does is applied identically to the corpus
-and to the query, so a crude rule costs little and stays explainable.
+"other", which is on most lines and tells nothing), and each word reduced to its stem by the
+Snowball English (Porter 2) stemmer, so that "sinks" finds "sink" and a product's "knit"
+finds the schedule's "knitted". What it does is applied identically to the corpus and to the
+query, so a crude rule costs little and stays explainable.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+import snowballstemmer
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -21,16 +24,18 @@ STOP = frozenset(
 )
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
 @lru_cache(maxsize=65536)
 def fold(word: str) -> str:
-    """Plural endings folded: 'boxes' -> 'box', 'sinks' -> 'sink', 'glass' stays."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("ches", "shes", "xes", "sses")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    """The word's Snowball stem: 'boxes' -> 'box', 'knitted' -> 'knit', 'glass' stays.
+
+    Porter's suffix stripping (Porter, "An algorithm for suffix stripping", 1980, as revised
+    in Snowball's English stemmer) rather than plural folding alone: the schedule writes
+    participles ("knitted", "crocheted", "coated") where product text writes the verb."""
+    stem: str = _STEMMER.stemWord(word)
+    return stem
 
 
 def terms(text: str) -> list[str]:
@@ -41,3 +46,17 @@ def terms(text: str) -> list[str]:
             continue
         out.append(fold(word))
     return out
+
+
+_QUALIFIER = re.compile(
+    r"[,;:(]|\b(?:made|of|used|for|with|featuring|including|designed|that|which|consisting|"
+    r"composed|constructed|imported|in|from|containing|intended|comprised|having|to|"
+    r"suitable|when|where)\b")
+
+
+def head_terms(text: str) -> list[str]:
+    """The terms of the product's own noun phrase: a description names the article first
+    and qualifies it after ("a women's jacket made of knit polyester fabric", "shower
+    grates used in residential showers"), and under GRI 1 the article decides the heading
+    before its material does. Empty when the text starts with a qualifier."""
+    return terms(_QUALIFIER.split(text.lower(), maxsplit=1)[0])
