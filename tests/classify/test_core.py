@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from zonekeeper.classify.core import Index, Ruling, ScheduleLine, Semantic, Tuning, describe
-from zonekeeper.classify.text import terms
+from zonekeeper.classify.text import head_terms, terms
 
 LINES = [
     ScheduleLine("7324100010", ("Sanitary ware of iron or steel", "Sinks of stainless steel",
@@ -91,3 +91,61 @@ def test_semantic_vectors_must_cover_every_line() -> None:
     with pytest.raises(ValueError, match="owners for 5 lines"):
         Index.build(LINES, [], semantic=Semantic(lambda _t: vectors[0], vectors,
                                                  np.zeros(3, dtype=np.int32)))
+
+
+def test_terms_stem_participles_to_the_verb() -> None:
+    """The schedule's "knitted or crocheted" is found by a product's "knit"."""
+    assert terms("Knitted jackets") == terms("knit jacket") == ["knit", "jacket"]
+
+
+def test_head_terms_are_the_article_before_its_qualifiers() -> None:
+    assert head_terms("a women's knit jacket made from 88% polyester") == [
+        "women", "knit", "jacket"]
+    assert head_terms("shower grates used in residential showers") == ["shower", "grate"]
+    assert head_terms("Hexafluoroisopropanol, CAS # 920-66-1") == ["hexafluoroisopropanol"]
+    assert head_terms("of cotton") == []
+
+
+GARMENTS = [
+    ScheduleLine("6102300000", ("Women's or girls' overcoats, anoraks, jackets, knitted",
+                                "Of synthetic fibers"), "28.2%"),
+    ScheduleLine("6006320000", ("Other knitted fabrics", "Of synthetic fibers",
+                                "Dyed polyester fabrics, knitted"), "10%"),
+]
+
+
+def test_the_article_outweighs_its_material_with_the_head_weight() -> None:
+    """"A jacket made of knitted polyester fabric" is a jacket (GRI 1: the heading that
+    names the article), though "fabric" and "polyester" match the fabric line too."""
+    query = "a jacket made of knitted polyester fabric"
+    flat = Index.build(GARMENTS, [], Tuning(head_weight=1.0)).suggest(query)
+    headed = Index.build(GARMENTS, [], Tuning(head_weight=3.0)).suggest(query)
+    assert flat[0].hts == "6006320000"
+    assert headed[0].hts == "6102300000"
+
+
+def test_subheading_vectors_lift_the_subheading_they_point_to() -> None:
+    """A description's vector near one subheading's (one vector per 6-digit code)
+    outweighs a lexical lead elsewhere; without subheading vectors the lead stands."""
+    vectors = np.eye(3, dtype=np.float32)  # one vector per heading: sinks, kitchen, garlic
+    owner = np.asarray([0, 0, 1, 2, 2], dtype=np.int32)
+    fine = np.eye(3, dtype=np.float32)  # one per subheading: 732410, 732393, 071290
+    fine_owner = np.asarray([0, 0, 1, 2, 2], dtype=np.int32)
+
+    def near_kitchen_subheading(_text: str) -> np.ndarray:
+        return np.asarray([0.0, 1.0, 0.0], dtype=np.float32)
+
+    tuning = Tuning(semantic_weight=0.0, fine_weight=2.0, fine_floor=0.0)
+    coarse = Index.build(LINES, [], tuning, Semantic(near_kitchen_subheading, vectors, owner))
+    assert coarse.suggest("stainless steel sink")[0].hts[:6] == "732410"
+    finer = Index.build(LINES, [], tuning, Semantic(near_kitchen_subheading, vectors, owner,
+                                                    fine, fine_owner))
+    assert finer.suggest("stainless steel sink")[0].hts == "7323930060"
+
+
+def test_subheading_vectors_must_cover_every_line() -> None:
+    vectors = np.eye(2, dtype=np.float32)
+    with pytest.raises(ValueError, match="3 vector owners for 5 lines"):
+        Index.build(LINES, [], semantic=Semantic(
+            lambda _t: vectors[0], vectors, np.zeros(5, dtype=np.int32),
+            vectors, np.zeros(3, dtype=np.int32)))

@@ -9,9 +9,10 @@ import struct
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info
 
 from zonekeeper.classify.encoder import Encoder, WordPiece
-from zonekeeper.sources.sentence_model import load_encoder, read_safetensors
+from zonekeeper.sources.sentence_model import load_encoder, one_thread, read_safetensors
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "steel", "sink", "##s", "cafe", ",", "gar",
          "##lic", "powder"]
@@ -86,3 +87,15 @@ def test_real_model_puts_like_products_together() -> None:
     assert float(v[0] @ v[2]) < 0.3
     assert encoder.tokenizer.encode("Polivac film, café") == [
         101, 14955, 11444, 2278, 2143, 1010, 7668, 102]
+
+
+def test_one_thread_limits_blas_for_the_call_and_restores_it() -> None:
+    """The query's embedding runs with BLAS on one thread; the process's setting is back
+    after the call."""
+    def blas_threads() -> list[int]:
+        return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+    before = blas_threads()
+    inside = one_thread(blas_threads)
+    assert inside and all(n == 1 for n in inside)
+    assert blas_threads() == before

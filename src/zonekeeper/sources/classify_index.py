@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from zonekeeper.classify.core import Index, Ruling, ScheduleLine, Semantic, Tuning
 from zonekeeper.classify.encoder import Encoder
-from zonekeeper.sources.sentence_model import load_encoder
+from zonekeeper.sources.sentence_model import load_encoder, one_thread
 
 INDEX_FILE = "index.json.gz"
 HEADINGS_FILE = "headings.npy"
@@ -110,8 +110,11 @@ def semantic_from(document: dict[str, Any], vectors: NDArray[np.float16],
                              "(bench.classify_build --subheadings)")
         fine_vectors = fine.astype(np.float32)
         fine_owner = np.asarray(fine_owners, dtype=np.int32)
-    return Semantic(lambda text: encoder.encode([text])[0], vectors.astype(np.float32),
-                    np.asarray(owner, dtype=np.int32), fine_vectors, fine_owner)
+    def embed(text: str) -> NDArray[np.float32]:
+        return one_thread(lambda: encoder.encode([text])[0])
+
+    return Semantic(embed, vectors.astype(np.float32), np.asarray(owner, dtype=np.int32),
+                    fine_vectors, fine_owner)
 
 
 def index_from(document: dict[str, Any], tuning: Tuning | None = None,
