@@ -6,6 +6,7 @@ ended answered 405; an error page without the site's navigation)."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +138,47 @@ def test_sign_in_never_sends_the_browser_to_another_site(web: Web) -> None:
         location = answer.headers["location"]
         assert location.startswith("/") and not location.startswith(("//", "/\\")), location
         assert "\t" not in location
+
+
+def test_json_rows_the_books_cannot_read_are_refused_not_a_crash(web: Web,
+                                                                 tmp_path: Path) -> None:
+    with_parts(web, tmp_path)
+    clerk = {**web.as_(Role.CLERK), "content-type": "application/json"}
+    for body, code in ((b'[{"admission_no": "\\ud800"}]', "file.unstorable-text"),
+                       (b"[" * 100_000 + b"]" * 100_000, "request.not-json")):
+        answer = web.client.post("/api/v1/zones/1/admissions", content=body, headers=clerk)
+        assert answer.status_code == 422
+        assert code in {p["code"] for p in answer.json()["problems"]}
+    deep = web.client.post("/api/v1/zones/1/admissions",
+                           files=csv_upload("deep.jsonl", "[" * 100_000 + "]" * 100_000),
+                           headers=web.as_(Role.CLERK))
+    assert deep.status_code == 422
+    assert deep.json()["problems"][0]["code"] == "file.not-json"
+
+
+def test_a_posting_flag_given_twice_is_refused_and_nothing_is_posted(web: Web,
+                                                                     tmp_path: Path) -> None:
+    with_parts(web, tmp_path)
+    before = web.client.get("/api/v1/zones/1/verify", headers=web.as_(Role.VIEWER)).json()
+    answer = web.client.post("/api/v1/zones/1/admissions?dry_run=true&dry_run=false",
+                             files=csv_upload("a.csv", ADMISSIONS), headers=web.as_(Role.CLERK))
+    assert answer.status_code == 422 and _fields(answer) == {"dry_run"}
+    after = web.client.get("/api/v1/zones/1/verify", headers=web.as_(Role.VIEWER)).json()
+    assert after["events"] == before["events"]
+
+
+def test_identical_posts_at_once_post_once(web: Web, tmp_path: Path) -> None:
+    with_parts(web, tmp_path)
+    viewer = web.as_(Role.VIEWER)
+    before = web.client.get("/api/v1/zones/1/verify", headers=viewer).json()["events"]
+
+    def post(_: int) -> int:
+        return web.client.post("/api/v1/zones/1/admissions",
+                               files=csv_upload("a.csv", ADMISSIONS),
+                               headers=web.as_(Role.CLERK)).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(pool.map(post, range(4)))
+    assert statuses == [200, 409, 409, 409]
+    verify = web.client.get("/api/v1/zones/1/verify", headers=viewer).json()
+    assert verify["ok"] is True and verify["events"] == before + 2  # the file's two lines

@@ -41,7 +41,7 @@ from zonekeeper.drawback.records import (
 from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import cells, csv_out
-from zonekeeper.io.tabular import read_table, read_text
+from zonekeeper.io.tabular import TOO_DEEP, read_table, read_text
 from zonekeeper.money import LIMIT, in_money_context, parse_whole, usd
 from zonekeeper.zone.limits import unstorable
 
@@ -504,6 +504,9 @@ def read_plan(path: Path) -> Plan:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(Problem(f"not JSON: {error.msg}", file=str(path),
+                                 code="drawback.plan-file.not-json")) from None
+    except RecursionError:
+        raise InputError(Problem(TOO_DEEP, file=str(path),
                                  code="drawback.plan-file.not-json")) from None
     if not isinstance(data, dict):
         raise InputError(Problem("not a drawback plan: expected a JSON object", file=str(path),
