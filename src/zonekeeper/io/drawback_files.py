@@ -534,7 +534,8 @@ def read_plan(path: Path) -> Plan:
             refund=_number(data["refund"]), objective=_number(data["objective"]),
             optimal_refund=_number(data["optimal_refund"]), bound=_number(data["bound"]),
             gap=_number(data["gap"]), fifo_refund=_number(data["fifo_refund"]),
-            designations=designations, notes=_texts(data.get("notes", ())),
+            designations=designations,
+            notes=_notes(_texts(data.get("notes", ())), _texts(data.get("note_codes", ()))),
             unpriced=_texts(data.get("unpriced", ())), stats=dict(data.get("stats", {})),
             not_designated=_texts(data.get("not_designated", ())),
             available={(str(a["import_entry"]), _whole(a["import_line"])): _number(a["quantity"])
@@ -581,6 +582,20 @@ def _texts(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"expected a list of texts: {json.dumps(value)[:40]}")
     return tuple(value)
+
+
+# The code of a note read back from a plan written before notes had codes.
+UNCODED_NOTE = "drawback.plan.note"
+
+
+def _notes(texts: tuple[str, ...], codes: tuple[str, ...]) -> tuple[Problem, ...]:
+    """A plan's notes as the warnings they were planned as: each text with its code (a plan
+    without `note_codes`, written before they were, gives each `UNCODED_NOTE`)."""
+    if codes and len(codes) != len(texts):
+        raise ValueError(f"{len(codes)} note codes for {len(texts)} notes")
+    return tuple(Problem(text, code=code, severity="warning")
+                 for text, code in zip(texts, codes or [UNCODED_NOTE] * len(texts),
+                                       strict=True))
 
 
 def _whole(value: Any) -> int:
