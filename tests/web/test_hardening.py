@@ -6,12 +6,13 @@ ended answered 405; an error page without the site's navigation)."""
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from zk_api import ADMISSIONS, SHIPMENTS, csv_upload, with_parts
-from zk_pages import HTML, browser
+from zk_pages import ADMISSIONS_FILE, HTML, browser, load_demo_parts, post
 from zk_web import PASSWORD, Web
 
 from zonekeeper.app.users import Role
@@ -182,3 +183,19 @@ def test_identical_posts_at_once_post_once(web: Web, tmp_path: Path) -> None:
     assert statuses == [200, 409, 409, 409]
     verify = web.client.get("/api/v1/zones/1/verify", headers=viewer).json()
     assert verify["ok"] is True and verify["events"] == before + 2  # the file's two lines
+
+
+def test_the_posted_page_says_what_was_posted_not_what_its_address_says(web: Web) -> None:
+    load_demo_parts(web)
+    csrf = browser(web, Role.CLERK)
+    done = post(web, csrf, "admission", "admissions.csv", ADMISSIONS_FILE.read_bytes())
+    assert "admissions.csv: 6 events posted" in done
+    [seq] = re.findall(r"the books are at event (\d+)", done)
+    # a link made by hand: another file, another count, or a posting that never was
+    forged = web.client.get(f"/zones/1/post/done?seq={seq}&events=777&file=forged.csv",
+                            headers=HTML)
+    assert forged.status_code == 200 and "6 events posted" in forged.text
+    assert "forged.csv" not in forged.text and "777" not in forged.text
+    never = web.client.get(f"/zones/1/post/done?seq={int(seq) + 5}&events=3&file=x.csv",
+                           headers=HTML)
+    assert never.status_code == 404 and "events posted" not in never.text
