@@ -2,7 +2,7 @@
 
 The server runs as it does in production (`zonekeeper serve --workers N`, uvicorn worker
 processes, each with the tariff loaded once) over SQLite books, with an API token checked
-on every request. The load comes from one async client in this process (httpx on uvloop,
+on every request. The load comes from one async client in this process (httpx2 on uvloop,
 many concurrent keep-alive connections) posting a few real 2026 quote lines round-robin
 for a fixed time; each request's latency is measured from sending to the parsed answer.
 
@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 
 from zonekeeper.app.books import init_books
 from zonekeeper.app.context import Context
@@ -160,7 +160,7 @@ def run() -> str:
         "## REST API: duty quotes through `zonekeeper serve`",
         "",
         f"`POST /api/v1/duty/quote` with a bearer token, {CONCURRENCY} concurrent keep-alive "
-        f"connections from one async client (httpx on uvloop) for {SECONDS:.0f} s per row, "
+        f"connections from one async client (httpx2 on uvloop) for {SECONDS:.0f} s per row, "
         f"{len(LINES)} real 2026 lines round-robin; SQLite books; {os.cpu_count()} cores "
         "shared by the server's workers and the client.",
         "",

@@ -25,6 +25,17 @@ ACE_FORMATS: tuple[tuple[str, str], ...] = (
 )
 """(strptime pattern, how the message names it) of the dates a drawback file may hold."""
 
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(9997, 12, 31)
+"""The dates the product reads. The books compute from every date they hold: a week's
+Sunday, the entry summary due ten business days later (19 CFR 146.63(c)) counted over the
+next year's federal holidays (whose New Year's Day is observed from the year after), the
+reconciliation due 90 days after the zone year (146.25), months looked back for the alerts;
+each must be a date too, and Python's calendar ends on 9999-12-31. So the last two years
+are left as room: a date there would break every later read of the books instead of being
+refused once. 1900 is the first year a report takes (`report.year`); no zone existed before
+the FTZ Act of 1934."""
+
 
 def not_a_date(text: str, formats: Sequence[str] = (ISO,)) -> str:
     """The one message for text that is not a date in `formats`."""
@@ -32,20 +43,30 @@ def not_a_date(text: str, formats: Sequence[str] = (ISO,)) -> str:
 
 
 def parse_date(text: str, *, formats: Sequence[tuple[str, str]] = ()) -> date:
-    """A date from text (`2026-08-03`); ValueError with `not_a_date`'s message. With
-    `formats` ((strptime pattern, name) pairs, e.g. ACE_FORMATS) those are tried instead."""
+    """A date from text (`2026-08-03`) from FIRST_DAY to LAST_DAY; ValueError with
+    `not_a_date`'s message, or saying the range. With `formats` ((strptime pattern, name)
+    pairs, e.g. ACE_FORMATS) those are tried instead."""
     stripped = text.strip()
     if not formats:
         try:
-            return date.fromisoformat(stripped)
+            found = date.fromisoformat(stripped)
         except ValueError:
             raise ValueError(not_a_date(text)) from None
+        return in_range(found, text)
     for pattern, _ in formats:
         try:
-            return datetime.strptime(stripped, pattern).date()
+            found = datetime.strptime(stripped, pattern).date()
         except ValueError:
             continue
+        return in_range(found, text)
     raise ValueError(not_a_date(text, [name for _, name in formats]))
+
+
+def in_range(day: date, text: str) -> date:
+    """`day`, if the product can compute from it (FIRST_DAY to LAST_DAY); else ValueError."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"a date out of range ({FIRST_DAY} to {LAST_DAY}): {text!r}")
+    return day
 
 
 @overload

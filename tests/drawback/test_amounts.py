@@ -116,7 +116,8 @@ def test_a_line_keeps_the_basis_of_its_first_claim():
     plan = build_plan(ClaimType.J2, imports, exports, date(2026, 3, 1), Descriptions(),
                       FixedRate("50"), prior=prior)
     assert {d.import_entry for d in plan.designations} == {"E2"}
-    assert any("190.51(a)(3)" in n for n in plan.notes)
+    assert any("190.51(a)(3)" in n.message for n in plan.notes)
+    assert "drawback.plan.other-basis" in {n.code for n in plan.notes}
     same_basis = build_plan(ClaimType.J1, imports, exports, date(2026, 3, 1), Descriptions(),
                             None, prior=prior)
     assert sum(d.quantity for d in same_basis.designations) == D(16)

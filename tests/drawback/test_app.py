@@ -57,7 +57,11 @@ def test_plan_warnings_are_problems_whose_messages_lead_the_notes(ctx: Context) 
     assert {w.severity for w in result.warnings} == {"warning"}
     messages = [w.message for w in result.warnings]
     assert result.document.notes[:len(messages)] == messages
-    assert result.document.notes[len(messages):] == list(result.plan.notes)
+    assert result.document.notes[len(messages):] == [n.message for n in result.plan.notes]
+    # each note's stable code beside it, in the same order (a client acts on the code)
+    assert result.document.note_codes == [
+        *(w.code for w in result.warnings), *(n.code for n in result.plan.notes)]
+    assert "drawback.plan.basis" in result.document.note_codes
     dated = use_case.plan(ctx, IMPORTS, EXPORTS, as_of=date(2026, 4, 20))
     assert "drawback.plan.claim-date-defaulted" not in {w.code for w in dated.warnings}
 

@@ -47,6 +47,8 @@ def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, A
         (("designations", 0, "components"), "duty", True),
         (("designations", 0, "reasons"), [None], True),
         (("notes",), [1, 2], True),
+        (("note_codes",), ["drawback.plan.basis", "x", "y", "z", "w", "v", "u"], True),
+        (("note_codes",), [None], True),
         (("designations", 0, "quantity"), "NaN", True),
         (("designations", 0, "refund_per_unit_exact"), "Infinity", True),
         (("designations", 0, "quantity"), "9" * 40, True),

@@ -197,8 +197,10 @@ def test_a_plan_with_usmca_designations_says_to_claim_them_apart():
                    foreign_duty=D("50.00")),
                exp("X2", "2026-02-02", HTS, 10, part="P1", destination="DE")]
     plan = build_plan(ClaimType.J1, imports, exports, DAY, DESC, None)
-    [note] = [n for n in plan.notes if "USMCA" in n]
+    [coded] = [n for n in plan.notes if n.code == "drawback.plan.usmca"]
+    note = coded.message
+    assert "USMCA" in note and coded.severity == "warning"
     assert note.startswith("export(s) X1 went to Canada or Mexico: claim them apart")
     assert "190.0a" in note and "190.51(a)(2)(xv)" in note
     plan = build_plan(ClaimType.J1, imports, exports[1:], DAY, DESC, None)
-    assert not [n for n in plan.notes if "USMCA" in n]
+    assert not [n for n in plan.notes if n.code == "drawback.plan.usmca"]

@@ -207,6 +207,9 @@ def test_content_not_used_is_a_warning(monkeypatch: pytest.MonkeyPatch,
     q = json.loads(out)
     unused = [w for w in q["warnings"] if w.startswith("content steel=1800 was not used")]
     assert len(unused) == 1 and "2.9%" in unused[0]
+    # its stable code beside it, in the same place (docs/problems.md)
+    assert len(q["warning_codes"]) == len(q["warnings"])
+    assert q["warning_codes"][q["warnings"].index(unused[0])] == "duty.line.content-unused"
 
 
 def test_content_used_gives_no_warning(monkeypatch: pytest.MonkeyPatch,

@@ -81,10 +81,15 @@ class LotMovement:
     actor: str | None
 
 
+# The last page number asked for: its rows' offset must fit the databases' 64-bit integer
+# (a larger one is not an empty page but an error of the driver); far past any real end.
+LAST_PAGE = 10**9
+
+
 def _paging(page: int, size: int) -> tuple[int, int]:
     problems = []
-    if page < 1:
-        problems.append(Problem(f"page is 1 or more, not {page}", field="page",
+    if not 1 <= page <= LAST_PAGE:
+        problems.append(Problem(f"page is 1 to {LAST_PAGE}, not {page}", field="page",
                                 code="page.range"))
     if not 1 <= size <= MAX_PAGE:
         problems.append(Problem(f"size is 1 to {MAX_PAGE}, not {size}", field="size",

@@ -159,7 +159,7 @@ def plan(
         + [Problem(note, code="drawback.tariff.rates-estimated", severity="warning")
            for note in estimator.notes],
         key=lambda p: p.message)
-    document = DrawbackPlan.of(made, extra_notes=[w.message for w in warnings])
+    document = DrawbackPlan.of(made, extra_notes=warnings)
     return PlanResult(made, document, tuple(warnings))
 
 

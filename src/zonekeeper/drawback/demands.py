@@ -41,14 +41,14 @@ from zonekeeper.drawback.measures import DutyClass
 from zonekeeper.drawback.ports import DutyEstimator
 from zonekeeper.drawback.records import ClaimType, Export, ImportLine, ProductionInput
 from zonekeeper.drawback.rules import Demand, normalize_unit
-from zonekeeper.errors import CannotCompute
+from zonekeeper.errors import CannotCompute, Problem
 from zonekeeper.money import in_money_context
 
 
 @dataclass(frozen=True)
 class Demands:
     demands: tuple[Demand, ...]
-    notes: tuple[str, ...]
+    notes: tuple[Problem, ...]  # warnings, each with its stable code (docs/problems.md)
 
 
 @in_money_context
@@ -174,12 +174,13 @@ def _manufacturing(
     unit_of_hts = {imp.hts[:8]: imp.unit for imp in imports}
     hts_of_part = {imp.part: imp.hts for imp in imports if imp.part}
     out: list[Demand] = []
-    notes: list[str] = []
+    notes: list[Problem] = []
     for export in sorted(exports, key=lambda e: (e.export_date, e.export_ref)):
         need = export.quantity
         if not export.part or export.part not in by_product:
-            notes.append(f"export {export.export_ref}: no production record for part "
-                         f"{export.part!r}: not a manufacturing drawback export")
+            notes.append(Problem(f"export {export.export_ref}: no production record for part "
+                                 f"{export.part!r}: not a manufacturing drawback export",
+                                 code="drawback.plan.no-production", severity="warning"))
             continue
         for ref, _ in by_product[export.part]:
             rows = runs[ref]
@@ -215,8 +216,9 @@ def _manufacturing(
                     foreign_cap=foreign, refusal=refusal,
                 ))
         if need > 0:
-            notes.append(f"export {export.export_ref}: {need} of part {export.part} not "
-                         "covered by production on or before the export date")
+            notes.append(Problem(f"export {export.export_ref}: {need} of part {export.part} "
+                                 "not covered by production on or before the export date",
+                                 code="drawback.plan.production-short", severity="warning"))
     return Demands(tuple(out), tuple(notes))
 
 

@@ -83,7 +83,9 @@ class Plan:
     gap: Decimal  # bound - unrounded optimum
     fifo_refund: Decimal
     designations: tuple[Designation, ...]
-    notes: tuple[str, ...]
+    # What the plan says beside its figures: warnings, each with a stable code a client may
+    # act on (docs/problems.md, `drawback.plan.*`), the message for people.
+    notes: tuple[Problem, ...]
     unpriced: tuple[str, ...]
     stats: Mapping[str, int] = field(default_factory=dict)
     # Export (or input) quantity left without a designation, each with the reason.
@@ -113,16 +115,17 @@ def _places(q: Decimal) -> int:
 
 def available_quantities(
     imports: Sequence[ImportLine], prior: Sequence[PriorDesignation]
-) -> tuple[dict[tuple[str, int], Decimal], list[str]]:
+) -> tuple[dict[tuple[str, int], Decimal], list[Problem]]:
     """Quantity of each line not yet designated on an earlier claim (190.51(a)(3))."""
     left = {imp.key: imp.quantity for imp in imports}
     problems: list[Problem] = []
-    notes: list[str] = []
+    notes: list[Problem] = []
     for p in prior:
         key = (p.entry_no, p.line)
         if key not in left:
-            notes.append(f"prior claim {p.claim_no} designates {p.entry_no} line {p.line}, "
-                         "which is not among the imports given")
+            notes.append(Problem(f"prior claim {p.claim_no} designates {p.entry_no} line "
+                                 f"{p.line}, which is not among the imports given",
+                                 code="drawback.plan.prior-unknown-line", severity="warning"))
             continue
         left[key] -= p.quantity
         if left[key] < 0:
@@ -150,7 +153,7 @@ class DesignationProblem:
     need: npt.NDArray[np.int64]
     arcs: Arcs
     value: npt.NDArray[np.float64]
-    notes: list[str]
+    notes: list[Problem]
     unpriced: list[str]
     refused: list[str] = field(default_factory=list)  # unpriced, but the rules refuse first
     left: Mapping[tuple[str, int], Decimal] = field(default_factory=dict)  # after prior claims
@@ -188,14 +191,19 @@ def prepare(
         else:
             usable.append(imp)
     if closed:
-        notes.append(f"{closed} import line(s) past the 5-year claim window on {claim_date} "
-                     "(190.51(e)): not designated")
+        notes.append(Problem(f"{closed} import line(s) past the 5-year claim window on "
+                             f"{claim_date} (190.51(e)): not designated",
+                             code="drawback.plan.window-closed", severity="warning"))
     if nothing:
-        notes.append(f"{nothing} import line(s) with no refundable amount or no quantity left")
+        notes.append(Problem(f"{nothing} import line(s) with no refundable amount or no "
+                             "quantity left", code="drawback.plan.nothing-left",
+                             severity="warning"))
     if split:
-        notes.append(f"{split} import line(s) already designated on a "
-                     f"{'direct identification' if claim.substitution else 'substitution'} "
-                     "claim: the rest of such a line stays on that basis (190.51(a)(3))")
+        notes.append(Problem(
+            f"{split} import line(s) already designated on a "
+            f"{'direct identification' if claim.substitution else 'substitution'} "
+            "claim: the rest of such a line stays on that basis (190.51(a)(3))",
+            code="drawback.plan.other-basis", severity="warning"))
     built = build_demands(claim, exports, imports, production, estimator)
     notes.extend(built.notes)
     demands: list[Demand] = []
@@ -224,8 +232,10 @@ def prepare(
         elif d.quantity > 0:
             demands.append(d)
     if late:
-        notes.append(f"{late} export(s) after the claim date {claim_date}: a claim covers "
-                     "exports made before it is filed (190.32(a))")
+        notes.append(Problem(f"{late} export(s) after the claim date {claim_date}: a claim "
+                             "covers exports made before it is filed (190.32(a))",
+                             code="drawback.plan.export-after-claim-date",
+                             severity="warning"))
 
     places = min(MAX_PLACES, max(
         [_places(left[i.key]) for i in usable] + [_places(d.quantity) for d in demands] + [0]
@@ -243,7 +253,8 @@ def prepare(
         )
     scale = 10**places
     if any(_places(d.quantity) > places for d in demands):
-        notes.append(f"input quantities rounded down to {places} decimals")
+        notes.append(Problem(f"input quantities rounded down to {places} decimals",
+                             code="drawback.plan.quantities-rounded", severity="warning"))
     supply = np.fromiter((_scaled(left[i.key], scale) for i in usable), np.int64, len(usable))
     need = np.fromiter((_scaled(d.quantity, scale) for d in demands), np.int64, len(demands))
     arcs = candidate_arcs(claim, usable, demands, descriptions)
@@ -391,10 +402,11 @@ def build_plan(
     # The dual bound is a float sum; six places keep it honest without float noise.
     bound = max(opt_exact, Decimal(repr(solution.bound))).quantize(GAP_PLACES, ROUND_HALF_UP)
     gap = max(Decimal(0), bound - opt_exact).quantize(GAP_PLACES)
-    notes = problem.notes + [
+    notes = problem.notes + [Problem(
         f"per-unit averaging and 99% of eligible duties, taxes and fees (190.51(b)); each "
         f"designation's refund per duty, tax and fee rounded down to the cent so none "
-        f"exceeds 99% (190.51(b)(1)), its refund their sum; claim date {claim_date}"]
+        f"exceeds 99% (190.51(b)(1)), its refund their sum; claim date {claim_date}",
+        code="drawback.plan.basis", severity="warning")]
     notes += usmca_notes(problem.demands, chosen)
     missing = problem.refused + not_designated(problem, chosen_flow, imports, descriptions)
     return Plan(
@@ -415,7 +427,7 @@ def build_plan(
     )
 
 
-def usmca_notes(demands: Sequence[Demand], chosen: Sequence[Designation]) -> list[str]:
+def usmca_notes(demands: Sequence[Demand], chosen: Sequence[Designation]) -> list[Problem]:
     """A note when designations cover exports to Canada or Mexico: those are USMCA drawback
     claims (19 CFR part 182 subpart E), filed apart from the part 190 claim (190.0a) and
     with the foreign entry's number, date, classification, duty and exchange rate
@@ -424,10 +436,11 @@ def usmca_notes(demands: Sequence[Demand], chosen: Sequence[Designation]) -> lis
     refs = sorted(usmca & {d.export_ref for d in chosen})
     if not refs:
         return []
-    return [f"export(s) {', '.join(refs)} went to Canada or Mexico: claim them apart from "
-            "the others, as USMCA drawback (19 CFR part 182 subpart E; 190.0a), with the "
-            "foreign entry number and date, its classification, the duty paid and the "
-            "exchange rate (190.51(a)(2)(xv))"]
+    return [Problem(f"export(s) {', '.join(refs)} went to Canada or Mexico: claim them apart "
+                    "from the others, as USMCA drawback (19 CFR part 182 subpart E; 190.0a), "
+                    "with the foreign entry number and date, its classification, the duty "
+                    "paid and the exchange rate (190.51(a)(2)(xv))",
+                    code="drawback.plan.usmca", severity="warning")]
 
 
 def _demand_quantities(

@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from zonekeeper.duty.quote import (
+    CONTENT_UNUSED,
     LineItem,
     LineQuote,
     content_keys_used,
@@ -344,4 +345,5 @@ def _with_unused_content(
         f"({applying}) are levied on {key.replace('_', ' ')} content"
         for key in unused
     )
-    return replace(quote, warnings=quote.warnings + notes)
+    return replace(quote, warnings=quote.warnings + notes,
+                   warning_codes=quote.warning_codes + (CONTENT_UNUSED,) * len(notes))

@@ -97,6 +97,19 @@ class LineQuote:
     hts: str = ""  # the resolved code, dotted
     column: str = "General"  # General | Special (SPI) | Column 2
     pf_required: tuple[str, ...] = ()  # reasons goods admitted on the date must be PF
+    # The stable code of each warning, in the same order (`WARNING_CODES`): what a client
+    # acts on, where the text is for people.
+    warning_codes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.warning_codes) != len(self.warnings):
+            raise ValueError("every warning of a line has its code")
+
+    @property
+    def notices(self) -> tuple[Problem, ...]:
+        """The warnings as Problems of severity "warning", each with its code."""
+        return tuple(Problem(text, code=code, severity="warning")
+                     for text, code in zip(self.warnings, self.warning_codes, strict=True))
 
 
 def item_problems(
@@ -282,12 +295,14 @@ def _measure_component(
 def _measures(
     tariff: Tariff, code: str, origin: str, on: date, frozen_on: date | None, spi: str | None,
     claims: frozenset[str] = frozenset(),
-) -> tuple[list[Measure], list[str]]:
+) -> tuple[list[Measure], list[tuple[str, list[str]]]]:
     """Measures by the PF freeze rule (146.65(a)(1)): frozen ones, plus overriding ones now;
-    `claims`: the Section 301 exclusion headings the entry claims."""
+    `claims`: the Section 301 exclusion headings the entry claims. The warnings come in
+    runs, each with its code: the measures' own (`MEASURE`), the freeze's (`PF_FREEZE`)."""
     book = tariff.measures
     if frozen_on is None or frozen_on == on:
-        return book.applicable(code, origin, on, spi=spi, claims=claims)
+        found, said = book.applicable(code, origin, on, spi=spi, claims=claims)
+        return found, [(MEASURE, said)]
     then, warnings = book.applicable(code, origin, frozen_on, spi=spi, claims=claims)
     now, later = book.applicable(code, origin, on, spi=spi, claims=claims)
     overriding = [m for m in now if m.overrides_pf_freeze]
@@ -295,18 +310,18 @@ def _measures(
     # the April 2026 metals annexes replace the 2025 content-based 232 rates).
     replaced = {m.program for m in overriding}
     kept = [m for m in then if not m.overrides_pf_freeze and m.program not in replaced]
+    freeze: list[str] = []
     for m in then:
         if m.program in replaced and not m.overrides_pf_freeze:
-            warnings.append(f"{m.heading} (frozen at PF) replaced by the overriding measure")
+            freeze.append(f"{m.heading} (frozen at PF) replaced by the overriding measure")
     for m in overriding:
-        warnings.append(
+        freeze.append(
             f"{m.heading} applies at its rate on {on.isoformat()} despite the PF freeze of "
             f"{frozen_on.isoformat()} (the measure overrides the freeze: {m.source})"
         )
-    warnings.extend(
-        w for w in later if w not in warnings and any(o.heading in w for o in overriding)
-    )
-    return kept + overriding, warnings
+    said = [*warnings, *freeze]
+    now_said = [w for w in later if w not in said and any(o.heading in w for o in overriding)]
+    return kept + overriding, [(MEASURE, warnings), (PF_FREEZE, freeze), (MEASURE, now_said)]
 
 
 class _Plan(NamedTuple):
@@ -327,8 +342,18 @@ class _Plan(NamedTuple):
     metal_keys: tuple[str, ...]  # content keys of content-based 232 measures
     needs: tuple[str, ...]  # everything the base rate needs beyond the value, sorted
     warnings: tuple[str, ...]
+    warning_codes: tuple[str, ...]  # of each warning, in order (`WARNING_CODES`)
     pf_reasons: tuple[str, ...]
 
+
+# The codes of a line's warnings (docs/problems.md), by what says them.
+TARIFF_DATA = "duty.line.tariff-data"  # the loaded revisions: a stand-in, or none newer
+PREFERENCE = "duty.line.preference"  # the SPI claimed: refused, or to be confirmed
+MEASURE = "duty.line.measure"  # Chapter 99: not stacked, exempt, excluded, displaced...
+PF_FREEZE = "duty.line.pf-freeze"  # 19 CFR 146.65(a)(1): a measure overrides the freeze
+RENUMBERED = "duty.line.renumbered"  # a list names codes the revision no longer has
+CONTENT_UNUSED = "duty.line.content-unused"  # a metal content given, levied by nothing
+WARNING_CODES = (TARIFF_DATA, PREFERENCE, MEASURE, PF_FREEZE, RENUMBERED, CONTENT_UNUSED)
 
 _PLAN_LIMIT = 65_536  # plans kept per tariff; the least recently used goes first when full
 
@@ -356,12 +381,20 @@ def _make_plan(
     line, revision = tariff.schedule.line(hts, classified_on)
     code = line.code.dotted
     rate_line = line.rate_code.dotted
-    warnings: list[str] = tariff.schedule.notes(revision, classified_on)  # data caveats
-    rate, column, granted = _base_rate(tariff, line, code, origin, spi, classified_on, warnings)
+    base_warnings: list[str] = []
+    rate, column, granted = _base_rate(tariff, line, code, origin, spi, classified_on,
+                                       base_warnings)
     measures, measure_warnings = _measures(tariff, code, origin, on, frozen_on, granted,
                                           frozenset(claims))
-    warnings.extend(measure_warnings)
-    warnings.extend(_stale_warnings(tariff, revision, code, origin, on, measures))
+    coded: dict[str, str] = {}  # each text once, with the code it was first said with
+    for code_of, texts in (
+        (TARIFF_DATA, tariff.schedule.notes(revision, classified_on)),
+        (PREFERENCE, base_warnings),
+        *measure_warnings,
+        (RENUMBERED, _stale_warnings(tariff, revision, code, origin, on, measures)),
+    ):
+        for text in texts:
+            coded.setdefault(text, code_of)
     pf_reasons: list[str] = []
     metal_keys: list[str] = []
     priced: list[_Priced] = []
@@ -388,7 +421,8 @@ def _make_plan(
         priced=tuple(priced),
         metal_keys=tuple(metal_keys),
         needs=needs,
-        warnings=tuple(dict.fromkeys(warnings)),
+        warnings=tuple(coded),
+        warning_codes=tuple(coded.values()),
         pf_reasons=tuple(pf_reasons),
     )
 
@@ -493,6 +527,7 @@ def _quote(tariff: Tariff, item: LineItem, on: date, frozen_on: date | None) -> 
         duty=duty,
         cannot_compute=tuple(cannot),
         warnings=plan.warnings,
+        warning_codes=plan.warning_codes,
         revision=plan.revision,
         hts=plan.code,
         column=column,

@@ -41,7 +41,7 @@ from zonekeeper.drawback.records import (
 from zonekeeper.drawback.rules import unit_of
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.io import cells, csv_out
-from zonekeeper.io.tabular import read_table, read_text
+from zonekeeper.io.tabular import TOO_DEEP, read_table, read_text
 from zonekeeper.money import LIMIT, in_money_context, parse_whole, usd
 from zonekeeper.zone.limits import unstorable
 
@@ -505,6 +505,9 @@ def read_plan(path: Path) -> Plan:
     except json.JSONDecodeError as error:
         raise InputError(Problem(f"not JSON: {error.msg}", file=str(path),
                                  code="drawback.plan-file.not-json")) from None
+    except RecursionError:
+        raise InputError(Problem(TOO_DEEP, file=str(path),
+                                 code="drawback.plan-file.not-json")) from None
     if not isinstance(data, dict):
         raise InputError(Problem("not a drawback plan: expected a JSON object", file=str(path),
                                  code="drawback.plan-file.not-a-plan"))
@@ -531,7 +534,8 @@ def read_plan(path: Path) -> Plan:
             refund=_number(data["refund"]), objective=_number(data["objective"]),
             optimal_refund=_number(data["optimal_refund"]), bound=_number(data["bound"]),
             gap=_number(data["gap"]), fifo_refund=_number(data["fifo_refund"]),
-            designations=designations, notes=_texts(data.get("notes", ())),
+            designations=designations,
+            notes=_notes(_texts(data.get("notes", ())), _texts(data.get("note_codes", ()))),
             unpriced=_texts(data.get("unpriced", ())), stats=dict(data.get("stats", {})),
             not_designated=_texts(data.get("not_designated", ())),
             available={(str(a["import_entry"]), _whole(a["import_line"])): _number(a["quantity"])
@@ -578,6 +582,20 @@ def _texts(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"expected a list of texts: {json.dumps(value)[:40]}")
     return tuple(value)
+
+
+# The code of a note read back from a plan written before notes had codes.
+UNCODED_NOTE = "drawback.plan.note"
+
+
+def _notes(texts: tuple[str, ...], codes: tuple[str, ...]) -> tuple[Problem, ...]:
+    """A plan's notes as the warnings they were planned as: each text with its code (a plan
+    without `note_codes`, written before they were, gives each `UNCODED_NOTE`)."""
+    if codes and len(codes) != len(texts):
+        raise ValueError(f"{len(codes)} note codes for {len(texts)} notes")
+    return tuple(Problem(text, code=code, severity="warning")
+                 for text, code in zip(texts, codes or [UNCODED_NOTE] * len(texts),
+                                       strict=True))
 
 
 def _whole(value: Any) -> int:

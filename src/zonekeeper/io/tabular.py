@@ -303,6 +303,11 @@ def _refuse_unstorable(table: Table) -> None:
     table.rows = kept
 
 
+# What a file of rows nested deeper than Python's JSON decoder goes (arrays in arrays, by
+# the thousand) is told: no row of a zone or drawback file nests at all.
+TOO_DEEP = "not JSON this reader can take: lists or objects nested thousands deep"
+
+
 def _json_lines(table: Table, text: str, normalise: Callable[[str], str]) -> None:
     # Lines end at "\n" only: `splitlines` would also split at U+2028 and other characters
     # a JSON string may hold as they are, and would number rows unlike `decode`.
@@ -317,6 +322,9 @@ def _json_lines(table: Table, text: str, normalise: Callable[[str], str]) -> Non
                 number,
                 code="file.not-json",
             )
+            continue
+        except RecursionError:  # the decoder's stack, not the reader's: said, not a crash
+            table.bad(TOO_DEEP, number, code="file.not-json")
             continue
         if not isinstance(obj, _Pairs):
             table.bad(
@@ -338,6 +346,10 @@ def _json_list(table: Table, text: str, normalise: Callable[[str], str]) -> None
             f"not JSON: {error.msg} (line {error.lineno}, character {error.colno})",
             code="file.not-json",
         )
+        table.header_broken = True
+        return
+    except RecursionError:
+        table.bad(TOO_DEEP, code="file.not-json")
         table.header_broken = True
         return
     if not isinstance(data, list):

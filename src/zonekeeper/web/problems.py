@@ -9,6 +9,7 @@ shape, so a client reads one kind of error document.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
@@ -17,7 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from zonekeeper.errors import InputError, Problem
+from zonekeeper.errors import CannotCompute, InputError, Problem
 
 # The HTTP status of a refusal whose every error has one of these codes (else 422): a document
 # already in the books (its natural key is taken: `app.batch_keys`, `Ledger.post`), no such
@@ -66,6 +67,24 @@ HTTP_CODES = {401: "auth.unauthorized", 403: "auth.forbidden", 404: "http.not-fo
               405: "http.method-not-allowed", 429: "auth.throttled"}
 
 
+def request_field(field: str | None) -> str | None:
+    """A field in the request's words. The use cases name a value by the CLI's option or
+    argument it was there (`--zone`, `--as-of`, `entry-date`, `LOT`); over HTTP the same
+    value is the path, query or form parameter `zone`, `as_of`, `entry_date`, `lot`, and a
+    client must find it under that name."""
+    if field is None:
+        return None
+    bare = field.lstrip("-").replace("-", "_")
+    return bare.lower() if bare.isupper() else bare
+
+
+def in_request_words(problems: Sequence[Problem]) -> list[Problem]:
+    """`problems` with each field that is not a file's column (no `file`) named as the
+    request names it (`request_field`); a file's problems keep its column names."""
+    return [p if p.file is not None else replace(p, field=request_field(p.field))
+            for p in problems]
+
+
 def refusal(problems: Sequence[Problem], status: int | None = None) -> JSONResponse:
     """The answer to a refused request: `status`, else the status its errors' codes share
     (`STATUS_OF_CODE`: 409 for a key already taken, 404 for no such zone), else 422."""
@@ -79,7 +98,19 @@ def refusal(problems: Sequence[Problem], status: int | None = None) -> JSONRespo
 
 def _input_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, InputError)
-    return refusal(error.problems)
+    return refusal(in_request_words(error.problems))
+
+
+def cannot_compute(error: CannotCompute) -> Problem:
+    """A figure the answer needs and the software cannot compute (no MPF table for the
+    fiscal year, ...): said with its reason, as the CLI's "cannot compute", never a 0 in
+    its place nor a server error."""
+    return Problem(error.reason, code="request.cannot-compute")
+
+
+def _cannot_compute(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, CannotCompute)
+    return refusal([cannot_compute(error)], 422)
 
 
 def _validation_error(_request: Request, error: Exception) -> JSONResponse:
@@ -104,8 +135,9 @@ def _http_error(_request: Request, error: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    """Answer InputError, HTTP refusals (401, 403, 404, ...) and FastAPI's own validation
-    errors with the problem list."""
+    """Answer InputError, CannotCompute, HTTP refusals (401, 403, 404, ...) and FastAPI's
+    own validation errors with the problem list."""
     app.add_exception_handler(InputError, _input_error)
+    app.add_exception_handler(CannotCompute, _cannot_compute)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from zonekeeper.dates import FIRST_DAY, LAST_DAY
 from zonekeeper.entry_fees import mpf_due
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.money import ZERO, cents, in_money_context
@@ -76,6 +77,10 @@ class Week:
                     code="weekly.week",
                 )
             ) from None
+        if not Week.of(FIRST_DAY) <= week <= Week.of(LAST_DAY):  # `dates.LAST_DAY`: why
+            raise InputError(Problem(
+                f"a week out of range ({Week.of(FIRST_DAY)} to {Week.of(LAST_DAY)}): {text!r}",
+                field="week", code="weekly.week"))
         return week
 
     @staticmethod

@@ -23,6 +23,7 @@ from zonekeeper.app.outputs import Money, Output
 from zonekeeper.drawback.alerts import ClaimWindowAlert, NoticeAlert
 from zonekeeper.drawback.claim import Claim, ClaimLine
 from zonekeeper.drawback.plan import Designation, Plan
+from zonekeeper.errors import Problem
 from zonekeeper.io.drawback_files import plan_digest
 from zonekeeper.money import in_money_context
 
@@ -129,6 +130,9 @@ class DrawbackPlan(Output):
     unpriced: list[str]
     not_designated: list[str]
     notes: list[str]
+    # The stable code of each note, in the same order (`notes[i]` is said with
+    # `note_codes[i]`): a client acts on the code, people read the note (docs/problems.md).
+    note_codes: list[str] = []
     stats: dict[str, int]
     available: list[AvailableOut]
     demand_quantity: list[DemandOut]
@@ -139,9 +143,10 @@ class DrawbackPlan(Output):
 
     @classmethod
     @in_money_context
-    def of(cls, plan: Plan, *, extra_notes: Sequence[str] = ()) -> DrawbackPlan:
+    def of(cls, plan: Plan, *, extra_notes: Sequence[Problem] = ()) -> DrawbackPlan:
         """The plan's document, sealed with its digest; `extra_notes` (the use case's
-        warnings) come before the plan's own notes."""
+        warnings) come before the plan's own notes, each note's code beside it."""
+        notes = [*extra_notes, *plan.notes]
         unsealed = cls.model_validate({
             "claim_type": plan.claim.value, "provision": plan.claim.provision,
             "method": plan.method.value, "claim_date": plan.claim_date,
@@ -151,7 +156,8 @@ class DrawbackPlan(Output):
             "gap": plan.gap, "optimal": plan.gap <= OPTIMAL_GAP,
             "designations": [DesignationOut.fields(d) for d in plan.designations],
             "unpriced": plan.unpriced, "not_designated": plan.not_designated,
-            "notes": [*extra_notes, *plan.notes], "stats": plan.stats,
+            "notes": [n.message for n in notes], "note_codes": [n.code for n in notes],
+            "stats": plan.stats,
             "available": [{"import_entry": e, "import_line": ln, "quantity": q}
                           for (e, ln), q in plan.available.items()],
             "demand_quantity": [

@@ -90,6 +90,9 @@ class Line(Sparse):
     components: list[Component]
     cannot_compute: list[str]
     warnings: list[str]
+    # The stable code of each warning, in the same order (`warnings[i]` is said with
+    # `warning_codes[i]`): what a client acts on; docs/problems.md lists them.
+    warning_codes: list[str]
     pf_required: list[str]
 
     @classmethod
@@ -101,7 +104,7 @@ class Line(Sparse):
             "revision": quote.revision, "duty": quote.duty,
             "components": [Component.of(c) for c in quote.components],
             "cannot_compute": list(quote.cannot_compute), "warnings": list(quote.warnings),
-            "pf_required": list(quote.pf_required),
+            "warning_codes": list(quote.warning_codes), "pf_required": list(quote.pf_required),
         }  # fmt: skip
 
     @classmethod
@@ -122,8 +125,10 @@ class DutyQuote(Line):
     def of_entry(cls, entry: EntryQuote) -> DutyQuote:
         line = entry.lines[0]
         fields = cls.fields_of(line)
-        fields["warnings"] = list(dict.fromkeys([*line.warnings,
-                                                 *(w.message for w in entry.warnings)]))
+        said: dict[str, str] = {}  # each once, with the code it was first said with
+        for warning in (*line.notices, *entry.warnings):
+            said.setdefault(warning.message, warning.code)
+        fields["warnings"], fields["warning_codes"] = list(said), list(said.values())
         return cls.model_construct(
             **fields, date=entry.on.isoformat(), fees=_fees(entry),
             fee_details=[Fee.of(entry.mpf), Fee.of(entry.hmf)], total=entry.total,
@@ -142,6 +147,7 @@ class DutyEntry(Output):
     fee_details: list[Fee]
     total: Money
     warnings: list[str]
+    warning_codes: list[str]  # of each of the entry's warnings, in order
     cannot_compute: list[str]
     lines: list[Line]
 
@@ -157,6 +163,7 @@ class DutyEntry(Output):
             fee_details=[Fee.of(entry.mpf), Fee.of(entry.hmf)],
             total=entry.total,
             warnings=[w.message for w in entry.warnings],
+            warning_codes=[w.code for w in entry.warnings],
             cannot_compute=[f"line {n}: {reason}" for n, line in numbered
                             for reason in line.cannot_compute],  # fmt: skip
             lines=[Line.of(line, n) for n, line in numbered],

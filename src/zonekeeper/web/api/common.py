@@ -28,9 +28,10 @@ def answer(document: Output, status_code: int = 200) -> JSONResponse:
 
 def renamed(error: InputError, fields: Mapping[str, str] = {},
             files: Mapping[str, str] = {}) -> InputError:
-    """`error` with its problems told in the request's words: a field the use case names as
-    the CLI option it was (`entry-date`) named by the request's key (`entry_date`), a file
-    saved from an upload named by the upload's own name."""
+    """`error` with its problems told in the request's words: a field the use case names
+    otherwise than the request's key (`quantity` for `qty`) by that key, a file saved from an
+    upload by the upload's own name. (A CLI option's name, `--as-of` or `entry-date`, is
+    made the parameter's, `as_of`, for every refusal: `web.problems.request_field`.)"""
     return InputError([_renamed(p, fields, files) for p in error.problems])
 
 

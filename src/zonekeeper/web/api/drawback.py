@@ -24,9 +24,6 @@ from zonekeeper.web.auth import DrawbackUser
 
 router = APIRouter(prefix="/drawback", tags=["drawback"])
 
-# The form field each value the use case names by its CLI option comes from.
-_FIELDS = {"--manufacturing": "manufacturing", "--as-of": "as_of", "--type": "type"}
-
 Upload = Annotated[UploadFile, File(description="CSV or JSON (by the file's name)")]
 OptionalUpload = Annotated[UploadFile | None, File()]
 
@@ -85,7 +82,7 @@ async def plan(
         try:
             result = await run_in_threadpool(planned)
         except InputError as error:
-            raise renamed(error, _FIELDS, names) from None
+            raise renamed(error, files=names) from None
     document = result.document
     directory(request).record(
         user.name, "drawback plan",

@@ -64,8 +64,9 @@ class QuoteRequest(BaseModel):
     )
 
 
-# The key of the body each field of a one-line quote comes from, so that every problem names it.
-_KEYS = {"frozen-on": "frozen_on", "claim-exclusion": "claim_exclusion", "quantity": "qty"}
+# The key of the body a field of a one-line quote comes from where it is not the CLI option's
+# own name (`web.problems.request_field` makes `frozen-on` `frozen_on`).
+_KEYS = {"quantity": "qty"}
 
 
 @router.post("/duty/quote", response_model=DutyQuote)

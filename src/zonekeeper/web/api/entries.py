@@ -13,16 +13,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from zonekeeper.app import entries as use_case
 from zonekeeper.app.entry_reads import Stamped
 from zonekeeper.app.outputs.entries import AlertsDoc, WeeklyEntryDoc
-from zonekeeper.errors import InputError
 from zonekeeper.io import documents
-from zonekeeper.web.api.common import context, renamed
+from zonekeeper.web.api.common import context
 from zonekeeper.web.auth import Reader
 from zonekeeper.zone.weekly import WeeklyEntry
 
 router = APIRouter(prefix="/zones/{zone}", tags=["entries"])
-
-# The query key each value the use case names by its CLI option comes from.
-_KEYS = {"entry-date": "entry_date", "summary-date": "summary_date", "as-of": "as_of"}
 
 EntryDate = Annotated[str | None, Query(
     description="Rate date of NPF lines (default: the week's Monday)", max_length=40)]
@@ -37,10 +33,7 @@ async def _weekly(request: Request, zone: str, week: str, entry_date: str | None
         return use_case.weekly(context(request), week, entry_date=entry_date,
                                summary_date=summary_date, zone=zone)
 
-    try:
-        return await run_in_threadpool(read)
-    except InputError as error:
-        raise renamed(error, _KEYS) from None
+    return await run_in_threadpool(read)
 
 
 def _filename(zone: str, week: str, suffix: str) -> dict[str, str]:
@@ -111,9 +104,6 @@ async def alerts(
 ) -> JSONResponse:
     """Open deadlines of 19 CFR 146 (entry summaries, permits, counts, reconciliation), as
     `zonekeeper alerts --json`."""
-    try:
-        found = await run_in_threadpool(use_case.alerts, context(request), as_of, None, zone)
-    except InputError as error:
-        raise renamed(error, _KEYS) from None
+    found = await run_in_threadpool(use_case.alerts, context(request), as_of, None, zone)
     stamped = found.stamped
     return JSONResponse(AlertsDoc.of(stamped.value, found.as_of, stamped.head).document())

@@ -26,6 +26,7 @@ from zonekeeper.app import postings
 from zonekeeper.app.outputs.books import PostingDocument
 from zonekeeper.app.users import User
 from zonekeeper.errors import InputError, Problem
+from zonekeeper.io.tabular import TOO_DEEP
 from zonekeeper.web.api.common import answer, context, directory, shelf
 from zonekeeper.web.auth import Poster
 from zonekeeper.web.problems import Refusal
@@ -85,8 +86,9 @@ async def _saved(request: Request, folder: Path) -> tuple[Path, str]:
     if kind == "application/json":
         rows = await _json_rows(request)
         path = folder / "rows.jsonl"
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                        encoding="utf-8")
+        # ASCII escapes: a lone surrogate a JSON string may hold (\ud800) cannot be written
+        # as UTF-8, and stays an escape for the row reader to refuse (`file.unstorable-text`)
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         return path, REQUEST_BODY
     raise InputError(Problem("send a multipart/form-data upload (field 'file') or a JSON "
                              "list of rows", REQUEST_BODY, code="request.content-type"))
@@ -98,14 +100,27 @@ async def _json_rows(request: Request) -> list[Any]:
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputError(Problem(f"not JSON: {error}", REQUEST_BODY,
                                  code="request.not-json")) from None
+    except RecursionError:
+        raise InputError(Problem(TOO_DEEP, REQUEST_BODY, code="request.not-json")) from None
     if not isinstance(rows, list):
         raise InputError(Problem("expected a JSON list of row objects", REQUEST_BODY,
                                  code="request.not-list"))
     return rows
 
 
+def _once(request: Request, *flags: str) -> None:
+    """Refuse a flag given more than once (`?dry_run=true&dry_run=false`): which one was
+    meant cannot be told, and taking the last would post what the first said only to check."""
+    problems = [Problem(f"{flag} is given {n} times: give it once", field=flag,
+                        code="request.invalid")
+                for flag in flags if (n := len(request.query_params.getlist(flag))) > 1]
+    if problems:
+        raise InputError(problems)
+
+
 async def _post(request: Request, zone: str, kind: str, user: User, dry_run: bool,
                 skip_posted: bool) -> JSONResponse:
+    _once(request, "dry_run", "skip_posted")
     with tempfile.TemporaryDirectory(prefix="zk-upload-") as folder:
         path, name = await _saved(request, Path(folder))
 

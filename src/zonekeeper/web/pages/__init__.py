@@ -11,18 +11,19 @@ page saying which role may, and refused input is shown with its problems. Reques
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from zonekeeper.app.users import GRANTS, Permission
-from zonekeeper.errors import InputError
+from zonekeeper.app.users import GRANTS, Permission, User
+from zonekeeper.errors import CannotCompute, InputError
+from zonekeeper.web.auth import SESSION_COOKIE, session_of
 from zonekeeper.web.pages import admin, books, core, filings
 from zonekeeper.web.pages.render import HERE, page
-from zonekeeper.web.problems import STATUS_OF_CODE
+from zonekeeper.web.problems import STATUS_OF_CODE, cannot_compute, in_request_words
 
 router = APIRouter(include_in_schema=False)
 router.include_router(core.router)
@@ -35,6 +36,26 @@ def wants_html(request: Request) -> bool:
     """A browser's page request: not the API, and HTML accepted."""
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
         "accept", "")
+
+
+def signed_in_user(request: Request) -> User | None:
+    """The user of the request's browser session, if it has a live one: an error page shows
+    them the site's navigation as every other page does."""
+    session = session_of(request)
+    return session.user if session is not None else None
+
+
+def back_after_sign_in(request: Request) -> str:
+    """Where a request refused for want of a session goes once signed in: the page itself
+    for a read; for a form sent after the session ended (a POST, which sign-in's redirect
+    would repeat as a GET of an address that only takes POST), the page the form was on,
+    told by the Referer when it is this site's, else the dashboard."""
+    if request.method in ("GET", "HEAD"):
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
+        return "/"
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 def roles_for(detail: str) -> str:
@@ -51,6 +72,7 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     json_http = app.exception_handlers[HTTPException]
     json_input = app.exception_handlers[InputError]
+    json_cannot = app.exception_handlers[CannotCompute]
 
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
@@ -58,9 +80,12 @@ def install(app: FastAPI) -> None:
             answer: Response = await _call(json_http, request, error)
             return answer
         if error.status_code == 401:
-            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-        return page(request, "error.html", None, code=error.status_code,
+            target = quote(back_after_sign_in(request), safe="")
+            # a session cookie that is no longer live: the session ended (expired, signed
+            # out elsewhere, user disabled); a form sent with it was not acted on
+            ended = "&ended=1" if request.cookies.get(SESSION_COOKIE) else ""
+            return RedirectResponse(f"/login?next={target}{ended}", status_code=303)
+        return page(request, "error.html", signed_in_user(request), code=error.status_code,
                     title=f"{error.status_code}", message=str(error.detail),
                     roles=roles_for(str(error.detail)) if error.status_code == 403 else "")
 
@@ -72,11 +97,22 @@ def install(app: FastAPI) -> None:
         codes = {STATUS_OF_CODE.get(p.code, 422) for p in error.problems
                  if p.severity == "error"}
         status = codes.pop() if len(codes) == 1 else 422
-        return page(request, "error.html", None, code=status, title="Refused",
-                    message="", problems=error.problems, roles="")
+        return page(request, "error.html", signed_in_user(request), code=status,
+                    title="Refused",
+                    message="", problems=in_request_words(error.problems), roles="")
+
+    async def cannot(request: Request, error: Exception) -> Response:
+        assert isinstance(error, CannotCompute)
+        if not wants_html(request):
+            answer: Response = await _call(json_cannot, request, error)
+            return answer
+        return page(request, "error.html", signed_in_user(request), code=422,
+                    title="Cannot compute", message="", problems=[cannot_compute(error)],
+                    roles="")
 
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(InputError, input_error)
+    app.add_exception_handler(CannotCompute, cannot)
 
 
 async def _call(handler: Any, request: Request, error: Exception) -> Any:

@@ -78,8 +78,8 @@ def revoke(request: Request, user: Admin, name: str,
 
 @router.get("/audit")
 def audit(request: Request, user: Reader,
-          number: Annotated[int, Query(alias="page", ge=1)] = 1,
-          events_page: Annotated[int, Query(ge=1)] = 1,
+          number: Annotated[int, Query(alias="page", ge=1, le=dashboard.LAST_PAGE)] = 1,
+          events_page: Annotated[int, Query(ge=1, le=dashboard.LAST_PAGE)] = 1,
           name: str = "") -> Response:
     """The audit log and the events each user posted, newest first, a page of each."""
     entries, total = state.directory(request).audit(limit=PAGE, offset=(number - 1) * PAGE,

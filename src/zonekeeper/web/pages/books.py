@@ -41,6 +41,7 @@ UPLOADS = Path(tempfile.gettempdir()) / "zonekeeper-uploads"
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _STATUSES = ("", "PF", "NPF", "D", "ZR")
 KEEP = dt.timedelta(hours=8)  # as long as a session lives
+DONE_LOOKBACK = 50  # the user's latest audit entries searched for the posting just done
 
 
 PageNo = Annotated[int, Query(alias="page", description="From 1")]
@@ -146,13 +147,19 @@ def commit(request: Request, zone: str, user: Poster,
     state.directory(request).record(user.name, f"post {meta['kind']}", {
         "file": meta["filename"], "events": document.posted, "postings": document.postings,
         "head_seq": outcome.head.seq}, zone)
-    query = urlencode({"seq": outcome.head.seq, "events": document.posted,
-                       "file": meta["filename"]})
+    query = urlencode({"seq": outcome.head.seq})
     return RedirectResponse(f"/zones/{zone}/post/done?{query}", status_code=303)
 
 
 @router.get("/post/done")
-def posted(request: Request, zone: str, user: Poster, seq: int = 0, events: int = 0,
-           file: str = "") -> Response:
-    return page(request, "books/posted.html", user, zone=zone, seq=seq, events=events,
-                filename=file)
+def posted(request: Request, zone: str, user: Poster, seq: int) -> Response:
+    """What the user's posting that brought the books to `seq` posted, as the audit log
+    recorded it: never what the address says (a link made by hand would otherwise show a
+    file as posted that never was)."""
+    entries, _ = state.directory(request).audit(limit=DONE_LOOKBACK, name=user.name)
+    done = next((e for e in entries if e.zone == zone and e.action.startswith("post ")
+                 and e.detail.get("head_seq") == seq), None)
+    if done is None:
+        raise HTTPException(404, f"no posting of yours brought zone {zone} to event {seq}")
+    return page(request, "books/posted.html", user, zone=zone, seq=seq,
+                events=done.detail["events"], filename=done.detail["file"])

@@ -37,8 +37,11 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login")
-def login_form(request: Request, next: str | None = None) -> Response:
-    return page(request, "login.html", None, next=_safe_next(next), name="", problems=[])
+def login_form(request: Request, next: str | None = None, ended: bool = False) -> Response:
+    """The sign-in form; `ended`: the session ended while the user worked (a form they sent
+    then was not acted on, and is to be sent again)."""
+    return page(request, "login.html", None, next=_safe_next(next), name="", problems=[],
+                ended=ended)
 
 
 @router.post("/login")
@@ -55,7 +58,7 @@ def login(
     except InputError as error:
         status = 429 if any(p.code == "users.throttled" for p in error.problems) else 401
         return page(request, "login.html", None, code=status, next=_safe_next(next),
-                    name=name, problems=error.problems)
+                    name=name, problems=error.problems, ended=False)
     answer = RedirectResponse(_safe_next(next), status_code=303)
     assert session.token is not None
     answer.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict",

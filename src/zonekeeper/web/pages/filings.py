@@ -290,21 +290,26 @@ def reconciliation_page(request: Request, zone: str, user: Reader,
                  r=document, problems=[], books=document["books"])
 
 
-def _printed(html: Callable[[], str], pdf: Callable[[], bytes], fmt: Printed,
-             name: str) -> Response:
-    """A printed report as the CLI's `--html` / `--pdf` writes it, as a download."""
-    if fmt == "pdf":
-        return _download(pdf(), PDF, name)
-    return _download(html(), "text/html; charset=utf-8", name)
+# Each annual report that prints: its use case (on the zone's books, for a year) and the
+# name its download takes.
+PRINTED: dict[str, tuple[Callable[..., Any], str]] = {
+    "reconciliation": (reports.reconciliation, "reconciliation"),
+    "board": (reports.board, "board-report"),
+}
 
 
-@router.get("/zones/{zone}/reports/reconciliation.{fmt}")
-def reconciliation_download(request: Request, zone: str, fmt: Printed, user: Reader,
-                            year: Annotated[int, Query()]) -> Response:
-    """The reconciliation as `zonekeeper reconcile --html/--pdf` writes it."""
+@router.get("/zones/{zone}/reports/{report}.{fmt}")
+def report_download(request: Request, zone: str, report: Literal["reconciliation", "board"],
+                    fmt: Printed, user: Reader, year: Annotated[int, Query()]) -> Response:
+    """The reconciliation (`zonekeeper reconcile --html/--pdf`) or the Board report
+    (`zonekeeper report board --html/--pdf`) as the CLI writes it, as a download."""
+    use_case, prefix = PRINTED[report]
     with state.shelf(request).books(zone) as ledger:
-        found = reports.reconciliation(ledger, year, field="year")
-    return _printed(found.html, found.pdf, fmt, f"reconciliation-{zone}-{year}.{fmt}")
+        found = use_case(ledger, year, field="year")
+    name = f"{prefix}-{zone}-{year}.{fmt}"
+    if fmt == "pdf":
+        return _download(found.pdf(), PDF, name)
+    return _download(found.html(), "text/html; charset=utf-8", name)
 
 
 @router.get("/zones/{zone}/reports/board")
@@ -324,12 +329,3 @@ def board_page(request: Request, zone: str, user: Reader,
                         [charts.Series("USD", [Decimal(v) for _, v in figures])])
     return _page(request, user, "filings/board.html", zone=zone, year=year, figures=figures,
                  chart=chart, problems=[], books=found.document()["books"])
-
-
-@router.get("/zones/{zone}/reports/board.{fmt}")
-def board_download(request: Request, zone: str, fmt: Printed, user: Reader,
-                   year: Annotated[int, Query()]) -> Response:
-    """The Board report as `zonekeeper report board --html/--pdf` writes it."""
-    with state.shelf(request).books(zone) as ledger:
-        found = reports.board(ledger, year, field="year")
-    return _printed(found.html, found.pdf, fmt, f"board-report-{zone}-{year}.{fmt}")
