@@ -15,17 +15,22 @@ is waited for by the busy handler as before, and a process that dies holding the
 `flock` loses it with its descriptors. Nothing waits forever: a writer that has not had
 its turn within the busy timeout (`$ZONEKEEPER_BUSY_TIMEOUT`) stops with `books.busy`, as
 one waiting for SQLite's lock does. Where the lock file cannot be made (a read-only
-folder, another owner's file), writers wait for SQLite's lock alone, as before. The lock
-file is made with the books' permission bits (0600 for books Zonekeeper made).
+folder, another owner's file, a system without `flock`), writers wait for SQLite's lock
+alone, as before. The lock file is made with the books' permission bits (0600 for books
+Zonekeeper made).
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+try:
+    import fcntl
+except ImportError:  # not POSIX (Windows): SQLite's own lock alone decides
+    fcntl = None  # type: ignore[assignment]
 
 SUFFIX = "-lock"
 FIRST_WAIT = 0.000_25  # seconds between the first tries
@@ -40,6 +45,9 @@ class NoTurn(Exception):
 def turn(database: str, waits: float) -> Iterator[None]:
     """Hold the lock file of the SQLite file `database` for the length of the block (a
     write transaction); `NoTurn` after `waits` seconds without it."""
+    if fcntl is None:
+        yield
+        return
     try:
         # Whoever may write the books may take a turn: the books' own permission bits.
         mode = os.stat(database).st_mode & 0o666
