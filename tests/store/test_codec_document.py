@@ -98,3 +98,17 @@ def test_a_dataclass_with_its_own_init_is_built_through_it() -> None:
             object.__setattr__(self, "amount", amount * 2)
 
     assert codec.loads(Scaled, '{"amount": "1.5"}').amount == Decimal("3.0")
+
+
+def test_enums_are_built_by_value_and_a_value_no_member_has_is_refused() -> None:
+    """The enum builder looks members up by value (`codec._enum_builder`): the same member
+    the class gives, and the class's own refusal for anything else."""
+    from zonekeeper.store import codec
+    from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
+
+    for cls in (ZoneStatus, ShipmentDisposition):
+        for member in cls:
+            assert codec.build(cls, member.value) is member
+    for bad in ("XX", None, ["PF"], 3):
+        with pytest.raises(ValueError):
+            codec.build(ZoneStatus, bad)
