@@ -9,6 +9,7 @@ before."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -21,6 +22,7 @@ from zonekeeper.app import entry_reads as er
 from zonekeeper.app import filings as filing_service
 from zonekeeper.app.books import Ledger
 from zonekeeper.app.context import Context
+from zonekeeper.app.outputs.entries import AlertsDoc, WeeklyEntryDoc
 from zonekeeper.bindings.quoter import TariffQuoter
 from zonekeeper.sources.tariff import default_tariff
 from zonekeeper.store import codec, reads
@@ -33,6 +35,8 @@ from zonekeeper.zone.weekly import Week, weekly_entry
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench import ledger_bench  # noqa: E402
+
+from zk_cli import run_main  # noqa: E402
 
 FIRST = dt.date(2026, 8, 3)
 WEEKS = [Week.of(FIRST + dt.timedelta(days=7 * n)) for n in range(5)]
@@ -123,3 +127,39 @@ def test_open_alerts_are_those_the_whole_books_give(books_url: str, days_after: 
         assert str(WEEKS[0]) not in {a.subject for a in mine}  # its summary is filed
         if filed and days_after < 60:  # the removals are within the look back
             assert "estimate_exceeded" in kinds
+
+
+def test_the_command_line_prints_what_the_whole_books_give(
+    books_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`zonekeeper alerts --json` and `zonekeeper entry weekly --json` (the use cases the
+    dashboard's panels call) print the documents made from the whole books."""
+    tariff = default_tariff()
+    as_of = WEEKS[-1].end + dt.timedelta(days=10)
+    whole = _whole_books(books_url, as_of - er.ALERT_LOOKBACK, as_of)
+    corrected = whole.state.corrected
+    with Ledger.open(books_url, pf_rule=None) as ledger, ledger.engine.connect() as c:
+        recorded = FiledDocuments.of(filing_service.read_filings(c, "1", corrected), as_of)
+    expected = alerts(AlertInputs(
+        as_of=as_of, removals=er.removals(whole, until=as_of),
+        summaries_filed=recorded.weeks_summarized,
+        supplementals_filed=recorded.weeks_supplemented,
+        consumption_weeks=_every_consumption_week(books_url, as_of, corrected),
+        zone_opened=whole.opened, reconciliations_done=recorded.reconciliations,
+        certifications_done=recorded.certifications, filings_tracked=True,
+    ))
+    code, out, err = run_main(monkeypatch, capsys, "--database-url", books_url, "alerts",
+                              "--as-of", str(as_of), "--json")
+    assert code == 0, err
+    printed, _ = json.JSONDecoder().raw_decode(out)
+    assert printed == json.loads(json.dumps(
+        AlertsDoc.of(expected, as_of, whole.head).document()))
+    week = WEEKS[2]
+    books = _whole_books(books_url, week.start, week.end)
+    entry = weekly_entry(week, er.removals(books, since=week.start, until=week.end),
+                         TariffQuoter(tariff), tariff.fees, zone="1")
+    code, out, err = run_main(monkeypatch, capsys, "--database-url", books_url, "entry",
+                              "weekly", "--week", str(week), "--json")
+    assert code == 0, err
+    printed, _ = json.JSONDecoder().raw_decode(out)
+    assert printed == json.loads(json.dumps(WeeklyEntryDoc.of(entry, books.head).document()))
