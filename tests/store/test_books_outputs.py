@@ -50,5 +50,6 @@ def test_verify_leaves_out_the_keys_it_has_none_of() -> None:
     bad = Verification(3, None, "ab" * 32, Mismatch(2, "shipment", "changed"))
     document = VerifyDocument.of(bad, None).document()
     assert list(document) == ["ok", "events", "lots", "head_hash", "mismatch"]
-    assert document["mismatch"] == {"seq": 2, "kind": "shipment", "reason": "changed"}
+    assert document["mismatch"] == {"seq": 2, "kind": "shipment", "reason": "changed",
+                                    "code": "verify.mismatch"}
     assert document["ok"] is False and document["lots"] is None

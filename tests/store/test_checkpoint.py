@@ -26,6 +26,7 @@ from zonekeeper.store.schema import (
     lots,
     postings,
     suspense,
+    zone_totals,
     zones,
 )
 from zonekeeper.zone.events import Filing
@@ -47,15 +48,16 @@ def ledger(ledger: Ledger, database_url: str) -> Ledger:
 
 def _cut_back_to(ledger: Ledger, seq: int, kept: dict[str, list[Any]]) -> None:
     """What a tamperer with database access does: delete every event after `seq` with its
-    postings, discrepancies and natural keys, put the lots and suspense items back as they
-    were, and move the zone's head back to event `seq`. The chain left is whole."""
+    postings, discrepancies and natural keys, put the lots, suspense items and the kept
+    inventory by status back as they were, and move the zone's head back to event `seq`.
+    The chain left is whole."""
     with ledger.engine.begin() as connection:
         last = connection.execute(
             select(events.c.hash).where(events.c.zone == "49", events.c.seq == seq)
         ).scalar_one()
         for table in (events, postings, discrepancies, event_keys):
             connection.execute(delete(table).where(table.c.zone == "49", table.c.seq > seq))
-        for table in (lots, suspense):
+        for table in (lots, suspense, zone_totals):
             connection.execute(delete(table).where(table.c.zone == "49"))
             if kept[table.name]:
                 connection.execute(insert(table), kept[table.name])
@@ -68,7 +70,7 @@ def _projections(ledger: Ledger) -> dict[str, list[Any]]:
     with ledger.engine.connect() as connection:
         return {
             table.name: [dict(r) for r in connection.execute(select(table)).mappings()]
-            for table in (lots, suspense)
+            for table in (lots, suspense, zone_totals)
         }
 
 

@@ -56,10 +56,11 @@ def production(ref: str, day: int, product: str, qty: str) -> Production:
 
 
 def post_as_before_keys(ledger: Any, batch: list[Any]) -> None:
-    """Post as Zonekeeper did before natural keys were kept (no lookup, no key rows) and
-    before events named who posted them (no `actor` column): how books of an older schema
-    revision, which has neither, were written."""
-    from zonekeeper.store import event_log, keys
+    """Post as Zonekeeper did before natural keys were kept (no lookup, no key rows),
+    before events named who posted them (no `actor` column) and before the inventory by
+    status was kept (no `zone_totals`): how books of an older schema revision, which has
+    none of them, were written."""
+    from zonekeeper.store import event_log, keys, totals
     from zonekeeper.store.bulk import bulk_write
     from zonekeeper.store.schema import events
 
@@ -72,6 +73,7 @@ def post_as_before_keys(ledger: Any, batch: list[Any]) -> None:
         patch.setattr(keys, "holders", lambda *_: {})
         patch.setattr(keys, "write", lambda *_: None)
         patch.setattr(event_log, "write", without_actor)
+        patch.setattr(totals, "write", lambda *_: None)
         ledger.post(batch)
 
 

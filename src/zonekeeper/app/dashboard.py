@@ -116,15 +116,16 @@ def zones(directory: Directory) -> list[str]:
 
 
 # The last inventory read of each zone's books, by their location: the books at one chain
-# head never change, so while the head is the same the sums are (a GROUP BY over every lot
-# of a million-event zone takes seconds; reading the head, a row).
+# head never change, so while the head is the same the sums are (reading them is a few rows
+# of `zone_totals`, kept by every posting; reading the head, one).
 _inventories: dict[tuple[str, str], Inventory] = {}
 _inventories_guard = threading.Lock()
 
 
 def inventory(ledger: Ledger) -> Inventory:
     """The lots on hand and their value on hand (146.65(b)) by zone status (146.41-146.44),
-    summed again only when the chain head has moved since the last read."""
+    as every posting keeps them (`store.totals`), read again only when the chain head has
+    moved since the last read."""
     key = (ledger.location, ledger.zone)
     with ledger.snapshot() as books:
         with _inventories_guard:

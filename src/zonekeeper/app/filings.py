@@ -19,7 +19,7 @@ from zonekeeper.dates import parse_date
 from zonekeeper.errors import InputError, Problem
 from zonekeeper.money import in_money_context
 from zonekeeper.store.engine import Connection
-from zonekeeper.store.reads import event_dates_containing, event_payloads, first_event_date
+from zonekeeper.store.reads import event_payloads, first_event_date, first_events_containing
 from zonekeeper.zone.alerts import Alert, TransferPermit
 from zonekeeper.zone.events import Filing, Shipment
 from zonekeeper.zone.filings import (
@@ -245,11 +245,24 @@ def consumption_weeks(
     connection: Connection, zone: str, until: dt.date, corrected: Collection[int] = ()
 ) -> frozenset[Week]:
     """The weeks with a removal for consumption up to `until` (each owes a weekly entry
-    summary, 146.63(c)), over the whole books: an unfiled summary never drops off."""
-    return frozenset(
-        Week.of(day)
-        for seq, day in event_dates_containing(
-            connection, zone, Shipment.kind, _CONSUMPTION, until=until
-        )
-        if seq not in corrected
-    )
+    summary, 146.63(c)), over the whole books: an unfiled summary never drops off.
+
+    Found week by week through the index of events by kind and date: the first
+    consumption shipment on or after a day (one that no correction reversed) names a
+    week, and the search goes on from the day after that week; so each week with
+    removals costs a probe, not a read of its every shipment."""
+    weeks: set[Week] = set()
+    since = dt.date.min
+    skip = len(corrected) + 1  # among that many matches one at least is not reversed
+    while since <= until:
+        found = first_events_containing(connection, zone, Shipment.kind, _CONSUMPTION,
+                                        since=since, until=until, limit=skip)
+        day = next((day for seq, day in found if seq not in corrected), None)
+        if day is None:  # fewer matches than `skip`, every one reversed: no more weeks
+            break
+        week = Week.of(day)
+        weeks.add(week)
+        if week.end >= dt.date.max - dt.timedelta(days=1):
+            break
+        since = week.end + dt.timedelta(days=1)
+    return frozenset(weeks)

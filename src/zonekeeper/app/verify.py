@@ -21,7 +21,7 @@ from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.heap import collector_paused
 from zonekeeper.io.checkpoint import ChainHead
 from zonekeeper.money import in_money_context
-from zonekeeper.store import codec, event_log, keys, projections, reads
+from zonekeeper.store import codec, event_log, keys, projections, reads, totals
 from zonekeeper.store.chain import GENESIS, link_hash
 from zonekeeper.store.engine import Connection, Engine, read_snapshot
 from zonekeeper.store.zones import ZoneRow, find_zone
@@ -42,6 +42,9 @@ class Mismatch:
     seq: int | None
     kind: str | None
     reason: str
+    # what was found wrong, for a script (docs/problems.md): a projection that differs
+    # from the events, or the kept totals that differ from the lots
+    code: str = "verify.mismatch"
 
     def __str__(self) -> str:
         if self.seq is None:
@@ -337,6 +340,9 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
             kind = _kind_of(connection, zone.zone, seq) if seq else None
             # The check stopped at this lot: how many lots there are is not what it counted.
             return Verification(count, None, zone.head_hash, Mismatch(seq, kind, reason))
+    bad_totals = _check_totals(connection, zone.zone, stored_lots)
+    if bad_totals is not None:
+        return Verification(count, len(stored_lots), zone.head_hash, bad_totals)
     bad_key = _check_keys(connection, zone.zone, book.held)
     if bad_key is not None:
         return Verification(count, len(stored_lots), zone.head_hash, bad_key)
@@ -349,6 +355,26 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
             Mismatch(None, None, "the suspense account differs from a replay of the events"),
         )
     return Verification(count, len(stored_lots), zone.head_hash)
+
+
+def _check_totals(
+    connection: Connection, zone: str, stored_lots: dict[str, reads.LotRow]
+) -> Mismatch | None:
+    """The inventory by zone status the postings keep (`store.totals`) against the lots
+    summed again (the lots themselves were just checked against the events): the first
+    status whose lots on hand, quantity or value differ."""
+    kept = totals.read(connection, zone)
+    summed = totals.summed((r.status, r.quantity, r.value) for r in stored_lots.values())
+    for status in sorted(set(kept) | set(summed)):
+        mine, theirs = summed.get(status), kept.get(status)
+        if mine != theirs:
+            said = "none" if theirs is None else (
+                f"{theirs.lots} lots, quantity {theirs.quantity}, value {theirs.value}")
+            real = "none" if mine is None else (
+                f"{mine.lots} lots, quantity {mine.quantity}, value {mine.value}")
+            return Mismatch(None, None, f"the kept inventory of status {status} on hand is "
+                            f"{said}; its lots sum to {real}", code="verify.totals")
+    return None
 
 
 def _no_rows_of(connection: Connection, zone: str, seq: int) -> Mismatch | None:

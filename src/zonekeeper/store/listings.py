@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Float, cast, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from zonekeeper.store import totals
 from zonekeeper.store.schema import events, lots
 
 SORTS = ("lot", "part", "status", "admission", "quantity", "value")
@@ -85,14 +86,11 @@ def _on_hand() -> ColumnElement[bool]:
 
 
 def value_by_status(connection: Connection, zone: str) -> list[StatusTotal]:
-    """The lots on hand and their value on hand, by zone status (one GROUP BY)."""
-    query = (
-        select(lots.c.status, func.count(), _exact_sum(connection, lots.c.value))
-        .where(lots.c.zone == zone, _on_hand())
-        .group_by(lots.c.status)
-        .order_by(lots.c.status)
-    )
-    return [StatusTotal(s, int(n), Decimal(str(v or 0))) for s, n, v in connection.execute(query)]
+    """The lots on hand and their value on hand, by zone status: the totals every posting
+    keeps (`store.totals`), a row per status, not a sum over every lot."""
+    return [StatusTotal(status, total.lots, total.value)
+            for status, total in sorted(totals.read(connection, zone).items())
+            if total.lots]
 
 
 def _lot_filters(zone: str, part: str | None, status: str | None,

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, delete, func, select
 
 from zonekeeper.heap import collector_paused
-from zonekeeper.store import codec
+from zonekeeper.store import codec, totals
 from zonekeeper.store.bulk import bulk_write
 from zonekeeper.store.schema import boms, discrepancies, events, lots, parts, postings, suspense
 from zonekeeper.zone.allocation import AllocationMethod
@@ -315,6 +315,7 @@ class BatchRows(NamedTuple):
     discrepancies: list[dict[str, Any]]
     suspense_gone: list[str]
     suspense_new: list[dict[str, Any]]
+    status_totals: totals.Deltas  # what it changes of the inventory by zone status
 
 
 def batch_rows(
@@ -339,6 +340,7 @@ def batch_rows(
             for ref, item in after.suspense.items()
             if before.suspense.get(ref) is not item
         ],
+        totals.deltas(before, after, changed),
     )
 
 
@@ -363,6 +365,7 @@ def write_rows(connection: Connection, zone: str, rows: BatchRows) -> None:
             )
         )
     _insert(connection, suspense, rows.suspense_new)
+    totals.write(connection, zone, rows.status_totals)
 
 
 # ------------------------------------------------------------------------------ queries

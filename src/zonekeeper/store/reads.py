@@ -19,11 +19,12 @@ from sqlalchemy import Connection, func, select
 
 from zonekeeper.store import codec
 from zonekeeper.store.schema import discrepancies, events, lots, postings, suspense
-from zonekeeper.zone.events import MasterChange
+from zonekeeper.zone.events import Correction, MasterChange, Shipment
 from zonekeeper.zone.ledger import Lot, Posting
-from zonekeeper.zone.records import Discrepancy
+from zonekeeper.zone.records import Discrepancy, SuspenseItem
 
 STREAM = 10_000  # rows fetched at a time by the streamed reads
+_IN_CHUNK = 5_000  # keys in one IN list (SQLite's default limit of variables is 32,766)
 
 
 # ------------------------------------------------------------------------------ events
@@ -67,7 +68,9 @@ def event_payloads(
     if until is not None:
         query = query.where(events.c.date <= until)
     if ordered:
-        query = query.order_by(events.c.seq)
+        # `seq + 0`, not `seq`: ordered by the key itself, SQLite walks the whole chain by
+        # its primary key rather than the events of the kind by their index, then sorts.
+        query = query.order_by(events.c.seq + 0)
     for row in connection.execute(query.execution_options(yield_per=STREAM)):
         yield row.seq, row.date, row.payload
 
@@ -85,6 +88,36 @@ def event_dates_containing(
     )
     for row in connection.execute(query.execution_options(yield_per=STREAM)):
         yield row.seq, row.date
+
+
+def first_events_containing(
+    connection: Connection, zone: str, kind: str, text: str, *, since: date, until: date,
+    limit: int,
+) -> list[tuple[int, date]]:
+    """(seq, date) of the first `limit` events of `kind` dated since..until (by date; of
+    one day, any) whose canonical JSON contains `text` literally: the index of events by
+    kind and date is walked from `since` and the walk stops at the `limit`th."""
+    query = (
+        select(events.c.seq, events.c.date)
+        .where(
+            events.c.zone == zone,
+            events.c.kind == kind,
+            events.c.date >= since,
+            events.c.date <= until,
+            events.c.payload.contains(text, autoescape=True),
+        )
+        .order_by(events.c.date)
+        .limit(limit)
+    )
+    return [(int(seq), day) for seq, day in connection.execute(query)]
+
+
+def corrected_events(connection: Connection, zone: str) -> list[int]:
+    """The ledger positions the zone's corrections reversed (each correction's `corrects`),
+    read through the index of events by kind."""
+    query = select(events.c.payload).where(
+        events.c.zone == zone, events.c.kind == Correction.kind)
+    return [int(json.loads(payload)["corrects"]) for (payload,) in connection.execute(query)]
 
 
 # ------------------------------------------------------------------------------ postings
@@ -123,6 +156,61 @@ def posting_texts(
     query = query.order_by(postings.c.seq, postings.c.n).execution_options(yield_per=STREAM)
     for (data,) in connection.execute(query):
         yield data
+
+
+def shipment_posting_texts(
+    connection: Connection, zone: str, *, since: date | None = None, until: date | None = None
+) -> Iterator[str]:
+    """The stored JSON of the postings of the shipment events dated since..until (inclusive,
+    either open), in ledger order, streamed: the events found through their index by kind
+    and date, their postings by key, so a week's shipments are read without the rest of the
+    books. (A shipment's postings carry its date: `zone.posting.ship`.)"""
+    shipped = select(events.c.seq).where(events.c.zone == zone, events.c.kind == Shipment.kind)
+    if since is not None:
+        shipped = shipped.where(events.c.date >= since)
+    if until is not None:
+        shipped = shipped.where(events.c.date <= until)
+    query = (
+        select(postings.c.data)
+        .where(postings.c.zone == zone, postings.c.seq.in_(shipped.scalar_subquery()))
+        .order_by(postings.c.seq, postings.c.n)
+        .execution_options(yield_per=STREAM)
+    )
+    for (data,) in connection.execute(query):
+        yield data
+
+
+def lots_named(connection: Connection, zone: str, ids: Collection[str]) -> list[Lot]:
+    """The stored lots of these ids (those the zone has), read by key."""
+    wanted = sorted(ids)
+    found: list[Lot] = []
+    for start in range(0, len(wanted), _IN_CHUNK):
+        query = select(lots.c.data).where(
+            lots.c.zone == zone, lots.c.lot.in_(wanted[start : start + _IN_CHUNK]))
+        found.extend(codec.loads(Lot, data) for (data,) in connection.execute(query))
+    return found
+
+
+def open_suspense(connection: Connection, zone: str) -> list[SuspenseItem]:
+    """The receipts held in suspense (146.22(c)), as the suspense projection holds them."""
+    query = select(suspense.c.data).where(suspense.c.zone == zone)
+    return [codec.loads(SuspenseItem, data) for (data,) in connection.execute(query)]
+
+
+def posting_texts_of_events(
+    connection: Connection, zone: str, seqs: Collection[int]
+) -> Iterator[str]:
+    """The stored JSON of the postings of the events at these ledger positions, in ledger
+    order, for a caller that decodes them itself."""
+    wanted = sorted(seqs)
+    for start in range(0, len(wanted), _IN_CHUNK):
+        query = (
+            select(postings.c.data)
+            .where(postings.c.zone == zone, postings.c.seq.in_(wanted[start : start + _IN_CHUNK]))
+            .order_by(postings.c.seq, postings.c.n)
+        )
+        for (data,) in connection.execute(query):
+            yield data
 
 
 def postings_of_events(connection: Connection, zone: str, seqs: Collection[int]) -> list[Posting]:

@@ -138,6 +138,21 @@ discrepancies = Table(
     ForeignKeyConstraint(["zone"], ["zones.zone"]),
 )
 
+# The inventory on hand by zone status (`store.totals`): how many lots have a balance and
+# their quantity and value on hand, summed exactly, kept in the transaction of every
+# posting so the dashboard reads a handful of rows instead of every lot; `verify` compares
+# it with the lots. A status with nothing on hand has no row.
+zone_totals = Table(
+    "zone_totals",
+    metadata,
+    Column("zone", String(ZONE), primary_key=True),
+    Column("status", String(4), primary_key=True),
+    Column("lots", BigInteger, nullable=False),
+    Column("quantity", Exact, nullable=False),
+    Column("value", Exact, nullable=False),
+    ForeignKeyConstraint(["zone"], ["zones.zone"]),
+)
+
 event_keys = Table(
     "event_keys",
     metadata,
@@ -198,6 +213,9 @@ audit_log = Table(
 
 Index("postings_by_lot", postings.c.zone, postings.c.lot, postings.c.seq)
 Index("lots_by_part", lots.c.zone, lots.c.part)
+# The events of one kind by date (filings, corrections, a week's shipments): what the
+# entries and the alerts read without scanning the whole chain.
+Index("events_by_kind", events.c.zone, events.c.kind, events.c.date)
 Index("tokens_by_user", api_tokens.c.name)
 Index("audit_by_time", audit_log.c.at)
 Index("audit_by_user_action", audit_log.c.name, audit_log.c.action, audit_log.c.at)

@@ -118,8 +118,14 @@ def _week_alerts(inp: AlertInputs) -> list[Alert]:
         }
         | {w for w in inp.consumption_weeks if w.start <= inp.as_of}
     )
+    # each week's removals, in their order, from one pass (not one pass per week)
+    by_week: dict[Week, list[Removal]] = {}
+    if inp.estimates:
+        for r in inp.removals:
+            if r.date <= inp.as_of:
+                by_week.setdefault(Week.of(r.date), []).append(r)
     for week in weeks:
-        in_week = [r for r in inp.removals if r.date in week and r.date <= inp.as_of]
+        in_week = by_week.get(week, [])
         for over in overruns(week, inp.estimates, in_week) if inp.estimates else []:
             # a supplemental 3461 recorded for the week answers the alert; one filed after
             # the removal did not meet 146.63(c)(1), and the books keep its date

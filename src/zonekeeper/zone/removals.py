@@ -57,10 +57,19 @@ class Tracer:
 
     def __init__(self, books: RemovalSources, dotted: Dotted) -> None:
         self.books = books
-        self.dotted = dotted
+        self._dotted = dotted
+        # how each HTS number is printed, worked out once per number (a week's removals
+        # name a handful of numbers tens of thousands of times)
+        self.printed: dict[str | None, str] = {}
         self.npf_cache: dict[str, tuple[NpfInput, ...]] = {}
         self.waste_cache: dict[str, Decimal] = {}
         self.parts: dict[tuple[str, dt.date], Part | None] = {}
+
+    def dotted(self, hts: str | None) -> str:
+        printed = self.printed.get(hts)
+        if printed is None:
+            printed = self.printed[hts] = self._dotted(hts)
+        return printed
 
     def part_on(self, part: str, on: dt.date) -> Part | None:
         key = (part, on)

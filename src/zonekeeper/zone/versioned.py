@@ -111,6 +111,17 @@ class Versioned(Mapping[K, V], Generic[K, V]):
             data = node.data
             return {key: data[key] for key in old.undo}
 
+    def replaced_since(self, older: Versioned[K, V]) -> dict[K, V | None] | None:
+        """The value in `older` of each key `evolve` set to make this version from it
+        (None: not in `older`), read from `older`'s difference without moving the dict
+        back to it, when this version is `older`'s next and holds the dict; None
+        otherwise."""
+        node, old = self._node, older._node
+        with node.lock:
+            if old.next is not node or node.data is None or old.undo is None:
+                return None
+            return {key: None if value is _ABSENT else value for key, value in old.undo.items()}
+
     @contextmanager
     def hold(self) -> Iterator[dict[K, V]]:
         """This version's dict to read (not change) in a block; other threads wait."""

@@ -277,6 +277,7 @@ class MismatchOut(Output):
     seq: int | None
     kind: str | None
     reason: str
+    code: str  # docs/problems.md: verify.mismatch, verify.totals
 
 
 class CheckpointCheck(Output):
@@ -311,7 +312,7 @@ class VerifyDocument(Output):
             head_hash=result.head_hash,
             mismatch=None
             if bad is None
-            else MismatchOut(seq=bad.seq, kind=bad.kind, reason=bad.reason),
+            else MismatchOut(seq=bad.seq, kind=bad.kind, reason=bad.reason, code=bad.code),
             checkpoint=None
             if kept is None
             else CheckpointCheck(

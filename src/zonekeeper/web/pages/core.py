@@ -3,8 +3,9 @@
 The session cookie is HttpOnly (no script reads it), SameSite=Strict (no other site's page
 sends it) and Secure whenever the request came over HTTPS; the sign-in is throttled by
 `Directory.sign_in` (`users.throttled`, shown as 429). The dashboard reads the inventory by
-zone status in one GROUP BY per zone (`app.dashboard.inventory`); the open alerts and the
-week's entry, which read the books further, load after the page through htmx.
+zone status that every posting keeps, a row per status (`app.dashboard.inventory`); the
+open alerts and the week's entry, which read the books further, load after the page
+through htmx.
 """
 
 from __future__ import annotations
