@@ -25,8 +25,8 @@ wrk` as root, as `make chromium` does); otherwise one async Python client (httpx
 uvloop), which costs the 2 cores far more per request than wrk. The section says which ran.
 CONNECTIONS is 16, four per worker: on this 2-core machine throughput is flat from 8 to 64
 connections while latency grows with them (a closed loop: each connection waits for its
-answer, so the mean latency is connections / throughput), and 16 keeps every one of 4
-workers busy.
+answer, so the mean latency is connections / throughput); 16 is four per worker of 4 (uvicorn's
+workers share one socket, so the connections spread unevenly: docs/api.md, Throughput).
 
 Targets (issue 15): >= 1,000 quotes/s and p95 <= 50 ms with 4 workers.
 """
@@ -192,6 +192,24 @@ def _check_answers(base: str, token: str, quoted: list[Line]) -> None:
             if answer.status_code != 200 or answer.json() != line.document:
                 raise RuntimeError(f"the server's answer to {line.body} is not the use case's: "
                                    f"{answer.status_code} {answer.text[:300]}")
+
+
+def _settled(server: subprocess.Popen[bytes]) -> None:
+    """Wait until every worker has started: the first one answers while the others may still
+    be loading the tariff (seconds each, more on a busy machine), and a connection opened
+    meanwhile goes to the ones ready. Started is idle: the server's CPU still for a second."""
+    deadline = time.monotonic() + 180
+    before = _cpu_ms(server.pid)
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        now = _cpu_ms(server.pid)
+        if before is None or now is None:
+            time.sleep(10)  # no /proc: give them time instead
+            return
+        if now - before < 50:
+            return
+        before = now
+    raise RuntimeError("the server's workers did not settle")
 
 
 def _cpu_ms(pid: int) -> float | None:
@@ -374,6 +392,7 @@ def measure(workers: int, quoted: list[Line], wrk: str | None) -> Figures:
         server = _serve(url, port, workers)
         try:
             _check_answers(base, token, quoted)
+            _settled(server)
             if wrk is not None:
                 return _measure_wrk(wrk, folder, base, token, server)
             return _measure_httpx(base, token, quoted, server)

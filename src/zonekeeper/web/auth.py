@@ -70,8 +70,8 @@ class Allowed(SecurityBase):
     """A dependency: the signed-in user, if their role grants `permission` (else 403).
 
     One dependency that reads the bearer header itself rather than a chain of three (this,
-    `signed_in`, `HTTPBearer`): FastAPI solves every level of the chain again on each
-    request, and on a duty quote that was a sixth of the server's time. It is still a
+    `signed_in`, `HTTPBearer`): FastAPI solves every level of a chain again on each request
+    (a quote's route had four levels, now two; docs/api.md, Throughput). It is still a
     security scheme to FastAPI (the bearer model and name of the `HTTPBearer` it asks), so
     the OpenAPI document lists the same `HTTPBearer` scheme on the same operations.
     """
