@@ -48,7 +48,7 @@ def create_app(context: Context, directory: Directory | None = None) -> FastAPI:
     app.state.directory = users
     app.state.shelf = shelf
     problems.install(app)
-    app.include_router(api.router)
+    api.install(app)
     app.include_router(pages.router)
     pages.install(app)
     return app
