@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from drawback_helpers import D, Descriptions, exp, imp
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zonekeeper.app.outputs.drawback import DrawbackPlan
-from zonekeeper.drawback.amounts import RATE, Allowed, line_bases
+from zonekeeper.drawback.amounts import RATE, Allowed, line_bases, refund_ceiling
 from zonekeeper.drawback.claim import build_claim, check_against_imports, check_plan
 from zonekeeper.drawback.measures import DefaultPolicy, ImportCharge
 from zonekeeper.drawback.plan import build_plan, refund_components
@@ -114,7 +114,7 @@ def test_components_never_exceed_99_percent_and_sum_to_the_refund(
         assert Fraction(got) <= limit, (paid.component, got, limit)
         if paid.component is ImportCharge.MPF:
             assert paid.amount == mpf  # one line: the whole entry's MPF
-    ceiling = (qty * per_unit).quantize(CENT, rounding=ROUND_DOWN)
+    ceiling = refund_ceiling(qty, per_unit)
     assert refund <= ceiling
     assert ceiling - refund < CENT * max(1, len(parts))
 
@@ -134,3 +134,21 @@ def test_a_component_that_is_exactly_whole_cents_keeps_its_last_cent():
     bases = line_bases(imports, ClaimType.J1, DefaultPolicy())
     assert check_against_imports(plan, imports, (), bases) == []
     assert build_claim(plan).header.refund == D("0.99")
+
+
+def test_a_cap_that_is_exactly_whole_cents_keeps_its_last_cent() -> None:
+    """Duty 975.00 on 231 units refunds 0.99 x 975 / 231 = 4.178571428571... a unit (held
+    rounded up in 28 digits); capped at 2.925 a unit, 120 units refund exactly 351.00. Scaled
+    by the cap over the rounded own figure, it came out 350.99 (found by the property above)."""
+    line = imp("E1", 1, "2026-01-10", "8414308030", 231, D("975.00"))
+    basis = line_bases([line], ClaimType.J1, DefaultPolicy())[line.key]
+    allowed = Allowed(basis.refund_by_class, D("2.925"))
+    assert refund_components(basis, D(120), allowed) == {"duty": D("351.00")}
+
+
+def test_the_ceiling_is_the_exact_product_rounded_down() -> None:
+    """35 x 8.378857142857142857142857142 is 293.25999...97: in 28 digits it rounds up to
+    293.26 before the cents are cut, a cent the components cannot reach."""
+    assert refund_ceiling(D(35), D("8.378857142857142857142857142")) == D("293.25")
+    assert refund_ceiling(D(7), D("0.1414285714285714285714285714")) == D("0.98")
+    assert refund_ceiling(D(400), D("0.24")) == D("96.00")

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
+from fractions import Fraction
 
 from zonekeeper.drawback.measures import DutyClass, ImportCharge, MeasurePolicy, duty_class
 from zonekeeper.drawback.records import ClaimType, ImportLine
@@ -125,40 +126,68 @@ def component_refunds(
     190.51(b)(2)(v), (b)(4)), and when its `cap` binds, every component is scaled by
     cap / the classes' total.
 
-    Multiplied out before the one division (in `_EXACT`): dividing first would carry the
-    division's last-digit rounding into every product, and a figure that is exactly a cent
-    (0.99 x 1.00 x 7/7) would come out a hair below it and lose that cent when rounded
-    down. Equal to the exact figure whenever that is a whole number of cents.
+    Figured in exact fractions and divided once at the end (in `_EXACT`): a class's own
+    refund per unit is 99% x paid / units, a repeating decimal more often than not, which
+    `refund_by_class` holds rounded to 28 digits. Dividing by that rounded figure, or
+    scaling by a cap over a total of such figures, would carry its last digit into every
+    product, and a figure that is exactly a cent (0.99 x 1.00 x 7/7; a cap of 2.925 on 120
+    units, 351.00) would come out a hair below it and lose that cent when rounded down. So
+    each class's own figure is taken again from what was paid, exactly, and a limit equal to
+    the class's own (not limited) stands for that exact figure. Equal to the exact figure
+    whenever that is a whole number of cents.
     """
     own = basis.refund_by_class
     if allowed is None:
         allowed = basis.own
     limits = allowed.by_class
-    q_line = basis.line.quantity
+    q_line = Fraction(basis.line.quantity)
+    rate = Fraction(RATE)
+    paid_by_class: dict[DutyClass, Fraction] = defaultdict(Fraction)
+    for paid in basis.paid:
+        if paid.eligible and paid.component is not MPF:
+            paid_by_class[_CLASS[paid.component]] += Fraction(paid.amount)
+    exact_own = {cls: (Fraction(figure) if cls is DutyClass.MPF
+                       else rate * paid_by_class[cls] / q_line)
+                 for cls, figure in own.items()}
+    exact_limit = {cls: (exact_own[cls] if own.get(cls) == figure else Fraction(figure))
+                   for cls, figure in limits.items()}
+    scale = Fraction(1)
+    if allowed.capped and allowed.cap is not None:
+        scale = Fraction(allowed.cap) / sum(exact_limit.values(), Fraction(0))
+    qty_x = Fraction(qty)
     out: dict[str, Decimal] = {}
-    with localcontext(_EXACT):
-        cap, total = (allowed.cap, allowed.classes_total) if allowed.capped else (None, None)
-        for paid in basis.paid:
-            if not paid.eligible:
-                continue
-            key = paid.component.value
-            cls = _CLASS[paid.component]
-            own_c = own.get(cls)
-            if not own_c:
-                out[key] = Decimal(0)
-                continue
-            limit = limits.get(cls, Decimal(0))
-            if paid.component is MPF:
-                # own_c is the MPF per unit: own_c x qty x limit / own_c.
-                numerator, denominator = qty * limit, Decimal(1)
-            else:
-                numerator = RATE * paid.amount * qty * limit
-                denominator = q_line * own_c
-            if cap is not None and total is not None:
-                numerator *= cap
-                denominator *= total
-            out[key] = numerator / denominator
+    for paid in basis.paid:
+        if not paid.eligible:
+            continue
+        key = paid.component.value
+        cls = _CLASS[paid.component]
+        own_c = exact_own.get(cls)
+        if not own_c:
+            out[key] = Decimal(0)
+            continue
+        limit = exact_limit.get(cls, Fraction(0))
+        if paid.component is MPF:
+            # own_c is the MPF per unit: own_c x qty x limit / own_c.
+            figure = qty_x * limit * scale
+        else:
+            figure = rate * Fraction(paid.amount) * qty_x * limit / (q_line * own_c) * scale
+        with localcontext(_EXACT):
+            out[key] = Decimal(figure.numerator) / Decimal(figure.denominator)
     return out
+
+
+def refund_ceiling(qty: Decimal, per_unit: Decimal) -> Decimal:
+    """The most a designation of `qty` units at `per_unit` may refund: quantity x refund
+    per unit, rounded down to the cent (190.51(b)(1): never above 99% of what was paid).
+
+    The product is taken exactly (in `_EXACT`), as the components are: in the money
+    context's 28 digits, 35 x 8.378857142857142857142857142 (= 293.25999...97) rounds up to
+    293.26 before the cents are cut, a cent more than the components can reach, and the
+    plan's own check would then refuse a plan the planner made.
+    """
+    with localcontext(_EXACT):
+        product = qty * per_unit
+    return product.quantize(CENT, rounding=ROUND_DOWN)
 
 
 def mpf_unit_refund(share: Decimal, units: Decimal) -> Decimal:

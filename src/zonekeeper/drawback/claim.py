@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from zonekeeper.drawback.amounts import LineBasis, component_refunds
+from zonekeeper.drawback.amounts import LineBasis, component_refunds, refund_ceiling
 from zonekeeper.drawback.plan import Designation, Plan, demand_key
 from zonekeeper.drawback.records import ClaimType, ImportLine, PriorDesignation
 from zonekeeper.drawback.rules import unit_of
@@ -134,7 +134,7 @@ def check_plan(plan: Plan) -> list[Problem]:
         parts = sum(d.components.values(), Decimal(0))
         if parts != d.refund:
             bad("components", f"sum to {parts}, not the refund {d.refund}")
-        ceiling = (d.quantity * d.refund_per_unit).quantize(CENT, rounding=ROUND_DOWN)
+        ceiling = refund_ceiling(d.quantity, d.refund_per_unit)
         if d.refund > ceiling:
             bad("refund", f"{d.refund} exceeds quantity {d.quantity} x refund per unit "
                           f"{d.refund_per_unit} rounded down to the cent ({ceiling})")

@@ -18,7 +18,13 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from zonekeeper.drawback.amounts import Allowed, LineBasis, component_refunds, line_bases
+from zonekeeper.drawback.amounts import (
+    Allowed,
+    LineBasis,
+    component_refunds,
+    line_bases,
+    refund_ceiling,
+)
 from zonekeeper.drawback.arcs import ROUTES, Arcs, candidate_arcs
 from zonekeeper.drawback.calendar import claim_deadline
 from zonekeeper.drawback.demands import build_demands
@@ -671,7 +677,7 @@ def refund_components(
     per_unit = basis.refund_per_unit if allowed is None else allowed.per_unit
     raw = component_refunds(basis, qty, allowed)
     out = {k: v.quantize(CENT, rounding=ROUND_DOWN) for k, v in raw.items()}
-    excess = sum(out.values(), Decimal(0)) - (qty * per_unit).quantize(CENT, rounding=ROUND_DOWN)
+    excess = sum(out.values(), Decimal(0)) - refund_ceiling(qty, per_unit)
     while excess > 0:
         biggest = max(out, key=lambda k: out[k])
         take = min(excess, out[biggest])
