@@ -1,9 +1,9 @@
 """Ledger benchmark: post a realistic mix of zone events (admissions, production, shipments)
 through the real service path into SQLite and PostgreSQL, side by side with
 (1) a raw bulk insert of the very rows the books end up holding (the events, their natural
-keys in `event_keys`, the postings and the lots; the keys from 2026-12-06 on: the books hold
-them, so the peer writes them too), into the same schema on the same database, and (2)
-beancount's own loader with FIFO lot booking on an equivalent
+keys in `event_keys`, the postings, the lots and the inventory kept by status in
+`zone_totals`; whatever the books hold, the peer writes too), into the same schema on the
+same database, and (2) beancount's own loader with FIFO lot booking on an equivalent
 synthetic ledger with the same number of transactions.
 
 Size: `ZK_BENCH_EVENTS` (default 1,000,000); batch size `ZK_BENCH_BATCH` (default 10,000
@@ -35,7 +35,7 @@ from sqlalchemy import create_engine, text
 
 from zonekeeper.app.books import Ledger
 from zonekeeper.store.engine import SQLITE_CACHE_KIB
-from zonekeeper.store.schema import event_keys, events, lots, metadata, postings
+from zonekeeper.store.schema import event_keys, events, lots, metadata, postings, zone_totals
 from zonekeeper.zone.events import Admission, Event, Production, Shipment
 from zonekeeper.zone.master import Bom, BomLine, Part
 from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
@@ -46,7 +46,7 @@ FIRST_DAY = dt.date(2026, 8, 3)
 PER_DAY = 5000
 # Every table a posting fills on the bench mix (no counts: no discrepancies; no suspense), in
 # the order the service writes them.
-TABLES = (events, event_keys, postings, lots)
+TABLES = (events, event_keys, postings, lots, zone_totals)
 # The raw peers' zone row (the columns named: the zones table grows with migrations).
 ZONE_ROW = (
     "INSERT INTO zones (zone, site, method, head_seq, head_hash) "
@@ -333,8 +333,8 @@ def run() -> str:
         "write lots/postings in bulk), two ways: `Ledger.post_many` makes the next batch (the "
         "pure core's checks and allocation, the rows' JSON and hashes) while a writer thread "
         "commits the previous one; `Ledger.post` does one batch after another. Raw peer: the "
-        "rows the books end up holding (events, their natural keys, postings, lots) "
-        "bulk-inserted into the same "
+        "rows the books end up holding (events, their natural keys, postings, lots, totals "
+        "by status) bulk-inserted into the same "
         "schema with the same settings, one transaction (SQLite `executemany`, PostgreSQL "
         "`COPY`). beancount: `loader.load_file` (parse, FIFO "
         "lot booking, validation) on an equivalent ledger with one transaction per event and "
