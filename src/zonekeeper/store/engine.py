@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import os
 import re
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,7 +49,6 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.store.turns import NoTurn, turn
 
 SQLITE_BUSY_TIMEOUT_S = 60
 """How long a SQLite writer waits for another's lock by default (`busy_timeout()`)."""
@@ -67,8 +65,6 @@ SQLITE_FILE_MODE = 0o600
 MASK = "***"
 # user:password@ in a text that is not even a URL SQLAlchemy can read
 _CREDENTIALS = re.compile(r"(//[^/:@\s]*:)[^@\s]*(@)")
-# A SQLite file engine's file and busy timeout: its writers take turns (`store.turns`).
-_QUEUED: weakref.WeakKeyDictionary[Engine, tuple[str, int]] = weakref.WeakKeyDictionary()
 
 
 def masked_url(url: str | URL) -> str:
@@ -267,48 +263,26 @@ def _sqlite_engine(url: str, waits: int) -> Engine:
         # Still locked after the busy timeout: one line, not a driver traceback. The
         # transaction that asked is rolled back on the way out, so nothing was written.
         if "database is locked" in str(context.original_exception):
-            raise _busy_error(url, waits)
+            raise InputError(
+                Problem(
+                    f"the books at {sqlite_file(url) or url} are busy: another process has "
+                    f"held them for writing longer than {waits} s; nothing was changed (try "
+                    f"again later, or set {_dollar(BUSY_TIMEOUT_ENV)} to wait longer)",
+                    code="books.busy",
+                )
+            )
 
-    path = sqlite_file(url)
-    if path is not None:
-        _QUEUED[engine] = (path, waits)
     return engine
-
-
-def _busy_error(url: str, waits: int) -> InputError:
-    return InputError(
-        Problem(
-            f"the books at {sqlite_file(url) or url} are busy: another process has "
-            f"held them for writing longer than {waits} s; nothing was changed (try "
-            f"again later, or set {_dollar(BUSY_TIMEOUT_ENV)} to wait longer)",
-            code="books.busy",
-        )
-    )
 
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that will write: on SQLite it holds the write lock from its first
-    statement (BEGIN IMMEDIATE), after its turn in the file's writers' queue
-    (`store.turns`: woken within milliseconds of the last writer's commit, not after
-    SQLite's busy handler's sleeps of up to 100 ms); commits on success, rolls back on any
-    error."""
-    queued = _QUEUED.get(engine)
-    if queued is None:
-        with engine.connect() as connection:
-            connection.execution_options(**{WRITE_OPTION: True})
-            with connection.begin():
-                yield connection
-        return
-    path, waits = queued
-    try:
-        with turn(path, waits):
-            with engine.connect() as connection:
-                connection.execution_options(**{WRITE_OPTION: True})
-                with connection.begin():
-                    yield connection
-    except NoTurn:
-        raise _busy_error(str(engine.url), waits) from None
+    statement (BEGIN IMMEDIATE); commits on success, rolls back on any error."""
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            yield connection
 
 
 @contextmanager
