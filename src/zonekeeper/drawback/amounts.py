@@ -140,6 +140,8 @@ def component_refunds(
     if allowed is None:
         allowed = basis.own
     limits = allowed.by_class
+    if not allowed.capped and limits == own:
+        return _unlimited_refunds(basis, qty)
     q_line = Fraction(basis.line.quantity)
     rate = Fraction(RATE)
     paid_by_class: dict[DutyClass, Fraction] = defaultdict(Fraction)
@@ -173,6 +175,29 @@ def component_refunds(
             figure = rate * Fraction(paid.amount) * qty_x * limit / (q_line * own_c) * scale
         with localcontext(_EXACT):
             out[key] = Decimal(figure.numerator) / Decimal(figure.denominator)
+    return out
+
+
+def _unlimited_refunds(basis: LineBasis, qty: Decimal) -> dict[str, Decimal]:
+    """`component_refunds` with no limit and no cap, the common case, in `Decimal` (a tenth
+    of the fractions' cost): 99% x paid x qty / units multiplied out before the one division,
+    so a figure that is exactly a cent comes out exactly (0.99 x 1.00 x 7/7 = 0.99); MPF at
+    its per-unit figure x qty."""
+    q_line = basis.line.quantity
+    own = basis.refund_by_class
+    out: dict[str, Decimal] = {}
+    with localcontext(_EXACT):
+        for paid in basis.paid:
+            if not paid.eligible:
+                continue
+            key = paid.component.value
+            own_c = own.get(_CLASS[paid.component])
+            if not own_c:
+                out[key] = Decimal(0)
+            elif paid.component is MPF:
+                out[key] = qty * own_c
+            else:
+                out[key] = RATE * paid.amount * qty / q_line
     return out
 
 
