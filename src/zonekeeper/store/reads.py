@@ -214,15 +214,10 @@ def posting_texts_of_events(
 
 
 def postings_of_events(connection: Connection, zone: str, seqs: Collection[int]) -> list[Posting]:
-    """The postings of the events at these ledger positions, in ledger order."""
-    if not seqs:
-        return []
-    query = (
-        select(postings.c.data)
-        .where(postings.c.zone == zone, postings.c.seq.in_(sorted(seqs)))
-        .order_by(postings.c.seq, postings.c.n)
-    )
-    return [codec.loads(Posting, data) for (data,) in connection.execute(query)]
+    """The postings of the events at these ledger positions, in ledger order (read by
+    `posting_texts_of_events`, in chunks of keys SQLite's limit of variables admits)."""
+    return [codec.loads(Posting, data)
+            for data in posting_texts_of_events(connection, zone, seqs)]
 
 
 def all_discrepancies(connection: Connection, zone: str) -> list[Discrepancy]:
