@@ -24,6 +24,8 @@ class MpfBounds(Protocol):
     def minimum(self) -> Decimal: ...
     @property
     def maximum(self) -> Decimal: ...
+    @property
+    def caveat(self) -> str: ...  # empty, or why the floor and cap are not confirmed
 
 
 @dataclass(frozen=True)

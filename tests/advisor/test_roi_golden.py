@@ -57,11 +57,20 @@ def test_mpf_paid_is_the_files_column_where_given(tariff: Tariff) -> None:
     assert saving == D("40.00")
 
 
-def test_a_fiscal_year_without_a_fee_table_is_not_computed(tariff: Tariff) -> None:
-    """FY2027's floor and cap are not shipped: the saving is None with the reason, never 0."""
+def test_seed_weekly_mpf_with_the_current_fy2027_fee_table(tariff: Tariff) -> None:
+    """The current fiscal year (FY2027, $34.58 / $670.86, unconfirmed): 50 capped entries pay
+    $33,543.00; one weekly entry $670.86; the text says the table is unconfirmed."""
     saving, text = mpf_weekly_saving(week_of_shipments(dt.date(2026, 11, 2)),
                                      tariff.fees.mpf_terms)
-    assert saving is None and "FY2027" in text
+    assert saving == D("33543.00") - D("670.86") == D("32872.14")
+    assert "FY2027 MPF floor $34.58 and cap $670.86 are unconfirmed" in text
+
+
+def test_a_fiscal_year_without_a_fee_table_is_not_computed(tariff: Tariff) -> None:
+    """FY2028's floor and cap are not shipped: the saving is None with the reason, never 0."""
+    saving, text = mpf_weekly_saving(week_of_shipments(dt.date(2027, 11, 1)),
+                                     tariff.fees.mpf_terms)
+    assert saving is None and "FY2028" in text
 
 
 def test_assess_exports_waste_deferral_costs_and_verdict(tariff: Tariff) -> None:

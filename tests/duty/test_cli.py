@@ -189,18 +189,26 @@ def test_entry_csv_reports_every_bad_row(monkeypatch, capsys, tmp_path: Path):
     assert any("row 4:mode" in line for line in lines)
 
 
-def test_fy2027_needs_a_fee_file(monkeypatch, capsys, tmp_path: Path):
+def test_a_year_without_fees_needs_a_fee_file(monkeypatch, capsys, tmp_path: Path):
     args = ["duty", "quote", "--hts", "0101.21.00", "--origin", "DE", "--value", "500000",
-            "--date", "2026-11-02", "--json"]  # fmt: skip
+            "--date", "2027-11-02", "--json"]  # fmt: skip
     code, out, _ = run(monkeypatch, capsys, *args)
     q = json.loads(out)
     assert code == 0 and q["fees"]["mpf"] is None and q["total"] is None
-    assert any("FY2027" in w for w in q["warnings"])
-    fees = tmp_path / "fy2027.csv"
+    assert any("FY2028" in w for w in q["warnings"])
+    fees = tmp_path / "fy2028.csv"
     fees.write_text("fee,fiscal_year,valid_from,valid_to,rate_pct,minimum,maximum\n"
-                    "MPF,FY2027,2026-10-01,2027-09-30,0.3464,34.00,660.00\n")  # fmt: skip
+                    "MPF,FY2028,2027-10-01,2028-09-30,0.3464,35.00,690.00\n")  # fmt: skip
     code, out, _ = run(monkeypatch, capsys, *args, "--fees", str(fees))
-    assert code == 0 and json.loads(out)["fees"]["mpf"] == "660.00"
+    assert code == 0 and json.loads(out)["fees"]["mpf"] == "690.00"
+
+
+def test_fy2027_quotes_with_the_unconfirmed_table_and_warns(monkeypatch, capsys):
+    code, out, _ = run(monkeypatch, capsys, "duty", "quote", "--hts", "0101.21.00", "--origin",
+                       "DE", "--value", "500000", "--date", "2026-11-02", "--json")
+    q = json.loads(out)
+    assert code == 0 and q["fees"]["mpf"] == "670.86"
+    assert any("FY2027" in w and "unconfirmed" in w for w in q["warnings"])
 
 
 def test_entry_csv_unit_columns_spi_and_content_columns(monkeypatch, capsys, tmp_path: Path):

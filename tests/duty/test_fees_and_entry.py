@@ -67,10 +67,10 @@ def test_scenario_2_weekly_entry_saves_mpf(tariff):
     assert mpf_fee(tariff, shipment * 50, FY2026).amount == Decimal("651.50")
 
 
-def test_fy2027_is_not_guessed(tariff):
-    with pytest.raises(CannotCompute, match="FY2027"):
-        tariff.fees.mpf_terms(date(2026, 10, 1))
-    entry = quote_entry(tariff, [LineItem("0101.21.00", "DE", Decimal("5000"))], date(2026, 10, 1))
+def test_a_fiscal_year_without_a_fee_row_is_not_guessed(tariff):
+    with pytest.raises(CannotCompute, match="FY2028"):
+        tariff.fees.mpf_terms(date(2027, 10, 1))
+    entry = quote_entry(tariff, [LineItem("0101.21.00", "DE", Decimal("5000"))], date(2027, 10, 1))
     assert entry.mpf.amount is None and entry.total is None
     assert entry.duty == Decimal("0.00")
     assert any("MPF not computed" in w.message and w.severity == "warning"
@@ -89,6 +89,33 @@ def test_user_fee_rows_fill_fy2027(tariff):
         Decimal("660.00"),
         "FY2027",
     )
+    assert terms.confirmed and terms.caveat == ""  # the user's row wins over the shipped one
+
+
+def test_fy2027_is_shipped_unconfirmed_and_says_so(tariff):
+    """FY2027's floor and cap rest on a secondary source (CBP's notice not in hand): they are
+    applied, and every MPF figured with them carries the caveat; FY2026's do not."""
+    terms = tariff.fees.mpf_terms(date(2026, 10, 1))
+    assert (terms.fiscal_year, terms.minimum, terms.maximum, terms.confirmed) == (
+        "FY2027", Decimal("34.58"), Decimal("670.86"), False)
+    assert terms.valid_to == date(2027, 9, 30)
+    assert "unconfirmed" in terms.caveat and "$670.86" in terms.caveat
+    line = [LineItem("0101.21.00", "DE", Decimal("500000"))]
+    entry = quote_entry(tariff, line, date(2026, 11, 2))
+    assert entry.mpf.amount == Decimal("670.86") and entry.mpf.bound == "maximum"
+    [caveat] = [w for w in entry.warnings if w.code == "duty.entry.fee-unconfirmed"]
+    assert caveat.severity == "warning" and "FY2027" in caveat.message
+    earlier = quote_entry(tariff, line, date(2026, 9, 30))
+    assert earlier.mpf.amount == Decimal("651.50") and earlier.mpf.caveat == ""
+    assert not any(w.code == "duty.entry.fee-unconfirmed" for w in earlier.warnings)
+
+
+def test_a_fee_row_status_must_be_known():
+    with pytest.raises(InputError) as refused:
+        read_fees_csv("fee,fiscal_year,valid_from,valid_to,rate_pct,minimum,maximum,status\n"
+                      "MPF,FY2028,2027-10-01,2028-09-30,0.3464,35,690,maybe\n", "f.csv")
+    [problem] = refused.value.problems
+    assert (problem.code, problem.row, problem.field) == ("tariff.fees.bad-status", 2, "status")
 
 
 @pytest.mark.parametrize("body", [

@@ -14,7 +14,10 @@ horizon warning; with the history, the cases of 2025 dates were priced, one code
 2026 Revision 2 was refused, and no other duty moved. It moved again on purpose when a line
 without a mode of transport stopped owing HMF 0.00: in the 1,324 cases quoted without a mode,
 and only in them, the HMF became null with its reason, the total null and one warning was
-added; every duty, MPF and other word stayed as it was.)
+added; every duty, MPF and other word stayed as it was. It moved a third time when the fee
+table gained fiscal year 2027, unconfirmed: in the 957 cases dated in FY2027, and only in
+them, the MPF, its details and the total were computed and the caveat warning replaced the
+"not computed" one; elsewhere only the list of known fiscal years in FY2028's reason grew.)
 
 `python tests/duty/test_quote_digest.py [small|big] [--write] [--dump FILE]`: the big sample
 (20,000 lines x 3 cases) is checked by hand; `--dump` writes one JSON line per case to diff.

@@ -133,9 +133,9 @@ def test_a_week_that_cannot_be_computed_says_why(web: Web) -> None:
     csrf = browser(web, Role.CLERK)
     post(web, csrf, "admission", "admissions.csv", (DEMO / "admissions.csv").read_bytes())
     shipments = (b"shipment_no,date,part,quantity,disposition,value\n"
-                 b"S-1,2026-12-28,TIRE,40,consumption,2600.00\n")
+                 b"S-1,2027-12-27,TIRE,40,consumption,2600.00\n")
     post(web, csrf, "shipment", "shipments.csv", shipments)
-    answer = web.client.get("/zones/1/panels/week?week=2026-W53", headers=HTML)
+    answer = web.client.get("/zones/1/panels/week?week=2027-W52", headers=HTML)
     assert answer.status_code == 200
     assert "Cannot compute the entry: no MPF fee table" in answer.text
     assert "MPF (weekly)" not in answer.text

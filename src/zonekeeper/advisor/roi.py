@@ -247,13 +247,21 @@ def mpf_weekly_saving(
         first = day.get(line.entry_no)
         if first is None or line.import_date < first:
             day[line.entry_no] = line.import_date
+    caveats: dict[str, None] = {}  # of the fee terms used, in order, once each
+
+    def terms_on(on: dt.date) -> MpfBounds:
+        used = terms(on)
+        if used.caveat:
+            caveats[used.caveat] = None
+        return used
+
     try:
         paid = ZERO
         computed = 0
         for entry, total in value.items():
             fee = given.get(entry)
             if fee is None:
-                fee = mpf_due(total, terms(day[entry])).amount
+                fee = mpf_due(total, terms_on(day[entry])).amount
                 computed += 1
             paid += fee
         weeks: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
@@ -264,7 +272,8 @@ def mpf_weekly_saving(
             weeks[wk] += total
             if wk not in week_day or day[entry] < week_day[wk]:
                 week_day[wk] = day[entry]
-        weekly = sum((mpf_due(v, terms(week_day[w])).amount for w, v in weeks.items()), ZERO)
+        weekly = sum((mpf_due(v, terms_on(week_day[w])).amount for w, v in weeks.items()),
+                     ZERO)
     except CannotCompute as error:
         return None, f"MPF cannot be computed: {error.reason}"
     return paid - weekly, (
@@ -272,6 +281,7 @@ def mpf_weekly_saving(
         f"file's mpf column, {computed:,} computed at 0.3464% within the fiscal year's floor "
         f"and cap, 19 CFR 24.23); {len(weeks):,} weekly entries (one per week with "
         f"consumption, 19 CFR 146.63(c), 19 USC 1484(i)) would have paid {usd(weekly)}"
+        + "".join(f". {caveat}" for caveat in caveats)
     )
 
 

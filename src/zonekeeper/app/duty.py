@@ -160,7 +160,7 @@ def quote_file(context: Context, file: Path, on: str, fees: Path | None = None) 
 
 
 def _tariff(context: Context, fees: Path | None) -> Tariff:
-    """The context's tariff, with the user's fee rows (e.g. FY2027 MPF) added when given."""
+    """The context's tariff, with the user's fee rows (e.g. FY2028 MPF) added when given."""
     tariff = context.tariff
     if fees is None:
         return tariff

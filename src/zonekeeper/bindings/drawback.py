@@ -115,7 +115,8 @@ class TariffEstimator:
         try:
             terms = self.tariff.fees.mpf_terms(on)
             by_class[DutyClass.MPF] = mpf_up_to_cap(value, terms)
-            applied.append(f"MPF {terms.rate * 100:f}% up to {terms.maximum} (24.23(b)(1)(i))")
+            applied.append(f"MPF {terms.rate * 100:f}% up to {terms.maximum} (24.23(b)(1)(i))"
+                           + (f"; {terms.caveat}" if terms.caveat else ""))
         except CannotCompute as error:
             # Leaving a fee out only lowers the limit: conservative.
             applied.append(f"MPF left out: {error.reason}")

@@ -93,5 +93,5 @@ EstimatesOption = Annotated[
 ]
 FeesOption = Annotated[
     Path | None,
-    typer.Option("--fees", help="Extra fee rows (CSV like data/tariff/fees.csv), e.g. FY2027"),
+    typer.Option("--fees", help="Extra fee rows (CSV like data/tariff/fees.csv), e.g. FY2028"),
 ]

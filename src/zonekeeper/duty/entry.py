@@ -53,6 +53,7 @@ class FeeLine:
     bound: str  # ad valorem | minimum | maximum | not applicable
     source: str
     reason: str | None = None
+    caveat: str = ""  # why the fee's terms are not confirmed, if they are not
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def mpf_fee(tariff: Tariff, value: Decimal, on: date) -> FeeLine:
         "MPF",
         f"{terms.rate_pct.normalize()}% (min {usd(terms.minimum)}, max {usd(terms.maximum)})",
         value, due.exact, due.amount, due.bound,
-        f"{terms.fiscal_year}: {terms.source}",
+        f"{terms.fiscal_year}: {terms.source}", caveat=terms.caveat,
     )  # fmt: skip
 
 
@@ -191,6 +192,9 @@ def quote_entry(
         if fee.reason:
             warnings.append(Problem(f"{fee.fee} not computed: {fee.reason}",
                                     code="duty.entry.fee-not-computed", severity="warning"))
+        if fee.caveat:
+            warnings.append(Problem(fee.caveat, code="duty.entry.fee-unconfirmed",
+                                    severity="warning"))
     duties = [q.duty for q in quotes]
     duty = None if any(d is None for d in duties) else sum((d for d in duties if d), ZERO)
     total = None

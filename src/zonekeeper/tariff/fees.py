@@ -8,8 +8,10 @@
   vessel; for zone admissions it is owed on admission (19 CFR 146.22(e)).
 
 The fee table is dated data (`data/tariff/fees.csv`; users may load their own rows for a new
-fiscal year). A date with no fee row is a `CannotCompute`, never a silent reuse of last
-year's floor and cap: FY2027 values were not published when the table was written.
+fiscal year, and theirs win). A date with no fee row is a `CannotCompute`, never a silent
+reuse of last year's floor and cap. A row whose values rest on a secondary source (FY2027:
+CBP's notice was not in hand; see the data's PROVENANCE.md) has status `unconfirmed`, and
+every MPF figured with it carries its `caveat`.
 The rules that apply the terms (floor and cap once, vessel cargo only) are
 `zonekeeper.entry_fees`.
 """
@@ -25,7 +27,7 @@ from decimal import Decimal
 
 from zonekeeper.dates import parse_date
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.money import parse_decimal
+from zonekeeper.money import parse_decimal, usd
 
 HUNDRED = Decimal(100)
 
@@ -41,10 +43,20 @@ class MpfTerms:
     valid_from: date
     valid_to: date | None
     source: str
+    confirmed: bool = True
 
     @property
     def rate_pct(self) -> Decimal:
         return self.rate * HUNDRED
+
+    @property
+    def caveat(self) -> str:
+        """Empty for a year whose floor and cap come from CBP's notice; else what to check."""
+        if self.confirmed:
+            return ""
+        return (f"{self.fiscal_year} MPF floor {usd(self.minimum)} and cap {usd(self.maximum)} are "
+                f"unconfirmed (not yet checked against CBP's Federal Register notice; load "
+                f"the notice's values with --fees)")
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,7 @@ class FeeSchedule:
     def mpf_terms(self, on: date) -> MpfTerms:
         """MPF rate, floor and cap in force on `on` (19 CFR 24.23(b)(1)(i)).
 
-        Raises CannotCompute for a date outside every known fiscal year (e.g. FY2027 before
+        Raises CannotCompute for a date outside every known fiscal year (e.g. FY2028 before
         its values are loaded): the floor and cap change every year and must not be guessed.
         """
         for terms in self.mpf:
@@ -104,8 +116,12 @@ def _fiscal_year(on: date) -> int:
     return on.year + 1 if on.month >= 10 else on.year
 
 
+STATUSES = {"": True, "confirmed": True, "unconfirmed": False}
+
+
 def parse_fees(rows: Iterable[Mapping[str, str]], file: str = "fees.csv") -> FeeSchedule:
-    """Fee rows (`fee, fiscal_year, valid_from, valid_to, rate_pct, minimum, maximum, ...`).
+    """Fee rows (`fee, fiscal_year, valid_from, valid_to, rate_pct, minimum, maximum, status,
+    source`); `status` is `confirmed` (the default) or `unconfirmed`.
 
     Every bad row is reported (file, row, field) in one InputError.
     """
@@ -120,6 +136,11 @@ def parse_fees(rows: Iterable[Mapping[str, str]], file: str = "fees.csv") -> Fee
             end = parse_date(end_text) if end_text else None
             rate = parse_decimal(row.get("rate_pct") or "") / HUNDRED
             source = (row.get("source") or "").strip() or file
+            status = (row.get("status") or "").strip().lower()
+            if status not in STATUSES:
+                problems.append(Problem(f"status {status!r} is not confirmed or unconfirmed",
+                                        file, number, "status", code="tariff.fees.bad-status"))
+                continue
             if fee == "MPF":
                 mpf.append(
                     MpfTerms(
@@ -131,6 +152,7 @@ def parse_fees(rows: Iterable[Mapping[str, str]], file: str = "fees.csv") -> Fee
                         valid_from=start,
                         valid_to=end,
                         source=source,
+                        confirmed=STATUSES[status],
                     )
                 )
             elif fee == "HMF":

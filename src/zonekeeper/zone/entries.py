@@ -132,16 +132,18 @@ class MpfCharge:
     exact: Decimal  # value x rate, before floor and cap
     amount: Decimal  # cents
     bound: str  # "ad valorem", "minimum" or "maximum"
+    caveat: str = ""  # why the year's floor and cap are not confirmed, if they are not
 
     @property
     def derivation(self) -> str:
         pct = (self.rate * 100).normalize()
-        return (
+        text = (
             f"MPF {pct}% x {usd(self.foreign_value)} foreign value = {usd(self.exact)}; "
             f"{self.fiscal_year} minimum {usd(self.minimum)}, maximum {usd(self.maximum)} "
             f"-> {usd(self.amount)} ({self.bound}; 19 USC 58c(a)(9), (b)(8)(D)(vi); "
             f"19 CFR 24.23)"
         )
+        return f"{text}. {self.caveat}" if self.caveat else text
 
 
 @in_money_context
@@ -163,6 +165,7 @@ def mpf_charge(foreign_value: Decimal, terms: MpfTerms) -> MpfCharge:
         exact=due.exact,
         amount=due.amount,
         bound=due.bound,
+        caveat=terms.caveat,
     )
 
 

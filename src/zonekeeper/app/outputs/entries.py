@@ -122,6 +122,7 @@ class Mpf(Output):
     fiscal_year: str
     bound: str
     derivation: str
+    caveat: str  # empty, or why the fiscal year's floor and cap are not confirmed
 
     @classmethod
     @in_money_context
@@ -130,7 +131,7 @@ class Mpf(Output):
             amount=charge.amount, foreign_value=charge.foreign_value,
             rate_pct=str((charge.rate * 100).normalize()), exact=charge.exact,
             minimum=charge.minimum, maximum=charge.maximum, fiscal_year=charge.fiscal_year,
-            bound=charge.bound, derivation=charge.derivation,
+            bound=charge.bound, derivation=charge.derivation, caveat=charge.caveat,
         )  # fmt: skip
 
 
