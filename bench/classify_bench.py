@@ -7,7 +7,9 @@ The file (columns `description`, `gold_codes` as `;`-separated digits) is read f
 the environment variable names, for measurement only: the product never reads it and the
 index is built without it. A suggestion is right at HS-4/6/10 when its first 4/6/10 digits
 equal those of any gold code. Latency is per description after one warm-up query, the
-index already built (the build is reported apart: it happens once per process).
+index already built (the build is reported apart: it happens once per process). A last
+table says where the right subheading and heading rank among all of them (`depth_table`):
+the ceiling of any reranking of the first k candidates, and whether misses lack evidence.
 """
 
 from __future__ import annotations
