@@ -7,7 +7,9 @@ The file (columns `description`, `gold_codes` as `;`-separated digits) is read f
 the environment variable names, for measurement only: the product never reads it and the
 index is built without it. A suggestion is right at HS-4/6/10 when its first 4/6/10 digits
 equal those of any gold code. Latency is per description after one warm-up query, the
-index already built (the build is reported apart: it happens once per process).
+index already built (the build is reported apart: it happens once per process). A last
+table says where the right subheading and heading rank among all of them (`depth_table`):
+the ceiling of any reranking of the first k candidates, and whether misses lack evidence.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import os
 import statistics
 import time
 from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
 
 from zonekeeper.classify.core import Index
 from zonekeeper.sources.classify_index import index_from, read_index_document, shipped_semantic
@@ -53,6 +58,54 @@ def measure(index: Index, rows: list[tuple[str, list[str]]], top: int = 5,
             if any(f[:n] in wanted for f in found[:top]):
                 hits[f"top{top}@{n}"] += 1
     return {k: 100.0 * v / len(rows) for k, v in hits.items()}, seconds
+
+
+DEPTHS = (1, 5, 20, 50, 200)
+
+
+def groups_of(index: Index, digits: int) -> tuple[list[str], NDArray[np.int64]]:
+    """The distinct `digits`-digit prefixes of the index's lines and each line's number."""
+    keys, owner = np.unique([line.hts[:digits] for line in index.lines], return_inverse=True)
+    return [str(k) for k in keys], owner.astype(np.int64)
+
+
+def gold_rank(scores: NDArray[np.float32] | None, groups: tuple[list[str], NDArray[np.int64]],
+              gold: list[str]) -> int | None:
+    """Where the right answer ranks among all groups (0 is first; a group ranks by its best
+    line), or None when nothing scores or no gold code's group is in the index. A miss
+    ranked 6th is the ranking's to fix; one ranked 500th is missing evidence (no word and
+    no meaning in common with the schedule text)."""
+    keys, owner = groups
+    if scores is None:
+        return None
+    best = np.full(len(keys), -np.inf, dtype=np.float64)
+    np.maximum.at(best, owner, scores.astype(np.float64))
+    digits = len(keys[0])
+    wanted = [n for n, k in enumerate(keys) if k in {g[:digits] for g in gold}]
+    if not wanted:
+        return None
+    return int((best > best[wanted].max()).sum())
+
+
+def depth_table(index: Index, rows: list[tuple[str, list[str]]]) -> str:
+    """The share of rows whose right subheading (heading) is within the first k of all, for
+    k in `DEPTHS`: the ceiling that any reranking of the first k candidates could reach."""
+    levels = (("6-digit", groups_of(index, 6)), ("4-digit", groups_of(index, 4)))
+    ranks: list[list[int | None]] = [[] for _ in levels]
+    for description, gold in rows:
+        scores = index.line_scores(description)
+        for n, (_name, groups) in enumerate(levels):
+            ranks[n].append(gold_rank(scores, groups, gold))
+    lines = []
+    for (name, _groups), found in zip(levels, ranks, strict=True):
+        cells = [100.0 * sum(1 for r in found if r is not None and r < k) / len(rows)
+                 for k in DEPTHS]
+        absent = sum(1 for r in found if r is None)
+        lines.append(f"| {name} | " + " | ".join(f"{c:.1f}%" for c in cells)
+                     + f" | {absent} |")
+    head = " | ".join(f"first {k}" for k in DEPTHS)
+    return (f"| level | {head} | not found |\n|---|" + "---|" * (len(DEPTHS) + 1) + "\n"
+            + "\n".join(lines))
 
 
 def _verdict(rate: float, target: float) -> str:
@@ -104,6 +157,11 @@ every thread): median {statistics.median(cpu_ms):.1f} ms, max {cpu_ms[-1]:.1f} m
 Index load and build, once per process: {build:.2f} s. Latency includes embedding the
 description (six transformer layers in numpy); on a machine shared with other jobs it is
 dominated by how much of a core the process gets.
+
+Where the right answer ranks among all subheadings (headings) of the schedule: no reranking
+of the first k candidates can do better than the share within them.
+
+{depth_table(index, rows)}
 """
 
 

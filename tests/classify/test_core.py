@@ -149,3 +149,13 @@ def test_subheading_vectors_must_cover_every_line() -> None:
         Index.build(LINES, [], semantic=Semantic(
             lambda _t: vectors[0], vectors, np.zeros(5, dtype=np.int32),
             vectors, np.zeros(3, dtype=np.int32)))
+
+
+def test_line_scores_are_the_order_suggest_draws_from() -> None:
+    index = Index.build(LINES, [])
+    scores = index.line_scores("stainless steel sink with drawn bowls")
+    assert scores is not None and scores.shape == (len(LINES),)
+    order = [LINES[n].hts for n in np.argsort(-scores)]
+    assert index.suggest("stainless steel sink with drawn bowls", top=1)[0].hts == order[0]
+    assert scores[3] == 0.0  # garlic powder shares no word with a sink
+    assert index.line_scores("zzzz qqqq") is None

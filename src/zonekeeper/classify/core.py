@@ -220,9 +220,25 @@ class Index:
     def suggest(self, description: str, top: int = 5) -> list[Candidate]:
         """The `top` best candidate lines for `description`, best first (empty when no word
         of it is in the corpus)."""
+        scored = self._score(description)
+        if scored is None:
+            return []
+        total, votes = scored
+        return self._pick(total, votes, top)
+
+    def line_scores(self, description: str) -> NDArray[np.float32] | None:
+        """Every line's final score for `description` (the order `suggest` draws its
+        candidates from), or None when no word of it is in the corpus. For measurement:
+        where the right subheading ranks when it is not among the five shown tells whether
+        a miss is the ranking's (it is near) or the evidence's (it is nowhere)."""
+        scored = self._score(description)
+        return None if scored is None else scored[0]
+
+    def _score(self, description: str
+               ) -> tuple[NDArray[np.float32], dict[int, list[tuple[float, int]]]] | None:
         query = terms(description)
         if not query or not self.lines:
-            return []
+            return None
         t = self.tuning
         boost = (dict.fromkeys(head_terms(description), t.head_weight)
                  if t.head_weight != 1.0 else None)
@@ -245,7 +261,7 @@ class Index:
                 for c in codes.tolist():
                     votes.setdefault(c, []).append((weight, int(r)))
         if float(score.max()) <= 0:
-            return []
+            return None
         if self.semantic is not None:
             coarse, fine = self.semantic.similarities(self.semantic.embed(description))
             score += _share(coarse, t.semantic_floor, t.semantic_weight)
@@ -257,7 +273,7 @@ class Index:
             group_best = np.zeros(int(groups.max()) + 1, dtype=np.float32)
             np.maximum.at(group_best, groups, score)
             total += np.float32(weight) * group_best[groups]
-        return self._pick(total, votes, top)
+        return total, votes
 
     def _pick(self, total: NDArray[np.float32], votes: dict[int, list[tuple[float, int]]],
               top: int) -> list[Candidate]:
