@@ -95,9 +95,13 @@ def _admit_suspended(day: int, number: str, ref: str) -> Event:
     return dataclasses.replace(admission(number, day, "W", "2", "20"), suspense_ref=ref)
 
 
+@pytest.mark.parametrize("compare_each_round", [True, False])
 def test_caught_up_books_equal_a_fresh_load_after_interleaved_posts(
-    ledger: Ledger, database_url: str, monkeypatch: pytest.MonkeyPatch
+    ledger: Ledger, database_url: str, monkeypatch: pytest.MonkeyPatch, compare_each_round: bool
 ) -> None:
+    """`compare_each_round` False: the clerks post on books caught up from the other's
+    batches without anything reading those lots whole first (comparing reads every field),
+    so the core draws on, changes and corrects lots still deferred (`DeferredLot`)."""
     rng = random.Random(SEED)
     loads = 0
     load_state = projections.load_state
@@ -124,16 +128,23 @@ def test_caught_up_books_equal_a_fresh_load_after_interleaved_posts(
                 continue
             posted += 1
             kinds.update(e.kind for e in batch)
-            with Ledger.open(database_url, pf_rule=None) as fresh:
-                _same_books(other.state(), fresh.state())
-                _same_books(clerk.state(), fresh.state())
+            if compare_each_round:
+                with Ledger.open(database_url, pf_rule=None) as fresh:
+                    _same_books(other.state(), fresh.state())
+                    _same_books(clerk.state(), fresh.state())
+            else:
+                other.state()  # caught up, and not compared until the end
+        with Ledger.open(database_url, pf_rule=None) as fresh:
+            _same_books(a.state(), fresh.state())
+            _same_books(b.state(), fresh.state())
         # Loading parts moves the master revision: the books are read whole once more.
         a.load_master([Part("Z", "New part", "8537109170", "DE", "No.", BEGIN)])
         with Ledger.open(database_url, pf_rule=None) as fresh:
             _same_books(b.state(), fresh.state())
     # Each fresh Ledger loads once (its second `state()` is its cache); the two clerks
     # caught up every time, except the one reading after the master-data change.
-    assert loads == posted + 1 + 1
+    fresh_ledgers = (posted if compare_each_round else 0) + 1 + 1
+    assert loads == fresh_ledgers + 1
     # most random batches post; some are refused (overdrawn lots, a key already posted)
     assert posted >= ROUNDS // 3
     assert kinds >= {

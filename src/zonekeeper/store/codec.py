@@ -106,6 +106,12 @@ def build(hint: Any, data: Any) -> Any:
     return _builder(hint)(data)
 
 
+def builder(hint: Any) -> Callable[[Any], Any]:
+    """The function `build` uses for values of type `hint` (to call it without the look-up
+    for each value of a hot loop)."""
+    return _builder(hint)
+
+
 Build = Callable[[Any], Any]
 
 

@@ -31,6 +31,8 @@ from zonekeeper.zone.ledger import (
     PostingsOf,
     ZoneState,
     frozen_from_dict,
+    lot_fields,
+    with_balance,
 )
 from zonekeeper.zone.records import Discrepancy, SuspenseItem
 from zonekeeper.zone.status import ShipmentDisposition, ZoneStatus
@@ -70,7 +72,7 @@ class LotRecord:
     produced: bool
 
     def __init__(self, lot: Lot) -> None:
-        self.__dict__.update(lot.__dict__)
+        self.__dict__.update(lot_fields(lot))
 
     def freeze(self) -> Lot:
         return frozen_from_dict(Lot, dict(self.__dict__))
@@ -96,6 +98,8 @@ class Book:
         self.base = base
         self.method: AllocationMethod = state.method
         self.records: dict[str, LotRecord] = {}
+        # Lots `catch_up` takes into the next version as they are (no record to freeze).
+        self.settled: dict[str, Lot] = {}
         # Per pool seen: the list its entries are in, the live bounds [lo, hi) in it and the
         # end of this version's entries there. The list is the old version's (`Slice`), shared,
         # until an entry must go where the old version or another one can see it: then the
@@ -211,7 +215,7 @@ class Book:
         self._owned.add(key)
         return own
 
-    def enter_pool(self, rec: LotRecord) -> None:
+    def enter_pool(self, rec: LotRecord | Lot) -> None:
         """Put a lot (new, or back to a balance, or in a new status) into its pool."""
         key = (rec.part, rec.status)
         self._dirty.add(key)
@@ -256,14 +260,16 @@ class Book:
         self._dirty.add(key)
         pool, bounds = self._view(key)
         lo, hi = bounds
-        records, base = self.records, self.base
+        records, settled, base = self.records, self.settled, self.base
         while lo < hi:
-            lot = records.get(pool[lo][2]) or base[pool[lo][2]]
+            lot_id = pool[lo][2]
+            lot = records.get(lot_id) or settled.get(lot_id) or base[lot_id]
             if lot.balance > ZERO and lot.status is status:
                 break
             lo += 1
         while hi > lo:
-            lot = records.get(pool[hi - 1][2]) or base[pool[hi - 1][2]]
+            lot_id = pool[hi - 1][2]
+            lot = records.get(lot_id) or settled.get(lot_id) or base[lot_id]
             if lot.balance > ZERO and lot.status is status:
                 break
             hi -= 1
@@ -383,6 +389,7 @@ class Book:
     def freeze(self, events_posted: int) -> ZoneState:
         state = self.state
         changes = {lot_id: rec.freeze() for lot_id, rec in self.records.items()}
+        changes.update(self.settled)
         index = state.lots
         if not isinstance(index, Versioned):
             index = Versioned(index)  # books made by hand: copied once, then versioned
@@ -462,27 +469,27 @@ def catch_up(
     left as a hole that the freeze filters out (`Book.trim`)."""
     with lots_of(state) as base:
         book = Book(state, base)
-        records = book.records
+        settled = book.settled
         left: list[tuple[PoolKey, PoolEntry]] = []
 
-        def place(old: Lot | None, rec: LotRecord) -> None:
+        def place(old: Lot | None, lot: Lot) -> None:
             had = old is not None and old.balance > ZERO
-            has = rec.balance > ZERO
-            status_moved = old is not None and old.status is not rec.status
+            has = lot.balance > ZERO
+            status_moved = old is not None and old.status is not lot.status
             if old is not None and had and (not has or status_moved):
                 left.append(((old.part, old.status), old.key))
             if has and (not had or status_moved):
-                book.enter_pool(rec)
+                book.enter_pool(lot)
 
+        # The lots go into the next version as they were read (a `DeferredLot` stays
+        # deferred): placing one reads only its part, status, balance and pool key.
         for lot in lots:
-            rec = records[lot.id] = LotRecord(lot)
-            place(base.get(lot.id), rec)
+            settled[lot.id] = lot
+            place(base.get(lot.id), lot)
         for lot_id, balance, value_on_hand in moved:
             old = base[lot_id]
-            rec = records[lot_id] = LotRecord(old)
-            rec.balance = balance
-            rec.value_on_hand = value_on_hand
-            place(old, rec)
+            lot = settled[lot_id] = with_balance(old, balance, value_on_hand)
+            place(old, lot)
         for (part, status), entry in left:
             book.trim(part, status, entry)
         book.corrected.update(corrected)

@@ -114,6 +114,74 @@ class Lot:
         return allocation_key(self.date, self.seq, self.id)
 
 
+LOT_FIELDS = tuple(f.name for f in dataclasses.fields(Lot))
+
+# The key of a `DeferredLot`'s `__dict__` that holds what makes its other fields.
+_REST = "_rest"
+
+
+@dataclass(frozen=True, eq=False)
+class DeferredLot(Lot):
+    """A `Lot` read back with only the fields placing it in the books takes (`id`, `part`,
+    `status`, `date`, `seq`, `balance`, and whatever else its maker had at hand); the
+    others are made by `rest()` (every field, in field order) the first time any of them is
+    read. Equal to, and hashed as, the `Lot` with the same fields.
+
+    Why: a clerk keeping the books in memory while others post to the zone brings them up
+    to date with every lot the others' batches made or changed (`zone.book.catch_up`), and
+    building each one's composition and admissions was a third of that, for lots of parts
+    its own batches mostly never touch (`store.projections.changes_since` makes them).
+    Everything that copies a lot's fields wholesale (`LotRecord`, the lots' projection
+    rows) goes through `complete`."""
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for a field not made yet (or a name that is no field at all).
+        values = self.__dict__
+        rest = values.get(_REST)
+        if rest is not None:
+            made: dict[str, Any] = rest()
+            made.update((k, v) for k, v in values.items() if k != _REST)
+            # Swapped whole: a reader on another thread sees the old dict or the new one.
+            _set(self, "__dict__", made)
+            values = made
+        try:
+            return values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Lot):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in LOT_FIELDS)
+
+    __hash__ = Lot.__hash__
+
+
+def deferred_lot(values: dict[str, Any], rest: Callable[[], dict[str, Any]]) -> Lot:
+    """A `DeferredLot` holding `values` (at least `id`, `part`, `status`, `date`, `seq` and
+    `balance`), its other fields made by `rest()` when first read."""
+    values[_REST] = rest
+    return frozen_from_dict(DeferredLot, values)
+
+
+def lot_fields(lot: Lot) -> dict[str, Any]:
+    """Every field of `lot` (its `__dict__`: the caller must not change it), a
+    `DeferredLot`'s made first."""
+    values = lot.__dict__
+    if _REST in values:
+        lot.description  # noqa: B018 - reading a deferred field makes them all
+        values = lot.__dict__
+    return values
+
+
+def with_balance(lot: Lot, balance: Decimal, value_on_hand: Decimal) -> Lot:
+    """`lot` with another balance and value on hand (a `DeferredLot` stays deferred)."""
+    values = dict(lot.__dict__)
+    values["balance"] = balance
+    values["value_on_hand"] = value_on_hand
+    return frozen_from_dict(type(lot), values)
+
+
 @dataclass(frozen=True)
 class Posting:
     """One signed movement of one lot, caused by the event at ledger position `seq`.
