@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from zonekeeper.drawback.calendar import (
     anniversary,
@@ -149,12 +150,17 @@ def same_unit(a: str, b: str) -> bool:
     return normalize_unit(a) == normalize_unit(b)
 
 
+@lru_cache(maxsize=1024)
 def normalize_unit(unit: str) -> str:
     """The canonical key of `unit`; an unknown unit keeps a marked form of its own spelling.
 
     Unknown units never match a known one; two records with the same unknown spelling still
     match each other (the readers refuse unknown units, so this only serves callers that
     build records directly).
+
+    Cached: a plan asks it for every import, demand and designation (half a million times
+    on 100,000 lines), of a handful of spellings, and the answer depends on the spelling
+    alone (the unit tables are constants).
     """
     key = unit_of(unit)
     return key if key is not None else "?" + unit.strip().rstrip(".").upper()
