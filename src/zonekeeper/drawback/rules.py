@@ -199,8 +199,14 @@ def check_pair(
     demand: Demand,
     descriptions: DescriptionSource,
     claim_date: date,
+    *,
+    standard: J2Standard | None = None,
 ) -> Verdict:
-    """Every rule for one pair, with its reason (used to defend each designation)."""
+    """Every rule for one pair, with its reason (used to defend each designation).
+
+    `standard`: the import's `j2_standard`, when the caller has read it already (a plan
+    reads it once per import line, not once per designation); read here otherwise.
+    """
     reasons: list[str] = []
     failures: list[str] = []
 
@@ -208,7 +214,7 @@ def check_pair(
         reasons.append(reason)
         failures.append(reason)
 
-    route = _route(claim, imp, demand, descriptions, reasons)
+    route = _route(claim, imp, demand, descriptions, reasons, standard)
     if route is None:
         failures.append(reasons[-1])
     if not same_unit(imp.unit, demand.unit):
@@ -240,9 +246,10 @@ def _route(
     demand: Demand,
     descriptions: DescriptionSource,
     reasons: list[str],
+    standard: J2Standard | None = None,
 ) -> Route | None:
     if claim is ClaimType.J2:
-        std = j2_standard(imp, descriptions)
+        std = standard if standard is not None else j2_standard(imp, descriptions)
         if std.route is Route.HTS8 and demand.hts[:8] == std.key:
             reasons.append(std.reason)
             return Route.HTS8
