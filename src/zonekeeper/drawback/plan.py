@@ -216,7 +216,7 @@ def prepare(
     demands: list[Demand] = []
     unpriced: list[str] = []
     refused: list[str] = []
-    by_heading = _by_heading(imports)
+    by_heading: dict[str, list[ImportLine]] | None = None  # sorted when first needed
     late = 0
     for d in built.demands:
         if d.export.export_date > claim_date:
@@ -230,6 +230,8 @@ def prepare(
                 f" input {d.part or d.hts}" if d.production_ref else "")
             # The rules first: an export no import could serve is explained by the rules
             # (e.g. exported before every import), not by a limit that cannot be priced.
+            if by_heading is None:
+                by_heading = _by_heading(imports)
             rule = _refused_by_rules(claim, d, by_heading, descriptions, claim_date)
             if rule is not None:
                 refused.append(f"{what}: {d.quantity} {d.unit} without a designation: {rule} "
