@@ -151,8 +151,9 @@ def component_refunds(
         return _unlimited_refunds(basis, qty)
     exact = basis.exact
     # Ratios as (numerator, denominator) pairs of ints, multiplied out without reducing:
-    # the quotient below depends only on the value, and Fraction's reduction at every
-    # step cost more than all the rest (50 us a call against 8).
+    # the quotient below depends only on the value, and `Fraction`'s reduction at every
+    # step was most of the cost of a limited designation (the ratios that stay the same
+    # for every designation of the line are reduced once, in `exact_basis`).
     exact_limit = {cls: (exact.own[cls] if own.get(cls) == figure
                          else figure.as_integer_ratio())
                    for cls, figure in limits.items()}
@@ -234,8 +235,8 @@ def exact_basis(basis: LineBasis) -> ExactBasis:
 
 
 def _unlimited_refunds(basis: LineBasis, qty: Decimal) -> dict[str, Decimal]:
-    """`component_refunds` with no limit and no cap, the common case, in `Decimal` (a tenth
-    of the fractions' cost): 99% x paid x qty / units multiplied out before the one division,
+    """`component_refunds` with no limit and no cap, the common case, in `Decimal` (cheaper
+    than the exact ratios): 99% x paid x qty / units multiplied out before the one division,
     so a figure that is exactly a cent comes out exactly (0.99 x 1.00 x 7/7 = 0.99); MPF at
     its per-unit figure x qty."""
     q_line = basis.line.quantity
