@@ -8,13 +8,15 @@ from collections import defaultdict
 from decimal import Context, Decimal, localcontext
 from fractions import Fraction
 
-from drawback_helpers import imp
+from drawback_helpers import exp, imp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zonekeeper.drawback.amounts import RATE, Allowed, LineBasis, component_refunds, line_bases
 from zonekeeper.drawback.measures import DefaultPolicy, DutyClass, ImportCharge, duty_class
+from zonekeeper.drawback.plan import allowance, lesser_of_text
 from zonekeeper.drawback.records import ClaimType
+from zonekeeper.drawback.rules import Demand
 
 
 def _in_fractions(basis: LineBasis, qty: Decimal, allowed: Allowed) -> dict[str, Decimal]:
@@ -102,3 +104,30 @@ def test_a_class_limit_that_is_whole_cents_is_exact() -> None:
                        DutyClass.HMF: basis.refund_by_class[DutyClass.HMF]})
     assert component_refunds(basis, Decimal(120), allowed) == {
         "duty": Decimal("351"), "hmf": Decimal("23.76")}
+
+
+def test_a_limit_at_or_above_every_class_leaves_the_line_its_own_figures() -> None:
+    """`allowance` hands back the line's own figures when the export side limits no class
+    (a limit equal to the line's own figure does not bind either), and the class limits
+    otherwise, class by class (190.51(b)(2)(v), (b)(4))."""
+    line = imp("E1", 1, "2026-01-10", "8414308030", 7, Decimal("1.00"), mpf=Decimal("30.00"))
+    basis = line_bases([line], ClaimType.J2, DefaultPolicy())[line.key]
+    own = basis.refund_by_class  # duty 0.1414285714..., MPF 4.24
+    export = exp("X1", "2026-02-01", "8414308030", 7)
+
+    def demand(cap: dict[DutyClass, Decimal]) -> Demand:
+        return Demand(0, export, export.export_date, export.hts, None, export.quantity,
+                      export.unit, cap, "the test's limit")
+
+    at_own = allowance(basis, demand(dict(own)))
+    above = allowance(basis, demand({DutyClass.DUTY: Decimal(1), DutyClass.MPF: Decimal(5)}))
+    for allowed in (at_own, above):
+        assert allowed == Allowed(own) and allowed.per_unit == basis.refund_per_unit
+        assert component_refunds(basis, Decimal(7), allowed) == {"duty": Decimal("0.99"),
+                                                                 "mpf": Decimal("29.68")}
+        assert lesser_of_text(basis, demand(dict(own)), allowed).startswith(
+            "duty paid on the import is the lesser")
+    lower = allowance(basis, demand({DutyClass.DUTY: Decimal("0.1"), DutyClass.MPF: Decimal(5)}))
+    assert lower.by_class == {DutyClass.DUTY: Decimal("0.1"), DutyClass.MPF: Decimal("4.24")}
+    assert component_refunds(basis, Decimal(7), lower) == {"duty": Decimal("0.7"),
+                                                           "mpf": Decimal("29.68")}
