@@ -56,6 +56,11 @@ def test_eight_ten_digit_other_rule_on_real_text(descriptions, imported, exporte
     verdict = check_pair(ClaimType.J2, i, _demand(e), descriptions, ON)
     assert verdict.route is route
     assert verdict.ok is (route is not None)
+    # A plan hands over the import's standard, read once per line: the same verdict, reasons
+    # and failures word for word.
+    given = check_pair(ClaimType.J2, i, _demand(e), descriptions, ON,
+                       standard=j2_standard(i, descriptions))
+    assert given == verdict
 
 
 def test_plan_follows_the_rule_end_to_end(descriptions):

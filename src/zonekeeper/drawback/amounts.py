@@ -19,7 +19,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
-from fractions import Fraction
+from functools import cached_property
+from math import gcd
 
 from zonekeeper.drawback.measures import DutyClass, ImportCharge, MeasurePolicy, duty_class
 from zonekeeper.drawback.records import ClaimType, ImportLine
@@ -75,6 +76,12 @@ class LineBasis:
     def eligible_total(self) -> Decimal:
         return sum((p.amount for p in self.paid if p.eligible), Decimal(0))
 
+    @cached_property
+    def exact(self) -> ExactBasis:
+        """The line's figures as exact ratios (`exact_basis`), worked out on first use: only
+        designations that a class limit or a USMCA limit scales need them."""
+        return exact_basis(self)
+
 
 @dataclass(frozen=True)
 class Allowed:
@@ -126,7 +133,7 @@ def component_refunds(
     190.51(b)(2)(v), (b)(4)), and when its `cap` binds, every component is scaled by
     cap / the classes' total.
 
-    Figured in exact fractions and divided once at the end (in `_EXACT`): a class's own
+    Figured in exact ratios (`ExactBasis`) and divided once at the end (in `_EXACT`): a class's own
     refund per unit is 99% x paid / units, a repeating decimal more often than not, which
     `refund_by_class` holds rounded to 28 digits. Dividing by that rounded figure, or
     scaling by a cap over a total of such figures, would carry its last digit into every
@@ -142,45 +149,94 @@ def component_refunds(
     limits = allowed.by_class
     if not allowed.capped and limits == own:
         return _unlimited_refunds(basis, qty)
-    q_line = Fraction(basis.line.quantity)
-    rate = Fraction(RATE)
-    paid_by_class: dict[DutyClass, Fraction] = defaultdict(Fraction)
-    for paid in basis.paid:
-        if paid.eligible and paid.component is not MPF:
-            paid_by_class[_CLASS[paid.component]] += Fraction(paid.amount)
-    exact_own = {cls: (Fraction(figure) if cls is DutyClass.MPF
-                       else rate * paid_by_class[cls] / q_line)
-                 for cls, figure in own.items()}
-    exact_limit = {cls: (exact_own[cls] if own.get(cls) == figure else Fraction(figure))
+    exact = basis.exact
+    # Ratios as (numerator, denominator) pairs of ints, multiplied out without reducing:
+    # the quotient below depends only on the value, and `Fraction`'s reduction at every
+    # step was most of the cost of a limited designation (the ratios that stay the same
+    # for every designation of the line are reduced once, in `exact_basis`).
+    exact_limit = {cls: (exact.own[cls] if own.get(cls) == figure
+                         else figure.as_integer_ratio())
                    for cls, figure in limits.items()}
-    scale = Fraction(1)
+    scale_n = scale_d = 1
     if allowed.capped and allowed.cap is not None:
-        scale = Fraction(allowed.cap) / sum(exact_limit.values(), Fraction(0))
-    qty_x = Fraction(qty)
+        total_n, total_d = 0, 1
+        for n, d in exact_limit.values():
+            total_n, total_d = total_n * d + n * total_d, total_d * d
+        cap_n, cap_d = allowed.cap.as_integer_ratio()
+        scale_n, scale_d = cap_n * total_d, cap_d * total_n
+        if scale_d == 0:
+            raise ZeroDivisionError("a USMCA limit on classes that refund nothing")
+    qty_n, qty_d = qty.as_integer_ratio()
     out: dict[str, Decimal] = {}
-    for paid in basis.paid:
-        if not paid.eligible:
-            continue
-        key = paid.component.value
-        cls = _CLASS[paid.component]
-        own_c = exact_own.get(cls)
-        if not own_c:
-            out[key] = Decimal(0)
-            continue
-        limit = exact_limit.get(cls, Fraction(0))
-        if paid.component is MPF:
-            # own_c is the MPF per unit: own_c x qty x limit / own_c.
-            figure = qty_x * limit * scale
-        else:
-            figure = rate * Fraction(paid.amount) * qty_x * limit / (q_line * own_c) * scale
-        with localcontext(_EXACT):
-            out[key] = Decimal(figure.numerator) / Decimal(figure.denominator)
+    with localcontext(_EXACT):
+        for key, cls, factor in exact.parts:
+            if factor is None:
+                out[key] = Decimal(0)
+                continue
+            limit_n, limit_d = exact_limit.get(cls, (0, 1))
+            num = factor[0] * qty_n * limit_n * scale_n
+            den = factor[1] * qty_d * limit_d * scale_d
+            out[key] = Decimal(num) / Decimal(den)
     return out
 
 
+@dataclass(frozen=True)
+class ExactBasis:
+    """A line's figures as exact ratios (numerator, denominator), for `component_refunds`.
+
+    `own`: each duty class's own refund per unit, exactly: 99% x paid in the class / units
+    (MPF: its two-place figure, 190.51(b)(2)(iv)), not the 28-digit `refund_by_class`.
+    `parts`: per eligible component, in the line's order, its key, duty class and the
+    factor that turns quantity x the class's limit into the component's refund
+    (99% x paid / (units x the class's own refund per unit); 1 for MPF, whose own figure is
+    per unit already), or None when the class refunds nothing.
+    """
+
+    own: Mapping[DutyClass, tuple[int, int]]
+    parts: tuple[tuple[str, DutyClass, tuple[int, int] | None], ...]
+
+
+def exact_basis(basis: LineBasis) -> ExactBasis:
+    """`ExactBasis` of `basis` (see `component_refunds` for why the figures are exact)."""
+    q_n, q_d = basis.line.quantity.as_integer_ratio()
+    rate_n, rate_d = RATE.as_integer_ratio()
+    paid_by_class: dict[DutyClass, Decimal] = defaultdict(Decimal)
+    with localcontext(_EXACT):  # sums of amounts below 10^15 to 6 places: exact
+        for paid in basis.paid:
+            if paid.eligible and paid.component is not MPF:
+                paid_by_class[_CLASS[paid.component]] += paid.amount
+    own: dict[DutyClass, tuple[int, int]] = {}
+    for cls, figure in basis.refund_by_class.items():
+        if cls is DutyClass.MPF:
+            own[cls] = figure.as_integer_ratio()
+        else:
+            p_n, p_d = paid_by_class[cls].as_integer_ratio()
+            own[cls] = (rate_n * p_n * q_d, rate_d * p_d * q_n)
+    parts: list[tuple[str, DutyClass, tuple[int, int] | None]] = []
+    for paid in basis.paid:
+        if not paid.eligible:
+            continue
+        cls = _CLASS[paid.component]
+        own_c = own.get(cls)
+        if own_c is None or own_c[0] == 0:
+            parts.append((paid.component.value, cls, None))
+        elif paid.component is MPF:
+            # own_c is the MPF per unit: own_c x qty x limit / own_c.
+            parts.append((paid.component.value, cls, (1, 1)))
+        else:
+            # 99% x paid / (units x own): (rate x a) / (q x own) in numerators and
+            # denominators, reduced once here rather than at every designation.
+            a_n, a_d = paid.amount.as_integer_ratio()
+            n = rate_n * a_n * q_d * own_c[1]
+            d = rate_d * a_d * q_n * own_c[0]
+            g = gcd(n, d)
+            parts.append((paid.component.value, cls, (n // g, d // g)))
+    return ExactBasis(own, tuple(parts))
+
+
 def _unlimited_refunds(basis: LineBasis, qty: Decimal) -> dict[str, Decimal]:
-    """`component_refunds` with no limit and no cap, the common case, in `Decimal` (a tenth
-    of the fractions' cost): 99% x paid x qty / units multiplied out before the one division,
+    """`component_refunds` with no limit and no cap, the common case, in `Decimal` (cheaper
+    than the exact ratios): 99% x paid x qty / units multiplied out before the one division,
     so a figure that is exactly a cent comes out exactly (0.99 x 1.00 x 7/7 = 0.99); MPF at
     its per-unit figure x qty."""
     q_line = basis.line.quantity

@@ -38,7 +38,7 @@ from zonekeeper.drawback.records import (
     PriorDesignation,
     ProductionInput,
 )
-from zonekeeper.drawback.rules import Demand, check_pair
+from zonekeeper.drawback.rules import Demand, J2Standard, check_pair, j2_standard
 from zonekeeper.drawback.solve import solve_transport
 from zonekeeper.errors import CannotCompute, InputError, Problem
 from zonekeeper.money import CENT, in_money_context
@@ -47,6 +47,7 @@ MAX_PLACES = 6
 FLOW_LIMIT = 2**62
 """Quantities in the solver are int64 counts: totals stay below this, with room for sums."""
 GAP_PLACES = Decimal("0.000001")
+_ZERO = Decimal(0)
 
 
 class Method(StrEnum):
@@ -215,7 +216,7 @@ def prepare(
     demands: list[Demand] = []
     unpriced: list[str] = []
     refused: list[str] = []
-    by_heading = _by_heading(imports)
+    by_heading: dict[str, list[ImportLine]] | None = None  # sorted when first needed
     late = 0
     for d in built.demands:
         if d.export.export_date > claim_date:
@@ -229,6 +230,8 @@ def prepare(
                 f" input {d.part or d.hts}" if d.production_ref else "")
             # The rules first: an export no import could serve is explained by the rules
             # (e.g. exported before every import), not by a limit that cannot be priced.
+            if by_heading is None:
+                by_heading = _by_heading(imports)
             rule = _refused_by_rules(claim, d, by_heading, descriptions, claim_date)
             if rule is not None:
                 refused.append(f"{what}: {d.quantity} {d.unit} without a designation: {rule} "
@@ -312,7 +315,10 @@ def allowance(basis: LineBasis, demand: Demand) -> Allowed:
         by_class = dict(own)
     else:
         cap = demand.cap_by_class
-        by_class = {cls: min(amount, cap.get(cls, Decimal(0))) for cls, amount in own.items()}
+        if demand.foreign_cap is None and all(
+                amount <= cap.get(cls, _ZERO) for cls, amount in own.items()):
+            return basis.own  # the import is the lesser in every class: its own figures
+        by_class = {cls: min(amount, cap.get(cls, _ZERO)) for cls, amount in own.items()}
     return Allowed(by_class, demand.foreign_cap)
 
 
@@ -519,6 +525,13 @@ def _why_no_import(
     return f"{named} qualifies but has no candidate arc (report this as a bug)"
 
 
+def _flow_arcs(flow: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
+    """(arc, scaled units) of every arc `flow` uses, in arc order, as Python ints (a plan
+    reads them three times for each of its hundred thousand designations)."""
+    used = np.flatnonzero(flow)
+    return list(zip(used.tolist(), flow[used].tolist(), strict=True))
+
+
 def _per_unit(
     problem: DesignationProblem, a: int, keep: bool = True
 ) -> tuple[ImportLine, Demand, Allowed]:
@@ -557,12 +570,11 @@ def _totals(
     unrounded. The first never exceeds the second (by less than a cent per component).
     """
     rounded = exact = Decimal(0)
-    for a in np.flatnonzero(flow):
-        imp, _, allowed = _per_unit(problem, int(a), keep)
-        qty = Decimal(int(flow[a])) / problem.scale
+    for a, scaled in _flow_arcs(flow):
+        imp, _, allowed = _per_unit(problem, a, keep)
+        qty = Decimal(scaled) / problem.scale
         exact += qty * allowed.per_unit
-        parts = _components(problem, int(a), int(flow[a]), problem.bases[imp.key], allowed,
-                            keep)
+        parts = _components(problem, a, scaled, problem.bases[imp.key], allowed, keep)
         rounded += sum(parts.values(), Decimal(0))
     return rounded, exact
 
@@ -571,13 +583,25 @@ def _designations(
     problem: DesignationProblem, flow: npt.NDArray[np.int64], descriptions: DescriptionSource
 ) -> list[Designation]:
     out: list[Designation] = []
-    for a in np.flatnonzero(flow):
-        imp, dem, allowed = _per_unit(problem, int(a))
-        qty = Decimal(int(flow[a])) / problem.scale
-        parts = _components(problem, int(a), int(flow[a]), problem.bases[imp.key], allowed)
+    # 1313(j)(2)'s standard of each import line (190.2), read once per line rather than
+    # once per designation: it depends on the line and the schedule only.
+    standards: dict[int, J2Standard] = {}
+    j2 = problem.claim is ClaimType.J2
+    for a, scaled in _flow_arcs(flow):
+        imp, dem, allowed = _per_unit(problem, a)
+        qty = Decimal(scaled) / problem.scale
+        basis = problem.bases[imp.key]
+        parts = _components(problem, a, scaled, basis, allowed)
+        standard = None
+        if j2:
+            i = int(problem.arcs.imp[a])
+            standard = standards.get(i)
+            if standard is None:
+                standard = standards[i] = j2_standard(imp, descriptions)
         out.append(_designation(
-            problem.claim, imp, dem, qty, allowed, parts, problem.bases[imp.key],
+            problem.claim, imp, dem, qty, allowed, parts, basis,
             ROUTES[int(problem.arcs.route[a])].value, descriptions, problem.claim_date,
+            standard,
         ))
     out.sort(key=lambda d: (d.export_date, d.export_ref, d.import_date, d.import_entry,
                             d.import_line))
@@ -606,8 +630,9 @@ def _designation(
     route: str,
     descriptions: DescriptionSource,
     claim_date: date,
+    standard: J2Standard | None = None,
 ) -> Designation:
-    verdict = check_pair(claim, imp, dem, descriptions, claim_date)
+    verdict = check_pair(claim, imp, dem, descriptions, claim_date, standard=standard)
     if not verdict.ok:
         raise AssertionError(f"designation fails the rules: {verdict.reasons}")
     per_unit = allowed.per_unit

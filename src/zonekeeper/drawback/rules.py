@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from zonekeeper.drawback.calendar import (
     anniversary,
@@ -149,12 +150,17 @@ def same_unit(a: str, b: str) -> bool:
     return normalize_unit(a) == normalize_unit(b)
 
 
+@lru_cache(maxsize=1024)
 def normalize_unit(unit: str) -> str:
     """The canonical key of `unit`; an unknown unit keeps a marked form of its own spelling.
 
     Unknown units never match a known one; two records with the same unknown spelling still
     match each other (the readers refuse unknown units, so this only serves callers that
     build records directly).
+
+    Cached: a plan asks it for every import, demand and designation (half a million times
+    on 100,000 lines), of a handful of spellings, and the answer depends on the spelling
+    alone (the unit tables are constants).
     """
     key = unit_of(unit)
     return key if key is not None else "?" + unit.strip().rstrip(".").upper()
@@ -193,8 +199,14 @@ def check_pair(
     demand: Demand,
     descriptions: DescriptionSource,
     claim_date: date,
+    *,
+    standard: J2Standard | None = None,
 ) -> Verdict:
-    """Every rule for one pair, with its reason (used to defend each designation)."""
+    """Every rule for one pair, with its reason (used to defend each designation).
+
+    `standard`: the import's `j2_standard`, when the caller has read it already (a plan
+    reads it once per import line, not once per designation); read here otherwise.
+    """
     reasons: list[str] = []
     failures: list[str] = []
 
@@ -202,7 +214,7 @@ def check_pair(
         reasons.append(reason)
         failures.append(reason)
 
-    route = _route(claim, imp, demand, descriptions, reasons)
+    route = _route(claim, imp, demand, descriptions, reasons, standard)
     if route is None:
         failures.append(reasons[-1])
     if not same_unit(imp.unit, demand.unit):
@@ -234,9 +246,10 @@ def _route(
     demand: Demand,
     descriptions: DescriptionSource,
     reasons: list[str],
+    standard: J2Standard | None = None,
 ) -> Route | None:
     if claim is ClaimType.J2:
-        std = j2_standard(imp, descriptions)
+        std = standard if standard is not None else j2_standard(imp, descriptions)
         if std.route is Route.HTS8 and demand.hts[:8] == std.key:
             reasons.append(std.reason)
             return Route.HTS8
