@@ -106,8 +106,8 @@ def bulk_write(
     inline = len(columns) - (texts is not None)
     unpack = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(inline))
     if texts is not None:
-        start, length = (f"json_extract(value, '$[{i}]')" for i in (inline, inline + 1))
-        unpack += f", CAST(substr(?2, {start}, {length}) AS TEXT)"
+        begin, size = (f"json_extract(value, '$[{i}]')" for i in (inline, inline + 1))
+        unpack += f", CAST(substr(?2, {begin}, {size}) AS TEXT)"
     # `json_extract`, not `->>`: the same SQL types, and it works on SQLite before 3.38
     # (Ubuntu 22.04, RHEL 9), measured as fast. `WHERE true` tells SQLite's parser the
     # ON CONFLICT belongs to the INSERT, not a join.
