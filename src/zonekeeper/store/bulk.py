@@ -44,23 +44,28 @@ _NUL = b"\\u0000"
 class Texts:
     """The long texts of a batch's rows, gathered as UTF-8 in one buffer (`bulk_write`'s
     `texts`): `add` a text's bytes, put the (start, length) it returns at the end of the
-    row in place of the text."""
+    row in place of the text. A hot loop may append to `data` itself (start: its length
+    before, plus 1).
 
-    __slots__ = ("_parts", "_end")
+    The bytes are copied into one growing `bytearray`, not kept as they come: each of
+    orjson's results held until the batch is written would cost a fresh allocation
+    (measured: a posting's row 17.2 us held so, 10.5 us copied, 9.6 us as decoded text).
+    """
+
+    __slots__ = ("data",)
 
     def __init__(self) -> None:
-        self._parts: list[bytes] = []
-        self._end = 1  # SQLite's substr counts from 1
+        self.data = bytearray()
 
     def add(self, text: bytes) -> tuple[int, int]:
-        """Where `text` (UTF-8) lies in the buffer: its 1-based start and its length."""
-        start = self._end
-        self._parts.append(text)
-        self._end = start + len(text)
+        """Where `text` (UTF-8) lies in the buffer: its 1-based start (SQLite's `substr`
+        counts from 1) and its length."""
+        start = len(self.data) + 1
+        self.data += text
         return start, len(text)
 
     def buffer(self) -> bytes:
-        return b"".join(self._parts)
+        return bytes(self.data)
 
 
 def bulk_write(

@@ -275,14 +275,16 @@ def _posting_values(
     dumps = codec.dumps
     seq, n = -1, 0
     if texts is not None:
-        add, encoded = texts.add, codec.encoded
+        buffer, encoded = texts.data, codec.encoded
         for p in batch:
             n = n + 1 if p.seq == seq else 1
             seq = p.seq
-            start, length = add(encoded(p))
+            data = encoded(p)
+            start = len(buffer) + 1
+            buffer += data
             rows.append(
                 (zone, seq, n, p.lot, p.date.isoformat(), str(p.quantity), str(p.value),
-                 start, length)
+                 start, len(data))
             )  # fmt: skip
         return rows
     for p in batch:
