@@ -10,7 +10,7 @@ from sqlalchemy import select
 from zk_store_samples import admission
 
 from zonekeeper.app.books import Ledger
-from zonekeeper.store.bulk import bulk_write
+from zonekeeper.store.bulk import Texts, bulk_write
 from zonekeeper.store.engine import is_postgresql, write_transaction
 from zonekeeper.store.schema import lots
 
@@ -69,4 +69,45 @@ def test_a_nul_character_is_kept_on_sqlite(ledger: Ledger) -> None:
     rows = _rows(ledger.zone, ["before\x00after", "plain"])
     with write_transaction(ledger.engine) as connection:
         bulk_write(connection, lots, COLUMNS, rows, ("zone", "lot"))
+    assert [r[4] for r in _stored(ledger)] == ["before\x00after", "plain"]
+
+
+def _packed(zone: str, texts: list[str]) -> tuple[list[tuple[object, ...]], bytes]:
+    """`_rows` made with a `Texts` buffer: each row ends with where its text lies in it."""
+    buffer = Texts()
+    rows = [(*r[:-1], *buffer.add(str(r[-1]).encode("utf-8"))) for r in _rows(zone, texts)]
+    return rows, buffer.buffer()
+
+
+def test_texts_beside_the_rows_come_back_as_written(ledger: Ledger) -> None:
+    """The long texts travel in one buffer beside the array (SQLite cuts each out by its
+    byte offsets: multi-byte characters before it must not shift it), or are put back in
+    the rows (PostgreSQL); upserts take them the same way."""
+    ledger.post([admission("A1", 3, "W", "10", "100.00")])
+    texts = [*TEXTS, "x" * 5000 + "ü"]
+    rows, buffer = _packed(ledger.zone, texts)
+    with write_transaction(ledger.engine) as connection:
+        bulk_write(connection, lots, COLUMNS, rows, ("zone", "lot"), prepared=True,
+                   texts=buffer)  # fmt: skip
+    expected = sorted((f"L{i}", None if i % 2 else f"A{i}", i if i % 3 else None, i, t)
+                      for i, t in enumerate(texts))  # fmt: skip
+    assert _stored(ledger) == expected
+    changed, buffer = _packed(ledger.zone, [f"changed {t}" for t in reversed(texts[:3])])
+    changed = [(*c[:1], r[1], *c[2:]) for c, r in zip(changed, reversed(rows[:3]), strict=True)]
+    with write_transaction(ledger.engine) as connection:
+        bulk_write(connection, lots, COLUMNS, changed, ("zone", "lot"), prepared=True,
+                   update=("data",), texts=buffer)  # fmt: skip
+    after = {r[0]: r[4] for r in _stored(ledger)}
+    assert [after[f"L{i}"] for i in range(len(texts))] == [
+        f"changed {t}" if i < 3 else t for i, t in enumerate(texts)
+    ]
+
+
+def test_a_nul_character_beside_the_rows_is_kept_on_sqlite(ledger: Ledger) -> None:
+    if is_postgresql(ledger.engine):
+        pytest.skip("PostgreSQL text cannot hold a NUL character at all")
+    rows, buffer = _packed(ledger.zone, ["before\x00after", "plain"])
+    with write_transaction(ledger.engine) as connection:
+        bulk_write(connection, lots, COLUMNS, rows, ("zone", "lot"), prepared=True,
+                   texts=buffer)  # fmt: skip
     assert [r[4] for r in _stored(ledger)] == ["before\x00after", "plain"]

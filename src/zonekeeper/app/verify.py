@@ -27,7 +27,7 @@ from zonekeeper.store.engine import Connection, Engine, read_snapshot
 from zonekeeper.store.zones import ZoneRow, find_zone
 from zonekeeper.zone.events import Event, MasterChange, canonical_bytes, from_record
 from zonekeeper.zone.keys import KeyBook, describe
-from zonekeeper.zone.ledger import Lot, Posting, ZoneState
+from zonekeeper.zone.ledger import Lot, Posting, ZoneState, lot_fields
 from zonekeeper.zone.master import MasterData
 from zonekeeper.zone.posting import post
 
@@ -328,7 +328,7 @@ def _check_projections(connection: Connection, zone: ZoneRow, count: int) -> Ver
         elif r is None:
             reason = f"lot {lot_id} is missing from the stored lots"
         elif (
-            codec.parse(r.data) != codec.document(lot)
+            codec.parse(r.data) != codec.document(lot_fields(lot))
             or r.quantity != lot.balance
             or r.value != lot.value_on_hand
             or r.status != lot.status.value

@@ -56,6 +56,12 @@ def dumps(value: Any) -> str:
     return orjson.dumps(value, default=str).decode("utf-8")
 
 
+def encoded(value: Any) -> bytes:
+    """`dumps(value)` as UTF-8 bytes (what SQLite's bulk path takes beside its rows,
+    `store.bulk.Texts`: no text made only to be encoded again)."""
+    return orjson.dumps(value, default=str)
+
+
 def document(value: Any) -> Any:
     """`dumps(value)` read back as plain JSON values: what a stored `data` column holds,
     to compare with `parse(stored)`. Equal to `plain(value)` for the books' dataclasses

@@ -20,7 +20,7 @@ import orjson
 from sqlalchemy import Connection, delete, func, select
 
 from zonekeeper.heap import collector_paused
-from zonekeeper.store import codec, totals
+from zonekeeper.store import bulk, codec, totals
 from zonekeeper.store.bulk import bulk_write
 from zonekeeper.store.schema import boms, discrepancies, events, lots, parts, postings, suspense
 from zonekeeper.zone.allocation import AllocationMethod
@@ -276,12 +276,15 @@ LOT_CHANGING = ("status", "quantity", "value", "data")
 POSTING_COLUMNS = ("zone", "seq", "n", "lot", "date", "quantity", "value", "data")
 
 
-def _lot_values(zone: str, lot: Lot, as_text: bool) -> tuple[Any, ...]:
+def _lot_values(
+    zone: str, lot: Lot, as_text: bool, texts: bulk.Texts | None = None
+) -> tuple[Any, ...]:
     """The `lots` row of a lot, as the driver takes it; `as_text`: decimals as SQLite
-    stores them."""
+    stores them; `texts`: its JSON put there, the row ending with where (SQLite's bulk
+    path, `store.bulk.Texts`)."""
     lot_fields(lot)  # a deferred lot's fields made: all of them are written
     first = lot.admissions[0] if lot.admissions and not lot.produced else None
-    return (
+    head = (
         zone,
         lot.id,
         first.admission_no if first else None,
@@ -290,17 +293,35 @@ def _lot_values(zone: str, lot: Lot, as_text: bool) -> tuple[Any, ...]:
         lot.status.value,
         str(lot.balance) if as_text else lot.balance,
         str(lot.value_on_hand) if as_text else lot.value_on_hand,
-        codec.dumps(lot),
     )
+    if texts is not None:
+        return (*head, *texts.add(codec.encoded(lot)))
+    return (*head, codec.dumps(lot))
 
 
-def _posting_values(zone: str, batch: Sequence[Posting], as_text: bool) -> list[tuple[Any, ...]]:
+def _posting_values(
+    zone: str, batch: Sequence[Posting], as_text: bool, texts: bulk.Texts | None = None
+) -> list[tuple[Any, ...]]:
     """The `postings` rows of a batch as the tuples the driver takes (no dict per row on the
-    hot path), numbered per event; `as_text`: decimals and dates as SQLite stores them.
+    hot path), numbered per event; `as_text`: decimals and dates as SQLite stores them;
+    `texts`: each posting's JSON put there, its row ending with where (`store.bulk.Texts`).
     An event's postings are consecutive in a batch, so `n` restarts when `seq` changes."""
     rows: list[tuple[Any, ...]] = []
     dumps = codec.dumps
     seq, n = -1, 0
+    if texts is not None:
+        buffer, encoded = texts.data, codec.encoded
+        for p in batch:
+            n = n + 1 if p.seq == seq else 1
+            seq = p.seq
+            data = encoded(p)
+            start = len(buffer) + 1
+            buffer += data
+            rows.append(
+                (zone, seq, n, p.lot, p.date.isoformat(), str(p.quantity), str(p.value),
+                 start, len(data))
+            )  # fmt: skip
+        return rows
     for p in batch:
         n = n + 1 if p.seq == seq else 1
         seq = p.seq
@@ -351,6 +372,9 @@ class BatchRows(NamedTuple):
     suspense_gone: list[str]
     suspense_new: list[dict[str, Any]]
     status_totals: totals.Deltas  # what it changes of the inventory by zone status
+    # SQLite: the lots' and postings' JSON, beside their rows (`store.bulk.Texts`)
+    lot_texts: bytes | None = None
+    posting_texts: bytes | None = None
 
 
 def batch_rows(
@@ -365,9 +389,11 @@ def batch_rows(
     """The rows of what one batch changed: lots, postings, discrepancies, suspense;
     `as_text`: for SQLite (decimals and dates as the text it stores)."""
     changed = changed_lots(before, after, batch)
+    lot_texts = bulk.Texts() if as_text else None
+    posting_texts = bulk.Texts() if as_text else None
     return BatchRows(
-        [_lot_values(zone, lot, as_text) for lot in changed],
-        _posting_values(zone, batch, as_text),
+        [_lot_values(zone, lot, as_text, lot_texts) for lot in changed],
+        _posting_values(zone, batch, as_text, posting_texts),
         discrepancy_rows(zone, found),
         [ref for ref, item in before.suspense.items() if after.suspense.get(ref) is not item],
         [
@@ -376,6 +402,8 @@ def batch_rows(
             if before.suspense.get(ref) is not item
         ],
         totals.deltas(before, after, changed),
+        None if lot_texts is None else lot_texts.buffer(),
+        None if posting_texts is None else posting_texts.buffer(),
     )
 
 
@@ -389,8 +417,12 @@ def write_rows(connection: Connection, zone: str, rows: BatchRows) -> None:
         ("zone", "lot"),
         prepared=True,
         update=LOT_CHANGING,
+        texts=rows.lot_texts,
     )
-    bulk_write(connection, postings, POSTING_COLUMNS, rows.postings, prepared=True)
+    bulk_write(
+        connection, postings, POSTING_COLUMNS, rows.postings, prepared=True,
+        texts=rows.posting_texts,
+    )
     _insert(connection, discrepancies, rows.discrepancies)
     gone = rows.suspense_gone
     for start in range(0, len(gone), _CHUNK):

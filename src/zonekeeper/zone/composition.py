@@ -7,6 +7,12 @@ foreign content at the finished article's rate on the filing date (146.65(a)(2))
 domestic content not at all (146.43(c)). A lot therefore carries, per unit, its PF
 components (with the admission they trace to) and the value of its NPF, domestic and
 zone-restricted content. Irrecoverable waste carries no value into the product.
+
+The three records are frozen dataclasses without `__slots__`, like `ledger.Lot` and
+`ledger.Posting` that hold them: every posting and changed lot is stored as JSON by orjson,
+which writes a dataclass from its `__dict__` in one pass but one with slots field by field,
+through its fields table (measured: a posting's JSON 10.2 us with slotted records inside,
+5.3 us without), and the store's builder fills a `__dict__` directly when it reads them.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from decimal import Decimal
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AdmissionRef:
     """A CBP Form 214 line a lot traces to (146.22(a), 146.24(a)(2))."""
 
@@ -30,7 +36,7 @@ class AdmissionRef:
         return f"{self.admission_no}/{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PfComponent:
     """PF merchandise in one unit of a lot, with its frozen classification (146.65(a)(1)).
 
@@ -53,7 +59,7 @@ class PfComponent:
         return (self.lot, self.admission)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Composition:
     """Per unit of a lot: PF components, and the value of NPF, domestic and ZR content.
 

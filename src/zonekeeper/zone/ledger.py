@@ -132,7 +132,8 @@ class DeferredLot(Lot):
     building each one's composition and admissions was a third of that, for lots of parts
     its own batches mostly never touch (`store.projections.changes_since` makes them).
     Everything that copies a lot's fields wholesale (`LotRecord`, the lots' projection
-    rows) goes through `complete`."""
+    rows, and orjson, which writes a dataclass from its `__dict__`) goes through
+    `lot_fields` first."""
 
     def __getattr__(self, name: str) -> Any:
         # Only called for a field not made yet (or a name that is no field at all).
