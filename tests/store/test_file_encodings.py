@@ -88,8 +88,9 @@ def test_a_windows_1252_file_is_not_read_by_guessing(tmp_path: Path) -> None:
     """No byte that is not UTF-8 becomes a character without a word: a Windows-1252 file
     is refused in one line naming the first such byte and what it is in that encoding."""
     text, [problem], encoding = decoded(ADMISSIONS.encode("cp1252"), "a.csv")
-    assert (text, encoding, problem.row) == (None, "Windows-1252", None)
-    assert "byte 0xFC on line 2, 'ü' in Windows-1252; 1 more line hold" in problem.message
+    assert (text, encoding, problem.row) == (None, "Windows-1252", 2)
+    assert "byte 0xFC at byte 107 of the file is 'ü' in Windows-1252; 1 more line hold" in (
+        problem.message)
     assert "CSV UTF-8 (Comma delimited)" in problem.message
 
 

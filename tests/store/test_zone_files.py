@@ -135,9 +135,10 @@ def test_a_windows_1252_export_is_refused_in_one_line_naming_it(tmp_path: Path) 
     with pytest.raises(InputError) as refused:
         zone_files.read_parts(path, [])
     [problem] = refused.value.problems
-    assert (problem.code, problem.file, problem.row) == ("file.windows-1252", str(path), None)
+    assert (problem.code, problem.file, problem.row) == ("file.windows-1252", str(path), 2)
     assert "Windows-1252" in problem.message and "CSV UTF-8 (Comma delimited)" in problem.message
-    assert "byte 0xE8 on line 2, 'è'" in problem.message and "39,999 more lines" in problem.message
+    assert "byte 0xE8 at byte 39 of the file is 'è'" in problem.message
+    assert "39,999 more lines" in problem.message
 
 
 def test_stray_bytes_in_a_utf8_file_get_a_problem_per_line_in_one_pass(tmp_path: Path) -> None:

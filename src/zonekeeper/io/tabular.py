@@ -151,11 +151,11 @@ def decoded(data: bytes, file: str) -> tuple[str | None, list[Problem], str]:
         more = len(problems) - 1
         return None, [Problem(
             f"the file is not UTF-8: it looks like Windows-1252 or Latin-1 text, as Excel "
-            f"saves 'CSV (Comma delimited)' on Windows (byte 0x{byte:02X} on line {first.row}, "
-            f"{bytes([byte]).decode('cp1252')!r} in Windows-1252"
+            f"saves 'CSV (Comma delimited)' on Windows (byte 0x{byte:02X} at byte "
+            f"{bad[0] + 1} of the file is {bytes([byte]).decode('cp1252')!r} in Windows-1252"
             + (f"; {more:,} more line{'s' if more > 1 else ''} hold such bytes" if more else "")
             + f"), and its letters are not guessed at; {ENCODING_HELP}",
-            file=file, code="file.windows-1252",
+            file=file, row=first.row, code="file.windows-1252",
         )], "Windows-1252"
     return text, problems, "UTF-8"
 
