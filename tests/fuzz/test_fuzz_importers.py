@@ -1,8 +1,9 @@
 """Fuzz every command that reads a user's file with mutated real files (the demo zone's
 files, examples/): byte flips, truncation, inserted bytes, cells replaced by nasty values
 (huge numbers, unicode digits, lone surrogates, NUL, very long text, formula-like text,
-empty), a byte-order mark, CRLF, semicolons, lines dropped or repeated, and the same files
-as JSON lines. Whatever the file, the command exits 0 or 2 — never a traceback — and a
+empty), a byte-order mark, CRLF, semicolons, tabs, another encoding (UTF-16 with or without
+its mark, Windows-1252), lines dropped or repeated, and the same files as JSON lines.
+Whatever the file, the command exits 0 or 2 — never a traceback — and a
 refused file changes nothing: the books' chain head and every stored row are as before.
 
 The commands run in-process through `zonekeeper.cli.main` (the console entry point: it turns
@@ -302,9 +303,10 @@ def mutated(draw: Callable[[Any], Any], seed: str, json_lines_too: bool = True
     JSON lines, unless not `json_lines_too` (a reader that takes no JSON lines)."""
     json_lines = json_lines_too and draw(st.booleans()) and draw(st.booleans())
     text = _to_json_lines(seed, draw) if json_lines else seed
+    encode = _encode
     for _ in range(draw(st.integers(1, 3))):
         op = draw(st.sampled_from(["cell", "cell", "cell", "lines", "crlf", "semicolons",
-                                   "bom", "bytes", "bytes"]))
+                                   "tabs", "bom", "encoding", "bytes", "bytes"]))
         if op == "cell":
             text = _replace_cell(text, draw, json_lines)
         elif op == "lines":
@@ -313,11 +315,23 @@ def mutated(draw: Callable[[Any], Any], seed: str, json_lines_too: bool = True
             text = text.replace("\n", "\r\n")
         elif op == "semicolons":
             text = text.replace(",", ";")
+        elif op == "tabs":  # Excel's "Unicode Text" and "Text (Tab delimited)"
+            text = text.replace(",", "\t")
         elif op == "bom":
             text = "\ufeff" + text
+        elif op == "encoding":
+            encode = ENCODINGS[draw(st.sampled_from(sorted(ENCODINGS)))]
         else:
-            return (".jsonl" if json_lines else ".csv"), _bytes(_encode(text), draw)
-    return (".jsonl" if json_lines else ".csv"), _encode(text)
+            return (".jsonl" if json_lines else ".csv"), _bytes(encode(text), draw)
+    return (".jsonl" if json_lines else ".csv"), encode(text)
+
+
+ENCODINGS: dict[str, Callable[[str], bytes]] = {  # what else than UTF-8 a file may be in
+    "utf-16": lambda text: text.encode("utf-16", "surrogatepass"),  # with its mark, LE
+    "utf-16-be": lambda text: b"\xfe\xff" + text.encode("utf-16-be", "surrogatepass"),
+    "utf-16 unmarked": lambda text: text.encode("utf-16-le", "surrogatepass"),
+    "windows-1252": lambda text: text.encode("cp1252", "replace"),
+}
 
 
 # ------------------------------------------------------------------------- running

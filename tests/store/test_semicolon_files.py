@@ -16,7 +16,7 @@ from zk_store_samples import FILE_READERS
 
 from zonekeeper.cli import application
 from zonekeeper.errors import InputError
-from zonekeeper.io.tabular import SEMICOLON_HELP, read_table, semicolon_problem
+from zonekeeper.io.tabular import SEMICOLON_HELP, read_table, separator_problem
 
 app = application()
 runner = CliRunner()
@@ -70,7 +70,7 @@ def test_excel_sep_line_and_blank_lines_before_the_header_are_seen(tmp_path: Pat
         path.write_text(text)
         [problem] = read_table(path).problems
         assert (problem.message, problem.row) == (SEMICOLON_HELP, row)
-        assert semicolon_problem(text, "x.csv") is not None
+        assert separator_problem(text, "x.csv") is not None
 
 
 def test_a_comma_file_with_semicolons_inside_cells_is_read_as_before(tmp_path: Path) -> None:
@@ -80,7 +80,7 @@ def test_a_comma_file_with_semicolons_inside_cells_is_read_as_before(tmp_path: P
     table = read_table(path)
     assert not table.problems and not table.unreadable
     assert table.rows[0][1]["description"] == "bolts; nuts; washers"
-    assert semicolon_problem(path.read_text(), "ok.csv") is None
+    assert separator_problem(path.read_text(), "ok.csv") is None
 
 
 @pytest.mark.parametrize("value", ["1,5", "1.234,50", "99,99"])

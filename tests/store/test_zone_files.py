@@ -123,19 +123,36 @@ def test_quantities_are_read_exactly(quantity: Decimal) -> None:
     assert cells.positive_decimal(str(quantity)) == quantity
 
 
-def test_a_latin1_export_is_read_in_one_pass_with_a_problem_per_line(tmp_path: Path) -> None:
+def test_a_windows_1252_export_is_refused_in_one_line_naming_it(tmp_path: Path) -> None:
     """Every line of an Excel 'CSV (Comma delimited)' export holds a byte that is not UTF-8:
-    each line gets its problem, in time proportional to the file (it used to re-decode the
-    rest of the file after every bad byte)."""
+    the file is refused in one line that names the encoding it is in and how to save it
+    (not 40,000 problems, not its letters guessed), read in one pass."""
     lines = ["part,description,hts,origin,unit"] + [
         f"P{i},Cr\xe8me {i},8537109170,DE,No." for i in range(40_000)
     ]
     path = tmp_path / "latin1.csv"
-    path.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+    path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
+    with pytest.raises(InputError) as refused:
+        zone_files.read_parts(path, [])
+    [problem] = refused.value.problems
+    assert (problem.code, problem.file, problem.row) == ("file.windows-1252", str(path), 2)
+    assert "Windows-1252" in problem.message and "CSV UTF-8 (Comma delimited)" in problem.message
+    assert "byte 0xE8 at byte 39 of the file is 'è'" in problem.message
+    assert "39,999 more lines" in problem.message
+
+
+def test_stray_bytes_in_a_utf8_file_get_a_problem_per_line_in_one_pass(tmp_path: Path) -> None:
+    """A UTF-8 file (it holds UTF-8 letters) with a byte that is not: damaged, not another
+    encoding; each line holding such a byte gets its problem, the rest is still checked, in
+    time proportional to the file (it used to re-decode the rest after every bad byte)."""
+    head = "part,description,hts,origin,unit\nP,Crème,8537109170,DE,No.\n".encode()
+    body = b"".join(b"P%d,Cr\xe8me %d,8537109170,DE,No.\n" % (i, i) for i in range(40_000))
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(head + body)
     problems: list = []
     zone_files.read_parts(path, problems)
     not_utf8 = [p for p in problems if "not UTF-8" in p.message]
-    assert [p.row for p in not_utf8] == list(range(2, 40_002))
+    assert [p.row for p in not_utf8] == list(range(3, 40_003))
     assert "byte 0xE8" in not_utf8[0].message and "character 6 of the line" in not_utf8[0].message
 
 

@@ -123,3 +123,31 @@ def test_a_body_that_is_not_rows_is_422(web: Web) -> None:
         answer = web.client.post(ADMIT, headers=headers, **kwargs)  # type: ignore[arg-type]
         assert answer.status_code == 422, code
         assert [p["code"] for p in answer.json()["problems"]] == [code]
+
+
+def test_an_upload_is_read_in_the_encoding_its_mark_names_or_refused_in_one_line(
+    web: Web, tmp_path: Path
+) -> None:
+    """Excel's "Unicode Text" is UTF-16 with a byte-order mark: posted as its UTF-8 twin
+    when its columns are separated by commas; with tabs, or in Windows-1252, 422 in one
+    line naming the upload, the encoding and how to save it — not "missing columns"."""
+    with_parts(web, tmp_path)
+    h = web.as_(Role.CLERK)
+    utf16 = {"file": ("adm.csv", ADMISSIONS.encode("utf-16"), "text/csv")}
+    answer = web.client.post(f"{ADMIT}?dry_run=true", files=utf16, headers=h)
+    twin = web.client.post(f"{ADMIT}?dry_run=true", files=csv_upload("adm.csv", ADMISSIONS),
+                           headers=h)
+    assert answer.status_code == 200 and answer.json() == twin.json()
+    before = head(web)
+    refused = {
+        "file.tab-separated": ADMISSIONS.replace(",", "\t").encode("utf-16"),
+        "file.windows-1252": ADMISSIONS.replace("W,", "Wé,").encode("cp1252"),
+    }
+    for code, data in refused.items():
+        answer = web.client.post(ADMIT, files={"file": ("adm.csv", data, "text/csv")},
+                                 headers=h)
+        assert answer.status_code == 422, answer.text
+        [problem] = answer.json()["problems"]
+        assert (problem["code"], problem["where"]["file"]) == (code, "adm.csv")
+        assert "CSV UTF-8 (Comma delimited)" in problem["message"]
+    assert head(web) == before

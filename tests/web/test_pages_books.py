@@ -197,3 +197,17 @@ def test_the_inventory_is_read_again_when_the_books_move(web: Web) -> None:
         after = dashboard.inventory(ledger)
     assert after.head.seq == first.head.seq + 1
     assert first.value - after.value == Decimal("1800.00")  # 40 tires at $45.00
+
+
+def test_a_utf16_upload_is_previewed_as_its_utf8_twin(web: Web) -> None:
+    """The page's upload reads a file as the API and the CLI do (`io.tabular.decoded`):
+    Excel's UTF-16 "Unicode Text" saved with commas is read; a Windows-1252 one is refused
+    in one line naming its encoding."""
+    load_demo_parts(web)
+    csrf = browser(web, Role.CLERK)
+    text = ADMISSIONS.decode("utf-8")
+    status, page = upload(web, csrf, "admission", "admissions.csv", text.encode("utf-16"))
+    assert status == 200 and "ready to post" in page and "6 admission events" in page
+    status, page = upload(web, csrf, "admission", "admissions.csv",
+                          text.replace("VALVE", "VALVÉ").encode("cp1252"))
+    assert status == 422 and "Windows-1252" in page and "missing" not in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from zk_pages import DEMO, HTML, browser, load_demo_parts, post
@@ -139,3 +140,32 @@ def test_a_week_that_cannot_be_computed_says_why(web: Web) -> None:
     assert answer.status_code == 200
     assert "Cannot compute the entry: no MPF fee table" in answer.text
     assert "MPF (weekly)" not in answer.text
+
+
+def test_the_week_panel_shows_the_weekly_entry_the_cli_builds(web: Web, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The demo's week (admissions, production, shipments of 2026-W32): every figure of
+    the panel is the one `zonekeeper entry weekly --json` gives for the same books."""
+    from zk_api import cli_json
+
+    from zonekeeper.money import usd
+    from zonekeeper.web.pages.render import templates
+
+    load_demo_parts(web)
+    csrf = browser(web, Role.CLERK)
+    for kind, name in (("admission", "admissions.csv"), ("production", "production.csv"),
+                       ("shipment", "shipments.csv")):
+        post(web, csrf, kind, name, (DEMO / name).read_bytes())
+    page = web.client.get("/zones/1/panels/week?week=2026-W32", headers=HTML).text
+    shown = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)</dd>", page))
+    entry = cli_json(web, tmp_path, "entry", "weekly", "--zone", "1", "--week", "2026-W32")
+    money = templates.env.filters["money"]
+    lines = entry["lines"]
+    assert entry["removals"] > 0 and lines
+    assert shown == {
+        "Removals": str(entry["removals"]),
+        "Foreign value": usd(sum(Decimal(line["value"]) for line in lines)),
+        "Duty": money(None if entry["duty"] is None else Decimal(entry["duty"])),
+        "MPF (weekly)": usd(Decimal(entry["mpf"])),
+        "MPF saved against single entries": usd(Decimal(entry["single_entries"]["saving"])),
+        "Summary due": entry["summary_due"],
+    }

@@ -20,7 +20,7 @@ from zonekeeper.duty.entry import EntryQuote, line_problems, quote_entry
 from zonekeeper.duty.quote import LineItem
 from zonekeeper.errors import CannotCompute, Collector, InputError, Problem
 from zonekeeper.io.entry_lines import ENTRY_LINES, parse_pairs
-from zonekeeper.io.tabular import read_text, semicolon_problem
+from zonekeeper.io.tabular import decoded, read_bytes, separator_problem
 from zonekeeper.money import ZERO, parse_decimal
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.fees import read_fees_csv
@@ -164,12 +164,15 @@ def _tariff(context: Context, fees: Path | None) -> Tariff:
     tariff = context.tariff
     if fees is None:
         return tariff
-    text, problems = read_text(fees)
+    data, problems = read_bytes(fees)
+    text, encoding = None, "UTF-8"
+    if data is not None:
+        text, problems, encoding = decoded(data, str(fees))
     if text is None or problems:
         raise InputError(problems)
-    semicolons = semicolon_problem(text, str(fees))
-    if semicolons is not None:
-        raise InputError(semicolons)
+    separators = separator_problem(text, str(fees), encoding)
+    if separators is not None:
+        raise InputError(separators)
     return replace(tariff, fees=tariff.fees.with_rows(read_fees_csv(text, str(fees))))
 
 

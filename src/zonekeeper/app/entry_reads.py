@@ -82,7 +82,7 @@ class Books:
     admissions: tuple[tuple[int, Admission], ...]
     shipments: Mapping[int, str]  # ledger position -> shipment number
     postings: tuple[Posting, ...]  # shipments in the period
-    productions: Mapping[int, tuple[Posting, ...]]  # postings of the producing events
+    productions: Mapping[int, tuple[Posting, ...]]  # of the producing events (no admissions)
     findings: tuple[Discrepancy, ...]
     opened: dt.date | None
     head: ChainHead
@@ -105,14 +105,13 @@ _DISPOSITION = {d.value: d for d in ShipmentDisposition}
 class _PostingReader:
     """Postings without the generic decoder's cost per row.
 
-    Only the scalar fields are read per row; a composition (a lot's per-unit make-up, the
-    same for every posting of the lot until its status changes) and a list of admissions
-    are rebuilt by the store codec once per distinct value and shared.
+    Only the scalar fields are read per row, not the admissions (no removal reads them); a
+    composition (a lot's per-unit make-up, the same for every posting of the lot until its
+    status changes) is rebuilt by the store codec once per distinct value and shared.
     """
 
     def __init__(self) -> None:
         self.compositions: dict[bytes, Composition_] = {}
-        self.admissions: dict[bytes, tuple[AdmissionRef, ...]] = {}
 
     def composition(self, data: Any) -> Composition_:
         # the codec writes fields in declaration order, so equal compositions serialize equally
@@ -120,13 +119,6 @@ class _PostingReader:
         found = self.compositions.get(key)
         if found is None:
             found = self.compositions[key] = codec.build(Composition_, data)
-        return found
-
-    def admitted(self, data: Any) -> tuple[AdmissionRef, ...]:
-        key = orjson.dumps(data)
-        found = self.admissions.get(key)
-        if found is None:
-            found = self.admissions[key] = codec.build(tuple[AdmissionRef, ...], data)
         return found
 
     def shipment(self, data: str) -> Posting | None:
@@ -137,10 +129,11 @@ class _PostingReader:
             return None
         return self._posting(d, Movement.SHIPPED, ())
 
-    def posting(self, data: str) -> Posting:
-        """Any posting, whole."""
+    def traced(self, data: str) -> Posting:
+        """A posting of a production as tracing a removal reads it (`zone.removals`: its
+        lots, quantities, waste and compositions), its admissions left out."""
         d = orjson.loads(data)
-        return self._posting(d, _MOVEMENT[d["movement"]], self.admitted(d["admissions"]))
+        return self._posting(d, _MOVEMENT[d["movement"]], ())
 
     def _posting(
         self, d: dict[str, Any], movement: Movement, admissions: tuple[AdmissionRef, ...]
@@ -223,7 +216,7 @@ def _read(
     producing = {lot.seq for lot in held.values() if lot.produced}
     productions: dict[int, list[Posting]] = defaultdict(list)
     for text in reads.posting_texts_of_events(connection, name, producing):
-        posting = reader.posting(text)
+        posting = reader.traced(text)
         productions[posting.seq].append(posting)
     inputs = {p.lot for run in productions.values() for p in run} - held.keys()
     held.update((lot.id, lot) for lot in reads.lots_named(connection, name, inputs))

@@ -88,7 +88,11 @@ def post_file(
     spec = KINDS[kind]
     name = source or str(path)
     problems: list[Problem] = []
-    rows = _renamed(spec.read(path, problems), problems, str(path), name)
+    try:
+        read = spec.read(path, problems)
+    except InputError as error:  # the file cannot be read at all (encoding, separators...)
+        raise InputError(_said_of(list(error.problems), str(path), name)) from None
+    rows = _renamed(read, problems, str(path), name)
     warnings: list[Problem] = []
     batch: list[Event]
     if spec.convert is None:
@@ -115,10 +119,13 @@ def _renamed(
 ) -> list[zone_files.Row]:
     """The problems of reading `path` said of `name` (an upload's own file name, not the
     temporary file it was saved to)."""
-    if name != path:
-        problems[:] = [
-            Problem(p.message, name if p.file == path else p.file, p.row, p.field,
-                    code=p.code, severity=p.severity)
-            for p in problems
-        ]
+    problems[:] = _said_of(problems, path, name)
     return rows
+
+
+def _said_of(problems: list[Problem], path: str, name: str) -> list[Problem]:
+    """`problems`, those of the file `path` said of `name`."""
+    if name == path:
+        return problems
+    return [Problem(p.message, name if p.file == path else p.file, p.row, p.field,
+                    code=p.code, severity=p.severity) for p in problems]

@@ -13,7 +13,7 @@ from pathlib import Path
 from zonekeeper.app.context import Context
 from zonekeeper.dates import date_option
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.io.tabular import check_file, semicolon_problem
+from zonekeeper.io.tabular import ENCODING_HELP, check_file, decoded, separator_problem
 from zonekeeper.sources.history import (
     TariffStatus,
     codes_and_footnotes,
@@ -79,9 +79,18 @@ def import_(file: Path, effective: str, name: str | None = None, *,
     if refused is None and file.suffix.lower() == ".csv":
         # A USITC export opened and saved again by Excel where ',' is the decimal mark has
         # ';' between columns: refused in one line, as every reader of a CSV refuses it.
+        # A USITC export is UTF-8: one in another encoding (Excel's "Unicode Text", its
+        # Windows-1252 "CSV") is refused in one line naming it, as every input file is.
         with open(file, "rb") as handle:
-            start = handle.read(65536).decode("utf-8", errors="replace")
-        refused = semicolon_problem(start, str(file))
+            start, problems, encoding = decoded(handle.read(65536), str(file))
+        if start is None:
+            refused = problems[0]
+        else:
+            refused = separator_problem(start, str(file), encoding)
+        if refused is None and encoding != "UTF-8":
+            refused = Problem(
+                f"the file is {encoding} text; a USITC export is read as UTF-8: "
+                f"{ENCODING_HELP}", file=str(file), code="tariff.export.not-utf8")
     if refused is not None:
         raise InputError(refused)
     revision = import_revision(file, date_option(effective, "effective"), name, replace=replace)

@@ -17,6 +17,7 @@ Rows are numbered as a spreadsheet shows them (header = row 1).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,7 +30,12 @@ import polars as pl
 from zonekeeper.analytics.records import Chapter99Row, EntryLine
 from zonekeeper.dates import ACE_FORMATS
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.io.tabular import check_file, semicolon_problem
+from zonekeeper.io.tabular import (
+    check_file,
+    decoded,
+    read_bytes,
+    separator_problem,
+)
 from zonekeeper.tariff.codes import hts_digits
 
 HEAD_BYTES = 65536  # enough of a CSV to see its header
@@ -111,15 +117,25 @@ def _key(name: str) -> str:
     return " ".join(name.strip().lstrip("\ufeff").lower().split())
 
 
-def _refuse_semicolons(path: Path) -> None:
-    """Refuse in one line a CSV saved with ';' between its columns (Excel where ',' is the
-    decimal mark): its numbers must not be guessed at (`tabular.SEMICOLON_HELP`)."""
-    with open(path, "rb") as handle:
-        head = handle.read(HEAD_BYTES).decode("utf-8", errors="replace")
-    found = semicolon_problem(head.rsplit("\n", 1)[0] if "\n" in head else head, str(path))
+def _csv_bytes(path: Path) -> bytes:
+    """The CSV report as UTF-8 for Polars, decoded as every input file is (`tabular.
+    decoded`: UTF-8, or the UTF-16 its byte-order mark names). Refused in one line when it
+    is in another encoding, or saved with ';' (Excel where ',' is the decimal mark) or tabs
+    (Excel's "Unicode Text") between its columns: its numbers must not be guessed at."""
+    name = str(path)
+    data, problems = read_bytes(path)
+    text, encoding = None, "UTF-8"
+    if data is not None:
+        text, problems, encoding = decoded(data, name)
+    if text is None or problems:
+        raise InputError(problems)
+    head = text[:HEAD_BYTES].lstrip("\ufeff")
+    found = separator_problem(head.rsplit("\n", 1)[0] if "\n" in head else head, name,
+                              encoding)
     if found is not None:
-        raise InputError(Problem(found.message, file=found.file, row=found.row,
-                                 code="es003.semicolon-separated"))
+        code = "es003.semicolon-separated" if found.code == "file.semicolons" else found.code
+        raise InputError(Problem(found.message, file=found.file, row=found.row, code=code))
+    return text.encode("utf-8")
 
 
 def _read_frame(path: Path) -> pl.DataFrame:
@@ -129,14 +145,13 @@ def _read_frame(path: Path) -> pl.DataFrame:
     if problem is not None:
         raise InputError(Problem(problem.message, file=name, code="es003.unreadable"))
     excel = is_spreadsheet(path)
-    if not excel:
-        _refuse_semicolons(path)
+    text = None if excel else _csv_bytes(path)
     try:
-        if excel:
+        if text is None:
             frame = pl.read_excel(path, engine="calamine", infer_schema_length=0,
                                   drop_empty_rows=False, raise_if_empty=False)
         else:
-            frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
+            frame = pl.read_csv(io.BytesIO(text), infer_schema=False, encoding="utf8")
     except (pl.exceptions.PolarsError, OSError, ValueError, fastexcel.FastExcelError) as error:
         raise InputError(Problem(f"cannot be read as a table: {error}".splitlines()[0],
                                  file=name, code="es003.unreadable")) from error

@@ -2,13 +2,15 @@
 
 CSV (header row), JSON lines (`.jsonl`/`.ndjson`, one object per line) or, where a format
 allows it, a JSON list of objects (`.json`). This module opens the file, decodes it (UTF-8,
-a leading byte-order mark dropped), normalises the column names, refuses a repeated column
-and finds every *structural* problem — a byte that is not UTF-8, a row with more cells than
-the header, an unclosed quote, a line that is not JSON or not an object — each with its file
-and row, without stopping at the first. A CSV file with ';' between its columns (Excel in
-a locale with a decimal comma) is refused whole, in one line: its numbers cannot be read
-safely by the rules of a comma-separated file. What the columns mean, which are required and
-whether unknown ones are allowed stay with each format's reader.
+or the UTF-16/UTF-32 its byte-order mark names: `decoded`), normalises the column names,
+refuses a repeated column and finds every *structural* problem — a byte that is not UTF-8,
+a row with more cells than the header, an unclosed quote, a line that is not JSON or not an
+object — each with its file and row, without stopping at the first. A file in another
+encoding (Windows-1252, UTF-16 without its mark) is refused whole, in one line naming it; so
+is a CSV file with ';' (Excel in a locale with a decimal comma) or tabs (Excel's "Unicode
+Text") between its columns: its numbers cannot be read safely by the rules of a
+comma-separated file. What the columns mean, which are required and whether unknown ones
+are allowed stay with each format's reader.
 
 Rows are numbered as a spreadsheet shows them (header = row 1, first data row = row 2); in
 JSON lines the first line is row 1; in a JSON list the first object is row 1.
@@ -21,6 +23,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 import threading
 from collections.abc import Callable, Sequence
@@ -66,6 +69,7 @@ class Table:
     bad_rows: set[int] = field(default_factory=set)
     header_broken: bool = False
     unreadable: bool = False
+    encoding: str = "UTF-8"  # what the file was read as (`decoded`)
 
     def bad(
         self, reason: str, row: int | None = None, column: str | None = None, *, code: str
@@ -75,15 +79,50 @@ class Table:
             self.bad_rows.add(row)
 
 
-def decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
-    """The text of `data` (UTF-8, BOM dropped) and one problem per line holding bytes that
-    are not UTF-8 (row = line number, the byte's offset and value named); such bytes are
-    replaced by U+FFFD so the rest of the file can still be checked. One pass over the file
-    whatever the number of bad bytes (a Latin-1 export has one on almost every line)."""
-    mark = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # counted in the file's byte offsets
-    data = data[mark:]
+def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """The text of `data`, or None with the one reason it cannot be read as text
+    (`decoded`, without the name of the encoding)."""
+    text, problems, _ = decoded(data, file)
+    return text, problems
+
+
+def decoded(data: bytes, file: str) -> tuple[str | None, list[Problem], str]:
+    """The text of `data` (or None with the one reason it cannot be read as text), the
+    problems found, and the name of the encoding it was read in.
+
+    A byte-order mark says which encoding a file is in, and it is read so: UTF-8, UTF-16
+    (Excel's "Unicode Text" and Windows PowerShell write UTF-16 LE) or UTF-32; the mark is
+    dropped. Without one a file is UTF-8. Nothing is guessed: a file that is not UTF-8 and
+    reads as Windows-1252 throughout (Excel's "CSV (Comma delimited)" on Windows) is
+    refused in one line naming that encoding, as is one that looks like UTF-16 without its
+    mark: their letters could be read other ways (Latin-1, Mac Roman), and a byte is never
+    turned into a character the user did not write without saying so. A UTF-8 file with
+    stray bytes gets one problem per line holding them (row = line number, the byte's offset
+    and value named), the bytes read as U+FFFD so the rest of the file can still be checked.
+    """
+    for bom, codec, name in _UNICODE_MARKS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec), [], name
+            except UnicodeDecodeError as error:
+                return None, [Problem(
+                    f"the file starts with the byte-order mark of {name} but is not {name} "
+                    f"text from byte {len(bom) + error.start + 1} ({error.reason}); "
+                    f"{ENCODING_HELP}",
+                    file=file, code="file.bad-unicode",
+                )], name
+    mark = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    if not mark:
+        unmarked = _utf16_unmarked(data)
+        if unmarked is not None:
+            return None, [Problem(
+                f"the file looks like {unmarked} text (every other byte is 0) without the "
+                f"byte-order mark that would say so; {ENCODING_HELP}",
+                file=file, code="file.utf16-unmarked",
+            )], unmarked
+    data = data[mark:]  # the mark is counted in the file's byte offsets below
     try:
-        return data.decode("utf-8"), []
+        return data.decode("utf-8"), [], "UTF-8"
     except UnicodeDecodeError:
         pass
     _bad_bytes.offsets = []  # the first byte of each undecodable sequence, noted by _note
@@ -107,7 +146,58 @@ def decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
                 code="file.not-utf8",
             )
         )
-    return text, problems
+    if not mark and _windows_1252(data, text):  # a UTF-8 mark says UTF-8: damaged
+        first, byte = problems[0], data[bad[0]]
+        more = len(problems) - 1
+        return None, [Problem(
+            f"the file is not UTF-8: it looks like Windows-1252 or Latin-1 text, as Excel "
+            f"saves 'CSV (Comma delimited)' on Windows (byte 0x{byte:02X} at byte "
+            f"{bad[0] + 1} of the file is {bytes([byte]).decode('cp1252')!r} in Windows-1252"
+            + (f"; {more:,} more line{'s' if more > 1 else ''} hold such bytes" if more else "")
+            + f"), and its letters are not guessed at; {ENCODING_HELP}",
+            file=file, row=first.row, code="file.windows-1252",
+        )], "Windows-1252"
+    return text, problems, "UTF-8"
+
+
+# The byte-order marks of the Unicode encodings other than UTF-8, UTF-32 first (its LE
+# mark begins with the UTF-16 LE one).
+_UNICODE_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32 LE"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32 BE"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"),
+)
+_SNIFFED = 4096  # bytes looked at for UTF-16 without a mark
+_VALID_NON_ASCII = re.compile(r"[^\x00-\x7f\ufffd]")
+
+
+def _utf16_unmarked(data: bytes) -> str | None:
+    """"UTF-16 LE" or "UTF-16 BE" for text whose every other byte is 0 (ASCII letters in
+    UTF-16: a text file in any 8-bit encoding or UTF-8 has no 0 byte), else None."""
+    head = data[:_SNIFFED]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    half = len(head) // 2
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd >= half * 0.8 and even <= half * 0.1:
+        return "UTF-16 LE"
+    if even >= half * 0.8 and odd <= half * 0.1:
+        return "UTF-16 BE"
+    return None
+
+
+def _windows_1252(data: bytes, text: str) -> bool:
+    """Whether no byte of `data` beyond ASCII is part of a UTF-8 character (`text` is
+    `data` read as UTF-8, bad bytes as U+FFFD) and every byte is a character of
+    Windows-1252: the file was written in that encoding, not damaged UTF-8."""
+    if _VALID_NON_ASCII.search(text):
+        return False  # real UTF-8 characters beside the bad bytes: UTF-8 with stray bytes
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _note(error: UnicodeError) -> tuple[str, int]:
@@ -263,7 +353,14 @@ def read_table(
         )
     table = Table(name, kind)
     if text is None:
-        text, problems = read_text(path)
+        data, problems = read_bytes(path)
+        if data is not None:
+            text, problems, table.encoding = decoded(data, name)
+            if text is None and table.encoding == "Windows-1252":
+                # Excel's "CSV (Semicolon)": one line that says both how to save it as
+                # UTF-8 and with ',' between columns (the header is ASCII either way).
+                semicolons = separator_problem(data[:_SNIFFED].decode("cp1252"), name)
+                problems = [semicolons] if semicolons is not None else problems
         table.problems.extend(problems)
         table.bad_rows.update(p.row for p in problems if p.row is not None)
         if text is None:
@@ -408,6 +505,20 @@ def _csv(table: Table, text: str, normalise: Callable[[str], str]) -> None:
                 table.bad_rows = {first_line}
                 table.unreadable = True
                 return
+            if _tab_separated(record):
+                # One line too: Excel's "Unicode Text" (UTF-16) and "Text (Tab delimited)"
+                # write numbers as the regional settings show them, so `1,234` or `1.234`
+                # could mean either; nothing says which, and a guess would book 1,000
+                # times the quantity.
+                table.problems = [Problem(
+                    tabs_help(table.encoding),
+                    file=table.file,
+                    row=first_line,
+                    code="file.tab-separated",
+                )]
+                table.bad_rows = {first_line}
+                table.unreadable = True
+                return
             header = [normalise(cell) for cell in record]
             table.header = tuple(header)
             _check_header(table, header)
@@ -435,10 +546,11 @@ def _csv(table: Table, text: str, normalise: Callable[[str], str]) -> None:
         table.header_broken = True
 
 
-def semicolon_problem(text: str, file: str) -> Problem | None:
-    """`SEMICOLON_HELP` for a CSV text whose first non-blank line is a header written with
-    ';' between columns, else None: the same refusal for a CSV a module parses itself (the
-    `--fees` table) as for every file `read_table` reads."""
+def separator_problem(text: str, file: str, encoding: str = "UTF-8") -> Problem | None:
+    """`SEMICOLON_HELP` (or `tabs_help`) for a CSV text whose first non-blank line is a
+    header written with ';' (or tabs) between columns, else None: the same refusal for a
+    CSV a module parses itself (the `--fees` table, an ES-003 report, a USITC export) as
+    for every file `read_table` reads."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
         for record in reader:
@@ -449,6 +561,13 @@ def semicolon_problem(text: str, file: str) -> Problem | None:
                         file=file,
                         row=reader.line_num,
                         code="file.semicolons",
+                    )
+                if _tab_separated(record):
+                    return Problem(
+                        tabs_help(encoding),
+                        file=file,
+                        row=reader.line_num,
+                        code="file.tab-separated",
                     )
                 return None
     except csv.Error:  # not CSV at all: the module's own parser says where
@@ -462,6 +581,23 @@ def _semicolon_separated(header: Sequence[str]) -> bool:
     name of any input file holds a ';', so a real comma-separated header never has one;
     Excel's `sep=;` first line is caught the same way."""
     return sum(cell.count(";") for cell in header) >= len(header)
+
+
+def _tab_separated(header: Sequence[str]) -> bool:
+    """Whether a header read with ',' between columns was written with tabs (no column name
+    holds a tab: `_semicolon_separated`'s rule)."""
+    return sum(cell.count("\t") for cell in header) >= len(header)
+
+
+def tabs_help(encoding: str) -> str:
+    """Why a file with tabs between its columns is refused, and how to save it."""
+    return (
+        f"the file is {encoding} text with tabs between its columns, as Excel saves "
+        "'Unicode Text' or 'Text (Tab delimited)': such a file writes numbers as the "
+        "regional settings show them ('1,234' may be 1234 or 1.234), which would be a "
+        "guess here; save it as 'CSV UTF-8 (Comma delimited)' (in Excel: Save As), or as "
+        "JSON lines"
+    )
 
 
 def _check_header(table: Table, header: Sequence[str]) -> None:
