@@ -492,30 +492,21 @@ def _csv(table: Table, text: str, normalise: Callable[[str], str]) -> None:
         if header is None:
             if not any(cell.strip() for cell in record):
                 continue
+            refusal: tuple[str, str] | None = None
             if _semicolon_separated(record):
                 # One line, not one per row: every row of such a file is wrong the same way,
                 # and its decimal commas must never be guessed at (`1.234,50` is 1234.50;
                 # read with ',' between columns it would split, or `1,5` become 15).
-                table.problems = [Problem(
-                    SEMICOLON_HELP,
-                    file=table.file,
-                    row=first_line,
-                    code="file.semicolons",
-                )]
-                table.bad_rows = {first_line}
-                table.unreadable = True
-                return
-            if _tab_separated(record):
+                refusal = SEMICOLON_HELP, "file.semicolons"
+            elif _tab_separated(record):
                 # One line too: Excel's "Unicode Text" (UTF-16) and "Text (Tab delimited)"
                 # write numbers as the regional settings show them, so `1,234` or `1.234`
                 # could mean either; nothing says which, and a guess would book 1,000
                 # times the quantity.
-                table.problems = [Problem(
-                    tabs_help(table.encoding),
-                    file=table.file,
-                    row=first_line,
-                    code="file.tab-separated",
-                )]
+                refusal = tabs_help(table.encoding), "file.tab-separated"
+            if refusal is not None:
+                message, code = refusal
+                table.problems = [Problem(message, file=table.file, row=first_line, code=code)]
                 table.bad_rows = {first_line}
                 table.unreadable = True
                 return
