@@ -128,6 +128,22 @@ def test_static_files_are_served_without_a_session(web: Web) -> None:
     assert web.client.get("/static/app.css").status_code == 200
 
 
+def test_a_week_priced_with_an_unconfirmed_fee_table_says_so(web: Web) -> None:
+    """FY2027's MPF floor and cap are shipped unconfirmed: the panel shows the entry and the
+    caveat; a FY2026 week's panel shows no caveat."""
+    load_demo_parts(web)
+    csrf = browser(web, Role.CLERK)
+    post(web, csrf, "admission", "admissions.csv", (DEMO / "admissions.csv").read_bytes())
+    shipments = (b"shipment_no,date,part,quantity,disposition,value\n"
+                 b"S-1,2026-12-28,TIRE,40,consumption,2600.00\n")
+    post(web, csrf, "shipment", "shipments.csv", shipments)
+    answer = web.client.get("/zones/1/panels/week?week=2026-W53", headers=HTML)
+    assert answer.status_code == 200 and "MPF (weekly)" in answer.text
+    assert "FY2027 MPF floor $34.58 and cap $670.86 are unconfirmed" in answer.text
+    earlier = web.client.get("/zones/1/panels/week?week=2026-W32", headers=HTML)
+    assert earlier.status_code == 200 and "unconfirmed" not in earlier.text
+
+
 def test_a_week_that_cannot_be_computed_says_why(web: Web) -> None:
     """The demo's books in a fiscal year with no MPF table: the reason, not a 500 or $0."""
     load_demo_parts(web)
