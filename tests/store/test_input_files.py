@@ -90,5 +90,5 @@ def test_a_file_that_grows_past_the_limit_is_not_read_whole(
 ) -> None:
     """A file whose size says little (/proc shows 0) is read only to the limit."""
     monkeypatch.setenv(MAX_BYTES_ENV, "64")
-    text, problems = read_text(Path("/proc/self/status"))
+    text, problems, _ = read_text(Path("/proc/self/status"))
     assert text is None and "larger than 64 bytes" in problems[0].message

@@ -157,9 +157,9 @@ def test_stray_bytes_in_a_utf8_file_get_a_problem_per_line_in_one_pass(tmp_path:
 
 
 def test_a_bad_byte_is_placed_by_its_offset_in_the_file_byte_order_mark_included() -> None:
-    from zonekeeper.io.tabular import decode
+    from zonekeeper.io.tabular import decoded
 
-    _, [problem] = decode(b"\xef\xbb\xbf ab\xff", "f.csv")  # the 0xFF is byte 7
+    _, [problem], _ = decoded(b"\xef\xbb\xbf ab\xff", "f.csv")  # the 0xFF is byte 7
     assert "at byte 7 of the file" in problem.message
     assert "character 4 of the line" in problem.message  # the mark is not a character
 

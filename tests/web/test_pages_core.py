@@ -128,15 +128,20 @@ def test_static_files_are_served_without_a_session(web: Web) -> None:
     assert web.client.get("/static/app.css").status_code == 200
 
 
-def test_a_week_priced_with_an_unconfirmed_fee_table_says_so(web: Web) -> None:
-    """FY2027's MPF floor and cap are shipped unconfirmed: the panel shows the entry and the
-    caveat; a FY2026 week's panel shows no caveat."""
+def ship_demo_tires(web: Web, day: str) -> None:
+    """The demo's parts and admissions posted by a clerk, and 40 tires shipped on `day`."""
     load_demo_parts(web)
     csrf = browser(web, Role.CLERK)
     post(web, csrf, "admission", "admissions.csv", (DEMO / "admissions.csv").read_bytes())
-    shipments = (b"shipment_no,date,part,quantity,disposition,value\n"
-                 b"S-1,2026-12-28,TIRE,40,consumption,2600.00\n")
+    shipments = ("shipment_no,date,part,quantity,disposition,value\n"
+                 f"S-1,{day},TIRE,40,consumption,2600.00\n").encode()
     post(web, csrf, "shipment", "shipments.csv", shipments)
+
+
+def test_a_week_priced_with_an_unconfirmed_fee_table_says_so(web: Web) -> None:
+    """FY2027's MPF floor and cap are shipped unconfirmed: the panel shows the entry and the
+    caveat; a FY2026 week's panel shows no caveat."""
+    ship_demo_tires(web, "2026-12-28")
     answer = web.client.get("/zones/1/panels/week?week=2026-W53", headers=HTML)
     assert answer.status_code == 200 and "MPF (weekly)" in answer.text
     assert "FY2027 MPF floor $34.58 and cap $670.86 are unconfirmed" in answer.text
@@ -146,12 +151,7 @@ def test_a_week_priced_with_an_unconfirmed_fee_table_says_so(web: Web) -> None:
 
 def test_a_week_that_cannot_be_computed_says_why(web: Web) -> None:
     """The demo's books in a fiscal year with no MPF table: the reason, not a 500 or $0."""
-    load_demo_parts(web)
-    csrf = browser(web, Role.CLERK)
-    post(web, csrf, "admission", "admissions.csv", (DEMO / "admissions.csv").read_bytes())
-    shipments = (b"shipment_no,date,part,quantity,disposition,value\n"
-                 b"S-1,2027-12-27,TIRE,40,consumption,2600.00\n")
-    post(web, csrf, "shipment", "shipments.csv", shipments)
+    ship_demo_tires(web, "2027-12-27")
     answer = web.client.get("/zones/1/panels/week?week=2027-W52", headers=HTML)
     assert answer.status_code == 200
     assert "Cannot compute the entry: no MPF fee table" in answer.text

@@ -20,7 +20,7 @@ from zonekeeper.duty.entry import EntryQuote, line_problems, quote_entry
 from zonekeeper.duty.quote import LineItem
 from zonekeeper.errors import CannotCompute, Collector, InputError, Problem
 from zonekeeper.io.entry_lines import ENTRY_LINES, parse_pairs
-from zonekeeper.io.tabular import decoded, read_bytes, separator_problem
+from zonekeeper.io.tabular import read_text, separator_problem
 from zonekeeper.money import ZERO, parse_decimal
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.fees import read_fees_csv
@@ -164,10 +164,7 @@ def _tariff(context: Context, fees: Path | None) -> Tariff:
     tariff = context.tariff
     if fees is None:
         return tariff
-    data, problems = read_bytes(fees)
-    text, encoding = None, "UTF-8"
-    if data is not None:
-        text, problems, encoding = decoded(data, str(fees))
+    text, problems, encoding = read_text(fees)
     if text is None or problems:
         raise InputError(problems)
     separators = separator_problem(text, str(fees), encoding)

@@ -497,7 +497,7 @@ def read_plan(path: Path) -> Plan:
     content (edited since it was planned), or when `claim.check_plan` finds it
     inconsistent: designation numbers are the rows.
     """
-    text, unreadable = read_text(path)
+    text, unreadable, _ = read_text(path)
     if text is None or unreadable:
         raise InputError(unreadable)
     try:

@@ -30,12 +30,7 @@ import polars as pl
 from zonekeeper.analytics.records import Chapter99Row, EntryLine
 from zonekeeper.dates import ACE_FORMATS
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.io.tabular import (
-    check_file,
-    decoded,
-    read_bytes,
-    separator_problem,
-)
+from zonekeeper.io.tabular import check_file, read_text, separator_problem
 from zonekeeper.tariff.codes import hts_digits
 
 HEAD_BYTES = 65536  # enough of a CSV to see its header
@@ -123,13 +118,10 @@ def _csv_bytes(path: Path) -> bytes:
     is in another encoding, or saved with ';' (Excel where ',' is the decimal mark) or tabs
     (Excel's "Unicode Text") between its columns: its numbers must not be guessed at."""
     name = str(path)
-    data, problems = read_bytes(path)
-    text, encoding = None, "UTF-8"
-    if data is not None:
-        text, problems, encoding = decoded(data, name)
+    text, problems, encoding = read_text(path)
     if text is None or problems:
         raise InputError(problems)
-    head = text[:HEAD_BYTES].lstrip("\ufeff")
+    head = text[:HEAD_BYTES]  # the byte-order mark is dropped by the decoding
     found = separator_problem(head.rsplit("\n", 1)[0] if "\n" in head else head, name,
                               encoding)
     if found is not None:

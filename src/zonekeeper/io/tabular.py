@@ -79,13 +79,6 @@ class Table:
             self.bad_rows.add(row)
 
 
-def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
-    """The text of `data`, or None with the one reason it cannot be read as text
-    (`decoded`, without the name of the encoding)."""
-    text, problems, _ = decoded(data, file)
-    return text, problems
-
-
 def decoded(data: bytes, file: str) -> tuple[str | None, list[Problem], str]:
     """The text of `data` (or None with the one reason it cannot be read as text), the
     problems found, and the name of the encoding it was read in.
@@ -293,12 +286,13 @@ def read_bytes(path: Path) -> tuple[bytes | None, list[Problem]]:
     return data, []
 
 
-def read_text(path: Path) -> tuple[str | None, list[Problem]]:
-    """The decoded text of a file, or None with the reason it cannot be read."""
+def read_text(path: Path) -> tuple[str | None, list[Problem], str]:
+    """The decoded text of a file (or None with the reason it cannot be read), the
+    problems found and the encoding it was read in (`decoded`)."""
     data, problems = read_bytes(path)
     if data is None:
-        return None, problems
-    return decode(data, str(path))
+        return None, problems, "UTF-8"
+    return decoded(data, str(path))
 
 
 class _Pairs(list[tuple[str, Any]]):
@@ -407,7 +401,7 @@ TOO_DEEP = "not JSON this reader can take: lists or objects nested thousands dee
 
 def _json_lines(table: Table, text: str, normalise: Callable[[str], str]) -> None:
     # Lines end at "\n" only: `splitlines` would also split at U+2028 and other characters
-    # a JSON string may hold as they are, and would number rows unlike `decode`.
+    # a JSON string may hold as they are, and would number rows unlike `decoded`.
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
