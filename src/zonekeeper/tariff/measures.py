@@ -486,15 +486,14 @@ class MeasureBook:
         a program that already reaches them (an IEEPA origin duty; a Section 232 list or a
         metals chapter 72, 73, 74, 76 for the U.S. note 16 subdivisions)."""
         programs = {m.program for m in candidates}
-        metals = digits[:2] in _METAL_CHAPTERS
+        if digits[:2] in _METAL_CHAPTERS:
+            programs.add(Program.SECTION232)
         for measure, why in unlisted:  # already filtered by origin (`_index`)
+            if measure.program not in programs:  # the cheapest test first: most fail it
+                continue
             if on < measure.valid_from or (measure.valid_to is not None and on > measure.valid_to):
                 continue
             if measure.status == "suspended" or (spi is not None and spi in measure.exempt_spi):
-                continue
-            if measure.program not in programs and not (
-                metals and measure.program is Program.SECTION232
-            ):
                 continue
             warnings.append(
                 f"{measure.heading} ({measure.title}, {measure.rate.text}) not applied: it "

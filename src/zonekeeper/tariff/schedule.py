@@ -507,11 +507,12 @@ class Schedule:
         the newest loaded revision, which a later one may have changed (stale data is never
         silent)."""
         out = []
-        caveat = revision.caveat(on)
-        if caveat is not None:
-            out.append(caveat)
-        newest = self.horizon()
-        if newest is not None and revision is newest and on > newest.effective:
+        if revision.in_force is not None and on < revision.in_force:
+            caveat = revision.caveat(on)
+            if caveat is not None:
+                out.append(caveat)
+        newest = self.revisions[-1]  # `revision` is one of them: there is a newest
+        if revision is newest and on > newest.effective:
             days = (on - newest.effective).days
             out.append(
                 f"{on.isoformat()} is {days} day{'s' if days != 1 else ''} after the newest "
