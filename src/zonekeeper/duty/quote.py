@@ -373,6 +373,16 @@ def _plans(tariff: Tariff) -> PlanOf:
     return plan_of
 
 
+def _priced_of(tariff: Tariff) -> dict[tuple[str, date], _Priced]:
+    """The tariff's priced measures by (measure, date applied): the plans of one day share
+    their measures, and a measure's citation (the revision in force that day) is the same
+    in each."""
+    found: dict[tuple[str, date], _Priced] | None = tariff.caches.get("duty.priced")
+    if found is None:
+        found = tariff.caches["duty.priced"] = {}
+    return found
+
+
 def _make_plan(
     tariff: Tariff, hts: str, origin: str, spi: str | None, on: date, frozen_on: date | None,
     claims: tuple[str, ...] = (),
@@ -398,6 +408,7 @@ def _make_plan(
     pf_reasons: list[str] = []
     metal_keys: list[str] = []
     priced: list[_Priced] = []
+    priced_of = _priced_of(tariff)
     for m in measures:
         if m.pf_required_from is not None and m.pf_required_from <= classified_on:
             pf_reasons.append(f"{m.heading} ({m.title}) from {m.pf_required_from}")
@@ -406,7 +417,11 @@ def _make_plan(
             if key is not None:
                 metal_keys.append(key)
         applied_on = on if frozen_on is None or m.overrides_pf_freeze else frozen_on
-        priced.append(_priced(m, _heading_cited(tariff, m.heading, applied_on)))
+        found = priced_of.get((m.id, applied_on))
+        if found is None:
+            found = priced_of[m.id, applied_on] = _priced(
+                m, _heading_cited(tariff, m.heading, applied_on))
+        priced.append(found)
     needs = tuple(sorted(rate.needs)) if rate.components else ()  # no components: no needs
     return _Plan(
         line=line,
@@ -643,6 +658,7 @@ def forget_plans(tariff: Tariff) -> None:
     """Drop the tariff's cached plans, so the next quote of each line computes it from
     scratch (what the benchmark's cold passes measure)."""
     tariff.caches.pop("duty.plans", None)
+    tariff.caches.pop("duty.priced", None)
 
 
 def prepare(tariff: Tariff) -> None:

@@ -157,6 +157,15 @@ class Unlisted:
     why: str
 
 
+def _unlisted_warning(measure: Measure, why: Unlisted) -> str:
+    """What a quote says of a measure no list can apply by HTS number (`Unlisted`)."""
+    return (
+        f"{measure.heading} ({measure.title}, {measure.rate.text}) not applied: it covers "
+        f"{why.goods}, which the HTS number cannot show ({why.why}); if the goods are such, "
+        f"it applies"
+    )
+
+
 @dataclass(frozen=True)
 class Measure:
     """One Chapter 99 heading's additional duty over one validity interval."""
@@ -275,7 +284,8 @@ class MeasureBook:
     _origins: frozenset[str] = field(init=False, repr=False)
     _by_prefix_origin: dict[str, dict[str, tuple[_Cover, ...]]] = field(init=False, repr=False)
     _universal_origin: dict[str, tuple[_Cover, ...]] = field(init=False, repr=False)
-    _unlisted_origin: dict[str, tuple[tuple[Measure, Unlisted], ...]] = field(
+    # each unlisted measure with the warning that names it (the same for every line)
+    _unlisted_origin: dict[str, tuple[tuple[Measure, str], ...]] = field(
         init=False, repr=False
     )
     _hs6_prefixes: dict[str, tuple[str, ...]] = field(init=False, repr=False)
@@ -327,8 +337,9 @@ class MeasureBook:
 
         self._by_prefix_origin = {p: by_origin(cs) for p, cs in self._by_prefix.items()}
         self._universal_origin = by_origin([_Cover(m, "", None) for m in self._universal])
+        said = [(m, _unlisted_warning(m, u)) for m, u in self.unlisted]
         self._unlisted_origin = {
-            key: tuple((m, u) for m, u in self.unlisted if m.covers_origin(key))
+            key: tuple((m, text) for m, text in said if m.covers_origin(key))
             for key in {"", *(o for m, _ in self.unlisted for o in keys[m.id])}
         }
         self._hs6_prefixes = {
@@ -474,7 +485,7 @@ class MeasureBook:
 
     @staticmethod
     def _warn_unlisted(
-        unlisted: tuple[tuple[Measure, Unlisted], ...],
+        unlisted: tuple[tuple[Measure, str], ...],
         digits: str,
         on: date,
         spi: str | None,
@@ -488,18 +499,14 @@ class MeasureBook:
         programs = {m.program for m in candidates}
         if digits[:2] in _METAL_CHAPTERS:
             programs.add(Program.SECTION232)
-        for measure, why in unlisted:  # already filtered by origin (`_index`)
+        for measure, text in unlisted:  # already filtered by origin (`_index`)
             if measure.program not in programs:  # the cheapest test first: most fail it
                 continue
             if on < measure.valid_from or (measure.valid_to is not None and on > measure.valid_to):
                 continue
             if measure.status == "suspended" or (spi is not None and spi in measure.exempt_spi):
                 continue
-            warnings.append(
-                f"{measure.heading} ({measure.title}, {measure.rate.text}) not applied: it "
-                f"covers {why.goods}, which the HTS number cannot show ({why.why}); "
-                f"if the goods are such, it applies"
-            )
+            warnings.append(text)
 
     def _excluded(
         self,

@@ -469,6 +469,7 @@ class Schedule:
         self.revisions: tuple[Revision, ...] = tuple(
             sorted(by_name.values(), key=lambda r: r.effective))
         self._starts = tuple(r.effective for r in self.revisions)  # for `revision_on`
+        self._notes: dict[tuple[str, date], tuple[str, ...]] = {}  # `notes`, once a day
 
     def __repr__(self) -> str:
         return f"Schedule({', '.join(r.name for r in self.revisions)})"
@@ -501,11 +502,17 @@ class Schedule:
         """The newest loaded revision (None when none is loaded)."""
         return self.revisions[-1] if self.revisions else None
 
-    def notes(self, revision: Revision, on: date) -> list[str]:
+    def notes(self, revision: Revision, on: date) -> tuple[str, ...]:
         """What a quote dated `on` priced from `revision` must say about the data itself:
         the revision stands in for missing ones (`Revision.caveat`), or the date lies after
         the newest loaded revision, which a later one may have changed (stale data is never
-        silent)."""
+        silent). Said once per revision and day: every plan of the day asks."""
+        found = self._notes.get((revision.name, on))
+        if found is None:
+            found = self._notes[revision.name, on] = tuple(self._said(revision, on))
+        return found
+
+    def _said(self, revision: Revision, on: date) -> list[str]:
         out = []
         if revision.in_force is not None and on < revision.in_force:
             caveat = revision.caveat(on)
