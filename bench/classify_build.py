@@ -3,7 +3,7 @@
     python -m bench.classify_build MIRROR [EVAL_CSV]
     python -m bench.classify_build --headings
     python -m bench.classify_build --subheadings
-    python -m bench.classify_build --precedents PRECEDENTS_JSONL EVAL_CSV [DEV_JSONL]
+    python -m bench.classify_build --precedents PRECEDENTS_JSONL PAGES_DIR EVAL_CSV [DEV_JSONL]
 
 
 MIRROR is a git directory of github.com/brianrohde/preferential-trade-agreements (public CBP
@@ -15,10 +15,15 @@ very source of an evaluation row (near-identical description text) and leave the
 the index; nothing of it is written. The counts are printed for PROVENANCE.md.
 
 `--precedents` adds to the shipped index (in place; rulings of an earlier `--precedents`
-run are replaced, the letters above kept) the short CBP rulings of PRECEDENTS_JSONL: JSON
-lines `{"ruling", "date", "subject", "hs6"}` (read from github.com/Mickeyzer/precedent,
-`data/processed/precedents.jsonl`; provenance in PROVENANCE.md), each ruling its 6-digit
-subheading. A ruling is left out when its subject may be the source of a row of EVAL_CSV
+run are replaced, the letters above kept) rulings known by subject only: those of
+PRECEDENTS_JSONL, JSON lines `{"ruling", "date", "subject", "hs6"}` (read from
+github.com/Mickeyzer/precedent, `data/processed/precedents.jsonl`), each ruling its 6-digit
+subheading; and the classification rulings of the CROSS search pages in PAGES_DIR
+(`page_*.json`, `{"rulings": [{"rulingNumber", "subject", "rulingDate", "categories",
+"tariffs"}]}`, read from github.com/fennaya/tariff-cost-benchmark,
+`data/raw/search_pages/`), each ruling its 10-digit codes (or, where Revision 3 no longer
+has a code, its subheading); a ruling in both keeps the pages' codes. Provenance in
+PROVENANCE.md. A ruling is left out when its subject may be the source of a row of EVAL_CSV
 or of DEV_JSONL (the ATLAS test split the method is tuned on, chat lines): when 80% of the
 row's terms are in the subject, or when the subject has four terms or more and 80% of them
 are in the row. The rows are read for that test only; nothing of them is written.
@@ -141,7 +146,9 @@ def _near(description: str, ruling: list[object]) -> bool:
 
 
 PRECEDENT_SOURCE = ("github.com/Mickeyzer/precedent@97c4e277dedff4484dc562ffb70ed46d37cb5e0f"
-                    ":data/processed/precedents.jsonl")
+                    ":data/processed/precedents.jsonl; github.com/fennaya/tariff-cost-benchmark"
+                    "@238458308a422480f5a21af270b6fd4484a0bad1:data/raw/search_pages/")
+_CODE = re.compile(r"\d{4}\.\d{2}\.\d{4}")
 _ORIGIN_OF = re.compile(r"^(?:the )?origin of (?:an? |the )?", re.I)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -167,26 +174,53 @@ def _guarded(subject: str, rows: list[set[str]]) -> bool:
     return False
 
 
-def add_precedents(source: Path, eval_csv: Path, dev: Path | None) -> None:
-    """Replace the index's subheading-only rulings with those of `source` (see above)."""
+def _page_rulings(pages: Path) -> dict[str, tuple[str, str, list[str]]]:
+    """The classification rulings of the CROSS search pages: number -> (date, subject, the
+    codes of its `tariffs` as digits)."""
+    found: dict[str, tuple[str, str, list[str]]] = {}
+    for page in sorted(pages.glob("page_*.json")):
+        for r in json.loads(page.read_text(encoding="utf-8"))["rulings"]:
+            codes = [c.replace(".", "") for c in _CODE.findall(r.get("tariffs") or "")]
+            if "Classification" in (r.get("categories") or "") and codes:
+                subject = _SUBJECT.sub("", r["subject"] or "")
+                found[r["rulingNumber"]] = (r["rulingDate"][:10], subject, codes)
+    return found
+
+
+def add_precedents(source: Path, pages: Path, eval_csv: Path, dev: Path | None) -> None:
+    """Replace the index's subject-only rulings with those of `source` and `pages` (see
+    above)."""
     document = read_index_document()
-    subheadings = {str(line[0])[:6] for line in document["lines"]}
-    letters = [r for r in document["rulings"] if any(len(c) == 10 for c in r[2])]
-    guard = _rows_to_guard(eval_csv, dev)
-    counts = {"precedents": 0, "no_current_subheading": 0, "excluded_as_eval_sources": 0}
-    added: list[list[object]] = []
+    lines = {str(line[0]) for line in document["lines"]}
+    subheadings = {code[:6] for code in lines}
+    known: dict[str, tuple[str, str, list[str]]] = {}
     for line in source.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        counts["precedents"] += 1
-        subject = _SPACES.sub(" ", _CONTROL.sub("", record["subject"])).strip(" ,")
+        known[record["ruling"]] = (record["date"], record["subject"], [record["hs6"]])
+    from_pages = _page_rulings(pages)
+    known.update(from_pages)  # the pages' 10-digit codes over a subheading
+    # the letters (with their product paragraphs) come first; a run before this one left
+    # their count, the subject-only rulings it added after them
+    letters = document["rulings"][: document.get("letters", len(document["rulings"]))]
+    for r in letters:
+        known.pop(r[0], None)  # a letter says more than its subject
+    guard = _rows_to_guard(eval_csv, dev)
+    counts = {"subject_only": len(known), "from_pages": len(from_pages),
+              "no_current_code": 0, "excluded_as_eval_sources": 0}
+    added: list[list[object]] = []
+    for number, (day, said, codes) in known.items():
+        subject = _SPACES.sub(" ", _CONTROL.sub("", said)).strip(" ,")
         subject = _ORIGIN_OF.sub("", subject)
-        if record["hs6"] not in subheadings:
-            counts["no_current_subheading"] += 1
+        current = [c for c in codes if c in lines] or sorted(
+            {c[:6] for c in codes if c[:6] in subheadings})
+        if not current:
+            counts["no_current_code"] += 1
         elif _guarded(subject, guard):
             counts["excluded_as_eval_sources"] += 1
         else:
-            added.append([record["ruling"], record["date"], [record["hs6"]], subject, ""])
+            added.append([number, day, current, subject, ""])
     document["rulings"] = letters + added
+    document["letters"] = len(letters)
     document["precedents_source"] = PRECEDENT_SOURCE
     data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     OUT.write_bytes(gzip.compress(data, 9, mtime=0))
@@ -217,8 +251,8 @@ def write_heading_vectors(fine: bool = False) -> None:
 
 def main() -> None:
     if sys.argv[1:2] == ["--precedents"]:
-        add_precedents(Path(sys.argv[2]), Path(sys.argv[3]),
-                       Path(sys.argv[4]) if len(sys.argv) > 4 else None)
+        add_precedents(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]),
+                       Path(sys.argv[5]) if len(sys.argv) > 5 else None)
         return
     if sys.argv[1:] in (["--headings"], ["--subheadings"]):
         write_heading_vectors(fine=sys.argv[1] == "--subheadings")
