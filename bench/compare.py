@@ -42,11 +42,11 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="zk-compare-") as folder:
         sides = {f"base {rev}": Path(folder) / f"base-{i}" for i, rev in enumerate(args.base)}
-        for rev, tree in zip(args.base, sides.values(), strict=True):
-            subprocess.run(["git", "-C", str(HERE), "worktree", "add", "--detach", "-q",
-                            str(tree), rev], check=True)
-        sides["this tree"] = HERE
         try:
+            for rev, tree in zip(args.base, list(sides.values()), strict=True):
+                subprocess.run(["git", "-C", str(HERE), "worktree", "add", "--detach", "-q",
+                                str(tree), rev], check=True)
+            sides["this tree"] = HERE
             caches = {name: Path(folder) / f"cache-{i}" for i, name in enumerate(sides)}
             for module in args.modules:
                 for round_ in range(1, args.rounds + 1):
@@ -59,7 +59,7 @@ def main(argv: list[str]) -> int:
                         print(f"===== took {time.perf_counter() - started:.1f} s", flush=True)
         finally:
             for tree in sides.values():
-                if tree != HERE:
+                if tree != HERE and tree.exists():
                     subprocess.run(["git", "-C", str(HERE), "worktree", "remove", "--force",
                                     str(tree)], check=False)
     return 0
