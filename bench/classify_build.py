@@ -135,14 +135,15 @@ def rulings(mirror: Path, codes: set[str]) -> tuple[list[list[object]], dict[str
     return out, counts
 
 
+def _holds(have: set[str], wanted: set[str]) -> bool:
+    """True when `have` holds (nearly) all of `wanted`: 80% of its terms."""
+    return bool(wanted) and len(wanted & have) >= 0.8 * len(wanted)
+
+
 def _near(description: str, ruling: list[object]) -> bool:
     """True when a ruling holds (nearly) the whole evaluation description: 80% of the
-    description's terms in the ruling's subject and text, or the same subject product."""
-    wanted = set(terms(description))
-    if not wanted:
-        return False
-    have = set(terms(f"{ruling[3]} {ruling[4]}"))
-    return len(wanted & have) / len(wanted) >= 0.8
+    description's terms in the ruling's subject and text."""
+    return _holds(set(terms(f"{ruling[3]} {ruling[4]}")), set(terms(description)))
 
 
 PRECEDENT_SOURCE = ("github.com/Mickeyzer/precedent@97c4e277dedff4484dc562ffb70ed46d37cb5e0f"
@@ -167,11 +168,7 @@ def _rows_to_guard(eval_csv: Path, dev: Path | None) -> list[set[str]]:
 def _guarded(subject: str, rows: list[set[str]]) -> bool:
     """True when `subject` may be the ruling a guarded row was written from."""
     have = set(terms(subject))
-    for row in rows:
-        common = len(row & have)
-        if common >= 0.8 * len(row) or (len(have) >= 4 and common >= 0.8 * len(have)):
-            return True
-    return False
+    return any(_holds(have, row) or (len(have) >= 4 and _holds(row, have)) for row in rows)
 
 
 def _page_rulings(pages: Path) -> dict[str, tuple[str, str, list[str]]]:

@@ -21,7 +21,7 @@ from zonekeeper.app.books import Ledger
 from zonekeeper.cli import application
 from zonekeeper.errors import InputError
 from zonekeeper.io import zone_files
-from zonekeeper.io.tabular import decoded, read_table
+from zonekeeper.io.tabular import decoded, read_head, read_table
 
 app = application()
 runner = CliRunner()
@@ -114,3 +114,22 @@ def test_a_utf16_file_posts_what_its_utf8_twin_posts(database_url: str, tmp_path
     assert posted["UTF-8"] == posted["UTF-16 LE"] == posted["UTF-16 BE"]
     assert [p[0] for p in posted["UTF-8"]] == ["A-1/1", "A-1/2"]
     assert posted["UTF-8"][0][3] == Decimal("1234.50")
+
+
+@pytest.mark.parametrize("mark, codec", [
+    (b"", "utf-8"), (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+])
+def test_the_start_of_a_file_is_cut_between_characters(tmp_path: Path, mark: bytes,
+                                                       codec: str) -> None:
+    """`read_head` reads only the start of a large file: wherever the cut falls, even inside
+    a character ("é", "—", an emoji's surrogate pair), what it gives is the file's own text
+    and no problem (a cut inside a UTF-8 character made a good USITC export look like
+    Windows-1252)."""
+    text = "htsno,description\n" + "0101,Chevaux — é 😀\n" * 20
+    path = tmp_path / "export.csv"
+    path.write_bytes(mark + text.encode(codec))
+    for size in range(len(mark) + 1, len(mark) + 80):
+        start, problems, _encoding = read_head(path, size)
+        assert problems == [] and start is not None, size
+        assert text.startswith(start.lstrip("\ufeff")), size

@@ -20,7 +20,7 @@ from zonekeeper.duty.entry import EntryQuote, line_problems, quote_entry
 from zonekeeper.duty.quote import LineItem
 from zonekeeper.errors import CannotCompute, Collector, InputError, Problem
 from zonekeeper.io.entry_lines import ENTRY_LINES, parse_pairs
-from zonekeeper.io.tabular import read_text, separator_problem
+from zonekeeper.io.tabular import csv_text
 from zonekeeper.money import ZERO, parse_decimal
 from zonekeeper.tariff import Tariff
 from zonekeeper.tariff.fees import read_fees_csv
@@ -164,12 +164,7 @@ def _tariff(context: Context, fees: Path | None) -> Tariff:
     tariff = context.tariff
     if fees is None:
         return tariff
-    text, problems, encoding = read_text(fees)
-    if text is None or problems:
-        raise InputError(problems)
-    separators = separator_problem(text, str(fees), encoding)
-    if separators is not None:
-        raise InputError(separators)
+    text, _encoding = csv_text(fees)
     return replace(tariff, fees=tariff.fees.with_rows(read_fees_csv(text, str(fees))))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from zonekeeper.app.context import Context
 from zonekeeper.dates import date_option
 from zonekeeper.errors import CannotCompute, InputError, Problem
-from zonekeeper.io.tabular import ENCODING_HELP, check_file, decoded, separator_problem
+from zonekeeper.io.tabular import ENCODING_HELP, check_file, read_head, separator_problem
 from zonekeeper.sources.history import (
     TariffStatus,
     codes_and_footnotes,
@@ -81,8 +81,7 @@ def import_(file: Path, effective: str, name: str | None = None, *,
         # ';' between columns: refused in one line, as every reader of a CSV refuses it.
         # A USITC export is UTF-8: one in another encoding (Excel's "Unicode Text", its
         # Windows-1252 "CSV") is refused in one line naming it, as every input file is.
-        with open(file, "rb") as handle:
-            start, problems, encoding = decoded(handle.read(65536), str(file))
+        start, problems, encoding = read_head(file)
         if start is None:
             refused = problems[0]
         else:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,10 +30,9 @@ import polars as pl
 from zonekeeper.analytics.records import Chapter99Row, EntryLine
 from zonekeeper.dates import ACE_FORMATS
 from zonekeeper.errors import InputError, Problem
-from zonekeeper.io.tabular import check_file, read_text, separator_problem
+from zonekeeper.io.tabular import check_file, csv_text
 from zonekeeper.tariff.codes import hts_digits
 
-HEAD_BYTES = 65536  # enough of a CSV to see its header
 MAX_PROBLEMS = 200
 """At most this many problems are listed one by one; the rest are counted in one line."""
 
@@ -117,16 +116,12 @@ def _csv_bytes(path: Path) -> bytes:
     decoded`: UTF-8, or the UTF-16 its byte-order mark names). Refused in one line when it
     is in another encoding, or saved with ';' (Excel where ',' is the decimal mark) or tabs
     (Excel's "Unicode Text") between its columns: its numbers must not be guessed at."""
-    name = str(path)
-    text, problems, encoding = read_text(path)
-    if text is None or problems:
-        raise InputError(problems)
-    head = text[:HEAD_BYTES]  # the byte-order mark is dropped by the decoding
-    found = separator_problem(head.rsplit("\n", 1)[0] if "\n" in head else head, name,
-                              encoding)
-    if found is not None:
-        code = "es003.semicolon-separated" if found.code == "file.semicolons" else found.code
-        raise InputError(Problem(found.message, file=found.file, row=found.row, code=code))
+    try:
+        text, _encoding = csv_text(path)
+    except InputError as refused:  # the report's own code for a semicolon-separated one
+        raise InputError([replace(p, code="es003.semicolon-separated")
+                          if p.code == "file.semicolons" else p
+                          for p in refused.problems]) from None
     return text.encode("utf-8")
 
 

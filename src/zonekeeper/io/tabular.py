@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zonekeeper.errors import Problem
+from zonekeeper.errors import InputError, Problem
 from zonekeeper.zone.limits import unstorable
 
 ENCODING_HELP = (
@@ -162,6 +162,7 @@ _UNICODE_MARKS = (
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"),
 )
 _SNIFFED = 4096  # bytes looked at for UTF-16 without a mark
+_HEADER_CHARS = 65536  # characters of a CSV's start enough to find its header
 _VALID_NON_ASCII = re.compile(r"[^\x00-\x7f\ufffd]")
 
 
@@ -293,6 +294,36 @@ def read_text(path: Path) -> tuple[str | None, list[Problem], str]:
     if data is None:
         return None, problems, "UTF-8"
     return decoded(data, str(path))
+
+
+def read_head(path: Path, size: int = _HEADER_CHARS) -> tuple[str | None, list[Problem], str]:
+    """`read_text` of a file's first `size` bytes only (a USITC export runs to megabytes),
+    cut back to its last whole character: a cut inside a character would make a good UTF-8
+    file look like Windows-1252 (`decoded`)."""
+    with open(path, "rb") as handle:
+        data = handle.read(size + 1)
+    if len(data) > size:
+        data = _whole_characters(data[:size])
+    return decoded(data, str(path))
+
+
+def _whole_characters(data: bytes) -> bytes:
+    """`data` without the partial character a cut may have left at its end: the bytes of
+    an unfinished UTF-8 sequence or, when a byte-order mark names UTF-16 or UTF-32, of an
+    unfinished code unit (and a UTF-16 high surrogate left without its pair)."""
+    for bom, codec, _name in _UNICODE_MARKS:
+        if data.startswith(bom):
+            unit = 4 if "32" in codec else 2
+            data = data[: len(bom) + (len(data) - len(bom)) // unit * unit]
+            last = data[-2:] if unit == 2 and len(data) > len(bom) else b""
+            high = int.from_bytes(last, "little" if codec.endswith("le") else "big")
+            return data[:-2] if 0xD800 <= high <= 0xDBFF else data
+    for back in range(1, min(4, len(data)) + 1):
+        lead = data[-back]
+        if lead & 0xC0 != 0x80:  # not a continuation byte: the last character starts here
+            needs = 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+            return data if back >= needs else data[:-back]
+    return data
 
 
 class _Pairs(list[tuple[str, Any]]):
@@ -486,21 +517,9 @@ def _csv(table: Table, text: str, normalise: Callable[[str], str]) -> None:
         if header is None:
             if not any(cell.strip() for cell in record):
                 continue
-            refusal: tuple[str, str] | None = None
-            if _semicolon_separated(record):
-                # One line, not one per row: every row of such a file is wrong the same way,
-                # and its decimal commas must never be guessed at (`1.234,50` is 1234.50;
-                # read with ',' between columns it would split, or `1,5` become 15).
-                refusal = SEMICOLON_HELP, "file.semicolons"
-            elif _tab_separated(record):
-                # One line too: Excel's "Unicode Text" (UTF-16) and "Text (Tab delimited)"
-                # write numbers as the regional settings show them, so `1,234` or `1.234`
-                # could mean either; nothing says which, and a guess would book 1,000
-                # times the quantity.
-                refusal = tabs_help(table.encoding), "file.tab-separated"
+            refusal = _separator_refusal(record, table.file, first_line, table.encoding)
             if refusal is not None:
-                message, code = refusal
-                table.problems = [Problem(message, file=table.file, row=first_line, code=code)]
+                table.problems = [refusal]
                 table.bad_rows = {first_line}
                 table.unreadable = True
                 return
@@ -535,29 +554,47 @@ def separator_problem(text: str, file: str, encoding: str = "UTF-8") -> Problem 
     """`SEMICOLON_HELP` (or `tabs_help`) for a CSV text whose first non-blank line is a
     header written with ';' (or tabs) between columns, else None: the same refusal for a
     CSV a module parses itself (the `--fees` table, an ES-003 report, a USITC export) as
-    for every file `read_table` reads."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    for every file `read_table` reads. Only the text's start is read (a header is not
+    64 KB long; a report of a million lines is not copied to find it)."""
+    head = text[:_HEADER_CHARS]
+    if len(text) > _HEADER_CHARS and "\n" in head:
+        head = head.rsplit("\n", 1)[0]  # whole lines only
+    reader = csv.reader(io.StringIO(head.lstrip("\ufeff"), newline=""))
     try:
         for record in reader:
             if any(cell.strip() for cell in record):
-                if _semicolon_separated(record):
-                    return Problem(
-                        SEMICOLON_HELP,
-                        file=file,
-                        row=reader.line_num,
-                        code="file.semicolons",
-                    )
-                if _tab_separated(record):
-                    return Problem(
-                        tabs_help(encoding),
-                        file=file,
-                        row=reader.line_num,
-                        code="file.tab-separated",
-                    )
-                return None
+                return _separator_refusal(record, file, reader.line_num, encoding)
     except csv.Error:  # not CSV at all: the module's own parser says where
         return None
     return None
+
+
+def _separator_refusal(header: Sequence[str], file: str, row: int,
+                       encoding: str) -> Problem | None:
+    """The one-line refusal of a CSV whose header was written with ';' or tabs between its
+    columns, else None. One line, not one per row: every row of such a file is wrong the
+    same way. Its decimal commas must never be guessed at (`1.234,50` is 1234.50; read with
+    ',' between columns it would split, or `1,5` become 15), and Excel's "Unicode Text"
+    (UTF-16) and "Text (Tab delimited)" write numbers as the regional settings show them,
+    so `1,234` could mean either: a guess would book 1,000 times the quantity."""
+    if _semicolon_separated(header):
+        return Problem(SEMICOLON_HELP, file=file, row=row, code="file.semicolons")
+    if _tab_separated(header):
+        return Problem(tabs_help(encoding), file=file, row=row, code="file.tab-separated")
+    return None
+
+
+def csv_text(path: Path) -> tuple[str, str]:
+    """The text of a CSV file a module parses itself, and the encoding it was read in:
+    decoded as every input file is (`read_text`), and refused in one line, as `read_table`
+    refuses it, when its columns are separated by ';' or tabs. Raises InputError."""
+    text, problems, encoding = read_text(path)
+    if text is None or problems:
+        raise InputError(problems)
+    refused = separator_problem(text, str(path), encoding)
+    if refused is not None:
+        raise InputError(refused)
+    return text, encoding
 
 
 def _semicolon_separated(header: Sequence[str]) -> bool:
