@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from zonekeeper.classify import chemistry
 from zonekeeper.classify.text import head_terms, terms
 
 
@@ -128,6 +129,7 @@ class Tuning:
     fine_weight: float = 0.5  # the subheading vectors' similarity, when there are any
     fine_floor: float = 0.3
     head_weight: float = 2.0  # a term of the product's own noun phrase counts this many times
+    chemistry_weight: float = 1.5  # the heading a chemical name's functions point to (Note 3)
 
 
 class _Bm25:
@@ -184,6 +186,7 @@ class Index:
     _ruling_shares: list[float] = field(repr=False)
     _subheading: NDArray[np.int32] = field(repr=False)
     _heading: NDArray[np.int32] = field(repr=False)
+    _of_heading: dict[str, NDArray[np.int32]] = field(repr=False)
     semantic: Semantic | None = field(default=None, repr=False)
 
     @classmethod
@@ -207,8 +210,10 @@ class Index:
         docs = [of(line.path[-1]) * tuning.own_weight
                 + [t for parent in line.path[:-1] for t in of(parent)] for line in lines]
         of_subheading: dict[str, list[int]] = {}
+        of_heading: dict[str, list[int]] = {}
         for n, line in enumerate(lines):
             of_subheading.setdefault(line.hts[:6], []).append(n)
+            of_heading.setdefault(line.hts[:4], []).append(n)
 
         def ruled(code: str) -> list[int]:
             n = position.get(code)
@@ -228,6 +233,7 @@ class Index:
             ruling_shares,
             _groups([line.hts[:6] for line in lines]),
             _groups([line.hts[:4] for line in lines]),
+            {h: np.asarray(ns, dtype=np.int32) for h, ns in of_heading.items()},
             semantic,
         )
 
@@ -274,6 +280,7 @@ class Index:
                 score[codes] += np.float32(t.ruling_weight * weight * self._ruling_shares[r])
                 for c in codes.tolist():
                     votes.setdefault(c, []).append((weight, int(r)))
+        self._chemistry(description, score)
         if float(score.max()) <= 0:
             return None
         if self.semantic is not None:
@@ -288,6 +295,16 @@ class Index:
             np.maximum.at(group_best, groups, score)
             total += np.float32(weight) * group_best[groups]
         return total, votes
+
+    def _chemistry(self, description: str, score: NDArray[np.float32]) -> None:
+        """A chemical name's functional groups vote for their Chapter 29 headings: the last
+        in numerical order (Note 3) at `chemistry_weight`, the others at half of it."""
+        weight = self.tuning.chemistry_weight
+        named = chemistry.headings(description) if weight else []
+        for n, heading in enumerate(reversed(named)):
+            lines = self._of_heading.get(heading)
+            if lines is not None:
+                score[lines] += np.float32(weight if n == 0 else weight / 2)
 
     def _pick(self, total: NDArray[np.float32], votes: dict[int, list[tuple[float, int]]],
               top: int) -> list[Candidate]:
