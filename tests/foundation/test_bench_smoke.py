@@ -71,3 +71,24 @@ def test_the_raw_peer_writes_every_row_a_posting_writes(tmp_path: Path) -> None:
         assert found[0] == found[1], table.name
         compared += len(found[1])
     assert compared > 1500 * 3  # events, keys, postings and lots, not empty tables
+
+
+def test_the_writers_bench_stops_when_a_writer_dies() -> None:
+    """A writer that dies without a result fails the run at once, its peers stopped, rather
+    than leaving the bench waiting for a result that will never come."""
+    import queue
+    import time
+    from types import SimpleNamespace
+
+    from bench import writers_bench
+
+    stopped: list[str] = []
+    running = [
+        SimpleNamespace(exitcode=None, terminate=lambda: stopped.append("alive")),
+        SimpleNamespace(exitcode=1, terminate=lambda: stopped.append("dead")),
+    ]
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="exit 1"):
+        writers_bench._results(queue.Queue(), running)
+    assert time.monotonic() - started < 10
+    assert stopped == ["alive", "dead"]
