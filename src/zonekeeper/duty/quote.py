@@ -373,12 +373,17 @@ def _plans(tariff: Tariff) -> PlanOf:
     return plan_of
 
 
+_PRICED_LIMIT = 262_144  # priced measures kept per tariff; emptied when full
+
+
 def _priced_of(tariff: Tariff) -> dict[tuple[str, date], _Priced]:
     """The tariff's priced measures by (measure, date applied): the plans of one day share
     their measures, and a measure's citation (the revision in force that day) is the same
-    in each."""
+    in each. Bounded: a server quoting across years of dates would otherwise keep every
+    (measure, day) it ever priced; when full the memo starts again (cheaper per lookup than
+    an LRU's bookkeeping, and a priced measure is quick to make again)."""
     found: dict[tuple[str, date], _Priced] | None = tariff.caches.get("duty.priced")
-    if found is None:
+    if found is None or len(found) >= _PRICED_LIMIT:
         found = tariff.caches["duty.priced"] = {}
     return found
 

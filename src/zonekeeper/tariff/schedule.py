@@ -34,6 +34,7 @@ _DOTTED = re.compile(r"\d{4}(?:\.\d{2}){0,3}")
 _PLAIN = re.compile(r"\d{4}\.\d{2}\.\d{2}(?:\.\d{2})?|\d{8}|\d{10}", re.ASCII)
 _EMPTY_RATE = parse_rate("")
 _EMPTY_SPECIAL = parse_special("")
+_NOTES_LIMIT = 65_536  # (revision, day) notes kept (`Schedule.notes`); emptied when full
 
 
 @dataclass(frozen=True)
@@ -509,6 +510,8 @@ class Schedule:
         silent). Said once per revision and day: every plan of the day asks."""
         found = self._notes.get((revision.name, on))
         if found is None:
+            if len(self._notes) >= _NOTES_LIMIT:  # a server quoting across years of days
+                self._notes.clear()
             found = self._notes[revision.name, on] = tuple(self._said(revision, on))
         return found
 
