@@ -25,6 +25,8 @@ from zonekeeper.classify.core import Index, ScheduleLine, Tuning
         ("2-Mercaptobenzothiazole", ["2930", "2934"]),
         ("Amoxicillin trihydrate powder", ["2941"]),
         ("pure acetone", ["2914"]),
+        ("sodium benzoate", ["2916"]),
+        ("Calcium citrate powder", ["2918"]),
     ],
 )
 def test_a_name_points_to_its_functions_headings(name: str, named: list[str]) -> None:
@@ -45,7 +47,8 @@ def test_a_salt_of_a_base_is_not_a_halogen_derivative() -> None:
     "product",
     ["polyethylene film", "ethylene vinyl acetate copolymer pellets", "menthol cigarettes",
      "acetone wipes", "coffee from Ethiopia", "sodium cyanide", "a stainless steel sink",
-     "women's knit sweater of 80% acrylic", "chloroprene rubber sheets"],
+     "women's knit sweater of 80% acrylic", "chloroprene rubber sheets",
+     "woven fabric of acetate filament yarns", "acetate sunglasses frames"],
 )
 def test_products_that_are_not_chapter_29_chemicals_name_no_heading(product: str) -> None:
     assert headings(product) == []

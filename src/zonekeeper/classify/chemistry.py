@@ -30,22 +30,21 @@ import re
 # A name looks chemical when it carries a CAS number, a locant ("2,4-", "N-", "cis-") or a
 # morpheme no everyday word has; a compound's plain name ("caffeine", "menthol") only in a
 # chemical context ("in bulk", "USP", "CAS") or as the last word of a short description
-# (the head of an English noun phrase), since "menthol cigarettes" are tobacco. A polymer
-# ("polyethylene", "cellulose acetate") is Chapter 39's, not 29's.
+# (the head of an English noun phrase), since "menthol cigarettes" are tobacco and "acetate
+# fabric" a textile. A polymer ("polyethylene", "cellulose acetate") is Chapter 39's.
 _CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
 _LOCANT = re.compile(
     r"(?:^|[\s\[(])(?:(?:\d+(?:,\d+)*'?|n|o|p|m|dl|alpha|beta)-[a-z]|(?:cis|trans)-)")
 _MARKED = re.compile(
     r"methyl|ethyl|propyl|butyl|phenyl|benzyl|chloro|fluoro|bromo|iodo|hydroxy|amino|"
     r"nitrile|aldehyde|ketone|amine\b|anilin|oxide\b|glycol|pyrid|pyrimid|piperaz|imidazol|"
-    r"triazol|thiazol|quinolin|indol|furan|acetate|benzoate|lactate|citrate|hydrochloride|"
-    r"cillin\b|mycin\b")
+    r"triazol|thiazol|quinolin|indol|furan|hydrochloride|cillin\b|mycin\b")
 _NAMED = re.compile(
     r"acetone|vanillin|saccharin|melamine|caffeine|nicotine|menthol|phenol|cresol|"
     r"resorcinol|hydroquinone|quinone|glycerol|sorbitol|xylitol|mannitol|erythritol|"
     r"toluidine|guanidine|hydrazine|furfural|coumarin|morpholine|thiophene|caprolactam|"
     r"tocopherol|ascorbic|riboflavin|thiamine|niacin|nicotinamide|biotin|theophylline|"
-    r"ephedrine|quinine|methionine|cysteine")
+    r"ephedrine|quinine|methionine|cysteine|acetate|benzoate|lactate|citrate")
 _CONTEXT = re.compile(
     r"\bcas\b|\busp\b|\bbulk\b|purity|\bgrade\b|powder|crystal|anhydrous|hydrate\b|"
     r"\bsalt\b|compound|chemical|intermediate|\bacid\b")
