@@ -21,7 +21,9 @@ def test_day_memos_stay_within_their_bounds(monkeypatch: pytest.MonkeyPatch) -> 
     tariff = default_tariff()
     monkeypatch.setattr(quoting, "_PRICED_LIMIT", 3)
     monkeypatch.setattr(schedule_module, "_NOTES_LIMIT", 2)
-    quoting.forget_plans(tariff)
+    quoting.forget_plans(tariff)  # the process's tariff: other tests filled its memos
+    tariff.caches.pop("duty.priced", None)
+    tariff.schedule._notes.clear()
     first = quote_line(tariff, ITEM, date(2026, 3, 2))
     for day in range(12):
         quote_line(tariff, ITEM, date(2026, 3, 2) + timedelta(days=day))
