@@ -139,3 +139,17 @@ def test_an_entry_date_in_each_ace_form_reads_as_a_drawback_cell_reads_it(
     [line] = read_entry_lines(es003(
         [row("ZZ1000001", 1, written, "CN", 1, "8537.10.91.70", "1000.00", "27.00")]))
     assert line.entry_date == ace_date(written) == date(2025, 9, 4)
+
+
+def test_equal_quantities_share_one_decimal_and_read_as_written(es003: WriteFile) -> None:
+    """A report's quantities repeat; each distinct one is made once (memory on a million
+    lines), and every line still reads its own."""
+    lines = read_entry_lines(es003([
+        row("ZZ1000002", 1, "2025-09-04", "DE", 1, "8537.10.91.70", "10.00", "0.27", qty="12"),
+        row("ZZ1000002", 2, "2025-09-04", "DE", 1, "8537.10.91.70", "20.00", "0.54", qty="12"),
+        row("ZZ1000002", 3, "2025-09-04", "DE", 1, "8537.10.91.70", "30.00", "0.81",
+            qty="12.5"),
+        row("ZZ1000002", 4, "2025-09-04", "DE", 1, "8537.10.91.70", "40.00", "1.08", qty=""),
+    ]))
+    assert [x.quantity for x in lines] == [Decimal(12), Decimal(12), Decimal("12.5"), None]
+    assert lines[0].quantity is lines[1].quantity
