@@ -153,3 +153,22 @@ def test_equal_quantities_share_one_decimal_and_read_as_written(es003: WriteFile
     ]))
     assert [x.quantity for x in lines] == [Decimal(12), Decimal(12), Decimal("12.5"), None]
     assert lines[0].quantity is lines[1].quantity
+
+
+def test_polars_gives_freed_memory_back_unless_told_otherwise() -> None:
+    """The allocator setting is made before Polars loads, which appends it to its own
+    (`polars/__init__.py`: the last setting wins), and a setting the user made is kept."""
+    import os
+    import subprocess
+    import sys
+
+    show = ("import zonekeeper.io.es003, os, sys; "
+            "print(os.environ['_RJEM_MALLOC_CONF'], 'polars' in sys.modules)")
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    ours = subprocess.run([sys.executable, "-c", show], env=env, capture_output=True,
+                          text=True, check=True).stdout.split()
+    assert ours[0].endswith(",dirty_decay_ms:0,muzzy_decay_ms:0") and ours[1] == "True"
+    theirs = subprocess.run([sys.executable, "-c", show],
+                            env={**env, "_RJEM_MALLOC_CONF": "dirty_decay_ms:5000"},
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert theirs[0].endswith(",dirty_decay_ms:5000") and "decay_ms:0" not in theirs[0]

@@ -18,14 +18,23 @@ Rows are numbered as a spreadsheet shows them (header = row 1).
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import fastexcel  # the XLSX engine under pl.read_excel (calamine): its errors
-import polars as pl
+# Polars allocates through its own jemalloc, which it tells to keep freed pages half a
+# second to a second before giving them back: the frames a read drops (the whole file's,
+# once split into lines and Chapter 99 rows) stayed resident while the next step allocated,
+# and a 1M-line report peaked at 1,892 MB; returned at once, 1,608 MB in the same time
+# (docs/performance.md). Polars appends this variable to its own settings when it loads, so
+# it must be set before; a value the user set is left alone (and wins the same way).
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+
+import fastexcel  # noqa: E402  # the XLSX engine under pl.read_excel (calamine): its errors
+import polars as pl  # noqa: E402
 
 from zonekeeper.analytics.records import Chapter99Row, EntryLine
 from zonekeeper.dates import ACE_FORMATS
