@@ -45,6 +45,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -219,10 +220,8 @@ def add_precedents(source: Path, pages: Path, eval_csv: Path, dev: Path | None) 
     document["rulings"] = letters + added
     document["letters"] = len(letters)
     document["precedents_source"] = PRECEDENT_SOURCE
-    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-    OUT.write_bytes(gzip.compress(data, 9, mtime=0))
     print(json.dumps({**counts, "indexed": len(added), "letters": len(letters),
-                      "bytes": OUT.stat().st_size}))
+                      "bytes": _write_index(document)}))
 
 
 def write_heading_vectors(fine: bool = False) -> None:
@@ -273,10 +272,16 @@ def main() -> None:
                 "source": "github.com/brianrohde/preferential-trade-agreements@"
                           + _git(mirror, "rev-parse", "HEAD").strip(),
                 "lines": lines, "rulings": found}
+    print(json.dumps({"lines": len(lines), **counts, "bytes": _write_index(document)}))
+
+
+def _write_index(document: Mapping[str, object]) -> int:
+    """Write the index where the package reads it (compact JSON, gzip without a timestamp,
+    so the same document always makes the same bytes); its size in bytes."""
     OUT.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     OUT.write_bytes(gzip.compress(data, 9, mtime=0))
-    print(json.dumps({"lines": len(lines), **counts, "bytes": OUT.stat().st_size}))
+    return OUT.stat().st_size
 
 
 if __name__ == "__main__":
